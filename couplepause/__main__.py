@@ -1,0 +1,5 @@
+import sys
+
+from couplepause.cli import main
+
+sys.exit(main())

@@ -1,0 +1,299 @@
+"""The episode record: one rupture (the pause) and, if it came, its repair.
+
+Qt-free. Times are aware datetimes (UTC offset kept, milliseconds kept).
+Durations measured inside one run of the app come from the monotonic clock;
+a duration that spans a restart or a longer break comes from wall-clock
+timestamps (the monotonic clock does not survive either).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+PARTNERS = ("a", "b")
+PAUSED_BY = ("a", "b", "both")
+REPAIR_ANSWERS = ("yes", "partly", "not_yet")
+CYCLES = ("pursue_withdraw", "both_withdraw", "both_pursue", "other")
+ACTIVATION_RANGE = (0, 10)
+
+
+class EpisodeError(ValueError):
+    """A record that does not describe a possible episode."""
+
+
+def parse_instant(value: str) -> datetime:
+    """Parse an ISO 8601 instant that carries a UTC offset. Naive times are rejected."""
+    if not isinstance(value, str):
+        raise EpisodeError(f"expected an ISO 8601 time, got {type(value).__name__}")
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise EpisodeError(f"not an ISO 8601 time: {value!r}") from exc
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise EpisodeError(f"time has no UTC offset: {value!r}")
+    return moment
+
+
+def format_instant(moment: datetime) -> str:
+    """ISO 8601 with milliseconds and the UTC offset, e.g. 2026-11-23T21:04:05.123+01:00."""
+    if moment.tzinfo is None:
+        raise EpisodeError("refusing to write a time without a UTC offset")
+    return moment.isoformat(timespec="milliseconds")
+
+
+def round_ms(moment: datetime) -> datetime:
+    """Drop sub-millisecond precision so that a stored time reads back identical."""
+    return moment.replace(microsecond=(moment.microsecond // 1000) * 1000)
+
+
+def now_local() -> datetime:
+    """The current wall-clock time, aware, in the machine's local offset."""
+    return round_ms(datetime.now(timezone.utc).astimezone())
+
+
+@dataclass(frozen=True)
+class Turn:
+    speaker: str  # "a" or "b"
+    seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"speaker": self.speaker, "seconds": round(self.seconds, 3)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Turn":
+        speaker = data.get("speaker")
+        seconds = data.get("seconds")
+        if speaker not in PARTNERS:
+            raise EpisodeError(f"turn speaker must be 'a' or 'b', got {speaker!r}")
+        if not _is_number(seconds) or seconds < 0:
+            raise EpisodeError("turn seconds must be a number >= 0")
+        return cls(speaker, float(seconds))
+
+
+@dataclass(frozen=True)
+class Break:
+    started_at: datetime
+    return_at: datetime
+    ended_at: datetime | None = None
+
+    @property
+    def agreed_minutes(self) -> float:
+        return (self.return_at - self.started_at).total_seconds() / 60.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "started_at": format_instant(self.started_at),
+            "return_at": format_instant(self.return_at),
+            "ended_at": format_instant(self.ended_at) if self.ended_at else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Break":
+        if not isinstance(data, dict):
+            raise EpisodeError("a break must be an object")
+        started = parse_instant(data.get("started_at"))
+        back = parse_instant(data.get("return_at"))
+        ended = data.get("ended_at")
+        return cls(started, back, parse_instant(ended) if ended is not None else None)
+
+
+@dataclass(frozen=True)
+class Episode:
+    """One pause and what followed. Immutable: changes make a new record."""
+
+    id: str
+    paused_at: datetime
+    paused_by: str | None = None
+    activation: dict[str, int | None] = field(default_factory=lambda: {"a": None, "b": None})
+    breathing_pattern: str | None = None
+    breathing_seconds: float = 0.0
+    first_turn_seconds: float | None = None
+    turns: tuple[Turn, ...] = ()
+    breaks: tuple[Break, ...] = ()
+    repair_answers: dict[str, str | None] = field(default_factory=lambda: {"a": None, "b": None})
+    repaired_at: datetime | None = None
+    repair_seconds: float | None = None
+    # True once the monotonic clock can no longer be trusted for this episode
+    # (it went through a restart or a longer break): durations then come from
+    # the wall-clock timestamps.
+    wall_timed: bool = False
+    note: str | None = None
+    cycle: str | None = None
+    closed: bool = False
+
+    # ----------------------------------------------------------------- derived
+    @property
+    def is_repaired(self) -> bool:
+        return self.repaired_at is not None
+
+    @property
+    def on_break(self) -> bool:
+        return bool(self.breaks) and self.breaks[-1].ended_at is None
+
+    @property
+    def had_break(self) -> bool:
+        return bool(self.breaks)
+
+    @property
+    def repair_minutes(self) -> float | None:
+        return None if self.repair_seconds is None else self.repair_seconds / 60.0
+
+    def turns_by(self, partner: str) -> int:
+        return sum(1 for t in self.turns if t.speaker == partner)
+
+    # ----------------------------------------------------------- construction
+    @classmethod
+    def start(cls, paused_at: datetime, episode_id: str | None = None) -> "Episode":
+        if paused_at.tzinfo is None:
+            raise EpisodeError("paused_at must carry a UTC offset")
+        return cls(id=episode_id or str(uuid.uuid4()), paused_at=round_ms(paused_at))
+
+    def with_changes(self, **changes: Any) -> "Episode":
+        return replace(self, **changes)
+
+    def repaired(self, *, wall_now: datetime, monotonic_seconds: float | None) -> "Episode":
+        """Record the repair.
+
+        ``monotonic_seconds`` is the measured time since the pause when this
+        run of the app saw the whole episode; otherwise (restart, break) the
+        duration comes from the wall clock. ``repaired_at`` is kept consistent
+        with ``repair_seconds`` and never earlier than ``paused_at``.
+        """
+        if monotonic_seconds is not None and not self.wall_timed:
+            seconds = max(0.0, float(monotonic_seconds))
+        else:
+            seconds = max(0.0, (wall_now - self.paused_at).total_seconds())
+        seconds = round(seconds, 3)
+        repaired_at = round_ms(self.paused_at + timedelta(seconds=seconds))
+        return replace(self, repaired_at=repaired_at, repair_seconds=seconds)
+
+    # ---------------------------------------------------------- serialisation
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "paused_at": format_instant(self.paused_at),
+            "paused_by": self.paused_by,
+            "activation": dict(self.activation),
+            "breathing_pattern": self.breathing_pattern,
+            "breathing_seconds": round(self.breathing_seconds, 3),
+            "first_turn_seconds": (
+                None if self.first_turn_seconds is None else round(self.first_turn_seconds, 3)
+            ),
+            "turns": [t.to_dict() for t in self.turns],
+            "breaks": [b.to_dict() for b in self.breaks],
+            "repair_answers": dict(self.repair_answers),
+            "repaired_at": format_instant(self.repaired_at) if self.repaired_at else None,
+            "repair_seconds": self.repair_seconds,
+            "wall_timed": self.wall_timed,
+            "note": self.note,
+            "cycle": self.cycle,
+            "closed": self.closed,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Episode":
+        """Build and validate an episode; raises EpisodeError with a plain reason."""
+        if not isinstance(data, dict):
+            raise EpisodeError("an episode must be an object")
+        episode_id = data.get("id")
+        try:
+            if not isinstance(episode_id, str) or str(uuid.UUID(episode_id)) != episode_id.lower():
+                raise ValueError
+        except ValueError:
+            raise EpisodeError(f"episode id is not a UUID: {episode_id!r}") from None
+        paused_at = parse_instant(data.get("paused_at"))
+        repaired_raw = data.get("repaired_at")
+        repaired_at = parse_instant(repaired_raw) if repaired_raw is not None else None
+        repair_seconds = data.get("repair_seconds")
+        if repair_seconds is not None and (not _is_number(repair_seconds) or repair_seconds < 0):
+            raise EpisodeError("repair_seconds must be a number >= 0 or null")
+        if repaired_at is not None and repaired_at < paused_at:
+            raise EpisodeError(f"episode {episode_id} is repaired before it was paused")
+        if repaired_at is None and repair_seconds is not None:
+            raise EpisodeError(f"episode {episode_id} has repair_seconds but no repaired_at")
+        if repaired_at is not None and repair_seconds is None:
+            repair_seconds = round((repaired_at - paused_at).total_seconds(), 3)
+
+        paused_by = data.get("paused_by")
+        if paused_by is not None and paused_by not in PAUSED_BY:
+            raise EpisodeError(f"paused_by must be one of {', '.join(PAUSED_BY)} or null")
+        activation = _partner_map(data.get("activation"), "activation", _valid_activation)
+        answers = _partner_map(data.get("repair_answers"), "repair_answers", _valid_answer)
+        cycle = data.get("cycle")
+        if cycle is not None and cycle not in CYCLES:
+            raise EpisodeError(f"cycle must be one of {', '.join(CYCLES)} or null")
+        note = data.get("note")
+        if note is not None and not isinstance(note, str):
+            raise EpisodeError("note must be text or null")
+        pattern = data.get("breathing_pattern")
+        if pattern is not None and not isinstance(pattern, str):
+            raise EpisodeError("breathing_pattern must be text or null")
+        breathing_seconds = data.get("breathing_seconds", 0.0)
+        if breathing_seconds is None:
+            breathing_seconds = 0.0
+        if not _is_number(breathing_seconds) or breathing_seconds < 0:
+            raise EpisodeError("breathing_seconds must be a number >= 0")
+        first_turn = data.get("first_turn_seconds")
+        if first_turn is not None and (not _is_number(first_turn) or first_turn < 0):
+            raise EpisodeError("first_turn_seconds must be a number >= 0 or null")
+        turns = data.get("turns") or []
+        breaks = data.get("breaks") or []
+        if not isinstance(turns, list) or not isinstance(breaks, list):
+            raise EpisodeError("turns and breaks must be lists")
+        for flag in ("wall_timed", "closed"):
+            if not isinstance(data.get(flag, False), bool):
+                raise EpisodeError(f"{flag} must be true or false")
+        return cls(
+            id=episode_id.lower(),
+            paused_at=paused_at,
+            paused_by=paused_by,
+            activation=activation,
+            breathing_pattern=pattern,
+            breathing_seconds=float(breathing_seconds),
+            first_turn_seconds=None if first_turn is None else float(first_turn),
+            turns=tuple(Turn.from_dict(t) for t in turns),
+            breaks=tuple(Break.from_dict(b) for b in breaks),
+            repair_answers=answers,
+            repaired_at=repaired_at,
+            repair_seconds=None if repair_seconds is None else float(repair_seconds),
+            wall_timed=data.get("wall_timed", False),
+            note=note,
+            cycle=cycle,
+            closed=data.get("closed", repaired_at is not None),
+        )
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+
+
+def _valid_activation(value: Any) -> bool:
+    return (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and ACTIVATION_RANGE[0] <= value <= ACTIVATION_RANGE[1]
+    )
+
+
+def _valid_answer(value: Any) -> bool:
+    return value in REPAIR_ANSWERS
+
+
+def _partner_map(raw: Any, name: str, valid) -> dict[str, Any]:
+    if raw is None:
+        return {"a": None, "b": None}
+    if not isinstance(raw, dict) or set(raw) - set(PARTNERS):
+        raise EpisodeError(f"{name} must be an object with keys 'a' and 'b'")
+    result = {}
+    for partner in PARTNERS:
+        value = raw.get(partner)
+        if value is not None and not valid(value):
+            raise EpisodeError(f"{name} for partner {partner} is not valid: {value!r}")
+        result[partner] = value
+    return result

@@ -1,0 +1,80 @@
+"""Every file location in one place.
+
+The data folder is QStandardPaths.AppDataLocation unless ``--data-dir`` or
+COUPLEPAUSE_DATA_DIR says otherwise. The Qt-free store is handed the folders
+it needs; it never asks Qt itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from couplepause import APP_NAME
+
+ENV_DATA_DIR = "COUPLEPAUSE_DATA_DIR"
+DIR_MODE = 0o700
+
+
+class DataDirError(OSError):
+    """The data folder cannot be used; the message says why in plain words."""
+
+
+def default_data_dir() -> Path:
+    from PySide6.QtCore import QCoreApplication, QStandardPaths
+
+    if not QCoreApplication.applicationName() or QCoreApplication.applicationName() == "python":
+        QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setOrganizationName("")
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    if not location:
+        location = str(Path.home() / ".local" / "share" / APP_NAME)
+    return Path(location)
+
+
+def resolve_data_dir(option: str | None = None, environ: dict[str, str] | None = None) -> Path:
+    """The data folder: the command-line option, else the environment, else the default."""
+    environ = os.environ if environ is None else environ
+    chosen = option or environ.get(ENV_DATA_DIR) or None
+    path = Path(chosen).expanduser() if chosen else default_data_dir()
+    return path.absolute()
+
+
+def ensure_data_dir(path: Path) -> Path:
+    """Create the data folder (mode 0700) if it is missing; check it is a usable folder."""
+    if path.exists() and not path.is_dir():
+        raise DataDirError(f"{path} is a file, not a folder; choose another --data-dir")
+    if not path.exists():
+        try:
+            path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+            os.chmod(path, DIR_MODE)
+        except OSError as exc:
+            raise DataDirError(
+                f"could not create the data folder {path} ({exc.strerror or exc}); "
+                "choose another --data-dir"
+            ) from None
+    return path
+
+
+def store_dir(data_dir: Path) -> Path:
+    return data_dir / "store"
+
+
+def settings_file(data_dir: Path) -> Path:
+    return data_dir / "settings.ini"
+
+
+def lock_file(data_dir: Path) -> Path:
+    return data_dir / "couplepause.lock"
+
+
+def log_dir(data_dir: Path) -> Path:
+    return data_dir / "logs"
+
+
+def instance_key(data_dir: Path) -> str:
+    """A name for the local socket of the instance that owns ``data_dir``."""
+    real = os.path.realpath(data_dir)
+    digest = hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:20]
+    return f"{APP_NAME}-{os.getuid() if hasattr(os, 'getuid') else 0}-{digest}"

@@ -1,0 +1,140 @@
+"""The settings schema: one table of keys, types, defaults and checks, read
+and written through QSettings (an INI file in the data folder, so that each
+data folder, and each test, has its own settings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import QSettings
+
+from couplepause import paths
+from couplepause.core import breathing
+
+NAME_MAX = 40
+
+
+class SettingError(ValueError):
+    """A value the settings refuse, with a plain reason for the person."""
+
+
+def _name(value: Any) -> str:
+    text = str(value).strip()
+    if len(text) > NAME_MAX:
+        raise SettingError(f"Please keep a name to {NAME_MAX} characters.")
+    if any(ch in text for ch in "\r\n\t"):
+        raise SettingError("A name fits on one line.")
+    return text
+
+
+def _choice(options: tuple[str, ...]) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        if value not in options:
+            raise SettingError(f"Please choose one of: {', '.join(options)}.")
+        return str(value)
+
+    return check
+
+
+def _int_range(low: int, high: int, unit: str) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise SettingError(f"Please enter a whole number of {unit}.") from None
+        if not low <= number <= high:
+            raise SettingError(f"Please choose between {low} and {high} {unit}.")
+        return number
+
+    return check
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes", "on"):
+        return True
+    if text in ("false", "0", "no", "off"):
+        return False
+    raise SettingError("Please choose on or off.")
+
+
+def _custom_pattern(value: Any) -> str:
+    text = str(value).strip()
+    try:
+        breathing.parse_custom(text)
+    except breathing.PatternError as exc:
+        raise SettingError(f"That breathing pattern doesn't work: {exc}.") from None
+    return text
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str
+    default: Any
+    check: Callable[[Any], Any]
+
+
+SCHEMA: tuple[Key, ...] = (
+    Key("partner_a", "", _name),
+    Key("partner_b", "", _name),
+    Key("breathing_pattern", breathing.DEFAULT_PATTERN, _choice(breathing.PATTERN_KEYS)),
+    Key("custom_pattern", breathing.CUSTOM_DEFAULT, _custom_pattern),
+    Key("breathing_minutes", 2, _int_range(1, 15, "minutes")),
+    Key("turn_timer", True, _bool),
+    Key("turn_minutes", 2, _int_range(1, 10, "minutes")),
+    Key("break_minutes", 30, _int_range(20, 240, "minutes")),
+    Key("reduced_motion", False, _bool),
+    Key("safety_seen", False, _bool),
+)
+KEYS = {key.name: key for key in SCHEMA}
+
+
+class Settings:
+    """Typed access to the settings of one data folder."""
+
+    def __init__(self, file: Path):
+        self._qs = QSettings(str(file), QSettings.Format.IniFormat)
+
+    @classmethod
+    def for_data_dir(cls, data_dir: Path) -> "Settings":
+        return cls(paths.settings_file(data_dir))
+
+    def get(self, name: str) -> Any:
+        key = KEYS[name]
+        raw = self._qs.value(name, None)
+        if raw is None:
+            return key.default
+        try:
+            return key.check(raw)
+        except SettingError:
+            return key.default  # a hand-edited bad value never breaks the app
+
+    def values(self) -> dict[str, Any]:
+        return {key.name: self.get(key.name) for key in SCHEMA}
+
+    def validate(self, changes: dict[str, Any]) -> dict[str, Any]:
+        """Check every change; raises SettingError naming the first bad one."""
+        clean = {}
+        for name, value in changes.items():
+            clean[name] = KEYS[name].check(value)
+        return clean
+
+    def update(self, changes: dict[str, Any]) -> None:
+        """Store the changes, all or none: nothing is stored if one is invalid."""
+        clean = self.validate(changes)
+        for name, value in clean.items():
+            self._qs.setValue(name, value)
+        self._qs.sync()
+
+    def pattern(self) -> breathing.Pattern:
+        try:
+            return breathing.pattern_for(self.get("breathing_pattern"), self.get("custom_pattern"))
+        except breathing.PatternError:
+            return breathing.PATTERNS[breathing.DEFAULT_PATTERN]
+
+    def partner_names(self, default_a: str, default_b: str) -> tuple[str, str]:
+        return (self.get("partner_a") or default_a, self.get("partner_b") or default_b)

@@ -1,0 +1,1 @@
+"""Runtime assets (texts, styles, schema), loaded with importlib.resources."""
