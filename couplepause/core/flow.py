@@ -1,0 +1,406 @@
+"""The live flow as a state machine.
+
+    talking --pause--> breathing --> turns (A speaks, B reflects; swap) --> repair --> after --> talking
+                           |                     |                            |
+                           +------ longer break (come back at HH:MM) --------+
+
+Qt-free and pure: ``step(model, event, now, wall)`` returns a new model and
+never reads a clock itself. ``now`` is a monotonic reading in seconds (only
+differences matter), ``wall`` an aware datetime. The ``Flow`` class wraps the
+model with injected clocks for the app.
+
+An event that the current state does not accept raises ``InvalidTransition``;
+the model is never changed silently.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any, Callable
+
+from couplepause.core import breathing
+from couplepause.core.episode import (
+    ACTIVATION_RANGE,
+    CYCLES,
+    PARTNERS,
+    PAUSED_BY,
+    REPAIR_ANSWERS,
+    Break,
+    Episode,
+    Turn,
+    round_ms,
+)
+
+MIN_BREAK_MINUTES = 20
+EXTEND_SECONDS = 60.0
+NOTE_MAX = 2000
+
+
+class State(enum.Enum):
+    TALKING = "talking"
+    BREATHING = "breathing"
+    TURNS = "turns"
+    REPAIR = "repair"
+    BREAK = "break"
+    AFTER = "after"
+
+
+class Ev(enum.Enum):
+    PAUSE = "pause"  # the shared Pause button: a new rupture
+    RESUME = "resume"  # pick up an open episode after a restart
+    SET_PAUSED_BY = "set_paused_by"  # value: "a" | "b" | "both" | None
+    SET_ACTIVATION = "set_activation"  # partner, value: 0..10 | None
+    EXTEND = "extend"  # one more minute of breathing
+    END_BREATHING = "end_breathing"  # finished or skipped
+    CHOOSE_SPEAKER = "choose_speaker"  # partner: who starts this round
+    SWAP = "swap"  # the floor passes to the other partner
+    TO_REPAIR = "to_repair"
+    ANSWER = "answer"  # partner, value: "yes" | "partly" | "not_yet"
+    MORE_TURNS = "more_turns"
+    START_BREAK = "start_break"  # value: minutes (>= 20)
+    END_BREAK = "end_break"  # coming back
+    FINISH = "finish"  # leave the after screen; value: {"note": str|None, "cycle": str|None}
+
+
+# The explicit transition table: which events each state accepts, and the
+# states it may lead to (some events have a guard that picks the target).
+TRANSITIONS: dict[tuple[State, Ev], frozenset[State]] = {
+    (State.TALKING, Ev.PAUSE): frozenset({State.BREATHING}),
+    (State.TALKING, Ev.RESUME): frozenset({State.BREATHING, State.BREAK, State.AFTER}),
+    (State.BREATHING, Ev.SET_PAUSED_BY): frozenset({State.BREATHING}),
+    (State.BREATHING, Ev.SET_ACTIVATION): frozenset({State.BREATHING}),
+    (State.BREATHING, Ev.EXTEND): frozenset({State.BREATHING}),
+    (State.BREATHING, Ev.END_BREATHING): frozenset({State.TURNS}),
+    (State.BREATHING, Ev.START_BREAK): frozenset({State.BREAK}),
+    (State.TURNS, Ev.CHOOSE_SPEAKER): frozenset({State.TURNS}),
+    (State.TURNS, Ev.SWAP): frozenset({State.TURNS}),
+    (State.TURNS, Ev.TO_REPAIR): frozenset({State.REPAIR}),
+    (State.TURNS, Ev.START_BREAK): frozenset({State.BREAK}),
+    (State.REPAIR, Ev.ANSWER): frozenset({State.REPAIR, State.AFTER}),
+    (State.REPAIR, Ev.MORE_TURNS): frozenset({State.TURNS}),
+    (State.REPAIR, Ev.START_BREAK): frozenset({State.BREAK}),
+    (State.BREAK, Ev.END_BREAK): frozenset({State.BREATHING}),
+    (State.AFTER, Ev.FINISH): frozenset({State.TALKING}),
+}
+
+
+class InvalidTransition(RuntimeError):
+    """An event the flow cannot take in its current state."""
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: Ev
+    partner: str | None = None
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class FlowConfig:
+    pattern: breathing.Pattern = breathing.PATTERNS[breathing.DEFAULT_PATTERN]
+    breathing_seconds: float = 120.0
+    turn_seconds: float | None = 120.0  # None: no turn timer
+    resume_breathing_seconds: float = 60.0  # a soft start after a break or restart
+
+
+@dataclass(frozen=True)
+class Model:
+    """Everything the flow knows. Monotonic anchors are only valid within one run."""
+
+    state: State = State.TALKING
+    episode: Episode | None = None
+    pause_mono: float | None = None  # None after a restart: durations from wall clock
+    breathing_started: float | None = None
+    breathing_length: float = 0.0
+    speaker: str | None = None  # who holds the floor
+    turn_started: float | None = None
+    turns_this_round: int = 0  # turns completed since entering TURNS
+
+
+# --------------------------------------------------------------------- queries
+def breathing_elapsed(model: Model, now: float) -> float:
+    if model.state is not State.BREATHING or model.breathing_started is None:
+        return 0.0
+    return max(0.0, now - model.breathing_started)
+
+
+def breathing_remaining(model: Model, now: float) -> float:
+    return max(0.0, model.breathing_length - breathing_elapsed(model, now))
+
+
+def turn_elapsed(model: Model, now: float) -> float:
+    if model.state is not State.TURNS or model.turn_started is None:
+        return 0.0
+    return max(0.0, now - model.turn_started)
+
+
+def turns_with_current(model: Model, now: float) -> tuple[Turn, ...]:
+    """The turns recorded so far plus the one in progress, if any."""
+    episode = model.episode
+    assert episode is not None
+    if model.state is State.TURNS and model.speaker is not None:
+        return (*episode.turns, Turn(model.speaker, turn_elapsed(model, now)))
+    return episode.turns
+
+
+def can_repair(model: Model, now: float) -> bool:
+    """Repair is offered once each partner has had the floor at least once."""
+    if model.state is not State.TURNS or model.episode is None:
+        return False
+    speakers = {t.speaker for t in turns_with_current(model, now)}
+    return speakers >= set(PARTNERS)
+
+
+def allowed(model: Model) -> set[Ev]:
+    return {ev for (state, ev) in TRANSITIONS if state is model.state}
+
+
+def other(partner: str) -> str:
+    return "b" if partner == "a" else "a"
+
+
+# ------------------------------------------------------------------ transition
+def step(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
+    """Apply one event. Pure: returns a new Model or raises InvalidTransition."""
+    key = (model.state, event.kind)
+    if key not in TRANSITIONS:
+        raise InvalidTransition(
+            f"'{event.kind.value}' is not possible while {model.state.value}"
+        )
+    if wall.tzinfo is None:
+        raise InvalidTransition("the wall clock must carry a UTC offset")
+    handler = _HANDLERS[event.kind]
+    result = handler(model, event, now, round_ms(wall), config)
+    if result.state not in TRANSITIONS[key]:  # pragma: no cover - a bug in a handler
+        raise AssertionError(f"{key} led to {result.state}")
+    return result
+
+
+def _start_breathing(model: Model, now: float, seconds: float, config: FlowConfig) -> Model:
+    return replace(
+        model,
+        state=State.BREATHING,
+        breathing_started=now,
+        breathing_length=config.pattern.session_seconds(seconds),
+    )
+
+
+def _pause(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
+    episode = Episode.start(wall).with_changes(breathing_pattern=config.pattern.key)
+    fresh = Model(episode=episode, pause_mono=now)
+    return _start_breathing(fresh, now, config.breathing_seconds, config)
+
+
+def _resume(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
+    episode = event.value
+    if not isinstance(episode, Episode):
+        raise InvalidTransition("resume needs the episode to pick up")
+    if episode.closed:
+        raise InvalidTransition("that episode is already closed")
+    # The monotonic clock did not survive the restart: time it by the wall clock.
+    episode = episode.with_changes(wall_timed=True)
+    resumed = Model(episode=episode, pause_mono=None)
+    if episode.is_repaired:
+        return replace(resumed, state=State.AFTER)
+    if episode.on_break:
+        return replace(resumed, state=State.BREAK)
+    return _start_breathing(resumed, now, config.resume_breathing_seconds, config)
+
+
+def _set_paused_by(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
+    if event.value is not None and event.value not in PAUSED_BY:
+        raise InvalidTransition(f"paused_by must be one of {PAUSED_BY}")
+    return replace(model, episode=model.episode.with_changes(paused_by=event.value))
+
+
+def _set_activation(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
+    _check_partner(event)
+    value = event.value
+    low, high = ACTIVATION_RANGE
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high):
+        raise InvalidTransition(f"activation must be a whole number from {low} to {high}")
+    activation = {**model.episode.activation, event.partner: value}
+    return replace(model, episode=model.episode.with_changes(activation=activation))
+
+
+def _extend(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
+    return replace(model, breathing_length=model.breathing_length + EXTEND_SECONDS)
+
+
+def _end_breathing(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
+    done = breathing_elapsed(model, now)
+    episode = model.episode.with_changes(
+        breathing_seconds=round(model.episode.breathing_seconds + done, 3)
+    )
+    if episode.first_turn_seconds is None:
+        episode = episode.with_changes(first_turn_seconds=_since_pause(model, episode, now, wall))
+    first = model.episode.paused_by if model.episode.paused_by in PARTNERS else "a"
+    return replace(
+        model,
+        state=State.TURNS,
+        episode=episode,
+        breathing_started=None,
+        breathing_length=0.0,
+        speaker=first,
+        turn_started=now,
+        turns_this_round=0,
+    )
+
+
+def _choose_speaker(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
+    _check_partner(event)
+    if model.turns_this_round:
+        raise InvalidTransition("who starts can only be chosen before the first swap")
+    return replace(model, speaker=event.partner, turn_started=now)
+
+
+def _swap(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
+    episode = model.episode.with_changes(turns=turns_with_current(model, now))
+    return replace(
+        model,
+        episode=episode,
+        speaker=other(model.speaker),
+        turn_started=now,
+        turns_this_round=model.turns_this_round + 1,
+    )
+
+
+def _to_repair(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
+    if not can_repair(model, now):
+        raise InvalidTransition("each partner takes the floor at least once before repair")
+    episode = model.episode.with_changes(
+        turns=turns_with_current(model, now), repair_answers={"a": None, "b": None}
+    )
+    return replace(model, state=State.REPAIR, episode=episode, speaker=None, turn_started=None)
+
+
+def _answer(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
+    _check_partner(event)
+    if event.value not in REPAIR_ANSWERS:
+        raise InvalidTransition(f"an answer is one of {REPAIR_ANSWERS}")
+    answers = {**model.episode.repair_answers, event.partner: event.value}
+    episode = model.episode.with_changes(repair_answers=answers)
+    if all(answers[p] == "yes" for p in PARTNERS):
+        mono = None if model.pause_mono is None else now - model.pause_mono
+        episode = episode.repaired(wall_now=wall, monotonic_seconds=mono)
+        return replace(model, state=State.AFTER, episode=episode)
+    return replace(model, episode=episode)
+
+
+def _more_turns(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
+    episode = model.episode
+    last = episode.turns[-1].speaker if episode.turns else "b"
+    return replace(
+        model,
+        state=State.TURNS,
+        episode=episode.with_changes(repair_answers={"a": None, "b": None}),
+        speaker=other(last),
+        turn_started=now,
+        turns_this_round=0,
+    )
+
+
+def _start_break(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
+    minutes = event.value
+    if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or not minutes >= MIN_BREAK_MINUTES:
+        raise InvalidTransition(f"a longer break lasts at least {MIN_BREAK_MINUTES} minutes")
+    episode = model.episode
+    if model.state is State.BREATHING:
+        episode = episode.with_changes(
+            breathing_seconds=round(episode.breathing_seconds + breathing_elapsed(model, now), 3)
+        )
+    elif model.state is State.TURNS:
+        episode = episode.with_changes(turns=turns_with_current(model, now))
+    return_at = round_ms(wall + timedelta(minutes=float(minutes)))
+    pause = Break(started_at=wall, return_at=return_at)
+    episode = episode.with_changes(
+        breaks=(*episode.breaks, pause), wall_timed=True, repair_answers={"a": None, "b": None}
+    )
+    return replace(
+        model,
+        state=State.BREAK,
+        episode=episode,
+        breathing_started=None,
+        breathing_length=0.0,
+        speaker=None,
+        turn_started=None,
+    )
+
+
+def _end_break(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
+    episode = model.episode
+    last = episode.breaks[-1]
+    ended = replace(last, ended_at=max(wall, last.started_at))
+    episode = episode.with_changes(breaks=(*episode.breaks[:-1], ended))
+    return _start_breathing(replace(model, episode=episode), now, config.resume_breathing_seconds, config)
+
+
+def _finish(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
+    details = event.value or {}
+    note = details.get("note")
+    cycle = details.get("cycle")
+    if note is not None:
+        note = str(note).strip()[:NOTE_MAX] or None
+    if cycle is not None and cycle not in CYCLES:
+        raise InvalidTransition(f"cycle must be one of {CYCLES}")
+    episode = model.episode.with_changes(note=note, cycle=cycle, closed=True)
+    return Model(state=State.TALKING, episode=episode)
+
+
+def _since_pause(model: Model, episode: Episode, now: float, wall: datetime) -> float:
+    if model.pause_mono is not None and not episode.wall_timed:
+        return round(max(0.0, now - model.pause_mono), 3)
+    return round(max(0.0, (wall - episode.paused_at).total_seconds()), 3)
+
+
+def _check_partner(event: Event) -> None:
+    if event.partner not in PARTNERS:
+        raise InvalidTransition("partner must be 'a' or 'b'")
+
+
+_HANDLERS: dict[Ev, Callable[..., Model]] = {
+    Ev.PAUSE: _pause,
+    Ev.RESUME: _resume,
+    Ev.SET_PAUSED_BY: _set_paused_by,
+    Ev.SET_ACTIVATION: _set_activation,
+    Ev.EXTEND: _extend,
+    Ev.END_BREATHING: _end_breathing,
+    Ev.CHOOSE_SPEAKER: _choose_speaker,
+    Ev.SWAP: _swap,
+    Ev.TO_REPAIR: _to_repair,
+    Ev.ANSWER: _answer,
+    Ev.MORE_TURNS: _more_turns,
+    Ev.START_BREAK: _start_break,
+    Ev.END_BREAK: _end_break,
+    Ev.FINISH: _finish,
+}
+
+
+@dataclass
+class Flow:
+    """The flow with its clocks injected: what the app holds."""
+
+    clock: Callable[[], float]
+    wall: Callable[[], datetime]
+    config: FlowConfig = field(default_factory=FlowConfig)
+    model: Model = field(default_factory=Model)
+
+    @property
+    def state(self) -> State:
+        return self.model.state
+
+    @property
+    def episode(self) -> Episode | None:
+        return self.model.episode
+
+    def handle(self, kind: Ev, partner: str | None = None, value: Any = None) -> Model:
+        self.model = step(self.model, Event(kind, partner, value), self.clock(), self.wall(), self.config)
+        return self.model
+
+    def accepts(self, kind: Ev) -> bool:
+        return (self.model.state, kind) in TRANSITIONS
+
+    def now(self) -> float:
+        return self.clock()
