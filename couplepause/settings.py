@@ -11,7 +11,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QSettings
 
 from couplepause import paths
-from couplepause.core import breathing
+from couplepause.core import breathing, flow
 
 NAME_MAX = 40
 
@@ -51,6 +51,19 @@ def _int_range(low: int, high: int, unit: str) -> Callable[[Any], int]:
     return check
 
 
+def _int_choice(options: tuple[int, ...], unit: str) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            number = None
+        if number not in options:
+            raise SettingError(f"Please choose one of: {', '.join(map(str, options))} {unit}.")
+        return number
+
+    return check
+
+
 def _bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -76,6 +89,11 @@ class Key:
     name: str
     default: Any
     check: Callable[[Any], Any]
+    bounds: tuple[int, int] | None = None  # for whole numbers: the allowed range
+
+
+def _minutes(name: str, default: int, low: int, high: int) -> Key:
+    return Key(name, default, _int_range(low, high, "minutes"), (low, high))
 
 
 SCHEMA: tuple[Key, ...] = (
@@ -83,10 +101,10 @@ SCHEMA: tuple[Key, ...] = (
     Key("partner_b", "", _name),
     Key("breathing_pattern", breathing.DEFAULT_PATTERN, _choice(breathing.PATTERN_KEYS)),
     Key("custom_pattern", breathing.CUSTOM_DEFAULT, _custom_pattern),
-    Key("breathing_minutes", 2, _int_range(1, 15, "minutes")),
+    _minutes("breathing_minutes", 2, 1, 15),
     Key("turn_timer", True, _bool),
-    Key("turn_minutes", 2, _int_range(1, 10, "minutes")),
-    Key("break_minutes", 30, _int_range(20, 240, "minutes")),
+    _minutes("turn_minutes", 2, 1, 10),
+    Key("break_minutes", flow.DEFAULT_BREAK_MINUTES, _int_choice(flow.BREAK_CHOICES, "minutes")),
     Key("reduced_motion", False, _bool),
     Key("safety_seen", False, _bool),
 )

@@ -34,6 +34,8 @@ from couplepause.core.episode import (
 )
 
 MIN_BREAK_MINUTES = 20
+BREAK_CHOICES = (MIN_BREAK_MINUTES, 30, 45, 60, 90, 120)  # minutes offered for a longer break
+DEFAULT_BREAK_MINUTES = 30
 EXTEND_SECONDS = 60.0
 NOTE_MAX = 2000
 

@@ -1,0 +1,259 @@
+"""The application: one instance per data folder, the store, the window.
+
+``build()`` wires store <-> controller <-> window and is what tests use (with
+injected clocks); ``run_gui()`` adds the single-instance lock, the local
+socket that lets a second launch bring this window to the front, clean
+shutdown on SIGTERM, and the event loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QLockFile, QSocketNotifier, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from couplepause import APP_NAME, __version__, paths
+from couplepause.core.episode import now_local
+from couplepause.settings import Settings
+from couplepause.store.repository import Repository, StoreError, StoreTooNew
+from couplepause.store.writer import Writer
+from couplepause.texts import words
+from couplepause.ui import theme
+from couplepause.ui.controller import Controller
+from couplepause.ui.dialogs import SafetyDialog, SettingsDialog
+from couplepause.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+RAISE_MESSAGE = b"raise\n"
+SECOND_LAUNCH_WAIT_S = 8.0
+QUIT_FLUSH_S = 2.5
+
+
+@dataclass
+class App:
+    """Everything one running window owns."""
+
+    window: MainWindow
+    controller: Controller
+    writer: Writer
+    repository: Repository
+    settings: Settings
+
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.settings, self.window)
+        dialog.saved.connect(lambda _values: self.controller.apply_settings())
+        dialog.open()  # never modal over the Pause button
+        return dialog
+
+    def open_safety(self) -> SafetyDialog:
+        dialog = SafetyDialog(self.window)
+        dialog.open()
+        return dialog
+
+    def close_guard(self) -> bool:
+        """Before closing: make sure everything is on disk, or ask."""
+        if getattr(self, "_force_close", False):
+            return True
+        if self.writer.flush(QUIT_FLUSH_S):
+            self.shutdown()
+            return True
+        box = QMessageBox(self.window)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(APP_NAME)
+        box.setText(words("notices", "quit_unsaved", reason=self.controller.unsaved_reason))
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+
+        def answered(button: int) -> None:
+            if button == QMessageBox.StandardButton.Yes:
+                self._force_close = True
+                self.shutdown()
+                self.window.close()
+
+        box.finished.connect(answered)
+        box.open()
+        return False
+
+    def shutdown(self) -> None:
+        self.controller.stop_timers()
+        self.writer.close(QUIT_FLUSH_S)
+
+
+def build(
+    data_dir: Path,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    wall: Callable[[], datetime] = now_local,
+) -> App:
+    """Open the store and build the window for ``data_dir`` (no event loop)."""
+    data_dir = paths.ensure_data_dir(data_dir)
+    app = QApplication.instance()
+    if app is not None and not getattr(app, "_couplepause_styled", False):
+        app.setStyleSheet(theme.stylesheet())
+        app._couplepause_styled = True
+    settings = Settings.for_data_dir(data_dir)
+    repository = Repository(paths.store_dir(data_dir))
+    notices: list[str] = []
+    try:
+        report = repository.open()
+    except StoreTooNew:
+        # Never touch data written by a newer version: run without saving.
+        repository = Repository(paths.store_dir(data_dir), read_only=True)
+        notices.append(words("notices", "store_too_new"))
+        report = None
+    except StoreError as exc:
+        log.error("store: %s", exc)
+        notices.append(str(exc))
+        repository = Repository(paths.store_dir(data_dir), read_only=True)
+        report = None
+    if report is not None:
+        for set_aside in report.set_aside:
+            notices.append(words("notices", "store_set_aside", name=set_aside.name))
+
+    window = MainWindow(wall)
+    holder: dict[str, Controller] = {}
+
+    def on_result(result) -> None:  # called on the writer thread
+        controller = holder.get("controller")
+        if controller is not None:
+            controller.main_thread.invoke.emit(lambda: controller.on_write_result(result))
+
+    writer = Writer(repository, on_result)
+    controller = Controller(window, writer, settings, clock=clock, wall=wall)
+    holder["controller"] = controller
+    bundle = App(window, controller, writer, repository, settings)
+    window.talking.settings_requested.connect(bundle.open_settings)
+    window.talking.safety_requested.connect(bundle.open_safety)
+    window.close_guard = bundle.close_guard
+    if notices:
+        window.show_notice(" ".join(notices))
+    controller.load_from_store()
+    return bundle
+
+
+# ------------------------------------------------------------ single instance
+def _ask_running_instance_to_raise(key: str) -> bool:
+    """Tell the instance that owns the lock to come to the front."""
+    sock = QLocalSocket()
+    sock.connectToServer(key)
+    if not sock.waitForConnected(250):
+        sock.abort()
+        return False
+    sock.write(RAISE_MESSAGE)
+    sock.flush()
+    sock.waitForBytesWritten(500)
+    sock.disconnectFromServer()
+    return True
+
+
+def _take_lock_or_hand_over(lock: QLockFile, key: str) -> bool | None:
+    """True: this process owns the data folder. False: a running instance was
+    asked to come forward. None: neither (the folder cannot be locked)."""
+    deadline = time.monotonic() + SECOND_LAUNCH_WAIT_S
+    while True:
+        if lock.tryLock(0):
+            return True
+        if lock.error() != QLockFile.LockError.LockFailedError:
+            return None
+        if _ask_running_instance_to_raise(key):
+            return False
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(0.1)  # the owner is still starting up: ask again shortly
+
+
+def _serve_raise_requests(key: str, window: MainWindow) -> QLocalServer:
+    server = QLocalServer(window)
+    server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+    QLocalServer.removeServer(key)  # a socket left by a crash; we hold the lock
+    if not server.listen(key):
+        log.warning("could not listen for other launches: %s", server.errorString())
+
+    def on_connection() -> None:
+        while server.hasPendingConnections():
+            conn = server.nextPendingConnection()
+            conn.readyRead.connect(lambda c=conn: (c.readAll(), window.bring_to_front()))
+            conn.disconnected.connect(conn.deleteLater)
+
+    server.newConnection.connect(on_connection)
+    return server
+
+
+def _install_signal_handlers(app: QApplication, on_signal: Callable[[], None]) -> QSocketNotifier:
+    """Turn SIGTERM/SIGINT into a clean quit, without a polling timer."""
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, lambda *_: None)
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def woke() -> None:
+        try:
+            reader.recv(64)
+        except OSError:
+            pass
+        on_signal()
+
+    notifier.activated.connect(woke)
+    notifier._sockets = (reader, writer)  # keep both ends alive with the notifier
+    return notifier
+
+
+def run_gui(data_dir: Path) -> int:
+    """Start the app on ``data_dir``; exit code for the process."""
+    QApplication.setApplicationName(APP_NAME)
+    QApplication.setApplicationVersion(__version__)
+    QGuiApplication.setDesktopFileName(APP_NAME)
+    try:
+        data_dir = paths.ensure_data_dir(data_dir)
+    except paths.DataDirError as exc:
+        print(f"couplepause: {exc}", file=sys.stderr)
+        return 1
+    qt_app = QApplication.instance() or QApplication(sys.argv[:1])
+    key = paths.instance_key(data_dir)
+    lock = QLockFile(str(paths.lock_file(data_dir)))
+    lock.setStaleLockTime(0)  # only a live process holds the lock
+    owner = _take_lock_or_hand_over(lock, key)
+    if owner is False:
+        return 0
+    if owner is None:
+        print(
+            f"couplepause: another couplepause seems to hold {data_dir} but does not answer; "
+            "close it, or start with another --data-dir",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        bundle = build(data_dir)
+        server = _serve_raise_requests(key, bundle.window)
+
+        def on_signal() -> None:
+            bundle._force_close = True
+            bundle.shutdown()
+            bundle.window.close()
+            qt_app.quit()
+
+        notifier = _install_signal_handlers(qt_app, on_signal)
+        bundle.window.show()
+        code = qt_app.exec()
+        bundle.shutdown()
+        server.close()
+        notifier.setEnabled(False)
+        return code
+    finally:
+        lock.unlock()

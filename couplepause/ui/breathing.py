@@ -1,0 +1,130 @@
+"""Breathing together: the pacer, time left, and optional one-tap captures."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QGridLayout, QWidget
+
+from couplepause.core.episode import ACTIVATION_RANGE
+from couplepause.texts import clock_time, words
+from couplepause.ui.widgets import Choice, Pacer, button, label, row, set_text, vbox
+
+FRAME_MS = 33  # ~30 frames a second is smooth for a slow breath and cheap
+
+
+class BreathingView(QWidget):
+    skip_requested = Signal()
+    extend_requested = Signal()
+    break_requested = Signal()
+    paused_by_chosen = Signal(object)
+    activation_chosen = Signal(str, object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setAccessibleName(words("breathing", "heading"))
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        layout = vbox(self, margins=(48, 24, 48, 24), spacing=10)
+        self.heading = label(words("breathing", "heading"), "heading", center=True)
+        layout.addWidget(self.heading)
+        self.pacer = Pacer()
+        self.pacer.setAccessibleName("Breathing guide")
+        layout.addWidget(self.pacer, 1)
+        self.phase_word = label("", "big", center=True)
+        self.phase_word.setAccessibleName("Breathe")
+        layout.addWidget(self.phase_word)
+        self.time_left = label("", "muted", center=True)
+        self.time_left.setAccessibleName("Time left")
+        layout.addWidget(self.time_left)
+
+        self.skip_button = button(words("breathing", "skip"), "primary")
+        self.extend_button = button(words("breathing", "extend"))
+        self.break_button = button(words("breathing", "break"), "link")
+        layout.addLayout(row(self.skip_button, self.extend_button))
+        layout.addLayout(row(self.break_button))
+
+        # Optional captures: who paused, how stirred up each feels. Never required,
+        # kept small and quiet below everything else.
+        captures = QGridLayout()
+        captures.setHorizontalSpacing(10)
+        captures.setVerticalSpacing(4)
+        self.who_label = label(words("breathing", "who_paused"), "small", wrap=False)
+        self.who = Choice(
+            [("a", words("app", "partner_a")), ("b", words("app", "partner_b")), ("both", words("app", "both"))],
+            words("breathing", "who_paused"),
+            role="tiny",
+        )
+        captures.addWidget(self.who_label, 0, 0, Qt.AlignmentFlag.AlignRight)
+        captures.addWidget(self.who, 0, 1, Qt.AlignmentFlag.AlignLeft)
+        self.activation_label = label(words("breathing", "activation"), "small", wrap=False)
+        captures.addWidget(self.activation_label, 1, 1, Qt.AlignmentFlag.AlignLeft)
+        self.activation_names = {}
+        self.activation = {}
+        low, high = ACTIVATION_RANGE
+        for line, partner in enumerate(("a", "b"), start=2):
+            name = label("", "small", wrap=False)
+            choice = Choice([(n, str(n)) for n in range(low, high + 1)], "", role="tiny")
+            choice.chosen.connect(lambda v, p=partner: self.activation_chosen.emit(p, v))
+            captures.addWidget(name, line, 0, Qt.AlignmentFlag.AlignRight)
+            captures.addWidget(choice, line, 1, Qt.AlignmentFlag.AlignLeft)
+            self.activation_names[partner] = name
+            self.activation[partner] = choice
+        holder = QWidget()
+        holder.setLayout(captures)
+        layout.addSpacing(6)
+        layout.addLayout(row(holder))
+
+        self.who.chosen.connect(self.paused_by_chosen)
+        self.skip_button.clicked.connect(self.skip_requested)
+        self.extend_button.clicked.connect(self.extend_requested)
+        self.break_button.clicked.connect(self.break_requested)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(FRAME_MS)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self.tick)
+        self._provider: Callable[[], tuple[float, str, float]] | None = None
+
+    def set_names(self, a: str, b: str) -> None:
+        """Show the partners' own names on the captures."""
+        for partner, name in (("a", a), ("b", b)):
+            self.who.set_label(partner, name)
+            self.activation_names[partner].setText(name)
+            self.activation[partner].setAccessibleName(words("breathing", "activation_accessible", name=name))
+            for value in range(ACTIVATION_RANGE[0], ACTIVATION_RANGE[1] + 1):
+                self.activation[partner].button_for(value).setAccessibleName(
+                    f"{name}: {value} of {ACTIVATION_RANGE[1]}"
+                )
+
+    def set_reduced_motion(self, reduced: bool) -> None:
+        self.pacer.set_reduced_motion(reduced)
+
+    def reset_captures(self, paused_by, activation: dict) -> None:
+        self.who.set_value(paused_by)
+        for partner, choice in self.activation.items():
+            choice.set_value(activation.get(partner))
+
+    def start(self, provider: Callable[[], tuple[float, str, float]]) -> None:
+        """Animate from ``provider() -> (level 0..1, phase kind, seconds left)``."""
+        self._provider = provider
+        self.tick()
+        self._timer.start()
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self._provider = None
+
+    def is_animating(self) -> bool:
+        return self._timer.isActive()
+
+    def tick(self) -> None:
+        if self._provider is None:
+            return
+        level, kind, left = self._provider()
+        if self._provider is None:  # the provider ended the breathing
+            return
+        self.pacer.set_level(level)
+        set_text(self.phase_word, words("breathing", kind))
+        set_text(self.time_left, words("breathing", "time_left", time=clock_time(left)))

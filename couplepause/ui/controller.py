@@ -1,0 +1,375 @@
+"""Wires the live flow to the window and the store.
+
+Views emit intents; the controller turns them into flow events, hands every
+new snapshot of the episode to the background writer (the UI thread never
+waits for the disk), and tells the views what to show.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from couplepause.core import flow as fl
+from couplepause.core.episode import Episode
+from couplepause.core.flow import Ev, Flow, FlowConfig, State
+from couplepause.settings import Settings
+from couplepause.texts import clock_time, duration, words
+from couplepause.ui.main_window import MainWindow
+from couplepause.ui.pause_break import hhmm
+from couplepause.ui.turns import TurnsScreen
+
+log = logging.getLogger(__name__)
+
+TURN_TICK_MS = 250
+
+
+class MainThread(QObject):
+    """Runs callables on the Qt main thread; safe to call from any thread."""
+
+    invoke = Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.invoke.connect(self._run)
+
+    @Slot(object)
+    def _run(self, fn: Callable[[], None]) -> None:
+        fn()
+
+
+def flow_config(settings: Settings) -> FlowConfig:
+    return FlowConfig(
+        pattern=settings.pattern(),
+        breathing_seconds=60.0 * settings.get("breathing_minutes"),
+        turn_seconds=60.0 * settings.get("turn_minutes") if settings.get("turn_timer") else None,
+    )
+
+
+class Controller(QObject):
+    # Emitted after an episode snapshot was handed to the writer (tests, benchmarks).
+    persisted = Signal(object)
+
+    def __init__(
+        self,
+        window: MainWindow,
+        writer: Any,
+        settings: Settings,
+        *,
+        clock: Callable[[], float],
+        wall: Callable[[], datetime],
+    ):
+        super().__init__(window)
+        self.window = window
+        self.writer = writer
+        self.settings = settings
+        self.clock = clock
+        self.wall = wall
+        self.flow = Flow(clock=clock, wall=wall, config=flow_config(settings))
+        self.main_thread = MainThread(self)
+        self.offered: Episode | None = None  # an open episode from before, on offer
+        self.inviting = False  # the break is over: inviting them back
+        self._save_failed = False
+        self._unsaved_reason = ""
+
+        self.turn_timer = QTimer(self)
+        self.turn_timer.setInterval(TURN_TICK_MS)
+        self.turn_timer.timeout.connect(self._render_turns)
+        self.break_timer = QTimer(self)
+        self.break_timer.setSingleShot(True)
+        self.break_timer.timeout.connect(self._break_over)
+
+        w = window
+        w.talking.pause_requested.connect(self.pause)
+        w.talking.resume_requested.connect(self.pick_up)
+        w.talking.let_rest_requested.connect(self.let_rest)
+        w.breathing.skip_requested.connect(lambda: self.dispatch(Ev.END_BREATHING))
+        w.breathing.extend_requested.connect(lambda: self.dispatch(Ev.EXTEND))
+        w.breathing.break_requested.connect(self.choose_break)
+        w.breathing.paused_by_chosen.connect(lambda v: self.dispatch(Ev.SET_PAUSED_BY, value=v))
+        w.breathing.activation_chosen.connect(lambda p, v: self.dispatch(Ev.SET_ACTIVATION, p, v))
+        w.turns.swap_requested.connect(lambda: self.dispatch(Ev.SWAP))
+        w.turns.speaker_chosen.connect(lambda p: self.dispatch(Ev.CHOOSE_SPEAKER, p))
+        w.turns.repair_requested.connect(lambda: self.dispatch(Ev.TO_REPAIR))
+        w.turns.break_requested.connect(self.choose_break)
+        w.repair.answered.connect(lambda p, v: self.dispatch(Ev.ANSWER, p, v))
+        w.repair.more_turns_requested.connect(lambda: self.dispatch(Ev.MORE_TURNS))
+        w.repair.break_requested.connect(self.choose_break)
+        w.break_choice.start_requested.connect(lambda m: self.dispatch(Ev.START_BREAK, value=m))
+        w.break_choice.cancelled.connect(self.render)
+        w.on_break.come_back_requested.connect(lambda: self.dispatch(Ev.END_BREAK))
+        w.after.finished.connect(lambda details: self.dispatch(Ev.FINISH, value=details))
+        self.apply_settings()
+
+    # ------------------------------------------------------------- settings
+    def names(self) -> dict[str, str]:
+        a, b = self.settings.partner_names(words("app", "partner_a"), words("app", "partner_b"))
+        return {"a": a, "b": b}
+
+    def apply_settings(self) -> None:
+        names = self.names()
+        self.window.breathing.set_names(names["a"], names["b"])
+        self.window.breathing.set_reduced_motion(self.settings.get("reduced_motion"))
+        if self.flow.state is State.TALKING:
+            self.flow.config = flow_config(self.settings)
+        self.render()
+
+    # --------------------------------------------------------------- intents
+    def pause(self) -> None:
+        """The shared Pause button: a new rupture, saved at once."""
+        if self.flow.state is not State.TALKING:
+            return  # one press is exactly one pause
+        if self.offered is not None:
+            # An unfinished episode from before stays in the history as it was.
+            self._close_offered()
+        self.flow.config = flow_config(self.settings)
+        self.dispatch(Ev.PAUSE)
+
+    def pick_up(self) -> None:
+        """Resume the open episode offered on the home screen."""
+        episode = self.offered
+        if episode is None or self.flow.state is not State.TALKING:
+            return
+        self.offered = None
+        self.flow.config = flow_config(self.settings)
+        self.dispatch(Ev.RESUME, value=episode)
+        if self.flow.state is State.BREAK:
+            self.dispatch(Ev.END_BREAK)
+
+    def let_rest(self) -> None:
+        if self.offered is not None:
+            self._close_offered()
+        self.render()
+
+    def choose_break(self) -> None:
+        if not self.flow.accepts(Ev.START_BREAK):
+            return
+        self.window.break_choice.prepare(self.settings.get("break_minutes"))
+        self.window.show_view(self.window.break_choice)
+
+    def dispatch(self, kind: Ev, partner: str | None = None, value: Any = None) -> bool:
+        """Apply one event; persist and show the result. False if refused."""
+        try:
+            self.flow.handle(kind, partner, value)
+        except fl.InvalidTransition as exc:
+            log.info("ignored: %s", exc)
+            return False
+        self._persist(self.flow.episode)
+        if kind is Ev.START_BREAK:
+            self.inviting = False
+            self._schedule_break_end()
+        elif kind in (Ev.END_BREAK, Ev.FINISH):
+            self.break_timer.stop()
+            self.inviting = False
+        if self.flow.state is State.AFTER:
+            self._show_last_time(self.flow.episode)
+        self.render()
+        return True
+
+    # ------------------------------------------------------------- startup
+    def load_from_store(self) -> None:
+        """Ask the writer thread for open episodes and the last repair."""
+
+        def job(repo):
+            return repo.active(), repo.latest_repaired()
+
+        def done(result, error):
+            self.main_thread.invoke.emit(lambda: self._loaded(result, error))
+
+        self.writer.call(job, done)
+
+    def _loaded(self, result, error: Exception | None) -> None:
+        if error is not None or result is None:
+            log.warning("could not read open episodes: %s", error)
+            return
+        active, latest = result
+        self._show_last_time(latest)
+        if self.flow.state is not State.TALKING or self.flow.episode is not None:
+            # A pause happened before the store answered: older open episodes
+            # are kept as they were.
+            for episode in active:
+                if self.flow.episode is None or episode.id != self.flow.episode.id:
+                    self.writer.archive(episode.with_changes(closed=True))
+            return
+        unfinished = []
+        for episode in active:
+            if episode.is_repaired:
+                self.writer.archive(episode.with_changes(closed=True))
+            else:
+                unfinished.append(episode)
+        unfinished.sort(key=lambda e: e.paused_at)
+        for older in unfinished[:-1]:
+            self.writer.archive(older.with_changes(closed=True))
+        if unfinished:
+            self.offered = unfinished[-1]
+            if self.offered.on_break:
+                self._schedule_break_end()
+        self.render()
+
+    def _close_offered(self) -> None:
+        episode = self.offered
+        self.offered = None
+        self.break_timer.stop()
+        self.inviting = False
+        if episode is not None:
+            closed = episode.with_changes(closed=True)
+            self.writer.archive(closed)
+            self.persisted.emit(closed)
+
+    # ------------------------------------------------------------- breaks
+    def _break_return_at(self) -> datetime | None:
+        episode = self.flow.episode if self.flow.state is State.BREAK else self.offered
+        if episode is None or not episode.on_break:
+            return None
+        return episode.breaks[-1].return_at
+
+    def _schedule_break_end(self) -> None:
+        back = self._break_return_at()
+        if back is None:
+            return
+        ms = max(0, int((back - self.wall()).total_seconds() * 1000))
+        self.break_timer.start(min(ms, 2**31 - 1))
+
+    def _break_over(self) -> None:
+        """Time to come back: raise the window with a gentle invitation."""
+        if self._break_return_at() is None:
+            return
+        self.inviting = True
+        self.render()
+        self.window.bring_to_front()
+
+    # ----------------------------------------------------------- persisting
+    def _persist(self, episode: Episode | None) -> None:
+        if episode is None:
+            return
+        if episode.closed:
+            self.writer.archive(episode)
+        else:
+            self.writer.save_active(episode)
+        self.persisted.emit(episode)
+
+    def on_write_result(self, result) -> None:
+        """Called on the main thread with each WriteResult from the writer."""
+        if not result.ok:
+            self._save_failed = True
+            self._unsaved_reason = result.error or ""
+            self.window.show_notice(words("notices", "save_failed", reason=self._unsaved_reason))
+        elif self._save_failed and result.pending == 0:
+            self._save_failed = False
+            self._unsaved_reason = ""
+            self.window.show_notice(words("notices", "saved_again"), linger=True)
+
+    @property
+    def unsaved_reason(self) -> str:
+        return self._unsaved_reason
+
+    def _show_last_time(self, episode: Episode | None) -> None:
+        if episode is None or episode.repair_seconds is None:
+            return
+        self.window.talking.set_last_time(
+            words("talking", "last_time", duration=duration(episode.repair_seconds))
+        )
+
+    # ------------------------------------------------------------ rendering
+    def render(self) -> None:
+        w = self.window
+        state = self.flow.state
+        if state is not State.BREATHING:
+            w.breathing.stop()
+        if state is not State.TURNS:
+            self.turn_timer.stop()
+        names = self.names()
+        episode = self.flow.episode
+        if state is State.TALKING:
+            self._render_offer()
+            w.show_view(w.talking)
+            w.talking.focus_pause()
+        elif state is State.BREATHING:
+            w.breathing.reset_captures(episode.paused_by, episode.activation)
+            w.show_view(w.breathing)
+            if not w.breathing.is_animating():
+                w.breathing.start(self._breathing_frame)
+        elif state is State.TURNS:
+            w.show_view(w.turns)
+            self._render_turns()
+            if self.flow.config.turn_seconds is not None:
+                self.turn_timer.start()
+            w.turns.swap_button.setFocus()
+        elif state is State.REPAIR:
+            w.repair.render(names, episode.repair_answers)
+            if w.current_view() is not w.repair:
+                w.show_view(w.repair)
+                w.repair.focus_first()
+        elif state is State.BREAK:
+            w.on_break.render(episode.breaks[-1].return_at, self.inviting)
+            w.show_view(w.on_break)
+            w.on_break.come_back_button.setFocus()
+        elif state is State.AFTER:
+            if w.current_view() is not w.after:
+                w.after.reset()
+                w.show_view(w.after)
+
+    def _render_offer(self) -> None:
+        episode = self.offered
+        talking = self.window.talking
+        if episode is None:
+            talking.show_open_episode(None)
+        elif episode.on_break:
+            back = episode.breaks[-1].return_at
+            key = "invite_heading" if self.inviting else None
+            text = words("break", key) if key else words("talking", "resume_break", time=hhmm(back))
+            talking.show_open_episode(text, words("talking", "resume_come_back"))
+        else:
+            talking.show_open_episode(
+                words("talking", "resume_open", time=hhmm(episode.paused_at)),
+                words("talking", "resume_pick_up"),
+            )
+
+    def _breathing_frame(self) -> tuple[float, str, float]:
+        model = self.flow.model
+        now = self.clock()
+        left = fl.breathing_remaining(model, now)
+        if model.state is not State.BREATHING or left <= 0:
+            self.window.breathing.stop()
+            self.dispatch(Ev.END_BREATHING)
+            return 0.0, "out", 0.0
+        elapsed = fl.breathing_elapsed(model, now)
+        pattern = self.flow.config.pattern
+        phase = pattern.phase_at(elapsed)
+        kind = "rest" if phase.finished else phase.kind
+        return pattern.size_at(elapsed), kind, left
+
+    def _render_turns(self) -> None:
+        model = self.flow.model
+        if model.state is not State.TURNS:
+            self.turn_timer.stop()
+            return
+        now = self.clock()
+        limit = self.flow.config.turn_seconds
+        timer_text = None
+        done = False
+        if limit is not None:
+            left = limit - fl.turn_elapsed(model, now)
+            done = left <= 0
+            timer_text = clock_time(max(0.0, left))
+        turns = fl.turns_with_current(model, now)
+        counts = {p: sum(1 for t in turns if t.speaker == p) for p in ("a", "b")}
+        self.window.turns.render(
+            TurnsScreen(
+                names=self.names(),
+                speaker=model.speaker,
+                can_choose=model.turns_this_round == 0 and not model.episode.turns,
+                can_repair=fl.can_repair(model, now),
+                timer_text=timer_text,
+                timer_done=done,
+                counts=counts,
+            )
+        )
+
+    def stop_timers(self) -> None:
+        self.turn_timer.stop()
+        self.break_timer.stop()
+        self.window.breathing.stop()

@@ -1,0 +1,172 @@
+"""The settings dialog and the safety note. Both open without blocking:
+nothing ever stands between the couple and the Pause button."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+)
+
+from couplepause.core import breathing
+from couplepause.core.flow import BREAK_CHOICES
+from couplepause.settings import KEYS, SettingError, Settings
+from couplepause.texts import words
+from couplepause.ui.widgets import button, label, row
+
+
+class SettingsDialog(QDialog):
+    """Collects settings and hands them back; refuses invalid values."""
+
+    saved = Signal(dict)
+
+    def __init__(self, settings: Settings, parent=None):
+        super().__init__(parent)
+        self._settings = settings
+        self.setWindowTitle(f"{words('settings', 'title')} — couplepause")
+        self.setAccessibleName(words("settings", "title"))
+        self.setMinimumWidth(620)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(12)
+        values = settings.values()
+
+        self.partner_a = self._line(values["partner_a"], words("app", "partner_a"), words("settings", "partner_a"))
+        self.partner_b = self._line(values["partner_b"], words("app", "partner_b"), words("settings", "partner_b"))
+        layout.addWidget(self._group(words("settings", "names"), [
+            (words("settings", "partner_a"), self.partner_a),
+            (words("settings", "partner_b"), self.partner_b),
+        ]))
+
+        self.pattern = QComboBox()
+        self.pattern.setAccessibleName(words("settings", "pattern"))
+        for key in breathing.PATTERN_KEYS:
+            self.pattern.addItem(words("patterns", key), key)
+        self.pattern.setCurrentIndex(max(0, self.pattern.findData(values["breathing_pattern"])))
+        self.custom = self._line(values["custom_pattern"], breathing.CUSTOM_DEFAULT, words("settings", "custom_pattern"))
+        self.breathing_minutes = self._minutes(KEYS["breathing_minutes"], values["breathing_minutes"], words("settings", "breathing_minutes"))
+        self.reduced_motion = QCheckBox(words("settings", "reduced_motion"))
+        self.reduced_motion.setAccessibleName(words("settings", "reduced_motion"))
+        self.reduced_motion.setChecked(values["reduced_motion"])
+        layout.addWidget(self._group(words("settings", "breathing"), [
+            (words("settings", "pattern"), self.pattern),
+            (words("settings", "custom_pattern"), self.custom),
+            (words("settings", "breathing_minutes"), self.breathing_minutes),
+            ("", self.reduced_motion),
+        ]))
+
+        self.turn_timer = QCheckBox(words("settings", "turn_timer"))
+        self.turn_timer.setAccessibleName(words("settings", "turn_timer"))
+        self.turn_timer.setChecked(values["turn_timer"])
+        self.turn_minutes = self._minutes(KEYS["turn_minutes"], values["turn_minutes"], words("settings", "turn_minutes"))
+        self.break_minutes = QComboBox()
+        self.break_minutes.setAccessibleName(words("settings", "break_minutes"))
+        for minutes in BREAK_CHOICES:
+            self.break_minutes.addItem(words("break", "minutes_choice", n=minutes), minutes)
+        self.break_minutes.setCurrentIndex(max(0, self.break_minutes.findData(values["break_minutes"])))
+        layout.addWidget(self._group(words("settings", "turns"), [
+            ("", self.turn_timer),
+            (words("settings", "turn_minutes"), self.turn_minutes),
+            (words("settings", "break_minutes"), self.break_minutes),
+        ]))
+
+        self.error = label("", "small")
+        self.error.setAccessibleName("Problem")
+        self.error.hide()
+        layout.addWidget(self.error)
+        self.save_button = button(words("settings", "save"), "primary")
+        self.cancel_button = button(words("settings", "cancel"))
+        layout.addLayout(row(None, self.cancel_button, self.save_button, center=False))
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button.clicked.connect(self.reject)
+        self.pattern.currentIndexChanged.connect(self._sync)
+        self.turn_timer.toggled.connect(self._sync)
+        self._sync()
+
+    def _line(self, value: str, placeholder: str, accessible: str) -> QLineEdit:
+        edit = QLineEdit(value)
+        edit.setPlaceholderText(placeholder)
+        edit.setAccessibleName(accessible)
+        return edit
+
+    def _minutes(self, key, value: int, accessible: str) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setRange(*key.bounds)
+        spin.setValue(value)
+        spin.setSuffix(words("settings", "minutes_suffix"))
+        spin.setAccessibleName(accessible)
+        return spin
+
+    def _group(self, title: str, rows: list[tuple[str, Any]]) -> QGroupBox:
+        group = QGroupBox(title)
+        form = QFormLayout(group)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.setHorizontalSpacing(16)
+        form.setVerticalSpacing(10)
+        for text, widget in rows:
+            if text:
+                form.addRow(text, widget)
+            else:
+                form.addRow(widget)
+        return group
+
+    def _sync(self) -> None:
+        self.custom.setEnabled(self.pattern.currentData() == breathing.CUSTOM)
+        self.turn_minutes.setEnabled(self.turn_timer.isChecked())
+
+    def changes(self) -> dict[str, Any]:
+        return {
+            "partner_a": self.partner_a.text(),
+            "partner_b": self.partner_b.text(),
+            "breathing_pattern": self.pattern.currentData(),
+            "custom_pattern": self.custom.text(),
+            "breathing_minutes": self.breathing_minutes.value(),
+            "reduced_motion": self.reduced_motion.isChecked(),
+            "turn_timer": self.turn_timer.isChecked(),
+            "turn_minutes": self.turn_minutes.value(),
+            "break_minutes": self.break_minutes.currentData(),
+        }
+
+    def save(self) -> None:
+        changes = self.changes()
+        if changes["breathing_pattern"] != breathing.CUSTOM and not changes["custom_pattern"].strip():
+            changes["custom_pattern"] = breathing.CUSTOM_DEFAULT
+        try:
+            self._settings.update(changes)
+        except SettingError as exc:
+            self.error.setText(words("settings", "invalid", reason=str(exc)))
+            self.error.show()
+            return
+        self.error.hide()
+        self.saved.emit(self._settings.values())
+        self.accept()
+
+
+class SafetyDialog(QDialog):
+    """What this app is and is not. Shown on request, never in the way."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(f"{words('safety', 'title')} — couplepause")
+        self.setAccessibleName(words("safety", "title"))
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 28, 32, 24)
+        layout.setSpacing(16)
+        layout.addWidget(label(words("safety", "title"), "heading"))
+        text = label(words("safety", "text"))
+        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard | Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(text)
+        close = button(words("safety", "close"), "primary")
+        close.clicked.connect(self.accept)
+        layout.addLayout(row(None, close, center=False))
+        close.setFocus()

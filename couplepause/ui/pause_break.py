@@ -1,0 +1,103 @@
+"""A longer break: agreeing on one, and waiting it out."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QWidget
+
+from couplepause.core.flow import BREAK_CHOICES
+from couplepause.texts import words
+from couplepause.ui.widgets import Choice, button, card, label, row, vbox
+
+
+
+def hhmm(moment: datetime) -> str:
+    return moment.astimezone().strftime("%H:%M")
+
+
+class BreakChoiceView(QWidget):
+    """Agree on a break length; the return time is shown as a clock time."""
+
+    start_requested = Signal(int)
+    cancelled = Signal()
+
+    def __init__(self, wall: Callable[[], datetime], parent=None):
+        super().__init__(parent)
+        self._wall = wall
+        self.setAccessibleName(words("break", "choose_heading"))
+        layout = vbox(self, margins=(80, 40, 80, 40), spacing=18)
+        layout.addStretch(1)
+        layout.addWidget(label(words("break", "choose_heading"), "heading", center=True))
+        self.text = label(words("break", "choose_text"), center=True)
+        layout.addLayout(row(self.text))
+        self.text.setMaximumWidth(760)
+        self.minutes = Choice(
+            [(m, words("break", "minutes_choice", n=m)) for m in BREAK_CHOICES], words("break", "minutes")
+        )
+        self.minutes.chosen.connect(self._chosen)
+        self._value = BREAK_CHOICES[1]
+        self.back_at = label("", "big", center=True)
+        self.back_at.setAccessibleName("Return time")
+        layout.addLayout(row(label(words("break", "minutes"), "muted", wrap=False), self.minutes))
+        layout.addWidget(self.back_at)
+        self.start_button = button(words("break", "start"), "primary")
+        self.cancel_button = button(words("break", "cancel"))
+        layout.addLayout(row(self.start_button, self.cancel_button))
+        layout.addStretch(2)
+        self.start_button.clicked.connect(lambda: self.start_requested.emit(self._value))
+        self.cancel_button.clicked.connect(self.cancelled)
+
+    def value(self) -> int:
+        return self._value
+
+    def prepare(self, minutes: int) -> None:
+        """Offer the usual length from settings (one of BREAK_CHOICES)."""
+        nearest = min(BREAK_CHOICES, key=lambda m: abs(m - minutes))
+        self._value = nearest
+        self.minutes.set_value(nearest)
+        self.refresh()
+        self.start_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _chosen(self, minutes) -> None:
+        if minutes is None:  # tapping the chosen length again keeps it
+            self.minutes.set_value(self._value)
+            return
+        self._value = minutes
+        self.refresh()
+
+    def refresh(self) -> None:
+        back = self._wall() + timedelta(minutes=self._value)
+        self.back_at.setText(words("break", "back_at", time=hhmm(back)))
+
+
+class BreakView(QWidget):
+    """On a break: when to come back; at that time, a gentle invitation."""
+
+    come_back_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = vbox(self, margins=(80, 40, 80, 40), spacing=18)
+        layout.addStretch(1)
+        self.heading = label(words("break", "heading"), "heading", center=True)
+        self.text = label(words("break", "text"), center=True)
+        self.return_at = label("", "big", center=True)
+        self.return_at.setAccessibleName("Return time")
+        layout.addWidget(card(self.heading, self.text, self.return_at, spacing=16))
+        self.come_back_button = button(words("break", "return_now"), "primary")
+        layout.addLayout(row(self.come_back_button))
+        layout.addStretch(2)
+        self.come_back_button.clicked.connect(self.come_back_requested)
+
+    def render(self, return_at: datetime, inviting: bool) -> None:
+        if inviting:
+            self.heading.setText(words("break", "invite_heading"))
+            self.text.setText(words("break", "invite_text"))
+        else:
+            self.heading.setText(words("break", "heading"))
+            self.text.setText(words("break", "text"))
+        self.return_at.setText(words("break", "return_at", time=hhmm(return_at)))
+        self.setAccessibleName(self.heading.text())

@@ -1,0 +1,66 @@
+"""Repair: acknowledge, own one's part, reconnect. Each partner answers."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QWidget
+
+from couplepause.core.episode import PARTNERS, REPAIR_ANSWERS
+from couplepause.texts import word_list, words
+from couplepause.ui.widgets import Choice, button, card, label, row, set_text, vbox
+
+
+class RepairView(QWidget):
+    answered = Signal(str, str)
+    more_turns_requested = Signal()
+    break_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setAccessibleName(words("repair", "heading"))
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        layout = vbox(self, margins=(48, 28, 48, 28), spacing=14)
+        layout.addWidget(label(words("repair", "heading"), "heading", center=True))
+        prompts = [label(text, "prompt", center=True) for text in word_list("repair", "prompts")]
+        layout.addWidget(card(*prompts))
+        layout.addStretch(1)
+
+        answers = QHBoxLayout()
+        answers.setSpacing(20)
+        self.questions: dict[str, object] = {}
+        self.choices: dict[str, Choice] = {}
+        for partner in PARTNERS:
+            question = label("", center=True)
+            choice = Choice(
+                [(a, words("repair", a)) for a in REPAIR_ANSWERS], ""
+            )
+            choice.chosen.connect(lambda v, p=partner: v and self.answered.emit(p, v))
+            holder = QWidget()
+            holder.setLayout(row(choice))
+            answers.addWidget(card(question, holder), 1)
+            self.questions[partner] = question
+            self.choices[partner] = choice
+        layout.addLayout(answers)
+        self.status = label(words("repair", "waiting"), "muted", center=True)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        self.more_button = button(words("repair", "more_turns"))
+        self.break_button = button(words("repair", "break"))
+        layout.addLayout(row(self.more_button, self.break_button))
+        self.more_button.clicked.connect(self.more_turns_requested)
+        self.break_button.clicked.connect(self.break_requested)
+
+    def render(self, names: dict[str, str], answers: dict[str, str | None]) -> None:
+        for partner in PARTNERS:
+            question = words("repair", "question", name=names[partner])
+            set_text(self.questions[partner], question)
+            choice = self.choices[partner]
+            choice.setAccessibleName(question)
+            for value in REPAIR_ANSWERS:
+                choice.set_label(value, words("repair", value))
+            choice.set_value(answers.get(partner))
+        hesitant = any(answers.get(p) in ("partly", "not_yet") for p in PARTNERS)
+        set_text(self.status, words("repair", "not_yet_hint" if hesitant else "waiting"))
+
+    def focus_first(self) -> None:
+        self.choices["a"].button_for("yes").setFocus(Qt.FocusReason.OtherFocusReason)

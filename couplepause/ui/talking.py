@@ -1,0 +1,91 @@
+"""The home screen: one big, calm Pause button."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QWidget
+
+from couplepause.texts import words
+from couplepause.ui.widgets import button, label, row, vbox
+
+
+class TalkingView(QWidget):
+    pause_requested = Signal()
+    settings_requested = Signal()
+    safety_requested = Signal()
+    resume_requested = Signal()
+    let_rest_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setAccessibleName("Home")
+        layout = vbox(self, spacing=18)
+
+        self.safety_button = button(words("talking", "safety"), "link")
+        self.settings_button = button(words("talking", "settings"), "link")
+        layout.addLayout(row(None, self.safety_button, self.settings_button, center=False))
+        layout.addStretch(2)
+
+        self.pause_button = QPushButton(words("talking", "pause"))
+        self.pause_button.setObjectName("pauseButton")
+        self.pause_button.setAccessibleName(words("talking", "pause_accessible"))
+        self.pause_button.setAccessibleDescription(words("talking", "pause_hint"))
+        self.pause_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.pause_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.pause_button.setAutoDefault(False)
+        layout.addLayout(row(self.pause_button))
+
+        self.hint = label(words("talking", "pause_hint"), "muted", center=True)
+        layout.addWidget(self.hint)
+        self.last_time = label(words("talking", "welcome"), center=True)
+        self.last_time.setAccessibleName("Last time")
+        layout.addWidget(self.last_time)
+        layout.addStretch(3)
+
+        # An open episode from before (a restart, or a break): offered, never forced.
+        self.resume_card = QFrame()
+        self.resume_card.setProperty("role", "notice")
+        card_layout = QHBoxLayout(self.resume_card)
+        card_layout.setContentsMargins(20, 14, 20, 14)
+        self.resume_text = label()
+        self.resume_button = button(words("talking", "resume_pick_up"), "primary")
+        self.let_rest_button = button(words("talking", "resume_let_rest"))
+        card_layout.addWidget(self.resume_text, 1)
+        card_layout.addWidget(self.resume_button)
+        card_layout.addWidget(self.let_rest_button)
+        self.resume_card.hide()
+        layout.addWidget(self.resume_card)
+
+        self.pause_button.clicked.connect(self.pause_requested)
+        self.settings_button.clicked.connect(self.settings_requested)
+        self.safety_button.clicked.connect(self.safety_requested)
+        self.resume_button.clicked.connect(self.resume_requested)
+        self.let_rest_button.clicked.connect(self.let_rest_requested)
+
+        # Space and P start a pause from anywhere on this screen. The shortcut
+        # fires once per press (no auto-repeat); the flow ignores a second
+        # pause anyway, so one press is always exactly one pause.
+        self.shortcuts = []
+        for key in (Qt.Key.Key_Space, Qt.Key.Key_P):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.setAutoRepeat(False)
+            shortcut.activated.connect(self.pause_requested)
+            self.shortcuts.append(shortcut)
+
+    def set_last_time(self, text: str | None) -> None:
+        self.last_time.setText(text or words("talking", "welcome"))
+
+    def show_open_episode(self, text: str | None, action: str = "") -> None:
+        """Offer to pick up an open episode (text=None hides the offer)."""
+        if text is None:
+            self.resume_card.hide()
+            return
+        self.resume_text.setText(text)
+        self.resume_button.setText(action)
+        self.resume_button.setAccessibleName(action)
+        self.resume_card.show()
+
+    def focus_pause(self) -> None:
+        self.pause_button.setFocus(Qt.FocusReason.OtherFocusReason)

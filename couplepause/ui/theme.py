@@ -1,0 +1,34 @@
+"""Colours, type sizes and the style sheet, from resources/theme.toml and style.qss."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from string import Template
+
+from PySide6.QtGui import QColor
+
+
+@lru_cache(maxsize=1)
+def _theme() -> dict:
+    text = resources.files("couplepause.resources").joinpath("theme.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def color(name: str) -> QColor:
+    return QColor(_theme()["colors"][name])
+
+
+def size(name: str) -> int:
+    return int(_theme()["sizes"][name])
+
+
+@lru_cache(maxsize=1)
+def stylesheet() -> str:
+    template = resources.files("couplepause.resources").joinpath("style.qss").read_text("utf-8")
+    values = {**_theme()["colors"], **{k: str(v) for k, v in _theme()["sizes"].items()}}
+    # Icons are files of the installed package; the style sheet names them by path.
+    values["icons"] = Path(str(resources.files("couplepause.resources"))).as_posix()
+    return Template(template).substitute(values)

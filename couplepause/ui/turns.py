@@ -1,0 +1,143 @@
+"""Taking turns: the floor passes between the partners.
+
+Partner A's card is always on the left and B's on the right; the roles move,
+the people don't. The speaker's card shows prompts to share their own
+experience, the listener's card prompts to reflect back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
+
+from couplepause.texts import word_list, words
+from couplepause.ui import theme
+from couplepause.ui.widgets import Choice, button, label, row, set_text, vbox
+
+
+@dataclass(frozen=True)
+class TurnsScreen:
+    """What the turns screen shows; computed by the controller."""
+
+    names: dict[str, str]
+    speaker: str
+    can_choose: bool
+    can_repair: bool
+    timer_text: str | None  # None: timer off
+    timer_done: bool
+    counts: dict[str, int]
+
+
+class PartnerCard(QFrame):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setProperty("role", "card")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(10)
+        self.title = label("", "heading")
+        layout.addWidget(self.title)
+        self.prompts = [label("", "prompt") for _ in range(4)]
+        for prompt in self.prompts:
+            layout.addWidget(prompt)
+        layout.addStretch(1)
+
+    def show_role(self, title: str, prompts: list[str], speaking: bool) -> None:
+        set_text(self.title, title)
+        self.setAccessibleName(title)
+        for widget, text in zip(self.prompts, prompts + [""] * len(self.prompts)):
+            set_text(widget, text)
+            widget.setVisible(bool(text))
+        if self.property("speaking") != speaking:
+            self.setProperty("speaking", speaking)
+            edge = theme.color("accent" if speaking else "line").name()
+            self.setStyleSheet('QFrame[role="card"] { border: 3px solid %s; }' % edge)
+
+
+class TurnsView(QWidget):
+    swap_requested = Signal()
+    speaker_chosen = Signal(str)
+    repair_requested = Signal()
+    break_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        layout = vbox(self, margins=(40, 24, 40, 24), spacing=14)
+        self.heading = label("", "heading", center=True)
+        layout.addWidget(self.heading)
+
+        self.who_starts_label = label(words("turns", "who_starts"), "muted", wrap=False)
+        self.who_starts = Choice([("a", ""), ("b", "")], words("turns", "who_starts"))
+        self.who_starts.chosen.connect(lambda v: v and self.speaker_chosen.emit(v))
+        self.who_row = QWidget()
+        self.who_row.setLayout(row(self.who_starts_label, self.who_starts))
+        layout.addWidget(self.who_row)
+
+        cards = QHBoxLayout()
+        cards.setSpacing(20)
+        self.cards = {"a": PartnerCard(), "b": PartnerCard()}
+        cards.addWidget(self.cards["a"], 1)
+        cards.addWidget(self.cards["b"], 1)
+        layout.addLayout(cards, 1)
+
+        self.timer = label("", "big", center=True)
+        self.timer.setAccessibleName("Turn timer")
+        layout.addWidget(self.timer)
+        self.timer_hint = label("", "muted", center=True)
+        layout.addWidget(self.timer_hint)
+
+        self.swap_button = button("", "primary")
+        self.repair_button = button(words("turns", "repair"))
+        self.break_button = button(words("turns", "break"), "link")
+        layout.addLayout(row(self.swap_button, self.repair_button))
+        self.repair_hint = label(words("turns", "repair_waiting"), "small", center=True)
+        layout.addWidget(self.repair_hint)
+        self.counts = label("", "small", center=True)
+        layout.addWidget(self.counts)
+        layout.addLayout(row(self.break_button))
+
+        self.swap_button.clicked.connect(self.swap_requested)
+        self.repair_button.clicked.connect(self.repair_requested)
+        self.break_button.clicked.connect(self.break_requested)
+
+    def render(self, screen: TurnsScreen) -> None:
+        names = screen.names
+        speaker = screen.speaker
+        listener = "b" if speaker == "a" else "a"
+        set_text(self.heading, words("turns", "heading", speaker=names[speaker]))
+        self.setAccessibleName(self.heading.text())
+        for partner, card in self.cards.items():
+            if partner == speaker:
+                card.show_role(
+                    words("turns", "speaker_title", speaker=names[partner]),
+                    word_list("turns", "speaker_prompts"),
+                    True,
+                )
+            else:
+                card.show_role(
+                    words("turns", "listener_title", listener=names[partner]),
+                    word_list("turns", "listener_prompts"),
+                    False,
+                )
+        self.who_row.setVisible(screen.can_choose)
+        for partner in ("a", "b"):
+            self.who_starts.set_label(partner, names[partner])
+        self.who_starts.set_value(speaker if screen.can_choose else None)
+        swap_text = words("turns", "swap", listener=names[listener])
+        set_text(self.swap_button, swap_text)
+        self.swap_button.setAccessibleName(swap_text)
+        self.repair_button.setEnabled(screen.can_repair)
+        self.repair_hint.setVisible(not screen.can_repair)
+        self.timer.setVisible(screen.timer_text is not None)
+        self.timer_hint.setVisible(screen.timer_text is not None and screen.timer_done)
+        if screen.timer_text is not None:
+            set_text(self.timer, screen.timer_text)
+            set_text(self.timer_hint, words("turns", "timer_done"))
+        set_text(
+            self.counts,
+            words("turns", "turn_count", a_name=names["a"], a=screen.counts["a"],
+                  b_name=names["b"], b=screen.counts["b"]),
+        )

@@ -1,0 +1,209 @@
+"""Small building blocks shared by the views."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QPainter, QRadialGradient
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from couplepause.ui import theme
+
+
+def label(text: str = "", role: str | None = None, *, wrap: bool = True, center: bool = False) -> QLabel:
+    widget = QLabel(text)
+    widget.setWordWrap(wrap)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    if role:
+        widget.setProperty("role", role)
+    if center:
+        widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return widget
+
+
+def button(text: str, role: str | None = None, *, accessible: str | None = None) -> QPushButton:
+    widget = QPushButton(text)
+    if role:
+        widget.setProperty("role", role)
+    widget.setAccessibleName(accessible or text.replace("&", ""))
+    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    widget.setCursor(Qt.CursorShape.PointingHandCursor)
+    widget.setAutoDefault(False)
+    return widget
+
+
+def card(*children: QWidget, spacing: int = 12) -> QFrame:
+    frame = QFrame()
+    frame.setProperty("role", "card")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(24, 20, 24, 20)
+    layout.setSpacing(spacing)
+    for child in children:
+        layout.addWidget(child)
+    return frame
+
+
+def row(*items: QWidget | None, spacing: int = 12, center: bool = True) -> QHBoxLayout:
+    """A horizontal row; ``None`` items become stretch."""
+    layout = QHBoxLayout()
+    layout.setSpacing(spacing)
+    if center:
+        layout.addStretch(1)
+    for item in items:
+        if item is None:
+            layout.addStretch(1)
+        else:
+            layout.addWidget(item)
+    if center:
+        layout.addStretch(1)
+    return layout
+
+
+def set_text(widget: QLabel | QPushButton, text: str) -> None:
+    """Set text only when it changes: no needless relayout while animating."""
+    if widget.text() != text:
+        widget.setText(text)
+
+
+class Choice(QWidget):
+    """A row of one-tap choices; tapping the chosen one again clears it.
+
+    Emits ``chosen`` with the value, or None when cleared. Never required.
+    """
+
+    chosen = Signal(object)
+
+    def __init__(
+        self, options: Iterable[tuple[object, str]], accessible: str, parent=None, *, role: str = "choice"
+    ):
+        super().__init__(parent)
+        self.setAccessibleName(accessible)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(False)
+        self._buttons: dict[object, QPushButton] = {}
+        for value, text in options:
+            b = button(text, role, accessible=f"{accessible}: {text}")
+            b.setCheckable(True)
+            self._group.addButton(b)
+            self._buttons[value] = b
+            layout.addWidget(b)
+            b.clicked.connect(lambda checked, v=value: self._clicked(v, checked))
+
+    def _clicked(self, value: object, checked: bool) -> None:
+        for other, b in self._buttons.items():
+            if other != value:
+                b.setChecked(False)
+        self.chosen.emit(value if checked else None)
+
+    def value(self) -> object:
+        for value, b in self._buttons.items():
+            if b.isChecked():
+                return value
+        return None
+
+    def set_value(self, value: object) -> None:
+        for v, b in self._buttons.items():
+            b.setChecked(v == value)
+
+    def set_label(self, value: object, text: str) -> None:
+        b = self._buttons[value]
+        b.setText(text)
+        b.setAccessibleName(f"{self.accessibleName()}: {text}")
+
+    def button_for(self, value: object) -> QPushButton:
+        return self._buttons[value]
+
+
+class Pacer(QWidget):
+    """The breathing shape: a soft circle that grows on the in-breath and
+    shrinks on the out-breath. With reduced motion it keeps its size and
+    only its colour and glow change."""
+
+    MIN_FRACTION = 0.38
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._level = 0.0
+        self._reduced = False
+        self.setMinimumSize(220, 220)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, False)
+        self._in = theme.color("pacer_in")
+        self._out = theme.color("pacer_out")
+        self._glow = theme.color("pacer_glow")
+
+    def set_reduced_motion(self, reduced: bool) -> None:
+        self._reduced = reduced
+        self.update()
+
+    def level(self) -> float:
+        return self._level
+
+    def set_level(self, level: float) -> None:
+        level = min(1.0, max(0.0, level))
+        if abs(level - self._level) >= 0.002:
+            self._level = level
+            self.update()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        side = min(self.width(), self.height())
+        full = side / 2.0 - 6
+        center = QPointF(self.width() / 2.0, self.height() / 2.0)
+        if self._reduced:
+            radius = full * 0.8
+        else:
+            radius = full * (self.MIN_FRACTION + (1 - self.MIN_FRACTION) * self._level)
+        mixed = _mix(self._out, self._in, self._level)
+        if self._reduced:
+            mixed.setAlphaF(0.45 + 0.55 * self._level)
+        halo = QRadialGradient(center, radius * 1.25)
+        glow = _mix(self._glow, mixed, 0.35)
+        glow.setAlphaF(0.55)
+        halo.setColorAt(0.0, glow)
+        glow.setAlphaF(0.0)
+        halo.setColorAt(1.0, glow)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(halo)
+        painter.drawEllipse(center, radius * 1.25, radius * 1.25)
+        body = QRadialGradient(center, radius)
+        light = _mix(self._glow, mixed, 0.55)
+        light.setAlpha(mixed.alpha())
+        body.setColorAt(0.0, light)
+        body.setColorAt(1.0, mixed)
+        painter.setBrush(body)
+        painter.drawEllipse(center, radius, radius)
+        painter.end()
+
+
+def _mix(a, b, t: float):
+    """Blend colour a towards b by t (0..1)."""
+    color = type(a)()
+    color.setRgbF(
+        a.redF() + (b.redF() - a.redF()) * t,
+        a.greenF() + (b.greenF() - a.greenF()) * t,
+        a.blueF() + (b.blueF() - a.blueF()) * t,
+        1.0,
+    )
+    return color
+
+
+def vbox(widget: QWidget, margins: tuple[int, int, int, int] = (48, 32, 48, 32), spacing: int = 16) -> QVBoxLayout:
+    layout = QVBoxLayout(widget)
+    layout.setContentsMargins(*margins)
+    layout.setSpacing(spacing)
+    return layout

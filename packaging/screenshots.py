@@ -1,0 +1,105 @@
+"""Walk the live flow in a real window and take a screenshot of every screen.
+
+Run under an X server (e.g. Xvfb): python packaging/screenshots.py OUT_DIR
+Uses ImageMagick's `import -window root` so the pictures show what a person
+sees on the screen, window decorations and all.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+from couplepause.app import build
+from couplepause.core.flow import Ev
+from couplepause.settings import Settings
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.mono = 100.0
+        self.wall = datetime(2026, 11, 23, 21, 4, 0, tzinfo=timezone.utc).astimezone()
+
+    def advance(self, seconds: float) -> None:
+        self.mono += seconds
+        self.wall += timedelta(seconds=seconds)
+
+
+def settle(app: QApplication, ms: int = 400) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def shoot(app: QApplication, out: Path, name: str) -> None:
+    settle(app)
+    subprocess.run(["import", "-window", "root", str(out / f"{name}.png")], check=True)
+    print(out / f"{name}.png")
+
+
+def main(out_dir: str) -> int:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication(sys.argv[:1])
+    data = Path(tempfile.mkdtemp()) / "data"
+    data.mkdir()
+    Settings.for_data_dir(data).update({"partner_a": "Sam", "partner_b": "Alex"})
+    clock = FakeClock()
+    bundle = build(data, clock=lambda: clock.mono, wall=lambda: clock.wall)
+    window, c = bundle.window, bundle.controller
+    window.resize(1200, 760)
+    window.move(40, 20)
+    window.show()
+    shoot(app, out, "01-talking")
+    c.pause()
+    c.dispatch(Ev.SET_PAUSED_BY, value="b")
+    c.dispatch(Ev.SET_ACTIVATION, "a", 6)
+    clock.advance(2.0)
+    shoot(app, out, "02-breathing")
+    clock.advance(60)
+    c.dispatch(Ev.END_BREATHING)
+    clock.advance(75)
+    shoot(app, out, "03-turns")
+    c.dispatch(Ev.SWAP)
+    clock.advance(130)
+    c._render_turns()
+    shoot(app, out, "04-turns-swapped")
+    c.dispatch(Ev.TO_REPAIR)
+    c.dispatch(Ev.ANSWER, "a", "yes")
+    c.dispatch(Ev.ANSWER, "b", "partly")
+    shoot(app, out, "05-repair")
+    c.choose_break()
+    shoot(app, out, "06-break-choice")
+    c.dispatch(Ev.START_BREAK, value=30)
+    shoot(app, out, "07-break")
+    clock.advance(30 * 60)
+    c._break_over()
+    shoot(app, out, "08-break-invite")
+    c.dispatch(Ev.END_BREAK)
+    c.dispatch(Ev.END_BREATHING)
+    c.dispatch(Ev.SWAP)
+    c.dispatch(Ev.TO_REPAIR)
+    c.dispatch(Ev.ANSWER, "a", "yes")
+    c.dispatch(Ev.ANSWER, "b", "yes")
+    shoot(app, out, "09-after")
+    c.dispatch(Ev.FINISH, value=None)
+    shoot(app, out, "10-talking-with-history")
+    settings = bundle.open_settings()
+    settings.move(300, 60)
+    shoot(app, out, "11-settings")
+    settings.reject()
+    safety = bundle.open_safety()
+    shoot(app, out, "12-safety")
+    safety.accept()
+    bundle.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "shots"))
