@@ -1,0 +1,59 @@
+"""Exports for the couple's therapist: one module per format, one registry.
+
+A format is an :class:`Exporter` (see ``base.py``): it only turns a list of
+episodes that are already filtered, private and sorted into bytes. Choosing
+the date range, leaving out notes and names, and writing the file safely are
+shared. To add a format, write ``<name>_format.py`` with an Exporter subclass
+and add it to ``EXPORTERS`` below. Qt-free except where a format needs Qt
+(the PDF format imports it inside its own ``write``).
+"""
+
+from __future__ import annotations
+
+from couplepause.export.base import (
+    DEFAULT_NAMES,
+    Exporter,
+    ExportError,
+    ExportOptions,
+    atomic_output,
+    in_range,
+    local_date,
+    private,
+    select,
+)
+from couplepause.export.json_format import ImportRejected, read_export, read_export_file
+
+EXPORTERS: dict[str, Exporter] = {}
+
+
+def register(exporter: Exporter) -> Exporter:
+    if not exporter.name or exporter.name in EXPORTERS:
+        raise ValueError(f"exporter name missing or taken: {exporter.name!r}")
+    EXPORTERS[exporter.name] = exporter
+    return exporter
+
+
+def _register_builtin() -> None:
+    from couplepause.export.json_format import JSON
+
+    register(JSON)
+
+
+_register_builtin()
+
+__all__ = [
+    "DEFAULT_NAMES",
+    "EXPORTERS",
+    "Exporter",
+    "ExportError",
+    "ExportOptions",
+    "ImportRejected",
+    "atomic_output",
+    "in_range",
+    "local_date",
+    "private",
+    "read_export",
+    "read_export_file",
+    "register",
+    "select",
+]

@@ -1,0 +1,338 @@
+"""Command line: the GUI is the default command; export, import and open.
+
+Exit codes: 0 ok, 2 usage error, 1 bad file or anything else. Every error is
+one line on stderr, ``couplepause: <what was wrong>; <what to do>``, never a
+traceback. Heavy modules (Qt, the export package, jsonschema) are imported
+only by the command that needs them, so ``--version`` and ``export`` stay fast
+and need no display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from datetime import date
+from pathlib import Path
+from typing import NoReturn, Sequence
+
+from couplepause import APP_NAME, __version__
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+EXPORT_FORMATS = ("json",)  # must match couplepause.export.EXPORTERS (checked by a test)
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DEBUG_ENV = "COUPLEPAUSE_DEBUG"
+
+
+class UsageError(Exception):
+    """A command line that cannot be run as given (exit 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line and exits 2."""
+
+    def error(self, message: str) -> NoReturn:
+        _say(f"{message}; see '{self.prog} --help'")
+        raise SystemExit(EXIT_USAGE)
+
+
+def _iso_date(text: str) -> date:
+    try:
+        if not _DATE.fullmatch(text):
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-01"
+        ) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=APP_NAME,
+        description="One shared Pause button for a couple in a hard conversation.",
+        allow_abbrev=False,
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="PATH",
+        help="the data folder to use (default: the system's app data folder; "
+        "the COUPLEPAUSE_DATA_DIR environment variable also sets it)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    commands.add_parser("gui", help="open the app (the default)", allow_abbrev=False)
+
+    export = commands.add_parser(
+        "export",
+        help="write the episodes to a file for your therapist",
+        description="Write the episodes to a file. Notes and names are left out "
+        "unless you ask for them.",
+        allow_abbrev=False,
+    )
+    export.add_argument("--format", choices=EXPORT_FORMATS, default="json")
+    export.add_argument("--output", required=True, metavar="FILE", type=Path)
+    export.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD",
+                        help="first day to include (local time)")
+    export.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD",
+                        help="last day to include (local time)")
+    export.add_argument("--include-notes", action="store_true",
+                        help="include the notes written after each episode")
+    export.add_argument("--include-names", action="store_true",
+                        help="include the partners' names (otherwise Partner A / Partner B)")
+    export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+    imp = commands.add_parser(
+        "import",
+        help="merge a JSON export into this data folder",
+        description="Merge a JSON export into the data folder. The whole file is "
+        "checked first; nothing is written if anything is wrong with it.",
+        allow_abbrev=False,
+    )
+    imp.add_argument("file", metavar="FILE", type=Path)
+
+    opener = commands.add_parser(
+        "open", help="open a JSON export read-only (the therapist's view)", allow_abbrev=False
+    )
+    opener.add_argument("file", metavar="FILE", type=Path)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors
+        return _code(exc.code)
+    try:
+        return _run(args)
+    except SystemExit as exc:
+        return _code(exc.code)
+    except KeyboardInterrupt:
+        _say("interrupted; nothing more was done")
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the one place that turns errors into a line
+        return _report(exc)
+
+
+def _run(args: argparse.Namespace) -> int:
+    command = args.command or "gui"
+    if command == "export":
+        if args.since and args.until and args.since > args.until:
+            _say(
+                f"--since {args.since.isoformat()} is after --until {args.until.isoformat()}; "
+                "swap the two dates"
+            )
+            return EXIT_USAGE
+        return cmd_export(args)
+    if command == "import":
+        return cmd_import(args)
+    if command == "open":
+        return cmd_open(args)
+    return cmd_gui(args)
+
+
+# ------------------------------------------------------------------ commands
+def _data_dir(args: argparse.Namespace) -> Path:
+    from couplepause import paths
+
+    return paths.resolve_data_dir(args.data_dir)
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    data_dir = _data_dir(args)
+    from couplepause.app import run_gui
+
+    return int(run_gui(data_dir) or 0)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from couplepause.export import EXPORTERS, ExportOptions
+
+    data_dir = _data_dir(args)
+    episodes = _load_read_only(data_dir)
+    names = _partner_names(data_dir) if args.include_names else None
+    options = ExportOptions(
+        since=args.since,
+        until=args.until,
+        include_notes=args.include_notes,
+        include_names=args.include_names,
+        partner_names=names or ("Partner A", "Partner B"),
+        force=args.force,
+    )
+    count = EXPORTERS[args.format].export(episodes, options, args.output)
+    noun = "episode" if count == 1 else "episodes"
+    print(f"Exported {count} {noun} to {args.output}.")
+    return EXIT_OK
+
+
+def _load_read_only(data_dir: Path) -> list:
+    """Every stored episode, without creating or changing any file."""
+    from couplepause import paths
+
+    if data_dir.exists() and not data_dir.is_dir():
+        raise paths.DataDirError(f"{data_dir} is a file, not a folder; choose another --data-dir")
+    folder = paths.store_dir(data_dir)
+    if not folder.is_dir():
+        return []  # nothing stored yet: an empty export, not an error
+    from couplepause.store.repository import Repository
+
+    repo = Repository(folder, read_only=True)
+    report = repo.open()
+    episodes = repo.load_all()
+    # A read-only store notes unreadable files instead of setting them aside;
+    # the export is still made, but the person must know it is incomplete.
+    unreadable = getattr(repo, "unreadable", None)
+    if unreadable is None:
+        unreadable = getattr(report, "unreadable", None) or []
+    for path in unreadable:
+        _say(
+            f"{path} could not be read, so its episodes are not in the export; "
+            "open couplepause to set the file aside, then export again"
+        )
+    return episodes
+
+
+def _partner_names(data_dir: Path) -> tuple[str, str] | None:
+    from couplepause import paths
+
+    if not paths.settings_file(data_dir).is_file():
+        return None  # reading settings must not create the file
+    from couplepause.settings import Settings
+
+    return Settings.for_data_dir(data_dir).partner_names("Partner A", "Partner B")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from couplepause import paths
+    from couplepause.export import read_export
+
+    # Everything about the file is checked before the data folder is touched.
+    episodes = read_export(args.file)
+    data_dir = _data_dir(args)
+    paths.ensure_data_dir(data_dir)
+
+    from PySide6.QtCore import QLockFile
+
+    lock = QLockFile(str(paths.lock_file(data_dir)))
+    if not lock.tryLock(0):
+        if lock.error() == QLockFile.LockError.LockFailedError:
+            _say("couplepause is open on this data folder; close it and try again.")
+        else:
+            _say(
+                f"cannot lock the data folder {data_dir} (no permission to write there); "
+                "check its permissions or choose another --data-dir"
+            )
+        return EXIT_FAILURE
+    try:
+        from couplepause.store.repository import Repository
+
+        repo = Repository(paths.store_dir(data_dir))
+        opened = repo.open()
+        for set_aside in getattr(opened, "set_aside", None) or ():
+            _say(f"an unreadable store file was set aside as {set_aside}; the rest was kept")
+        report = repo.merge(episodes)
+    finally:
+        lock.unlock()
+    print(import_summary(report.added, report.unchanged, list(report.conflicts)))
+    return EXIT_OK
+
+
+def import_summary(added: int, unchanged: int, conflicts: list[str]) -> str:
+    """What an import did, in plain words: one line, plus one per conflict."""
+    line = f"Imported {added} {'episode' if added == 1 else 'episodes'}"
+    if unchanged:
+        line += f"; {unchanged} {'was' if unchanged == 1 else 'were'} already here"
+    if conflicts:
+        n = len(conflicts)
+        line += (
+            f"; {n} {'differs' if n == 1 else 'differ'} from the stored "
+            f"{'version' if n == 1 else 'versions'} and {'was' if n == 1 else 'were'} left as stored"
+        )
+    lines = [line + "."]
+    lines += [
+        f"Kept the stored version of episode {episode_id}: the file has a different one."
+        for episode_id in conflicts
+    ]
+    return "\n".join(lines)
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    from couplepause.export import read_export
+
+    read_export(args.file)  # a bad file is reported here, before any window
+    try:
+        from couplepause.app import run_readonly
+    except ImportError:
+        _say("Opening an export in the app is not available in this version.")
+        return EXIT_FAILURE
+    return int(run_readonly(args.file) or 0)
+
+
+# ------------------------------------------------------------------- errors
+def _report(exc: Exception) -> int:
+    """Turn an exception into one line on stderr and an exit code."""
+    from couplepause.paths import DataDirError
+
+    known: tuple[type[BaseException], ...] = (DataDirError,)
+    try:
+        from couplepause.export import ExportError, ImportRejected
+    except ImportError:  # pragma: no cover - the package ships with the app
+        pass
+    else:
+        if isinstance(exc, ImportRejected):
+            _say(exc.message)
+            return exc.exit_code
+        known += (ExportError,)
+    store_errors = _store_errors()
+    if isinstance(exc, known + store_errors):
+        _say(str(exc) or type(exc).__name__)
+        return EXIT_FAILURE
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        what = (exc.strerror or str(exc) or type(exc).__name__).lower()
+        _say(f"{what}{where}; check the path and its permissions, then try again")
+        return EXIT_FAILURE
+    if os.environ.get(_DEBUG_ENV):
+        import traceback
+
+        traceback.print_exception(exc)
+    _say(
+        f"unexpected error ({type(exc).__name__}: {exc}); please report it "
+        f"(set {_DEBUG_ENV}=1 to see the details)"
+    )
+    return EXIT_FAILURE
+
+
+def _store_errors() -> tuple[type[BaseException], ...]:
+    try:
+        from couplepause.store.repository import StoreError, StoreTooNew
+    except ImportError:
+        return ()
+    return (StoreError, StoreTooNew)
+
+
+def _say(message: str) -> None:
+    """Write one line to stderr, prefixed with the program name."""
+    text = " ".join(str(message).split())  # never more than one line
+    if not text.startswith(f"{APP_NAME}:"):
+        text = f"{APP_NAME}: {text}"
+    try:
+        print(text, file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
+def _code(code: object) -> int:
+    if code is None:
+        return EXIT_OK
+    if isinstance(code, int):
+        return code
+    _say(str(code))
+    return EXIT_FAILURE

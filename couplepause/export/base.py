@@ -1,0 +1,196 @@
+"""What every export format shares: options, the date filter, privacy, and a
+writer that never leaves a half-written file behind.
+
+Qt-free. A format plugs in by subclassing :class:`Exporter` and writing its
+bytes to the stream it is handed; choosing the episodes, leaving out notes and
+names, and putting the file in place safely happen here, once for all formats.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import BinaryIO, ClassVar, Iterable, Iterator
+
+from couplepause.core.episode import Episode, now_local
+
+DEFAULT_NAMES = ("Partner A", "Partner B")
+
+
+class ExportError(Exception):
+    """An export that could not be made; the message is one plain sentence
+    saying what went wrong and what to do."""
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What goes into an export. Dates are inclusive and in local time."""
+
+    since: date | None = None
+    until: date | None = None
+    include_notes: bool = False
+    include_names: bool = False
+    # The partners' own names; only written when include_names is set.
+    partner_names: tuple[str, str] = DEFAULT_NAMES
+    force: bool = False
+    # When the export was made; None means "now" (tests pass a fixed time).
+    exported_at: datetime | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.since is not None and self.until is not None and self.since > self.until:
+            raise ExportError(
+                f"the start date {self.since.isoformat()} is after the end date "
+                f"{self.until.isoformat()}; swap them"
+            )
+
+    @property
+    def names(self) -> tuple[str, str]:
+        """The partner names as they may appear in the export."""
+        if not self.include_names:
+            return DEFAULT_NAMES
+        a, b = self.partner_names
+        return (a or DEFAULT_NAMES[0], b or DEFAULT_NAMES[1])
+
+    def moment(self) -> datetime:
+        return self.exported_at if self.exported_at is not None else now_local()
+
+
+def local_date(moment: datetime) -> date:
+    """The calendar date of an aware time on this computer's clock."""
+    return moment.astimezone().date()
+
+
+def in_range(episode: Episode, since: date | None, until: date | None) -> bool:
+    """True when the episode was paused between since and until (inclusive, local time)."""
+    if since is None and until is None:
+        return True
+    day = local_date(episode.paused_at)
+    return (since is None or day >= since) and (until is None or day <= until)
+
+
+def private(episode: Episode, options: ExportOptions) -> Episode:
+    """The episode as the export may show it: no note unless the couple opted in."""
+    if options.include_notes or episode.note is None:
+        return episode
+    return episode.with_changes(note=None)
+
+
+def select(episodes: Iterable[Episode], options: ExportOptions) -> list[Episode]:
+    """The episodes in the chosen range, privacy applied, sorted by pause time."""
+    chosen = [
+        private(e, options) for e in episodes if in_range(e, options.since, options.until)
+    ]
+    chosen.sort(key=lambda e: (e.paused_at, e.id))
+    return chosen
+
+
+@contextlib.contextmanager
+def atomic_output(target: Path, *, force: bool = False) -> Iterator[BinaryIO]:
+    """Yield a binary stream whose bytes end up at ``target`` all at once or not at all.
+
+    The bytes go to a temporary file in the target's folder, are flushed to
+    disk, and only then take the target's name. An existing file is replaced
+    only with ``force``; without it the final step refuses to clobber even a
+    file that appeared while writing. On any failure the temporary file is
+    removed and the target is untouched.
+    """
+    target = Path(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise ExportError(f"{target} is a folder; give a file name to --output")
+    if not folder.exists():
+        raise ExportError(
+            f"the folder {folder} does not exist; create it first or choose another --output"
+        )
+    if not folder.is_dir():
+        raise ExportError(f"{folder} is not a folder; choose another --output")
+    if target.exists() and not force:
+        raise ExportError(
+            f"{target} already exists; choose another --output or add --force to replace it"
+        )
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise ExportError(
+            f"cannot write in the folder {folder} ({_reason(exc)}); choose another --output"
+        ) from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        _put_in_place(tmp, target, force=force)
+        _fsync_folder(folder)
+    except OSError as exc:
+        raise ExportError(
+            f"could not write {target} ({_reason(exc)}); check the free space and "
+            "permissions of that folder"
+        ) from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def _put_in_place(tmp: Path, target: Path, *, force: bool) -> None:
+    if force:
+        os.replace(tmp, target)
+        return
+    # A hard link never replaces an existing name: the check and the rename
+    # are one step, so a file created meanwhile is never overwritten.
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise ExportError(
+            f"{target} already exists; choose another --output or add --force to replace it"
+        ) from None
+    except OSError:
+        # Some file systems (FAT, some network shares) have no hard links.
+        if target.exists():
+            raise ExportError(
+                f"{target} already exists; choose another --output or add --force to replace it"
+            ) from None
+        os.replace(tmp, target)
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+class Exporter:
+    """One export format. Subclasses set ``name`` and ``suffix`` and implement
+    :meth:`write`; :meth:`export` does the rest."""
+
+    name: ClassVar[str] = ""
+    suffix: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+
+    def export(self, episodes: Iterable[Episode], options: ExportOptions, out: Path) -> int:
+        """Write the chosen episodes to ``out``; returns how many were written."""
+        chosen = select(episodes, options)
+        with atomic_output(Path(out), force=options.force) as stream:
+            self.write(chosen, options, stream)
+        return len(chosen)
+
+    def write(self, episodes: list[Episode], options: ExportOptions, stream: BinaryIO) -> None:
+        """Write ``episodes`` (already filtered, private and sorted) to ``stream``."""
+        raise NotImplementedError

@@ -1,0 +1,446 @@
+"""The full-fidelity JSON export, and the reader that import and the
+therapist's read-only view use.
+
+The file is one object::
+
+    {"format": "couplepause-export", "schema_version": 1,
+     "exported_at": "2026-11-23T21:04:05.123+01:00",
+     "range": {"since": "2026-01-01" | null, "until": ... | null},
+     "partners": {"a": "Partner A", "b": "Partner B"},
+     "episodes": [Episode.to_dict(), ...]}
+
+It is described by ``resources/couplepause-export.schema.json`` (JSON Schema
+Draft 2020-12). The reader checks everything before it returns anything, so a
+caller that gets episodes back can write them without a second thought.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import os
+import stat
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from couplepause.core.episode import Episode, EpisodeError, format_instant, parse_instant
+from couplepause.export.base import ExportOptions, Exporter
+
+FORMAT = "couplepause-export"
+SCHEMA_VERSION = 1
+SCHEMA_RESOURCE = "couplepause-export.schema.json"
+MAX_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 32
+# Times outside these years are refused: no couple paused before 1970, and
+# near the ends of the calendar converting between offsets overflows.
+YEARS = (1970, 9998)
+_MESSAGE_MAX = 160
+
+
+class ImportRejected(Exception):
+    """A file that cannot be read as a couplepause export.
+
+    ``str(exc)`` is one plain line: what is wrong, and what to do.
+    """
+
+    def __init__(self, message: str, exit_code: int = 1):
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """A checked export: its episodes plus what the file says about itself."""
+
+    episodes: list[Episode]
+    exported_at: datetime
+    partners: tuple[str, str]
+    since: str | None
+    until: str | None
+    schema_version: int
+
+
+# ------------------------------------------------------------------- writing
+class JsonExporter(Exporter):
+    name = "json"
+    suffix = ".json"
+    description = "full-fidelity JSON (can be imported or opened read-only)"
+
+    def document(self, episodes: list[Episode], options: ExportOptions) -> dict[str, Any]:
+        a, b = options.names
+        return {
+            "format": FORMAT,
+            "schema_version": SCHEMA_VERSION,
+            "exported_at": format_instant(options.moment()),
+            "range": {
+                "since": options.since.isoformat() if options.since else None,
+                "until": options.until.isoformat() if options.until else None,
+            },
+            "partners": {"a": a, "b": b},
+            "episodes": [e.to_dict() for e in episodes],
+        }
+
+    def write(self, episodes: list[Episode], options: ExportOptions, stream: BinaryIO) -> None:
+        doc = self.document(episodes, options)
+        # One episode per line: readable, diff-friendly, and written by the
+        # fast C encoder (an indented dump of the whole document is not).
+        encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+        items = doc.pop("episodes")
+        head = encode(doc)[:-1]  # the header object without its closing brace
+        parts = [head, ', "episodes": [']
+        parts.append(",".join("\n  " + encode(item) for item in items))
+        parts.append("\n]}\n" if items else "]}\n")
+        stream.write("".join(parts).encode("utf-8"))
+
+
+# ------------------------------------------------------------------- reading
+@functools.cache
+def schema() -> dict[str, Any]:
+    """The published JSON Schema, loaded from the package resources."""
+    text = resources.files("couplepause.resources").joinpath(SCHEMA_RESOURCE).read_text("utf-8")
+    return json.loads(text)
+
+
+@functools.cache
+def _validator():
+    from jsonschema import Draft202012Validator
+
+    # Same rules as the published schema, with its local "$ref"s written out
+    # in place: jsonschema then validates about twice as fast.
+    return Draft202012Validator(_inline_refs(schema()))
+
+
+def _inline_refs(document: dict[str, Any]) -> dict[str, Any]:
+    defs = document.get("$defs", {})
+
+    def inline(node: Any, seen: tuple[str, ...] = ()) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and len(node) == 1 and ref.startswith("#/$defs/"):
+                name = ref[len("#/$defs/"):]
+                if name in defs and name not in seen:
+                    return inline(defs[name], seen + (name,))
+                return node
+            return {key: inline(value, seen) for key, value in node.items()}
+        if isinstance(node, list):
+            return [inline(value, seen) for value in node]
+        return node
+
+    return inline(document)
+
+
+def read_export(path: os.PathLike[str] | str) -> list[Episode]:
+    """The episodes of a JSON export, sorted by pause time; raises ImportRejected."""
+    return read_export_file(path).episodes
+
+
+def read_export_file(path: os.PathLike[str] | str) -> ExportFile:
+    """Read and check a whole export file; raises ImportRejected with a plain message."""
+    path = Path(path)
+    data = _read_bytes(path)
+    doc = _parse(data, path)
+    return _check(doc, path)
+
+
+def _read_bytes(path: Path) -> bytes:
+    name = str(path)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise ImportRejected(f"{name} does not exist; check the file name") from None
+    except NotADirectoryError:
+        raise ImportRejected(f"{name} does not exist; check the file name") from None
+    except PermissionError:
+        raise ImportRejected(f"{name} cannot be read (permission denied); check its permissions") from None
+    except (OSError, ValueError) as exc:
+        raise ImportRejected(f"{name} cannot be read ({_reason(exc)}); check the file name") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ImportRejected(f"{name} is a folder; give the path of a couplepause .json export")
+    if not stat.S_ISREG(info.st_mode):
+        raise ImportRejected(f"{name} is not a regular file; give the path of a couplepause .json export")
+    if info.st_size > MAX_BYTES:
+        raise ImportRejected(
+            f"{name} is too large to be a couplepause export ({info.st_size // (1024 * 1024)} MiB, "
+            f"the limit is {MAX_BYTES // (1024 * 1024)} MiB); check you chose the right file"
+        )
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except PermissionError:
+        raise ImportRejected(f"{name} cannot be read (permission denied); check its permissions") from None
+    except OSError as exc:
+        raise ImportRejected(f"{name} cannot be read ({_reason(exc)}); check the file") from None
+    if len(data) > MAX_BYTES:
+        raise ImportRejected(
+            f"{name} is too large to be a couplepause export; check you chose the right file"
+        )
+    if not data.strip():
+        raise ImportRejected(f"{name} is empty; export again from couplepause and use the new file")
+    return data
+
+
+class _BadNumber(ValueError):
+    pass
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _BadNumber(text)
+    return value
+
+
+def _parse_int(text: str) -> int:
+    if len(text) > 20:
+        raise _BadNumber(text)
+    return int(text)
+
+
+def _parse_constant(text: str) -> Any:
+    raise _BadNumber(text)
+
+
+def _parse(data: bytes, path: Path) -> Any:
+    name = str(path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRejected(
+            f"{name} is not UTF-8 text, so it is not a couplepause export; check you chose the right file"
+        ) from None
+    try:
+        doc = json.loads(
+            text,
+            parse_float=_parse_float,
+            parse_int=_parse_int,
+            parse_constant=_parse_constant,
+        )
+    except RecursionError:
+        raise _too_deep(name) from None
+    except _BadNumber as exc:
+        raise ImportRejected(
+            f"{name} contains a number couplepause cannot use ({_clip(str(exc), 30)}); "
+            "export again from couplepause"
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise ImportRejected(
+            f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
+            "it may be cut short or damaged, so export it again"
+        ) from None
+    except ValueError as exc:
+        raise ImportRejected(f"{name} is not valid JSON ({_clip(str(exc))}); export it again") from None
+    _check_shape(doc, name)
+    return doc
+
+
+def _too_deep(name: str) -> ImportRejected:
+    return ImportRejected(
+        f"{name} is nested far too deeply to be a couplepause export; check you chose the right file"
+    )
+
+
+def _check_shape(doc: Any, name: str) -> None:
+    """Refuse deep nesting and text that cannot be written back as UTF-8
+    (lone surrogates from ``\\ud800`` escapes) before anything else looks at it."""
+    stack: list[tuple[Any, int]] = [(doc, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            if depth > MAX_DEPTH:
+                raise _too_deep(name)
+            for key, item in value.items():
+                _check_text(key, name)
+                stack.append((item, depth + 1))
+        elif isinstance(value, list):
+            if depth > MAX_DEPTH:
+                raise _too_deep(name)
+            stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str):
+            _check_text(value, name)
+
+
+def _check_text(text: str, name: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ImportRejected(
+            f"{name} contains text that is not valid Unicode; export it again from couplepause"
+        ) from None
+
+
+def _check(doc: Any, path: Path) -> ExportFile:
+    name = str(path)
+    if not isinstance(doc, dict):
+        raise ImportRejected(
+            f"{name} is not a couplepause export (it holds a JSON {_json_type(doc)}, "
+            "not an object); check you chose the right file"
+        )
+    if doc.get("format") != FORMAT:
+        raise ImportRejected(
+            f"{name} is not a couplepause export (its \"format\" is not \"{FORMAT}\"); "
+            "check you chose the right file"
+        )
+    version = doc.get("schema_version")
+    if "schema_version" not in doc:
+        raise ImportRejected(
+            f"{name} has no schema_version, so it cannot be read safely; export it again"
+        )
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ImportRejected(
+            f"{name} has a schema_version that is not a whole number ({_clip(repr(version), 30)}); "
+            "export it again"
+        )
+    if version > SCHEMA_VERSION:
+        raise ImportRejected(
+            f"{name} was made by a newer couplepause (schema version {version}, this one reads up "
+            f"to {SCHEMA_VERSION}); update couplepause and try again"
+        )
+    if version < 1:
+        raise ImportRejected(f"{name} has an unknown schema_version {version}; export it again")
+
+    error = _first_schema_error(doc)
+    if error is not None:
+        raise ImportRejected(f"{name}: {error}; the file does not match the export format")
+
+    episodes: list[Episode] = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(doc["episodes"]):
+        where = f"episodes[{index}]"
+        try:
+            episode = Episode.from_dict(raw)
+            # The canonical form: what the store will hold and what a later
+            # export writes (ids in lower case, times to the millisecond).
+            episode = Episode.from_dict(episode.to_dict())
+            _check_years(episode)
+        except (EpisodeError, ValueError, TypeError, OverflowError) as exc:
+            raise ImportRejected(f"{name}: {where}: {_clip(str(exc))}; the file cannot be imported") from None
+        if episode.id in seen:
+            raise ImportRejected(
+                f"{name}: {where}: the id {episode.id} is already used by episodes[{seen[episode.id]}]; "
+                "the file is damaged, export it again"
+            )
+        seen[episode.id] = index
+        episodes.append(episode)
+    episodes.sort(key=lambda e: (e.paused_at, e.id))
+
+    try:
+        exported_at = parse_instant(doc["exported_at"])
+    except EpisodeError as exc:
+        raise ImportRejected(f"{name}: exported_at: {_clip(str(exc))}; export it again") from None
+    partners = doc.get("partners") or {}
+    span = doc.get("range") or {}
+    return ExportFile(
+        episodes=episodes,
+        exported_at=exported_at,
+        partners=(partners.get("a") or "Partner A", partners.get("b") or "Partner B"),
+        since=span.get("since"),
+        until=span.get("until"),
+        schema_version=version,
+    )
+
+
+def _check_years(episode: Episode) -> None:
+    moments = [episode.paused_at, episode.repaired_at]
+    for b in episode.breaks:
+        moments.extend((b.started_at, b.return_at, b.ended_at))
+    for moment in moments:
+        if moment is not None and not YEARS[0] <= moment.year <= YEARS[1]:
+            raise EpisodeError(f"the time {format_instant(moment)} is not a plausible date")
+
+
+def _first_schema_error(doc: dict[str, Any]) -> str | None:
+    from jsonschema.exceptions import best_match
+
+    error = best_match(_validator().iter_errors(doc))
+    if error is None:
+        return None
+    location = _location(error.absolute_path)
+    return f"{location}: {_describe(error)}" if location else _describe(error)
+
+
+def _location(parts) -> str:
+    text = ""
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+_KINDS = {
+    "string": "text",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "object": "an object",
+    "array": "a list",
+    "null": "null",
+}
+
+
+def _describe(error) -> str:
+    """A short, one-line account of a schema error."""
+    kind = error.validator
+    value = error.instance
+    shown = _clip(json.dumps(value, ensure_ascii=False) if _jsonable(value) else repr(value), 40)
+    if kind == "type":
+        wanted = error.validator_value
+        wanted = [wanted] if isinstance(wanted, str) else list(wanted)
+        return f"{shown} should be {' or '.join(_KINDS.get(w, w) for w in wanted)}"
+    if kind == "pattern":
+        last = error.absolute_path[-1] if error.absolute_path else ""
+        if isinstance(last, str) and last.endswith("_at"):
+            return f"{shown} is not a time with a UTC offset (like 2026-03-01T21:04:05.123+01:00)"
+        if last == "id":
+            return f"{shown} is not a UUID"
+        return f"{shown} is not in the expected form"
+    if kind == "required":
+        return _clip(error.message.replace("'", '"'))
+    if kind == "enum":
+        options = ", ".join(json.dumps(v) for v in error.validator_value)
+        return f"{shown} should be one of {options}"
+    if kind == "const":
+        return f"{shown} should be {json.dumps(error.validator_value)}"
+    if kind in ("minimum", "exclusiveMinimum"):
+        return f"{shown} should be at least {error.validator_value}"
+    if kind in ("maximum", "exclusiveMaximum"):
+        return f"{shown} should be at most {error.validator_value}"
+    if kind == "additionalProperties":
+        return _clip(error.message)
+    return _clip(error.message)
+
+
+def _jsonable(value: Any) -> bool:
+    return isinstance(value, (str, int, float, bool, type(None), list, dict))
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return "null"
+
+
+def _clip(text: str, limit: int = _MESSAGE_MAX) -> str:
+    text = " ".join(text.split())  # one line, always
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return _clip(str(exc) or type(exc).__name__, 60)
+
+
+JSON = JsonExporter()
