@@ -89,7 +89,7 @@ class TurnsView(QWidget):
         self.timer_hint = label("", "muted", center=True)
         layout.addWidget(self.timer_hint)
 
-        self.swap_button = button("", "primary")
+        self.swap_button = button("", "primary", accessible=words("turns", "swap_accessible"))
         self.repair_button = button(words("turns", "repair"))
         self.break_button = button(words("turns", "break"), "link")
         layout.addLayout(row(self.swap_button, self.repair_button))

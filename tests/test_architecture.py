@@ -1,0 +1,48 @@
+"""House rules checked on every test run."""
+
+import shutil
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+import couplepause
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_core_and_store_import_no_qt():
+    """The import-linter contract in pyproject.toml: core/ and store/ stay Qt-free."""
+    lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or shutil.which("lint-imports")
+    if lint is None:
+        pytest.fail("import-linter is not installed: pip install '.[test]'")
+    done = subprocess.run(
+        [lint, "--config", str(ROOT / "pyproject.toml")],
+        capture_output=True, text=True, cwd=ROOT / "tests",  # not the source tree: the installed package
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 kept, 0 broken" in done.stdout
+
+
+def test_core_and_store_do_not_load_qt_at_runtime():
+    code = (
+        "import sys; import couplepause.core.flow, couplepause.core.breathing, "
+        "couplepause.store.repository, couplepause.store.writer, couplepause.store.storage; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'pyqtgraph')]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT / "tests")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_resources_ship_inside_the_package():
+    files = resources.files("couplepause.resources")
+    for name in ("words.toml", "theme.toml", "style.qss", "couplepause-export.schema.json"):
+        assert files.joinpath(name).is_file(), name
+
+
+def test_tests_use_the_installed_package_not_a_stray_copy():
+    assert Path(couplepause.__file__).resolve().parent.name == "couplepause"
+    assert couplepause.__version__ != "0.0.0+unknown"

@@ -1,0 +1,58 @@
+"""Fixtures for window tests: the whole app on a temp data folder, fake clocks."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from couplepause.app import build
+
+
+class FakeClock:
+    """Monotonic and wall clocks that move only when a test says so."""
+
+    def __init__(self) -> None:
+        self.mono = 500.0
+        self.wall = datetime(2026, 11, 23, 21, 4, 5, 250000, tzinfo=timezone(timedelta(hours=1)))
+
+    def advance(self, seconds: float) -> None:
+        self.mono += seconds
+        self.wall += timedelta(seconds=seconds)
+
+    def monotonic(self) -> float:
+        return self.mono
+
+    def now(self) -> datetime:
+        return self.wall
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def make_app(qtbot, data_dir, clock):
+    """Build the app (window not shown); every app built is shut down after the test."""
+    built = []
+
+    def make(folder=None):
+        bundle = build(folder or data_dir, clock=clock.monotonic, wall=clock.now)
+        qtbot.addWidget(bundle.window)
+        built.append(bundle)
+        return bundle
+
+    yield make
+    for bundle in built:
+        bundle.shutdown()
+
+
+@pytest.fixture
+def app(make_app, qtbot):
+    bundle = make_app()
+    bundle.window.show()
+    qtbot.waitExposed(bundle.window)
+    # Let the start-up read of the store come back.
+    qtbot.waitUntil(lambda: bundle.writer.pending() == 0)
+    return bundle

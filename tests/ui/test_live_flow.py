@@ -1,0 +1,320 @@
+"""The whole live flow in the window, with qtbot and an injected clock."""
+
+from __future__ import annotations
+
+import errno
+import os
+from datetime import timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QPlainTextEdit
+
+from couplepause import paths
+from couplepause.core.flow import Ev, State
+from couplepause.store.repository import Repository
+from couplepause.texts import words
+from couplepause.ui.pause_break import hhmm
+
+
+def stored(bundle):
+    """Everything on disk, read by a fresh repository (what a restart would see)."""
+    assert bundle.writer.flush(5)
+    repo = Repository(bundle.repository.folder, read_only=True)
+    repo.open()
+    return repo.load_all()
+
+
+def finish_breathing(app, clock, seconds=120):
+    clock.advance(seconds)
+    app.window.breathing.tick()
+
+
+def test_window_starts_on_pause_with_nothing_in_front(app):
+    w = app.window
+    assert "couplepause" in w.windowTitle().lower()
+    assert w.current_view() is w.talking
+    assert QApplication.activeModalWidget() is None
+    assert w.talking.pause_button.isVisible() and w.talking.pause_button.isEnabled()
+
+
+def test_space_starts_exactly_one_pause(app, qtbot, clock):
+    w = app.window
+    qtbot.keyClick(w.talking, Qt.Key.Key_Space)
+    assert app.controller.flow.state is State.BREATHING
+    first = app.controller.flow.episode.id
+    # A second press (or a held key) never starts a second pause.
+    qtbot.keyClick(w.focusWidget() or w, Qt.Key.Key_Space)
+    qtbot.keyClick(w.focusWidget() or w, Qt.Key.Key_P)
+    assert app.controller.flow.episode.id == first
+    episodes = stored(app)
+    assert [e.id for e in episodes] == [first]
+    assert episodes[0].paused_at == clock.wall
+
+
+def test_p_key_pauses_too(app, qtbot):
+    qtbot.keyClick(app.window.talking.pause_button, Qt.Key.Key_P)
+    assert app.controller.flow.state is State.BREATHING
+
+
+def test_pause_is_on_disk_before_anything_else_happens(app, qtbot):
+    qtbot.mouseClick(app.window.talking.pause_button, Qt.MouseButton.LeftButton)
+    assert app.window.current_view() is app.window.breathing
+    assert app.writer.flush(5)
+    active = Repository(app.repository.folder, read_only=True)
+    active.open()
+    assert len(active.active()) == 1
+
+
+def test_full_flow_pause_breathe_turns_repair_note(app, qtbot, clock):
+    w, c = app.window, app.controller
+    qtbot.mouseClick(w.talking.pause_button, Qt.MouseButton.LeftButton)
+    assert w.breathing.is_animating()
+    qtbot.mouseClick(w.breathing.who.button_for("b"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(w.breathing.activation["a"].button_for(7), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(w.breathing.activation["b"].button_for(4), Qt.MouseButton.LeftButton)
+    clock.advance(30)
+    w.breathing.tick()
+    assert w.breathing.phase_word.text() in {words("breathing", k) for k in ("in", "out")}
+    assert w.breathing.time_left.text() == words("breathing", "time_left", time="1:30")
+    qtbot.mouseClick(w.breathing.extend_button, Qt.MouseButton.LeftButton)
+    finish_breathing(app, clock, 150)  # 2 min + 1 min extension, all breathed
+    assert c.flow.state is State.TURNS and not w.breathing.is_animating()
+    assert w.current_view() is w.turns
+    assert "Partner B" in w.turns.heading.text()  # whoever paused speaks first
+    assert not w.turns.repair_button.isEnabled()
+    clock.advance(100)
+    qtbot.mouseClick(w.turns.swap_button, Qt.MouseButton.LeftButton)
+    assert "Partner A" in w.turns.heading.text()
+    clock.advance(80)
+    c._render_turns()
+    assert w.turns.repair_button.isEnabled()
+    qtbot.mouseClick(w.turns.repair_button, Qt.MouseButton.LeftButton)
+    assert w.current_view() is w.repair
+    clock.advance(20)
+    qtbot.mouseClick(w.repair.choices["a"].button_for("yes"), Qt.MouseButton.LeftButton)
+    assert c.flow.state is State.REPAIR
+    qtbot.mouseClick(w.repair.choices["b"].button_for("yes"), Qt.MouseButton.LeftButton)
+    assert w.current_view() is w.after
+    w.after.note.setPlainText("the holidays")
+    w.after.cycles.buttons()[0].setChecked(True)
+    qtbot.mouseClick(w.after.save_button, Qt.MouseButton.LeftButton)
+    assert w.current_view() is w.talking
+    assert w.talking.last_time.text() == words("talking", "last_time", duration="6 minutes")
+
+    [episode] = stored(app)
+    assert episode.closed and episode.is_repaired
+    assert episode.repair_seconds == 180 + 100 + 80 + 20
+    assert episode.breathing_seconds == 180
+    assert [(t.speaker, t.seconds) for t in episode.turns] == [("b", 100), ("a", 80)]
+    assert episode.paused_by == "b" and episode.activation == {"a": 7, "b": 4}
+    assert episode.note == "the holidays" and episode.cycle == "pursue_withdraw"
+    check = Repository(app.repository.folder, read_only=True)
+    check.open()
+    assert check.active() == []  # closed episodes leave the active file
+
+
+def test_not_yet_leads_to_another_round(app, qtbot, clock):
+    w, c = app.window, app.controller
+    c.pause()
+    qtbot.mouseClick(w.breathing.skip_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(w.turns.swap_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(w.turns.repair_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(w.repair.choices["a"].button_for("not_yet"), Qt.MouseButton.LeftButton)
+    assert w.repair.status.text() == words("repair", "not_yet_hint")
+    qtbot.mouseClick(w.repair.more_button, Qt.MouseButton.LeftButton)
+    assert c.flow.state is State.TURNS
+
+
+def test_skip_note_in_one_click(app, qtbot):
+    w, c = app.window, app.controller
+    c.pause()
+    c.dispatch(Ev.END_BREATHING)
+    c.dispatch(Ev.SWAP)
+    c.dispatch(Ev.TO_REPAIR)
+    c.dispatch(Ev.ANSWER, "a", "yes")
+    c.dispatch(Ev.ANSWER, "b", "yes")
+    w.after.note.setPlainText("not saved")
+    qtbot.mouseClick(w.after.skip_button, Qt.MouseButton.LeftButton)
+    [episode] = stored(app)
+    assert episode.note is None and episode.is_repaired
+
+
+def test_break_then_restart_then_resume(app, make_app, qtbot, clock):
+    w, c = app.window, app.controller
+    c.pause()
+    clock.advance(60)
+    qtbot.mouseClick(w.breathing.break_button, Qt.MouseButton.LeftButton)
+    assert w.current_view() is w.break_choice
+    qtbot.mouseClick(w.break_choice.minutes.button_for(45), Qt.MouseButton.LeftButton)
+    back = hhmm(clock.wall + timedelta(minutes=45))
+    assert w.break_choice.back_at.text() == words("break", "back_at", time=back)
+    qtbot.mouseClick(w.break_choice.start_button, Qt.MouseButton.LeftButton)
+    assert w.current_view() is w.on_break
+    assert c.break_timer.isActive()
+    assert w.on_break.return_at.text() == words("break", "return_at", time=back)
+    [on_break] = stored(app)
+    assert on_break.on_break and not on_break.is_repaired
+    app.shutdown()
+    app.window.close()
+
+    # The app was closed during the break; it starts again later.
+    clock.advance(50 * 60)
+    clock.mono = 10.0  # a new process: the monotonic clock restarted
+    again = make_app()
+    again.window.show()
+    qtbot.waitUntil(lambda: again.window.talking.resume_card.isVisible())
+    assert again.window.current_view() is again.window.talking
+    qtbot.waitUntil(lambda: again.controller.inviting)  # the return time has passed
+    qtbot.mouseClick(again.window.talking.resume_button, Qt.MouseButton.LeftButton)
+    c2 = again.controller
+    assert c2.flow.state is State.BREATHING
+    c2.dispatch(Ev.END_BREATHING)
+    c2.dispatch(Ev.SWAP)
+    c2.dispatch(Ev.TO_REPAIR)
+    clock.advance(30)
+    c2.dispatch(Ev.ANSWER, "a", "yes")
+    c2.dispatch(Ev.ANSWER, "b", "yes")
+    c2.dispatch(Ev.FINISH, value=None)
+    [episode] = stored(again)
+    assert episode.breaks[0].ended_at is not None
+    assert episode.repair_seconds == 60 + 50 * 60 + 30  # wall clock across the restart
+
+
+def test_break_end_invites_them_back(app, qtbot, clock):
+    c, w = app.controller, app.window
+    c.pause()
+    c.dispatch(Ev.START_BREAK, value=20)
+    clock.advance(20 * 60)
+    c.break_timer.stop()
+    c._break_over()
+    assert w.on_break.heading.text() == words("break", "invite_heading")
+    qtbot.mouseClick(w.on_break.come_back_button, Qt.MouseButton.LeftButton)
+    assert c.flow.state is State.BREATHING
+
+
+def test_let_an_open_episode_rest(make_app, qtbot, clock):
+    first = make_app()
+    first.controller.pause()
+    first.shutdown()
+    second = make_app()
+    second.window.show()
+    qtbot.waitUntil(lambda: second.window.talking.resume_card.isVisible())
+    qtbot.mouseClick(second.window.talking.let_rest_button, Qt.MouseButton.LeftButton)
+    assert not second.window.talking.resume_card.isVisible()
+    [episode] = stored(second)
+    assert episode.closed and not episode.is_repaired
+
+
+def test_pause_while_an_old_episode_is_offered_keeps_both(make_app, qtbot, clock):
+    first = make_app()
+    first.controller.pause()
+    first.shutdown()
+    second = make_app()
+    second.window.show()
+    qtbot.waitUntil(lambda: second.window.talking.resume_card.isVisible())
+    clock.advance(3600)
+    second.controller.pause()
+    episodes = stored(second)
+    assert len(episodes) == 2
+    assert episodes[0].closed and not episodes[1].closed
+
+
+def test_disk_full_keeps_the_episode_and_says_so(app, qtbot, monkeypatch):
+    repo = app.repository
+    real = repo.save_active
+    failures = {"n": 0}
+
+    def full(episode):
+        if failures["n"] < 2:
+            failures["n"] += 1
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(episode)
+
+    monkeypatch.setattr(repo, "save_active", full)
+    app.writer._retry_delays = (0.01,)  # retry quickly in the test
+    app.controller.pause()
+    qtbot.waitUntil(lambda: app.window.notice_holder.isVisible())
+    assert "full" in app.window.notice_text.text()
+    qtbot.waitUntil(lambda: app.window.notice_text.text() == words("notices", "saved_again"), timeout=5000)
+    assert len(stored(app)) == 1
+
+
+def test_unreadable_store_is_set_aside_and_the_couple_told(make_app, data_dir, qtbot):
+    store = paths.store_dir(data_dir)
+    store.mkdir(parents=True)
+    (store / "active.json").write_text('{"episodes": {"1": {"id": tru', encoding="utf-8")
+    bundle = make_app()
+    assert bundle.window.notice_holder.isVisibleTo(bundle.window)
+    assert "set it aside" in bundle.window.notice_text.text()
+    left = [p.name for p in store.iterdir()]
+    assert any(name.startswith("active.json.unreadable-") for name in left)
+
+
+def test_every_control_has_an_accessible_name(app):
+    app.controller.pause()
+    for view in (app.window.talking, app.window.breathing, app.window.turns, app.window.repair,
+                 app.window.break_choice, app.window.on_break, app.window.after):
+        for widget in view.findChildren(QAbstractButton) + view.findChildren(QLineEdit) + view.findChildren(QPlainTextEdit):
+            assert widget.accessibleName(), f"{type(widget).__name__} {widget.text() if hasattr(widget, 'text') else ''}"
+
+
+def test_live_screens_use_large_text(app):
+    c = app.controller
+    c.pause()
+    c.dispatch(Ev.END_BREATHING)
+    for view in (app.window.talking, app.window.breathing, app.window.turns, app.window.repair):
+        for widget in view.findChildren(QLabel) + view.findChildren(QAbstractButton):
+            if widget.property("role") in ("small", "tiny", "link"):
+                continue  # secondary, optional controls
+            widget.ensurePolished()
+            assert widget.font().pointSizeF() >= 14, widget.text()
+
+
+def tab_to(qtbot, window, target, limit=40):
+    for _ in range(limit):
+        if QApplication.focusWidget() is target:
+            return
+        qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Tab)
+    raise AssertionError(f"could not reach {target.text()} with Tab")
+
+
+def test_whole_flow_with_the_keyboard_alone(app, qtbot, clock):
+    w, c = app.window, app.controller
+    w.activateWindow()
+    qtbot.keyClick(w.talking, Qt.Key.Key_Space)
+    tab_to(qtbot, w, w.breathing.skip_button)
+    qtbot.keyClick(w.breathing.skip_button, Qt.Key.Key_Space)
+    assert c.flow.state is State.TURNS
+    tab_to(qtbot, w, w.turns.swap_button)
+    qtbot.keyClick(w.turns.swap_button, Qt.Key.Key_Space)
+    tab_to(qtbot, w, w.turns.repair_button)
+    qtbot.keyClick(w.turns.repair_button, Qt.Key.Key_Space)
+    for partner in ("a", "b"):
+        yes = w.repair.choices[partner].button_for("yes")
+        tab_to(qtbot, w, yes)
+        qtbot.keyClick(yes, Qt.Key.Key_Space)
+    assert c.flow.state is State.AFTER
+    tab_to(qtbot, w, w.after.skip_button)
+    qtbot.keyClick(w.after.skip_button, Qt.Key.Key_Space)
+    assert c.flow.state is State.TALKING
+    assert stored(app)[0].is_repaired
+
+
+def test_reduced_motion_keeps_the_shape_still(app, qtbot, clock):
+    app.settings.update({"reduced_motion": True})
+    app.controller.apply_settings()
+    app.controller.pause()
+    pacer = app.window.breathing.pacer
+    assert pacer._reduced
+    clock.advance(2)
+    app.window.breathing.tick()
+    assert 0 < pacer.level() < 1  # colour and glow still follow the breath
+
+
+def test_store_files_are_private(app):
+    app.controller.pause()
+    assert app.writer.flush(5)
+    folder = app.repository.folder.parent
+    assert os.stat(folder).st_mode & 0o777 == 0o700
+    for path in app.repository.files():
+        assert os.stat(path).st_mode & 0o777 == 0o600
