@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -12,6 +13,16 @@ from couplepause.texts import clock_time, words
 from couplepause.ui.widgets import Choice, Pacer, button, label, row, set_text, vbox
 
 FRAME_MS = 33  # ~30 frames a second is smooth for a slow breath and cheap
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What the pacer shows at one moment."""
+
+    level: float  # 0 empty .. 1 full
+    kind: str  # phase kind, or "rest" after a limited pattern's last round
+    seconds_left: float  # in the whole breathing session
+    phase_left: float  # until the next phase starts
 
 
 class BreathingView(QWidget):
@@ -84,7 +95,13 @@ class BreathingView(QWidget):
         self._timer.setInterval(FRAME_MS)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self.tick)
-        self._provider: Callable[[], tuple[float, str, float]] | None = None
+        # A frame lands anywhere within FRAME_MS of a phase change; this one-shot
+        # lands on the change itself, so "in"/"out" switch on time.
+        self._edge = QTimer(self)
+        self._edge.setSingleShot(True)
+        self._edge.setTimerType(Qt.TimerType.PreciseTimer)
+        self._edge.timeout.connect(self.tick)
+        self._provider: Callable[[], Frame] | None = None
 
     def set_names(self, a: str, b: str) -> None:
         """Show the partners' own names on the captures."""
@@ -105,8 +122,8 @@ class BreathingView(QWidget):
         for partner, choice in self.activation.items():
             choice.set_value(activation.get(partner))
 
-    def start(self, provider: Callable[[], tuple[float, str, float]]) -> None:
-        """Animate from ``provider() -> (level 0..1, phase kind, seconds left)``."""
+    def start(self, provider: Callable[[], "Frame"]) -> None:
+        """Animate from ``provider() -> Frame``, read from the monotonic clock."""
         self._provider = provider
         self.tick()
         self._timer.start()
@@ -114,6 +131,7 @@ class BreathingView(QWidget):
 
     def stop(self) -> None:
         self._timer.stop()
+        self._edge.stop()
         self._provider = None
 
     def is_animating(self) -> bool:
@@ -122,9 +140,11 @@ class BreathingView(QWidget):
     def tick(self) -> None:
         if self._provider is None:
             return
-        level, kind, left = self._provider()
+        frame = self._provider()
         if self._provider is None:  # the provider ended the breathing
             return
-        self.pacer.set_level(level)
-        set_text(self.phase_word, words("breathing", kind))
-        set_text(self.time_left, words("breathing", "time_left", time=clock_time(left)))
+        self.pacer.set_level(frame.level)
+        set_text(self.phase_word, words("breathing", frame.kind))
+        set_text(self.time_left, words("breathing", "time_left", time=clock_time(frame.seconds_left)))
+        if frame.phase_left * 1000 < FRAME_MS * 1.5 and not self._edge.isActive():
+            self._edge.start(max(0, int(frame.phase_left * 1000)))

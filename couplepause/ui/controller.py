@@ -18,6 +18,7 @@ from couplepause.core.episode import Episode
 from couplepause.core.flow import Ev, Flow, FlowConfig, State
 from couplepause.settings import Settings
 from couplepause.texts import clock_time, duration, words
+from couplepause.ui.breathing import Frame
 from couplepause.ui.main_window import MainWindow
 from couplepause.ui.pause_break import hhmm
 from couplepause.ui.turns import TurnsScreen
@@ -328,19 +329,20 @@ class Controller(QObject):
                 words("talking", "resume_pick_up"),
             )
 
-    def _breathing_frame(self) -> tuple[float, str, float]:
+    def _breathing_frame(self) -> Frame:
         model = self.flow.model
         now = self.clock()
         left = fl.breathing_remaining(model, now)
         if model.state is not State.BREATHING or left <= 0:
             self.window.breathing.stop()
             self.dispatch(Ev.END_BREATHING)
-            return 0.0, "out", 0.0
+            return Frame(0.0, "out", 0.0, 0.0)
         elapsed = fl.breathing_elapsed(model, now)
         pattern = self.flow.config.pattern
         phase = pattern.phase_at(elapsed)
         kind = "rest" if phase.finished else phase.kind
-        return pattern.size_at(elapsed), kind, left
+        phase_left = left if phase.finished else min(phase.seconds_left, left)
+        return Frame(pattern.size_at(elapsed), kind, left, phase_left)
 
     def _render_turns(self) -> None:
         model = self.flow.model

@@ -20,10 +20,11 @@ class RepairView(QWidget):
         self.setAccessibleName(words("repair", "heading"))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         layout = vbox(self, margins=(48, 28, 48, 28), spacing=14)
+        layout.addStretch(1)
         layout.addWidget(label(words("repair", "heading"), "heading", center=True))
         prompts = [label(text, "prompt", center=True) for text in word_list("repair", "prompts")]
         layout.addWidget(card(*prompts))
-        layout.addStretch(1)
+        layout.addSpacing(18)
 
         answers = QHBoxLayout()
         answers.setSpacing(20)
@@ -43,10 +44,11 @@ class RepairView(QWidget):
         layout.addLayout(answers)
         self.status = label(words("repair", "waiting"), "muted", center=True)
         layout.addWidget(self.status)
-        layout.addStretch(1)
+        layout.addSpacing(18)
         self.more_button = button(words("repair", "more_turns"))
         self.break_button = button(words("repair", "break"))
         layout.addLayout(row(self.more_button, self.break_button))
+        layout.addStretch(2)
         self.more_button.clicked.connect(self.more_turns_requested)
         self.break_button.clicked.connect(self.break_requested)
 
