@@ -51,6 +51,7 @@ class App:
     writer: Writer
     repository: Repository
     settings: Settings
+    history: object = None  # the HistoryPresenter, once the view was opened
 
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.settings, self.window)
@@ -62,6 +63,35 @@ class App:
         dialog = SafetyDialog(self.window)
         dialog.open()
         return dialog
+
+    def open_history(self):
+        """Show our progress; built on first use (pyqtgraph loads only now)."""
+        from couplepause.ui.history import HistoryView
+        from couplepause.ui.history_presenter import HistoryPresenter
+
+        if self.history is None:
+            view = HistoryView(now=self.controller.wall)
+            presenter = HistoryPresenter(view, self.writer, self.controller.main_thread.invoke.emit, self.window)
+            view.back_requested.connect(self.close_history)
+            view.pause_requested.connect(self._pause_from_history)
+            presenter.failed.connect(self.window.show_notice)
+            presenter.changed.connect(self.controller.forget_offer)
+            self.window.stack.addWidget(view)
+            self.history = presenter
+        self.history.view.set_names(self.controller.names())
+        self.window.show_view(self.history.view)
+        self.history.load()
+        return self.history
+
+    def close_history(self) -> None:
+        if self.history is not None:
+            self.history.close()
+        self.window.show_view(self.window.talking)
+        self.controller.render()
+
+    def _pause_from_history(self) -> None:
+        self.close_history()
+        self.controller.pause()
 
     def close_guard(self) -> bool:
         """Before closing: make sure everything is on disk, or ask."""
@@ -137,6 +167,7 @@ def build(
     bundle = App(window, controller, writer, repository, settings)
     window.talking.settings_requested.connect(bundle.open_settings)
     window.talking.safety_requested.connect(bundle.open_safety)
+    window.talking.history_requested.connect(bundle.open_history)
     window.close_guard = bundle.close_guard
     if notices:
         window.show_notice(" ".join(notices))

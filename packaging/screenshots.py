@@ -98,7 +98,40 @@ def main(out_dir: str) -> int:
     shoot(app, out, "12-safety")
     safety.accept()
     bundle.shutdown()
+    bundle.window.close()
+    history_shots(app, out)
     return 0
+
+
+def history_shots(app: QApplication, out: Path) -> None:
+    """The history view with a year of data, a week of data, and nothing."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from demo_data import fill, realistic
+
+    for name, episodes in (
+        ("13-history-year", realistic(150, days=365)),
+        ("15-history-week", realistic(4, days=7, seed=3)),
+        ("16-history-empty", []),
+    ):
+        data = Path(tempfile.mkdtemp()) / "data"
+        fill(data, episodes)
+        bundle = build(data)
+        bundle.window.resize(1280, 800)
+        bundle.window.move(0, 0)
+        bundle.window.show()
+        presenter = bundle.open_history()
+        settle(app, 1200)
+        if name == "13-history-year":
+            presenter.view.set_range("12m")
+            shoot(app, out, name)
+            presenter.view.tabs.setCurrentIndex(2)
+            shoot(app, out, "14-history-list")
+            presenter.view.tabs.setCurrentIndex(1)
+            shoot(app, out, "14b-history-table")
+        else:
+            shoot(app, out, name)
+        bundle.shutdown()
+        bundle.window.close()
 
 
 if __name__ == "__main__":

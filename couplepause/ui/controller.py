@@ -210,6 +210,15 @@ class Controller(QObject):
                 self._schedule_break_end()
         self.render()
 
+    def forget_offer(self, episode_id: str) -> None:
+        """An episode changed in the history: the offer on the home screen
+        must not bring back an outdated copy of it."""
+        if self.offered is not None and self.offered.id == episode_id:
+            self.offered = None
+            self.break_timer.stop()
+            self.inviting = False
+            self._render_offer()
+
     def _close_offered(self) -> None:
         episode = self.offered
         self.offered = None
@@ -286,8 +295,9 @@ class Controller(QObject):
         episode = self.flow.episode
         if state is State.TALKING:
             self._render_offer()
-            w.show_view(w.talking)
-            w.talking.focus_pause()
+            if w.current_view() in w.flow_views():  # not over a side page such as the history
+                w.show_view(w.talking)
+                w.talking.focus_pause()
         elif state is State.BREATHING:
             w.breathing.reset_captures(episode.paused_by, episode.activation)
             w.show_view(w.breathing)

@@ -60,8 +60,7 @@ class MainWindow(QMainWindow):
         self.break_choice = BreakChoiceView(wall)
         self.on_break = BreakView()
         self.after = AfterView()
-        for view in (self.talking, self.breathing, self.turns, self.repair,
-                     self.break_choice, self.on_break, self.after):
+        for view in self.flow_views():
             self.stack.addWidget(view)
         self.stack.setCurrentWidget(self.talking)
 
@@ -70,6 +69,9 @@ class MainWindow(QMainWindow):
         self._notice_timer.timeout.connect(self.hide_notice)
         # Asked before the window closes; returns False to keep it open.
         self.close_guard: Callable[[], bool] | None = None
+
+    def flow_views(self) -> tuple[QWidget, ...]:
+        return (self.talking, self.breathing, self.turns, self.repair, self.break_choice, self.on_break, self.after)
 
     def show_view(self, view: QWidget) -> None:
         if self.stack.currentWidget() is not view:

@@ -14,6 +14,7 @@ class TalkingView(QWidget):
     pause_requested = Signal()
     settings_requested = Signal()
     safety_requested = Signal()
+    history_requested = Signal()
     resume_requested = Signal()
     let_rest_requested = Signal()
 
@@ -22,9 +23,10 @@ class TalkingView(QWidget):
         self.setAccessibleName("Home")
         layout = vbox(self, spacing=18)
 
+        self.history_button = button(words("history", "open_button"), "link")
         self.safety_button = button(words("talking", "safety"), "link")
         self.settings_button = button(words("talking", "settings"), "link")
-        layout.addLayout(row(None, self.safety_button, self.settings_button, center=False))
+        layout.addLayout(row(None, self.history_button, self.safety_button, self.settings_button, center=False))
         layout.addStretch(2)
 
         self.pause_button = QPushButton(words("talking", "pause"))
@@ -60,6 +62,7 @@ class TalkingView(QWidget):
         self.pause_button.clicked.connect(self.pause_requested)
         self.settings_button.clicked.connect(self.settings_requested)
         self.safety_button.clicked.connect(self.safety_requested)
+        self.history_button.clicked.connect(self.history_requested)
         self.resume_button.clicked.connect(self.resume_requested)
         self.let_rest_button.clicked.connect(self.let_rest_requested)
 
