@@ -1,0 +1,173 @@
+"""The history view: loading, ranges, edits with undo, table alternative, empty state."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from couplepause.core.episode import Episode
+from couplepause.store.repository import Repository
+from couplepause.texts import words
+
+NOW = datetime(2026, 11, 23, 21, 0, tzinfo=timezone.utc)
+
+
+def episodes(count: int, days: int) -> list[Episode]:
+    made = []
+    for i in range(count):
+        paused = NOW - timedelta(days=days * (count - i) / count)
+        ep = Episode.start(paused, f"00000000-0000-4000-8000-{i:012d}")
+        if i % 7 != 3:
+            ep = ep.repaired(wall_now=paused, monotonic_seconds=600 + 60 * (i % 11))
+        made.append(ep.with_changes(closed=True, note=f"note {i}" if i % 2 else None))
+    return made
+
+
+def fill(folder, items):
+    repo = Repository(folder / "store")
+    repo.open()
+    repo.merge(items)
+
+
+def stored(folder):
+    repo = Repository(folder / "store", read_only=True)
+    repo.open()
+    return {e.id: e for e in repo.load_all()}
+
+
+@pytest.fixture
+def history(make_app, data_dir, qtbot, clock):
+    clock.wall = NOW
+
+    def open_with(items):
+        fill(data_dir, items)
+        bundle = make_app()
+        bundle.window.show()
+        presenter = bundle.open_history()
+        with qtbot.waitSignal(presenter.loaded, timeout=10000):
+            pass
+        return bundle, presenter
+
+    return open_with
+
+
+def test_pyqtgraph_is_not_loaded_at_start_up(tmp_path):
+    code = (
+        "import sys, os; os.environ['QT_QPA_PLATFORM']='offscreen'\n"
+        "from PySide6.QtWidgets import QApplication; app = QApplication([])\n"
+        "from couplepause.app import build\n"
+        f"b = build(__import__('pathlib').Path({str(tmp_path / 'd')!r})); b.window.show(); app.processEvents()\n"
+        "b.writer.flush(5); app.processEvents()\n"
+        "print('pyqtgraph' in sys.modules, 'couplepause.ui.history' in sys.modules); b.shutdown()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["False", "False"], done.stderr
+
+
+def test_ranges_filter_and_switch(history):
+    bundle, presenter = history(episodes(120, 365))
+    view = presenter.view
+    assert view.pages.currentWidget() is view.tabs
+    counts = {}
+    for key in ("4w", "3m", "12m", "all"):
+        view.set_range(key)
+        counts[key] = view.episodes_model.rowCount()
+        assert view.points_model.rowCount() == counts[key]
+    assert counts["4w"] < counts["3m"] < counts["12m"] <= counts["all"] == 120
+    assert view.summary.text()
+    assert "pyqtgraph" in sys.modules  # the chart is drawn now
+
+
+def test_delete_then_undo(history, qtbot, data_dir):
+    bundle, presenter = history(episodes(10, 20))
+    view = presenter.view
+    view.set_range("all")
+    view.tabs.setCurrentIndex(2)
+    view.episodes_table.selectRow(0)
+    doomed = view.selected_episode()
+    box = view.delete_selected()
+    assert isinstance(box, QMessageBox)
+    delete = next(b for b in box.buttons() if b.text() == words("history", "delete_yes"))
+    qtbot.mouseClick(delete, Qt.MouseButton.LeftButton)
+    assert doomed.id not in {e.id for e in view.episodes()}
+    assert bundle.writer.flush(5)
+    assert doomed.id not in stored(data_dir)
+    assert view.undo_button.isEnabled()
+    qtbot.mouseClick(view.undo_button, Qt.MouseButton.LeftButton)
+    assert doomed.id in {e.id for e in view.episodes()}
+    assert bundle.writer.flush(5)
+    assert stored(data_dir)[doomed.id] == doomed
+
+
+def test_keeping_it_deletes_nothing(history, qtbot, data_dir):
+    bundle, presenter = history(episodes(5, 10))
+    view = presenter.view
+    view.episodes_table.selectRow(0)
+    box = view.delete_selected()
+    keep = next(b for b in box.buttons() if b.text() == words("history", "delete_no"))
+    qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
+    assert len(view.episodes()) == 5 and not view.undo_button.isEnabled()
+
+
+def test_edit_note_and_cycle(history, qtbot, data_dir):
+    bundle, presenter = history(episodes(6, 10))
+    view = presenter.view
+    view.episodes_table.selectRow(1)
+    target = view.selected_episode()
+    dialog = view.edit_selected()
+    dialog.note.setPlainText("  we were both tired ")
+    dialog.cycle.setCurrentIndex(dialog.cycle.findData("both_withdraw"))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert bundle.writer.flush(5)
+    saved = stored(data_dir)[target.id]
+    assert saved.note == "we were both tired" and saved.cycle == "both_withdraw"
+    presenter.undo_stack.undo()
+    assert bundle.writer.flush(5)
+    assert stored(data_dir)[target.id].note == target.note
+
+
+def test_notes_hidden_until_revealed(history):
+    bundle, presenter = history(episodes(4, 5))
+    view = presenter.view
+    model = view.episodes_model
+    shown = [model.data(model.index(r, 5)) for r in range(model.rowCount())]
+    assert words("history", "note_hidden") in shown and not any(s.startswith("note ") for s in shown)
+    view.notes_button.click()
+    shown = [model.data(model.index(r, 5)) for r in range(model.rowCount())]
+    assert any(s.startswith("note ") for s in shown)
+
+
+def test_table_alternative_has_the_same_figures(history):
+    bundle, presenter = history(episodes(30, 60))
+    view = presenter.view
+    view.set_range("all")
+    assert view.points_model.rowCount() == 30
+    assert view.weeks_model.rowCount() >= 8
+    assert view.points_table.accessibleName() and view.weeks_table.accessibleName()
+    open_rows = [r for r in range(30) if view.points_model.data(view.points_model.index(r, 1)) == words("history", "open")]
+    assert len(open_rows) == sum(1 for i in range(30) if i % 7 == 3)
+
+
+def test_empty_history_explains_kindly(history):
+    bundle, presenter = history([])
+    view = presenter.view
+    assert view.pages.currentWidget() is view.message
+    assert view.message.text() == words("history", "empty")
+
+
+def test_tiny_history_shows_words_not_an_empty_chart(history):
+    bundle, presenter = history(episodes(2, 3))
+    view = presenter.view
+    assert view.chart_tab.currentWidget() is view.tiny_message
+    assert view.episodes_model.rowCount() == 2
+
+
+def test_back_and_pause_from_history(history, qtbot):
+    bundle, presenter = history(episodes(5, 5))
+    qtbot.mouseClick(presenter.view.pause_button, Qt.MouseButton.LeftButton)
+    assert bundle.window.current_view() is bundle.window.breathing
