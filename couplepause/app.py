@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QLockFile, QSocketNotifier, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -52,6 +52,7 @@ class App:
     repository: Repository
     settings: Settings
     history: object = None  # the HistoryPresenter, once the view was opened
+    export_dialog: object = None
 
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.settings, self.window)
@@ -74,6 +75,7 @@ class App:
             presenter = HistoryPresenter(view, self.writer, self.controller.main_thread.invoke.emit, self.window)
             view.back_requested.connect(self.close_history)
             view.pause_requested.connect(self._pause_from_history)
+            view.export_requested.connect(self.open_export)
             presenter.failed.connect(self.window.show_notice)
             presenter.changed.connect(self.controller.forget_offer)
             self.window.stack.addWidget(view)
@@ -82,6 +84,50 @@ class App:
         self.window.show_view(self.history.view)
         self.history.load()
         return self.history
+
+    def open_export(self) -> None:
+        """Export for the therapist, from the freshest copy of the store."""
+        from couplepause.ui.export_dialog import ExportDialog
+
+        def show(episodes, error) -> None:
+            if error is not None:
+                self.window.show_notice(str(error))
+                return
+            names = self.controller.names()
+            dialog = ExportDialog(list(episodes), (names["a"], names["b"]), Path.home(), parent=self.window)
+            dialog.exported.connect(lambda text: self.window.show_notice(text, linger=True))
+            dialog.open()
+            self.export_dialog = dialog
+
+        self.writer.call(
+            lambda repo: repo.load_all(),
+            lambda result, error: self.controller.main_thread.invoke.emit(lambda: show(result, error)),
+        )
+
+    def open_export_file(self) -> None:
+        from couplepause.ui.readonly import choose_and_open
+
+        choose_and_open(self.window)
+
+    def add_menus(self) -> None:
+        bar = self.window.menuBar()
+        file_menu = bar.addMenu(words("menu", "file"))
+        entries = (
+            ("open_export", QKeySequence.StandardKey.Open, self.open_export_file),
+            ("export", None, self.open_export),
+            ("history", None, self.open_history),
+            ("quit", QKeySequence.StandardKey.Quit, self.window.close),
+        )
+        for key, shortcut, handler in entries:
+            action = QAction(words("menu", key), self.window)
+            if shortcut is not None:
+                action.setShortcut(shortcut)
+            action.triggered.connect(handler)
+            file_menu.addAction(action)
+        help_menu = bar.addMenu(words("menu", "help"))
+        about = QAction(words("menu", "about"), self.window)
+        about.triggered.connect(self.open_safety)
+        help_menu.addAction(about)
 
     def close_history(self) -> None:
         if self.history is not None:
@@ -149,6 +195,10 @@ def build(
         notices.append(str(exc))
         repository = Repository(paths.store_dir(data_dir), read_only=True)
         report = None
+        try:
+            repository.open()  # still show what can be read
+        except StoreError:
+            pass
     if report is not None:
         for set_aside in report.set_aside:
             notices.append(words("notices", "store_set_aside", name=set_aside.name))
@@ -169,6 +219,7 @@ def build(
     window.talking.safety_requested.connect(bundle.open_safety)
     window.talking.history_requested.connect(bundle.open_history)
     window.close_guard = bundle.close_guard
+    bundle.add_menus()
     if notices:
         window.show_notice(" ".join(notices))
     controller.load_from_store()
@@ -243,6 +294,22 @@ def _install_signal_handlers(app: QApplication, on_signal: Callable[[], None]) -
     notifier.activated.connect(woke)
     notifier._sockets = (reader, writer)  # keep both ends alive with the notifier
     return notifier
+
+
+def run_readonly(path: Path, export_file=None) -> int:
+    """``couplepause open FILE``: the export, read-only, in its own window.
+    Touches no data folder, so it runs beside the app and beside other files."""
+    from couplepause.ui.readonly import open_window
+
+    QApplication.setApplicationName(APP_NAME)
+    QGuiApplication.setDesktopFileName(APP_NAME)
+    qt_app = QApplication.instance() or QApplication(sys.argv[:1])
+    qt_app.setStyleSheet(theme.stylesheet())
+    open_window(Path(path), export_file)
+    notifier = _install_signal_handlers(qt_app, qt_app.quit)
+    code = qt_app.exec()
+    notifier.setEnabled(False)
+    return code
 
 
 def run_gui(data_dir: Path) -> int:

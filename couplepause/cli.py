@@ -22,7 +22,7 @@ from couplepause import APP_NAME, __version__
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
-EXPORT_FORMATS = ("json",)  # must match couplepause.export.EXPORTERS (checked by a test)
+EXPORT_FORMATS = ("json", "csv", "pdf")  # must match couplepause.export.EXPORTERS (checked by a test)
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DEBUG_ENV = "COUPLEPAUSE_DEBUG"
@@ -264,15 +264,12 @@ def import_summary(added: int, unchanged: int, conflicts: list[str]) -> str:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
-    from couplepause.export import read_export
+    from couplepause.export import read_export_file
 
-    read_export(args.file)  # a bad file is reported here, before any window
-    try:
-        from couplepause.app import run_readonly
-    except ImportError:
-        _say("Opening an export in the app is not available in this version.")
-        return EXIT_FAILURE
-    return int(run_readonly(args.file) or 0)
+    checked = read_export_file(args.file)  # a bad file is reported here, before any window
+    from couplepause.app import run_readonly
+
+    return int(run_readonly(Path(args.file), checked) or 0)
 
 
 # ------------------------------------------------------------------- errors

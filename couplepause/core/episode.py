@@ -67,6 +67,8 @@ class Turn:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Turn":
+        if not isinstance(data, dict):
+            raise EpisodeError("a turn must be an object")
         speaker = data.get("speaker")
         seconds = data.get("seconds")
         if speaker not in PARTNERS:

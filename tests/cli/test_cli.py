@@ -390,7 +390,7 @@ def fake_app(monkeypatch):
     calls: list[tuple[str, object]] = []
     module = types.ModuleType("couplepause.app")
     module.run_gui = lambda data_dir: calls.append(("gui", data_dir)) or 0
-    module.run_readonly = lambda path: calls.append(("readonly", path)) or 0
+    module.run_readonly = lambda path, checked=None: calls.append(("readonly", path)) or 0
     monkeypatch.setitem(sys.modules, "couplepause.app", module)
     return calls
 
@@ -409,16 +409,6 @@ def test_open_hands_a_good_file_to_the_app(run, tmp_path, fake_app):
     result = run("open", good)
     assert result.code == 0
     assert fake_app == [("readonly", good)]
-
-
-def test_open_without_the_read_only_view(run, tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "couplepause.app", None)  # import fails
-    good = export_file(tmp_path, [episode_dict("2026-03-04T09:00:00.000+01:00")])
-    result = run("open", good)
-    assert result.code == 1
-    assert assert_one_error_line(result, hint=False).endswith(
-        "Opening an export in the app is not available in this version."
-    )
 
 
 def test_gui_is_the_default_command(run, data_dir, fake_app, monkeypatch):

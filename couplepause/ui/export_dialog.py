@@ -1,0 +1,201 @@
+"""Export for the therapist: format, date range, privacy, file. Opens without
+blocking; collects the choices and hands them to the exporter registry."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from couplepause.core.episode import Episode
+from couplepause.export import EXPORTERS, ExportError, ExportOptions
+from couplepause.texts import words
+from couplepause.ui.widgets import button, label, row
+
+FORMATS = ("pdf", "csv", "json")
+
+
+class ExportDialog(QDialog):
+    exported = Signal(str)  # the path written
+
+    def __init__(
+        self,
+        episodes: list[Episode],
+        names: tuple[str, str],
+        folder: Path,
+        today: Callable[[], date] = date.today,
+        parent=None,
+    ):
+        super().__init__(parent)
+        self._episodes = episodes
+        self._names = names
+        self._folder = folder
+        self.setWindowTitle(f"{words('export', 'title')} — couplepause")
+        self.setAccessibleName(words("export", "title"))
+        self.setMinimumWidth(640)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(12)
+        layout.addWidget(label(words("export", "title"), "heading"))
+        layout.addWidget(label(words("export", "intro"), "muted"))
+
+        self.formats = QButtonGroup(self)
+        format_box = QVBoxLayout()
+        self.format_buttons: dict[str, QRadioButton] = {}
+        for key in FORMATS:
+            radio = QRadioButton(words("export", f"format_{key}"))
+            radio.setAccessibleName(words("export", f"format_{key}"))
+            self.formats.addButton(radio)
+            self.format_buttons[key] = radio
+            format_box.addWidget(radio)
+        self.format_buttons["pdf"].setChecked(True)
+        formats = QWidget()
+        formats.setLayout(format_box)
+
+        first = min((e.paused_at.astimezone().date() for e in episodes), default=today())
+        self.all_time = QCheckBox(words("export", "all_time"))
+        self.all_time.setAccessibleName(words("export", "all_time"))
+        self.all_time.setChecked(True)
+        self.since = self._date_edit(first, words("export", "since"))
+        self.until = self._date_edit(today(), words("export", "until"))
+        dates = QHBoxLayout()
+        dates.addWidget(self.all_time)
+        dates.addWidget(label(words("export", "since"), "muted", wrap=False))
+        dates.addWidget(self.since)
+        dates.addWidget(label(words("export", "until"), "muted", wrap=False))
+        dates.addWidget(self.until)
+        dates.addStretch(1)
+        date_row = QWidget()
+        date_row.setLayout(dates)
+
+        self.notes = QCheckBox(words("export", "include_notes"))
+        self.notes.setAccessibleName(words("export", "include_notes"))
+        self.names = QCheckBox(words("export", "include_names"))
+        self.names.setAccessibleName(words("export", "include_names"))
+
+        self.path = QLineEdit()
+        self.path.setAccessibleName(words("export", "file"))
+        self.choose = button(words("export", "choose"))
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path, 1)
+        path_row.addWidget(self.choose)
+        path_widget = QWidget()
+        path_widget.setLayout(path_row)
+
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.setVerticalSpacing(10)
+        form.addRow(words("export", "format"), formats)
+        form.addRow(words("export", "range"), date_row)
+        form.addRow(words("export", "privacy"), self.notes)
+        form.addRow("", self.names)
+        form.addRow(words("export", "file"), path_widget)
+        layout.addLayout(form)
+
+        self.error = label("", "small")
+        self.error.setAccessibleName("Problem")
+        self.error.hide()
+        layout.addWidget(self.error)
+        self.export_button = button(words("export", "export"), "primary")
+        self.cancel_button = button(words("export", "cancel"))
+        layout.addLayout(row(None, self.cancel_button, self.export_button, center=False))
+
+        self.formats.buttonToggled.connect(lambda *_: self._suggest_path())
+        self.all_time.toggled.connect(self._sync_dates)
+        self.choose.clicked.connect(self._choose_file)
+        self.export_button.clicked.connect(self.export)
+        self.cancel_button.clicked.connect(self.reject)
+        self._sync_dates(True)
+        self._suggest_path()
+        self.confirm: QMessageBox | None = None
+        self.chooser: QFileDialog | None = None
+
+    def _date_edit(self, value: date, accessible: str) -> QDateEdit:
+        edit = QDateEdit(QDate(value.year, value.month, value.day))
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setAccessibleName(accessible)
+        return edit
+
+    def format(self) -> str:
+        return next(key for key, radio in self.format_buttons.items() if radio.isChecked())
+
+    def _sync_dates(self, all_time: bool) -> None:
+        self.since.setEnabled(not all_time)
+        self.until.setEnabled(not all_time)
+
+    def _suggest_path(self) -> None:
+        suffix = EXPORTERS[self.format()].suffix
+        current = self.path.text().strip()
+        if current:
+            self.path.setText(str(Path(current).with_suffix(suffix)))
+        else:
+            self.path.setText(str(self._folder / f"couplepause-{date.today().isoformat()}{suffix}"))
+
+    def _choose_file(self) -> None:
+        self.chooser = QFileDialog(self, words("export", "choose"), self.path.text())
+        self.chooser.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        self.chooser.fileSelected.connect(self.path.setText)
+        self.chooser.open()
+
+    def options(self, force: bool = False) -> ExportOptions:
+        since = until = None
+        if not self.all_time.isChecked():
+            since = self.since.date().toPython()
+            until = self.until.date().toPython()
+        return ExportOptions(
+            since=since,
+            until=until,
+            include_notes=self.notes.isChecked(),
+            include_names=self.names.isChecked(),
+            partner_names=self._names,
+            force=force,
+        )
+
+    def export(self, force: bool = False) -> None:
+        target = Path(self.path.text().strip()).expanduser()
+        if not self.path.text().strip():
+            self._fail(words("export", "no_file"))
+            return
+        if target.exists() and not force:
+            self._ask_overwrite(target)
+            return
+        try:
+            written = EXPORTERS[self.format()].export(self._episodes, self.options(force), target)
+        except ExportError as exc:
+            self._fail(str(exc))
+            return
+        self.error.hide()
+        self.exported.emit(words("export", "done", n=written, path=str(target)))
+        self.accept()
+
+    def _ask_overwrite(self, target: Path) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle("couplepause")
+        box.setText(words("export", "overwrite", name=target.name))
+        yes = box.addButton(words("export", "overwrite_yes"), QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton(words("export", "overwrite_no"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.buttonClicked.connect(lambda clicked: clicked is yes and self.export(force=True))
+        box.open()
+        self.confirm = box
+
+    def _fail(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()

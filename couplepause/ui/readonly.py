@@ -1,0 +1,86 @@
+"""The therapist's view: an exported JSON file, read-only, one window per file.
+
+Nothing here can edit, delete or write: the window holds only what the file
+holds, and knows no store at all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
+
+from couplepause.export import ImportRejected, read_export_file
+from couplepause.texts import words
+from couplepause.ui.history import HistoryView
+
+_open_windows: list["ReadOnlyWindow"] = []  # keeps each window alive until closed
+
+
+class ReadOnlyWindow(QMainWindow):
+    def __init__(self, path: Path, export_file, parent=None):
+        super().__init__(parent)
+        self.path = path
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowTitle(f"couplepause — read-only — {path.name}")
+        self.setMinimumSize(960, 680)
+        self.resize(1200, 800)
+        exported = export_file.exported_at
+        self.view = HistoryView(read_only=True, source=path.name, now=lambda: exported)
+        a, b = export_file.partners
+        self.view.set_names({"a": a, "b": b})
+        self.view.set_range("all")
+        self.view.set_episodes(export_file.episodes)
+        self.setCentralWidget(self.view)
+        menu = self.menuBar().addMenu(words("menu", "file"))
+        open_action = QAction(words("menu", "open_export"), self)
+        open_action.setShortcut(QKeySequence.StandardKey.Open)
+        open_action.triggered.connect(lambda: choose_and_open(self))
+        close_action = QAction(words("menu", "quit"), self)
+        close_action.setShortcut(QKeySequence.StandardKey.Close)
+        close_action.triggered.connect(self.close)
+        menu.addAction(open_action)
+        menu.addAction(close_action)
+        self.chooser: QFileDialog | None = None
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if self in _open_windows:
+            _open_windows.remove(self)
+        super().closeEvent(event)
+
+
+def open_window(path: Path, export_file=None) -> ReadOnlyWindow:
+    """Open ``path`` (a JSON export) in a new read-only window. Raises
+    ImportRejected with a plain message for a bad file."""
+    export_file = export_file or read_export_file(path)
+    window = ReadOnlyWindow(Path(path), export_file)
+    _open_windows.append(window)
+    window.show()
+    return window
+
+
+def choose_and_open(parent) -> QFileDialog:
+    """File → Open an export: pick a file, open it in its own window."""
+    chooser = QFileDialog(parent, words("menu", "open_export").replace("&", ""))
+    chooser.setFileMode(QFileDialog.FileMode.ExistingFile)
+    chooser.setNameFilter("couplepause export (*.json)")
+
+    def chosen(name: str) -> None:
+        try:
+            open_window(Path(name))
+        except ImportRejected as exc:
+            box = QMessageBox(QMessageBox.Icon.Information, "couplepause",
+                              words("menu", "open_failed", reason=exc.message), parent=parent)
+            box.open()
+            parent._open_failed = box
+
+    chooser.fileSelected.connect(chosen)
+    chooser.open()
+    parent.chooser = chooser
+    return chooser
+
+
+def open_windows() -> list[ReadOnlyWindow]:
+    return list(_open_windows)
