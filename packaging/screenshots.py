@@ -103,6 +103,19 @@ def main(out_dir: str) -> int:
     return 0
 
 
+def readonly_shot(app: QApplication, out: Path, episodes) -> None:
+    from couplepause.export import EXPORTERS, ExportOptions
+    from couplepause.ui.readonly import open_window
+
+    path = Path(tempfile.mkdtemp()) / "sam-and-alex.json"
+    EXPORTERS["json"].export(episodes, ExportOptions(), path)
+    window = open_window(path)
+    window.move(0, 0)
+    window.resize(1280, 800)
+    shoot(app, out, "18-read-only")
+    window.close()
+
+
 def history_shots(app: QApplication, out: Path) -> None:
     """The history view with a year of data, a week of data, and nothing."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -124,6 +137,12 @@ def history_shots(app: QApplication, out: Path) -> None:
         if name == "13-history-year":
             presenter.view.set_range("12m")
             shoot(app, out, name)
+            bundle.open_export()
+            settle(app, 600)
+            bundle.export_dialog.move(300, 80)
+            shoot(app, out, "17-export-dialog")
+            bundle.export_dialog.reject()
+            readonly_shot(app, out, episodes)
             presenter.view.tabs.setCurrentIndex(2)
             shoot(app, out, "14-history-list")
             presenter.view.tabs.setCurrentIndex(1)

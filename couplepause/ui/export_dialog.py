@@ -57,6 +57,8 @@ class ExportDialog(QDialog):
 
         self.formats = QButtonGroup(self)
         format_box = QVBoxLayout()
+        format_box.setContentsMargins(0, 0, 0, 0)
+        format_box.setSpacing(4)
         self.format_buttons: dict[str, QRadioButton] = {}
         for key in FORMATS:
             radio = QRadioButton(words("export", f"format_{key}"))
@@ -75,6 +77,7 @@ class ExportDialog(QDialog):
         self.since = self._date_edit(first, words("export", "since"))
         self.until = self._date_edit(today(), words("export", "until"))
         dates = QHBoxLayout()
+        dates.setContentsMargins(0, 0, 0, 0)
         dates.addWidget(self.all_time)
         dates.addWidget(label(words("export", "since"), "muted", wrap=False))
         dates.addWidget(self.since)
@@ -93,6 +96,7 @@ class ExportDialog(QDialog):
         self.path.setAccessibleName(words("export", "file"))
         self.choose = button(words("export", "choose"))
         path_row = QHBoxLayout()
+        path_row.setContentsMargins(0, 0, 0, 0)
         path_row.addWidget(self.path, 1)
         path_row.addWidget(self.choose)
         path_widget = QWidget()
