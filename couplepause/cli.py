@@ -155,6 +155,14 @@ def cmd_gui(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from couplepause.export import EXPORTERS, ExportOptions
 
+    if args.format == "pdf":
+        # The report is drawn with Qt, which needs a QGuiApplication but never a
+        # window: choose the offscreen platform (where a display is optional)
+        # before the exporter creates the application.
+        from couplepause.export.pdf_report import prefer_offscreen_platform
+
+        prefer_offscreen_platform()
+
     data_dir = _data_dir(args)
     episodes = _load_read_only(data_dir)
     names = _partner_names(data_dir) if args.include_names else None

@@ -34,9 +34,13 @@ def register(exporter: Exporter) -> Exporter:
 
 
 def _register_builtin() -> None:
+    from couplepause.export.csv_format import CSV
     from couplepause.export.json_format import JSON
+    from couplepause.export.pdf_report import PDF
 
     register(JSON)
+    register(CSV)
+    register(PDF)
 
 
 _register_builtin()

@@ -1,0 +1,170 @@
+"""The spreadsheet export: one row per episode.
+
+Qt-free. The file is made to open correctly by double-click in a spreadsheet
+and to be read by any CSV library:
+
+* **Encoding**: UTF-8 with a byte-order mark (``utf-8-sig``). The BOM is what
+  tells Excel the file is UTF-8 (without it Excel guesses a legacy code page
+  and garbles "Łódź" or "😊"); LibreOffice, Numbers, Google Sheets, pandas
+  and Python's ``csv`` with ``encoding="utf-8-sig"`` all accept it.
+* **Dialect**: RFC 4180 as Python's ``csv`` module writes it by default:
+  comma separated, ``"``-quoted where needed (a note may hold commas, quotes
+  and line breaks), CRLF line ends. Numbers use a decimal point, never a
+  comma. (Where the spreadsheet's list separator is ``;``, e.g. a German
+  Excel, open it through Data > From Text/CSV and choose comma.)
+* **Header row**: stable English keys, one per column, in this order:
+
+  ======================  ==================================================
+  ``id``                  the episode's UUID (the same as in the JSON export)
+  ``paused_at``           ISO 8601 with milliseconds and the UTC offset the
+                          episode was recorded in, e.g.
+                          ``2026-03-01T21:04:05.123+01:00``
+  ``repaired_at``         the same, or empty while the episode is open
+  ``minutes_to_repair``   rounded to 0.1, empty while open
+  ``status``              ``repaired`` or ``open``
+  ``had_break``           ``yes`` or ``no`` (a longer break was taken)
+  ``break_minutes``       total length of the longer breaks, rounded to 0.1
+                          (start to the moment they came back; a break still
+                          running counts its agreed length); empty if none
+  ``paused_by``           ``Partner A`` / ``Partner B`` / ``both``, or the
+                          partners' names with ``--include-names``; empty if
+                          not recorded
+  ``activation_a``        0-10, empty if not recorded
+  ``activation_b``        0-10, empty if not recorded
+  ``cycle``               ``pursue_withdraw`` / ``both_withdraw`` /
+                          ``both_pursue`` / ``other``, empty if not chosen
+  ``note``                **only with --include-notes**
+  ======================  ==================================================
+
+* **Notes**: without ``--include-notes`` the ``note`` column is left out
+  altogether, not written empty: an empty column would read as "they wrote no
+  notes", and no cell can then carry a note by mistake. With it, the column is
+  last, so every other column keeps its position either way.
+* **Formula injection**: a spreadsheet runs a cell that starts with ``=``,
+  ``+``, ``-`` or ``@`` as a formula (tab, CR and LF can hide such a start).
+  Every cell that starts with one of those (or their full-width forms), and
+  is not a plain number like ``-3.5``, gets a leading ``'`` so it is shown as
+  text. Notes and names are the cells a person types; the guard is applied to
+  every cell anyway.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import BinaryIO
+
+from couplepause.core.episode import Episode, format_instant
+from couplepause.export.base import ExportOptions, Exporter
+
+ENCODING = "utf-8-sig"  # UTF-8 with a BOM, for Excel
+COLUMNS = (
+    "id",
+    "paused_at",
+    "repaired_at",
+    "minutes_to_repair",
+    "status",
+    "had_break",
+    "break_minutes",
+    "paused_by",
+    "activation_a",
+    "activation_b",
+    "cycle",
+)
+NOTE_COLUMN = "note"
+
+REPAIRED = "repaired"
+OPEN = "open"
+YES = "yes"
+NO = "no"
+BOTH = "both"
+
+# What a spreadsheet may read as the start of a formula: = + - @, the tab and
+# line breaks that can precede one, and the full-width forms of the four.
+FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+GUARD = "'"
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def neutralise(cell: str) -> str:
+    """The cell as a spreadsheet may safely show it (see the module docstring)."""
+    if cell and cell[0] in FORMULA_STARTS and not _PLAIN_NUMBER.fullmatch(cell):
+        return GUARD + cell
+    return cell
+
+
+def columns(options: ExportOptions) -> tuple[str, ...]:
+    """The header row for these options."""
+    return COLUMNS + (NOTE_COLUMN,) if options.include_notes else COLUMNS
+
+
+def _minutes(seconds: float | None) -> str:
+    return "" if seconds is None else f"{seconds / 60.0:.1f}"
+
+
+def repair_seconds(episode: Episode) -> float | None:
+    if episode.repaired_at is None:
+        return None
+    if episode.repair_seconds is not None:
+        return episode.repair_seconds
+    return max(0.0, (episode.repaired_at - episode.paused_at).total_seconds())
+
+
+def break_seconds(episode: Episode) -> float | None:
+    """Total seconds of the longer breaks, or None when there was none."""
+    if not episode.breaks:
+        return None
+    total = 0.0
+    for item in episode.breaks:
+        end = item.ended_at if item.ended_at is not None else item.return_at
+        total += max(0.0, (end - item.started_at).total_seconds())
+    return total
+
+
+def _activation(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def row(episode: Episode, options: ExportOptions) -> list[str]:
+    """One episode as the cells of its row, guarded against formula injection."""
+    a_name, b_name = options.names
+    who = {"a": a_name, "b": b_name, "both": BOTH}.get(episode.paused_by or "", "")
+    seconds = repair_seconds(episode)
+    activation = episode.activation or {}
+    cells = [
+        episode.id,
+        format_instant(episode.paused_at),
+        format_instant(episode.repaired_at) if episode.repaired_at is not None else "",
+        _minutes(seconds),
+        OPEN if episode.repaired_at is None else REPAIRED,
+        YES if episode.breaks else NO,
+        _minutes(break_seconds(episode)),
+        who,
+        _activation(activation.get("a")),
+        _activation(activation.get("b")),
+        episode.cycle or "",
+    ]
+    if options.include_notes:
+        cells.append(episode.note or "")
+    return [neutralise(cell) for cell in cells]
+
+
+class CsvExporter(Exporter):
+    name = "csv"
+    suffix = ".csv"
+    description = "a spreadsheet (CSV, UTF-8 with BOM), one row per episode"
+
+    def text(self, episodes: list[Episode], options: ExportOptions) -> str:
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer)  # excel dialect: comma, minimal quoting, CRLF
+        writer.writerow(columns(options))
+        writer.writerows(row(e, options) for e in episodes)
+        return buffer.getvalue()
+
+    def write(self, episodes: list[Episode], options: ExportOptions, stream: BinaryIO) -> None:
+        # "replace": a lone surrogate in an old note must not stop the export.
+        stream.write(self.text(episodes, options).encode(ENCODING, errors="replace"))
+
+
+CSV = CsvExporter()
