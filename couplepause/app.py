@@ -71,18 +71,21 @@ class App:
         from couplepause.ui.history_presenter import HistoryPresenter
 
         if self.history is None:
-            view = HistoryView(now=self.controller.wall)
-            presenter = HistoryPresenter(view, self.writer, self.controller.main_thread.invoke.emit, self.window)
+            view = HistoryView()
+            presenter = HistoryPresenter(
+                view, self.writer, self.controller.main_thread.invoke.emit, now=self.controller.wall, parent=self.window
+            )
             view.back_requested.connect(self.close_history)
             view.pause_requested.connect(self._pause_from_history)
             view.export_requested.connect(self.open_export)
             presenter.failed.connect(self.window.show_notice)
             presenter.changed.connect(self.controller.forget_offer)
+            self.controller.persisted.connect(presenter.episode_saved)
             self.window.stack.addWidget(view)
             self.history = presenter
         self.history.view.set_names(self.controller.names())
-        self.window.show_view(self.history.view)
         self.history.load()
+        self.window.show_view(self.history.view)
         return self.history
 
     def open_export(self) -> None:

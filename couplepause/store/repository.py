@@ -730,6 +730,20 @@ class Repository:
                 found.setdefault(episode.id, episode)
             return sorted(found.values(), key=lambda e: (e.paused_at, e.id))
 
+    def load_recent(self, months: int) -> list[Episode]:
+        """Episodes of the last ``months`` month files (by UTC month) and the
+        active ones, sorted by paused_at: enough to show a recent stretch
+        quickly while the whole history loads afterwards."""
+        with self._lock:
+            self._require_open()
+            files = self.month_files()[-months:] if months > 0 else []
+            found: dict[str, Episode] = {}
+            for path in files:
+                found.update(self._load_file(path).episodes)
+            for episode in self._active.values():
+                found.setdefault(episode.id, episode)
+            return sorted(found.values(), key=lambda e: (e.paused_at, e.id))
+
     def _load_history(self) -> dict[str, Episode]:
         """Episodes of all month files by id; a duplicate keeps the copy filed in its own month."""
         if not self.read_only:

@@ -19,6 +19,7 @@ from couplepause.ui import theme
 pg.setConfigOptions(antialias=True, background=None, foreground=theme.color("muted"))
 
 DAY = 86400.0
+TREND_VERTICES = 600
 
 
 def _pen(name: str, width: float = 2.0, style=Qt.PenStyle.SolidLine):
@@ -98,7 +99,7 @@ class RepairChart(QWidget):
         self.points.sigClicked.connect(self._clicked)
         self.open_points.sigClicked.connect(self._clicked)
         self._log = False
-        self._describe: dict[str, str] = {}
+        self._by_id: dict[str, Point] = {}
 
     def set_points(self, points: list[Point], log_scale: bool) -> None:
         self._log = log_scale
@@ -106,18 +107,22 @@ class RepairChart(QWidget):
         y = self._y
         repaired = [p for p in points if p.repair_minutes is not None]
         opened = [p for p in points if p.repair_minutes is None]
-        self._describe = {p.episode_id: _describe(p) for p in points}
+        self._by_id = {p.episode_id: p for p in points}  # described on hover only
         self.points.setData(
-            x=[p.local.timestamp() for p in repaired],
+            x=[p.paused_at.timestamp() for p in repaired],
             y=[y(p.repair_minutes) for p in repaired],
             data=[p.episode_id for p in repaired],
         )
         top = max((y(p.repair_minutes) for p in repaired), default=y(30.0))
         self.open_points.setData(
-            x=[p.local.timestamp() for p in opened], y=[top * 1.08 if not log_scale else top + 0.15] * len(opened),
+            x=[p.paused_at.timestamp() for p in opened], y=[top * 1.08 if not log_scale else top + 0.15] * len(opened),
             data=[p.episode_id for p in opened],
         )
-        trend = [(p.local.timestamp(), y(p.trend_minutes)) for p in points if p.trend_minutes is not None]
+        trend = [(p.paused_at.timestamp(), y(p.trend_minutes)) for p in points if p.trend_minutes is not None]
+        # A rolling median is smooth: a few hundred vertices draw it as well as ten thousand.
+        step = max(1, len(trend) // TREND_VERTICES)
+        if step > 1:
+            trend = trend[::step] + ([trend[-1]] if (len(trend) - 1) % step else [])
         self.trend.setData(x=[t for t, _ in trend], y=[v for _, v in trend])
         self.plot.setLabel(
             "left", words("history", "axis_minutes_log" if log_scale else "axis_minutes"),
@@ -125,7 +130,7 @@ class RepairChart(QWidget):
         )
         self.readout.hide()
         if points:
-            first, last = points[0].local.timestamp(), points[-1].local.timestamp()
+            first, last = points[0].paused_at.timestamp(), points[-1].paused_at.timestamp()
             pad = max(DAY, (last - first) * 0.03)
             self.plot.setXRange(first - pad, last + pad, padding=0)
             low = y(min((p.repair_minutes for p in repaired), default=1.0)) if log_scale else 0.0
@@ -147,13 +152,14 @@ class RepairChart(QWidget):
 
     def _show(self, spot) -> None:
         episode_id = spot.data()
-        self.readout.setText(self._describe.get(episode_id, ""))
+        self.readout.setText(self.describe(episode_id))
         pos = spot.pos()
         self.readout.setPos(pos.x(), pos.y())
         self.readout.show()
 
     def describe(self, episode_id: str) -> str:
-        return self._describe.get(episode_id, "")
+        point = self._by_id.get(episode_id)
+        return _describe(point) if point is not None else ""
 
 
 def _legend_html() -> str:

@@ -8,6 +8,7 @@ imported only when this view is first shown.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable
 
@@ -38,6 +39,19 @@ from couplepause.texts import duration, words
 from couplepause.ui.widgets import Choice, button, label, row, vbox
 
 TINY_HISTORY = 3  # fewer episodes than this: a friendly word instead of a chart
+
+
+@dataclass(frozen=True)
+class RangeView:
+    """Everything the view shows for one range; computed outside the view."""
+
+    key: str
+    version: int  # which set of episodes it was computed from
+    episodes: list[Episode]  # those in the range
+    points: list[stats.Point]
+    weeks: list[stats.Week]
+    overview: stats.Overview
+    summary: list[str]
 DATE_FORMAT = "%a %d %b %Y, %H:%M"
 
 
@@ -268,12 +282,13 @@ class HistoryView(QWidget):
     delete_requested = Signal(str)
     undo_requested = Signal()
 
-    def __init__(self, *, read_only: bool = False, source: str | None = None,
-                 now: Callable[[], datetime] | None = None, parent=None):
+    def __init__(self, *, read_only: bool = False, source: str | None = None, parent=None):
         super().__init__(parent)
         self.read_only = read_only
-        self._now = now or (lambda: datetime.now().astimezone())
         self._episodes: list[Episode] = []
+        self._version = 0
+        # Set by the presenter: (range key, version) -> RangeView.
+        self.figures_for: Callable[[str, int], RangeView] | None = None
         self._names = {"a": words("app", "partner_a"), "b": words("app", "partner_b")}
         self._range = "3m"
         self._charts = None  # built on first chart render: imports pyqtgraph
@@ -324,6 +339,11 @@ class HistoryView(QWidget):
         self.chart_layout = QVBoxLayout(chart_page)
         self.chart_layout.setContentsMargins(8, 12, 8, 8)
         self.chart_tab.addWidget(chart_page)
+        # One pair of charts per range, kept while the episodes stay the same:
+        # switching back to a range only shows what was already drawn.
+        self.repair_charts = QStackedWidget()
+        self.weekly_charts = QStackedWidget()
+        self._chart_pages: dict[str, tuple[int, bool, Any, Any]] = {}
         self.log_scale = QCheckBox(words("history", "log_scale"))
         self.log_scale.setAccessibleName(words("history", "log_scale"))
         self.log_scale.toggled.connect(lambda _on: self._render_range())
@@ -391,9 +411,13 @@ class HistoryView(QWidget):
         self.message.setText(words("history", "loading"))
         self.pages.setCurrentWidget(self.message)
 
-    def set_episodes(self, episodes: list[Episode]) -> None:
+    def set_episodes(self, episodes: list[Episode], version: int) -> None:
         self._episodes = list(episodes)
+        self._version = version
         self._render_range()
+
+    def version(self) -> int:
+        return self._version
 
     def episodes(self) -> list[Episode]:
         return list(self._episodes)
@@ -416,23 +440,46 @@ class HistoryView(QWidget):
         self._range = key
         self._render_range()
 
-    def _ensure_charts(self):
+    def _show_charts(self, figures: RangeView) -> None:
+        """Show the charts of this range, drawing them only if they are out of date."""
         if self._charts is None:
             from couplepause.ui import charts  # pyqtgraph: only now
 
-            self.repair_chart = charts.RepairChart()
-            self.weekly_chart = charts.WeeklyChart(words("history", "weekly_pauses"), lambda w: w.ruptures)
-            self.chart_layout.addWidget(self.repair_chart, 3)
+            self.chart_layout.addWidget(self.repair_charts, 3)
             self.chart_layout.addWidget(self.log_scale)
             self.chart_layout.addLayout(self.figures_row)
-            self.chart_layout.addWidget(self.weekly_chart, 1)
+            self.chart_layout.addWidget(self.weekly_charts, 1)
             self._charts = charts
-        return self._charts
+        log_scale = self.log_scale.isChecked()
+        page = self._chart_pages.get(figures.key)
+        if page is None:
+            repair = self._charts.RepairChart()
+            weekly = self._charts.WeeklyChart(words("history", "weekly_pauses"), lambda w: w.ruptures)
+            self.repair_charts.addWidget(repair)
+            self.weekly_charts.addWidget(weekly)
+            page = (-1, log_scale, repair, weekly)
+        version, drawn_log, repair, weekly = page
+        if version != figures.version or drawn_log != log_scale:
+            repair.set_points(figures.points, log_scale)
+            weekly.set_weeks(figures.weeks)
+        self._chart_pages[figures.key] = (figures.version, log_scale, repair, weekly)
+        self.repair_charts.setCurrentWidget(repair)
+        self.weekly_charts.setCurrentWidget(weekly)
+
+    @property
+    def repair_chart(self):
+        return self.repair_charts.currentWidget()
+
+    @property
+    def weekly_chart(self):
+        return self.weekly_charts.currentWidget()
 
     def _render_range(self) -> None:
-        now = self._now()
-        shown = stats.in_range(self._episodes, self._range, now)
-        self.summary.setText(" ".join(stats.summary(shown if self._range != "all" else self._episodes, now)))
+        if self.figures_for is None:
+            return
+        figures = self.figures_for(self._range, self._version)
+        shown = figures.episodes
+        self.summary.setText(" ".join(figures.summary))
         self.episodes_model.set_rows(shown, self._names)
         self._update_selection_buttons()
         self.summary.setVisible(bool(self._episodes))
@@ -443,15 +490,11 @@ class HistoryView(QWidget):
         self.pages.setCurrentWidget(self.tabs)
         tiny = len(shown) < TINY_HISTORY
         self.chart_tab.setCurrentIndex(0 if tiny else 1)
-        points = stats.series(shown)
-        weeks = stats.weekly(shown)
         if not tiny:
-            self._ensure_charts()
-            self.repair_chart.set_points(points, self.log_scale.isChecked())
-            self.weekly_chart.set_weeks(weeks)
-        self.points_model.set_points(points)
-        self.weeks_model.set_weeks(weeks)
-        self._render_figures(stats.overview(shown))
+            self._show_charts(figures)
+        self.points_model.set_points(figures.points)
+        self.weeks_model.set_weeks(figures.weeks)
+        self._render_figures(figures.overview)
 
     def _render_figures(self, overview: stats.Overview) -> None:
         none = words("history", "figure_none")

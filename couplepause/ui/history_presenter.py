@@ -1,54 +1,172 @@
-"""Between the history view and the store: loading, edits and deletes as
-undoable commands (undo lasts while the view is open). Every change goes
-through the background writer; the view only ever shows what it is told."""
+"""Between the history view and the store: loading, the figures of each range,
+and edits and deletes as undoable commands (undo lasts while the view is
+open). Every change goes through the background writer; the view only ever
+shows what it is told. With no writer (an export opened read-only) it only
+computes figures."""
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from couplepause.core import stats
 from couplepause.core.episode import Episode
 from couplepause.texts import words
-from couplepause.ui.history import DATE_FORMAT, HistoryView
+from couplepause.ui.history import DATE_FORMAT, HistoryView, RangeView
 
 log = logging.getLogger(__name__)
 
+RECENT_MONTHS = 4  # month files read first: the default range (3 months) and a little more
+REST_DELAY_MS = 120  # then the rest, once the first picture is on screen
+
+
+def compute(episodes: list[Episode], key: str, now: datetime, version: int) -> RangeView:
+    """The figures of one range (pure: safe on the writer thread)."""
+    shown = stats.in_range(episodes, key, now)
+    return RangeView(
+        key=key,
+        version=version,
+        episodes=shown,
+        points=stats.series(shown),
+        weeks=stats.weekly(shown),
+        overview=stats.overview(shown),
+        summary=stats.summary(shown, now),
+    )
+
 
 class HistoryPresenter(QObject):
-    loaded = Signal()  # the view shows the store's episodes
+    loaded = Signal()  # the view shows the store's episodes (the recent ones at least)
+    complete = Signal()  # the whole history is in the view
     changed = Signal(object)  # an episode was edited, deleted or restored (its id)
     failed = Signal(str)  # a plain sentence for a notice
 
-    def __init__(self, view: HistoryView, writer, run_on_main: Callable[[Callable[[], None]], None], parent=None):
+    def __init__(
+        self,
+        view: HistoryView,
+        writer=None,
+        run_on_main: Callable[[Callable[[], None]], None] | None = None,
+        now: Callable[[], datetime] | None = None,
+        parent=None,
+    ):
         super().__init__(parent)
         self.view = view
         self.writer = writer
-        self._run_on_main = run_on_main
+        self._run_on_main = run_on_main or (lambda fn: fn())
+        self._now = now or (lambda: datetime.now().astimezone())
+        self._cache: list[Episode] | None = None  # the whole history, once loaded
+        self._version = 0
+        self._figures: dict[str, RangeView] = {}
+        self._shown = False
+        self._deleted: set[str] = set()
         self.undo_stack = QUndoStack(self)
         self.undo_stack.canUndoChanged.connect(view.set_can_undo)
+        view.figures_for = self.figures_for
         view.edit_requested.connect(self.edit)
         view.delete_requested.connect(self.delete)
         view.undo_requested.connect(self.undo_stack.undo)
 
+    # ------------------------------------------------------------- figures
+    def figures_for(self, key: str, version: int) -> RangeView:
+        cached = self._figures.get(key)
+        if cached is None or cached.version != version:
+            cached = compute(self.view.episodes(), key, self._now(), version)
+            self._figures[key] = cached
+        return cached
+
+    def _set(self, episodes: list[Episode]) -> None:
+        """Give the view a new set of episodes; figures are recomputed as needed."""
+        self._version += 1
+        self.view.set_episodes(episodes, self._version)
+
+    def _precompute(self) -> None:
+        """Work out every range on the writer thread, so switching is instant."""
+        if self.writer is None:
+            return
+        episodes, version, now = self.view.episodes(), self._version, self._now()
+
+        def done(result, error) -> None:
+            if error is None:
+                self._run_on_main(lambda: self._store_figures(result, version))
+
+        self.writer.call(lambda _repo: [compute(episodes, k, now, version) for k in stats.RANGES], done)
+
+    def _store_figures(self, computed: list[RangeView], version: int) -> None:
+        if version != self._version:
+            return  # the episodes changed meanwhile; these figures are stale
+        for figures in computed:
+            current = self._figures.get(figures.key)
+            if current is None or current.version != version:
+                self._figures[figures.key] = figures
+
     # ---------------------------------------------------------------- load
+    def show_episodes(self, episodes: list[Episode]) -> None:
+        """Read-only use: show these episodes, nothing to load or save."""
+        self._cache = list(episodes)
+        self._set(self._cache)
+        self._shown = True
+        self.loaded.emit()
+        self.complete.emit()
+
     def load(self) -> None:
+        """Show the history. The first time, the recent months come first and
+        the rest follows; afterwards the copy kept here (updated by every
+        change the app makes) is shown at once, redrawn only if it changed."""
+        if self._cache is not None:
+            if self.view.version() != self._version:
+                self.view.set_episodes(self._cache, self._version)
+            self.loaded.emit()
+            self.complete.emit()
+            return
         self.view.set_loading()
+        self._deleted = set()
 
-        def done(episodes, error) -> None:
-            self._run_on_main(lambda: self._loaded(episodes, error))
+        def recent(episodes, error) -> None:
+            self._run_on_main(lambda: self._loaded(episodes, error, complete=False))
 
-        self.writer.call(lambda repo: repo.load_all(), done)
+        self.writer.call(lambda repo: repo.load_recent(RECENT_MONTHS), recent)
 
-    def _loaded(self, episodes, error) -> None:
+    def _load_everything(self) -> None:
+        """The rest of the history, asked for once the recent part is on screen."""
+
+        def everything(episodes, error) -> None:
+            self._run_on_main(lambda: self._loaded(episodes, error, complete=True))
+
+        self.writer.call(lambda repo: repo.load_all(), everything)
+
+    def _loaded(self, episodes, error, *, complete: bool) -> None:
         if error is not None:
             log.error("history: %s", error)
             self.failed.emit(words("history", "saving_failed", reason=str(error)))
             episodes = []
-        self.view.set_episodes(episodes or [])
-        self.loaded.emit()
+        episodes = list(episodes or [])
+        if complete:
+            # Changes made while the rest was loading win over what was read.
+            current = {e.id: e for e in self.view.episodes()} if self._shown else {}
+            episodes = [current.get(e.id, e) for e in episodes if e.id not in self._deleted]
+            known = {e.id for e in episodes}
+            episodes += [e for i, e in current.items() if i not in known]
+            self._cache = episodes
+        self._set(episodes)
+        if not self._shown:
+            self._shown = True
+            self.loaded.emit()
+        if not complete:
+            # After the first picture is painted: reading the rest at the same
+            # time would only slow that picture down.
+            QTimer.singleShot(REST_DELAY_MS, self._load_everything)
+        else:
+            self.complete.emit()
+            self._precompute()
+
+    def episode_saved(self, episode: Episode) -> None:
+        """The live flow saved an episode: keep the kept copy current."""
+        if self._cache is not None:
+            self._cache = [e for e in self._cache if e.id != episode.id] + [episode]
+            self._version += 1
 
     def close(self) -> None:
         """Leaving the view: what was done stays done; undo ends here."""
@@ -60,21 +178,22 @@ class HistoryPresenter(QObject):
 
     def edit(self, episode_id: str, note, cycle) -> None:
         before = self.find(episode_id)
-        if before is None:
+        if before is None or self.writer is None:
             return
         after = before.with_changes(note=note, cycle=cycle)
-        if after == before:
-            return
-        self.undo_stack.push(_Replace(self, before, after))
+        if after != before:
+            self.undo_stack.push(_Replace(self, before, after))
 
     def delete(self, episode_id: str) -> None:
         episode = self.find(episode_id)
-        if episode is not None:
+        if episode is not None and self.writer is not None:
             self.undo_stack.push(_Delete(self, episode))
 
     # ------------------------------------------------- applied by commands
     def _show(self, episodes: list[Episode], changed_id: str) -> None:
-        self.view.set_episodes(episodes)
+        if self._cache is not None:
+            self._cache = list(episodes)
+        self._set(episodes)
         self.changed.emit(changed_id)
 
     def _store(self, job: Callable) -> None:
@@ -87,14 +206,17 @@ class HistoryPresenter(QObject):
     def _store_failed(self, error: Exception) -> None:
         log.error("history change not saved: %s", error)
         self.failed.emit(words("history", "saving_failed", reason=str(error)))
+        self._cache = None
         self.load()  # show what is really stored
 
     def put(self, episode: Episode) -> None:
+        self._deleted.discard(episode.id)
         episodes = [e for e in self.view.episodes() if e.id != episode.id] + [episode]
         self._show(episodes, episode.id)
         self._store(lambda repo: _restore(repo, episode))
 
     def remove(self, episode: Episode) -> None:
+        self._deleted.add(episode.id)
         episodes = [e for e in self.view.episodes() if e.id != episode.id]
         self._show(episodes, episode.id)
         self._store(lambda repo: repo.delete(episode.id))

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 from couplepause.export import ImportRejected, read_export_file
 from couplepause.texts import words
 from couplepause.ui.history import HistoryView
+from couplepause.ui.history_presenter import HistoryPresenter
 
 _open_windows: list["ReadOnlyWindow"] = []  # keeps each window alive until closed
 
@@ -28,11 +29,13 @@ class ReadOnlyWindow(QMainWindow):
         self.setMinimumSize(960, 680)
         self.resize(1200, 800)
         exported = export_file.exported_at
-        self.view = HistoryView(read_only=True, source=path.name, now=lambda: exported)
+        self.view = HistoryView(read_only=True, source=path.name)
+        # No writer: this presenter can only compute figures, never save.
+        self.presenter = HistoryPresenter(self.view, now=lambda: exported, parent=self)
         a, b = export_file.partners
         self.view.set_names({"a": a, "b": b})
         self.view.set_range("all")
-        self.view.set_episodes(export_file.episodes)
+        self.presenter.show_episodes(export_file.episodes)
         self.setCentralWidget(self.view)
         menu = self.menuBar().addMenu(words("menu", "file"))
         open_action = QAction(words("menu", "open_export"), self)

@@ -49,7 +49,7 @@ def history(make_app, data_dir, qtbot, clock):
         bundle = make_app()
         bundle.window.show()
         presenter = bundle.open_history()
-        with qtbot.waitSignal(presenter.loaded, timeout=10000):
+        with qtbot.waitSignal(presenter.complete, timeout=10000):
             pass
         return bundle, presenter
 
