@@ -523,6 +523,11 @@ def _cpu_self() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _rss() -> int:
+    """Resident memory of this process in bytes."""
+    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
 def _proc_cpu(pid: int) -> float | None:
     """utime+stime of another process from /proc (clock ticks -> seconds)."""
     try:
@@ -718,9 +723,23 @@ def child_pacer(minutes: float, collect_s: float, cpu_windows: list[tuple[float,
         for edge in edges:
             delay = start + edge - time.monotonic()
             kit.QTimer.singleShot(max(0, int(delay * 1000)), lambda e=edge: snap(e))
+
+        # Every minute (for information): CPU, resident memory, the machine's load.
+        minutes_log: list[tuple[float, float, int, float]] = []
+
+        def minute() -> None:
+            minutes_log.append((time.monotonic(), _cpu_self(), _rss(), os.getloadavg()[0]))
+
+        minute()
+        per_minute = kit.QTimer()
+        per_minute.setInterval(60_000)
+        per_minute.timeout.connect(minute)
+        per_minute.start()
         total = minutes * 60 + collect_s
         kit.spin(start + total - time.monotonic())
         still = controller.flow.state is State.BREATHING and view.is_animating()
+        per_minute.stop()
+        minute()
         bundle.shutdown()
         window.close()
 
@@ -769,7 +788,12 @@ def child_pacer(minutes: float, collect_s: float, cpu_windows: list[tuple[float,
                 })
         return {
             **_qt_env_info(), "changes": changes, "mark": mark, "last": last, "total": total, "expected_after_mark": expected,
-            "still_breathing": still, "cpu_windows": windows, "pattern": pattern.key, "cycle": cycle,
+            "still_breathing": still, "cpu_windows": windows,
+            "per_minute": [
+                {"cpu_pct": 100 * (c2 - c1) / (t2 - t1), "rss_mb": r2 / 1e6, "load1": l2}
+                for (t1, c1, _r1, _l1), (t2, c2, r2, l2) in zip(minutes_log, minutes_log[1:])
+            ],
+            "rss_start_mb": minutes_log[0][2] / 1e6, "pattern": pattern.key, "cycle": cycle,
         }
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -986,6 +1010,14 @@ def main(argv: list[str] | None = None) -> int:
                     f"<= {CPU_ANIMATING_MAX:g} % of a core",
                     f"{share:.2f} % ({cw['ticks_per_s']:.1f} ticks/s, {cw['paints_per_s']:.1f} pacer paints/s{xvfb})",
                     share <= CPU_ANIMATING_MAX)
+            if pc["per_minute"]:
+                mins = pc["per_minute"]
+                row("   CPU per minute of breathing, % of a core (for information)", "-",
+                    " ".join(f"{m['cpu_pct']:.1f}" for m in mins)
+                    + f"; machine load avg {min(m['load1'] for m in mins):.1f}-{max(m['load1'] for m in mins):.1f}",
+                    None)
+                row("   resident memory while breathing (for information)", "-",
+                    f"{pc['rss_start_mb']:.1f} MB at the start, {mins[-1]['rss_mb']:.1f} MB at the end", None)
     finally:
         display.close()
         shutil.rmtree(work, ignore_errors=True)
