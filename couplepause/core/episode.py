@@ -143,6 +143,18 @@ class Episode:
         return bool(self.breaks)
 
     @property
+    def break_seconds(self) -> float | None:
+        """Seconds spent on longer breaks (a break still running counts its
+        agreed length), or None when there was none."""
+        if not self.breaks:
+            return None
+        total = 0.0
+        for item in self.breaks:
+            end = item.ended_at if item.ended_at is not None else item.return_at
+            total += max(0.0, (end - item.started_at).total_seconds())
+        return total
+
+    @property
     def repair_minutes(self) -> float | None:
         return None if self.repair_seconds is None else self.repair_seconds / 60.0
 

@@ -111,17 +111,6 @@ def repair_seconds(episode: Episode) -> float | None:
     return max(0.0, (episode.repaired_at - episode.paused_at).total_seconds())
 
 
-def break_seconds(episode: Episode) -> float | None:
-    """Total seconds of the longer breaks, or None when there was none."""
-    if not episode.breaks:
-        return None
-    total = 0.0
-    for item in episode.breaks:
-        end = item.ended_at if item.ended_at is not None else item.return_at
-        total += max(0.0, (end - item.started_at).total_seconds())
-    return total
-
-
 def _activation(value: int | None) -> str:
     return "" if value is None else str(value)
 
@@ -139,7 +128,7 @@ def row(episode: Episode, options: ExportOptions) -> list[str]:
         _minutes(seconds),
         OPEN if episode.repaired_at is None else REPAIRED,
         YES if episode.breaks else NO,
-        _minutes(break_seconds(episode)),
+        _minutes(episode.break_seconds),
         who,
         _activation(activation.get("a")),
         _activation(activation.get("b")),

@@ -200,13 +200,8 @@ def format_activation(value: float | None) -> str:
 
 
 def _break_minutes(episode: Episode) -> float | None:
-    if not episode.breaks:
-        return None
-    total = 0.0
-    for item in episode.breaks:
-        end = item.ended_at if item.ended_at is not None else item.return_at
-        total += max(0.0, (end - item.started_at).total_seconds())
-    return total / 60.0
+    seconds = episode.break_seconds
+    return None if seconds is None else seconds / 60.0
 
 
 # --------------------------------------------------------------- the content

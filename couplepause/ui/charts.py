@@ -32,6 +32,21 @@ def _axis_font() -> QFont:
     return font
 
 
+def _plot(axes: dict) -> pg.PlotWidget:
+    """A still, calm plot: no mouse zoom, no menu, soft axes on the card colour."""
+    plot = pg.PlotWidget(axisItems=axes)
+    plot.setMenuEnabled(False)
+    plot.setMouseEnabled(x=False, y=False)
+    plot.hideButtons()
+    plot.setBackground(theme.color("surface"))
+    for side in ("left", "bottom"):
+        axis = plot.getAxis(side)
+        axis.setTickFont(_axis_font())
+        axis.setTextPen(theme.color("muted"))
+        axis.setPen(_pen("line", 1))
+    return plot
+
+
 class MinutesAxis(pg.AxisItem):
     """Minutes on a linear or log10 scale, labelled in plain numbers."""
 
@@ -60,17 +75,8 @@ class RepairChart(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.axis = MinutesAxis(orientation="left")
-        self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(orientation="bottom"), "left": self.axis})
-        self.plot.setMenuEnabled(False)
-        self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.hideButtons()
+        self.plot = _plot({"bottom": pg.DateAxisItem(orientation="bottom"), "left": self.axis})
         self.plot.showGrid(x=False, y=True, alpha=0.15)
-        for side in ("left", "bottom"):
-            axis = self.plot.getAxis(side)
-            axis.setTickFont(_axis_font())
-            axis.setTextPen(theme.color("muted"))
-            axis.setPen(_pen("line", 1))
-        self.plot.setBackground(theme.color("surface"))
         self.plot.setLabel("left", words("history", "axis_minutes"), color=theme.color("muted").name())
         layout.addWidget(self.plot)
 
@@ -190,17 +196,8 @@ class WeeklyChart(QWidget):
         self._value = value
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
-        self.plot.setMenuEnabled(False)
-        self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.hideButtons()
+        self.plot = _plot({"bottom": pg.DateAxisItem(orientation="bottom")})
         self.plot.setTitle(title, color=theme.color("muted").name(), size=f"{theme.size('small_pt')}pt")
-        for side in ("left", "bottom"):
-            axis = self.plot.getAxis(side)
-            axis.setTickFont(_axis_font())
-            axis.setTextPen(theme.color("muted"))
-            axis.setPen(_pen("line", 1))
-        self.plot.setBackground(theme.color("surface"))
         layout.addWidget(self.plot)
         self.bars = pg.BarGraphItem(x=[], height=[], width=DAY * 5, brush=theme.color("pacer_in"), pen=None)
         self.plot.addItem(self.bars)

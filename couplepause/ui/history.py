@@ -59,30 +59,22 @@ def _fmt_minutes(minutes: float | None) -> str:
     return words("history", "open") if minutes is None else duration(minutes * 60)
 
 
-class EpisodeTableModel(QAbstractTableModel):
-    """The episode list: newest first; notes hidden until revealed."""
+class RowsModel(QAbstractTableModel):
+    """A read-only table of rows; subclasses name the COLUMNS (keys of
+    [history] in words.toml) and say what each cell shows."""
 
-    COLUMNS = ("col_date", "col_repair", "col_break", "col_paused_by", "col_cycle", "col_note")
+    COLUMNS: tuple[str, ...] = ()
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._rows: list[Episode] = []
-        self._names = {"a": words("app", "partner_a"), "b": words("app", "partner_b")}
-        self.notes_shown = False
+        self._rows: list = []
 
-    def set_rows(self, episodes: list[Episode], names: dict[str, str]) -> None:
+    def set_rows(self, rows: list) -> None:
         self.beginResetModel()
-        self._rows = sorted(episodes, key=lambda e: e.paused_at, reverse=True)
-        self._names = names
+        self._rows = list(rows)
         self.endResetModel()
 
-    def show_notes(self, shown: bool) -> None:
-        self.notes_shown = shown
-        if self._rows:
-            column = len(self.COLUMNS) - 1
-            self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
-
-    def episode(self, row: int) -> Episode | None:
+    def row_item(self, row: int):
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt name)
@@ -97,14 +89,38 @@ class EpisodeTableModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return None
-        episode = self._rows[index.row()]
-        column = self.COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.UserRole:
-            return episode.paused_at.timestamp() if column == "col_date" else None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return None
+        return self.cell(self._rows[index.row()], self.COLUMNS[index.column()])
+
+    def cell(self, item, column: str) -> str:
+        raise NotImplementedError
+
+
+class EpisodeTableModel(RowsModel):
+    """The episode list: newest first; notes hidden until revealed."""
+
+    COLUMNS = ("col_date", "col_repair", "col_break", "col_paused_by", "col_cycle", "col_note")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._names = {"a": words("app", "partner_a"), "b": words("app", "partner_b")}
+        self.notes_shown = False
+
+    def set_episodes(self, episodes: list[Episode], names: dict[str, str]) -> None:
+        self._names = names
+        self.set_rows(sorted(episodes, key=lambda e: e.paused_at, reverse=True))
+
+    def show_notes(self, shown: bool) -> None:
+        self.notes_shown = shown
+        if self._rows:
+            column = len(self.COLUMNS) - 1
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
+
+    def episode(self, row: int) -> Episode | None:
+        return self.row_item(row)
+
+    def cell(self, episode: Episode, column: str) -> str:
         if column == "col_date":
             return episode.paused_at.astimezone().strftime(DATE_FORMAT)
         if column == "col_repair":
@@ -117,43 +133,17 @@ class EpisodeTableModel(QAbstractTableModel):
             return self._names.get(episode.paused_by, "")
         if column == "col_cycle":
             return words("cycles", episode.cycle) if episode.cycle else ""
-        if column == "col_note":
-            if not episode.note:
-                return ""
-            return episode.note if self.notes_shown else words("history", "note_hidden")
-        return None
+        if not episode.note:  # col_note
+            return ""
+        return episode.note if self.notes_shown else words("history", "note_hidden")
 
 
-class FiguresTableModel(QAbstractTableModel):
+class FiguresTableModel(RowsModel):
     """The chart's figures as a table: one row per pause, for screen readers."""
 
     COLUMNS = ("col_date", "col_repair", "col_trend", "col_break")
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._points: list[stats.Point] = []
-
-    def set_points(self, points: list[stats.Point]) -> None:
-        self.beginResetModel()
-        self._points = list(points)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._points)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return words("history", self.COLUMNS[section])
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return None
-        point = self._points[index.row()]
-        column = self.COLUMNS[index.column()]
+    def cell(self, point: stats.Point, column: str) -> str:
         if column == "col_date":
             return point.local.strftime(DATE_FORMAT)
         if column == "col_repair":
@@ -163,34 +153,12 @@ class FiguresTableModel(QAbstractTableModel):
         return words("history", "yes" if point.had_break else "no")
 
 
-class WeeksTableModel(QAbstractTableModel):
+class WeeksTableModel(RowsModel):
+    """Week by week, newest first."""
+
     COLUMNS = ("col_week", "col_pauses", "col_median", "col_breaks")
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._weeks: list[stats.Week] = []
-
-    def set_weeks(self, weeks: list[stats.Week]) -> None:
-        self.beginResetModel()
-        self._weeks = list(reversed(weeks))
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._weeks)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return words("history", self.COLUMNS[section])
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return None
-        week = self._weeks[index.row()]
-        column = self.COLUMNS[index.column()]
+    def cell(self, week: stats.Week, column: str) -> str:
         if column == "col_week":
             return week.start.strftime("%d %b %Y")
         if column == "col_pauses":
@@ -480,7 +448,7 @@ class HistoryView(QWidget):
         figures = self.figures_for(self._range, self._version)
         shown = figures.episodes
         self.summary.setText(" ".join(figures.summary))
-        self.episodes_model.set_rows(shown, self._names)
+        self.episodes_model.set_episodes(shown, self._names)
         self._update_selection_buttons()
         self.summary.setVisible(bool(self._episodes))
         if len(self._episodes) == 0:
@@ -492,8 +460,8 @@ class HistoryView(QWidget):
         self.chart_tab.setCurrentIndex(0 if tiny else 1)
         if not tiny:
             self._show_charts(figures)
-        self.points_model.set_points(figures.points)
-        self.weeks_model.set_weeks(figures.weeks)
+        self.points_model.set_rows(figures.points)
+        self.weeks_model.set_rows(list(reversed(figures.weeks)))
         self._render_figures(figures.overview)
 
     def _render_figures(self, overview: stats.Overview) -> None:

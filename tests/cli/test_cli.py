@@ -16,7 +16,7 @@ from couplepause import __version__, cli, paths
 from couplepause.export import json_format
 
 from .conftest import assert_one_error_line, load, seed, snapshot, stored
-from .factory import NOTE, episode_dict, make_episode, sample
+from ..factory import NOTE, episode_dict, make_episode, sample
 
 
 def export_doc(run, data_dir: Path, out: Path, *extra: str) -> dict:

@@ -16,7 +16,7 @@ from couplepause import cli
 from couplepause.export import EXPORTERS
 
 from .conftest import Result, assert_one_error_line, seed, snapshot
-from .factory import NOTE, make_episode, sample
+from ..factory import NOTE, make_episode, sample
 
 
 def rows(path: Path) -> list[dict[str, str]]:

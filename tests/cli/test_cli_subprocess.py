@@ -12,7 +12,7 @@ import pytest
 from couplepause import __version__
 
 from .conftest import assert_one_error_line, load, run_subprocess, seed, snapshot, subprocess_env
-from .factory import make_episode, sample
+from ..factory import make_episode, sample
 
 
 def test_version(tmp_path):

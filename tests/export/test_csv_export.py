@@ -16,7 +16,7 @@ from couplepause.core.episode import format_instant
 from couplepause.export import EXPORTERS, Exporter, ExportError, ExportOptions
 from couplepause.export.csv_format import COLUMNS, FORMULA_STARTS, GUARD, neutralise
 
-from .factory import NOTE, make_episode, sample, with_break
+from ..factory import NOTE, make_episode, sample, with_break
 
 FIXED = datetime(2026, 3, 5, 10, 0, tzinfo=timezone.utc)
 

@@ -23,7 +23,7 @@ from couplepause.export import (
 from couplepause.export.json_format import FORMAT, SCHEMA_VERSION
 
 from .conftest import load
-from .factory import NOTE, make_episode, sample
+from ..factory import NOTE, make_episode, sample
 
 FIXED = datetime(2026, 3, 5, 10, 0, 0, 250000, tzinfo=timezone.utc)
 

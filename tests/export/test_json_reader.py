@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from couplepause.export import ImportRejected, read_export
 from couplepause.export import json_format
 
-from .factory import episode_dict
+from ..factory import episode_dict
 
 ID = "0b6f1f8e-8a4e-4c43-9d55-3a8d8f4f4e01"
 

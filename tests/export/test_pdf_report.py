@@ -25,7 +25,7 @@ from couplepause.export.pdf_report import (
 )
 from couplepause.texts import section
 
-from .factory import make_episode, sample, with_break
+from ..factory import make_episode, sample, with_break
 
 FIXED = datetime(2026, 3, 5, 10, 0, tzinfo=timezone.utc)
 WHEN = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}\b")
