@@ -81,7 +81,7 @@ class App:
             presenter.failed.connect(self.window.show_notice)
             presenter.changed.connect(self.controller.forget_offer)
             self.controller.persisted.connect(presenter.episode_saved)
-            self.window.stack.addWidget(view)
+            self.window.add_view(view, scroll=False)
             self.history = presenter
         self.history.view.set_names(self.controller.names())
         self.history.load()

@@ -6,7 +6,16 @@ from typing import Callable
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication
-from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QMainWindow,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from couplepause.texts import words
 from couplepause.ui.after import AfterView
@@ -60,9 +69,10 @@ class MainWindow(QMainWindow):
         self.break_choice = BreakChoiceView(wall)
         self.on_break = BreakView()
         self.after = AfterView()
+        self._pages: dict[QWidget, QWidget] = {}
         for view in self.flow_views():
-            self.stack.addWidget(view)
-        self.stack.setCurrentWidget(self.talking)
+            self.add_view(view)
+        self.show_view(self.talking)
 
         self._notice_timer = QTimer(self)
         self._notice_timer.setSingleShot(True)
@@ -73,12 +83,31 @@ class MainWindow(QMainWindow):
     def flow_views(self) -> tuple[QWidget, ...]:
         return (self.talking, self.breathing, self.turns, self.repair, self.break_choice, self.on_break, self.after)
 
+    def add_view(self, view: QWidget, *, scroll: bool = True) -> None:
+        """Add a screen. It scrolls when it cannot fit (large text, small screen);
+        a screen that scrolls its own parts (the history's tables) does not."""
+        if not scroll:
+            self._pages[view] = view
+            self.stack.addWidget(view)
+            return
+        area = QScrollArea()
+        area.setWidget(view)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        area.viewport().setAutoFillBackground(False)
+        view.setAutoFillBackground(False)
+        self._pages[view] = area
+        self.stack.addWidget(area)
+
     def show_view(self, view: QWidget) -> None:
-        if self.stack.currentWidget() is not view:
-            self.stack.setCurrentWidget(view)
+        area = self._pages[view]
+        if self.stack.currentWidget() is not area:
+            self.stack.setCurrentWidget(area)
 
     def current_view(self) -> QWidget:
-        return self.stack.currentWidget()
+        page = self.stack.currentWidget()
+        return page.widget() if isinstance(page, QScrollArea) else page
 
     def show_notice(self, text: str, *, linger: bool = False) -> None:
         """A calm line at the top. ``linger``: it fades out by itself."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
 
 from couplepause.texts import words
-from couplepause.ui.widgets import button, label, row, vbox
+from couplepause.ui.widgets import RoundButton, button, label, row, vbox
 
 
 class TalkingView(QWidget):
@@ -29,7 +29,7 @@ class TalkingView(QWidget):
         layout.addLayout(row(None, self.history_button, self.safety_button, self.settings_button, center=False))
         layout.addStretch(2)
 
-        self.pause_button = QPushButton(words("talking", "pause"))
+        self.pause_button = RoundButton(words("talking", "pause"))
         self.pause_button.setObjectName("pauseButton")
         self.pause_button.setAccessibleName(words("talking", "pause_accessible"))
         self.pause_button.setAccessibleDescription(words("talking", "pause_hint"))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QPainter, QRadialGradient
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QPainter, QPen, QRadialGradient
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -125,6 +125,54 @@ class Choice(QWidget):
 
     def button_for(self, value: object) -> QPushButton:
         return self._buttons[value]
+
+
+class RoundButton(QPushButton):
+    """The big round Pause button. Drawn by hand so it stays a circle that
+    holds its word at any text size; colours come from the theme."""
+
+    MIN_DIAMETER = 260
+    FOCUS_WIDTH = 5
+
+    def __init__(self, text: str, parent=None):
+        super().__init__(text, parent)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.setAttribute(Qt.WidgetAttribute.WA_Hover)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        metrics = self.fontMetrics()
+        side = max(self.MIN_DIAMETER, metrics.horizontalAdvance(self.text()) + 2 * metrics.height())
+        return QSize(side, side)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return self.sizeHint()
+
+    def hitButton(self, pos) -> bool:  # noqa: N802: only the circle is the button
+        radius = min(self.width(), self.height()) / 2.0
+        center = QPointF(self.width() / 2.0, self.height() / 2.0)
+        return (pos.x() - center.x()) ** 2 + (pos.y() - center.y()) ** 2 <= radius ** 2
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self.isDown():
+            fill = theme.color("pause_pressed")
+        elif self.underMouse():
+            fill = theme.color("pause_hover")
+        else:
+            fill = theme.color("pause")
+        inset = self.FOCUS_WIDTH / 2.0 + 1
+        circle = QRectF(self.rect()).adjusted(inset, inset, -inset, -inset)
+        painter.setBrush(fill)
+        if self.hasFocus():
+            painter.setPen(QPen(theme.color("focus"), self.FOCUS_WIDTH))
+        else:
+            painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawEllipse(circle)
+        painter.setPen(theme.color("accent_text"))
+        painter.setFont(self.font())
+        painter.drawText(circle, Qt.AlignmentFlag.AlignCenter, self.text())
+        painter.end()
 
 
 class Pacer(QWidget):
