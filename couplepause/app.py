@@ -182,6 +182,7 @@ def build(
     app = QApplication.instance()
     if app is not None and not getattr(app, "_couplepause_styled", False):
         app.setStyleSheet(theme.stylesheet())
+        app.setWindowIcon(theme.icon())
         app._couplepause_styled = True
     settings = Settings.for_data_dir(data_dir)
     repository = Repository(paths.store_dir(data_dir))
@@ -308,6 +309,7 @@ def run_readonly(path: Path, export_file=None) -> int:
     QGuiApplication.setDesktopFileName(APP_NAME)
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
     qt_app.setStyleSheet(theme.stylesheet())
+    qt_app.setWindowIcon(theme.icon())
     open_window(Path(path), export_file)
     notifier = _install_signal_handlers(qt_app, qt_app.quit)
     code = qt_app.exec()

@@ -8,13 +8,17 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QIcon
 
 
 @lru_cache(maxsize=1)
 def _theme() -> dict:
     text = resources.files("couplepause.resources").joinpath("theme.toml").read_text("utf-8")
     return tomllib.loads(text)
+
+
+def icon() -> QIcon:
+    return QIcon(str(Path(str(resources.files("couplepause.resources"))) / "icon.svg"))
 
 
 def color(name: str) -> QColor:
