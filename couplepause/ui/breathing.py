@@ -40,13 +40,13 @@ class BreathingView(QWidget):
         self.heading = label(words("breathing", "heading"), "heading", center=True)
         layout.addWidget(self.heading)
         self.pacer = Pacer()
-        self.pacer.setAccessibleName("Breathing guide")
+        self.pacer.setAccessibleName(words("accessible", "pacer"))
         layout.addWidget(self.pacer, 1)
         self.phase_word = label("", "big", center=True)
-        self.phase_word.setAccessibleName("Breathe")
+        self.phase_word.setAccessibleName(words("accessible", "phase"))
         layout.addWidget(self.phase_word)
         self.time_left = label("", "muted", center=True)
-        self.time_left.setAccessibleName("Time left")
+        self.time_left.setAccessibleName(words("accessible", "time_left"))
         layout.addWidget(self.time_left)
 
         self.skip_button = button(words("breathing", "skip"), "primary")
@@ -111,7 +111,7 @@ class BreathingView(QWidget):
             self.activation[partner].setAccessibleName(words("breathing", "activation_accessible", name=name))
             for value in range(ACTIVATION_RANGE[0], ACTIVATION_RANGE[1] + 1):
                 self.activation[partner].button_for(value).setAccessibleName(
-                    f"{name}: {value} of {ACTIVATION_RANGE[1]}"
+                    words("accessible", "activation_button", name=name, value=value, high=ACTIVATION_RANGE[1])
                 )
 
     def set_reduced_motion(self, reduced: bool) -> None:

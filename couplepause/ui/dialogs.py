@@ -80,7 +80,7 @@ class SettingsDialog(QDialog):
         ]))
 
         self.error = label("", "small")
-        self.error.setAccessibleName("Problem")
+        self.error.setAccessibleName(words("accessible", "problem"))
         self.error.hide()
         layout.addWidget(self.error)
         self.save_button = button(words("settings", "save"), "primary")

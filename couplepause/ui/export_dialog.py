@@ -113,7 +113,7 @@ class ExportDialog(QDialog):
         layout.addLayout(form)
 
         self.error = label("", "small")
-        self.error.setAccessibleName("Problem")
+        self.error.setAccessibleName(words("accessible", "problem"))
         self.error.hide()
         layout.addWidget(self.error)
         self.export_button = button(words("export", "export"), "primary")
@@ -191,7 +191,7 @@ class ExportDialog(QDialog):
 
     def _ask_overwrite(self, target: Path) -> None:
         box = QMessageBox(self)
-        box.setWindowTitle("couplepause")
+        box.setWindowTitle(words("app", "title"))
         box.setText(words("export", "overwrite", name=target.name))
         yes = box.addButton(words("export", "overwrite_yes"), QMessageBox.ButtonRole.AcceptRole)
         keep = box.addButton(words("export", "overwrite_no"), QMessageBox.ButtonRole.RejectRole)

@@ -283,7 +283,7 @@ class HistoryView(QWidget):
         self.ranges.set_value(self._range)
         self.ranges.chosen.connect(self._range_chosen)
         self.summary = label("", None)
-        self.summary.setAccessibleName("Summary")
+        self.summary.setAccessibleName(words("accessible", "summary"))
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(label(words("history", "range_label"), "muted", wrap=False))
@@ -515,7 +515,7 @@ class HistoryView(QWidget):
             return None
         when = episode.paused_at.astimezone().strftime(DATE_FORMAT)
         box = QMessageBox(self)
-        box.setWindowTitle("couplepause")
+        box.setWindowTitle(words("app", "title"))
         box.setText(words("history", "delete_question", when=when))
         yes = box.addButton(words("history", "delete_yes"), QMessageBox.ButtonRole.DestructiveRole)
         keep = box.addButton(words("history", "delete_no"), QMessageBox.ButtonRole.RejectRole)

@@ -45,7 +45,7 @@ class MainWindow(QMainWindow):
         notice_layout = QHBoxLayout(self.notice)
         notice_layout.setContentsMargins(18, 10, 12, 10)
         self.notice_text = label()
-        self.notice_text.setAccessibleName("Notice")
+        self.notice_text.setAccessibleName(words("accessible", "notice"))
         self.notice_dismiss = button(words("notices", "dismiss"))
         self.notice_dismiss.clicked.connect(self.hide_notice)
         notice_layout.addWidget(self.notice_text, 1)

@@ -68,13 +68,13 @@ def choose_and_open(parent) -> QFileDialog:
     """File → Open an export: pick a file, open it in its own window."""
     chooser = QFileDialog(parent, words("menu", "open_export").replace("&", ""))
     chooser.setFileMode(QFileDialog.FileMode.ExistingFile)
-    chooser.setNameFilter("couplepause export (*.json)")
+    chooser.setNameFilter(words("accessible", "export_filter"))
 
     def chosen(name: str) -> None:
         try:
             open_window(Path(name))
         except ImportRejected as exc:
-            box = QMessageBox(QMessageBox.Icon.Information, "couplepause",
+            box = QMessageBox(QMessageBox.Icon.Information, words("app", "title"),
                               words("menu", "open_failed", reason=exc.message), parent=parent)
             box.open()
             parent._open_failed = box

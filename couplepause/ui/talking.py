@@ -20,7 +20,7 @@ class TalkingView(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setAccessibleName("Home")
+        self.setAccessibleName(words("accessible", "home"))
         layout = vbox(self, spacing=18)
 
         self.history_button = button(words("history", "open_button"), "link")
@@ -41,7 +41,7 @@ class TalkingView(QWidget):
         self.hint = label(words("talking", "pause_hint"), "muted", center=True)
         layout.addWidget(self.hint)
         self.last_time = label(words("talking", "welcome"), center=True)
-        self.last_time.setAccessibleName("Last time")
+        self.last_time.setAccessibleName(words("accessible", "last_time"))
         layout.addWidget(self.last_time)
         layout.addStretch(3)
 

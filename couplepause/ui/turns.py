@@ -84,7 +84,7 @@ class TurnsView(QWidget):
         layout.addLayout(cards, 1)
 
         self.timer = label("", "big", center=True)
-        self.timer.setAccessibleName("Turn timer")
+        self.timer.setAccessibleName(words("accessible", "turn_timer"))
         layout.addWidget(self.timer)
         self.timer_hint = label("", "muted", center=True)
         layout.addWidget(self.timer_hint)
