@@ -15,3 +15,10 @@ def data_dir(tmp_path, monkeypatch):
     folder = tmp_path / "data"
     monkeypatch.setenv("COUPLEPAUSE_DATA_DIR", str(folder))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def _away_from_the_source_tree(tmp_path, monkeypatch):
+    """Child processes start in a temp folder, so they import the installed
+    package rather than the checkout they happen to be started in."""
+    monkeypatch.chdir(tmp_path)
