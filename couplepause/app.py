@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QLockFile, QSocketNotifier, QTimer
+from PySide6.QtCore import QLockFile, QSocketNotifier
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -34,6 +34,7 @@ from couplepause.ui import theme
 from couplepause.ui.controller import Controller
 from couplepause.ui.dialogs import SafetyDialog, SettingsDialog
 from couplepause.ui.main_window import MainWindow
+from couplepause.ui.widgets import show_beside
 
 log = logging.getLogger(__name__)
 
@@ -57,13 +58,10 @@ class App:
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.settings, self.window)
         dialog.saved.connect(lambda _values: self.controller.apply_settings())
-        dialog.open()  # never modal over the Pause button
-        return dialog
+        return show_beside(dialog)
 
     def open_safety(self) -> SafetyDialog:
-        dialog = SafetyDialog(self.window)
-        dialog.open()
-        return dialog
+        return show_beside(SafetyDialog(self.window))
 
     def open_history(self):
         """Show our progress; built on first use (pyqtgraph loads only now)."""
@@ -99,7 +97,7 @@ class App:
             names = self.controller.names()
             dialog = ExportDialog(list(episodes), (names["a"], names["b"]), Path.home(), parent=self.window)
             dialog.exported.connect(lambda text: self.window.show_notice(text, linger=True))
-            dialog.open()
+            show_beside(dialog)
             self.export_dialog = dialog
 
         self.writer.call(

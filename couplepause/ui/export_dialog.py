@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from couplepause.core.episode import Episode
 from couplepause.export import EXPORTERS, ExportError, ExportOptions
 from couplepause.texts import words
-from couplepause.ui.widgets import button, label, row
+from couplepause.ui.widgets import button, label, row, show_beside
 
 FORMATS = ("pdf", "csv", "json")
 
@@ -156,7 +156,7 @@ class ExportDialog(QDialog):
         self.chooser = QFileDialog(self, words("export", "choose"), self.path.text())
         self.chooser.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         self.chooser.fileSelected.connect(self.path.setText)
-        self.chooser.open()
+        show_beside(self.chooser)
 
     def options(self, force: bool = False) -> ExportOptions:
         since = until = None
@@ -197,7 +197,7 @@ class ExportDialog(QDialog):
         keep = box.addButton(words("export", "overwrite_no"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
         box.buttonClicked.connect(lambda clicked: clicked is yes and self.export(force=True))
-        box.open()
+        show_beside(box)
         self.confirm = box
 
     def _fail(self, message: str) -> None:

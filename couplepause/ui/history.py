@@ -36,7 +36,7 @@ from couplepause.core import stats
 from couplepause.core.episode import CYCLES, Episode
 from couplepause.core.flow import NOTE_MAX
 from couplepause.texts import duration, words
-from couplepause.ui.widgets import Choice, button, label, row, vbox
+from couplepause.ui.widgets import Choice, button, label, row, show_beside, vbox
 
 TINY_HISTORY = 3  # fewer episodes than this: a friendly word instead of a chart
 
@@ -506,7 +506,7 @@ class HistoryView(QWidget):
             return None
         self.dialog = NoteDialog(episode, self)
         self.dialog.saved.connect(lambda note, cycle, i=episode.id: self.edit_requested.emit(i, note, cycle))
-        self.dialog.open()
+        show_beside(self.dialog)
         return self.dialog
 
     def delete_selected(self) -> QMessageBox | None:
@@ -521,6 +521,6 @@ class HistoryView(QWidget):
         keep = box.addButton(words("history", "delete_no"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
         box.buttonClicked.connect(lambda clicked, i=episode.id: clicked is yes and self.delete_requested.emit(i))
-        box.open()
+        show_beside(box)
         self.dialog = box
         return box

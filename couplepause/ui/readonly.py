@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from couplepause.export import ImportRejected, read_export_file
 from couplepause.texts import words
+from couplepause.ui.widgets import show_beside
 from couplepause.ui.history import HistoryView
 from couplepause.ui.history_presenter import HistoryPresenter
 
@@ -76,11 +77,11 @@ def choose_and_open(parent) -> QFileDialog:
         except ImportRejected as exc:
             box = QMessageBox(QMessageBox.Icon.Information, words("app", "title"),
                               words("menu", "open_failed", reason=exc.message), parent=parent)
-            box.open()
+            show_beside(box)
             parent._open_failed = box
 
     chooser.fileSelected.connect(chosen)
-    chooser.open()
+    show_beside(chooser)
     parent.chooser = chooser
     return chooser
 

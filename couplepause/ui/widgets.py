@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QPainter, QPen, QRadialGradient
+from PySide6.QtGui import QGuiApplication, QPainter, QPen, QRadialGradient
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -18,6 +18,17 @@ from PySide6.QtWidgets import (
 )
 
 from couplepause.ui import theme
+
+
+def show_beside(dialog: QWidget) -> QWidget:
+    """Show a dialog next to the window, never modal: the Pause button stays
+    within reach whatever else is open."""
+    dialog.setWindowModality(Qt.WindowModality.NonModal)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    if QGuiApplication.platformName() != "offscreen":  # nothing to raise there
+        dialog.raise_()
+    return dialog
 
 
 def label(text: str = "", role: str | None = None, *, wrap: bool = True, center: bool = False) -> QLabel:
