@@ -431,15 +431,18 @@ def weekly(episodes: Iterable[Episode], tz: tzinfo | None = None) -> list[Week]:
     if not digest.ids:
         return []
     _, local = _local(digest, tz)
-    days = list(map(datetime.toordinal, local))
-    mondays = [day - (day - 1) % 7 for day in days]  # ordinal 1 (1 January 0001) is a Monday
-    # In time order the episodes of a week follow each other; only a clock
-    # set back across a Monday midnight can split a week into two runs.
-    runs: dict[int, list[slice]] = {}
+    # In time order the episodes of a day, and of a week, follow each other;
+    # only a clock set back across midnight can split one into two runs.
+    runs: dict[int, list[slice]] = {}  # the Monday's ordinal -> runs of that week
     begin = 0
-    for monday, run in groupby(mondays):
+    for day, run in groupby(map(datetime.toordinal, local)):
         end = begin + len(list(run))
-        runs.setdefault(monday, []).append(slice(begin, end))
+        monday = day - (day - 1) % 7  # ordinal 1 (1 January 0001) is a Monday
+        parts = runs.setdefault(monday, [])
+        if parts and parts[-1].stop == begin:
+            parts[-1] = slice(parts[-1].start, end)
+        else:
+            parts.append(slice(begin, end))
         begin = end
     weeks = []
     for monday in range(min(runs), max(runs) + 1, 7):

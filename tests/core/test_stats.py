@@ -9,7 +9,7 @@ import re
 import statistics
 import time
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -280,6 +280,52 @@ def test_the_repeated_hour_keeps_time_order():
     assert [(p.local.hour, p.local.minute, p.local.fold) for p in points] == [(2, 30, 0), (2, 10, 1)]
     (week,) = weekly([ep(second, 2), ep(first, 1)], BERLIN)
     assert (week.start, week.ruptures) == (date(2026, 10, 19), 2)
+
+
+class ClockSetBackAcrossMonday(tzinfo):
+    """UTC+2, until the clock is set back two hours at Monday 11 May 2026, 00:30 local."""
+
+    SWITCH = datetime(2026, 5, 10, 22, 30)  # UTC
+    EARLY, LATE = timedelta(hours=2), timedelta(0)
+
+    def fromutc(self, dt):
+        utc = dt.replace(tzinfo=None)
+        if utc < self.SWITCH:
+            return (utc + self.EARLY).replace(tzinfo=self)
+        local = utc + self.LATE
+        return local.replace(tzinfo=self, fold=int(local < self.SWITCH + self.EARLY))
+
+    def utcoffset(self, dt):
+        wall = dt.replace(tzinfo=None, fold=0)
+        if wall < self.SWITCH + self.LATE:
+            return self.EARLY
+        if wall >= self.SWITCH + self.EARLY:
+            return self.LATE
+        return self.LATE if dt.fold else self.EARLY
+
+    def dst(self, dt):
+        return None
+
+    def tzname(self, dt):
+        return "jumpy"
+
+
+def test_a_clock_set_back_across_monday_midnight_splits_no_week():
+    zone = ClockSetBackAcrossMonday()
+    moments = [datetime(2026, 5, 10, h, m, tzinfo=UTC) for h, m in ((21, 45), (22, 15), (22, 45), (23, 59))]
+    history = [ep(moment, 10 * (i + 1)) for i, moment in enumerate(moments)]
+    local = [p.local.replace(tzinfo=None) for p in series(history, zone)]
+    assert local == [
+        datetime(2026, 5, 10, 23, 45),  # Sunday
+        datetime(2026, 5, 11, 0, 15),  # Monday
+        datetime(2026, 5, 10, 22, 45),  # Sunday again: the clock went back
+        datetime(2026, 5, 10, 23, 59),
+    ]
+    weeks = weekly(history, zone)
+    assert [(w.start, w.ruptures, w.median_repair_minutes) for w in weeks] == [
+        (date(2026, 5, 4), 3, 30),
+        (date(2026, 5, 11), 1, 20),
+    ]
 
 
 def test_weeks_across_a_dst_change_stay_seven_days_apart():
