@@ -792,6 +792,7 @@ def child_pacer(minutes: float, collect_s: float, cpu_windows: list[tuple[float,
             "per_minute": [
                 {"cpu_pct": 100 * (c2 - c1) / (t2 - t1), "rss_mb": r2 / 1e6, "load1": l2}
                 for (t1, c1, _r1, _l1), (t2, c2, r2, l2) in zip(minutes_log, minutes_log[1:])
+                if t2 - t1 >= 30  # the last stretch may be a few milliseconds long
             ],
             "rss_start_mb": minutes_log[0][2] / 1e6, "pattern": pattern.key, "cycle": cycle,
         }
