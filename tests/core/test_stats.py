@@ -341,12 +341,9 @@ def test_in_range_edges_are_inclusive_and_calendar_months_clamp():
     now = at(BERLIN, 2026, 5, 31, 12)
     ms = timedelta(milliseconds=1)
     three_months = at(BERLIN, 2026, 2, 28, 12)
-    history = [
-        edge := ep(three_months),
-        before := ep(three_months - ms),
-        last := ep(now.astimezone(UTC)),
-        future := ep(now + ms),
-    ]
+    edge, before = ep(three_months), ep(three_months - ms)
+    last, future = ep(now.astimezone(UTC)), ep(now + ms)  # the last instant of the range, and one after
+    history = [edge, before, last, future]
     assert in_range(history, "3m", now) == [edge, last]
     assert in_range(history, "all", now) == history
     assert in_range(history, "12m", now) == [edge, before, last]
