@@ -848,6 +848,21 @@ def _span(a: float, b: float) -> str:
     return f"seconds {a:g}-{b:g}"
 
 
+def app_revision() -> str:
+    """The commit measured (and whether the app's files differ from it), if this is a git checkout."""
+    root = HERE.parent.parent
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "couplepause", "resources"],
+                               capture_output=True, text=True, timeout=10).stdout.splitlines()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    if not head:
+        return "unknown"
+    return head + (f" + uncommitted changes in {len(dirty)} app files" if dirty else "")
+
+
 def print_table(rows: list[tuple[str, str, str, str]]) -> None:
     header = ("metric", "target", "measured", "pass/fail")
     rows = [header, *rows]
@@ -893,8 +908,9 @@ def main(argv: list[str] | None = None) -> int:
         rows.append((metric, target, measured, verdict(ok)))
 
     began = time.monotonic()
+    revision = app_revision()
     try:
-        print(f"platform: {display.label}", flush=True)
+        print(f"platform: {display.label}; app at {revision}", flush=True)
         if parts & {"write", "press", "idle"}:
             for size in sorted(set(STORE_SIZES) | set(WRITE_SIZES)):
                 cached_store(size)
@@ -1028,6 +1044,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"couplepause live benchmark — {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}"
           + ("  [QUICK SMOKE RUN: figures are not results]" if quick else ""))
     print(f"platform: {display.label}; Qt platform plugin: {qt.get('platform', '?')}")
+    print(f"app measured at: {revision} (revision at the start of the run)")
     print(f"Python {platform.python_version()}, PySide6 {qt.get('pyside', '?')}, Qt {qt.get('qt', '?')}, "
           f"{os.cpu_count()} CPUs, load average before/after: see below; total {time.monotonic() - began:.0f} s")
     print(f"load average now: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
