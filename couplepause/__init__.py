@@ -1,11 +1,8 @@
 """couplepause: one shared Pause button for a couple in a hard conversation."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("couplepause")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
+# The one place the version is written (pyproject.toml reads it from here);
+# asking importlib.metadata at run time would cost ~30 ms of start-up.
+__version__ = "0.1.0"
 
 APP_NAME = "couplepause"
 

@@ -19,9 +19,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QLockFile, QSocketNotifier
+from PySide6.QtCore import QLockFile, QSocketNotifier, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from couplepause import APP_NAME, __version__, paths
@@ -32,7 +31,6 @@ from couplepause.store.writer import Writer
 from couplepause.texts import words
 from couplepause.ui import theme
 from couplepause.ui.controller import Controller
-from couplepause.ui.dialogs import SafetyDialog, SettingsDialog
 from couplepause.ui.main_window import MainWindow
 from couplepause.ui.widgets import show_beside
 
@@ -55,12 +53,16 @@ class App:
     history: object = None  # the HistoryPresenter, once the view was opened
     export_dialog: object = None
 
-    def open_settings(self) -> SettingsDialog:
+    def open_settings(self):
+        from couplepause.ui.dialogs import SettingsDialog
+
         dialog = SettingsDialog(self.settings, self.window)
         dialog.saved.connect(lambda _values: self.controller.apply_settings())
         return show_beside(dialog)
 
-    def open_safety(self) -> SafetyDialog:
+    def open_safety(self):
+        from couplepause.ui.dialogs import SafetyDialog
+
         return show_beside(SafetyDialog(self.window))
 
     def open_history(self):
@@ -231,6 +233,8 @@ def build(
 # ------------------------------------------------------------ single instance
 def _ask_running_instance_to_raise(key: str) -> bool:
     """Tell the instance that owns the lock to come to the front."""
+    from PySide6.QtNetwork import QLocalSocket
+
     sock = QLocalSocket()
     sock.connectToServer(key)
     if not sock.waitForConnected(250):
@@ -259,7 +263,9 @@ def _take_lock_or_hand_over(lock: QLockFile, key: str) -> bool | None:
         time.sleep(0.1)  # the owner is still starting up: ask again shortly
 
 
-def _serve_raise_requests(key: str, window: MainWindow) -> QLocalServer:
+def _serve_raise_requests(key: str, window: MainWindow):
+    from PySide6.QtNetwork import QLocalServer
+
     server = QLocalServer(window)
     server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
     QLocalServer.removeServer(key)  # a socket left by a crash; we hold the lock
@@ -341,7 +347,7 @@ def run_gui(data_dir: Path) -> int:
         return 1
     try:
         bundle = build(data_dir)
-        server = _serve_raise_requests(key, bundle.window)
+        servers = []
 
         def on_signal() -> None:
             bundle._force_close = True
@@ -349,11 +355,20 @@ def run_gui(data_dir: Path) -> int:
             bundle.window.close()
             qt_app.quit()
 
+        def after_first_show() -> None:
+            # Once the home screen is up: listen for other launches, and build
+            # the screens after the Pause (a press before then builds its screen
+            # on the spot).
+            servers.append(_serve_raise_requests(key, bundle.window))
+            bundle.window.build_all()
+
         notifier = _install_signal_handlers(qt_app, on_signal)
         bundle.window.show()
+        QTimer.singleShot(0, after_first_show)
         code = qt_app.exec()
         bundle.shutdown()
-        server.close()
+        for server in servers:
+            server.close()
         notifier.setEnabled(False)
         return code
     finally:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -10,19 +9,10 @@ from PySide6.QtWidgets import QGridLayout, QWidget
 
 from couplepause.core.episode import ACTIVATION_RANGE
 from couplepause.texts import clock_time, words
+from couplepause.ui.models import Frame
 from couplepause.ui.widgets import Choice, Pacer, button, label, row, set_text, vbox
 
 FRAME_MS = 33  # ~30 frames a second is smooth for a slow breath and cheap
-
-
-@dataclass(frozen=True)
-class Frame:
-    """What the pacer shows at one moment."""
-
-    level: float  # 0 empty .. 1 full
-    kind: str  # phase kind, or "rest" after a limited pattern's last round
-    seconds_left: float  # in the whole breathing session
-    phase_left: float  # until the next phase starts
 
 
 class BreathingView(QWidget):

@@ -18,10 +18,8 @@ from couplepause.core.episode import Episode
 from couplepause.core.flow import Ev, Flow, FlowConfig, State
 from couplepause.settings import Settings
 from couplepause.texts import clock_time, duration, words
-from couplepause.ui.breathing import Frame
-from couplepause.ui.main_window import MainWindow
-from couplepause.ui.pause_break import hhmm
-from couplepause.ui.turns import TurnsScreen
+from couplepause.ui.main_window import FLOW_SCREENS, MainWindow
+from couplepause.ui.models import Frame, TurnsScreen, hhmm
 
 log = logging.getLogger(__name__)
 
@@ -83,37 +81,56 @@ class Controller(QObject):
         self.break_timer.setSingleShot(True)
         self.break_timer.timeout.connect(self._break_over)
 
-        w = window
-        w.talking.pause_requested.connect(self.pause)
-        w.talking.resume_requested.connect(self.pick_up)
-        w.talking.let_rest_requested.connect(self.let_rest)
-        w.breathing.skip_requested.connect(lambda: self.dispatch(Ev.END_BREATHING))
-        w.breathing.extend_requested.connect(lambda: self.dispatch(Ev.EXTEND))
-        w.breathing.break_requested.connect(self.choose_break)
-        w.breathing.paused_by_chosen.connect(lambda v: self.dispatch(Ev.SET_PAUSED_BY, value=v))
-        w.breathing.activation_chosen.connect(lambda p, v: self.dispatch(Ev.SET_ACTIVATION, p, v))
-        w.turns.swap_requested.connect(lambda: self.dispatch(Ev.SWAP))
-        w.turns.speaker_chosen.connect(lambda p: self.dispatch(Ev.CHOOSE_SPEAKER, p))
-        w.turns.repair_requested.connect(lambda: self.dispatch(Ev.TO_REPAIR))
-        w.turns.break_requested.connect(self.choose_break)
-        w.repair.answered.connect(lambda p, v: self.dispatch(Ev.ANSWER, p, v))
-        w.repair.more_turns_requested.connect(lambda: self.dispatch(Ev.MORE_TURNS))
-        w.repair.break_requested.connect(self.choose_break)
-        w.break_choice.start_requested.connect(lambda m: self.dispatch(Ev.START_BREAK, value=m))
-        w.break_choice.cancelled.connect(self.render)
-        w.on_break.come_back_requested.connect(lambda: self.dispatch(Ev.END_BREAK))
-        w.after.finished.connect(lambda details: self.dispatch(Ev.FINISH, value=details))
+        window.talking.pause_requested.connect(self.pause)
+        window.talking.resume_requested.connect(self.pick_up)
+        window.talking.let_rest_requested.connect(self.let_rest)
+        window.screen_built.connect(self._wire)
+        for name in FLOW_SCREENS:
+            built = window.built(name)
+            if built is not None:
+                self._wire(name, built)
         self.apply_settings()
+
+    def _wire(self, name: str, view) -> None:
+        """Connect a screen's intents to flow events when it is first built."""
+        if name == "breathing":
+            view.skip_requested.connect(lambda: self.dispatch(Ev.END_BREATHING))
+            view.extend_requested.connect(lambda: self.dispatch(Ev.EXTEND))
+            view.break_requested.connect(self.choose_break)
+            view.paused_by_chosen.connect(lambda v: self.dispatch(Ev.SET_PAUSED_BY, value=v))
+            view.activation_chosen.connect(lambda p, v: self.dispatch(Ev.SET_ACTIVATION, p, v))
+            self._apply_breathing_settings(view)
+        elif name == "turns":
+            view.swap_requested.connect(lambda: self.dispatch(Ev.SWAP))
+            view.speaker_chosen.connect(lambda p: self.dispatch(Ev.CHOOSE_SPEAKER, p))
+            view.repair_requested.connect(lambda: self.dispatch(Ev.TO_REPAIR))
+            view.break_requested.connect(self.choose_break)
+        elif name == "repair":
+            view.answered.connect(lambda p, v: self.dispatch(Ev.ANSWER, p, v))
+            view.more_turns_requested.connect(lambda: self.dispatch(Ev.MORE_TURNS))
+            view.break_requested.connect(self.choose_break)
+        elif name == "break_choice":
+            view.start_requested.connect(lambda m: self.dispatch(Ev.START_BREAK, value=m))
+            view.cancelled.connect(self.render)
+        elif name == "on_break":
+            view.come_back_requested.connect(lambda: self.dispatch(Ev.END_BREAK))
+        elif name == "after":
+            view.finished.connect(lambda details: self.dispatch(Ev.FINISH, value=details))
 
     # ------------------------------------------------------------- settings
     def names(self) -> dict[str, str]:
         a, b = self.settings.partner_names(words("app", "partner_a"), words("app", "partner_b"))
         return {"a": a, "b": b}
 
-    def apply_settings(self) -> None:
+    def _apply_breathing_settings(self, view) -> None:
         names = self.names()
-        self.window.breathing.set_names(names["a"], names["b"])
-        self.window.breathing.set_reduced_motion(self.settings.get("reduced_motion"))
+        view.set_names(names["a"], names["b"])
+        view.set_reduced_motion(self.settings.get("reduced_motion"))
+
+    def apply_settings(self) -> None:
+        breathing = self.window.built("breathing")
+        if breathing is not None:
+            self._apply_breathing_settings(breathing)
         if self.flow.state is State.TALKING:
             self.flow.config = flow_config(self.settings)
         self.render()
@@ -287,7 +304,7 @@ class Controller(QObject):
     def render(self) -> None:
         w = self.window
         state = self.flow.state
-        if state is not State.BREATHING:
+        if state is not State.BREATHING and w.built("breathing") is not None:
             w.breathing.stop()
         if state is not State.TURNS:
             self.turn_timer.stop()
@@ -384,4 +401,5 @@ class Controller(QObject):
     def stop_timers(self) -> None:
         self.turn_timer.stop()
         self.break_timer.stop()
-        self.window.breathing.stop()
+        if self.window.built("breathing") is not None:
+            self.window.breathing.stop()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -18,20 +18,77 @@ from PySide6.QtWidgets import (
 )
 
 from couplepause.texts import words
-from couplepause.ui.after import AfterView
-from couplepause.ui.breathing import BreathingView
-from couplepause.ui.pause_break import BreakChoiceView, BreakView
-from couplepause.ui.repair import RepairView
 from couplepause.ui.talking import TalkingView
-from couplepause.ui.turns import TurnsView
 from couplepause.ui.widgets import button, label
 
 NOTICE_LINGER_MS = 5000
 
+# The screens after the Pause, built on first use or right after the window
+# first shows (so start-up pays only for the home screen): name -> builder.
+def _breathing(wall):
+    from couplepause.ui.breathing import BreathingView
+
+    return BreathingView()
+
+
+def _turns(wall):
+    from couplepause.ui.turns import TurnsView
+
+    return TurnsView()
+
+
+def _repair(wall):
+    from couplepause.ui.repair import RepairView
+
+    return RepairView()
+
+
+def _break_choice(wall):
+    from couplepause.ui.pause_break import BreakChoiceView
+
+    return BreakChoiceView(wall)
+
+
+def _on_break(wall):
+    from couplepause.ui.pause_break import BreakView
+
+    return BreakView()
+
+
+def _after(wall):
+    from couplepause.ui.after import AfterView
+
+    return AfterView()
+
+
+FLOW_SCREENS = {
+    "breathing": _breathing,
+    "turns": _turns,
+    "repair": _repair,
+    "break_choice": _break_choice,
+    "on_break": _on_break,
+    "after": _after,
+}
+
+
+def _screen(name: str) -> property:
+    return property(lambda self: self.screen(name), doc=f"The {name} screen (built on first use).")
+
 
 class MainWindow(QMainWindow):
+    screen_built = Signal(str, QWidget)  # name, view: wire it up
+
+    breathing = _screen("breathing")
+    turns = _screen("turns")
+    repair = _screen("repair")
+    break_choice = _screen("break_choice")
+    on_break = _screen("on_break")
+    after = _screen("after")
+
     def __init__(self, wall, parent=None):
         super().__init__(parent)
+        self._wall = wall
+        self._screens: dict[str, QWidget] = {}
         self.setWindowTitle(words("app", "title"))
         self.setMinimumSize(960, 680)
         self.resize(1120, 780)
@@ -63,15 +120,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.talking = TalkingView()
-        self.breathing = BreathingView()
-        self.turns = TurnsView()
-        self.repair = RepairView()
-        self.break_choice = BreakChoiceView(wall)
-        self.on_break = BreakView()
-        self.after = AfterView()
         self._pages: dict[QWidget, QWidget] = {}
-        for view in self.flow_views():
-            self.add_view(view)
+        self.add_view(self.talking)
         self.show_view(self.talking)
 
         self._notice_timer = QTimer(self)
@@ -80,8 +130,25 @@ class MainWindow(QMainWindow):
         # Asked before the window closes; returns False to keep it open.
         self.close_guard: Callable[[], bool] | None = None
 
+    def screen(self, name: str) -> QWidget:
+        view = self._screens.get(name)
+        if view is None:
+            view = FLOW_SCREENS[name](self._wall)
+            self._screens[name] = view
+            self.add_view(view)
+            self.screen_built.emit(name, view)
+        return view
+
+    def built(self, name: str) -> QWidget | None:
+        """The screen if it exists already; never builds it."""
+        return self._screens.get(name)
+
+    def build_all(self) -> None:
+        for name in FLOW_SCREENS:
+            self.screen(name)
+
     def flow_views(self) -> tuple[QWidget, ...]:
-        return (self.talking, self.breathing, self.turns, self.repair, self.break_choice, self.on_break, self.after)
+        return (self.talking, *self._screens.values())
 
     def add_view(self, view: QWidget, *, scroll: bool = True) -> None:
         """Add a screen. It scrolls when it cannot fit (large text, small screen);

@@ -10,12 +10,9 @@ from PySide6.QtWidgets import QWidget
 
 from couplepause.core.flow import BREAK_CHOICES
 from couplepause.texts import words
+from couplepause.ui.models import hhmm
 from couplepause.ui.widgets import Choice, button, card, label, row, vbox
 
-
-
-def hhmm(moment: datetime) -> str:
-    return moment.astimezone().strftime("%H:%M")
 
 
 class BreakChoiceView(QWidget):

@@ -7,27 +7,13 @@ experience, the listener's card prompts to reflect back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from couplepause.texts import word_list, words
 from couplepause.ui import theme
+from couplepause.ui.models import TurnsScreen
 from couplepause.ui.widgets import Choice, button, label, row, set_text, vbox
-
-
-@dataclass(frozen=True)
-class TurnsScreen:
-    """What the turns screen shows; computed by the controller."""
-
-    names: dict[str, str]
-    speaker: str
-    can_choose: bool
-    can_repair: bool
-    timer_text: str | None  # None: timer off
-    timer_done: bool
-    counts: dict[str, int]
 
 
 class PartnerCard(QFrame):

@@ -13,7 +13,7 @@ from couplepause import paths
 from couplepause.core.flow import Ev, State
 from couplepause.store.repository import Repository
 from couplepause.texts import words
-from couplepause.ui.pause_break import hhmm
+from couplepause.ui.models import hhmm
 
 
 def stored(bundle):

@@ -1,0 +1,35 @@
+"""What the live screens are told to show: small plain records, cheap to
+import (the screens themselves are built only when first needed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+def hhmm(moment: datetime) -> str:
+    """A moment as a clock time on this computer, e.g. 21:40."""
+    return moment.astimezone().strftime("%H:%M")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What the pacer shows at one moment."""
+
+    level: float  # 0 empty .. 1 full
+    kind: str  # phase kind, or "rest" after a limited pattern's last round
+    seconds_left: float  # in the whole breathing session
+    phase_left: float  # until the next phase starts
+
+
+@dataclass(frozen=True)
+class TurnsScreen:
+    """What the turns screen shows; computed by the controller."""
+
+    names: dict[str, str]
+    speaker: str
+    can_choose: bool
+    can_repair: bool
+    timer_text: str | None  # None: timer off
+    timer_done: bool
+    counts: dict[str, int]
