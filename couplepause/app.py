@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QLockFile, QSocketNotifier, QTimer
+from PySide6.QtCore import QLockFile, QSocketNotifier
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -363,8 +363,8 @@ def run_gui(data_dir: Path) -> int:
             bundle.window.build_all()
 
         notifier = _install_signal_handlers(qt_app, on_signal)
+        bundle.window.first_exposed.connect(after_first_show)
         bundle.window.show()
-        QTimer.singleShot(0, after_first_show)
         code = qt_app.exec()
         bundle.shutdown()
         for server in servers:

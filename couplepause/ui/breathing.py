@@ -12,7 +12,7 @@ from couplepause.texts import clock_time, words
 from couplepause.ui.models import Frame
 from couplepause.ui.widgets import Choice, Pacer, button, label, row, set_text, vbox
 
-FRAME_MS = 33  # ~30 frames a second is smooth for a slow breath and cheap
+FRAME_MS = 40  # 25 frames a second: a slow breath moves under a pixel per frame
 
 
 class BreathingView(QWidget):

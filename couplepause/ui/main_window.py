@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -71,12 +71,27 @@ FLOW_SCREENS = {
 }
 
 
+class _FirstExpose(QObject):
+    """Calls back once, when the window is first really on screen."""
+
+    def __init__(self, callback, parent):
+        super().__init__(parent)
+        self._callback = callback
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        if self._callback is not None and event.type() == QEvent.Type.Expose and watched.isExposed():
+            callback, self._callback = self._callback, None
+            QTimer.singleShot(0, callback)
+        return False
+
+
 def _screen(name: str) -> property:
     return property(lambda self: self.screen(name), doc=f"The {name} screen (built on first use).")
 
 
 class MainWindow(QMainWindow):
     screen_built = Signal(str, QWidget)  # name, view: wire it up
+    first_exposed = Signal()  # the window is on screen for the first time
 
     breathing = _screen("breathing")
     turns = _screen("turns")
@@ -149,6 +164,13 @@ class MainWindow(QMainWindow):
 
     def flow_views(self) -> tuple[QWidget, ...]:
         return (self.talking, *self._screens.values())
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        handle = self.windowHandle()
+        if handle is not None and not hasattr(self, "_expose_watch"):
+            self._expose_watch = _FirstExpose(self.first_exposed.emit, handle)
+            handle.installEventFilter(self._expose_watch)
 
     def add_view(self, view: QWidget, *, scroll: bool = True) -> None:
         """Add a screen. It scrolls when it cannot fit (large text, small screen);

@@ -212,16 +212,29 @@ class Pacer(QWidget):
         return self._level
 
     def set_level(self, level: float) -> None:
+        """Repaint only when the change can be seen, and only the shape's square."""
         level = min(1.0, max(0.0, level))
-        if abs(level - self._level) >= 0.002:
+        full = self._full_radius()
+        if self._reduced:
+            visible = abs(level - self._level) >= 0.01  # colour steps
+        else:
+            visible = abs(level - self._level) * full * (1 - self.MIN_FRACTION) >= 0.5  # half a pixel
+        if visible:
             self._level = level
-            self.update()
+            self.update(self._shape_rect(full))
+
+    def _full_radius(self) -> float:
+        return min(self.width(), self.height()) / 2.0 - 6
+
+    def _shape_rect(self, full: float):
+        halo = full * 1.25 + 2
+        center = QPointF(self.width() / 2.0, self.height() / 2.0)
+        return QRectF(center.x() - halo, center.y() - halo, 2 * halo, 2 * halo).toAlignedRect()
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        side = min(self.width(), self.height())
-        full = side / 2.0 - 6
+        full = self._full_radius()
         center = QPointF(self.width() / 2.0, self.height() / 2.0)
         if self._reduced:
             radius = full * 0.8
