@@ -136,7 +136,9 @@ class MainWindow(QMainWindow):
 
         self.talking = TalkingView()
         self._pages: dict[QWidget, QWidget] = {}
-        self.add_view(self.talking)
+        # The home screen fits any window (one button, a few lines): no scroll
+        # area, which also keeps the scroll-area machinery out of start-up.
+        self.add_view(self.talking, scroll=False)
         self.show_view(self.talking)
 
         self._notice_timer = QTimer(self)
