@@ -4,6 +4,11 @@
 injected clocks); ``run_gui()`` adds the single-instance lock, the local
 socket that lets a second launch bring this window to the front, clean
 shutdown on SIGTERM, and the event loop.
+
+Start-up order in ``run_gui()``: the window with the Pause button shows
+first; the store, the flow and everything else are loaded in the event-loop
+turn right after it appears. A press in that short moment is kept with its
+exact time and becomes the pause as soon as the flow is ready.
 """
 
 from __future__ import annotations
@@ -17,22 +22,23 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QLockFile, QSocketNotifier
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from couplepause import APP_NAME, __version__, paths
-from couplepause.core.episode import now_local
-from couplepause.settings import Settings
-from couplepause.store.repository import Repository, StoreError, StoreTooNew
-from couplepause.store.writer import Writer
 from couplepause.texts import words
 from couplepause.ui import theme
-from couplepause.ui.controller import Controller
 from couplepause.ui.main_window import MainWindow
 from couplepause.ui.widgets import show_beside
+
+if TYPE_CHECKING:  # the heavy parts load after the window shows (see run_gui)
+    from couplepause.settings import Settings
+    from couplepause.store.repository import Repository
+    from couplepause.store.writer import Writer
+    from couplepause.ui.controller import Controller
 
 log = logging.getLogger(__name__)
 
@@ -171,19 +177,30 @@ class App:
         self.writer.close(QUIT_FLUSH_S)
 
 
-def build(
-    data_dir: Path,
-    *,
-    clock: Callable[[], float] = time.monotonic,
-    wall: Callable[[], datetime] = now_local,
-) -> App:
-    """Open the store and build the window for ``data_dir`` (no event loop)."""
-    data_dir = paths.ensure_data_dir(data_dir)
-    app = QApplication.instance()
+def _style(app: QApplication | None) -> None:
     if app is not None and not getattr(app, "_couplepause_styled", False):
         app.setStyleSheet(theme.stylesheet())
         app.setWindowIcon(theme.icon())
         app._couplepause_styled = True
+
+
+def build(
+    data_dir: Path,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    wall: Callable[[], datetime] | None = None,
+    window: MainWindow | None = None,
+) -> App:
+    """Open the store and build (or complete) the window for ``data_dir``; no event loop."""
+    from couplepause.core.episode import now_local
+    from couplepause.settings import Settings
+    from couplepause.store.repository import Repository, StoreError, StoreTooNew
+    from couplepause.store.writer import Writer
+    from couplepause.ui.controller import Controller
+
+    wall = wall or now_local
+    data_dir = paths.ensure_data_dir(data_dir)
+    _style(QApplication.instance())
     settings = Settings.for_data_dir(data_dir)
     repository = Repository(paths.store_dir(data_dir))
     notices: list[str] = []
@@ -207,7 +224,12 @@ def build(
         for set_aside in report.set_aside:
             notices.append(words("notices", "store_set_aside", name=set_aside.name))
 
-    window = MainWindow(wall)
+    if window is None:
+        window = MainWindow(wall)
+        # As in run_gui: the screens after the Pause are built once the window shows.
+        window.first_exposed.connect(window.build_all)
+    else:
+        window.set_wall(wall)
     holder: dict[str, Controller] = {}
 
     def on_result(result) -> None:  # called on the writer thread
@@ -346,29 +368,44 @@ def run_gui(data_dir: Path) -> int:
         )
         return 1
     try:
-        bundle = build(data_dir)
-        servers = []
+        _style(qt_app)
+        window = MainWindow()
+        early_press: list[tuple[float, datetime]] = []
+
+        def pressed_early() -> None:
+            if not early_press:
+                early_press.append((time.monotonic(), datetime.now().astimezone()))
+
+        window.talking.pause_requested.connect(pressed_early)
+        parts: dict = {}
 
         def on_signal() -> None:
-            bundle._force_close = True
-            bundle.shutdown()
-            bundle.window.close()
+            bundle = parts.get("bundle")
+            if bundle is not None:
+                bundle._force_close = True
+                bundle.shutdown()
+            window.close()
             qt_app.quit()
 
         def after_first_show() -> None:
-            # Once the home screen is up: listen for other launches, and build
-            # the screens after the Pause (a press before then builds its screen
-            # on the spot).
-            servers.append(_serve_raise_requests(key, bundle.window))
-            bundle.window.build_all()
+            # The Pause button is on screen: now the store, the flow, the
+            # local socket for other launches, and the screens after the Pause.
+            bundle = build(data_dir, window=window)
+            parts["bundle"] = bundle
+            window.talking.pause_requested.disconnect(pressed_early)
+            if early_press:
+                bundle.controller.pause(at=early_press[0])
+            parts["server"] = _serve_raise_requests(key, window)
+            window.build_all()
 
         notifier = _install_signal_handlers(qt_app, on_signal)
-        bundle.window.first_exposed.connect(after_first_show)
-        bundle.window.show()
+        window.first_exposed.connect(after_first_show)
+        window.show()
         code = qt_app.exec()
-        bundle.shutdown()
-        for server in servers:
-            server.close()
+        if "bundle" in parts:
+            parts["bundle"].shutdown()
+        if "server" in parts:
+            parts["server"].close()
         notifier.setEnabled(False)
         return code
     finally:

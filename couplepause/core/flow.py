@@ -397,8 +397,13 @@ class Flow:
     def episode(self) -> Episode | None:
         return self.model.episode
 
-    def handle(self, kind: Ev, partner: str | None = None, value: Any = None) -> Model:
-        self.model = step(self.model, Event(kind, partner, value), self.clock(), self.wall(), self.config)
+    def handle(
+        self, kind: Ev, partner: str | None = None, value: Any = None, at: tuple[float, datetime] | None = None
+    ) -> Model:
+        """Apply an event now, or at ``at`` = (monotonic, wall) when it happened
+        a moment ago (a press made while the app was still starting)."""
+        now, wall = at if at is not None else (self.clock(), self.wall())
+        self.model = step(self.model, Event(kind, partner, value), now, wall, self.config)
         return self.model
 
     def accepts(self, kind: Ev) -> bool:

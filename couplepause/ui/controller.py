@@ -136,15 +136,16 @@ class Controller(QObject):
         self.render()
 
     # --------------------------------------------------------------- intents
-    def pause(self) -> None:
-        """The shared Pause button: a new rupture, saved at once."""
+    def pause(self, at: tuple[float, datetime] | None = None) -> None:
+        """The shared Pause button: a new rupture, saved at once. ``at`` is the
+        (monotonic, wall) moment of a press made before the flow was ready."""
         if self.flow.state is not State.TALKING:
             return  # one press is exactly one pause
         if self.offered is not None:
             # An unfinished episode from before stays in the history as it was.
             self._close_offered()
         self.flow.config = flow_config(self.settings)
-        self.dispatch(Ev.PAUSE)
+        self.dispatch(Ev.PAUSE, at=at)
 
     def pick_up(self) -> None:
         """Resume the open episode offered on the home screen."""
@@ -168,10 +169,11 @@ class Controller(QObject):
         self.window.break_choice.prepare(self.settings.get("break_minutes"))
         self.window.show_view(self.window.break_choice)
 
-    def dispatch(self, kind: Ev, partner: str | None = None, value: Any = None) -> bool:
+    def dispatch(self, kind: Ev, partner: str | None = None, value: Any = None,
+                 at: tuple[float, datetime] | None = None) -> bool:
         """Apply one event; persist and show the result. False if refused."""
         try:
-            self.flow.handle(kind, partner, value)
+            self.flow.handle(kind, partner, value, at=at)
         except fl.InvalidTransition as exc:
             log.info("ignored: %s", exc)
             return False

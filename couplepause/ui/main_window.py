@@ -100,9 +100,9 @@ class MainWindow(QMainWindow):
     on_break = _screen("on_break")
     after = _screen("after")
 
-    def __init__(self, wall, parent=None):
+    def __init__(self, wall=None, parent=None):
         super().__init__(parent)
-        self._wall = wall
+        self._wall = wall  # the wall clock, for the return time of a break
         self._screens: dict[str, QWidget] = {}
         self.setWindowTitle(words("app", "title"))
         self.setMinimumSize(960, 680)
@@ -146,6 +146,9 @@ class MainWindow(QMainWindow):
         self._notice_timer.timeout.connect(self.hide_notice)
         # Asked before the window closes; returns False to keep it open.
         self.close_guard: Callable[[], bool] | None = None
+
+    def set_wall(self, wall) -> None:
+        self._wall = wall
 
     def screen(self, name: str) -> QWidget:
         view = self._screens.get(name)

@@ -321,3 +321,13 @@ def test_store_files_are_private(app):
     assert os.stat(folder).st_mode & 0o777 == 0o700
     for path in app.repository.files():
         assert os.stat(path).st_mode & 0o777 == 0o600
+
+
+def test_a_press_made_while_starting_keeps_its_own_moment(app, clock):
+    """run_gui shows the Pause button before the flow is ready; a press in that
+    moment is replayed with the time it really happened."""
+    pressed_wall = clock.wall - timedelta(seconds=0.08)
+    app.controller.pause(at=(clock.mono - 0.08, pressed_wall))
+    assert app.controller.flow.state is State.BREATHING
+    [episode] = stored(app)
+    assert episode.paused_at == pressed_wall.replace(microsecond=pressed_wall.microsecond // 1000 * 1000)
