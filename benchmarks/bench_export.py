@@ -24,7 +24,10 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from couplepause.core.episode import Break, Episode, Turn, round_ms
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import demo_data  # noqa: E402  (the shared generator, beside this file)
+
+from couplepause.core.episode import Break, Episode, round_ms
 from couplepause.export import EXPORTERS, ExportOptions, read_export
 
 EPISODES = 10_000
@@ -45,48 +48,8 @@ NOTES = [
 
 
 def realistic(count: int, seed: int = 7) -> list[Episode]:
-    rng = random.Random(seed)
-    offsets = [timezone(timedelta(hours=h)) for h in (1, 2, -5, 5.5)]
-    start = datetime(2021, 1, 1, tzinfo=timezone.utc)
-    episodes = []
-    for _ in range(count):
-        paused = round_ms(
-            (start + timedelta(seconds=rng.uniform(0, 5 * 365 * 86400))).astimezone(rng.choice(offsets))
-        )
-        turns = tuple(
-            Turn(speaker, round(rng.uniform(30, 180), 3))
-            for _ in range(rng.randint(0, 3))
-            for speaker in ("a", "b")
-        )
-        breaks: tuple[Break, ...] = ()
-        seconds = round(rng.lognormvariate(6.3, 0.7), 3)
-        if rng.random() < 0.15:
-            began = paused + timedelta(minutes=rng.uniform(2, 6))
-            back = began + timedelta(minutes=rng.choice((20, 30, 45, 60)))
-            breaks = (Break(round_ms(began), round_ms(back), round_ms(back + timedelta(minutes=2))),)
-            seconds = round((breaks[0].ended_at - paused).total_seconds() + rng.uniform(60, 600), 3)
-        repaired = rng.random() < 0.93
-        episodes.append(
-            Episode(
-                id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                paused_at=paused,
-                paused_by=rng.choice(("a", "b", "both", None)),
-                activation={"a": rng.choice((None, *range(11))), "b": rng.choice((None, *range(11)))},
-                breathing_pattern=rng.choice(("slow", "box")),
-                breathing_seconds=round(rng.uniform(60, 240), 3),
-                first_turn_seconds=turns[0].seconds if turns else None,
-                turns=turns,
-                breaks=breaks,
-                repair_answers={"a": rng.choice(("yes", "partly", None)), "b": rng.choice(("yes", "not_yet", None))},
-                repaired_at=round_ms(paused + timedelta(seconds=seconds)) if repaired else None,
-                repair_seconds=seconds if repaired else None,
-                wall_timed=bool(breaks),
-                note=rng.choice(NOTES),
-                cycle=rng.choice(("pursue_withdraw", "both_withdraw", "both_pursue", "other", None)),
-                closed=repaired,
-            )
-        )
-    return episodes
+    """Five years of realistic episodes, from the shared generator."""
+    return demo_data.realistic(count, days=5 * 365, seed=seed)
 
 
 def one_year(count: int = PDF_EPISODES, seed: int = 3) -> list[Episode]:

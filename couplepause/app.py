@@ -14,7 +14,6 @@ exact time and becomes the pause as soon as the flow is ready.
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import socket
 import sys

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QMessageBox
 
 from couplepause.core.episode import Episode
 from couplepause.export import EXPORTERS, ExportOptions
-from couplepause.store.repository import Repository
 from couplepause.texts import words
 from couplepause.ui.readonly import choose_and_open, open_window, open_windows
 
