@@ -14,8 +14,8 @@ exact time and becomes the pause as soon as the flow is ready.
 from __future__ import annotations
 
 import logging
+import os
 import signal
-import socket
 import sys
 import time
 from dataclasses import dataclass
@@ -305,23 +305,23 @@ def _serve_raise_requests(key: str, window: MainWindow):
 
 def _install_signal_handlers(app: QApplication, on_signal: Callable[[], None]) -> QSocketNotifier:
     """Turn SIGTERM/SIGINT into a clean quit, without a polling timer."""
-    reader, writer = socket.socketpair()
-    reader.setblocking(False)
-    writer.setblocking(False)
-    signal.set_wakeup_fd(writer.fileno())
+    reader, writer = os.pipe()
+    os.set_blocking(reader, False)
+    os.set_blocking(writer, False)
+    signal.set_wakeup_fd(writer)
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, lambda *_: None)
-    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+    notifier = QSocketNotifier(reader, QSocketNotifier.Type.Read, app)
 
     def woke() -> None:
         try:
-            reader.recv(64)
+            os.read(reader, 64)
         except OSError:
             pass
         on_signal()
 
     notifier.activated.connect(woke)
-    notifier._sockets = (reader, writer)  # keep both ends alive with the notifier
+    notifier._pipe = (reader, writer)  # both ends live as long as the process
     return notifier
 
 

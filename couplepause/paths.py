@@ -7,8 +7,8 @@ it needs; it never asks Qt itself.
 
 from __future__ import annotations
 
-import hashlib
 import os
+import zlib
 from pathlib import Path
 
 from couplepause import APP_NAME
@@ -75,6 +75,7 @@ def log_dir(data_dir: Path) -> Path:
 
 def instance_key(data_dir: Path) -> str:
     """A name for the local socket of the instance that owns ``data_dir``."""
-    real = os.path.realpath(data_dir)
-    digest = hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:20]
+    real = os.path.realpath(data_dir).encode("utf-8", "surrogateescape")
+    # Two checksums of the path: a short, stable name (zlib is cheaper to load than hashlib).
+    digest = f"{zlib.crc32(real):08x}{zlib.adler32(real):08x}"
     return f"{APP_NAME}-{os.getuid() if hasattr(os, 'getuid') else 0}-{digest}"
