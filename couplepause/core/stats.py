@@ -263,37 +263,22 @@ def _digest(episodes: Iterable[Episode]) -> _Digest:
     for digest in kept:
         if len(digest.given) == len(given) and all(map(operator.is_, digest.given, given)):
             return digest
-    # One pass over the episodes, in the order given: reading each one once is
-    # what keeps this fast.
-    ids: list[str] = []
-    paused: list[datetime] = []
-    stamps: list[float] = []
-    minutes: list[float | None] = []
-    breaks: list[bool] = []
-    activation_a: list[int | None] = []
-    activation_b: list[int | None] = []
-    first_turn: list[float | None] = []
+    # A column at a time: each comprehension is a tight loop over the
+    # episodes, faster than one loop appending to eight lists.
     partner_a, partner_b = PARTNERS
-    for e in given:
-        ids.append(e.id)
-        moment = e.paused_at
-        paused.append(moment)
-        stamps.append(moment.timestamp())
-        if e.repaired_at is None:
-            minutes.append(None)
-        else:
-            seconds = e.repair_seconds
-            minutes.append((seconds if seconds is not None else repair_seconds(e)) / 60.0)
-        breaks.append(bool(e.breaks))
-        activation = e.activation
-        if activation:
-            activation_a.append(activation.get(partner_a))
-            activation_b.append(activation.get(partner_b))
-        else:
-            activation_a.append(None)
-            activation_b.append(None)
-        first = e.first_turn_seconds
-        first_turn.append(None if first is None else first / 60.0)
+    ids = [e.id for e in given]
+    paused = [e.paused_at for e in given]
+    stamps = [moment.timestamp() for moment in paused]
+    minutes = [
+        None if e.repaired_at is None
+        else (e.repair_seconds if e.repair_seconds is not None else repair_seconds(e)) / 60.0
+        for e in given
+    ]
+    breaks = [bool(e.breaks) for e in given]
+    activations = [e.activation or {} for e in given]
+    activation_a = [a.get(partner_a) for a in activations]
+    activation_b = [a.get(partner_b) for a in activations]
+    first_turn = [None if e.first_turn_seconds is None else e.first_turn_seconds / 60.0 for e in given]
     columns = [ids, paused, stamps, minutes, breaks, activation_a, activation_b, first_turn]
     # Into time order. Sorting on float POSIX times is several times faster
     # than comparing aware datetimes with different offsets. Rounding to a
