@@ -28,10 +28,6 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DEBUG_ENV = "COUPLEPAUSE_DEBUG"
 
 
-class UsageError(Exception):
-    """A command line that cannot be run as given (exit 2)."""
-
-
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage error as one line and exits 2."""
 

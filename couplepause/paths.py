@@ -69,10 +69,6 @@ def lock_file(data_dir: Path) -> Path:
     return data_dir / "couplepause.lock"
 
 
-def log_dir(data_dir: Path) -> Path:
-    return data_dir / "logs"
-
-
 def instance_key(data_dir: Path) -> str:
     """A name for the local socket of the instance that owns ``data_dir``."""
     real = os.path.realpath(data_dir).encode("utf-8", "surrogateescape")

@@ -31,6 +31,11 @@ def section(name: str) -> dict[str, Any]:
     return dict(_words()[name])
 
 
+def default_names() -> dict[str, str]:
+    """The partners' names when they have not set their own."""
+    return {"a": words("app", "partner_a"), "b": words("app", "partner_b")}
+
+
 def duration(seconds: float) -> str:
     """A duration in plain words: "less than a minute", "12 minutes", "1 h 20 min"."""
     minutes = int(round(seconds / 60.0))

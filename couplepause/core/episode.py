@@ -84,10 +84,6 @@ class Break:
     return_at: datetime
     ended_at: datetime | None = None
 
-    @property
-    def agreed_minutes(self) -> float:
-        return (self.return_at - self.started_at).total_seconds() / 60.0
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "started_at": format_instant(self.started_at),
@@ -157,9 +153,6 @@ class Episode:
     @property
     def repair_minutes(self) -> float | None:
         return None if self.repair_seconds is None else self.repair_seconds / 60.0
-
-    def turns_by(self, partner: str) -> int:
-        return sum(1 for t in self.turns if t.speaker == partner)
 
     # ----------------------------------------------------------- construction
     @classmethod

@@ -155,10 +155,6 @@ def can_repair(model: Model, now: float) -> bool:
     return speakers >= set(PARTNERS)
 
 
-def allowed(model: Model) -> set[Ev]:
-    return {ev for (state, ev) in TRANSITIONS if state is model.state}
-
-
 def other(partner: str) -> str:
     return "b" if partner == "a" else "a"
 
@@ -231,11 +227,14 @@ def _extend(model: Model, event: Event, now: float, wall: datetime, config: Flow
     return replace(model, breathing_length=model.breathing_length + EXTEND_SECONDS)
 
 
-def _end_breathing(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
+def _with_breathing_done(model: Model, now: float) -> Episode:
+    """The episode with this stretch of breathing added to what was breathed."""
     done = breathing_elapsed(model, now)
-    episode = model.episode.with_changes(
-        breathing_seconds=round(model.episode.breathing_seconds + done, 3)
-    )
+    return model.episode.with_changes(breathing_seconds=round(model.episode.breathing_seconds + done, 3))
+
+
+def _end_breathing(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
+    episode = _with_breathing_done(model, now)
     if episode.first_turn_seconds is None:
         episode = episode.with_changes(first_turn_seconds=_since_pause(model, episode, now, wall))
     first = model.episode.paused_by if model.episode.paused_by in PARTNERS else "a"
@@ -310,9 +309,7 @@ def _start_break(model: Model, event: Event, now: float, wall: datetime, config:
         raise InvalidTransition(f"a longer break lasts at least {MIN_BREAK_MINUTES} minutes")
     episode = model.episode
     if model.state is State.BREATHING:
-        episode = episode.with_changes(
-            breathing_seconds=round(episode.breathing_seconds + breathing_elapsed(model, now), 3)
-        )
+        episode = _with_breathing_done(model, now)
     elif model.state is State.TURNS:
         episode = episode.with_changes(turns=turns_with_current(model, now))
     return_at = round_ms(wall + timedelta(minutes=float(minutes)))
@@ -408,6 +405,3 @@ class Flow:
 
     def accepts(self, kind: Ev) -> bool:
         return (self.model.state, kind) in TRANSITIONS
-
-    def now(self) -> float:
-        return self.clock()

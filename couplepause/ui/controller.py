@@ -17,7 +17,7 @@ from couplepause.core import flow as fl
 from couplepause.core.episode import Episode
 from couplepause.core.flow import Ev, Flow, FlowConfig, State
 from couplepause.settings import Settings
-from couplepause.texts import clock_time, duration, words
+from couplepause.texts import clock_time, default_names, duration, words
 from couplepause.ui.main_window import FLOW_SCREENS, MainWindow
 from couplepause.ui.models import Frame, TurnsScreen, hhmm
 
@@ -119,7 +119,8 @@ class Controller(QObject):
 
     # ------------------------------------------------------------- settings
     def names(self) -> dict[str, str]:
-        a, b = self.settings.partner_names(words("app", "partner_a"), words("app", "partner_b"))
+        fallback = default_names()
+        a, b = self.settings.partner_names(fallback["a"], fallback["b"])
         return {"a": a, "b": b}
 
     def _apply_breathing_settings(self, view) -> None:

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from couplepause.core import stats
 from couplepause.core.episode import CYCLES, Episode
 from couplepause.core.flow import NOTE_MAX
-from couplepause.texts import duration, words
+from couplepause.texts import default_names, duration, words
 from couplepause.ui.widgets import Choice, button, label, row, show_beside, vbox
 
 TINY_HISTORY = 3  # fewer episodes than this: a friendly word instead of a chart
@@ -103,7 +103,7 @@ class EpisodeTableModel(RowsModel):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._names = {"a": words("app", "partner_a"), "b": words("app", "partner_b")}
+        self._names = default_names()
         self.notes_shown = False
 
     def set_episodes(self, episodes: list[Episode], names: dict[str, str]) -> None:
@@ -256,7 +256,7 @@ class HistoryView(QWidget):
         self._version = 0
         # Set by the presenter: (range key, version) -> RangeView.
         self.figures_for: Callable[[str, int], RangeView] | None = None
-        self._names = {"a": words("app", "partner_a"), "b": words("app", "partner_b")}
+        self._names = default_names()
         self._range = "3m"
         self._charts = None  # built on first chart render: imports pyqtgraph
         self.setAccessibleName(words("history", "title"))
@@ -487,12 +487,6 @@ class HistoryView(QWidget):
             current = self.episodes_table.currentIndex()
             return self.episodes_model.episode(current.row()) if current.isValid() else None
         return self.episodes_model.episode(indexes[0].row())
-
-    def select_episode(self, episode_id: str) -> None:
-        for row_index in range(self.episodes_model.rowCount()):
-            if self.episodes_model.episode(row_index).id == episode_id:
-                self.episodes_table.selectRow(row_index)
-                return
 
     def _update_selection_buttons(self) -> None:
         has_rows = self.episodes_model.rowCount() > 0
