@@ -18,20 +18,18 @@ import os
 import signal
 import sys
 import time
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QLockFile, QSocketNotifier
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
 
 from couplepause import APP_NAME, __version__, paths
 from couplepause.texts import words
 from couplepause.ui import theme
 from couplepause.ui.main_window import MainWindow
-from couplepause.ui.widgets import show_beside
 
 if TYPE_CHECKING:  # the heavy parts load after the window shows (see run_gui)
     from couplepause.settings import Settings
@@ -46,20 +44,26 @@ SECOND_LAUNCH_WAIT_S = 8.0
 QUIT_FLUSH_S = 2.5
 
 
-@dataclass
 class App:
-    """Everything one running window owns."""
+    """Everything one running window owns.
 
-    window: MainWindow
-    controller: Controller
-    writer: Writer
-    repository: Repository
-    settings: Settings
-    history: object = None  # the HistoryPresenter, once the view was opened
-    export_dialog: object = None
+    A plain class, not a dataclass: ``dataclasses`` costs ~4 ms to import,
+    and this module is on the way to the first window."""
+
+    def __init__(
+        self, window: MainWindow, controller: Controller, writer: Writer, repository: Repository, settings: Settings
+    ):
+        self.window = window
+        self.controller = controller
+        self.writer = writer
+        self.repository = repository
+        self.settings = settings
+        self.history = None  # the HistoryPresenter, once the view was opened
+        self.export_dialog = None
 
     def open_settings(self):
         from couplepause.ui.dialogs import SettingsDialog
+        from couplepause.ui.widgets import show_beside
 
         dialog = SettingsDialog(self.settings, self.window)
         dialog.saved.connect(lambda _values: self.controller.apply_settings())
@@ -67,6 +71,7 @@ class App:
 
     def open_safety(self):
         from couplepause.ui.dialogs import SafetyDialog
+        from couplepause.ui.widgets import show_beside
 
         return show_beside(SafetyDialog(self.window))
 
@@ -96,6 +101,7 @@ class App:
     def open_export(self) -> None:
         """Export for the therapist, from the freshest copy of the store."""
         from couplepause.ui.export_dialog import ExportDialog
+        from couplepause.ui.widgets import show_beside
 
         def show(episodes, error) -> None:
             if error is not None:
@@ -118,6 +124,8 @@ class App:
         choose_and_open(self.window)
 
     def add_menus(self) -> None:
+        from PySide6.QtGui import QAction, QKeySequence
+
         bar = self.window.menuBar()
         file_menu = bar.addMenu(words("menu", "file"))
         entries = (
@@ -154,6 +162,8 @@ class App:
         if self.writer.flush(QUIT_FLUSH_S):
             self.shutdown()
             return True
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(self.window)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(APP_NAME)

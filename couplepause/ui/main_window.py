@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -18,8 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from couplepause.texts import words
+from couplepause.ui.basics import button, label, set_enum
 from couplepause.ui.talking import TalkingView
-from couplepause.ui.widgets import button, label
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
 
 NOTICE_LINGER_MS = 5000
 
@@ -164,6 +167,8 @@ class MainWindow(QMainWindow):
         return self._screens.get(name)
 
     def build_all(self) -> None:
+        """Everything after the Pause: run once the window is on screen."""
+        self.talking.finish()
         for name in FLOW_SCREENS:
             self.screen(name)
 
@@ -188,7 +193,7 @@ class MainWindow(QMainWindow):
         area.setWidget(view)
         area.setWidgetResizable(True)
         area.setFrameShape(QFrame.Shape.NoFrame)
-        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        set_enum(area, "focusPolicy", "NoFocus")
         area.viewport().setAutoFillBackground(False)
         view.setAutoFillBackground(False)
         self._pages[view] = area

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
 
 from couplepause.texts import words
-from couplepause.ui.widgets import RoundButton, button, label, row, vbox
+from couplepause.ui.basics import RoundButton, button, label, row, set_enum, vbox
+
+# The first window: built from ``basics`` only, never touching the ``Qt``
+# namespace (see basics); ``finish()`` adds the niceties that need it.
+PAUSE_KEYS = ("Space", "P")
 
 
 class TalkingView(QWidget):
@@ -33,8 +37,6 @@ class TalkingView(QWidget):
         self.pause_button.setObjectName("pauseButton")
         self.pause_button.setAccessibleName(words("talking", "pause_accessible"))
         self.pause_button.setAccessibleDescription(words("talking", "pause_hint"))
-        self.pause_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.pause_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.pause_button.setAutoDefault(False)
         layout.addLayout(row(self.pause_button))
 
@@ -70,12 +72,19 @@ class TalkingView(QWidget):
         # fires once per press (no auto-repeat); the flow ignores a second
         # pause anyway, so one press is always exactly one pause.
         self.shortcuts = []
-        for key in (Qt.Key.Key_Space, Qt.Key.Key_P):
+        for key in PAUSE_KEYS:
             shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            set_enum(shortcut, "context", "WidgetWithChildrenShortcut")
             shortcut.setAutoRepeat(False)
             shortcut.activated.connect(self.pause_requested)
             self.shortcuts.append(shortcut)
+
+    def finish(self) -> None:
+        """Once the window is on screen: the pointing hand over what can be clicked."""
+        from couplepause.ui.widgets import hand_cursor
+
+        hand_cursor(self.pause_button, self.history_button, self.safety_button, self.settings_button,
+                    self.resume_button, self.let_rest_button)
 
     def set_last_time(self, text: str | None) -> None:
         self.last_time.setText(text or words("talking", "welcome"))
@@ -91,4 +100,4 @@ class TalkingView(QWidget):
         self.resume_card.show()
 
     def focus_pause(self) -> None:
-        self.pause_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.pause_button.setFocus()

@@ -1,23 +1,30 @@
-"""Small building blocks shared by the views."""
+"""Building blocks of the screens after the first one.
+
+The first window's blocks (label, button, row, the Pause button) live in
+``basics``, which stays clear of the ``Qt`` namespace; they are re-exported
+here, with ``button`` adding the pointing-hand cursor.
+"""
 
 from __future__ import annotations
 
 from typing import Iterable
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QPainter, QPen, QRadialGradient
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QPainter, QRadialGradient
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from couplepause.ui import theme
+from couplepause.ui import basics, theme
+from couplepause.ui.basics import label, row, set_text, vbox
+
+__all__ = ["Choice", "Pacer", "button", "card", "hand_cursor", "label", "row", "set_text", "show_beside", "vbox"]
 
 
 def show_beside(dialog: QWidget) -> QWidget:
@@ -31,25 +38,15 @@ def show_beside(dialog: QWidget) -> QWidget:
     return dialog
 
 
-def label(text: str = "", role: str | None = None, *, wrap: bool = True, center: bool = False) -> QLabel:
-    widget = QLabel(text)
-    widget.setWordWrap(wrap)
-    widget.setTextFormat(Qt.TextFormat.PlainText)
-    if role:
-        widget.setProperty("role", role)
-    if center:
-        widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    return widget
+def hand_cursor(*widgets: QWidget) -> None:
+    """The pointing hand over things that act when clicked."""
+    for widget in widgets:
+        widget.setCursor(Qt.CursorShape.PointingHandCursor)
 
 
 def button(text: str, role: str | None = None, *, accessible: str | None = None) -> QPushButton:
-    widget = QPushButton(text)
-    if role:
-        widget.setProperty("role", role)
-    widget.setAccessibleName(accessible or text.replace("&", ""))
-    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-    widget.setCursor(Qt.CursorShape.PointingHandCursor)
-    widget.setAutoDefault(False)
+    widget = basics.button(text, role, accessible=accessible)
+    hand_cursor(widget)
     return widget
 
 
@@ -62,28 +59,6 @@ def card(*children: QWidget, spacing: int = 12) -> QFrame:
     for child in children:
         layout.addWidget(child)
     return frame
-
-
-def row(*items: QWidget | None, spacing: int = 12, center: bool = True) -> QHBoxLayout:
-    """A horizontal row; ``None`` items become stretch."""
-    layout = QHBoxLayout()
-    layout.setSpacing(spacing)
-    if center:
-        layout.addStretch(1)
-    for item in items:
-        if item is None:
-            layout.addStretch(1)
-        else:
-            layout.addWidget(item)
-    if center:
-        layout.addStretch(1)
-    return layout
-
-
-def set_text(widget: QLabel | QPushButton, text: str) -> None:
-    """Set text only when it changes: no needless relayout while animating."""
-    if widget.text() != text:
-        widget.setText(text)
 
 
 class Choice(QWidget):
@@ -136,54 +111,6 @@ class Choice(QWidget):
 
     def button_for(self, value: object) -> QPushButton:
         return self._buttons[value]
-
-
-class RoundButton(QPushButton):
-    """The big round Pause button. Drawn by hand so it stays a circle that
-    holds its word at any text size; colours come from the theme."""
-
-    MIN_DIAMETER = 260
-    FOCUS_WIDTH = 5
-
-    def __init__(self, text: str, parent=None):
-        super().__init__(text, parent)
-        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.setAttribute(Qt.WidgetAttribute.WA_Hover)
-
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
-        metrics = self.fontMetrics()
-        side = max(self.MIN_DIAMETER, metrics.horizontalAdvance(self.text()) + 2 * metrics.height())
-        return QSize(side, side)
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
-        return self.sizeHint()
-
-    def hitButton(self, pos) -> bool:  # noqa: N802: only the circle is the button
-        radius = min(self.width(), self.height()) / 2.0
-        center = QPointF(self.width() / 2.0, self.height() / 2.0)
-        return (pos.x() - center.x()) ** 2 + (pos.y() - center.y()) ** 2 <= radius ** 2
-
-    def paintEvent(self, event) -> None:  # noqa: N802
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        if self.isDown():
-            fill = theme.color("pause_pressed")
-        elif self.underMouse():
-            fill = theme.color("pause_hover")
-        else:
-            fill = theme.color("pause")
-        inset = self.FOCUS_WIDTH / 2.0 + 1
-        circle = QRectF(self.rect()).adjusted(inset, inset, -inset, -inset)
-        painter.setBrush(fill)
-        if self.hasFocus():
-            painter.setPen(QPen(theme.color("focus"), self.FOCUS_WIDTH))
-        else:
-            painter.setPen(Qt.PenStyle.NoPen)
-        painter.drawEllipse(circle)
-        painter.setPen(theme.color("accent_text"))
-        painter.setFont(self.font())
-        painter.drawText(circle, Qt.AlignmentFlag.AlignCenter, self.text())
-        painter.end()
 
 
 class Pacer(QWidget):
@@ -272,10 +199,3 @@ def _mix(a, b, t: float):
         1.0,
     )
     return color
-
-
-def vbox(widget: QWidget, margins: tuple[int, int, int, int] = (48, 32, 48, 32), spacing: int = 16) -> QVBoxLayout:
-    layout = QVBoxLayout(widget)
-    layout.setContentsMargins(*margins)
-    layout.setSpacing(spacing)
-    return layout

@@ -1,0 +1,154 @@
+"""The building blocks of the first window: labels, buttons, rows, the Pause button.
+
+They never touch PySide's ``Qt`` namespace: creating it builds a Python enum
+for each of its ~130 enums, 15-20 ms that the window with the Pause button
+should not wait for. That rules out ``Qt.*`` names, and also calls whose
+overloads or defaults name a ``Qt`` enum (``QBrush(QColor)``,
+``QPainter.setPen(QColor)``). Enum properties are set by their key names
+instead (``set_enum``). Everything after the first window lives in
+``widgets`` and may use ``Qt`` freely; a test keeps this module honest.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QPointF, QRectF, QSize
+from PySide6.QtGui import QPainter, QPainterPath, QPalette, QPen
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+from couplepause.ui import theme
+
+
+def set_enum(obj: QObject, name: str, keys: str) -> None:
+    """Set an enum or flags property by its key names, e.g.
+    ``set_enum(label, "alignment", "AlignLeft|AlignTop")``: Qt converts the
+    names itself, as it does for ``qproperty-`` in a style sheet."""
+    if not obj.setProperty(name, keys):
+        raise ValueError(f"could not set {type(obj).__name__}.{name} to {keys!r}")
+
+
+def label(text: str = "", role: str | None = None, *, wrap: bool = True, center: bool = False) -> QLabel:
+    widget = QLabel(text)
+    widget.setWordWrap(wrap)
+    set_enum(widget, "textFormat", "PlainText")  # names and notes are never markup
+    if role:
+        widget.setProperty("role", role)
+    if center:
+        set_enum(widget, "alignment", "AlignCenter")
+    return widget
+
+
+def button(text: str, role: str | None = None, *, accessible: str | None = None) -> QPushButton:
+    """A push button reached by Tab and by click; ``widgets.button`` adds the hand cursor."""
+    widget = QPushButton(text)
+    if role:
+        widget.setProperty("role", role)
+    widget.setAccessibleName(accessible or text.replace("&", ""))
+    set_enum(widget, "focusPolicy", "StrongFocus")
+    widget.setAutoDefault(False)
+    return widget
+
+
+def row(*items: QWidget | None, spacing: int = 12, center: bool = True) -> QHBoxLayout:
+    """A horizontal row; ``None`` items become stretch."""
+    layout = QHBoxLayout()
+    layout.setSpacing(spacing)
+    if center:
+        layout.addStretch(1)
+    for item in items:
+        if item is None:
+            layout.addStretch(1)
+        else:
+            layout.addWidget(item)
+    if center:
+        layout.addStretch(1)
+    return layout
+
+
+def vbox(widget: QWidget, margins: tuple[int, int, int, int] = (48, 32, 48, 32), spacing: int = 16) -> QVBoxLayout:
+    layout = QVBoxLayout(widget)
+    layout.setContentsMargins(*margins)
+    layout.setSpacing(spacing)
+    return layout
+
+
+def set_text(widget: QLabel | QPushButton, text: str) -> None:
+    """Set text only when it changes: no needless relayout while animating."""
+    if widget.text() != text:
+        widget.setText(text)
+
+
+class RoundButton(QPushButton):
+    """The big round Pause button. Drawn by hand so it stays a circle that
+    holds its word at any text size; colours come from the theme."""
+
+    MIN_DIAMETER = 260
+    FOCUS_WIDTH = 5
+
+    def __init__(self, text: str, parent=None):
+        super().__init__(text, parent)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        set_enum(self, "focusPolicy", "StrongFocus")
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        metrics = self.fontMetrics()
+        side = max(self.MIN_DIAMETER, metrics.horizontalAdvance(self.text()) + 2 * metrics.height())
+        return QSize(side, side)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return self.sizeHint()
+
+    def hitButton(self, pos) -> bool:  # noqa: N802: only the circle is the button
+        radius = min(self.width(), self.height()) / 2.0
+        center = QPointF(self.width() / 2.0, self.height() / 2.0)
+        return (pos.x() - center.x()) ** 2 + (pos.y() - center.y()) ** 2 <= radius ** 2
+
+    # The hover colour follows the mouse.
+    def enterEvent(self, event) -> None:  # noqa: N802
+        super().enterEvent(event)
+        self.update()
+
+    def leaveEvent(self, event) -> None:  # noqa: N802
+        super().leaveEvent(event)
+        self.update()
+
+    def _fills(self) -> QPalette:
+        """The circle's fills, in palette roles: palette brushes need no
+        ``QBrush(QColor)``, whose overloads would build the ``Qt`` namespace."""
+        palette = getattr(self, "_palette", None)
+        if palette is None:
+            palette = self._palette = QPalette()
+            for role, name in _FILLS.items():
+                palette.setColor(role, theme.color(name))
+            self._ring = QPen()
+            self._ring.setColor(theme.color("focus"))
+            self._ring.setWidthF(self.FOCUS_WIDTH)
+        return palette
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        """The circle here; the word on top by the style (style.qss: its font
+        and colour, no background and no frame of its own)."""
+        palette = self._fills()
+        if self.isDown():
+            fill = QPalette.ColorRole.Dark
+        elif self.underMouse():
+            fill = QPalette.ColorRole.Light
+        else:
+            fill = QPalette.ColorRole.Button
+        inset = self.FOCUS_WIDTH / 2.0 + 1
+        circle = QPainterPath()
+        circle.addEllipse(QRectF(self.rect()).adjusted(inset, inset, -inset, -inset))
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillPath(circle, palette.brush(fill))
+        if self.hasFocus():
+            painter.strokePath(circle, self._ring)
+        painter.end()
+        super().paintEvent(event)
+
+
+# The Pause button's fills, kept in palette roles: at rest, under the mouse, pressed.
+_FILLS = {
+    QPalette.ColorRole.Button: "pause",
+    QPalette.ColorRole.Light: "pause_hover",
+    QPalette.ColorRole.Dark: "pause_pressed",
+}
