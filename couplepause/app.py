@@ -18,7 +18,6 @@ import os
 import signal
 import sys
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -32,6 +31,8 @@ from couplepause.ui import theme
 from couplepause.ui.main_window import MainWindow
 
 if TYPE_CHECKING:  # the heavy parts load after the window shows (see run_gui)
+    from datetime import datetime
+
     from couplepause.settings import Settings
     from couplepause.store.repository import Repository
     from couplepause.store.writer import Writer
@@ -189,8 +190,14 @@ class App:
 def _style(app: QApplication | None) -> None:
     if app is not None and not getattr(app, "_couplepause_styled", False):
         app.setStyleSheet(theme.stylesheet())
-        app.setWindowIcon(theme.icon())
         app._couplepause_styled = True
+
+
+def _icon(app: QApplication | None) -> None:
+    """The window icon; run_gui sets it just after the window first shows
+    (the SVG engine costs ~1 ms that the Pause button need not wait for)."""
+    if app is not None and app.windowIcon().isNull():
+        app.setWindowIcon(theme.icon())
 
 
 def build(
@@ -210,6 +217,7 @@ def build(
     wall = wall or now_local
     data_dir = paths.ensure_data_dir(data_dir)
     _style(QApplication.instance())
+    _icon(QApplication.instance())
     settings = Settings.for_data_dir(data_dir)
     repository = Repository(paths.store_dir(data_dir))
     notices: list[str] = []
@@ -379,11 +387,11 @@ def run_gui(data_dir: Path) -> int:
     try:
         _style(qt_app)
         window = MainWindow()
-        early_press: list[tuple[float, datetime]] = []
+        early_press: list[tuple[float, float]] = []  # (monotonic, epoch seconds)
 
         def pressed_early() -> None:
             if not early_press:
-                early_press.append((time.monotonic(), datetime.now().astimezone()))
+                early_press.append((time.monotonic(), time.time()))
 
         window.talking.pause_requested.connect(pressed_early)
         parts: dict = {}
@@ -403,7 +411,10 @@ def run_gui(data_dir: Path) -> int:
             parts["bundle"] = bundle
             window.talking.pause_requested.disconnect(pressed_early)
             if early_press:
-                bundle.controller.pause(at=early_press[0])
+                from datetime import datetime
+
+                mono, epoch = early_press[0]
+                bundle.controller.pause(at=(mono, datetime.fromtimestamp(epoch).astimezone()))
             parts["server"] = _serve_raise_requests(key, window)
             window.build_all()
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 import os
 import re
 import sys
-from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, NoReturn, Sequence
 
 if TYPE_CHECKING:
     import argparse
+    from datetime import date
 
 from couplepause import APP_NAME, __version__
 
@@ -33,6 +33,7 @@ _DEBUG_ENV = "COUPLEPAUSE_DEBUG"
 
 def _iso_date(text: str) -> date:
     import argparse
+    from datetime import date
 
     try:
         if not _DATE.fullmatch(text):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -10,11 +9,12 @@ from string import Template
 
 from PySide6.QtGui import QColor, QIcon
 
+from couplepause.texts import resource_data
+
 
 @lru_cache(maxsize=1)
 def _theme() -> dict:
-    text = resources.files("couplepause.resources").joinpath("theme.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    return resource_data("theme")
 
 
 def icon() -> QIcon:

@@ -25,6 +25,7 @@ def init(self, *args, **kwargs):
             "qt_namespace": "Qt" in QtCore.__dict__,
             "argparse": parsed,
             "store": "couplepause.store.repository" in sys.modules,
+            "tomllib": "tomllib" in sys.modules,  # the packed copies of the TOML resources are current
             "later_screens": "couplepause.ui.breathing" in sys.modules,
         })
         QtCore.QTimer.singleShot(0, QtCore.QCoreApplication.quit)
@@ -53,7 +54,7 @@ def test_the_first_window_is_on_screen_before_anything_heavy_loads(tmp_path):
     seen = probe(["--data-dir", str(tmp_path / "data")])
     # PySide builds all ~130 enums of the Qt namespace on first touch (15-20 ms).
     # A plain start is read without building the argparse parser (~3 ms).
-    assert seen == {"qt_namespace": False, "argparse": [], "store": False, "later_screens": False}
+    assert seen == {"qt_namespace": False, "argparse": [], "store": False, "tomllib": False, "later_screens": False}
 
 
 def test_a_plain_gui_command_is_read_without_argparse_too(tmp_path):
