@@ -62,14 +62,10 @@ sys.exit(app.exec())
 """
 
 APP = _STEP + r"""
-import couplepause
-step("import couplepause (package __init__)")
-import PySide6.QtCore, PySide6.QtGui, PySide6.QtWidgets
-step("import PySide6 QtCore/QtGui/QtWidgets")
 import couplepause.cli
-step("import couplepause.cli (argparse)")
+step("import couplepause.cli")
 import couplepause.app as _app
-step("import couplepause.app (first-window modules)")
+step("import couplepause.app (first-window modules and PySide6)")
 """ + _EXPOSE_HOOK + r"""
 import couplepause.ui.main_window as _mw
 hook_show(_mw.MainWindow)

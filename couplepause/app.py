@@ -21,14 +21,16 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QLockFile, QSocketNotifier
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
-
+# Our own modules before Qt's: see couplepause/ui/__init__.py.
 from couplepause import APP_NAME, __version__, paths
 from couplepause.texts import words
 from couplepause.ui import theme
 from couplepause.ui.main_window import MainWindow
+
+from PySide6.QtCore import QLockFile, QSocketNotifier
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
 
 if TYPE_CHECKING:  # the heavy parts load after the window shows (see run_gui)
     from datetime import datetime

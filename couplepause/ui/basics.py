@@ -11,11 +11,13 @@ instead (``set_enum``). Everything after the first window lives in
 
 from __future__ import annotations
 
+# Our own modules before Qt's: see couplepause/ui/__init__.py.
+from couplepause.ui import theme
+
 from PySide6.QtCore import QObject, QPointF, QRectF, QSize
 from PySide6.QtGui import QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from couplepause.ui import theme
 
 
 def set_enum(obj: QObject, name: str, keys: str) -> None:

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
+# Our own modules before Qt's: see couplepause/ui/__init__.py.
+from couplepause.texts import words
+from couplepause.ui.basics import button, label, set_enum
+from couplepause.ui.talking import TalkingView
+
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -17,9 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from couplepause.texts import words
-from couplepause.ui.basics import button, label, set_enum
-from couplepause.ui.talking import TalkingView
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+# Our own modules before Qt's: see couplepause/ui/__init__.py.
+from couplepause.texts import words
+from couplepause.ui.basics import RoundButton, button, label, row, set_enum, vbox
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
 
-from couplepause.texts import words
-from couplepause.ui.basics import RoundButton, button, label, row, set_enum, vbox
 
 # The first window: built from ``basics`` only, never touching the ``Qt``
 # namespace (see basics); ``finish()`` adds the niceties that need it.

@@ -7,9 +7,11 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
+# Our own modules before Qt's: see couplepause/ui/__init__.py.
+from couplepause.texts import resource_data
+
 from PySide6.QtGui import QColor, QIcon
 
-from couplepause.texts import resource_data
 
 
 @lru_cache(maxsize=1)
