@@ -344,6 +344,9 @@ def build_content(episodes: list[Episode], options: ExportOptions) -> _Content:
 
 # ----------------------------------------------------------------- exporter
 class PdfExporter(Exporter):
+    """The report, drawn with QPainter on a QPdfWriter: no pixmaps, no widgets,
+    so it may be written on a worker thread (the Export dialog does)."""
+
     name = "pdf"
     suffix = ".pdf"
     description = "a readable report for your therapist (PDF)"

@@ -11,33 +11,20 @@ import logging
 from datetime import datetime
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from couplepause.core import flow as fl
 from couplepause.core.episode import Episode
 from couplepause.core.flow import Ev, Flow, FlowConfig, State
 from couplepause.settings import Settings
 from couplepause.texts import clock_time, default_names, duration, words
+from couplepause.ui.background import MainThread
 from couplepause.ui.main_window import FLOW_SCREENS, MainWindow
 from couplepause.ui.models import Frame, TurnsScreen, hhmm
 
 log = logging.getLogger(__name__)
 
 TURN_TICK_MS = 250
-
-
-class MainThread(QObject):
-    """Runs callables on the Qt main thread; safe to call from any thread."""
-
-    invoke = Signal(object)
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.invoke.connect(self._run)
-
-    @Slot(object)
-    def _run(self, fn: Callable[[], None]) -> None:
-        fn()
 
 
 def flow_config(settings: Settings) -> FlowConfig:

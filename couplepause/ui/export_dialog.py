@@ -3,6 +3,7 @@ blocking; collects the choices and hands them to the exporter registry."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from pathlib import Path
 from typing import Callable
@@ -26,8 +27,10 @@ from PySide6.QtWidgets import (
 from couplepause.core.episode import Episode
 from couplepause.export import EXPORTERS, ExportError, ExportOptions
 from couplepause.texts import words
+from couplepause.ui.background import in_background
 from couplepause.ui.widgets import button, label, row, show_beside
 
+log = logging.getLogger(__name__)
 FORMATS = ("pdf", "csv", "json")
 
 
@@ -141,8 +144,9 @@ class ExportDialog(QDialog):
         return next(key for key, radio in self.format_buttons.items() if radio.isChecked())
 
     def _sync_dates(self, all_time: bool) -> None:
-        self.since.setEnabled(not all_time)
-        self.until.setEnabled(not all_time)
+        editable = not all_time and not getattr(self, "_writing", False)
+        self.since.setEnabled(editable)
+        self.until.setEnabled(editable)
 
     def _suggest_path(self) -> None:
         suffix = EXPORTERS[self.format()].suffix
@@ -180,14 +184,43 @@ class ExportDialog(QDialog):
         if target.exists() and not force:
             self._ask_overwrite(target)
             return
-        try:
-            written = EXPORTERS[self.format()].export(self._episodes, self.options(force), target)
-        except ExportError as exc:
-            self._fail(str(exc))
+        exporter, options, episodes = EXPORTERS[self.format()], self.options(force), self._episodes
+        self._set_writing(True)
+        self.writing = in_background(
+            lambda: exporter.export(episodes, options, target),
+            lambda written, error: self._written(target, written, error),
+            parent=self,
+            finish_before_exit=True,
+        )
+
+    def _set_writing(self, writing: bool) -> None:
+        """While the file is written (on a worker thread: the Pause button
+        stays alive), the dialog says so and waits; nothing can be changed."""
+        self._writing = writing
+        for widget in (self.export_button, self.cancel_button, self.choose, self.path, self.notes, self.names,
+                       self.all_time, *self.format_buttons.values()):
+            widget.setEnabled(not writing)
+        self._sync_dates(self.all_time.isChecked())
+        if writing:
+            self.error.setText(words("export", "writing"))
+            self.error.show()
+
+    def _written(self, target: Path, written: int | None, error: BaseException | None) -> None:
+        self._set_writing(False)
+        if isinstance(error, ExportError):
+            self._fail(str(error))
+            return
+        if error is not None:  # a fault of ours, not of the file or the disk
+            log.error("export to %s failed", target, exc_info=error)
+            self._fail(words("export", "unexpected"))
             return
         self.error.hide()
         self.exported.emit(words("export", "done", n=written, path=str(target)))
         self.accept()
+
+    def reject(self) -> None:
+        if not getattr(self, "_writing", False):  # the file is half written: wait for it
+            super().reject()
 
     def _ask_overwrite(self, target: Path) -> None:
         box = QMessageBox(self)

@@ -6,6 +6,7 @@ holds, and knows no store at all.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -14,10 +15,12 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from couplepause.export import ImportRejected, read_export_file
 from couplepause.texts import words
+from couplepause.ui.background import in_background
 from couplepause.ui.widgets import show_beside
 from couplepause.ui.history import HistoryView
 from couplepause.ui.history_presenter import HistoryPresenter
 
+log = logging.getLogger(__name__)
 _open_windows: list["ReadOnlyWindow"] = []  # keeps each window alive until closed
 
 
@@ -72,18 +75,48 @@ def choose_and_open(parent) -> QFileDialog:
     chooser.setNameFilter(words("accessible", "export_filter"))
 
     def chosen(name: str) -> None:
-        try:
-            open_window(Path(name))
-        except ImportRejected as exc:
+        # Checking a big export takes seconds (every episode against the
+        # schema): on a worker thread, so the Pause button stays alive.
+        path = Path(name)
+        opening = words("menu", "opening", name=path.name)
+        _status(parent, opening)
+
+        def read(export_file, error) -> None:
+            _status(parent, None, opening)
+            if error is None:
+                open_window(path, export_file)
+                return
+            if isinstance(error, ImportRejected):
+                reason = error.message
+            else:  # not a bad file: a fault of ours, said calmly and logged
+                log.error("opening %s failed", path, exc_info=error)
+                reason = words("menu", "open_unexpected")
             box = QMessageBox(QMessageBox.Icon.Information, words("app", "title"),
-                              words("menu", "open_failed", reason=exc.message), parent=parent)
+                              words("menu", "open_failed", reason=reason), parent=parent)
             show_beside(box)
             parent._open_failed = box
+
+        parent._opening = in_background(lambda: read_export_file(path), read, parent=parent)
 
     chooser.fileSelected.connect(chosen)
     show_beside(chooser)
     parent.chooser = chooser
     return chooser
+
+
+def _status(window, text: str | None, clear: str | None = None) -> None:
+    """A passing line on the window that asked: its notice line (the main
+    window) or its status bar (a read-only window). ``text=None`` takes the
+    line ``clear`` away again, unless something else has replaced it."""
+    if hasattr(window, "show_notice"):
+        if text is not None:
+            window.show_notice(text)
+        elif window.notice_text.text() == clear:
+            window.hide_notice()
+    elif text is not None:
+        window.statusBar().showMessage(text)
+    elif window.statusBar().currentMessage() == clear:
+        window.statusBar().clearMessage()
 
 
 def open_windows() -> list[ReadOnlyWindow]:

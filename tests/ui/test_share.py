@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import datetime, timedelta, timezone
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from couplepause.core.episode import Episode
+from couplepause.core.flow import State
 from couplepause.export import EXPORTERS, ExportOptions
 from couplepause.texts import words
 from couplepause.ui.readonly import choose_and_open, open_window, open_windows
@@ -69,9 +71,41 @@ def test_a_bad_file_gets_a_message_not_a_traceback(qtbot, tmp_path, app):
     bad.write_text('{"format": "couplepause-export", "episodes": [', encoding="utf-8")
     chooser = choose_and_open(app.window)
     chooser.fileSelected.emit(str(bad))
+    qtbot.waitUntil(lambda: getattr(app.window, "_open_failed", None) is not None)
     box = app.window._open_failed
     assert isinstance(box, QMessageBox) and "couldn't be opened" in box.text()
+    assert not app.window.notice_holder.isVisibleTo(app.window)  # "Opening…" went away
     box.close()
+    chooser.close()
+
+
+def test_the_pause_answers_while_a_big_export_is_being_opened(qtbot, tmp_path, app, monkeypatch):
+    """Checking a file takes seconds for a big export: it happens on a worker
+    thread, and the Pause button works all the while."""
+    from couplepause.ui import readonly
+
+    path = export_json(tmp_path / "big.json", sample(4))
+    release, seen = threading.Event(), {}
+    real = readonly.read_export_file
+
+    def slow_read(p):
+        seen["thread"] = threading.current_thread()
+        assert release.wait(10)
+        return real(p)
+
+    monkeypatch.setattr(readonly, "read_export_file", slow_read)
+    chooser = choose_and_open(app.window)
+    chooser.fileSelected.emit(str(path))
+    assert app.window.notice_text.text() == words("menu", "opening", name="big.json")
+    qtbot.waitUntil(lambda: "thread" in seen)
+    assert seen["thread"] is not threading.main_thread()
+    qtbot.mouseClick(app.window.talking.pause_button, Qt.MouseButton.LeftButton)  # the file is still being read
+    assert app.controller.flow.state is State.BREATHING
+    release.set()
+    qtbot.waitUntil(lambda: any(w.path == path for w in open_windows()))
+    window = next(w for w in open_windows() if w.path == path)
+    assert window.view.episodes_model.rowCount() == 4
+    window.close()
     chooser.close()
 
 
@@ -86,6 +120,7 @@ def test_export_dialog_writes_the_chosen_format(app, qtbot, tmp_path):
     target = tmp_path / "for-therapist.json"
     dialog.path.setText(str(target))
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: app.window.notice_holder.isVisibleTo(app.window))
     data = json.loads(target.read_text(encoding="utf-8"))
     assert len(data["episodes"]) == 8
     assert "SECRET-NOTE" not in target.read_text(encoding="utf-8")  # notes stay out by default
@@ -109,4 +144,74 @@ def test_export_dialog_asks_before_replacing_a_file(app, qtbot, tmp_path):
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     replace = next(b for b in dialog.confirm.buttons() if b.text() == words("export", "overwrite_yes"))
     qtbot.mouseClick(replace, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: target.read_text(encoding="utf-8") != "keep me")
     assert json.loads(target.read_text(encoding="utf-8"))["format"] == "couplepause-export"
+
+
+def test_the_export_dialog_waits_for_the_file_and_the_pause_still_answers(app, qtbot, tmp_path, monkeypatch):
+    app.writer.call(lambda r: r.merge(sample()), lambda *_: None)
+    assert app.writer.flush(5)
+    app.open_export()
+    qtbot.waitUntil(lambda: app.export_dialog is not None)
+    dialog = app.export_dialog
+    dialog.format_buttons["csv"].setChecked(True)
+    target = tmp_path / "ours.csv"
+    dialog.path.setText(str(target))
+    exporter = EXPORTERS["csv"]
+    release, seen = threading.Event(), {}
+    real = type(exporter).export
+
+    def slow_export(self, *args):
+        seen["thread"] = threading.current_thread()
+        assert release.wait(10)
+        return real(self, *args)
+
+    monkeypatch.setattr(type(exporter), "export", slow_export)
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "thread" in seen)
+    assert seen["thread"] is not threading.main_thread()
+    assert dialog.error.text() == words("export", "writing")
+    assert not dialog.export_button.isEnabled() and not dialog.cancel_button.isEnabled()
+    dialog.reject()  # Esc, or the window's close button: it waits for the file
+    assert dialog.isVisible()
+    qtbot.mouseClick(app.window.talking.pause_button, Qt.MouseButton.LeftButton)
+    assert app.controller.flow.state is State.BREATHING
+    release.set()
+    done = words("export", "done", n=8, path=str(target))
+    qtbot.waitUntil(lambda: app.window.notice_text.text() == done)  # the dialog closed itself
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf")  # the CSV, complete
+
+
+def test_an_unexpected_export_failure_is_said_calmly_and_writes_nothing(app, qtbot, tmp_path, monkeypatch):
+    app.open_export()
+    qtbot.waitUntil(lambda: app.export_dialog is not None)
+    dialog = app.export_dialog
+    dialog.format_buttons["json"].setChecked(True)
+    target = tmp_path / "ours.json"
+    dialog.path.setText(str(target))
+
+    def broken(self, *args):
+        raise MemoryError("out of memory")
+
+    monkeypatch.setattr(type(EXPORTERS["json"]), "export", broken)
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.error.text() == words("export", "unexpected"))
+    assert dialog.export_button.isEnabled() and dialog.isVisible()
+    assert not target.exists()
+    dialog.close()
+
+
+def test_a_pdf_from_the_dialog_is_drawn_away_from_the_ui_thread(app, qtbot, tmp_path):
+    app.writer.call(lambda r: r.merge(sample()), lambda *_: None)
+    assert app.writer.flush(5)
+    app.open_export()
+    qtbot.waitUntil(lambda: app.export_dialog is not None)
+    dialog = app.export_dialog
+    dialog.format_buttons["pdf"].setChecked(True)
+    target = tmp_path / "report.pdf"
+    dialog.path.setText(str(target))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    done = words("export", "done", n=8, path=str(target))
+    qtbot.waitUntil(lambda: app.window.notice_text.text() == done, timeout=20000)
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
