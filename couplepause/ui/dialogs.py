@@ -21,7 +21,7 @@ from couplepause.core import breathing
 from couplepause.core.flow import BREAK_CHOICES
 from couplepause.settings import KEYS, SettingError, Settings
 from couplepause.texts import words
-from couplepause.ui.widgets import button, label, row
+from couplepause.ui.widgets import button, label, row, say_in
 
 
 class SettingsDialog(QDialog):
@@ -143,8 +143,7 @@ class SettingsDialog(QDialog):
         try:
             self._settings.update(changes)
         except SettingError as exc:
-            self.error.setText(words("settings", "invalid", reason=str(exc)))
-            self.error.show()
+            say_in(self, self.error, words("settings", "invalid", reason=str(exc)))
             return
         self.error.hide()
         self.saved.emit(self._settings.values())

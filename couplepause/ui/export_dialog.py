@@ -28,7 +28,7 @@ from couplepause.core.episode import Episode
 from couplepause.export import EXPORTERS, ExportError, ExportOptions
 from couplepause.texts import words
 from couplepause.ui.background import in_background
-from couplepause.ui.widgets import button, label, row, show_beside
+from couplepause.ui.widgets import button, label, row, say_in, show_beside
 
 log = logging.getLogger(__name__)
 FORMATS = ("pdf", "csv", "json")
@@ -202,8 +202,7 @@ class ExportDialog(QDialog):
             widget.setEnabled(not writing)
         self._sync_dates(self.all_time.isChecked())
         if writing:
-            self.error.setText(words("export", "writing"))
-            self.error.show()
+            self._fail(words("export", "writing"))
 
     def _written(self, target: Path, written: int | None, error: BaseException | None) -> None:
         self._set_writing(False)
@@ -234,5 +233,5 @@ class ExportDialog(QDialog):
         self.confirm = box
 
     def _fail(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.show()
+        """The line above the buttons: what is happening, or what went wrong."""
+        say_in(self, self.error, message)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
     QHBoxLayout,
+    QLabel,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 from couplepause.ui import basics, theme
 from couplepause.ui.basics import label, row, set_text, vbox
 
-__all__ = ["Choice", "Pacer", "button", "card", "hand_cursor", "label", "row", "set_text", "show_beside", "vbox"]
+__all__ = ["Choice", "Pacer", "button", "card", "hand_cursor", "label", "row", "say_in", "set_text", "show_beside", "vbox"]
 
 
 def show_beside(dialog: QWidget) -> QWidget:
@@ -36,6 +37,17 @@ def show_beside(dialog: QWidget) -> QWidget:
     if QGuiApplication.platformName() != "offscreen":  # nothing to raise there
         dialog.raise_()
     return dialog
+
+
+def say_in(dialog: QWidget, line: QLabel, text: str) -> None:
+    """Show ``text`` on a dialog's message ``line``; the dialog grows to fit
+    it rather than squeezing the choices above it."""
+    line.setText(text)
+    line.show()
+    dialog.layout().activate()
+    needed = dialog.sizeHint().height()
+    if dialog.height() < needed:
+        dialog.resize(dialog.width(), needed)
 
 
 def hand_cursor(*widgets: QWidget) -> None:
