@@ -34,14 +34,8 @@ def step(name):
 step("python started (interpreter, site, editable finder)")
 """
 
-BARE = _STEP + r"""
-import PySide6.QtCore, PySide6.QtGui, PySide6.QtWidgets
-step("import PySide6 QtCore/QtGui/QtWidgets")
-""" + _EXPOSE_HOOK + rf"""
-from PySide6.QtWidgets import QMainWindow
-class Bare(QMainWindow):
-    pass
-hook_show(Bare)
+# The expose hook, with a step at the first expose.
+_HOOK = _EXPOSE_HOOK + r"""
 _orig_filter = _Exposed.eventFilter
 def _filter(self, obj, event):
     fresh = not self.done
@@ -50,6 +44,16 @@ def _filter(self, obj, event):
         step("event loop until first expose")
     return result
 _Exposed.eventFilter = _filter
+"""
+
+BARE = _STEP + r"""
+import PySide6.QtCore, PySide6.QtGui, PySide6.QtWidgets
+step("import PySide6 QtCore/QtGui/QtWidgets")
+""" + _HOOK + rf"""
+from PySide6.QtWidgets import QMainWindow
+class Bare(QMainWindow):
+    pass
+hook_show(Bare)
 app = QApplication(sys.argv[:1])
 step("QApplication()")
 window = Bare()
@@ -66,17 +70,9 @@ import couplepause.cli
 step("import couplepause.cli")
 import couplepause.app as _app
 step("import couplepause.app (first-window modules and PySide6)")
-""" + _EXPOSE_HOOK + r"""
+""" + _HOOK + r"""
 import couplepause.ui.main_window as _mw
 hook_show(_mw.MainWindow)
-_orig_filter = _Exposed.eventFilter
-def _filter(self, obj, event):
-    fresh = not self.done
-    result = _orig_filter(self, obj, event)
-    if fresh and self.done:
-        step("event loop until first expose")
-    return result
-_Exposed.eventFilter = _filter
 
 def _wrap(owner, name, before, after):
     original = getattr(owner, name)
@@ -91,7 +87,7 @@ def _wrap(owner, name, before, after):
 
 _wrap(_app, "run_gui", "cli parsing, data dir", None)
 _wrap(_app, "_take_lock_or_hand_over", "QApplication()", "QLockFile")
-_wrap(_app, "_style", None, "stylesheet, icon")
+_wrap(_app, "_style", None, "stylesheet")
 _wrap(_mw.MainWindow, "__init__", None, "MainWindow() (talking screen)")
 _wrap(_app, "_install_signal_handlers", None, "signal handlers")
 _wrap(_mw.MainWindow, "show", None, "show()")

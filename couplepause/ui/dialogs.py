@@ -14,14 +14,13 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLineEdit,
     QSpinBox,
-    QVBoxLayout,
 )
 
 from couplepause.core import breathing
 from couplepause.core.flow import BREAK_CHOICES
 from couplepause.settings import KEYS, SettingError, Settings
 from couplepause.texts import words
-from couplepause.ui.widgets import button, label, row, say_in
+from couplepause.ui.widgets import button, dialog_frame, label, row, say_in
 
 
 class SettingsDialog(QDialog):
@@ -32,12 +31,7 @@ class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, parent=None):
         super().__init__(parent)
         self._settings = settings
-        self.setWindowTitle(f"{words('settings', 'title')} — couplepause")
-        self.setAccessibleName(words("settings", "title"))
-        self.setMinimumWidth(620)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(12)
+        layout = dialog_frame(self, words("settings", "title"), 620)
         values = settings.values()
 
         self.partner_a = self._line(values["partner_a"], words("app", "partner_a"), words("settings", "partner_a"))
@@ -155,12 +149,7 @@ class SafetyDialog(QDialog):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setWindowTitle(f"{words('safety', 'title')} — couplepause")
-        self.setAccessibleName(words("safety", "title"))
-        self.setMinimumWidth(560)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 28, 32, 24)
-        layout.setSpacing(16)
+        layout = dialog_frame(self, words("safety", "title"), 560, margins=(32, 28, 32, 24), spacing=16)
         layout.addWidget(label(words("safety", "title"), "heading"))
         text = label(words("safety", "text"))
         text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard | Qt.TextInteractionFlag.TextSelectableByMouse)

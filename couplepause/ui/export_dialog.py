@@ -28,7 +28,7 @@ from couplepause.core.episode import Episode
 from couplepause.export import EXPORTERS, ExportError, ExportOptions
 from couplepause.texts import words
 from couplepause.ui.background import in_background
-from couplepause.ui.widgets import button, label, row, say_in, show_beside
+from couplepause.ui.widgets import button, dialog_frame, label, row, say_in, show_beside
 
 log = logging.getLogger(__name__)
 FORMATS = ("pdf", "csv", "json")
@@ -49,12 +49,7 @@ class ExportDialog(QDialog):
         self._episodes = episodes
         self._names = names
         self._folder = folder
-        self.setWindowTitle(f"{words('export', 'title')} — couplepause")
-        self.setAccessibleName(words("export", "title"))
-        self.setMinimumWidth(640)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(12)
+        layout = dialog_frame(self, words("export", "title"), 640)
         layout.addWidget(label(words("export", "title"), "heading"))
         layout.addWidget(label(words("export", "intro"), "muted"))
 

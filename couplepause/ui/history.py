@@ -35,7 +35,7 @@ from couplepause.core import stats
 from couplepause.core.episode import CYCLES, Episode
 from couplepause.core.flow import NOTE_MAX
 from couplepause.texts import default_names, duration, words
-from couplepause.ui.widgets import Choice, button, label, row, show_beside, vbox
+from couplepause.ui.widgets import Choice, button, dialog_frame, label, row, show_beside, vbox
 
 TINY_HISTORY = 3  # fewer episodes than this: a friendly word instead of a chart
 
@@ -210,11 +210,7 @@ class NoteDialog(QDialog):
 
     def __init__(self, episode: Episode, parent=None):
         super().__init__(parent)
-        self.setWindowTitle(f"{words('history', 'edit_title')} — couplepause")
-        self.setMinimumWidth(520)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.setSpacing(10)
+        layout = dialog_frame(self, words("history", "edit_title"), 520, margins=(24, 20, 24, 20), spacing=10)
         layout.addWidget(label(episode.paused_at.astimezone().strftime(DATE_FORMAT), "muted"))
         layout.addWidget(label(words("after", "note_label")))
         self.note = QPlainTextEdit(episode.note or "")

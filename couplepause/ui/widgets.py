@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from couplepause.texts import words
 from couplepause.ui import basics, theme
 from couplepause.ui.basics import label, row, set_text, vbox
 
-__all__ = ["Choice", "Pacer", "button", "card", "hand_cursor", "label", "row", "say_in", "set_text", "show_beside", "vbox"]
+__all__ = ["Choice", "Pacer", "button", "card", "dialog_frame", "hand_cursor", "label", "row", "say_in", "set_text", "show_beside", "vbox"]
 
 
 def show_beside(dialog: QWidget) -> QWidget:
@@ -37,6 +38,16 @@ def show_beside(dialog: QWidget) -> QWidget:
     if QGuiApplication.platformName() != "offscreen":  # nothing to raise there
         dialog.raise_()
     return dialog
+
+
+def dialog_frame(
+    dialog: QWidget, title: str, width: int, *, margins: tuple[int, int, int, int] = (28, 24, 28, 24), spacing: int = 12
+) -> QVBoxLayout:
+    """A dialog's window title, name for screen readers, width and main layout."""
+    dialog.setWindowTitle(f"{title} — {words('app', 'title')}")
+    dialog.setAccessibleName(title)
+    dialog.setMinimumWidth(width)
+    return vbox(dialog, margins, spacing)
 
 
 def say_in(dialog: QWidget, line: QLabel, text: str) -> None:

@@ -32,6 +32,20 @@ def export_json(path, episodes, **options):
     return path
 
 
+def export_dialog(app, qtbot, fmt, target, *, stored=False):
+    """The Export dialog, opened from the app, set to ``fmt`` and ``target``;
+    ``stored``: the sample episodes are in the store first."""
+    if stored:
+        app.writer.call(lambda r: r.merge(sample()), lambda *_: None)
+        assert app.writer.flush(5)
+    app.open_export()
+    qtbot.waitUntil(lambda: app.export_dialog is not None)
+    dialog = app.export_dialog
+    dialog.format_buttons[fmt].setChecked(True)
+    dialog.path.setText(str(target))
+    return dialog
+
+
 def test_read_only_window_shows_the_file_and_changes_nothing(qtbot, tmp_path, data_dir):
     path = export_json(tmp_path / "ours.json", sample(), include_notes=True)
     before = path.read_bytes()
@@ -111,14 +125,8 @@ def test_the_pause_answers_while_a_big_export_is_being_opened(qtbot, tmp_path, a
 
 def test_export_dialog_writes_the_chosen_format(app, qtbot, tmp_path):
     repo = app.repository
-    app.writer.call(lambda r: r.merge(sample()), lambda *_: None)
-    assert app.writer.flush(5)
-    app.open_export()
-    qtbot.waitUntil(lambda: app.export_dialog is not None)
-    dialog = app.export_dialog
-    dialog.format_buttons["json"].setChecked(True)
     target = tmp_path / "for-therapist.json"
-    dialog.path.setText(str(target))
+    dialog = export_dialog(app, qtbot, "json", target, stored=True)
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: app.window.notice_holder.isVisibleTo(app.window))
     data = json.loads(target.read_text(encoding="utf-8"))
@@ -129,13 +137,9 @@ def test_export_dialog_writes_the_chosen_format(app, qtbot, tmp_path):
 
 
 def test_export_dialog_asks_before_replacing_a_file(app, qtbot, tmp_path):
-    app.open_export()
-    qtbot.waitUntil(lambda: app.export_dialog is not None)
-    dialog = app.export_dialog
-    dialog.format_buttons["json"].setChecked(True)
     target = tmp_path / "exists.json"
     target.write_text("keep me", encoding="utf-8")
-    dialog.path.setText(str(target))
+    dialog = export_dialog(app, qtbot, "json", target)
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     box = dialog.confirm
     keep = next(b for b in box.buttons() if b.text() == words("export", "overwrite_no"))
@@ -149,14 +153,8 @@ def test_export_dialog_asks_before_replacing_a_file(app, qtbot, tmp_path):
 
 
 def test_the_export_dialog_waits_for_the_file_and_the_pause_still_answers(app, qtbot, tmp_path, monkeypatch):
-    app.writer.call(lambda r: r.merge(sample()), lambda *_: None)
-    assert app.writer.flush(5)
-    app.open_export()
-    qtbot.waitUntil(lambda: app.export_dialog is not None)
-    dialog = app.export_dialog
-    dialog.format_buttons["csv"].setChecked(True)
     target = tmp_path / "ours.csv"
-    dialog.path.setText(str(target))
+    dialog = export_dialog(app, qtbot, "csv", target, stored=True)
     exporter = EXPORTERS["csv"]
     release, seen = threading.Event(), {}
     real = type(exporter).export
@@ -183,12 +181,8 @@ def test_the_export_dialog_waits_for_the_file_and_the_pause_still_answers(app, q
 
 
 def test_an_unexpected_export_failure_is_said_calmly_and_writes_nothing(app, qtbot, tmp_path, monkeypatch):
-    app.open_export()
-    qtbot.waitUntil(lambda: app.export_dialog is not None)
-    dialog = app.export_dialog
-    dialog.format_buttons["json"].setChecked(True)
     target = tmp_path / "ours.json"
-    dialog.path.setText(str(target))
+    dialog = export_dialog(app, qtbot, "json", target)
 
     def broken(self, *args):
         raise MemoryError("out of memory")
@@ -202,14 +196,8 @@ def test_an_unexpected_export_failure_is_said_calmly_and_writes_nothing(app, qtb
 
 
 def test_a_pdf_from_the_dialog_is_drawn_away_from_the_ui_thread(app, qtbot, tmp_path):
-    app.writer.call(lambda r: r.merge(sample()), lambda *_: None)
-    assert app.writer.flush(5)
-    app.open_export()
-    qtbot.waitUntil(lambda: app.export_dialog is not None)
-    dialog = app.export_dialog
-    dialog.format_buttons["pdf"].setChecked(True)
     target = tmp_path / "report.pdf"
-    dialog.path.setText(str(target))
+    dialog = export_dialog(app, qtbot, "pdf", target, stored=True)
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     done = words("export", "done", n=8, path=str(target))
     qtbot.waitUntil(lambda: app.window.notice_text.text() == done, timeout=20000)
