@@ -129,8 +129,7 @@ class App:
     def add_menus(self) -> None:
         from PySide6.QtGui import QAction, QKeySequence
 
-        bar = self.window.menuBar()
-        file_menu = bar.addMenu(words("menu", "file"))
+        file_menu = self.window.file_menu
         entries = (
             ("open_export", QKeySequence.StandardKey.Open, self.open_export_file),
             ("export", None, self.open_export),
@@ -143,10 +142,9 @@ class App:
                 action.setShortcut(shortcut)
             action.triggered.connect(handler)
             file_menu.addAction(action)
-        help_menu = bar.addMenu(words("menu", "help"))
         about = QAction(words("menu", "about"), self.window)
         about.triggered.connect(self.open_safety)
-        help_menu.addAction(about)
+        self.window.help_menu.addAction(about)
 
     def close_history(self) -> None:
         if self.history is not None:

@@ -135,6 +135,11 @@ class MainWindow(QMainWindow):
         holder.hide()
         layout.addWidget(holder)
 
+        # The menu bar is there from the first frame (its entries come with the
+        # store): added later, it would push the Pause button down on screen.
+        self.file_menu = self.menuBar().addMenu(words("menu", "file"))
+        self.help_menu = self.menuBar().addMenu(words("menu", "help"))
+
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
