@@ -28,7 +28,14 @@ def init(self, *args, **kwargs):
             "tomllib": "tomllib" in sys.modules,  # the packed copies of the TOML resources are current
             "later_screens": "couplepause.ui.breathing" in sys.modules,
         })
-        QtCore.QTimer.singleShot(0, QtCore.QCoreApplication.quit)
+        where = lambda: tuple(self.talking.pause_button.mapTo(self, QtCore.QPoint()).toTuple())  # noqa: E731
+        first = where()
+
+        def later():  # the store, the flow and the menus have loaded by now
+            seen[-1]["pause_button_moved"] = where() != first
+            QtCore.QCoreApplication.quit()
+
+        QtCore.QTimer.singleShot(300, later)
 
     self.first_exposed.connect(exposed)  # before run_gui's own handler: nothing else has run
 
@@ -54,7 +61,8 @@ def test_the_first_window_is_on_screen_before_anything_heavy_loads(tmp_path):
     seen = probe(["--data-dir", str(tmp_path / "data")])
     # PySide builds all ~130 enums of the Qt namespace on first touch (15-20 ms).
     # A plain start is read without building the argparse parser (~3 ms).
-    assert seen == {"qt_namespace": False, "argparse": [], "store": False, "tomllib": False, "later_screens": False}
+    assert seen == {"qt_namespace": False, "argparse": [], "store": False, "tomllib": False, "later_screens": False,
+                    "pause_button_moved": False}
 
 
 def test_a_plain_gui_command_is_read_without_argparse_too(tmp_path):
