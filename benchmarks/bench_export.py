@@ -14,20 +14,17 @@ page count and size.
 
 from __future__ import annotations
 
-import random
 import re
 import statistics
 import sys
 import tempfile
 import time
-import uuid
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import demo_data  # noqa: E402  (the shared generator, beside this file)
 
-from couplepause.core.episode import Break, Episode, round_ms
+from couplepause.core.episode import Episode
 from couplepause.export import EXPORTERS, ExportOptions, read_export
 
 EPISODES = 10_000
@@ -37,56 +34,14 @@ CSV_TARGET_S = 0.5
 PDF_EPISODES = 1_000
 PDF_TARGET_S = 1.0
 
-NOTES = [
-    "We argued about money again; I went quiet, she pushed.",
-    "Started with the dishes, was really about feeling alone.",
-    "Visit to my parents. Pause came early this time — good.",
-    "Tired, both of us. Agreed to talk tomorrow morning.",
-    None,
-    None,
-]
-
-
 def realistic(count: int, seed: int = 7) -> list[Episode]:
     """Five years of realistic episodes, from the shared generator."""
     return demo_data.realistic(count, days=5 * 365, seed=seed)
 
 
 def one_year(count: int = PDF_EPISODES, seed: int = 3) -> list[Episode]:
-    """A year of use, dense: repair times that shorten over the year with
-    day-to-day scatter, some longer breaks, a few open pauses, notes."""
-    rng = random.Random(seed)
-    zone = timezone(timedelta(hours=1))
-    start = datetime(2025, 3, 1, tzinfo=zone)
-    episodes = []
-    for index in range(count):
-        share = index / count
-        paused = round_ms(start + timedelta(days=365 * share, hours=rng.uniform(-3, 3)))
-        minutes = rng.lognormvariate(3.2 - 1.2 * share, 0.6)
-        breaks: tuple[Break, ...] = ()
-        if rng.random() < 0.12:
-            began = paused + timedelta(minutes=3)
-            back = began + timedelta(minutes=30)
-            breaks = (Break(round_ms(began), round_ms(back), round_ms(back + timedelta(minutes=2))),)
-            minutes = max(minutes, 40 + rng.uniform(0, 30))
-        repaired = rng.random() > 0.05
-        seconds = round(minutes * 60, 3)
-        episodes.append(
-            Episode(
-                id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                paused_at=paused,
-                paused_by=rng.choice(("a", "b", "both", None)),
-                activation={"a": rng.choice((None, *range(11))), "b": rng.choice((None, *range(11)))},
-                breaks=breaks,
-                repaired_at=round_ms(paused + timedelta(seconds=seconds)) if repaired else None,
-                repair_seconds=seconds if repaired else None,
-                wall_timed=bool(breaks),
-                note=rng.choice(NOTES),
-                cycle=rng.choice(("pursue_withdraw", "both_withdraw", "both_pursue", "other", None)),
-                closed=repaired,
-            )
-        )
-    return episodes
+    """A year of use, dense (about three pauses a day), from the shared generator."""
+    return demo_data.realistic(count, days=365, seed=seed)
 
 
 def median_seconds(action, runs: int = RUNS) -> float:
