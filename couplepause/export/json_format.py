@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from couplepause.core.episode import Episode, EpisodeError, format_instant, parse_instant
+from couplepause.core.gcpause import collector_paused
 from couplepause.export.base import ExportOptions, Exporter
 
 FORMAT = "couplepause-export"
@@ -86,6 +87,10 @@ class JsonExporter(Exporter):
         }
 
     def write(self, episodes: list[Episode], options: ExportOptions, stream: BinaryIO) -> None:
+        with collector_paused():  # one dict per episode, no cycles
+            self._write(episodes, options, stream)
+
+    def _write(self, episodes: list[Episode], options: ExportOptions, stream: BinaryIO) -> None:
         doc = self.document(episodes, options)
         # One episode per line: readable, diff-friendly, and written by the
         # fast C encoder (an indented dump of the whole document is not).
@@ -143,8 +148,9 @@ def read_export_file(path: os.PathLike[str] | str) -> ExportFile:
     """Read and check a whole export file; raises ImportRejected with a plain message."""
     path = Path(path)
     data = _read_bytes(path)
-    doc = _parse(data, path)
-    return _check(doc, path)
+    with collector_paused():  # parsed JSON, schema checks, episodes: no cycles
+        doc = _parse(data, path)
+        return _check(doc, path)
 
 
 def _read_bytes(path: Path) -> bytes:
