@@ -111,7 +111,6 @@ class ExportDialog(QDialog):
         layout.addLayout(form)
 
         self.error = label("", "small")
-        self.error.setAccessibleName(words("accessible", "problem"))
         self.error.hide()
         layout.addWidget(self.error)
         self.export_button = button(words("export", "export"), "primary")
@@ -197,7 +196,7 @@ class ExportDialog(QDialog):
             widget.setEnabled(not writing)
         self._sync_dates(self.all_time.isChecked())
         if writing:
-            self._fail(words("export", "writing"))
+            say_in(self, self.error, words("export", "writing"), problem=False)
 
     def _written(self, target: Path, written: int | None, error: BaseException | None) -> None:
         self._set_writing(False)

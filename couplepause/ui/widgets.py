@@ -50,9 +50,11 @@ def dialog_frame(
     return vbox(dialog, margins, spacing)
 
 
-def say_in(dialog: QWidget, line: QLabel, text: str) -> None:
-    """Show ``text`` on a dialog's message ``line``; the dialog grows to fit
-    it rather than squeezing the choices above it."""
+def say_in(dialog: QWidget, line: QLabel, text: str, *, problem: bool = True) -> None:
+    """Show ``text`` on a dialog's message ``line`` (named for screen readers
+    as a problem, or as a plain notice); the dialog grows to fit it rather
+    than squeezing the choices above it."""
+    line.setAccessibleName(words("accessible", "problem" if problem else "notice"))
     line.setText(text)
     line.show()
     dialog.layout().activate()

@@ -169,6 +169,7 @@ def test_the_export_dialog_waits_for_the_file_and_the_pause_still_answers(app, q
     qtbot.waitUntil(lambda: "thread" in seen)
     assert seen["thread"] is not threading.main_thread()
     assert dialog.error.text() == words("export", "writing")
+    assert dialog.error.accessibleName() == words("accessible", "notice")  # not a problem: news
     assert not dialog.export_button.isEnabled() and not dialog.cancel_button.isEnabled()
     dialog.reject()  # Esc, or the window's close button: it waits for the file
     assert dialog.isVisible()
@@ -190,6 +191,7 @@ def test_an_unexpected_export_failure_is_said_calmly_and_writes_nothing(app, qtb
     monkeypatch.setattr(type(EXPORTERS["json"]), "export", broken)
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.error.text() == words("export", "unexpected"))
+    assert dialog.error.accessibleName() == words("accessible", "problem")
     assert dialog.export_button.isEnabled() and dialog.isVisible()
     assert not target.exists()
     dialog.close()
