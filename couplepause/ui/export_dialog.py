@@ -180,7 +180,7 @@ class ExportDialog(QDialog):
             return
         exporter, options, episodes = EXPORTERS[self.format()], self.options(force), self._episodes
         self._set_writing(True)
-        self.writing = in_background(
+        in_background(
             lambda: exporter.export(episodes, options, target),
             lambda written, error: self._written(target, written, error),
             parent=self,

@@ -96,7 +96,7 @@ def choose_and_open(parent) -> QFileDialog:
             show_beside(box)
             parent._open_failed = box
 
-        parent._opening = in_background(lambda: read_export_file(path), read, parent=parent)
+        in_background(lambda: read_export_file(path), read, parent=parent)
 
     chooser.fileSelected.connect(chosen)
     show_beside(chooser)
