@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from couplepause.texts import word_list, words
-from couplepause.ui import theme
 from couplepause.ui.models import TurnsScreen
 from couplepause.ui.widgets import Choice, button, label, row, set_text, vbox
 
@@ -37,9 +36,9 @@ class PartnerCard(QFrame):
             set_text(widget, text)
             widget.setVisible(bool(text))
         if self.property("speaking") != speaking:
-            self.setProperty("speaking", speaking)
-            edge = theme.color("accent" if speaking else "line").name()
-            self.setStyleSheet('QFrame[role="card"] { border: 3px solid %s; }' % edge)
+            self.setProperty("speaking", speaking)  # style.qss draws the edge
+            self.style().unpolish(self)
+            self.style().polish(self)
 
 
 class TurnsView(QWidget):
