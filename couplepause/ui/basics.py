@@ -16,7 +16,7 @@ from couplepause.ui import theme
 
 from PySide6.QtCore import QObject, QPointF, QRectF, QSize
 from PySide6.QtGui import QPainter, QPainterPath, QPalette, QPen
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 
 
@@ -48,6 +48,18 @@ def button(text: str, role: str | None = None, *, accessible: str | None = None)
     set_enum(widget, "focusPolicy", "StrongFocus")
     widget.setAutoDefault(False)
     return widget
+
+
+def notice_bar(text: QLabel, *buttons: QPushButton, margins: tuple[int, int, int, int]) -> QFrame:
+    """A soft band with a line of text and its buttons on the right."""
+    frame = QFrame()
+    frame.setProperty("role", "notice")
+    layout = QHBoxLayout(frame)
+    layout.setContentsMargins(*margins)
+    layout.addWidget(text, 1)
+    for widget in buttons:
+        layout.addWidget(widget)
+    return frame
 
 
 def row(*items: QWidget | None, spacing: int = 12, center: bool = True) -> QHBoxLayout:

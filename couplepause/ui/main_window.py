@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Callable
 
 # Our own modules before Qt's: see couplepause/ui/__init__.py.
 from couplepause.texts import words
-from couplepause.ui.basics import button, label, set_enum
+from couplepause.ui.basics import button, label, notice_bar, set_enum
 from couplepause.ui.talking import TalkingView
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
@@ -14,7 +14,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
-    QHBoxLayout,
     QMainWindow,
     QScrollArea,
     QStackedWidget,
@@ -117,16 +116,11 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
 
-        self.notice = QFrame()
-        self.notice.setProperty("role", "notice")
-        notice_layout = QHBoxLayout(self.notice)
-        notice_layout.setContentsMargins(18, 10, 12, 10)
         self.notice_text = label()
         self.notice_text.setAccessibleName(words("accessible", "notice"))
         self.notice_dismiss = button(words("notices", "dismiss"))
         self.notice_dismiss.clicked.connect(self.hide_notice)
-        notice_layout.addWidget(self.notice_text, 1)
-        notice_layout.addWidget(self.notice_dismiss)
+        self.notice = notice_bar(self.notice_text, self.notice_dismiss, margins=(18, 10, 12, 10))
         holder = QWidget()
         holder_layout = QVBoxLayout(holder)
         holder_layout.setContentsMargins(16, 12, 16, 0)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 # Our own modules before Qt's: see couplepause/ui/__init__.py.
 from couplepause.texts import words
-from couplepause.ui.basics import RoundButton, button, label, row, set_enum, vbox
+from couplepause.ui.basics import RoundButton, button, label, notice_bar, row, set_enum, vbox
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 
 # The first window: built from ``basics`` only, never touching the ``Qt``
@@ -50,16 +50,11 @@ class TalkingView(QWidget):
         layout.addStretch(3)
 
         # An open episode from before (a restart, or a break): offered, never forced.
-        self.resume_card = QFrame()
-        self.resume_card.setProperty("role", "notice")
-        card_layout = QHBoxLayout(self.resume_card)
-        card_layout.setContentsMargins(20, 14, 20, 14)
         self.resume_text = label()
         self.resume_button = button(words("talking", "resume_pick_up"), "primary")
         self.let_rest_button = button(words("talking", "resume_let_rest"))
-        card_layout.addWidget(self.resume_text, 1)
-        card_layout.addWidget(self.resume_button)
-        card_layout.addWidget(self.let_rest_button)
+        self.resume_card = notice_bar(self.resume_text, self.resume_button, self.let_rest_button,
+                                      margins=(20, 14, 20, 14))
         self.resume_card.hide()
         layout.addWidget(self.resume_card)
 
