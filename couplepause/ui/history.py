@@ -35,7 +35,7 @@ from couplepause.core import stats
 from couplepause.core.episode import CYCLES, Episode
 from couplepause.core.flow import NOTE_MAX
 from couplepause.texts import default_names, duration, words
-from couplepause.ui.widgets import Choice, button, dialog_frame, label, row, show_beside, vbox
+from couplepause.ui.widgets import Choice, button, card_layout, dialog_frame, label, row, show_beside, vbox
 
 TINY_HISTORY = 3  # fewer episodes than this: a friendly word instead of a chart
 
@@ -189,10 +189,7 @@ class Figure(QFrame):
 
     def __init__(self, caption: str, parent=None):
         super().__init__(parent)
-        self.setProperty("role", "card")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 12, 18, 12)
-        layout.setSpacing(2)
+        layout = card_layout(self, margins=(18, 12, 18, 12), spacing=2)
         self.value = label("", "heading")
         self.caption = label(caption, "small")
         layout.addWidget(self.value)

@@ -8,20 +8,17 @@ experience, the listener's card prompts to reflect back.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
 
 from couplepause.texts import word_list, words
 from couplepause.ui.models import TurnsScreen
-from couplepause.ui.widgets import Choice, button, label, row, set_text, vbox
+from couplepause.ui.widgets import Choice, button, card_layout, label, row, set_text, vbox
 
 
 class PartnerCard(QFrame):
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setProperty("role", "card")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.setSpacing(10)
+        layout = card_layout(self, spacing=10)
         self.title = label("", "heading")
         layout.addWidget(self.title)
         self.prompts = [label("", "prompt") for _ in range(4)]

@@ -26,7 +26,7 @@ from couplepause.texts import words
 from couplepause.ui import basics, theme
 from couplepause.ui.basics import label, row, set_text, vbox
 
-__all__ = ["Choice", "Pacer", "button", "card", "dialog_frame", "hand_cursor", "label", "row", "say_in", "set_text", "show_beside", "vbox"]
+__all__ = ["Choice", "Pacer", "button", "card", "card_layout", "dialog_frame", "hand_cursor", "label", "row", "say_in", "set_text", "show_beside", "vbox"]
 
 
 def show_beside(dialog: QWidget) -> QWidget:
@@ -75,12 +75,17 @@ def button(text: str, role: str | None = None, *, accessible: str | None = None)
     return widget
 
 
+def card_layout(
+    frame: QFrame, *, margins: tuple[int, int, int, int] = (24, 20, 24, 20), spacing: int = 12
+) -> QVBoxLayout:
+    """Make ``frame`` a card (style.qss draws it) and give it its column."""
+    frame.setProperty("role", "card")
+    return vbox(frame, margins, spacing)
+
+
 def card(*children: QWidget, spacing: int = 12) -> QFrame:
     frame = QFrame()
-    frame.setProperty("role", "card")
-    layout = QVBoxLayout(frame)
-    layout.setContentsMargins(24, 20, 24, 20)
-    layout.setSpacing(spacing)
+    layout = card_layout(frame, spacing=spacing)
     for child in children:
         layout.addWidget(child)
     return frame
