@@ -22,15 +22,16 @@ from typing import Any
 PACKED = ("words", "theme")  # the TOML resources that ship a packed copy
 
 
-def _folder():
+def resource_folder():
+    """resources/ as shipped in the package (importlib.resources)."""
     return resources.files("couplepause.resources")
 
 
 def resource_data(name: str) -> dict[str, Any]:
     """resources/NAME.toml as a dict, from its packed copy when that is current."""
-    raw = _folder().joinpath(f"{name}.toml").read_bytes()
+    raw = resource_folder().joinpath(f"{name}.toml").read_bytes()
     try:
-        packed = json.loads(_folder().joinpath(f"{name}.packed.json").read_bytes())
+        packed = json.loads(resource_folder().joinpath(f"{name}.packed.json").read_bytes())
         if packed["toml_crc32"] == _checksum(raw) and isinstance(packed["data"], dict):
             return packed["data"]
     except (OSError, ValueError, KeyError, TypeError):
@@ -48,7 +49,7 @@ def pack(name: str) -> str:
     """The packed copy of resources/NAME.toml, as text."""
     import tomllib
 
-    raw = _folder().joinpath(f"{name}.toml").read_bytes()
+    raw = resource_folder().joinpath(f"{name}.toml").read_bytes()
     packed = {"toml_crc32": _checksum(raw), "data": tomllib.loads(raw.decode("utf-8"))}
     return json.dumps(packed, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
@@ -100,6 +101,6 @@ if __name__ == "__main__":  # python -m couplepause.texts: refresh the packed co
     from pathlib import Path
 
     for name in PACKED:
-        target = Path(str(_folder().joinpath(f"{name}.packed.json")))
+        target = Path(str(resource_folder().joinpath(f"{name}.packed.json")))
         target.write_text(pack(name), encoding="utf-8")
         print(f"wrote {target}")

@@ -23,13 +23,13 @@ import os
 import stat
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from couplepause.core.episode import Episode, EpisodeError, format_instant, parse_instant
 from couplepause.core.gcpause import collector_paused
 from couplepause.export.base import ExportOptions, Exporter
+from couplepause.texts import resource_folder
 
 FORMAT = "couplepause-export"
 SCHEMA_VERSION = 1
@@ -107,7 +107,7 @@ class JsonExporter(Exporter):
 @functools.cache
 def schema() -> dict[str, Any]:
     """The published JSON Schema, loaded from the package resources."""
-    text = resources.files("couplepause.resources").joinpath(SCHEMA_RESOURCE).read_text("utf-8")
+    text = resource_folder().joinpath(SCHEMA_RESOURCE).read_text("utf-8")
     return json.loads(text)
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from string import Template
 
 # Our own modules before Qt's: see couplepause/ui/__init__.py.
-from couplepause.texts import resource_data
+from couplepause.texts import resource_data, resource_folder
 
 from PySide6.QtGui import QColor, QIcon
 
@@ -20,7 +19,7 @@ def _theme() -> dict:
 
 
 def icon() -> QIcon:
-    return QIcon(str(Path(str(resources.files("couplepause.resources"))) / "icon.svg"))
+    return QIcon(str(Path(str(resource_folder())) / "icon.svg"))
 
 
 def color(name: str) -> QColor:
@@ -33,8 +32,8 @@ def size(name: str) -> int:
 
 @lru_cache(maxsize=1)
 def stylesheet() -> str:
-    template = resources.files("couplepause.resources").joinpath("style.qss").read_text("utf-8")
+    template = resource_folder().joinpath("style.qss").read_text("utf-8")
     values = {**_theme()["colors"], **{k: str(v) for k, v in _theme()["sizes"].items()}}
     # Icons are files of the installed package; the style sheet names them by path.
-    values["icons"] = Path(str(resources.files("couplepause.resources"))).as_posix()
+    values["icons"] = Path(str(resource_folder())).as_posix()
     return Template(template).substitute(values)

@@ -84,7 +84,7 @@ def test_an_edited_toml_is_never_shadowed_by_its_old_packed_copy(tmp_path, monke
     (tmp_path / "words.packed.json").write_text(real.joinpath("words.packed.json").read_text("utf-8"), "utf-8")
     edited = real.joinpath("words.toml").read_text("utf-8").replace('pause = "Pause"', 'pause = "Pause now"')
     (tmp_path / "words.toml").write_text(edited, "utf-8")
-    monkeypatch.setattr(texts, "_folder", lambda: tmp_path)
+    monkeypatch.setattr(texts, "resource_folder", lambda: tmp_path)
     assert texts.resource_data("words")["talking"]["pause"] == "Pause now"
     for broken in ("", "{", '{"toml_crc32": 1}', "[]", '{"toml_crc32": "x", "data": 1}'):
         (tmp_path / "words.packed.json").write_text(broken, "utf-8")
