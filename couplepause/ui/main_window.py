@@ -222,6 +222,10 @@ class MainWindow(QMainWindow):
         self._notice_timer.stop()
         self.notice_holder.hide()
 
+    def notice_shown(self) -> str | None:
+        """The line on show, if any."""
+        return self.notice_text.text() if self.notice_holder.isVisibleTo(self) else None
+
     def bring_to_front(self) -> None:
         if self.isMinimized():
             self.showNormal()

@@ -52,6 +52,16 @@ class ReadOnlyWindow(QMainWindow):
         menu.addAction(close_action)
         self.chooser: QFileDialog | None = None
 
+    # The same passing line as the main window has, here in the status bar.
+    def show_notice(self, text: str) -> None:
+        self.statusBar().showMessage(text)
+
+    def hide_notice(self) -> None:
+        self.statusBar().clearMessage()
+
+    def notice_shown(self) -> str | None:
+        return self.statusBar().currentMessage() or None
+
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         if self in _open_windows:
             _open_windows.remove(self)
@@ -79,10 +89,11 @@ def choose_and_open(parent) -> QFileDialog:
         # schema): on a worker thread, so the Pause button stays alive.
         path = Path(name)
         opening = words("menu", "opening", name=path.name)
-        _status(parent, opening)
+        parent.show_notice(opening)
 
         def read(export_file, error) -> None:
-            _status(parent, None, opening)
+            if parent.notice_shown() == opening:  # unless something else is said by now
+                parent.hide_notice()
             if error is None:
                 open_window(path, export_file)
                 return
@@ -102,21 +113,6 @@ def choose_and_open(parent) -> QFileDialog:
     show_beside(chooser)
     parent.chooser = chooser
     return chooser
-
-
-def _status(window, text: str | None, clear: str | None = None) -> None:
-    """A passing line on the window that asked: its notice line (the main
-    window) or its status bar (a read-only window). ``text=None`` takes the
-    line ``clear`` away again, unless something else has replaced it."""
-    if hasattr(window, "show_notice"):
-        if text is not None:
-            window.show_notice(text)
-        elif window.notice_text.text() == clear:
-            window.hide_notice()
-    elif text is not None:
-        window.statusBar().showMessage(text)
-    elif window.statusBar().currentMessage() == clear:
-        window.statusBar().clearMessage()
 
 
 def open_windows() -> list[ReadOnlyWindow]:

@@ -205,3 +205,17 @@ def test_a_pdf_from_the_dialog_is_drawn_away_from_the_ui_thread(app, qtbot, tmp_
     qtbot.waitUntil(lambda: app.window.notice_text.text() == done, timeout=20000)
     data = target.read_bytes()
     assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
+
+
+def test_opening_another_file_from_a_read_only_window_says_so_in_its_status_bar(qtbot, tmp_path):
+    first = open_window(export_json(tmp_path / "a.json", sample(3)))
+    qtbot.addWidget(first)
+    second_path = export_json(tmp_path / "b.json", sample(5))
+    chooser = choose_and_open(first)
+    chooser.fileSelected.emit(str(second_path))
+    assert first.notice_shown() == words("menu", "opening", name="b.json")
+    qtbot.waitUntil(lambda: any(w.path == second_path for w in open_windows()))
+    assert first.notice_shown() is None
+    for window in open_windows():
+        window.close()
+    chooser.close()
