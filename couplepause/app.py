@@ -188,9 +188,8 @@ class App:
 
 
 def _style(app: QApplication | None) -> None:
-    if app is not None and not getattr(app, "_couplepause_styled", False):
+    if app is not None and not app.styleSheet():
         app.setStyleSheet(theme.stylesheet())
-        app._couplepause_styled = True
 
 
 def _icon(app: QApplication | None) -> None:
