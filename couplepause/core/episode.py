@@ -1,9 +1,10 @@
 """The episode record: one rupture (the pause) and, if it came, its repair.
 
 Qt-free. Times are aware datetimes (UTC offset kept, milliseconds kept).
-Durations measured inside one run of the app come from the monotonic clock;
-a duration that spans a restart or a longer break comes from wall-clock
-timestamps (the monotonic clock does not survive either).
+Durations are measured by the rule in core/clock.py: a clock that counts time
+asleep while the computer has not restarted, the wall clock (never going
+backwards) after a restart. Every time after the pause is the pause's time
+plus a measured duration, so an episode's times agree with its durations.
 """
 
 from __future__ import annotations
@@ -13,11 +14,18 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from couplepause.core.clock import Timing
+
 PARTNERS = ("a", "b")
 PAUSED_BY = ("a", "b", "both")
 REPAIR_ANSWERS = ("yes", "partly", "not_yet")
 CYCLES = ("pursue_withdraw", "both_withdraw", "both_pursue", "other")
 ACTIVATION_RANGE = (0, 10)
+# How far an episode's own figures may disagree (rounding to milliseconds, and
+# the few milliseconds between reading the clock and the wall clock).
+TOLERANCE_SECONDS = 1.0
+# No pause lasts longer than this before it is repaired or let rest.
+MAX_EPISODE_SECONDS = 30 * 24 * 3600.0
 
 
 class EpisodeError(ValueError):
@@ -117,13 +125,14 @@ class Episode:
     repair_answers: dict[str, str | None] = field(default_factory=lambda: {"a": None, "b": None})
     repaired_at: datetime | None = None
     repair_seconds: float | None = None
-    # True once the monotonic clock can no longer be trusted for this episode
-    # (it went through a restart or a longer break): durations then come from
-    # the wall-clock timestamps.
+    # True once a duration of this episode came from the wall clock alone (the
+    # computer restarted during it: rule 3 of core/clock.py).
     wall_timed: bool = False
     note: str | None = None
     cycle: str | None = None
     closed: bool = False
+    # The clock readings behind the durations; kept in the store, never exported.
+    timing: Timing | None = None
 
     # ----------------------------------------------------------------- derived
     @property
@@ -165,20 +174,19 @@ class Episode:
         return replace(self, **changes)
 
     def repaired(self, *, wall_now: datetime, monotonic_seconds: float | None) -> "Episode":
-        """Record the repair.
-
-        ``monotonic_seconds`` is the measured time since the pause when this
-        run of the app saw the whole episode; otherwise (restart, break) the
-        duration comes from the wall clock. ``repaired_at`` is kept consistent
-        with ``repair_seconds`` and never earlier than ``paused_at``.
-        """
+        """Record the repair from a measured duration, or else from the wall clock
+        (for callers without a clock of their own, such as tests and demo data)."""
         if monotonic_seconds is not None and not self.wall_timed:
-            seconds = max(0.0, float(monotonic_seconds))
-        else:
-            seconds = max(0.0, (wall_now - self.paused_at).total_seconds())
-        seconds = round(seconds, 3)
+            return self.repaired_after(monotonic_seconds)
+        return self.repaired_after((wall_now - self.paused_at).total_seconds())
+
+    def repaired_after(self, seconds: float, *, wall_timed: bool | None = None) -> "Episode":
+        """Repaired ``seconds`` after the pause: ``repaired_at`` is the pause plus
+        those seconds, so the two always agree and the repair never comes first."""
+        seconds = round(max(0.0, float(seconds)), 3)
         repaired_at = round_ms(self.paused_at + timedelta(seconds=seconds))
-        return replace(self, repaired_at=repaired_at, repair_seconds=seconds)
+        flag = self.wall_timed if wall_timed is None else wall_timed
+        return replace(self, repaired_at=repaired_at, repair_seconds=seconds, wall_timed=flag)
 
     # ---------------------------------------------------------- serialisation
     def to_dict(self) -> dict[str, Any]:
@@ -202,6 +210,12 @@ class Episode:
             "cycle": self.cycle,
             "closed": self.closed,
         }
+
+    def to_record(self) -> dict[str, Any]:
+        """What the store keeps: the exported fields plus the clock readings."""
+        record = self.to_dict()
+        record["timing"] = None if self.timing is None else self.timing.to_dict()
+        return record
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Episode":
@@ -273,7 +287,59 @@ class Episode:
             note=note,
             cycle=cycle,
             closed=data.get("closed", repaired_at is not None),
+            timing=Timing.from_dict(data.get("timing")),
         )
+
+
+def inconsistencies(episode: Episode) -> list[tuple[str, str]]:
+    """Where an episode contradicts itself: (field, reason) pairs, empty if none.
+
+    The rules (stated in the export schema's description too): ``repair_seconds``
+    agrees with ``repaired_at - paused_at`` within ``TOLERANCE_SECONDS`` and is at
+    most ``MAX_EPISODE_SECONDS``; every break starts no earlier than the pause,
+    ends no earlier than it starts, does not overlap the one before, and lies
+    before the repair; breathing and turns fit inside the time to repair.
+    """
+    problems: list[tuple[str, str]] = []
+    tol = TOLERANCE_SECONDS
+    span: float | None = None
+    if episode.repaired_at is not None:
+        span = (episode.repaired_at - episode.paused_at).total_seconds()
+        seconds = episode.repair_seconds if episode.repair_seconds is not None else span
+        if abs(seconds - span) > tol:
+            problems.append((
+                "repair_seconds",
+                f"says {seconds:g} s but repaired_at is {span:g} s after paused_at",
+            ))
+        if seconds > MAX_EPISODE_SECONDS:
+            problems.append(("repair_seconds", f"{seconds:g} s is longer than any pause can last"))
+    previous_end: datetime | None = None
+    for index, item in enumerate(episode.breaks):
+        where = f"breaks[{index}]"
+        if (item.started_at - episode.paused_at).total_seconds() < -tol:
+            problems.append((f"{where}.started_at", "the break starts before its pause"))
+        if item.return_at < item.started_at:
+            problems.append((f"{where}.return_at", "the time to come back is before the break starts"))
+        if (item.return_at - item.started_at).total_seconds() > MAX_EPISODE_SECONDS:
+            problems.append((f"{where}.return_at", "the break is longer than any pause can last"))
+        if item.ended_at is not None and item.ended_at < item.started_at:
+            problems.append((f"{where}.ended_at", "the break ends before it starts"))
+        if previous_end is not None and (item.started_at - previous_end).total_seconds() < -tol:
+            problems.append((f"{where}.started_at", "the break starts before the one before it ended"))
+        end = item.ended_at or item.started_at
+        if episode.repaired_at is not None and (end - episode.repaired_at).total_seconds() > tol:
+            problems.append((f"{where}", "the break lies after the repair"))
+        previous_end = end
+    if span is not None:
+        measured = episode.breathing_seconds + sum(turn.seconds for turn in episode.turns)
+        if measured > span + tol:
+            problems.append((
+                "breathing_seconds",
+                f"breathing and turns take {measured:g} s, more than the {span:g} s to repair",
+            ))
+        if episode.first_turn_seconds is not None and episode.first_turn_seconds > span + tol:
+            problems.append(("first_turn_seconds", "the first turn starts after the repair"))
+    return problems
 
 
 def _is_number(value: Any) -> bool:

@@ -4,9 +4,11 @@
                            |                     |                            |
                            +------ longer break (come back at HH:MM) --------+
 
-Qt-free and pure: ``step(model, event, now, wall)`` returns a new model and
-never reads a clock itself. ``now`` is a monotonic reading in seconds (only
-differences matter), ``wall`` an aware datetime. The ``Flow`` class wraps the
+Qt-free and pure: ``step(model, event, now, wall, config, run)`` returns a new
+model and never reads a clock itself. ``now`` is a reading of the clock of
+core/clock.py in seconds (only differences matter; ``run`` says which run of
+that clock it comes from), ``wall`` an aware datetime. Durations follow the
+rule written in core/clock.py. The ``Flow`` class wraps the
 model with injected clocks for the app.
 
 An event that the current state does not accept raises ``InvalidTransition``;
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from couplepause.core import breathing
+from couplepause.core import breathing, clock
 from couplepause.core.episode import (
     ACTIVATION_RANGE,
     CYCLES,
@@ -109,11 +111,10 @@ class FlowConfig:
 
 @dataclass(frozen=True)
 class Model:
-    """Everything the flow knows. Monotonic anchors are only valid within one run."""
+    """Everything the flow knows. Clock readings (``*_started``) are from this run of the app."""
 
     state: State = State.TALKING
     episode: Episode | None = None
-    pause_mono: float | None = None  # None after a restart: durations from wall clock
     breathing_started: float | None = None
     breathing_length: float = 0.0
     speaker: str | None = None  # who holds the floor
@@ -160,7 +161,32 @@ def other(partner: str) -> str:
 
 
 # ------------------------------------------------------------------ transition
-def step(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
+@dataclass(frozen=True)
+class ClockRun:
+    """Which run of the clock ``now`` readings come from (see core/clock.py)."""
+
+    boot: str = "run:this"
+    counts_sleep: bool = True
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    """What one step knows besides the model and the event."""
+
+    now: float
+    wall: datetime
+    config: FlowConfig
+    run: ClockRun
+
+
+def step(
+    model: Model,
+    event: Event,
+    now: float,
+    wall: datetime,
+    config: FlowConfig,
+    run: ClockRun = ClockRun(),
+) -> Model:
     """Apply one event. Pure: returns a new Model or raises InvalidTransition."""
     key = (model.state, event.kind)
     if key not in TRANSITIONS:
@@ -169,11 +195,44 @@ def step(model: Model, event: Event, now: float, wall: datetime, config: FlowCon
         )
     if wall.tzinfo is None:
         raise InvalidTransition("the wall clock must carry a UTC offset")
-    handler = _HANDLERS[event.kind]
-    result = handler(model, event, now, round_ms(wall), config)
+    ctx = _Ctx(now, round_ms(wall), config, run)
+    result = _HANDLERS[event.kind](model, event, ctx)
     if result.state not in TRANSITIONS[key]:  # pragma: no cover - a bug in a handler
         raise AssertionError(f"{key} led to {result.state}")
-    return result
+    return _with_time_seen(result, ctx)
+
+
+def since_pause(episode: Episode, now: float, wall: datetime, run: ClockRun) -> tuple[float, bool]:
+    """Seconds since the episode's pause by the rule in core/clock.py, and whether
+    they come from the wall clock alone."""
+    return clock.elapsed(
+        episode.timing,
+        boot=run.boot,
+        now=now,
+        counts_sleep=run.counts_sleep,
+        paused_at=episode.paused_at,
+        wall_now=wall,
+    )
+
+
+def _elapsed(episode: Episode, ctx: _Ctx) -> float:
+    return round(since_pause(episode, ctx.now, ctx.wall, ctx.run)[0], 3)
+
+
+def _instant(episode: Episode, ctx: _Ctx) -> datetime:
+    """Now, as the pause's time plus the measured time since: never before the pause."""
+    return round_ms(episode.paused_at + timedelta(seconds=_elapsed(episode, ctx)))
+
+
+def _with_time_seen(model: Model, ctx: _Ctx) -> Model:
+    """Remember in the episode how long it has been known to last (rule 3 of core/clock.py)."""
+    episode = model.episode
+    if episode is None or episode.timing is None or episode.closed:
+        return model
+    seen = _elapsed(episode, ctx)
+    if seen <= episode.timing.seen:
+        return model
+    return replace(model, episode=episode.with_changes(timing=replace(episode.timing, seen=seen)))
 
 
 def _start_breathing(model: Model, now: float, seconds: float, config: FlowConfig) -> Model:
@@ -185,35 +244,42 @@ def _start_breathing(model: Model, now: float, seconds: float, config: FlowConfi
     )
 
 
-def _pause(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
-    episode = Episode.start(wall).with_changes(breathing_pattern=config.pattern.key)
-    fresh = Model(episode=episode, pause_mono=now)
-    return _start_breathing(fresh, now, config.breathing_seconds, config)
+def _pause(model: Model, event: Event, ctx: _Ctx) -> Model:
+    episode = Episode.start(ctx.wall).with_changes(
+        breathing_pattern=ctx.config.pattern.key,
+        timing=clock.Timing(ctx.run.boot, ctx.now),
+    )
+    return _start_breathing(Model(episode=episode), ctx.now, ctx.config.breathing_seconds, ctx.config)
 
 
-def _resume(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
+def _resume(model: Model, event: Event, ctx: _Ctx) -> Model:
     episode = event.value
     if not isinstance(episode, Episode):
         raise InvalidTransition("resume needs the episode to pick up")
     if episode.closed:
         raise InvalidTransition("that episode is already closed")
-    # The monotonic clock did not survive the restart: time it by the wall clock.
-    episode = episode.with_changes(wall_timed=True)
-    resumed = Model(episode=episode, pause_mono=None)
+    seconds, wall_only = since_pause(episode, ctx.now, ctx.wall, ctx.run)
+    if wall_only:
+        # The computer restarted since the pause: what passed meanwhile comes from
+        # the wall clock (rule 3 of core/clock.py); from here on, this run's clock
+        # measures again, as if it had been running since the pause.
+        timing = clock.Timing(ctx.run.boot, ctx.now - seconds, seen=round(seconds, 3))
+        episode = episode.with_changes(wall_timed=True, timing=timing)
+    resumed = Model(episode=episode)
     if episode.is_repaired:
         return replace(resumed, state=State.AFTER)
     if episode.on_break:
         return replace(resumed, state=State.BREAK)
-    return _start_breathing(resumed, now, config.resume_breathing_seconds, config)
+    return _start_breathing(resumed, ctx.now, ctx.config.resume_breathing_seconds, ctx.config)
 
 
-def _set_paused_by(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
+def _set_paused_by(model: Model, event: Event, ctx: _Ctx) -> Model:
     if event.value is not None and event.value not in PAUSED_BY:
         raise InvalidTransition(f"paused_by must be one of {PAUSED_BY}")
     return replace(model, episode=model.episode.with_changes(paused_by=event.value))
 
 
-def _set_activation(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
+def _set_activation(model: Model, event: Event, ctx: _Ctx) -> Model:
     _check_partner(event)
     value = event.value
     low, high = ACTIVATION_RANGE
@@ -223,7 +289,7 @@ def _set_activation(model: Model, event: Event, now: float, wall: datetime, conf
     return replace(model, episode=model.episode.with_changes(activation=activation))
 
 
-def _extend(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
+def _extend(model: Model, event: Event, ctx: _Ctx) -> Model:
     return replace(model, breathing_length=model.breathing_length + EXTEND_SECONDS)
 
 
@@ -233,10 +299,10 @@ def _with_breathing_done(model: Model, now: float) -> Episode:
     return model.episode.with_changes(breathing_seconds=round(model.episode.breathing_seconds + done, 3))
 
 
-def _end_breathing(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
-    episode = _with_breathing_done(model, now)
+def _end_breathing(model: Model, event: Event, ctx: _Ctx) -> Model:
+    episode = _with_breathing_done(model, ctx.now)
     if episode.first_turn_seconds is None:
-        episode = episode.with_changes(first_turn_seconds=_since_pause(model, episode, now, wall))
+        episode = episode.with_changes(first_turn_seconds=_elapsed(episode, ctx))
     first = model.episode.paused_by if model.episode.paused_by in PARTNERS else "a"
     return replace(
         model,
@@ -245,52 +311,52 @@ def _end_breathing(model: Model, event: Event, now: float, wall: datetime, confi
         breathing_started=None,
         breathing_length=0.0,
         speaker=first,
-        turn_started=now,
+        turn_started=ctx.now,
         turns_this_round=0,
     )
 
 
-def _choose_speaker(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
+def _choose_speaker(model: Model, event: Event, ctx: _Ctx) -> Model:
     _check_partner(event)
     if model.turns_this_round:
         raise InvalidTransition("who starts can only be chosen before the first swap")
-    return replace(model, speaker=event.partner, turn_started=now)
+    return replace(model, speaker=event.partner, turn_started=ctx.now)
 
 
-def _swap(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
-    episode = model.episode.with_changes(turns=turns_with_current(model, now))
+def _swap(model: Model, event: Event, ctx: _Ctx) -> Model:
+    episode = model.episode.with_changes(turns=turns_with_current(model, ctx.now))
     return replace(
         model,
         episode=episode,
         speaker=other(model.speaker),
-        turn_started=now,
+        turn_started=ctx.now,
         turns_this_round=model.turns_this_round + 1,
     )
 
 
-def _to_repair(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
-    if not can_repair(model, now):
+def _to_repair(model: Model, event: Event, ctx: _Ctx) -> Model:
+    if not can_repair(model, ctx.now):
         raise InvalidTransition("each partner takes the floor at least once before repair")
     episode = model.episode.with_changes(
-        turns=turns_with_current(model, now), repair_answers={"a": None, "b": None}
+        turns=turns_with_current(model, ctx.now), repair_answers={"a": None, "b": None}
     )
     return replace(model, state=State.REPAIR, episode=episode, speaker=None, turn_started=None)
 
 
-def _answer(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
+def _answer(model: Model, event: Event, ctx: _Ctx) -> Model:
     _check_partner(event)
     if event.value not in REPAIR_ANSWERS:
         raise InvalidTransition(f"an answer is one of {REPAIR_ANSWERS}")
     answers = {**model.episode.repair_answers, event.partner: event.value}
     episode = model.episode.with_changes(repair_answers=answers)
     if all(answers[p] == "yes" for p in PARTNERS):
-        mono = None if model.pause_mono is None else now - model.pause_mono
-        episode = episode.repaired(wall_now=wall, monotonic_seconds=mono)
+        seconds, wall_only = since_pause(episode, ctx.now, ctx.wall, ctx.run)
+        episode = episode.repaired_after(seconds, wall_timed=episode.wall_timed or wall_only)
         return replace(model, state=State.AFTER, episode=episode)
     return replace(model, episode=episode)
 
 
-def _more_turns(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
+def _more_turns(model: Model, event: Event, ctx: _Ctx) -> Model:
     episode = model.episode
     last = episode.turns[-1].speaker if episode.turns else "b"
     return replace(
@@ -298,25 +364,23 @@ def _more_turns(model: Model, event: Event, now: float, wall: datetime, config: 
         state=State.TURNS,
         episode=episode.with_changes(repair_answers={"a": None, "b": None}),
         speaker=other(last),
-        turn_started=now,
+        turn_started=ctx.now,
         turns_this_round=0,
     )
 
 
-def _start_break(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
+def _start_break(model: Model, event: Event, ctx: _Ctx) -> Model:
     minutes = event.value
     if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or not minutes >= MIN_BREAK_MINUTES:
         raise InvalidTransition(f"a longer break lasts at least {MIN_BREAK_MINUTES} minutes")
     episode = model.episode
     if model.state is State.BREATHING:
-        episode = _with_breathing_done(model, now)
+        episode = _with_breathing_done(model, ctx.now)
     elif model.state is State.TURNS:
-        episode = episode.with_changes(turns=turns_with_current(model, now))
-    return_at = round_ms(wall + timedelta(minutes=float(minutes)))
-    pause = Break(started_at=wall, return_at=return_at)
-    episode = episode.with_changes(
-        breaks=(*episode.breaks, pause), wall_timed=True, repair_answers={"a": None, "b": None}
-    )
+        episode = episode.with_changes(turns=turns_with_current(model, ctx.now))
+    started = _instant(episode, ctx)
+    pause = Break(started_at=started, return_at=round_ms(started + timedelta(minutes=float(minutes))))
+    episode = episode.with_changes(breaks=(*episode.breaks, pause), repair_answers={"a": None, "b": None})
     return replace(
         model,
         state=State.BREAK,
@@ -328,15 +392,15 @@ def _start_break(model: Model, event: Event, now: float, wall: datetime, config:
     )
 
 
-def _end_break(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
+def _end_break(model: Model, event: Event, ctx: _Ctx) -> Model:
     episode = model.episode
     last = episode.breaks[-1]
-    ended = replace(last, ended_at=max(wall, last.started_at))
+    ended = replace(last, ended_at=max(_instant(episode, ctx), last.started_at))
     episode = episode.with_changes(breaks=(*episode.breaks[:-1], ended))
-    return _start_breathing(replace(model, episode=episode), now, config.resume_breathing_seconds, config)
+    return _start_breathing(replace(model, episode=episode), ctx.now, ctx.config.resume_breathing_seconds, ctx.config)
 
 
-def _finish(model: Model, event: Event, now: float, wall: datetime, config: FlowConfig) -> Model:
+def _finish(model: Model, event: Event, ctx: _Ctx) -> Model:
     details = event.value or {}
     note = details.get("note")
     cycle = details.get("cycle")
@@ -346,12 +410,6 @@ def _finish(model: Model, event: Event, now: float, wall: datetime, config: Flow
         raise InvalidTransition(f"cycle must be one of {CYCLES}")
     episode = model.episode.with_changes(note=note, cycle=cycle, closed=True)
     return Model(state=State.TALKING, episode=episode)
-
-
-def _since_pause(model: Model, episode: Episode, now: float, wall: datetime) -> float:
-    if model.pause_mono is not None and not episode.wall_timed:
-        return round(max(0.0, now - model.pause_mono), 3)
-    return round(max(0.0, (wall - episode.paused_at).total_seconds()), 3)
 
 
 def _check_partner(event: Event) -> None:
@@ -385,6 +443,7 @@ class Flow:
     wall: Callable[[], datetime]
     config: FlowConfig = field(default_factory=FlowConfig)
     model: Model = field(default_factory=Model)
+    run: ClockRun = field(default_factory=ClockRun)
 
     @property
     def state(self) -> State:
@@ -400,7 +459,7 @@ class Flow:
         """Apply an event now, or at ``at`` = (monotonic, wall) when it happened
         a moment ago (a press made while the app was still starting)."""
         now, wall = at if at is not None else (self.clock(), self.wall())
-        self.model = step(self.model, Event(kind, partner, value), now, wall, self.config)
+        self.model = step(self.model, Event(kind, partner, value), now, wall, self.config, self.run)
         return self.model
 
     def accepts(self, kind: Ev) -> bool:

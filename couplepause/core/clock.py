@@ -1,0 +1,132 @@
+"""The clock durations are measured with, and the rule that turns readings into durations.
+
+Qt-free. The rule, for the time that has passed since a pause (see
+docs/ARCHITECTURE.md, "Honest durations"):
+
+1. **Same run of the clock** (the computer has not restarted since the pause):
+   ``elapsed = clock now - clock at the pause``. The clock keeps counting while
+   the computer sleeps and never follows changes of the wall clock:
+   ``CLOCK_BOOTTIME`` on Linux, ``CLOCK_MONOTONIC`` on macOS (which counts sleep
+   there, unlike ``time.monotonic``), ``time.monotonic`` on Windows (its
+   performance counter keeps counting in sleep and hibernation).
+2. **Cross-check with the wall clock.** Where no clock that counts sleep is known
+   (any other system), the longer of the clock's and the wall clock's figures is
+   taken, but the wall clock may add at most ``WALL_SLACK_FACTOR`` times the
+   clock's figure plus ``WALL_SLACK_SECONDS`` (a laptop that slept), so a wall
+   clock set forward by days cannot inflate a repair time.
+3. **After a restart** (another boot, or a record from before clocks were kept):
+   only the wall clock is left, ``elapsed = wall now - paused_at``, but never less
+   than ``seen``: the time already known to have passed when the episode was last
+   saved. A wall clock set back therefore gives neither zero nor a negative
+   duration.
+
+Every instant after the pause (a break, the repair) is then written as
+``paused_at + elapsed``, so an episode's own times always agree with its
+durations, whatever the wall clock did meanwhile.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+# How much the wall clock may add beyond a clock that may not count sleep (rule 2).
+WALL_SLACK_FACTOR = 1.0
+WALL_SLACK_SECONDS = 24 * 3600.0
+_LINUX_BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
+
+
+@dataclass(frozen=True)
+class SystemClock:
+    """Which clock to read and whether it counts time asleep (see the rule above)."""
+
+    clock_id: int | None  # for time.clock_gettime; None: time.monotonic
+    counts_sleep: bool
+
+    def __call__(self) -> float:
+        if self.clock_id is None:
+            return time.monotonic()
+        return time.clock_gettime(self.clock_id)
+
+
+def system_clock(platform: str = sys.platform) -> SystemClock:
+    """The clock that durations are measured with on this system."""
+    if platform.startswith("linux") and hasattr(time, "CLOCK_BOOTTIME"):
+        return SystemClock(time.CLOCK_BOOTTIME, counts_sleep=True)
+    if platform == "darwin" and hasattr(time, "CLOCK_MONOTONIC"):
+        return SystemClock(time.CLOCK_MONOTONIC, counts_sleep=True)
+    return SystemClock(None, counts_sleep=platform == "win32")
+
+
+_PROCESS_RUN = uuid.uuid4().hex
+
+
+def boot_id(source: Path = _LINUX_BOOT_ID) -> str:
+    """Names this run of the clock: the same until the computer restarts.
+
+    Linux tells it; elsewhere this process's own run is used, so readings are
+    only compared within one run of the app (rule 3 covers the rest).
+    """
+    try:
+        text = source.read_text("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    return f"boot:{text}" if text else f"run:{_PROCESS_RUN}"
+
+
+@dataclass(frozen=True)
+class Timing:
+    """What an episode keeps of the clock: its run, its reading at the pause, and the
+    seconds known to have passed since the pause when the episode was last saved."""
+
+    boot: str
+    paused: float
+    seen: float = 0.0
+
+    def to_dict(self) -> dict[str, object]:
+        return {"boot": self.boot, "paused": round(self.paused, 3), "seen": round(self.seen, 3)}
+
+    @classmethod
+    def from_dict(cls, data: object) -> "Timing | None":
+        """A stored timing, or None when it is missing or not in the shape we write."""
+        if not isinstance(data, dict):
+            return None
+        boot, paused, seen = data.get("boot"), data.get("paused"), data.get("seen", 0.0)
+        if not isinstance(boot, str) or not _finite(paused) or not _finite(seen) or seen < 0:
+            return None
+        return cls(boot, float(paused), float(seen))
+
+
+def elapsed(
+    timing: Timing | None,
+    *,
+    boot: str,
+    now: float,
+    counts_sleep: bool,
+    paused_at: datetime,
+    wall_now: datetime,
+) -> tuple[float, bool]:
+    """Seconds since the pause by the rule above, and whether they come from the
+    wall clock alone (rule 3)."""
+    wall = (wall_now - paused_at).total_seconds()
+    if timing is not None and timing.boot == boot:
+        measured = max(0.0, now - timing.paused, timing.seen)
+        if counts_sleep:
+            return measured, False
+        limit = measured * (1 + WALL_SLACK_FACTOR) + WALL_SLACK_SECONDS
+        return max(measured, min(wall, limit)), False
+    floor = timing.seen if timing is not None else 0.0
+    return max(floor, wall, 0.0), True
+
+
+def _finite(value: object) -> bool:
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and value == value
+        and value not in (float("inf"), float("-inf"))
+    )
