@@ -78,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
         "unless you ask for them.",
         allow_abbrev=False,
     )
-    export.add_argument("--format", choices=EXPORT_FORMATS, default="json")
+    export.add_argument("--format", choices=EXPORT_FORMATS,
+                        help="json, csv or pdf (default: from the end of the --output file name)")
     export.add_argument("--output", required=True, metavar="FILE", type=Path)
     export.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD",
                         help="first day to include (local time)")
@@ -89,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--include-names", action="store_true",
                         help="include the partners' names (otherwise Partner A / Partner B)")
     export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    export.add_argument("--skip-unreadable", action="store_true",
+                        help="export what can be read even if some saved pauses cannot be")
 
     imp = commands.add_parser(
         "import",
@@ -98,6 +101,18 @@ def build_parser() -> argparse.ArgumentParser:
         allow_abbrev=False,
     )
     imp.add_argument("file", metavar="FILE", type=Path)
+
+    commands.add_parser(
+        "backups",
+        help="list the backups, newest first: ID, time, number of pauses",
+        allow_abbrev=False,
+    )
+    restorer = commands.add_parser(
+        "restore",
+        help="bring back a backup (the data as it is now is kept as a backup first)",
+        allow_abbrev=False,
+    )
+    restorer.add_argument("backup_id", metavar="ID", help="a backup ID from 'couplepause backups'")
 
     opener = commands.add_parser(
         "open", help="open a JSON export read-only (the therapist's view)", allow_abbrev=False
@@ -153,12 +168,30 @@ def _run(args: argparse.Namespace) -> int:
                 "swap the two dates"
             )
             return EXIT_USAGE
+        if args.format is None:
+            # A folder given as --output gets its own message from the exporter.
+            args.format = "json" if args.output.is_dir() else _format_from_name(args.output)
+            if args.format is None:
+                _say(
+                    f"cannot tell the format from the name {args.output.name!r}; add --format "
+                    "json, csv or pdf, or end the file name in .json, .csv or .pdf"
+                )
+                return EXIT_USAGE
         return cmd_export(args)
     if command == "import":
         return cmd_import(args)
+    if command == "backups":
+        return cmd_backups(args)
+    if command == "restore":
+        return cmd_restore(args)
     if command == "open":
         return cmd_open(args)
     return cmd_gui(args)
+
+
+def _format_from_name(output: Path) -> str | None:
+    suffix = output.suffix.lower().lstrip(".")
+    return suffix if suffix in EXPORT_FORMATS else None
 
 
 # ------------------------------------------------------------------ commands
@@ -187,7 +220,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         prefer_offscreen_platform()
 
     data_dir = _data_dir(args)
-    episodes = _load_read_only(data_dir)
+    episodes = _load_read_only(data_dir, skip_unreadable=args.skip_unreadable)
     names = _partner_names(data_dir) if args.include_names else None
     options = ExportOptions(
         since=args.since,
@@ -203,8 +236,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _load_read_only(data_dir: Path) -> list:
-    """Every stored episode, without creating or changing any file."""
+def _load_read_only(data_dir: Path, *, skip_unreadable: bool = False) -> list:
+    """Every stored episode, without creating or changing any file.
+
+    Pauses that cannot be read (a damaged file, or one set aside earlier and not
+    brought back) stop the export unless ``skip_unreadable``: an export must not
+    look complete when it is not.
+    """
     from couplepause import paths
 
     if data_dir.exists() and not data_dir.is_dir():
@@ -215,19 +253,24 @@ def _load_read_only(data_dir: Path) -> list:
     from couplepause.store.repository import Repository
 
     repo = Repository(folder, read_only=True)
-    report = repo.open()
+    repo.open()
     episodes = repo.load_all()
-    # A read-only store notes unreadable files instead of setting them aside;
-    # the export is still made, but the person must know it is incomplete.
-    unreadable = getattr(repo, "unreadable", None)
-    if unreadable is None:
-        unreadable = getattr(report, "unreadable", None) or []
-    for path in unreadable:
-        _say(
-            f"{path} could not be read, so its episodes are not in the export; "
-            "open couplepause to set the file aside, then export again"
+    lost = [path.name for path in repo.unreadable] + [
+        f"{missing.path.name} (set aside)" for missing in repo.missing()
+    ]
+    if lost and not skip_unreadable:
+        raise _Refused(
+            f"some saved pauses cannot be read ({', '.join(lost)} in {folder}), so nothing was "
+            "exported; open couplepause to bring them back from a backup, or add "
+            "--skip-unreadable to export the rest"
         )
+    for name in lost:
+        _say(f"{name} could not be read, so its pauses are not in the export")
     return episodes
+
+
+class _Refused(Exception):
+    """A command that stops with a one-line reason (exit 1)."""
 
 
 def _partner_names(data_dir: Path) -> tuple[str, str] | None:
@@ -249,30 +292,91 @@ def cmd_import(args: argparse.Namespace) -> int:
     data_dir = _data_dir(args)
     paths.ensure_data_dir(data_dir)
 
-    from PySide6.QtCore import QLockFile
-
-    lock = QLockFile(str(paths.lock_file(data_dir)))
-    if not lock.tryLock(0):
-        if lock.error() == QLockFile.LockError.LockFailedError:
-            _say("couplepause is open on this data folder; close it and try again.")
-        else:
-            _say(
-                f"cannot lock the data folder {data_dir} (no permission to write there); "
-                "check its permissions or choose another --data-dir"
-            )
-        return EXIT_FAILURE
-    try:
+    with _data_folder_locked(data_dir, "import"):
         from couplepause.store.repository import Repository
 
         repo = Repository(paths.store_dir(data_dir))
         opened = repo.open()
-        for set_aside in getattr(opened, "set_aside", None) or ():
+        for set_aside in opened.set_aside:
             _say(f"an unreadable store file was set aside as {set_aside}; the rest was kept")
         report = repo.merge(episodes)
-    finally:
-        lock.unlock()
     print(import_summary(report.added, report.unchanged, list(report.conflicts)))
     return EXIT_OK
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    from couplepause import paths
+    from couplepause.store.backups import Backups
+
+    for info in Backups(paths.backups_dir(_data_dir(args))).list():
+        moment = info.created_at.astimezone().isoformat(timespec="seconds")
+        print(f"{info.id}\t{moment}\t{info.pauses}")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from couplepause import paths
+    from couplepause.store import recovery
+    from couplepause.store.backups import BackupError
+    from couplepause.store.repository import Repository
+
+    data_dir = _data_dir(args)
+    if not paths.backups_dir(data_dir).is_dir():
+        raise _Refused(f"there are no backups in {data_dir}; nothing was changed")
+    with _data_folder_locked(data_dir, "restore"):
+        repo = Repository(paths.store_dir(data_dir))
+        repo.open()
+        try:
+            report = recovery.restore(repo, args.backup_id)
+        except BackupError as exc:
+            raise _Refused(f"{exc} Nothing was changed; see 'couplepause backups'") from None
+    when = report.backup.created_at.astimezone().isoformat(timespec="seconds")
+    kept = f" The data as it was is kept as backup {report.kept_as.id}." if report.kept_as else ""
+    print(f"Restored {report.restored} pauses from the backup of {when}.{kept}")
+    return EXIT_OK
+
+
+class _data_folder_locked:  # noqa: N801 - used as a context manager, like a function
+    """Hold the data folder's single-instance lock, or stop with the real reason."""
+
+    def __init__(self, data_dir: Path, task: str) -> None:
+        self.data_dir, self.task = data_dir, task
+
+    def __enter__(self) -> None:
+        from couplepause import paths
+
+        paths.ensure_data_dir(self.data_dir)
+        from PySide6.QtCore import QLockFile
+
+        self.lock = QLockFile(str(paths.lock_file(self.data_dir)))
+        self.lock.setStaleLockTime(0)
+        if self.lock.tryLock(0):
+            return
+        if self.lock.error() == QLockFile.LockError.LockFailedError:
+            if _app_answers(paths.instance_key(self.data_dir)):
+                raise _Refused(f"couplepause is open on {self.data_dir}; close it and try again")
+            raise _Refused(
+                f"another import or restore is running on {self.data_dir}; "
+                "wait until it has finished, then try again"
+            )
+        raise _Refused(
+            f"cannot lock the data folder {self.data_dir}: {paths.write_problem(self.data_dir)} "
+            "Check the folder, or choose another --data-dir"
+        )
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock.unlock()
+
+
+def _app_answers(key: str) -> bool:
+    """Whether a running couplepause window listens on its local socket (only the app does)."""
+    from PySide6.QtNetwork import QLocalSocket
+
+    sock = QLocalSocket()
+    sock.connectToServer(key)
+    answered = sock.waitForConnected(500)
+    sock.abort()
+    return answered
 
 
 def import_summary(added: int, unchanged: int, conflicts: list[str]) -> str:
@@ -308,7 +412,7 @@ def _report(exc: Exception) -> int:
     """Turn an exception into one line on stderr and an exit code."""
     from couplepause.paths import DataDirError
 
-    known: tuple[type[BaseException], ...] = (DataDirError,)
+    known: tuple[type[BaseException], ...] = (DataDirError, _Refused)
     try:
         from couplepause.export import ExportError, ImportRejected
     except ImportError:  # pragma: no cover - the package ships with the app

@@ -61,6 +61,24 @@ def store_dir(data_dir: Path) -> Path:
     return data_dir / "store"
 
 
+def backups_dir(data_dir: Path) -> Path:
+    return data_dir / "backups"
+
+
+def write_problem(folder: Path) -> str:
+    """Why nothing can be written in ``folder``, in one sentence (found by trying)."""
+    import tempfile
+
+    from couplepause.store.errors import cause
+
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        return cause(exc)
+    return "Another program holds a lock file there that couplepause cannot replace."
+
+
 def settings_file(data_dir: Path) -> Path:
     return data_dir / "settings.ini"
 

@@ -29,6 +29,7 @@ from couplepause.core.episode import (
     PARTNERS,
     PAUSED_BY,
     REPAIR_ANSWERS,
+    RESUME_WITHIN_SECONDS,
     Break,
     Episode,
     Turn,
@@ -215,6 +216,13 @@ def since_pause(episode: Episode, now: float, wall: datetime, run: ClockRun) -> 
     )
 
 
+def can_resume(episode: Episode, now: float, wall: datetime, run: ClockRun) -> bool:
+    """Whether an open episode from before may still be picked up (else it is let rest)."""
+    if episode.closed:
+        return False
+    return since_pause(episode, now, wall, run)[0] <= RESUME_WITHIN_SECONDS
+
+
 def _elapsed(episode: Episode, ctx: _Ctx) -> float:
     return round(since_pause(episode, ctx.now, ctx.wall, ctx.run)[0], 3)
 
@@ -259,6 +267,8 @@ def _resume(model: Model, event: Event, ctx: _Ctx) -> Model:
     if episode.closed:
         raise InvalidTransition("that episode is already closed")
     seconds, wall_only = since_pause(episode, ctx.now, ctx.wall, ctx.run)
+    if not can_resume(episode, ctx.now, ctx.wall, ctx.run):
+        raise InvalidTransition("that pause began too long ago to pick up; it is let rest")
     if wall_only:
         # The computer restarted since the pause: what passed meanwhile comes from
         # the wall clock (rule 3 of core/clock.py); from here on, this run's clock

@@ -9,14 +9,13 @@ names, and putting the file in place safely happen here, once for all formats.
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO, ClassVar, Iterable, Iterator
 
 from couplepause.core.episode import Episode, now_local
+from couplepause.store.storage import atomic_file
 
 DEFAULT_NAMES = ("Partner A", "Partner B")
 
@@ -90,13 +89,11 @@ def select(episodes: Iterable[Episode], options: ExportOptions) -> list[Episode]
 
 @contextlib.contextmanager
 def atomic_output(target: Path, *, force: bool = False) -> Iterator[BinaryIO]:
-    """Yield a binary stream whose bytes end up at ``target`` all at once or not at all.
+    """Yield a binary stream whose bytes end up at ``target`` all at once or not at all
+    (the store's atomic-write helper, with export wording for what can go wrong).
 
-    The bytes go to a temporary file in the target's folder, are flushed to
-    disk, and only then take the target's name. An existing file is replaced
-    only with ``force``; without it the final step refuses to clobber even a
-    file that appeared while writing. On any failure the temporary file is
-    removed and the target is untouched.
+    An existing file is replaced only with ``force``; without it even a file
+    that appeared while writing is never overwritten. The file is private (0600).
     """
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
@@ -109,67 +106,27 @@ def atomic_output(target: Path, *, force: bool = False) -> Iterator[BinaryIO]:
     if not folder.is_dir():
         raise ExportError(f"{folder} is not a folder; choose another --output")
     if target.exists() and not force:
-        raise ExportError(
-            f"{target} already exists; choose another --output or add --force to replace it"
-        )
+        raise _exists(target)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
-    except OSError as exc:
+        with atomic_file(target, overwrite=force) as stream:
+            yield stream
+    except FileExistsError:
+        raise _exists(target) from None
+    except PermissionError as exc:
         raise ExportError(
             f"cannot write in the folder {folder} ({_reason(exc)}); choose another --output"
         ) from None
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        _put_in_place(tmp, target, force=force)
-        _fsync_folder(folder)
     except OSError as exc:
         raise ExportError(
             f"could not write {target} ({_reason(exc)}); check the free space and "
             "permissions of that folder"
         ) from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
 
 
-def _put_in_place(tmp: Path, target: Path, *, force: bool) -> None:
-    if force:
-        os.replace(tmp, target)
-        return
-    # A hard link never replaces an existing name: the check and the rename
-    # are one step, so a file created meanwhile is never overwritten.
-    try:
-        os.link(tmp, target)
-    except FileExistsError:
-        raise ExportError(
-            f"{target} already exists; choose another --output or add --force to replace it"
-        ) from None
-    except OSError:
-        # Some file systems (FAT, some network shares) have no hard links.
-        if target.exists():
-            raise ExportError(
-                f"{target} already exists; choose another --output or add --force to replace it"
-            ) from None
-        os.replace(tmp, target)
-
-
-def _fsync_folder(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+def _exists(target: Path) -> ExportError:
+    return ExportError(
+        f"{target} already exists; choose another --output or add --force to replace it"
+    )
 
 
 def _reason(exc: OSError) -> str:

@@ -26,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from couplepause.core.episode import Episode, EpisodeError, format_instant, parse_instant
+from couplepause.core.episode import Episode, EpisodeError, format_instant, inconsistencies, parse_instant
 from couplepause.core.gcpause import collector_paused
 from couplepause.export.base import ExportOptions, Exporter
 from couplepause.texts import resource_folder
@@ -325,6 +325,12 @@ def _check(doc: Any, path: Path) -> ExportFile:
             _check_years(episode)
         except (EpisodeError, ValueError, TypeError, OverflowError) as exc:
             raise ImportRejected(f"{name}: {where}: {_clip(str(exc))}; the file cannot be imported") from None
+        problems = inconsistencies(episode)
+        if problems:
+            field, reason = problems[0]
+            raise ImportRejected(
+                f"{name}: {where}.{field}: {_clip(reason)}; the file contradicts itself and cannot be imported"
+            )
         if episode.id in seen:
             raise ImportRejected(
                 f"{name}: {where}: the id {episode.id} is already used by episodes[{seen[episode.id]}]; "

@@ -1,26 +1,27 @@
-"""A crash-safe TinyDB storage: a drop-in for ``tinydb.storages.JSONStorage``.
+"""A crash-safe TinyDB storage, a drop-in for ``tinydb.storages.JSONStorage``, and
+the one atomic-write helper that the storage, the backups and the exporters share.
 
 Why not JSONStorage: it rewrites the file in place, so a crash or power loss in
-the middle of a write leaves a truncated, unreadable file (measured: 10 of 300
-``kill -9`` trials). Here every write goes to a temporary file in the same
-folder, is flushed and fsync'ed, and then atomically replaces the old file with
-``os.replace``; the folder is fsync'ed too so that the rename itself survives a
-power cut. At any moment the file on disk is either the complete old version or
-the complete new one.
+the middle of a write leaves a truncated, unreadable file. Here every write goes
+to a temporary file in the same folder, is flushed and fsync'ed, and then takes
+the target's name with ``os.replace``; the folder is fsync'ed too, so that the
+rename itself survives a power cut. At any moment the file on disk is either the
+complete old version or the complete new one.
 
-Qt-free on purpose: the store must never import PySide6 (see ENGINEERING.md).
+Qt-free on purpose (see docs/ARCHITECTURE.md).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from tinydb.storages import Storage
 
@@ -31,29 +32,17 @@ DEFAULT_ENCODING = "utf-8"
 # recognise (and never mistaken for a store file) if a crash leaves one behind.
 TEMP_SUFFIX = ".tmp"
 _TEMP_TOKEN_BYTES = 6
-# ".<target name>.<12 hex digits>.tmp", as made by CrashSafeStorage._open_temp_file.
+# ".<target name>.<12 hex digits>.tmp", as made by _open_temp_file.
 _TEMP_NAME = re.compile(r"^\..+\.[0-9a-f]{12}\.tmp$")
 _WRITE_MODE_CHARS = ("+", "w", "a")
 
 
-class StorageCorrupt(ValueError):
-    """The file exists but does not hold a TinyDB JSON document.
-
-    Carries the path so the caller can set the file aside instead of
-    overwriting it.
-    """
-
-    def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"{path} is not a readable TinyDB JSON file: {reason}")
-        self.path = path
-        self.reason = reason
-
-
+# ------------------------------------------------------------ folders and files
 def make_private_dirs(folder: Path) -> None:
     """Create ``folder`` and any missing parents with mode 0700.
 
-    ``os.makedirs(mode=...)`` only applies the mode to the last folder (since
-    Python 3.7), so each missing level is created on its own.
+    ``os.makedirs(mode=...)`` only applies the mode to the last folder, so each
+    missing level is created on its own.
     """
     missing: list[Path] = []
     current = Path(folder)
@@ -85,6 +74,67 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _open_temp_file(target: Path) -> tuple[Path, int]:
+    """A new, private temp file next to ``target`` (O_EXCL: never reuses one)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        name = f".{target.name}.{secrets.token_hex(_TEMP_TOKEN_BYTES)}{TEMP_SUFFIX}"
+        temp_path = target.parent / name
+        try:
+            fd = os.open(temp_path, flags, PRIVATE_FILE_MODE)
+        except FileExistsError:
+            continue
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, PRIVATE_FILE_MODE)  # the umask may have removed bits
+        return temp_path, fd
+
+
+@contextlib.contextmanager
+def atomic_file(target: Path, *, overwrite: bool = True) -> Iterator[BinaryIO]:
+    """A binary stream whose bytes take ``target``'s place all at once, or not at all.
+
+    The bytes go to a private temp file in the same folder, are fsync'ed, then
+    renamed over ``target`` and the folder is fsync'ed. With ``overwrite=False``
+    an existing ``target`` is never replaced (``FileExistsError``), not even one
+    that appeared while writing: the name is taken with a hard link, which fails
+    instead of replacing (file systems without hard links fall back to a check
+    and a rename). On any failure the temp file is removed and ``target`` is
+    untouched.
+    """
+    target = Path(target)
+    temp_path, fd = _open_temp_file(target)
+    try:
+        with open(fd, "wb", closefd=True) as stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        if overwrite:
+            os.replace(temp_path, target)
+        else:
+            _link_without_overwrite(temp_path, target)
+        fsync_dir(target.parent)
+    finally:
+        temp_path.unlink(missing_ok=True)
+
+
+def _link_without_overwrite(temp_path: Path, target: Path) -> None:
+    try:
+        os.link(temp_path, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        if target.exists():
+            raise FileExistsError(17, "File exists", str(target)) from None
+        os.replace(temp_path, target)
+
+
+def atomic_write(target: Path, data: bytes, *, overwrite: bool = True) -> None:
+    """Write ``data`` to ``target`` crash-safely (see :func:`atomic_file`)."""
+    with atomic_file(target, overwrite=overwrite) as stream:
+        stream.write(data)
+
+
+# ------------------------------------------------------ temp files left by a crash
 def is_temp_name(name: str) -> bool:
     """Whether a file name is one of our temporary files (a crashed write leaves one)."""
     return _TEMP_NAME.match(name) is not None
@@ -94,17 +144,17 @@ def temp_files_in(folder: Path) -> list[Path]:
     """Temporary files that crashed writes left behind in ``folder`` (one listing)."""
     try:
         names = os.listdir(folder)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return []
     return sorted(Path(folder) / name for name in names if is_temp_name(name))
 
 
 def remove_stale_temp_files(candidates: Iterable[Path], *, older_than: float = 60.0) -> list[Path]:
-    """Remove the temporary files among ``candidates`` that are older than ``older_than`` s.
+    """Remove the temporary files among ``candidates`` older than ``older_than`` s.
 
-    A younger one may belong to a write in progress in another process, so it
-    is left alone. A temp file never became the real file, so it holds nothing
-    that the real file does not.
+    A younger one may belong to a write in progress in another process, so it is
+    left alone. A temp file never became the real file, so it holds nothing that
+    the real file does not.
     """
     removed = []
     cutoff = time.time() - older_than
@@ -120,15 +170,18 @@ def remove_stale_temp_files(candidates: Iterable[Path], *, older_than: float = 6
     return removed
 
 
+# ------------------------------------------------------------------- the Storage
 class CrashSafeStorage(Storage):
     """TinyDB storage that never leaves a half-written file.
 
-    Same constructor as ``JSONStorage``: ``access_mode="r"`` (or ``"rb"``) is
-    read-only and never creates or writes anything; any mode containing
-    ``+``, ``w`` or ``a`` is writable (the mode only says *whether* we may
-    write: the file is never opened for in-place writing, so ``"w"`` does not
-    truncate). Extra keyword arguments go to ``json.dumps`` (e.g. ``indent``).
-    ``encoding=None`` means UTF-8, whatever the locale.
+    Same constructor and behaviour as ``JSONStorage``: a missing file is created
+    (private, 0600) unless ``access_mode`` is read-only (``"r"``/``"rb"``), where a
+    missing file raises ``FileNotFoundError`` and writes raise ``PermissionError``.
+    Any mode containing ``+``, ``w`` or ``a`` is writable; the mode only says
+    *whether* we may write, as the file is never opened for in-place writing
+    (``"w"`` does not truncate). ``encoding`` is used both ways (None: UTF-8);
+    extra keyword arguments go to ``json.dumps`` (e.g. ``indent``). Reading
+    raises what ``json`` raises for a damaged file.
 
     No file handle is kept open between calls, so ``close()`` has nothing to
     release and a Windows user can still copy the file while the app runs.
@@ -148,47 +201,32 @@ class CrashSafeStorage(Storage):
         self.access_mode = access_mode
         self.json_kwargs = json_kwargs
         self.read_only = not any(char in access_mode for char in _WRITE_MODE_CHARS)
-        if not self.read_only:
+        if self.read_only:
+            if not self.path.exists():
+                raise FileNotFoundError(2, "No such file or directory", str(self.path))
+        else:
             self._create_if_missing(create_dirs)
 
-    # ------------------------------------------------------------ Storage API
     def read(self) -> dict[str, dict[str, Any]] | None:
-        """Return the whole database, or None when the file is empty or missing."""
+        """The whole database, or None when the file is empty (or gone since)."""
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
             return None
-        if not raw.strip():
+        text = raw.decode(self.encoding)
+        if not text.strip():
             return None
-        try:
-            data = json.loads(raw.decode(self.encoding))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise StorageCorrupt(self.path, str(exc)) from exc
-        if not isinstance(data, dict):
-            raise StorageCorrupt(self.path, "the top level is not a JSON object")
-        return data
+        return json.loads(text)
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         """Replace the file atomically with ``data`` serialised as JSON."""
         if self.read_only:
-            raise PermissionError(f"storage opened read-only: {self.path}")
-        self.write_text(json.dumps(data, **self.json_kwargs))
-
-    def write_text(self, text: str) -> None:
-        """Replace the file atomically with JSON text the caller serialised itself.
-
-        For callers that keep each document's JSON and only serialise what
-        changed (the repository does, so archiving into a big month stays
-        cheap). The text must be a TinyDB JSON object: it is not parsed here.
-        """
-        if self.read_only:
-            raise PermissionError(f"storage opened read-only: {self.path}")
-        self._replace_with(text.encode(self.encoding))
+            raise PermissionError(f'Cannot write to the database: it is open read-only ("{self.access_mode}")')
+        atomic_write(self.path, json.dumps(data, **self.json_kwargs).encode(self.encoding))
 
     def close(self) -> None:
         """Nothing to release: no handle is held between reads and writes."""
 
-    # -------------------------------------------------------------- internals
     def _create_if_missing(self, create_dirs: bool) -> None:
         """Like JSONStorage's ``touch``, but private (0600) and never truncating."""
         if create_dirs:
@@ -202,34 +240,3 @@ class CrashSafeStorage(Storage):
                 os.fchmod(fd, PRIVATE_FILE_MODE)  # the umask may have removed bits
         finally:
             os.close(fd)
-
-    def _replace_with(self, payload: bytes) -> None:
-        """Write to a temp file, fsync it, rename it over the target, fsync the folder.
-
-        On any failure the temp file is removed and the old file is untouched.
-        """
-        temp_path, fd = self._open_temp_file()
-        try:
-            with open(fd, "wb", closefd=True) as handle:
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp_path, self.path)
-            fsync_dir(self.path.parent)
-        except BaseException:
-            temp_path.unlink(missing_ok=True)
-            raise
-
-    def _open_temp_file(self) -> tuple[Path, int]:
-        """Create a new, private temp file next to the target (O_EXCL: never reuse one)."""
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-        while True:
-            name = f".{self.path.name}.{secrets.token_hex(_TEMP_TOKEN_BYTES)}{TEMP_SUFFIX}"
-            temp_path = self.path.parent / name
-            try:
-                fd = os.open(temp_path, flags, PRIVATE_FILE_MODE)
-            except FileExistsError:
-                continue
-            if hasattr(os, "fchmod"):
-                os.fchmod(fd, PRIVATE_FILE_MODE)  # the umask may have removed bits
-            return temp_path, fd

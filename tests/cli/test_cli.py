@@ -263,21 +263,30 @@ def test_conflicting_id_is_kept_as_stored_and_reported(run, data_dir, tmp_path):
     assert new["id"] in kept
 
 
-def test_import_when_the_app_is_open_on_the_folder(run, data_dir, tmp_path):
+@pytest.mark.parametrize("holder", ["app", "import"])
+def test_import_refused_while_the_folder_is_held_names_who_holds_it(run, data_dir, tmp_path, qapp, holder):
     from PySide6.QtCore import QLockFile
+    from PySide6.QtNetwork import QLocalServer
 
     seed(data_dir, sample()[:1])
     before = snapshot(data_dir)
     lock = QLockFile(str(paths.lock_file(data_dir)))
     assert lock.tryLock(0)
+    server = QLocalServer()
+    if holder == "app":  # the app also answers on its local socket; an import does not
+        QLocalServer.removeServer(paths.instance_key(data_dir))
+        assert server.listen(paths.instance_key(data_dir))
     try:
         result = run("--data-dir", data_dir, "import", export_file(tmp_path, [episode_dict("2026-03-04T09:00:00.000+01:00")]))
     finally:
+        server.close()
         lock.unlock()
     assert result.code == 1
-    assert assert_one_error_line(result) == (
-        "couplepause: couplepause is open on this data folder; close it and try again."
-    )
+    line = assert_one_error_line(result)
+    if holder == "app":
+        assert line.startswith("couplepause: couplepause is open on ") and "close it" in line
+    else:
+        assert "another import or restore is running" in line
     assert snapshot(data_dir) == before
 
 
@@ -450,8 +459,13 @@ def test_unreadable_store_file_is_reported_and_left_alone(run, data_dir, tmp_pat
     active.write_bytes(b"{ not json")
     before = snapshot(data_dir)
     result = run("--data-dir", data_dir, "export", "--output", tmp_path / "o.json")
-    assert result.code == 0
+    assert result.code == 1
     line = assert_one_error_line(result)
+    assert "active.json" in line and "nothing was exported" in line and "--skip-unreadable" in line
+    assert not (tmp_path / "o.json").exists()
+    result = run("--data-dir", data_dir, "export", "--output", tmp_path / "o.json", "--skip-unreadable")
+    assert result.code == 0
+    line = assert_one_error_line(result, hint=False)
     assert "active.json" in line and "could not be read" in line
     assert snapshot(data_dir) == before
 

@@ -292,12 +292,16 @@ def test_reader_uses_the_same_rules_without_refs():
 
 
 def test_unwritable_folder_simulated(tmp_path, monkeypatch):
-    import tempfile
+    import os
 
-    def denied(*args, **kwargs):
-        raise PermissionError(13, "Permission denied")
+    real_open = os.open
 
-    monkeypatch.setattr(tempfile, "mkstemp", denied)
+    def denied(path, *args, **kwargs):
+        if str(path).startswith(str(tmp_path)):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", denied)
     with pytest.raises(ExportError, match="cannot write in the folder .*permission denied.*; choose another --output"):
         EXPORTERS["json"].export([], ExportOptions(), tmp_path / "out.json")
     assert list(tmp_path.iterdir()) == []

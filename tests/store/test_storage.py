@@ -15,7 +15,7 @@ from tinydb.storages import JSONStorage
 from couplepause.store import storage as storage_module
 from couplepause.store.storage import (
     CrashSafeStorage,
-    StorageCorrupt,
+    atomic_write,
     make_private_dirs,
     remove_stale_temp_files,
     temp_files_in,
@@ -65,12 +65,10 @@ def test_encoding_is_used_both_ways(tmp_path: Path) -> None:
         assert db.all() == [{"note": "Łódź 😊"}]
 
 
-def test_read_only_mode_creates_nothing_and_cannot_write(tmp_path: Path) -> None:
+def test_read_only_mode_needs_the_file_and_creates_nothing(tmp_path: Path) -> None:
     path = tmp_path / "missing" / "db.json"
-    with TinyDB(path, storage=CrashSafeStorage, access_mode="r", create_dirs=True) as db:
-        assert db.all() == []
-        with pytest.raises(PermissionError, match="read-only"):
-            db.insert({"x": 1})
+    with pytest.raises(FileNotFoundError):
+        TinyDB(path, storage=CrashSafeStorage, access_mode="r", create_dirs=True)
     assert not path.parent.exists()
 
 
@@ -190,19 +188,25 @@ def test_unserialisable_data_changes_nothing(tmp_path: Path) -> None:
     assert os.listdir(tmp_path) == ["db.json"]
 
 
-@pytest.mark.parametrize(
-    "content", [b'{"_default": {"1": {"n"', b"[1, 2]", b"\xff\xfe\x00garbage", b"null"]
-)
-def test_unreadable_content_raises_storage_corrupt_with_path(
+@pytest.mark.parametrize("content", [b'{"_default": {"1": {"n"', b"\xff\xfe\x00garbage"])
+def test_damaged_content_raises_what_json_raises_and_is_left_alone(
     tmp_path: Path, content: bytes
 ) -> None:
     path = tmp_path / "db.json"
     path.write_bytes(content)
-    with pytest.raises(StorageCorrupt) as caught:
+    with pytest.raises(ValueError):  # json.JSONDecodeError or UnicodeDecodeError, as JSONStorage
         CrashSafeStorage(path).read()
-    assert caught.value.path == path
-    assert isinstance(caught.value, ValueError)
     assert path.read_bytes() == content
+
+
+def test_it_fails_exactly_where_json_storage_fails(tmp_path: Path) -> None:
+    path = tmp_path / "db.json"
+    CrashSafeStorage(path, encoding="cp936").write({"Test": "こんにちは世界"})
+    for storage in (CrashSafeStorage(path, encoding="cp037"), JSONStorage(path, encoding="cp037")):
+        with pytest.raises(json.JSONDecodeError):
+            storage.read()
+        storage.close()
+    assert CrashSafeStorage(path, encoding="cp936").read() == {"Test": "こんにちは世界"}
 
 
 def test_empty_or_blank_file_reads_as_empty(tmp_path: Path) -> None:
@@ -237,14 +241,16 @@ def test_stale_temp_files_are_removed_but_fresh_ones_kept(tmp_path: Path) -> Non
     assert sorted(os.listdir(tmp_path)) == sorted(["db.json", fresh.name, not_ours.name])
 
 
-def test_write_text_writes_given_json_atomically(tmp_path: Path) -> None:
-    path = tmp_path / "db.json"
-    CrashSafeStorage(path).write_text('{"_default": {"1": {"x": 1}}}')
-    with TinyDB(path, storage=CrashSafeStorage) as db:
-        assert db.all() == [{"x": 1}]
-    with pytest.raises(PermissionError):
-        CrashSafeStorage(path, access_mode="r").write_text("{}")
-    assert os.listdir(tmp_path) == ["db.json"]
+def test_atomic_write_never_replaces_when_told_not_to(tmp_path: Path) -> None:
+    path = tmp_path / "report.pdf"
+    atomic_write(path, b"first")
+    atomic_write(path, b"second")
+    assert path.read_bytes() == b"second"
+    with pytest.raises(FileExistsError):
+        atomic_write(path, b"third", overwrite=False)
+    assert path.read_bytes() == b"second"
+    assert os.listdir(tmp_path) == ["report.pdf"]
+    assert mode_of(path) == 0o600
 
 
 def test_temp_files_match_the_cleanup_pattern(

@@ -1,0 +1,330 @@
+"""Rotating backups of the store: make, list, read back, rotate.
+
+A backup is a folder ``<data folder>/backups/<ID>/`` holding copies of the store's
+files (the same relative names) and, written last, ``backup.json``: a TinyDB
+database whose table ``backup`` describes it (when, why, how many pauses, which
+months). A folder without ``backup.json`` was interrupted and is not a backup;
+it is removed by the next rotation. Every file is written crash-safely and is
+private (0600, folders 0700).
+
+Which backups are kept (:func:`to_keep`): the newest of each of the last
+``DAILY`` days, the newest of each of the last ``WEEKLY`` weeks, every backup made
+before an import, a restore or a migration during the last ``EVENT_DAYS`` days,
+and always the newest ``ALWAYS`` ones.
+
+Qt-free.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from tinydb.table import Document
+
+from couplepause.core.episode import Episode, format_instant, parse_instant
+from couplepause.store import migrations
+from couplepause.store.files import (
+    ACTIVE_FILE,
+    EPISODES_TABLE,
+    META_FILE,
+    META_TABLE,
+    MONTHS_DIR,
+    Unreadable,
+    read_documents,
+    write_tables,
+)
+from couplepause.store.storage import atomic_write, fsync_dir, make_private_dirs
+
+BACKUP_META = "backup.json"
+BACKUP_TABLE = "backup"
+DAILY = "daily"
+BEFORE_IMPORT = "before-import"
+BEFORE_RESTORE = "before-restore"
+BEFORE_MIGRATION = "before-migration"
+REASONS = (DAILY, BEFORE_IMPORT, BEFORE_RESTORE, BEFORE_MIGRATION)
+DAILY_DAYS = 7
+WEEKLY_WEEKS = 4
+EVENT_DAYS = 28
+ALWAYS = 3
+ACTIVE_PART = "active"  # the part name of the pauses still in progress
+_ID_FORMAT = "%Y%m%dT%H%M%SZ"
+
+
+class BackupError(Exception):
+    """A backup that cannot be made, found or read; the message is one plain sentence."""
+
+
+class BackupNotFound(BackupError):
+    pass
+
+
+class BackupDamaged(BackupError):
+    pass
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """What ``backup.json`` says about one backup."""
+
+    id: str
+    created_at: datetime
+    reason: str
+    pauses: int
+    parts: dict[str, int]  # "YYYY-MM" (UTC month) or "active" -> pauses in it
+    schema_version: int
+    folder: Path = field(compare=False)
+
+    def has(self, part: str) -> bool:
+        return self.parts.get(part, 0) > 0
+
+
+@dataclass
+class BackupContent:
+    """A backup read back and checked: each file's documents, by relative name."""
+
+    info: BackupInfo
+    files: dict[str, list[Document]]
+    episodes: dict[str, list[Episode]]  # the same files' episodes, upgraded to this version
+
+
+def part_of(relative: str) -> str | None:
+    """The part a store file holds: its month, "active", or None (meta)."""
+    name = relative.rsplit("/", 1)[-1]
+    if relative.startswith(f"{MONTHS_DIR}/") and name.endswith(".json"):
+        return name[: -len(".json")]
+    if relative == ACTIVE_FILE:
+        return ACTIVE_PART
+    return None
+
+
+class Backups:
+    """The backups folder. Thread-safe; only one process uses a data folder at a time."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self._lock = threading.Lock()
+
+    # ---------------------------------------------------------------- listing
+    def list(self) -> list[BackupInfo]:
+        """Every complete backup, newest first."""
+        found = []
+        for name in self._names():
+            info = self._info(self.folder / name)
+            if info is not None:
+                found.append(info)
+        found.sort(key=lambda info: (info.created_at, info.id), reverse=True)
+        return found
+
+    def get(self, backup_id: str) -> BackupInfo:
+        info = self._info(self.folder / backup_id) if _plain_name(backup_id) else None
+        if info is None:
+            raise BackupNotFound(f"There is no backup called {backup_id!r}.")
+        return info
+
+    def newest_with(self, part: str) -> BackupInfo | None:
+        """The newest backup that holds pauses of ``part`` (a month or "active")."""
+        return next((info for info in self.list() if info.has(part)), None)
+
+    # ----------------------------------------------------------------- making
+    def make(self, files: dict[str, bytes], reason: str, now: datetime) -> tuple[BackupInfo, list[str]]:
+        """Write a backup of the store files ``files`` (relative name -> bytes).
+
+        Each copy is read back with TinyDB and its episodes checked; a copy that
+        does not read back is left out. Returns the backup and the relative
+        names left out, so the store can set the originals aside.
+        """
+        if reason not in REASONS:
+            raise ValueError(f"unknown backup reason {reason!r}")
+        with self._lock:
+            make_private_dirs(self.folder)
+            backup_id, target = self._new_folder(now)
+            version = _version_of(files)
+            parts: dict[str, int] = {}
+            left_out: list[str] = []
+            for relative, data in sorted(files.items()):
+                copy = target / relative
+                make_private_dirs(copy.parent)
+                atomic_write(copy, data)
+                try:
+                    episodes = _episodes_in(copy, relative, version)
+                except (Unreadable, BackupDamaged):
+                    copy.unlink()
+                    left_out.append(relative)
+                    continue
+                part = part_of(relative)
+                if part is not None and episodes:
+                    parts[part] = len(episodes)
+            for folder, _dirs, _names in os.walk(target):
+                fsync_dir(Path(folder))
+            info = BackupInfo(
+                id=backup_id,
+                created_at=now,
+                reason=reason,
+                pauses=sum(parts.values()),
+                parts=parts,
+                schema_version=version,
+                folder=target,
+            )
+            write_tables(target / BACKUP_META, {BACKUP_TABLE: [_meta_document(info)]})
+            fsync_dir(self.folder)
+            return info, left_out
+
+    # ---------------------------------------------------------------- reading
+    def read(self, backup_id: str) -> BackupContent:
+        """Every file of a backup, checked; raises BackupDamaged if anything is off."""
+        info = self.get(backup_id)
+        files: dict[str, list[Document]] = {}
+        episodes: dict[str, list[Episode]] = {}
+        for copy in sorted(path for path in info.folder.rglob("*") if path.is_file()):
+            relative = copy.relative_to(info.folder).as_posix()
+            if relative == BACKUP_META:
+                continue
+            try:
+                documents = read_documents(copy, _table_of(relative)) or []
+            except (Unreadable, OSError) as exc:
+                raise BackupDamaged(f"The backup {info.id} is damaged ({relative} cannot be read).") from exc
+            files[relative] = documents
+            if part_of(relative) is not None:
+                episodes[relative] = _checked_episodes(documents, relative, info.schema_version, info.id)
+        counted = sum(len(found) for found in episodes.values())
+        if counted != info.pauses:
+            raise BackupDamaged(
+                f"The backup {info.id} is incomplete: it should hold {info.pauses} pauses "
+                f"but {counted} could be read."
+            )
+        return BackupContent(info, files, episodes)
+
+    # --------------------------------------------------------------- rotating
+    def rotate(self, now: datetime) -> list[str]:
+        """Remove backups that :func:`to_keep` does not keep, and interrupted ones."""
+        with self._lock:
+            backups = self.list()
+            keep = to_keep(backups, now)
+            complete = {info.id for info in backups}
+            removed = []
+            for name in self._names():
+                if name in keep:
+                    continue
+                if name in complete or not (self.folder / name / BACKUP_META).exists():
+                    shutil.rmtree(self.folder / name, ignore_errors=True)
+                    removed.append(name)
+            if removed:
+                fsync_dir(self.folder)
+            return removed
+
+    # ------------------------------------------------------------- internals
+    def _names(self) -> list[str]:
+        try:
+            return sorted(name for name in os.listdir(self.folder) if (self.folder / name).is_dir())
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+
+    def _new_folder(self, now: datetime) -> tuple[str, Path]:
+        base = now.astimezone(UTC).strftime(_ID_FORMAT)
+        number = 1
+        while True:
+            backup_id = base if number == 1 else f"{base}-{number}"
+            target = self.folder / backup_id
+            try:
+                target.mkdir(mode=0o700)
+            except FileExistsError:
+                number += 1
+                continue
+            os.chmod(target, 0o700)
+            return backup_id, target
+
+    def _info(self, folder: Path) -> BackupInfo | None:
+        try:
+            documents = read_documents(folder / BACKUP_META, BACKUP_TABLE)
+        except (Unreadable, OSError):
+            return None
+        if not documents:
+            return None
+        doc = documents[0]
+        try:
+            parts = {str(k): int(v) for k, v in dict(doc.get("parts") or {}).items()}
+            return BackupInfo(
+                id=folder.name,
+                created_at=parse_instant(doc["created_at"]),
+                reason=str(doc["reason"]),
+                pauses=int(doc["pauses"]),
+                parts=parts,
+                schema_version=int(doc["schema_version"]),
+                folder=folder,
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+def to_keep(backups: Iterable[BackupInfo], now: datetime) -> set[str]:
+    """The ids of the backups worth keeping at ``now`` (see the module docstring)."""
+    newest_first = sorted(backups, key=lambda info: (info.created_at, info.id), reverse=True)
+    keep = {info.id for info in newest_first[:ALWAYS]}
+    local_now = now.astimezone()
+    days: set[object] = set()
+    weeks: set[object] = set()
+    for info in newest_first:
+        local = info.created_at.astimezone()
+        age = local_now - local
+        day = local.date()
+        week = day.isocalendar()[:2]
+        if (local_now.date() - day).days < DAILY_DAYS and day not in days:
+            days.add(day)
+            keep.add(info.id)
+        if age < timedelta(weeks=WEEKLY_WEEKS) and week not in weeks:
+            weeks.add(week)
+            keep.add(info.id)
+        if info.reason != DAILY and age < timedelta(days=EVENT_DAYS):
+            keep.add(info.id)
+    return keep
+
+
+# ------------------------------------------------------------------- helpers
+def _plain_name(backup_id: str) -> bool:
+    return bool(backup_id) and "/" not in backup_id and "\\" not in backup_id and backup_id not in (".", "..")
+
+
+def _table_of(relative: str) -> str:
+    return META_TABLE if relative == META_FILE else EPISODES_TABLE
+
+
+def _version_of(files: dict[str, bytes]) -> int:
+    """The schema version the copied files are in (meta.json says; none means this one)."""
+    import json
+
+    try:
+        meta = json.loads(files[META_FILE].decode("utf-8"))
+        return migrations.version_in(meta)
+    except (KeyError, ValueError, TypeError, UnicodeDecodeError):
+        return migrations.SCHEMA_VERSION
+
+
+def _episodes_in(copy: Path, relative: str, version: int) -> list[Episode]:
+    documents = read_documents(copy, _table_of(relative)) or []
+    if part_of(relative) is None:
+        return []
+    return _checked_episodes(documents, relative, version, copy.parent.name)
+
+
+def _checked_episodes(documents: list[Document], relative: str, version: int, backup_id: str) -> list[Episode]:
+    try:
+        return [Episode.from_dict(migrations.upgrade(dict(doc), version)) for doc in documents]
+    except (ValueError, TypeError, AttributeError, KeyError) as exc:
+        raise BackupDamaged(f"The backup {backup_id} is damaged ({relative} holds a record that cannot be read).") from exc
+
+
+def _meta_document(info: BackupInfo) -> dict[str, Any]:
+    return {
+        "created_at": format_instant(info.created_at),
+        "reason": info.reason,
+        "pauses": info.pauses,
+        "parts": dict(sorted(info.parts.items())),
+        "schema_version": info.schema_version,
+    }

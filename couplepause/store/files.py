@@ -1,0 +1,340 @@
+"""The store's TinyDB files and their life: read them (checked), change them, set a
+damaged one aside, and change several of them all or nothing.
+
+Every file is an ordinary TinyDB database on :class:`CrashSafeStorage`, used
+through TinyDB's own API (``TinyDB``, tables, ``Document``, queries). Two rules
+keep a couple's data safe:
+
+* **Nothing damaged is overwritten or deleted.** A file that cannot be read (bad
+  JSON, not a TinyDB database, 0 bytes, a folder where the file should be) is
+  renamed to ``<name>.unreadable-<YYYYmmddTHHMMSS>`` ("set aside") and kept. A file
+  is always checked before TinyDB changes it, and a new file is created holding
+  an empty database (``{}``), so a 0-byte file is always damage.
+* **Several files change together through a journal** (``journal.py``).
+
+Qt-free.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tinydb import Query, TinyDB
+from tinydb.table import Document
+
+from couplepause.core.episode import Episode
+from couplepause.store.storage import (
+    CrashSafeStorage,
+    atomic_write,
+    fsync_dir,
+    make_private_dirs,
+)
+
+# The store folder (see docs/ARCHITECTURE.md, "The store's files"):
+META_FILE = "meta.json"  # table "meta": {"schema_version": N}
+ACTIVE_FILE = "active.json"  # table "episodes": the pauses still in progress
+MONTHS_DIR = "episodes"  # YYYY-MM.json, table "episodes": closed pauses by UTC month
+META_TABLE = "meta"
+EPISODES_TABLE = "episodes"
+UNREADABLE_MARK = ".unreadable-"
+_STAMP_FORMAT = "%Y%m%dT%H%M%S"
+_EMPTY_DATABASE = b"{}"
+_MONTH_FILE = re.compile(r"^\d{4}-\d{2}\.json$")
+
+
+class Unreadable(Exception):
+    """A store file that is there but cannot be read as what we wrote."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = Path(path)
+        self.reason = reason
+
+
+def open_db(path: Path, *, read_only: bool = False) -> TinyDB:
+    """The TinyDB database in ``path`` on the crash-safe storage."""
+    return TinyDB(path, storage=CrashSafeStorage, access_mode="r" if read_only else "r+")
+
+
+def read_documents(path: Path, table: str = EPISODES_TABLE) -> list[Document] | None:
+    """The documents of one table, checked; None when the file does not exist.
+
+    Raises :class:`Unreadable` for anything that is not a TinyDB database as we
+    write them. I/O errors other than a missing file propagate.
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISDIR(info.st_mode):
+        raise Unreadable(path, "a folder stands where this file should be")
+    if info.st_size == 0:
+        raise Unreadable(path, "the file is empty")
+    try:
+        with open_db(path, read_only=True) as db:
+            documents = db.table(table).all()
+            if not documents and not isinstance(db.storage.read(), dict):
+                raise Unreadable(path, "the file does not hold a database")
+    except FileNotFoundError:
+        return None  # removed meanwhile
+    except Unreadable:
+        raise
+    except (ValueError, TypeError, AttributeError, KeyError) as exc:  # bad JSON or shape
+        raise Unreadable(path, _short(exc)) from exc
+    return documents
+
+
+def read_tables(path: Path) -> dict[str, list[Document]] | None:
+    """Every table of a database, checked; None when the file does not exist."""
+    first = read_documents(path)
+    if first is None:
+        return None
+    with open_db(path, read_only=True) as db:
+        names = db.tables()
+        return {name: (first if name == EPISODES_TABLE else db.table(name).all()) for name in names} or {
+            EPISODES_TABLE: first
+        }
+
+
+def month_files(root: Path) -> list[Path]:
+    """The month files of the store at ``root``, oldest month first (a listing only).
+
+    Raises NotADirectoryError when a file stands where the months folder should be.
+    """
+    folder = root / MONTHS_DIR
+    try:
+        names = os.listdir(folder)
+    except FileNotFoundError:
+        return []
+    return sorted(folder / name for name in names if _MONTH_FILE.match(name))
+
+
+def ensure_database(path: Path) -> None:
+    """Create ``path`` holding an empty database if it does not exist (never a 0-byte file)."""
+    if path.exists():
+        return
+    make_private_dirs(path.parent)
+    try:
+        atomic_write(path, _EMPTY_DATABASE, overwrite=False)
+    except FileExistsError:
+        pass  # created meanwhile: fine
+
+
+def write_tables(path: Path, tables: dict[str, Iterable[dict[str, Any]]]) -> None:
+    """Make ``path`` a new database holding exactly ``tables`` (doc ids kept for Documents)."""
+    make_private_dirs(path.parent)
+    atomic_write(path, _EMPTY_DATABASE)
+    with open_db(path) as db:
+        for name, documents in tables.items():
+            db.table(name).insert_multiple(_with_doc_ids(list(documents)))
+
+
+def _with_doc_ids(documents: list[dict[str, Any]]) -> list[Document]:
+    """Documents keep their ids; plain records get the next free ones, as TinyDB numbers them."""
+    next_id = max((d.doc_id for d in documents if isinstance(d, Document)), default=0) + 1
+    numbered = []
+    for document in documents:
+        if not isinstance(document, Document):
+            document, next_id = Document(document, doc_id=next_id), next_id + 1
+        numbered.append(document)
+    return numbered
+
+
+def set_aside(path: Path) -> Path:
+    """Rename a damaged file (or folder) out of the way, never replacing anything; returns its new name."""
+    stamp = datetime.now().strftime(_STAMP_FORMAT)
+    base = path.with_name(f"{path.name}{UNREADABLE_MARK}{stamp}")
+    number = 1
+    while True:
+        target = base if number == 1 else base.with_name(f"{base.name}-{number}")
+        number += 1
+        if target.exists():
+            continue
+        if path.is_dir():
+            os.rename(path, target)  # folders cannot be hard-linked; the name was just free
+        else:
+            try:
+                os.link(path, target)  # fails instead of replacing
+            except FileExistsError:
+                continue
+            except OSError:
+                os.rename(path, target)
+            else:
+                os.unlink(path)
+        fsync_dir(path.parent)
+        return target
+
+
+def set_aside_files(folder: Path) -> list[Path]:
+    """Files (or folders) in ``folder`` that were set aside, by name."""
+    try:
+        names = os.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(folder / name for name in names if UNREADABLE_MARK in name)
+
+
+def original_name(set_aside_path: Path) -> str:
+    """``2026-03.json`` for ``2026-03.json.unreadable-20261202T054100``."""
+    return set_aside_path.name.split(UNREADABLE_MARK, 1)[0]
+
+
+# ------------------------------------------------------------- episode files
+class EpisodeFiles:
+    """The episode files of one store, read and changed by the rules above.
+
+    A damaged file is set aside and reads as empty (read-only: it is only noted
+    in ``unreadable``); each one set aside is added to ``set_aside`` and, when
+    pauses are missing because of it, passed to ``on_loss``.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        read_only: bool,
+        on_loss: Callable[[MissingPart], None] | None = None,
+    ) -> None:
+        self.root = Path(root)
+        self.read_only = read_only
+        self.on_loss = on_loss
+        self.upgrade: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+        self.set_aside: list[Path] = []
+        self.unreadable: list[Path] = []
+
+    def months(self) -> list[Path]:
+        """The month files, oldest first; a file standing where the months folder
+        should be is set aside."""
+        try:
+            return month_files(self.root)
+        except NotADirectoryError:
+            self.handle_unreadable(self.root / MONTHS_DIR)
+            return []
+
+    def episodes(self, path: Path) -> list[Episode]:
+        """The episodes of one file, checked; a damaged file reads as empty."""
+        try:
+            documents = read_documents(path)
+            return [self._episode(doc) for doc in documents or ()]
+        except Unreadable:
+            self.handle_unreadable(path)
+            return []
+
+    def ids(self, path: Path) -> set[str]:
+        """Ids in a file, from a quick read (records not checked; a damaged file holds none)."""
+        try:
+            documents = read_documents(path) or []
+        except Unreadable:
+            return set()
+        return {str(doc.get("id", "")).lower() for doc in documents}
+
+    def put(self, path: Path, record: dict[str, Any]) -> None:
+        """Insert or replace (by id) one record."""
+        self._change(path, lambda table: table.upsert(record, Query().id == record["id"]))
+
+    def remove(self, path: Path, episode_ids: Iterable[str]) -> None:
+        ids = list(episode_ids)
+        if path.exists() and ids:
+            self._change(path, lambda table: table.remove(Query().id.one_of(ids)))
+
+    def tables(self, path: Path) -> dict[str, list[Document]]:
+        """Every table of a file, for a transaction that rewrites it (damaged: set aside, empty)."""
+        try:
+            return read_tables(path) or {}
+        except Unreadable:
+            self.handle_unreadable(path)
+            return {}
+
+    def handle_unreadable(self, path: Path) -> None:
+        """Set ``path`` aside and say so; read-only: just note it."""
+        if self.read_only:
+            if path not in self.unreadable:
+                self.unreadable.append(path)
+            return
+        moved = set_aside(path)
+        self.set_aside.append(moved)
+        missing = missing_part(moved)
+        if missing is not None and self.on_loss is not None:
+            self.on_loss(missing)
+
+    def _episode(self, doc: Document) -> Episode:
+        record = dict(doc)
+        try:
+            if self.upgrade is not None:
+                record = self.upgrade(record)
+            return Episode.from_dict(record)
+        except (ValueError, TypeError, AttributeError, KeyError) as exc:
+            raise Unreadable(self.root, f"an episode could not be read: {_short(exc)}") from exc
+
+    def _change(self, path: Path, change: Callable[[Any], Any]) -> None:
+        """Apply ``change(table)`` to the episodes table through TinyDB, after checking
+        the file (a damaged one is set aside first, never overwritten)."""
+        try:
+            read_documents(path)
+        except Unreadable:
+            self.handle_unreadable(path)
+        ensure_database(path)
+        with open_db(path) as db:
+            change(db.table(EPISODES_TABLE))
+
+
+# ------------------------------------------------------------ what is missing
+ACTIVE_PART = "active"  # the pauses still in progress
+ALL_PART = "all"  # the months folder itself was damaged
+NOTED_SUFFIX = ".noted"  # the couple has seen the notice
+RECOVERED_SUFFIX = ".recovered"  # its pauses came back from a backup
+
+
+@dataclass(frozen=True)
+class MissingPart:
+    """Pauses that could not be read: a damaged file, set aside as ``path``.
+
+    ``part`` is the UTC month ("2026-03"), "active" or "all" (the months folder).
+    """
+
+    path: Path
+    part: str
+    noted: bool = False
+
+
+def missing_part(path: Path) -> MissingPart | None:
+    """What a set-aside file means for the couple; None when no pause is missing
+    (meta.json holds none, or the pauses came back)."""
+    name = path.name
+    if name.endswith(RECOVERED_SUFFIX):
+        return None
+    noted = name.endswith(NOTED_SUFFIX)
+    original = original_name(path)
+    if original == ACTIVE_FILE and path.parent.name != MONTHS_DIR:
+        return MissingPart(path, ACTIVE_PART, noted)
+    if original == MONTHS_DIR:
+        return MissingPart(path, ALL_PART, noted)
+    if path.parent.name == MONTHS_DIR and _MONTH_FILE.match(original):
+        return MissingPart(path, original[: -len(".json")], noted)
+    return None
+
+
+def missing_parts(root: Path) -> list[MissingPart]:
+    """Every part of the store at ``root`` whose pauses are missing, by part."""
+    found = set_aside_files(root) + set_aside_files(root / MONTHS_DIR)
+    parts = [missing_part(path) for path in found]
+    return sorted((p for p in parts if p is not None), key=lambda p: (p.part, p.path.name))
+
+
+def mark(part: MissingPart, suffix: str) -> None:
+    """Mark a set-aside file as noted or recovered; it is kept either way."""
+    if part.path.exists() and not part.path.name.endswith((NOTED_SUFFIX, RECOVERED_SUFFIX)):
+        part.path.rename(part.path.with_name(part.path.name + suffix))
+        fsync_dir(part.path.parent)
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 120 else text[:119] + "…"

@@ -1,0 +1,122 @@
+"""Several store files changed all or nothing, through a journal.
+
+A :class:`Transaction` writes each new file next to its target
+(``<name>.staged``), then writes the journal (``journal.json``, a TinyDB database
+whose table ``steps`` lists what to do): that write is the commit. Then the
+staged files take their targets' names, the files to drop go, and the journal is
+removed. :func:`recover`, run when the store opens, finishes a committed
+transaction that a crash interrupted and drops the staged files of one that
+never committed. Either all of it happens or none of it.
+
+Qt-free.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from couplepause.store.files import Unreadable, read_documents, set_aside, write_tables
+from couplepause.store.storage import fsync_dir
+
+STAGED_SUFFIX = ".staged"
+JOURNAL_FILE = "journal.json"
+JOURNAL_TABLE = "steps"
+
+
+class Transaction:
+    """Files of one folder tree replaced or removed all or nothing (see the module doc)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._puts: dict[Path, dict[str, list[dict[str, Any]]]] = {}
+        self._removes: set[Path] = set()
+
+    def put(self, path: Path, tables: dict[str, Iterable[dict[str, Any]]]) -> None:
+        """``path`` will be a database holding exactly ``tables``."""
+        self._removes.discard(path)
+        self._puts[Path(path)] = {name: list(docs) for name, docs in tables.items()}
+
+    def remove(self, path: Path) -> None:
+        """``path`` will be gone."""
+        self._puts.pop(Path(path), None)
+        self._removes.add(Path(path))
+
+    def commit(self) -> None:
+        """Stage, write the journal (the commit), apply, drop the journal."""
+        if not self._puts and not self._removes:
+            return
+        steps: list[dict[str, Any]] = []
+        try:
+            for target, tables in sorted(self._puts.items()):
+                staged = target.with_name(target.name + STAGED_SUFFIX)
+                write_tables(staged, tables)
+                steps.append({"op": "replace", "staged": self._rel(staged), "target": self._rel(target)})
+        except BaseException:
+            drop_staged(self.root)
+            raise
+        steps += [{"op": "remove", "target": self._rel(path)} for path in sorted(self._removes)]
+        journal = self.root / JOURNAL_FILE
+        try:
+            write_tables(journal, {JOURNAL_TABLE: steps})
+        except BaseException:
+            _discard_journal(journal)
+            drop_staged(self.root)
+            raise
+        _apply(self.root, steps)
+        _discard_journal(journal)
+
+    def _rel(self, path: Path) -> str:
+        return Path(path).relative_to(self.root).as_posix()
+
+
+def recover(root: Path) -> bool:
+    """Finish a committed transaction, or drop an uncommitted one; True if one was finished."""
+    journal = root / JOURNAL_FILE
+    try:
+        steps = read_documents(journal, JOURNAL_TABLE)
+    except Unreadable:
+        set_aside(journal)  # written atomically, so this is outside damage: keep it, commit nothing
+        steps = None
+    if not steps:
+        if steps is not None:
+            _discard_journal(journal)  # created, never filled: not committed
+        drop_staged(root)
+        return False
+    _apply(root, [dict(step) for step in steps])
+    _discard_journal(journal)
+    drop_staged(root)
+    return True
+
+
+def drop_staged(root: Path) -> None:
+    """Remove staged files that no committed journal refers to."""
+    for folder, _dirs, names in os.walk(root):
+        for name in names:
+            if name.endswith(STAGED_SUFFIX):
+                Path(folder, name).unlink(missing_ok=True)
+
+
+def _apply(root: Path, steps: list[dict[str, Any]]) -> None:
+    """Carry out the journal's steps; each one may already have been done."""
+    folders: set[Path] = set()
+    for step in steps:
+        target = root / step["target"]
+        if step["op"] == "replace":
+            staged = root / step["staged"]
+            if staged.exists():
+                os.replace(staged, target)
+        else:
+            target.unlink(missing_ok=True)
+        folders.add(target.parent)
+    for folder in sorted(folders):
+        if folder.is_dir():
+            fsync_dir(folder)
+
+
+def _discard_journal(journal: Path) -> None:
+    journal.unlink(missing_ok=True)
+    if journal.parent.is_dir():
+        fsync_dir(journal.parent)

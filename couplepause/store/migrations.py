@@ -1,0 +1,156 @@
+"""The store's schema versions, and the steps that bring older data up to date.
+
+``SCHEMA_VERSION`` is what this version writes (``meta.json``, table ``meta``,
+one document ``{"schema_version": N}``). ``STEPS[n]`` turns one stored episode
+record of version ``n`` into version ``n + 1``. :func:`migrate` rewrites every
+store file in one :class:`~couplepause.store.journal.Transaction` (so it happens
+whole or not at all, even under ``kill -9``); the repository takes a backup
+before it starts.
+
+Version history:
+
+1. couplepause 0.1.
+2. Records keep the clock readings behind their durations (``timing``), and the
+   times after a pause follow from its durations (core/clock.py): ``repaired_at``
+   is ``paused_at + repair_seconds``, and breaks lie inside their episode.
+
+Qt-free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from tinydb.table import Document
+
+from couplepause.core.episode import EpisodeError, format_instant, parse_instant, round_ms
+from couplepause.store.files import (
+    ACTIVE_FILE,
+    META_FILE,
+    META_TABLE,
+    Unreadable,
+    month_files,
+    read_tables,
+)
+from couplepause.store.journal import Transaction
+
+SCHEMA_VERSION = 2
+
+Step = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class MigrationError(Exception):
+    """Older data that cannot be brought up to date (nothing was changed)."""
+
+
+def version_in(meta: Any) -> int:
+    """The schema_version in a parsed meta.json; raises ValueError if there is none.
+
+    A version newer than ours is believed whatever else the file holds: a newer
+    app may shape meta.json differently, and its data must not be set aside.
+    """
+    table = meta.get(META_TABLE) if isinstance(meta, dict) else None
+    docs = list(table.values()) if isinstance(table, dict) else []
+    versions = [
+        doc["schema_version"]
+        for doc in docs
+        if isinstance(doc, dict) and _is_version(doc.get("schema_version"))
+    ]
+    if any(version > SCHEMA_VERSION for version in versions):
+        return max(versions)
+    if len(docs) != 1 or len(versions) != 1:
+        raise ValueError("meta.json must hold exactly one document with a schema_version")
+    return versions[0]
+
+
+def meta_tables(version: int = SCHEMA_VERSION) -> dict[str, list[dict[str, Any]]]:
+    return {META_TABLE: [{"schema_version": version}]}
+
+
+def upgrade(record: dict[str, Any], from_version: int) -> dict[str, Any]:
+    """One episode record brought from ``from_version`` to ``SCHEMA_VERSION``."""
+    for version in range(from_version, SCHEMA_VERSION):
+        step = STEPS.get(version)
+        if step is None:
+            raise MigrationError(
+                f"This version of couplepause cannot update data from format {from_version}; "
+                "nothing has been changed."
+            )
+        record = step(dict(record))
+    return record
+
+
+def migrate(root: Path, from_version: int) -> None:
+    """Rewrite the store at ``root`` from ``from_version`` to ``SCHEMA_VERSION``, all or nothing.
+
+    A file that cannot be read is left as it is: it is set aside when it is next
+    read, as at any other time.
+    """
+    transaction = Transaction(root)
+    for path in [root / ACTIVE_FILE, *month_files(root)]:
+        try:
+            tables = read_tables(path)
+        except Unreadable:
+            continue
+        if tables is None:
+            continue
+        episodes = tables.get("episodes", [])
+        tables["episodes"] = [Document(upgrade(dict(doc), from_version), doc.doc_id) for doc in episodes]
+        transaction.put(path, tables)
+    transaction.put(root / META_FILE, meta_tables())
+    transaction.commit()
+
+
+# --------------------------------------------------------------------- steps
+def _v1_to_v2(record: dict[str, Any]) -> dict[str, Any]:
+    record.setdefault("timing", None)
+    try:
+        paused = parse_instant(record.get("paused_at"))
+    except EpisodeError:
+        return record  # reading it will say what is wrong
+    repaired_at = record.get("repaired_at")
+    seconds = record.get("repair_seconds")
+    repaired = None
+    if isinstance(repaired_at, str) and _is_number(seconds) and seconds >= 0:
+        repaired = round_ms(paused + timedelta(seconds=seconds))
+        record["repaired_at"] = format_instant(repaired)
+    breaks = record.get("breaks")
+    if isinstance(breaks, list):
+        record["breaks"] = [_inside(item, paused, repaired) for item in breaks]
+    return record
+
+
+def _inside(item: Any, paused, repaired) -> Any:
+    """A break moved inside its episode, where a wall clock set back had put it outside."""
+    if not isinstance(item, dict):
+        return item
+    try:
+        started = max(parse_instant(item.get("started_at")), paused)
+        back = max(parse_instant(item.get("return_at")), started)
+        ended = item.get("ended_at")
+        ended = None if ended is None else max(parse_instant(ended), started)
+    except EpisodeError:
+        return item
+    if repaired is not None:
+        started = min(started, repaired)
+        ended = None if ended is None else min(ended, repaired)
+    return {
+        **item,
+        "started_at": format_instant(started),
+        "return_at": format_instant(back),
+        "ended_at": None if ended is None else format_instant(ended),
+    }
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+
+
+def _is_version(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+STEPS: dict[int, Step] = {1: _v1_to_v2}

@@ -1,0 +1,88 @@
+"""Bringing pauses back from a backup: a whole restore, or only a part that was lost.
+
+* :func:`restore` makes the store what a backup holds. The backup is read and
+  checked first (nothing changes if it is damaged), the current store is kept as
+  a backup of its own, the files are replaced in one transaction, and success is
+  reported only when every pause of the backup reads back from the store.
+* :func:`bring_back` adds the pauses of one missing part (a month whose file was
+  damaged, or the pauses in progress) from the newest backup that has them,
+  without touching anything else, and marks the damaged file as recovered.
+
+Qt-free.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from couplepause.store import files
+from couplepause.store.backups import BEFORE_RESTORE, BackupDamaged, BackupError, BackupInfo, part_of
+from couplepause.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from couplepause.store.repository import Repository
+
+
+class RestoreIncomplete(StoreError):
+    """A restore whose pauses did not all come back (the earlier store is kept as a backup)."""
+
+
+@dataclass(frozen=True)
+class RestoreReport:
+    restored: int  # pauses now in the store, all of the backup's
+    backup: BackupInfo
+    kept_as: BackupInfo | None  # the store as it was before, kept as a backup
+
+
+def restore(repo: Repository, backup_id: str, now: datetime | None = None) -> RestoreReport:
+    """Make the store hold what backup ``backup_id`` holds (see the module docstring)."""
+    now = now or datetime.now(UTC).astimezone()
+    with repo.lock:
+        content = repo.backups.read(backup_id)  # BackupNotFound / BackupDamaged: nothing changed
+        kept = repo.backup(BEFORE_RESTORE, now) if repo.count() else None
+        repo.replace_with({name: {_table(name): docs} for name, docs in content.files.items()})
+        expected = {e.id: e.to_dict() for found in content.episodes.values() for e in found}
+        stored = {e.id: e.to_dict() for e in repo.load_all()}
+        lost = [episode_id for episode_id, record in expected.items() if stored.get(episode_id) != record]
+        if lost:
+            kept_text = f" The data as it was before is kept as backup {kept.id}." if kept else ""
+            raise RestoreIncomplete(
+                f"The restore did not bring back {len(lost)} of the backup's {len(expected)} pauses.{kept_text}"
+            )
+        for missing in repo.missing():
+            if content.info.has(missing.part) or missing.part == files.ALL_PART:
+                files.mark(missing, files.RECOVERED_SUFFIX)
+        return RestoreReport(len(expected), content.info, kept)
+
+
+def bring_back(repo: Repository, missing: files.MissingPart) -> int:
+    """Add the pauses of ``missing`` from the newest backup that has them; returns how many
+    came back. Raises BackupError when no backup has them or the backup is damaged."""
+    with repo.lock:
+        info = repo.backups.newest_with(missing.part) if missing.part != files.ALL_PART else _newest(repo)
+        if info is None:
+            raise BackupError("No backup holds these pauses.")
+        content = repo.backups.read(info.id)
+        wanted = [
+            episode
+            for name, found in content.episodes.items()
+            if missing.part in (files.ALL_PART, part_of(name))
+            for episode in found
+        ]
+        stored = {e.id for e in repo.load_all()}
+        new = [episode for episode in wanted if episode.id not in stored]
+        repo.add_all(new)
+        if not all(repo.get(episode.id) is not None for episode in new):
+            raise BackupDamaged("Some pauses could not be brought back from the backup.")
+        files.mark(missing, files.RECOVERED_SUFFIX)
+        return len(new)
+
+
+def _newest(repo: Repository) -> BackupInfo | None:
+    return next((info for info in repo.backups.list() if info.pauses), None)
+
+
+def _table(name: str) -> str:
+    return files.META_TABLE if name == files.META_FILE else files.EPISODES_TABLE
