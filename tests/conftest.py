@@ -1,12 +1,39 @@
 """Shared test set-up: Qt offscreen, every test on its own temporary data folder."""
 
 import os
+import socket
+import sys
 
 # Before any Qt import: tests never need a screen.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.pop("COUPLEPAUSE_DATA_DIR", None)
 
 import pytest  # noqa: E402
+
+# couplepause opens no network connection, ever: any internet socket that a
+# test opens (in this process) fails that test.
+_INTERNET = {socket.AF_INET, getattr(socket, "AF_INET6", socket.AF_INET)}
+internet_sockets_seen: list[str] = []
+
+
+class NetworkUsed(RuntimeError):
+    """A test opened an internet socket."""
+
+
+def _no_internet(event: str, args: tuple) -> None:
+    if event == "socket.__new__" and args[1] in _INTERNET:
+        internet_sockets_seen.append(f"family {args[1]}")
+        raise NetworkUsed("couplepause must never open an internet socket")
+
+
+sys.addaudithook(_no_internet)
+
+
+@pytest.fixture(autouse=True)
+def _fail_oninternet_sockets_seen():
+    internet_sockets_seen.clear()
+    yield
+    assert not internet_sockets_seen, f"the test opened internet sockets: {internet_sockets_seen}"
 
 
 @pytest.fixture

@@ -190,7 +190,7 @@ class Repository:
             files.write_tables(self.meta_path, migrations.meta_tables())
         elif version < SCHEMA_VERSION:
             if self._has_episodes():
-                self.backup("before-migration")
+                self._backup(self._snapshot(), "before-migration")
             migrations.migrate(self.folder, version)
             migrated_from = version
         self._load_active()
@@ -472,17 +472,26 @@ class Repository:
         """The bytes of every store file (relative name -> bytes), taken under the lock."""
         with self.lock:
             self._ensure_open()
-            taken: dict[str, bytes] = {}
-            for path in [self.meta_path, self.active_path, *self.month_files()]:
-                try:
-                    taken[path.relative_to(self.folder).as_posix()] = path.read_bytes()
-                except (FileNotFoundError, IsADirectoryError):
-                    continue
-            return taken
+            return self._snapshot()
+
+    def _snapshot(self) -> dict[str, bytes]:
+        taken: dict[str, bytes] = {}
+        for path in [self.meta_path, self.active_path, *self.month_files()]:
+            try:
+                taken[path.relative_to(self.folder).as_posix()] = path.read_bytes()
+            except (FileNotFoundError, IsADirectoryError):
+                continue
+        return taken
 
     def backup(self, reason: str = "daily", now: datetime | None = None):
-        """Back the store up (off the UI thread); files that do not read back are set aside."""
-        taken = self.snapshot()
+        """Back the store up (run it off the UI thread); files that do not read back
+        are set aside. Returns the new backup's BackupInfo."""
+        with self.lock:
+            self._ensure_open()
+            taken = self._snapshot()
+        return self._backup(taken, reason, now)
+
+    def _backup(self, taken: dict[str, bytes], reason: str, now: datetime | None = None):
         info, left_out = self.backups.make(taken, reason, now or datetime.now(UTC).astimezone())
         with self.lock:
             for relative in left_out:

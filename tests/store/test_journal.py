@@ -1,0 +1,116 @@
+"""Changes across files happen whole or not at all: a crash at every step of a
+transaction, then ``recover`` as at the next start."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from tinydb import TinyDB
+
+from couplepause.store import journal
+from couplepause.store.files import read_documents, write_tables
+from couplepause.store.storage import CrashSafeStorage
+from tests.store.crashpoints import crash_at, steps_of
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs fork")
+
+
+def contents(root: Path) -> dict[str, list[dict]]:
+    """Every database under ``root`` by relative name (its one table's documents)."""
+    found = {}
+    for path in sorted(root.rglob("*.json")):
+        with TinyDB(path, storage=CrashSafeStorage, access_mode="r") as db:
+            found[path.relative_to(root).as_posix()] = {
+                name: db.table(name).all() for name in sorted(db.tables())
+            }
+    return found
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    root = tmp_path / "template"
+    write_tables(root / "a.json", {"episodes": [{"n": 1}]})
+    write_tables(root / "sub" / "b.json", {"episodes": [{"n": 2}]})
+    write_tables(root / "sub" / "gone.json", {"episodes": [{"n": 3}]})
+    return root
+
+
+def change(root: Path) -> None:
+    transaction = journal.Transaction(root)
+    transaction.put(root / "a.json", {"episodes": [{"n": 10}, {"n": 11}]})
+    transaction.put(root / "sub" / "b.json", {"episodes": [{"n": 20}], "other": [{"x": 1}]})
+    transaction.put(root / "sub" / "new.json", {"episodes": [{"n": 30}]})
+    transaction.remove(root / "sub" / "gone.json")
+    transaction.commit()
+
+
+def test_a_transaction_applies_everything(store: Path) -> None:
+    change(store)
+    assert contents(store) == {
+        "a.json": {"episodes": [{"n": 10}, {"n": 11}]},
+        "sub/b.json": {"episodes": [{"n": 20}], "other": [{"x": 1}]},
+        "sub/new.json": {"episodes": [{"n": 30}]},
+    }
+    assert not list(store.rglob("*.staged")) and not (store / "journal.json").exists()
+
+
+def test_a_crash_at_any_step_leaves_all_or_nothing(store: Path, tmp_path: Path) -> None:
+    before = contents(store)
+    work = tmp_path / "after"
+    shutil.copytree(store, work)
+    change(work)
+    after = contents(work)
+    shutil.copytree(store, tmp_path / "count")
+    steps = steps_of(lambda: change(tmp_path / "count"))
+    assert steps > 10
+    outcomes = set()
+    for step in range(steps):
+        trial = tmp_path / f"trial-{step}"
+        shutil.copytree(store, trial)
+        crash_at(lambda trial=trial: change(trial), step)
+        journal.recover(trial)
+        now = contents(trial)
+        assert now in (before, after), f"crash before step {step} left a mix"
+        assert not list(trial.rglob("*.staged")) and not (trial / "journal.json").exists()
+        outcomes.add("after" if now == after else "before")
+    assert outcomes == {"before", "after"}
+
+
+def test_an_uncommitted_transaction_is_dropped(store: Path) -> None:
+    before = contents(store)
+    write_tables(store / "a.json.staged", {"episodes": [{"n": 99}]})
+    write_tables(store / "journal.json", {})  # created, never filled: not a commit
+    assert journal.recover(store) is False
+    assert contents(store) == before
+
+
+def test_a_damaged_journal_is_kept_aside_and_nothing_is_applied(store: Path) -> None:
+    before = contents(store)
+    write_tables(store / "a.json.staged", {"episodes": [{"n": 99}]})
+    (store / "journal.json").write_bytes(b'{"steps": {"1": {"op"')
+    assert journal.recover(store) is False
+    assert contents(store) == before
+    assert [p.name.split(".unreadable-")[0] for p in store.glob("journal.json.unreadable-*")] == ["journal.json"]
+
+
+def test_a_failed_commit_changes_nothing(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = contents(store)
+    real = journal.write_tables
+    calls = []
+
+    def full_disk(path, tables):
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        real(path, tables)
+
+    monkeypatch.setattr(journal, "write_tables", full_disk)
+    with pytest.raises(OSError):
+        change(store)
+    monkeypatch.undo()
+    assert contents(store) == before
+    assert not list(store.rglob("*.staged"))
+    assert read_documents(store / "journal.json") is None

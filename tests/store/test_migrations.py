@@ -1,0 +1,121 @@
+"""A data folder written by couplepause 0.1 (schema 1) opens with nothing lost:
+a backup first, migrated once, all or nothing even when the process dies."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from tinydb import TinyDB
+
+from couplepause.core.episode import Break, inconsistencies
+from couplepause.store.repository import SCHEMA_VERSION, Repository
+from couplepause.store.storage import CrashSafeStorage
+from tests.store.conftest import episode
+from tests.store.crashpoints import crash_at, steps_of
+
+
+def write_v1_store(store: Path) -> list:
+    """The store as couplepause 0.1 left it: schema 1 records, no clock readings,
+    and one break that a wall clock set back put before its own pause."""
+    done = [episode(f"2025-0{m}-10T20:00:00.000+01:00") for m in range(1, 4)]
+    odd = episode("2025-04-02T21:00:00.000+02:00", repair_minutes=50)
+    odd = odd.with_changes(
+        breaks=(Break(odd.paused_at - timedelta(hours=2), odd.paused_at - timedelta(hours=1, minutes=30),
+                      odd.paused_at - timedelta(hours=1, minutes=25)),),
+        wall_timed=True,
+    )
+    ongoing = episode("2025-05-01T20:00:00.000+02:00", repair_minutes=None)
+    (store / "episodes").mkdir(parents=True)
+    CrashSafeStorage(store / "meta.json").write({"meta": {"1": {"schema_version": 1}}})
+    CrashSafeStorage(store / "active.json").write({"episodes": {"1": ongoing.to_dict()}})
+    by_month: dict[str, dict] = {}
+    for item in [*done, odd]:
+        month = item.paused_at.strftime("%Y-%m")
+        table = by_month.setdefault(month, {})
+        table[str(len(table) + 1)] = item.to_dict()
+    for month, table in by_month.items():
+        CrashSafeStorage(store / "episodes" / f"{month}.json").write({"episodes": table})
+    return [*done, odd, ongoing]
+
+
+def schema_version(store: Path) -> int:
+    with TinyDB(store / "meta.json", storage=CrashSafeStorage, access_mode="r") as db:
+        return db.table("meta").all()[0]["schema_version"]
+
+
+def test_a_0_1_store_is_backed_up_then_migrated_once(tmp_path: Path) -> None:
+    store = tmp_path / "data" / "store"
+    old = write_v1_store(store)
+    repo = Repository(store)
+    assert repo.open().migrated_from == 1
+    assert schema_version(store) == SCHEMA_VERSION == 2
+    [backup] = repo.backups.list()
+    assert backup.reason == "before-migration" and backup.pauses == len(old)
+    assert backup.schema_version == 1
+    migrated = repo.load_all()
+    assert [e.id for e in migrated] == [e.id for e in sorted(old, key=lambda e: e.paused_at)]
+    assert all(inconsistencies(e) == [] for e in migrated)  # the break now lies inside its pause
+    assert {e.id: e.note for e in migrated} == {e.id: e.note for e in old}
+    assert Repository(store).open().migrated_from is None
+    assert len(repo.backups.list()) == 1  # not migrated (or backed up) twice
+
+
+def test_a_read_only_look_at_a_0_1_store_changes_nothing(tmp_path: Path, snapshot) -> None:
+    store = tmp_path / "data" / "store"
+    old = write_v1_store(store)
+    before = snapshot(tmp_path)
+    view = Repository(store, read_only=True)
+    view.open()
+    assert len(view.load_all()) == len(old)
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs fork")
+def test_killed_at_any_step_of_the_migration_nothing_is_lost(tmp_path: Path) -> None:
+    template = tmp_path / "template" / "store"
+    old = write_v1_store(template)
+    wanted = {e.id for e in old}
+    counting = tmp_path / "count"
+    shutil.copytree(template.parent, counting)
+    steps = steps_of(lambda: Repository(counting / "store").open())
+    assert steps > 20
+    for step in range(0, steps, max(1, steps // 40)):
+        trial = tmp_path / f"trial-{step}"
+        shutil.copytree(template.parent, trial)
+        crash_at(lambda trial=trial: Repository(trial / "store").open(), step)
+        repo = Repository(trial / "store")
+        report = repo.open()
+        assert report.set_aside == [], f"step {step}"
+        assert {e.id for e in repo.load_all()} == wanted, f"step {step}"
+        assert schema_version(trial / "store") == SCHEMA_VERSION
+        assert not list(trial.rglob("*.staged")) and not (trial / "store" / "journal.json").exists()
+        assert all(inconsistencies(e) == [] for e in repo.load_all())
+
+
+def test_data_of_a_newer_version_is_never_migrated(tmp_path: Path, snapshot) -> None:
+    store = tmp_path / "store"
+    write_v1_store(store)
+    CrashSafeStorage(store / "meta.json").write({"meta": {"1": {"schema_version": 9}}})
+    before = snapshot(tmp_path)
+    from couplepause.store.repository import StoreTooNew
+
+    with pytest.raises(StoreTooNew):
+        Repository(store).open()
+    assert snapshot(tmp_path) == before
+
+
+def test_old_records_read_the_same_through_the_export(tmp_path: Path) -> None:
+    """What a 0.1 export held for an episode is what the migrated store exports."""
+    store = tmp_path / "store"
+    old = {e.id: e for e in write_v1_store(store)}
+    repo = Repository(store)
+    repo.open()
+    for migrated in repo.load_all():
+        before = old[migrated.id].to_dict()
+        after = migrated.to_dict()
+        if not migrated.breaks:
+            assert after == before
