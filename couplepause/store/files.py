@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -200,10 +201,12 @@ class EpisodeFiles:
         root: Path,
         *,
         read_only: bool,
+        lock: threading.RLock,
         on_loss: Callable[[MissingPart], None] | None = None,
     ) -> None:
         self.root = Path(root)
         self.read_only = read_only
+        self.lock = lock  # held while a file is set aside (reads may run without it)
         self.on_loss = on_loss
         self.upgrade: Callable[[dict[str, Any]], dict[str, Any]] | None = None
         self.set_aside: list[Path] = []
@@ -221,11 +224,20 @@ class EpisodeFiles:
     def episodes(self, path: Path) -> list[Episode]:
         """The episodes of one file, checked; a damaged file reads as empty."""
         try:
-            documents = read_documents(path)
-            return [self._episode(doc) for doc in documents or ()]
+            return self._read(path)
         except Unreadable:
-            self.handle_unreadable(path)
+            self.handle_unreadable(path, still_bad=lambda: self._fails(path))
             return []
+
+    def _fails(self, path: Path) -> bool:
+        try:
+            self._read(path)
+        except Unreadable:
+            return True
+        return False
+
+    def _read(self, path: Path) -> list[Episode]:
+        return [self._episode(doc) for doc in read_documents(path) or ()]
 
     def ids(self, path: Path) -> set[str]:
         """Ids in a file, from a quick read (records not checked; a damaged file holds none)."""
@@ -252,14 +264,18 @@ class EpisodeFiles:
             self.handle_unreadable(path)
             return {}
 
-    def handle_unreadable(self, path: Path) -> None:
-        """Set ``path`` aside and say so; read-only: just note it."""
-        if self.read_only:
-            if path not in self.unreadable:
-                self.unreadable.append(path)
-            return
-        moved = set_aside(path)
-        self.set_aside.append(moved)
+    def handle_unreadable(self, path: Path, still_bad: Callable[[], bool] | None = None) -> None:
+        """Set ``path`` aside and say so; read-only: just note it. ``still_bad`` checks
+        again under the lock, for a read that ran beside a write that replaced the file."""
+        with self.lock:
+            if self.read_only:
+                if path not in self.unreadable:
+                    self.unreadable.append(path)
+                return
+            if not path.exists() or (still_bad is not None and not still_bad()):
+                return
+            moved = set_aside(path)
+            self.set_aside.append(moved)
         missing = missing_part(moved)
         if missing is not None and self.on_loss is not None:
             self.on_loss(missing)
@@ -270,7 +286,7 @@ class EpisodeFiles:
             if self.upgrade is not None:
                 record = self.upgrade(record)
             return Episode.from_dict(record)
-        except (ValueError, TypeError, AttributeError, KeyError) as exc:
+        except Exception as exc:  # noqa: BLE001 - any failure on stored data means "damaged"
             raise Unreadable(self.root, f"an episode could not be read: {_short(exc)}") from exc
 
     def _change(self, path: Path, change: Callable[[Any], Any]) -> None:

@@ -27,6 +27,7 @@ from typing import Any
 from tinydb.table import Document
 
 from couplepause.core.episode import EpisodeError, format_instant, parse_instant, round_ms
+from couplepause.store.errors import StoreError
 from couplepause.store.files import (
     ACTIVE_FILE,
     META_FILE,
@@ -42,7 +43,7 @@ SCHEMA_VERSION = 2
 Step = Callable[[dict[str, Any]], dict[str, Any]]
 
 
-class MigrationError(Exception):
+class MigrationError(StoreError):
     """Older data that cannot be brought up to date (nothing was changed)."""
 
 

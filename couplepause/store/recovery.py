@@ -1,5 +1,9 @@
-"""Bringing pauses back from a backup: a whole restore, or only a part that was lost.
+"""Pauses coming in from elsewhere, and copies kept: an import, a backup, a restore
+of a backup, or only the part of one that was lost.
 
+* :func:`merge` adds an import's new pauses, all or nothing, after a backup.
+* :func:`keep_copy` writes a backup; a file that does not read back is left out
+  of it, and the original is set aside and reported.
 * :func:`restore` makes the store what a backup holds. The backup is read and
   checked first (nothing changes if it is damaged), the current store is kept as
   a backup of its own, the files are replaced in one transaction, and success is
@@ -17,12 +21,89 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from collections.abc import Iterable
+
+from couplepause.core.episode import Episode
 from couplepause.store import files
-from couplepause.store.backups import BEFORE_RESTORE, BackupDamaged, BackupError, BackupInfo, part_of
+from couplepause.store.backups import (
+    BEFORE_IMPORT,
+    BEFORE_RESTORE,
+    BackupDamaged,
+    BackupError,
+    BackupInfo,
+    part_of,
+)
 from couplepause.store.errors import StoreError
 
 if TYPE_CHECKING:
     from couplepause.store.repository import Repository
+
+
+@dataclass
+class MergeReport:
+    """Outcome of ``merge``: a conflict is an id stored with different content (kept as stored)."""
+
+    added: int
+    unchanged: int
+    conflicts: list[str]
+
+
+def merge(repo: Repository, episodes: list[Episode], *, now: datetime | None = None) -> MergeReport:
+    """Add imported episodes: a backup first, then every file they touch in one transaction.
+
+    Identical records (``to_dict()`` equal) count as unchanged; an id already
+    stored with other content is kept as stored and reported as a conflict.
+    Merging the same list twice adds nothing (and backs nothing up) the second time.
+    """
+    with repo.lock:
+        known = {e.id: e for e in repo.load_all()}
+        report = MergeReport(added=0, unchanged=0, conflicts=[])
+        new: list[Episode] = []
+        for episode in episodes:
+            stored = known.get(episode.id)
+            if stored is None:
+                known[episode.id] = episode
+                new.append(episode)
+            elif stored.to_dict() == episode.to_dict():
+                report.unchanged += 1
+            elif episode.id not in report.conflicts:
+                report.conflicts.append(episode.id)
+        report.added = len(new)
+        if new:
+            repo.backup(BEFORE_IMPORT, now)
+            add_all(repo, new)
+        return report
+
+
+def add_all(repo: Repository, episodes: Iterable[Episode]) -> None:
+    """Add episodes that are not stored yet, every file they touch in one transaction."""
+    by_file: dict = {}
+    for episode in episodes:
+        by_file.setdefault(repo.target_of(episode), []).append(episode)
+    if not by_file:
+        return
+    with repo.lock:
+        puts = {}
+        for path, new in by_file.items():
+            tables = repo.tables_of(path)
+            records = [Episode.from_dict(e.to_record()).to_record() for e in new]
+            tables[files.EPISODES_TABLE] = [*tables.get(files.EPISODES_TABLE, []), *records]
+            puts[path] = tables
+        repo.commit(puts)
+
+
+def keep_copy(repo: Repository, taken: dict[str, bytes], reason: str, now: datetime | None = None) -> BackupInfo:
+    """Back up the store files ``taken`` (relative name -> bytes); a damaged one is left
+    out, and its original is set aside if it is still the same."""
+    info, left_out = repo.backups.make(taken, reason, now or datetime.now(UTC).astimezone())
+    for relative in left_out:
+        path = repo.folder / relative
+        try:
+            if path.read_bytes() == taken[relative]:
+                repo.check(path)
+        except (FileNotFoundError, IsADirectoryError):
+            continue
+    return info
 
 
 class RestoreIncomplete(StoreError):
@@ -42,7 +123,10 @@ def restore(repo: Repository, backup_id: str, now: datetime | None = None) -> Re
     with repo.lock:
         content = repo.backups.read(backup_id)  # BackupNotFound / BackupDamaged: nothing changed
         kept = repo.backup(BEFORE_RESTORE, now) if repo.count() else None
-        repo.replace_with({name: {_table(name): docs} for name, docs in content.files.items()})
+        puts = {repo.folder / name: {_table(name): docs} for name, docs in content.files.items()}
+        puts.setdefault(repo.active_path, {files.EPISODES_TABLE: []})
+        removes = [path for path in repo.month_files() if path not in puts]
+        repo.commit(puts, removes)
         expected = {e.id: e.to_dict() for found in content.episodes.values() for e in found}
         stored = {e.id: e.to_dict() for e in repo.load_all()}
         lost = [episode_id for episode_id, record in expected.items() if stored.get(episode_id) != record]
@@ -73,7 +157,7 @@ def bring_back(repo: Repository, missing: files.MissingPart) -> int:
         ]
         stored = {e.id for e in repo.load_all()}
         new = [episode for episode in wanted if episode.id not in stored]
-        repo.add_all(new)
+        add_all(repo, new)
         if not all(repo.get(episode.id) is not None for episode in new):
             raise BackupDamaged("Some pauses could not be brought back from the backup.")
         files.mark(missing, files.RECOVERED_SUFFIX)

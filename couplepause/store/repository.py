@@ -16,7 +16,8 @@ A damaged file is set aside, never overwritten or deleted, and reported: in
 :attr:`Repository.set_aside`, through ``on_loss``, and in :meth:`missing` until
 its pauses are brought back from a backup (``recovery.py``). Nothing is ever dropped without a word.
 
-Thread safety: every public method holds one re-entrant lock. Qt-free: the app
+Thread safety: one re-entrant lock guards every write; reads parse files
+without it (see ``_read_view``), so reading never holds up a pause. Qt-free: the app
 resolves the folders and passes them in, with a ``guard`` that is called before
 every write (it checks that the data folder is there and that this process
 still holds its lock; it raises ``StoreUnavailable`` otherwise).
@@ -31,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from couplepause.core.episode import Episode
-from couplepause.store import files, journal, migrations
+from couplepause.store import files, journal, migrations, recovery
 from couplepause.store.backups import Backups
 from couplepause.store.errors import (
     EpisodeNotFound,
@@ -51,6 +52,7 @@ from couplepause.store.files import (
     Unreadable,
 )
 from couplepause.store.migrations import SCHEMA_VERSION
+from couplepause.store.recovery import MergeReport
 from couplepause.store.storage import make_private_dirs, remove_stale_temp_files, temp_files_in
 
 BACKUPS_DIR = "backups"
@@ -64,7 +66,6 @@ __all__ = [
     "Repository",
     "SCHEMA_VERSION",
     "StoreError",
-    "StoreNotOpen",
     "StoreReadOnly",
     "StoreTooNew",
     "month_key",
@@ -82,15 +83,6 @@ class OpenReport:
     set_aside: list[Path]
     migrated_from: int | None
     unreadable: list[Path] = field(default_factory=list)
-
-
-@dataclass
-class MergeReport:
-    """Outcome of ``merge``: a conflict is an id stored with different content (kept as stored)."""
-
-    added: int
-    unchanged: int
-    conflicts: list[str]
 
 
 def month_key(moment: datetime) -> str:
@@ -116,7 +108,7 @@ class Repository:
         self.backups = Backups(backups_dir or self.folder.parent / BACKUPS_DIR)
         self._guard = guard
         self.lock = threading.RLock()  # hold it to make several calls one step
-        self._files = files.EpisodeFiles(self.folder, read_only=read_only, on_loss=on_loss)
+        self._files = files.EpisodeFiles(self.folder, read_only=read_only, lock=self.lock, on_loss=on_loss)
         self._opened = False
         self._active: dict[str, Episode] = {}
         self._month_hint: dict[str, Path] = {}
@@ -170,7 +162,7 @@ class Repository:
             before = len(self._files.set_aside)
             try:
                 migrated_from = self._open_read_only() if self.read_only else self._open_writable()
-            except (StoreError, migrations.MigrationError):
+            except StoreError:
                 raise
             except OSError as exc:
                 raise StoreError(
@@ -190,7 +182,7 @@ class Repository:
             files.write_tables(self.meta_path, migrations.meta_tables())
         elif version < SCHEMA_VERSION:
             if self._has_episodes():
-                self._backup(self._snapshot(), "before-migration")
+                recovery.keep_copy(self, self._snapshot(), "before-migration")
             migrations.migrate(self.folder, version)
             migrated_from = version
         self._load_active()
@@ -299,41 +291,43 @@ class Repository:
                 self._files.remove(self.active_path, [episode.id])
                 self._active.pop(episode.id, None)
 
-    def latest_repaired(self, limit_files: int = 24) -> Episode | None:
-        """The repaired episode paused most recently, reading at most ``limit_files`` months."""
+    def _read_view(self) -> tuple[dict[str, Episode], list[Path]]:
+        """What a read starts from: the pauses in progress and the month files.
+
+        Reads then parse the files without holding the lock, so that a pause is
+        never written later because the history is being read: each file is
+        replaced atomically, and the order of ``archive``'s writes means a read
+        sees every episode at least once.
+        """
         with self.lock:
             self._ensure_open()
-            candidates = [e for e in self._active.values() if e.is_repaired]
-            best = max(candidates, key=_recency, default=None)
-            for path in list(reversed(self.month_files()))[:limit_files]:
-                if best is not None and path.stem < month_key(best.paused_at):
-                    break
-                repaired = [e for e in self._files.episodes(path) if e.is_repaired]
-                if repaired:
-                    best = max([*repaired, *([best] if best else [])], key=_recency)
-                    break
-            return best
+            return dict(self._active), self.month_files()
+
+    def latest_repaired(self, limit_files: int = 24) -> Episode | None:
+        """The repaired episode paused most recently, reading at most ``limit_files`` months."""
+        active, months = self._read_view()
+        best = max((e for e in active.values() if e.is_repaired), key=_recency, default=None)
+        for path in list(reversed(months))[:limit_files]:
+            if best is not None and path.stem < month_key(best.paused_at):
+                break
+            repaired = [e for e in self._files.episodes(path) if e.is_repaired]
+            if repaired:
+                best = max([*repaired, *([best] if best else [])], key=_recency)
+                break
+        return best
 
     def load_all(self) -> list[Episode]:
         """Every episode (months and active), sorted by paused_at. Reads the whole
-        history: run it off the UI thread."""
-        with self.lock:
-            self._ensure_open()
-            if not self.read_only:
-                remove_stale_temp_files(temp_files_in(self.months_dir))
-            found = self._history(self.month_files())
-            for episode in self._active.values():
-                found.setdefault(episode.id, episode)
-            return sorted(found.values(), key=lambda e: (e.paused_at, e.id))
+        history: run it off the UI thread (it does not hold up writes)."""
+        active, months = self._read_view()
+        if not self.read_only:
+            remove_stale_temp_files(temp_files_in(self.months_dir))
+        return _sorted(self._history(months), active)
 
     def load_recent(self, months: int) -> list[Episode]:
         """Episodes of the last ``months`` month files and the active ones, sorted by paused_at."""
-        with self.lock:
-            self._ensure_open()
-            found = self._history(self.month_files()[-months:] if months > 0 else [])
-            for episode in self._active.values():
-                found.setdefault(episode.id, episode)
-            return sorted(found.values(), key=lambda e: (e.paused_at, e.id))
+        active, files_ = self._read_view()
+        return _sorted(self._history(files_[-months:] if months > 0 else []), active)
 
     def _history(self, paths: Iterable[Path]) -> dict[str, Episode]:
         """Episodes of month files by id; a duplicate keeps the copy filed in its own month."""
@@ -402,64 +396,40 @@ class Repository:
             return removed
 
     def merge(self, episodes: list[Episode], *, now: datetime | None = None) -> MergeReport:
-        """Add imported episodes, all or nothing, after a backup of the store.
+        """Add imported episodes, all or nothing, after a backup (see recovery.merge)."""
+        return recovery.merge(self, episodes, now=now)
 
-        Identical records (``to_dict()`` equal) count as unchanged; an id already
-        stored with other content is kept as stored and reported as a conflict.
-        Merging the same list twice adds nothing the second time.
-        """
-        with self.lock:
-            self._ensure_writable()
-            known = {e.id: e for e in self.load_all()}
-            report = MergeReport(added=0, unchanged=0, conflicts=[])
-            additions: dict[Path, list[Episode]] = {}
-            for episode in episodes:
-                stored = known.get(episode.id)
-                if stored is None:
-                    known[episode.id] = episode
-                    additions.setdefault(self._target_of(episode), []).append(episode)
-                    report.added += 1
-                elif stored.to_dict() == episode.to_dict():
-                    report.unchanged += 1
-                elif episode.id not in report.conflicts:
-                    report.conflicts.append(episode.id)
-            if additions:
-                self.backup("before-import", now)
-                self.add_all([e for new in additions.values() for e in new])
-            return report
-
-    def _target_of(self, episode: Episode) -> Path:
+    def target_of(self, episode: Episode) -> Path:
+        """The file an episode belongs in: its month once closed, else active.json."""
         return self.month_path(episode) if episode.closed else self.active_path
 
-    def add_all(self, episodes: Iterable[Episode]) -> None:
-        """Add episodes that are not stored yet, every file they touch in one transaction."""
-        additions: dict[Path, list[Episode]] = {}
-        for episode in episodes:
-            additions.setdefault(self._target_of(episode), []).append(episode)
-        if not additions:
-            return
-        self._ensure_writable()
-        transaction = journal.Transaction(self.folder)
-        for path, new in sorted(additions.items()):
-            tables = self._files.tables(path)
-            tables[EPISODES_TABLE] = [*tables.get(EPISODES_TABLE, []), *(self._checked(e) for e in new)]
-            transaction.put(path, tables)
-        transaction.commit()
-        for path, new in additions.items():
-            for episode in new:
-                if path == self.active_path:
-                    self._active[episode.id] = episode
-                else:
-                    self._month_hint[episode.id] = path
+    def tables_of(self, path: Path) -> dict[str, list]:
+        """Every table of one store file, to rewrite it in a :meth:`commit` (damaged: set aside)."""
+        return self._files.tables(path)
+
+    def commit(self, puts: dict[Path, dict[str, list]], removes: Iterable[Path] = ()) -> None:
+        """Replace (``puts``: path -> tables) and remove store files all or nothing, in one
+        journaled transaction; then read the store again (a restore may bring an older
+        version, which is migrated)."""
+        with self.lock:
+            self._ensure_writable()
+            transaction = journal.Transaction(self.folder)
+            for path, tables in sorted(puts.items()):
+                transaction.put(path, tables)
+            for path in removes:
+                transaction.remove(path)
+            transaction.commit()
+            self._month_hint.clear()
+            self._opened = False
+            self.open()
 
     def count(self) -> int:
         """How many episodes are stored (a quick count: files are read, records not checked)."""
-        with self.lock:
-            self._ensure_open()
-            ids = set(self._active)
-            for path in self.month_files():
-                ids |= self._files.ids(path)
-            return len(ids)
+        active, months = self._read_view()
+        ids = set(active)
+        for path in months:
+            ids |= self._files.ids(path)
+        return len(ids)
 
     def files(self) -> list[Path]:
         """Every file under the store folder, set-aside ones included."""
@@ -484,42 +454,21 @@ class Repository:
         return taken
 
     def backup(self, reason: str = "daily", now: datetime | None = None):
-        """Back the store up (run it off the UI thread); files that do not read back
-        are set aside. Returns the new backup's BackupInfo."""
+        """Back the store up (run it off the UI thread); returns the new BackupInfo."""
         with self.lock:
             self._ensure_open()
             taken = self._snapshot()
-        return self._backup(taken, reason, now)
+        return recovery.keep_copy(self, taken, reason, now)
 
-    def _backup(self, taken: dict[str, bytes], reason: str, now: datetime | None = None):
-        info, left_out = self.backups.make(taken, reason, now or datetime.now(UTC).astimezone())
-        with self.lock:
-            for relative in left_out:
-                path = self.folder / relative
-                try:
-                    if path.read_bytes() == taken[relative]:
-                        self._files.episodes(path)  # sets it aside and tells
-                except (FileNotFoundError, IsADirectoryError):
-                    continue
-        return info
+    def check(self, path: Path) -> None:
+        """Read one store file; a damaged one is set aside and reported."""
+        self._files.episodes(path)
 
-    def replace_with(self, tables_by_file: dict[str, dict[str, list]]) -> None:
-        """Make the store hold exactly these files (relative name -> tables), all
-        or nothing, then open it again (a restore)."""
-        with self.lock:
-            self._ensure_writable()
-            transaction = journal.Transaction(self.folder)
-            for relative, tables in tables_by_file.items():
-                transaction.put(self.folder / relative, tables)
-            for path in self.month_files():
-                if path.relative_to(self.folder).as_posix() not in tables_by_file:
-                    transaction.remove(path)
-            if ACTIVE_FILE not in tables_by_file:
-                transaction.put(self.active_path, {EPISODES_TABLE: []})
-            transaction.commit()
-            self._opened = False
-            self._month_hint.clear()
-            self.open()
+
+def _sorted(found: dict[str, Episode], active: dict[str, Episode]) -> list[Episode]:
+    for episode in active.values():
+        found.setdefault(episode.id, episode)
+    return sorted(found.values(), key=lambda e: (e.paused_at, e.id))
 
 
 def _recency(episode: Episode) -> tuple[datetime, datetime]:
