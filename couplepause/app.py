@@ -54,15 +54,32 @@ class App:
     and this module is on the way to the first window."""
 
     def __init__(
-        self, window: MainWindow, controller: Controller, writer: Writer, repository: Repository, settings: Settings
+        self,
+        window: MainWindow,
+        controller: Controller,
+        writer: Writer,
+        repository: Repository,
+        settings: Settings,
+        data_dir: Path,
     ):
         self.window = window
         self.controller = controller
         self.writer = writer
         self.repository = repository
         self.settings = settings
+        self.data_dir = data_dir
+        self.guard = None  # the FolderGuard, when this process took the data folder's lock
+        self.keeper = None  # the background Keeper
         self.history = None  # the HistoryPresenter, once the view was opened
         self.export_dialog = None
+        self.restore_dialog = None
+        self.rescues: list[Path] = []  # rescue copies this run wrote
+        self._rescued: list = []  # the snapshots in the newest of them
+        self._closing = False
+
+    def on_main(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` on the UI thread (from any thread)."""
+        self.controller.main_thread.invoke.emit(fn)
 
     def open_settings(self):
         from couplepause.ui.dialogs import SettingsDialog
@@ -70,7 +87,148 @@ class App:
 
         dialog = SettingsDialog(self.settings, self.window)
         dialog.saved.connect(lambda _values: self.controller.apply_settings())
+        dialog.restore_requested.connect(self.open_restore)
         return show_beside(dialog)
+
+    # ------------------------------------------------------------ keeping safe
+    def open_restore(self) -> None:
+        """Restore from a backup: the list is read off the UI thread, then shown."""
+        def show(backups, error) -> None:
+            from couplepause.ui.restore_dialog import RestoreDialog
+            from couplepause.ui.widgets import show_beside
+
+            if error is not None:
+                self.window.show_notice(words("restore", "failed", reason=_reason(error)))
+                return
+            dialog = RestoreDialog(backups, self.window)
+            dialog.chosen.connect(lambda backup_id: self._restore(dialog, backup_id))
+            self.restore_dialog = show_beside(dialog)
+
+        self.writer.call(lambda repo: repo.backups.list(), lambda r, e: self.on_main(lambda: show(r, e)))
+
+    def _restore(self, dialog, backup_id: str) -> None:
+        from couplepause.store import recovery
+        from couplepause.texts import pauses
+        from couplepause.ui.dates import long_date_time
+
+        def done(report, error) -> None:
+            if error is not None:
+                dialog.show_result(words("restore", "failed", reason=_reason(error)), ok=False)
+                return
+            when = long_date_time(report.backup.created_at)
+            dialog.show_result(words("restore", "done", pauses=pauses(report.restored), date=when), ok=True)
+            self._store_changed()
+
+        self.writer.call(lambda repo: recovery.restore(repo, backup_id), lambda r, e: self.on_main(lambda: done(r, e)))
+
+    def _store_changed(self) -> None:
+        """The store was changed beside the live flow (a restore, pauses brought back)."""
+        if self.controller.idle():
+            self.controller.load_from_store()
+        if self.history is not None and self.window.current_view() is self.history.view:
+            self.history.load()
+
+    def show_losses(self) -> None:
+        """Tell the couple about pauses that could not be read, with the offer of a backup."""
+        def offer(result, error) -> None:
+            if error is not None or not result:
+                return
+            from couplepause.ui.dates import long_date_time, month_year
+
+            parts, backup = result
+            months = [p.part for p in parts if p.part[:1].isdigit()]
+            if any(p.part == "all" for p in parts):
+                text = words("notices", "lost_all")
+            elif months and len(months) == 1:
+                text = words("notices", "lost_month", month=month_year(months[0]))
+            elif months:
+                text = words("notices", "lost_months", month=month_year(months[0]), more=len(months) - 1)
+            else:
+                text = words("notices", "lost_active")
+            action = None
+            if backup is None:
+                text = f"{text} {words('notices', 'lost_no_backup')}"
+            else:
+                label_text = words("notices", "bring_back", date=long_date_time(backup.created_at))
+                action = (label_text, lambda: self._bring_back(parts))
+            self.window.show_notice(text, action=action, on_dismiss=lambda: self._noted(parts))
+
+        def look(repo):
+            parts = [p for p in repo.missing() if not p.noted]
+            if not parts:
+                return None
+            infos = repo.backups.list()
+            backup = next((i for i in infos if any(i.has(p.part) or (p.part == "all" and i.pauses) for p in parts)), None)
+            return parts, backup
+
+        self.writer.call(look, lambda r, e: self.on_main(lambda: offer(r, e)))
+
+    def _bring_back(self, parts) -> None:
+        from couplepause.store import recovery
+        from couplepause.store.backups import BackupError
+        from couplepause.texts import pauses
+
+        self.window.show_notice(words("notices", "bringing_back"))
+
+        def job(repo):
+            count = 0
+            for part in parts:
+                try:
+                    count += recovery.bring_back(repo, part)
+                except BackupError:
+                    continue  # no backup has this one: it stays on the list
+            return count
+
+        def done(count, error) -> None:
+            if error is not None:
+                self.window.show_notice(words("notices", "bring_back_failed", reason=_reason(error)))
+                return
+            self.window.show_notice(words("notices", "brought_back", pauses=pauses(count)), linger=True)
+            self._store_changed()
+            self.show_losses()  # any part that no backup had
+
+        self.writer.call(job, lambda r, e: self.on_main(lambda: done(r, e)))
+
+    def _noted(self, parts) -> None:
+        from couplepause.store import files
+
+        self.writer.call(
+            lambda repo: [files.mark(part, files.NOTED_SUFFIX) for part in parts], lambda r, e: None
+        )
+
+    def keeper_event(self, kind: str, value) -> None:
+        """From the Keeper's thread: a rescue copy saved, a backup made, a problem."""
+        from couplepause.texts import pauses
+
+        if kind == "rescued":
+            self.on_main(lambda: self.window.show_notice(words("notices", "rescue_saved", pauses=pauses(value))))
+        elif kind == "problem":
+            self.on_main(lambda: self.window.show_notice(words("notices", "backup_failed", reason=value)))
+
+    def all_saved(self) -> None:
+        """Every write is durable again: the rescue copies of this run hold nothing more."""
+        from couplepause.safekeeping import SAVED_SUFFIX
+
+        for path in self.rescues:
+            if path.exists():
+                path.rename(path.with_name(path.name + SAVED_SUFFIX))
+        self.rescues.clear()
+        self._rescued = []
+
+    def rescue(self) -> Path | None:
+        """Keep what is not written yet in a rescue copy (unless the newest one holds it)."""
+        from couplepause.safekeeping import write_rescue
+
+        unwritten = self.writer.unwritten()
+        if not unwritten:
+            return None
+        if self.rescues and unwritten == self._rescued:
+            return self.rescues[-1]
+        path = write_rescue(self.data_dir, unwritten)
+        if path is not None:
+            self.rescues.append(path)
+            self._rescued = unwritten
+        return path
 
     def open_safety(self):
         from couplepause.ui.dialogs import SafetyDialog
@@ -157,24 +315,29 @@ class App:
         self.controller.pause()
 
     def close_guard(self) -> bool:
-        """Before closing: make sure everything is on disk, or ask."""
-        if getattr(self, "_force_close", False):
+        """Before closing: make sure everything is on disk, or keep a rescue copy and ask."""
+        if self._closing:
             return True
         if self.writer.flush(QUIT_FLUSH_S):
             self.shutdown()
             return True
         from PySide6.QtWidgets import QMessageBox
 
+        reason = self.controller.unsaved_reason
+        path = self.rescue()
         box = QMessageBox(self.window)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(APP_NAME)
-        box.setText(words("notices", "quit_unsaved", reason=self.controller.unsaved_reason))
+        if path is not None:
+            box.setText(words("notices", "quit_rescued", reason=reason, path=path))
+        else:
+            box.setText(words("notices", "quit_unsaved", reason=reason))
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         box.setDefaultButton(QMessageBox.StandardButton.No)
 
         def answered(button: int) -> None:
             if button == QMessageBox.StandardButton.Yes:
-                self._force_close = True
+                self._closing = True
                 self.shutdown()
                 self.window.close()
 
@@ -183,8 +346,25 @@ class App:
         return False
 
     def shutdown(self) -> None:
+        """Stop, writing what is open one more time; what still cannot be written goes
+        to a rescue copy, named on stderr. Safe to call more than once."""
+        self._closing = True
         self.controller.stop_timers()
-        self.writer.close(QUIT_FLUSH_S)
+        if self.keeper is not None:
+            self.keeper.stop()
+        if self.writer.is_alive() and not self.writer.close(QUIT_FLUSH_S):
+            reason = self.controller.unsaved_reason or words("notices", "not_saved_reason")
+            path = self.rescue()
+            line = "rescued_on_quit" if path is not None else "lost_on_quit"
+            print(words("notices", line, reason=reason, path=path), file=sys.stderr, flush=True)
+        if self.guard is not None:
+            self.guard.release()
+
+
+def _reason(error: BaseException) -> str:
+    from couplepause.store.errors import cause
+
+    return cause(error)
 
 
 def _style(app: QApplication | None) -> None:
@@ -202,43 +382,74 @@ def _icon(app: QApplication | None) -> None:
 def build(
     data_dir: Path,
     *,
-    clock: Callable[[], float] = time.monotonic,
+    clock: Callable[[], float] | None = None,
     wall: Callable[[], datetime] | None = None,
+    boot: str = "run:this",
     window: MainWindow | None = None,
+    guard: Callable[[], None] | None = None,
+    keep: bool = False,
 ) -> App:
-    """Open the store and build (or complete) the window for ``data_dir``; no event loop."""
+    """Open the store and build (or complete) the window for ``data_dir``; no event loop.
+
+    ``clock``: the clock durations are measured with (default: the system's clock
+    that counts sleep, see core/clock.py), ``boot`` names its run when it is given;
+    ``guard``: run before every write (the
+    data folder's lock); ``keep``: start the background Keeper (backups, checks).
+    """
+    from couplepause.core.clock import boot_id, system_clock
     from couplepause.core.episode import now_local
+    from couplepause.core.flow import ClockRun
     from couplepause.settings import Settings
     from couplepause.store.repository import Repository, StoreError, StoreTooNew
     from couplepause.store.writer import Writer
     from couplepause.ui.controller import Controller
 
+    if clock is None:
+        system = system_clock()
+        clock, run = system, ClockRun(boot_id(), system.counts_sleep)
+    else:
+        run = ClockRun(boot)
     wall = wall or now_local
-    data_dir = paths.ensure_data_dir(data_dir)
+    notices: list[str] = []
+    try:
+        data_dir = paths.ensure_data_dir(data_dir)
+    except paths.DataDirError as exc:  # written as soon as it can be (the guard makes the folder)
+        notices.append(words("notices", "not_saving", reason=f"{exc.reason}"))
     _style(QApplication.instance())
     _icon(QApplication.instance())
     settings = Settings.for_data_dir(data_dir)
-    repository = Repository(paths.store_dir(data_dir))
-    notices: list[str] = []
+    holder: dict[str, App] = {}
+
+    def on_loss(_part) -> None:  # any thread
+        bundle = holder.get("app")
+        if bundle is not None:
+            bundle.on_main(bundle.show_losses)
+
+    def store(read_only: bool = False) -> Repository:
+        return Repository(
+            paths.store_dir(data_dir),
+            read_only=read_only,
+            backups_dir=paths.backups_dir(data_dir),
+            guard=guard,
+            on_loss=on_loss,
+        )
+
+    repository = store()
     try:
         report = repository.open()
     except StoreTooNew:
         # Never touch data written by a newer version: run without saving.
-        repository = Repository(paths.store_dir(data_dir), read_only=True)
+        repository = store(read_only=True)
         notices.append(words("notices", "store_too_new"))
         report = None
     except StoreError as exc:
+        # The folder cannot be used now (a full disk, no permission): the
+        # repository opens at its first write, which is retried until it works.
         log.error("store: %s", exc)
-        notices.append(str(exc))
-        repository = Repository(paths.store_dir(data_dir), read_only=True)
+        notices.append(words("notices", "not_saving", reason=getattr(exc, "reason", str(exc))))
         report = None
-        try:
-            repository.open()  # still show what can be read
-        except StoreError:
-            pass
-    if report is not None:
-        for set_aside in report.set_aside:
-            notices.append(words("notices", "store_set_aside", name=set_aside.name))
+    if report is not None and any(path.name.startswith("meta.json") for path in report.set_aside):
+        notices.append(words("notices", "store_meta_set_aside"))
 
     if window is None:
         window = MainWindow(wall)
@@ -246,17 +457,11 @@ def build(
         window.first_exposed.connect(window.build_all)
     else:
         window.set_wall(wall)
-    holder: dict[str, Controller] = {}
-
-    def on_result(result) -> None:  # called on the writer thread
-        controller = holder.get("controller")
-        if controller is not None:
-            controller.main_thread.invoke.emit(lambda: controller.on_write_result(result))
-
-    writer = Writer(repository, on_result)
-    controller = Controller(window, writer, settings, clock=clock, wall=wall)
-    holder["controller"] = controller
-    bundle = App(window, controller, writer, repository, settings)
+    writer = Writer(repository, lambda result: holder["app"].on_main(lambda: controller.on_write_result(result)))
+    controller = Controller(window, writer, settings, clock=clock, wall=wall, run=run)
+    bundle = App(window, controller, writer, repository, settings, data_dir)
+    holder["app"] = bundle
+    controller.all_saved.connect(bundle.all_saved)
     window.talking.settings_requested.connect(bundle.open_settings)
     window.talking.safety_requested.connect(bundle.open_safety)
     window.talking.history_requested.connect(bundle.open_history)
@@ -265,6 +470,13 @@ def build(
     if notices:
         window.show_notice(" ".join(notices))
     controller.load_from_store()
+    if report is not None:
+        bundle.show_losses()
+    if keep:
+        from couplepause.safekeeping import Keeper
+
+        bundle.keeper = Keeper(repository, data_dir, bundle.keeper_event)
+        bundle.keeper.start()
     return bundle
 
 

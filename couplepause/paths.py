@@ -14,11 +14,15 @@ from pathlib import Path
 from couplepause import APP_NAME
 
 ENV_DATA_DIR = "COUPLEPAUSE_DATA_DIR"
-DIR_MODE = 0o700
 
 
 class DataDirError(OSError):
-    """The data folder cannot be used; the message says why in plain words."""
+    """The data folder cannot be used; the message says why in plain words (for the
+    command line), ``reason`` the cause alone (for the window)."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason or message
 
 
 def default_data_dir() -> Path:
@@ -43,16 +47,22 @@ def resolve_data_dir(option: str | None = None, environ: dict[str, str] | None =
 
 def ensure_data_dir(path: Path) -> Path:
     """Create the data folder (mode 0700) if it is missing; check it is a usable folder."""
+    from couplepause.store.errors import cause
+    from couplepause.store.storage import make_private_dirs
+
     if path.exists() and not path.is_dir():
-        raise DataDirError(f"{path} is a file, not a folder; choose another --data-dir")
+        raise DataDirError(
+            f"{path} is a file, not a folder; choose another --data-dir",
+            f"A file stands where the data folder {path} should be.",
+        )
     if not path.exists():
         try:
-            path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-            os.chmod(path, DIR_MODE)
+            make_private_dirs(path)
         except OSError as exc:
             raise DataDirError(
                 f"could not create the data folder {path} ({exc.strerror or exc}); "
-                "choose another --data-dir"
+                "choose another --data-dir",
+                cause(exc),
             ) from None
     return path
 

@@ -91,6 +91,11 @@ def duration(seconds: float) -> str:
     return words("durations", "hours_minutes", h=hours, m=rest)
 
 
+def pauses(n: int) -> str:
+    """ "1 pause", "12 pauses"."""
+    return words("counts", "one_pause") if n == 1 else words("counts", "pauses", n=n)
+
+
 def clock_time(seconds: float) -> str:
     """A countdown as m:ss."""
     seconds = max(0, int(seconds + 0.999))

@@ -165,9 +165,9 @@ class Repository:
             except StoreError:
                 raise
             except OSError as exc:
-                raise StoreError(
-                    f"couplepause cannot use its data folder {self.folder}: {cause(exc)}"
-                ) from exc
+                error = StoreError(f"couplepause cannot use its data folder {self.folder}: {cause(exc)}")
+                error.reason = cause(exc)  # the cause alone, for a sentence of the window's own
+                raise error from exc
             self._opened = True
             return OpenReport(self._files.set_aside[before:], migrated_from, list(self._files.unreadable))
 

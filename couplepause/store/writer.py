@@ -13,7 +13,6 @@ signal to get back to its own thread.
 
 from __future__ import annotations
 
-import errno
 import logging
 import threading
 import time
@@ -23,7 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from couplepause.core.episode import Episode
-from couplepause.store.repository import Repository, StoreError
+from couplepause.store.errors import cause
+from couplepause.store.repository import Repository
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +32,6 @@ SAVE_ACTIVE = "save_active"
 ARCHIVE = "archive"
 CALL = "call"
 
-_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
-_FORBIDDEN = {errno.EACCES, errno.EPERM}
 
 
 @dataclass
@@ -66,21 +64,6 @@ class _Job:
     @property
     def is_write(self) -> bool:
         return self.kind != CALL
-
-
-def describe_error(exc: BaseException) -> str:
-    """Say in one plain sentence why a write failed (shown to the couple)."""
-    if isinstance(exc, OSError):
-        if exc.errno in _DISK_FULL:
-            return "The disk is full."
-        if exc.errno == errno.EROFS:
-            return "The disk that holds the data folder is read-only."
-        if exc.errno in _FORBIDDEN or isinstance(exc, PermissionError):
-            return "couplepause is not allowed to write in its data folder."
-        return f"The data could not be written ({exc.strerror or exc})."
-    if isinstance(exc, StoreError):
-        return str(exc)
-    return f"The data could not be written ({exc})."
 
 
 class Writer:
@@ -273,7 +256,7 @@ class Writer:
             self._cond.notify_all()
         assert job.episode is not None
         log.warning("writing episode %s failed (%s); retrying in %s s", job.episode.id, exc, delay)
-        self._report(WriteResult(job.episode.id, False, describe_error(exc), None, pending))
+        self._report(WriteResult(job.episode.id, False, cause(exc), None, pending))
 
     def _run_call(self, job: _Job) -> None:
         assert job.fn is not None and job.on_done is not None

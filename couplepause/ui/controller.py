@@ -38,6 +38,8 @@ def flow_config(settings: Settings) -> FlowConfig:
 class Controller(QObject):
     # Emitted after an episode snapshot was handed to the writer (tests, benchmarks).
     persisted = Signal(object)
+    # Every write is durable again after one failed.
+    all_saved = Signal()
 
     def __init__(
         self,
@@ -47,6 +49,7 @@ class Controller(QObject):
         *,
         clock: Callable[[], float],
         wall: Callable[[], datetime],
+        run: fl.ClockRun | None = None,
     ):
         super().__init__(window)
         self.window = window
@@ -54,7 +57,7 @@ class Controller(QObject):
         self.settings = settings
         self.clock = clock
         self.wall = wall
-        self.flow = Flow(clock=clock, wall=wall, config=flow_config(settings))
+        self.flow = Flow(clock=clock, wall=wall, config=flow_config(settings), run=run or fl.ClockRun())
         self.main_thread = MainThread(self)
         self.offered: Episode | None = None  # an open episode from before, on offer
         self.inviting = False  # the break is over: inviting them back
@@ -278,6 +281,11 @@ class Controller(QObject):
             self._save_failed = False
             self._unsaved_reason = ""
             self.window.show_notice(words("notices", "saved_again"), linger=True)
+            self.all_saved.emit()
+
+    def idle(self) -> bool:
+        """No pause is going on (the home screen, nothing offered to pick up)."""
+        return self.flow.state is State.TALKING and self.offered is None
 
     @property
     def unsaved_reason(self) -> str:

@@ -27,6 +27,7 @@ class SettingsDialog(QDialog):
     """Collects settings and hands them back; refuses invalid values."""
 
     saved = Signal(dict)
+    restore_requested = Signal()
 
     def __init__(self, settings: Settings, parent=None):
         super().__init__(parent)
@@ -79,7 +80,9 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.error)
         self.save_button = button(words("settings", "save"), "primary")
         self.cancel_button = button(words("settings", "cancel"))
-        layout.addLayout(row(None, self.cancel_button, self.save_button, center=False))
+        self.restore_button = button(words("settings", "restore"), "link")
+        self.restore_button.clicked.connect(self.restore_requested)
+        layout.addLayout(row(self.restore_button, None, self.cancel_button, self.save_button, center=False))
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
         self.pattern.currentIndexChanged.connect(self._sync)

@@ -118,9 +118,13 @@ class MainWindow(QMainWindow):
 
         self.notice_text = label()
         self.notice_text.setAccessibleName(words("accessible", "notice"))
+        self.notice_action = button("", "primary")
+        self.notice_action.clicked.connect(self._notice_acted)
+        self.notice_action.hide()
         self.notice_dismiss = button(words("notices", "dismiss"))
-        self.notice_dismiss.clicked.connect(self.hide_notice)
-        self.notice = notice_bar(self.notice_text, self.notice_dismiss, margins=(18, 10, 12, 10))
+        self.notice_dismiss.clicked.connect(self._notice_dismissed)
+        self.notice = notice_bar(self.notice_text, self.notice_action, self.notice_dismiss, margins=(18, 10, 12, 10))
+        self._notice_callbacks: tuple[Callable[[], None] | None, Callable[[], None] | None] = (None, None)
         holder = QWidget()
         holder_layout = QVBoxLayout(holder)
         holder_layout.setContentsMargins(16, 12, 16, 0)
@@ -209,18 +213,46 @@ class MainWindow(QMainWindow):
         page = self.stack.currentWidget()
         return page.widget() if isinstance(page, QScrollArea) else page
 
-    def show_notice(self, text: str, *, linger: bool = False) -> None:
-        """A calm line at the top. ``linger``: it fades out by itself."""
+    def show_notice(
+        self,
+        text: str,
+        *,
+        linger: bool = False,
+        action: tuple[str, Callable[[], None]] | None = None,
+        on_dismiss: Callable[[], None] | None = None,
+    ) -> None:
+        """A calm line at the top. ``linger``: it fades out by itself. ``action``: a
+        button (text, what it does) beside OK; ``on_dismiss``: run when OK is pressed."""
         self.notice_text.setText(text)
+        if action is None:
+            self.notice_action.hide()
+        else:
+            self.notice_action.setText(action[0])
+            self.notice_action.setAccessibleName(action[0])
+            self.notice_action.show()
+        self._notice_callbacks = (action[1] if action else None, on_dismiss)
         self.notice_holder.show()
-        if linger:
+        if linger and action is None:
             self._notice_timer.start(NOTICE_LINGER_MS)
         else:
             self._notice_timer.stop()
 
     def hide_notice(self) -> None:
         self._notice_timer.stop()
+        self._notice_callbacks = (None, None)
         self.notice_holder.hide()
+
+    def _notice_acted(self) -> None:
+        act = self._notice_callbacks[0]
+        self.hide_notice()
+        if act is not None:
+            act()
+
+    def _notice_dismissed(self) -> None:
+        dismissed = self._notice_callbacks[1]
+        self.hide_notice()
+        if dismissed is not None:
+            dismissed()
 
     def notice_shown(self) -> str | None:
         """The line on show, if any."""

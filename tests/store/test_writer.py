@@ -12,7 +12,8 @@ import pytest
 
 from couplepause.core.episode import Episode
 from couplepause.store.repository import Repository, StoreReadOnly
-from couplepause.store.writer import Writer, WriteResult, describe_error
+from couplepause.store.errors import StoreUnavailable, cause
+from couplepause.store.writer import Writer, WriteResult
 
 WAIT = 10.0  # generous upper bound for anything that should happen at once
 
@@ -353,13 +354,17 @@ def test_read_only_repository_failures_are_explained(
         ),
         (
             OSError(errno.EIO, "Input/output error"),
-            "The data could not be written (Input/output error).",
+            "The disk reported an error while saving (an input/output error).",
         ),
+        (OSError(errno.EROFS, "Read-only file system"), "The disk that holds the data folder is read-only."),
+        (FileNotFoundError(errno.ENOENT, "No such file"), "The data folder is no longer there."),
+        (NotADirectoryError(errno.ENOTDIR, "Not a directory"), "A file stands where the data folder should be."),
+        (StoreUnavailable("Another couplepause now uses the data folder."), "Another couplepause now uses the data folder."),
         (ValueError("odd"), "The data could not be written (odd)."),
     ],
 )
 def test_errors_are_described_in_plain_sentences(error: Exception, sentence: str) -> None:
-    assert describe_error(error) == sentence
+    assert cause(error) == sentence
 
 
 def test_retry_delays_must_not_be_empty(repo: Repository) -> None:

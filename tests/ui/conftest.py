@@ -15,6 +15,13 @@ class FakeClock:
     def __init__(self) -> None:
         self.mono = 500.0
         self.wall = datetime(2026, 11, 23, 21, 4, 5, 250000, tzinfo=timezone(timedelta(hours=1)))
+        self.boot = "boot:one"
+
+    def reboot(self, downtime: float) -> None:
+        """The computer restarted: its clock starts again near zero."""
+        self.mono = 10.0
+        self.boot = "boot:two"
+        self.wall += timedelta(seconds=downtime)
 
     def advance(self, seconds: float) -> None:
         self.mono += seconds
@@ -38,7 +45,7 @@ def make_app(qtbot, data_dir, clock):
     built = []
 
     def make(folder=None):
-        bundle = build(folder or data_dir, clock=clock.monotonic, wall=clock.now)
+        bundle = build(folder or data_dir, clock=clock.monotonic, wall=clock.now, boot=clock.boot)
         qtbot.addWidget(bundle.window)
         built.append(bundle)
         return bundle

@@ -157,9 +157,8 @@ def test_break_then_restart_then_resume(app, make_app, qtbot, clock):
     app.shutdown()
     app.window.close()
 
-    # The app was closed during the break; it starts again later.
-    clock.advance(50 * 60)
-    clock.mono = 10.0  # a new process: the monotonic clock restarted
+    # The app was closed during the break, the laptop restarted; it starts again later.
+    clock.reboot(50 * 60)
     again = make_app()
     again.window.show()
     qtbot.waitUntil(lambda: again.window.talking.resume_card.isVisible())
@@ -247,8 +246,8 @@ def test_unreadable_store_is_set_aside_and_the_couple_told(make_app, data_dir, q
     store.mkdir(parents=True)
     (store / "active.json").write_text('{"episodes": {"1": {"id": tru', encoding="utf-8")
     bundle = make_app()
-    assert bundle.window.notice_holder.isVisibleTo(bundle.window)
-    assert "set it aside" in bundle.window.notice_text.text()
+    qtbot.waitUntil(lambda: bundle.window.notice_shown() is not None)
+    assert bundle.window.notice_shown() == f"{words('notices', 'lost_active')} {words('notices', 'lost_no_backup')}"
     left = [p.name for p in store.iterdir()]
     assert any(name.startswith("active.json.unreadable-") for name in left)
 

@@ -1,0 +1,221 @@
+"""Keeping the couple's data safe while the app runs.
+
+* :class:`FolderGuard` runs before every write: the data folder is there (made
+  again, and said so, if it was removed) and this process still holds its
+  single-instance lock (taken again if the lock file went with the folder), so
+  two couplepause windows never write into one folder.
+* :class:`Keeper` works on its own thread, never on the UI thread: it saves what
+  a rescue copy kept from an earlier run, reads every file of the store once (a
+  damaged one is set aside and reported), makes the daily backup and rotates
+  the old ones; then it looks again every hour.
+* :func:`write_rescue` keeps what could not be saved at quit in a second place,
+  as an export file that the next start brings back in.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from couplepause import APP_NAME, paths
+from couplepause.store.errors import StoreUnavailable, cause
+from couplepause.store.storage import atomic_write, make_private_dirs
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QLockFile
+
+    from couplepause.core.episode import Episode
+    from couplepause.store.repository import Repository
+
+log = logging.getLogger(__name__)
+
+KEEPER_INTERVAL_S = 3600.0
+RESCUE_PREFIX = "rescue-"
+RESCUED_FROM = "rescued_from"
+SAVED_SUFFIX = ".saved"
+
+
+class FolderGuard:
+    """Called before every write (on the writer thread); raises StoreUnavailable when the
+    data folder cannot be used now. ``on_remade`` is told when the folder was made again."""
+
+    def __init__(self, data_dir: Path, lock: QLockFile, *, held: bool, on_remade: Callable[[], None]) -> None:
+        self.data_dir = data_dir
+        self.lock = lock
+        self.held = held
+        self.on_remade = on_remade
+        self._mutex = threading.Lock()
+
+    def __call__(self) -> None:
+        with self._mutex:
+            folder, lock_path = self.data_dir, paths.lock_file(self.data_dir)
+            if folder.exists() and not folder.is_dir():
+                raise StoreUnavailable(f"A file now stands where the data folder {folder} should be.")
+            if self.held and lock_path.exists():
+                if self._ours():
+                    return
+                self.held = False  # ours went with the folder, and another launch took it
+                raise StoreUnavailable(self._taken())
+            if self.held:  # our lock file went (with the folder): forget it, take it again
+                self.lock.unlock()
+                self.held = False
+            remade = False
+            if not folder.exists():
+                if not folder.parent.is_dir():
+                    raise StoreUnavailable(
+                        f"The data folder {folder} is gone, and so is the folder that held it "
+                        "(is a drive unplugged?)."
+                    )
+                try:
+                    make_private_dirs(folder)
+                except OSError as exc:
+                    raise StoreUnavailable(cause(exc)) from exc
+                remade = True
+            if not self.lock.tryLock(0):
+                if lock_path.exists():
+                    raise StoreUnavailable(self._taken())
+                raise StoreUnavailable(f"couplepause cannot lock its data folder: {paths.write_problem(folder)}")
+            self.held = True
+            if remade:
+                self.on_remade()
+
+    def release(self) -> None:
+        """At quit: give the lock back, if it is still ours."""
+        with self._mutex:
+            if self.held and paths.lock_file(self.data_dir).exists() and self._ours():
+                self.lock.unlock()
+            self.held = False
+
+    def _taken(self) -> str:
+        return (
+            f"Another couplepause now uses the data folder {self.data_dir}, so this one keeps "
+            "its pauses here until it is closed."
+        )
+
+    def _ours(self) -> bool:
+        """Whether the lock file on disk is this process's (not one another launch made)."""
+        pid, _host, _app = self.lock.getLockInfo()
+        return pid in (0, os.getpid())
+
+
+class Keeper:
+    """The store's background care (see the module docstring). Qt-free; ``on_event(kind, value)``
+    is called on the keeper's thread: ("rescued", count), ("backup", info), ("problem", text)."""
+
+    def __init__(
+        self,
+        repo: Repository,
+        data_dir: Path,
+        on_event: Callable[[str, object], None],
+        *,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC).astimezone(),
+        interval: float = KEEPER_INTERVAL_S,
+    ) -> None:
+        self.repo = repo
+        self.data_dir = data_dir
+        self.on_event = on_event
+        self.now = now
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="couplepause-keeper", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float = 1.0) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def run_once(self) -> None:
+        """One round of care: rescue copies, every file read, the day's backup, rotation."""
+        saved = take_in_rescues(self.repo, self.data_dir)
+        if saved:
+            self.on_event("rescued", saved)
+        self.repo.load_all()  # a damaged file is set aside and reported through the repository
+        if self.repo.read_only:
+            return
+        newest = next(iter(self.repo.backups.list()), None)
+        today = self.now().astimezone().date()
+        if (newest is None or newest.created_at.astimezone().date() < today) and self.repo.count():
+            self.on_event("backup", self.repo.backup("daily", self.now()))
+        if not self.repo.missing():  # never let a backup go while pauses are missing
+            self.repo.backups.rotate(self.now())
+
+    def _run(self) -> None:
+        while True:
+            try:
+                self.run_once()
+            except Exception as exc:  # noqa: BLE001 - report it and try again next round
+                log.warning("keeping the store failed: %s", exc)
+                self.on_event("problem", cause(exc))
+            if self._stop.wait(self.interval):
+                return
+
+
+# ------------------------------------------------------------------- rescue
+def rescue_dirs() -> list[Path]:
+    """Where a rescue copy may go, in order: the home folder, then the temporary folder."""
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    return [Path.home() / f"{APP_NAME}-rescue", Path(tempfile.gettempdir()) / f"{APP_NAME}-rescue-{uid}"]
+
+
+def write_rescue(data_dir: Path, episodes: list[Episode], now: datetime | None = None) -> Path | None:
+    """Keep ``episodes`` in a rescue copy outside the data folder; its path, or None if
+    no place would take it. The copy is a JSON export (notes kept) that names its folder."""
+    import json
+
+    from couplepause.export import ExportOptions
+    from couplepause.export.json_format import JSON
+
+    now = now or datetime.now(UTC).astimezone()
+    document = JSON.document(episodes, ExportOptions(include_notes=True, exported_at=now))
+    document[RESCUED_FROM] = str(data_dir)
+    data = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+    name = f"{RESCUE_PREFIX}{paths.instance_key(data_dir)}-{now.astimezone(UTC):%Y%m%dT%H%M%S}.json"
+    for folder in rescue_dirs():
+        try:
+            make_private_dirs(folder)
+            target = folder / name
+            atomic_write(target, data)
+            return target
+        except OSError as exc:
+            log.warning("no rescue copy in %s: %s", folder, exc)
+    return None
+
+
+def rescue_files(data_dir: Path) -> list[Path]:
+    """Rescue copies made for ``data_dir`` and not yet saved back, oldest first."""
+    prefix = f"{RESCUE_PREFIX}{paths.instance_key(data_dir)}-"
+    found = []
+    for folder in rescue_dirs():
+        try:
+            found += [folder / n for n in os.listdir(folder) if n.startswith(prefix) and n.endswith(".json")]
+        except OSError:
+            continue
+    return sorted(found, key=lambda path: path.name)
+
+
+def take_in_rescues(repo: Repository, data_dir: Path) -> int:
+    """Save the pauses of every rescue copy of ``data_dir`` (each is the newest state of its
+    pauses, so it replaces what is stored); a copy saved is renamed ``*.saved``, never deleted."""
+    from couplepause.export import ImportRejected, read_export_file
+
+    saved = 0
+    for path in rescue_files(data_dir):
+        try:
+            episodes = read_export_file(path).episodes
+        except ImportRejected as exc:
+            log.warning("rescue copy %s cannot be read: %s", path, exc)
+            continue
+        for episode in episodes:
+            repo.save(episode)
+        path.rename(path.with_name(path.name + SAVED_SUFFIX))
+        saved += len(episodes)
+    return saved
