@@ -497,19 +497,20 @@ def _ask_running_instance_to_raise(key: str) -> bool:
     return True
 
 
-def _take_lock_or_hand_over(lock: QLockFile, key: str) -> bool | None:
-    """True: this process owns the data folder. False: a running instance was
-    asked to come forward. None: neither (the folder cannot be locked)."""
+def _take_lock_or_hand_over(lock: QLockFile, key: str) -> str:
+    """"owner": this process holds the data folder. "handed": a running instance was
+    asked to come forward. "silent": another instance holds it but does not answer.
+    "cannot": the folder cannot be locked at all (missing, read-only, full)."""
     deadline = time.monotonic() + SECOND_LAUNCH_WAIT_S
     while True:
         if lock.tryLock(0):
-            return True
+            return "owner"
         if lock.error() != QLockFile.LockError.LockFailedError:
-            return None
+            return "cannot"
         if _ask_running_instance_to_raise(key):
-            return False
+            return "handed"
         if time.monotonic() > deadline:
-            return None
+            return "silent"
         time.sleep(0.1)  # the owner is still starting up: ask again shortly
 
 
@@ -572,72 +573,92 @@ def run_readonly(path: Path, export_file=None) -> int:
 
 
 def run_gui(data_dir: Path) -> int:
-    """Start the app on ``data_dir``; exit code for the process."""
+    """Start the app on ``data_dir``; exit code for the process.
+
+    The window opens even when the data folder cannot be used (missing and not
+    creatable, read-only, a full disk): pauses are kept in memory and written as
+    soon as the folder can take them; the guard takes the lock first.
+    """
+    from couplepause.core.clock import system_clock
+
     QApplication.setApplicationName(APP_NAME)
     QApplication.setApplicationVersion(__version__)
     QGuiApplication.setDesktopFileName(APP_NAME)
+    if data_dir.exists() and not data_dir.is_dir():
+        print(f"couplepause: {data_dir} is a file, not a folder; choose another --data-dir", file=sys.stderr)
+        return 1
     try:
         data_dir = paths.ensure_data_dir(data_dir)
-    except paths.DataDirError as exc:
-        print(f"couplepause: {exc}", file=sys.stderr)
-        return 1
+    except paths.DataDirError:
+        pass  # build() says so in the window; the guard makes the folder when it can
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
     key = paths.instance_key(data_dir)
     lock = QLockFile(str(paths.lock_file(data_dir)))
     lock.setStaleLockTime(0)  # only a live process holds the lock
     owner = _take_lock_or_hand_over(lock, key)
-    if owner is False:
+    if owner == "handed":
         return 0
-    if owner is None:
+    if owner == "silent":
         print(
-            f"couplepause: another couplepause seems to hold {data_dir} but does not answer; "
+            f"couplepause: another couplepause holds {data_dir} but does not answer; "
             "close it, or start with another --data-dir",
             file=sys.stderr,
         )
         return 1
-    try:
-        _style(qt_app)
-        window = MainWindow()
-        early_press: list[tuple[float, float]] = []  # (monotonic, epoch seconds)
+    _style(qt_app)
+    window = MainWindow()
+    clock = system_clock()
+    early_press: list[tuple[float, float]] = []  # (clock, epoch seconds)
 
-        def pressed_early() -> None:
-            if not early_press:
-                early_press.append((time.monotonic(), time.time()))
+    def pressed_early() -> None:
+        if not early_press:
+            early_press.append((clock(), time.time()))
 
-        window.talking.pause_requested.connect(pressed_early)
-        parts: dict = {}
+    window.talking.pause_requested.connect(pressed_early)
+    parts: dict = {}
 
-        def on_signal() -> None:
-            bundle = parts.get("bundle")
-            if bundle is not None:
-                bundle._force_close = True
-                bundle.shutdown()
-            window.close()
-            qt_app.quit()
+    def on_signal() -> None:
+        bundle = parts.get("bundle")
+        if bundle is not None:
+            bundle.shutdown()  # a rescue copy of anything unwritten, named on stderr
+        window.close()
+        qt_app.quit()
 
-        def after_first_show() -> None:
-            # The Pause button is on screen: now the store, the flow, the
-            # local socket for other launches, and the screens after the Pause.
-            bundle = build(data_dir, window=window)
-            parts["bundle"] = bundle
-            window.talking.pause_requested.disconnect(pressed_early)
-            if early_press:
-                from datetime import datetime
+    def after_first_show() -> None:
+        # The Pause button is on screen: now the store, the flow, the local
+        # socket for other launches, and the screens after the Pause.
+        from couplepause.safekeeping import FolderGuard
 
-                mono, epoch = early_press[0]
-                bundle.controller.pause(at=(mono, datetime.fromtimestamp(epoch).astimezone()))
-            parts["server"] = _serve_raise_requests(key, window)
-            window.build_all()
+        holder: dict = {}
+        guard = FolderGuard(
+            data_dir, lock, held=owner == "owner",
+            on_remade=lambda: holder["app"].on_main(
+                lambda: holder["app"].window.show_notice(words("notices", "folder_remade"))
+            ),
+        )
+        bundle = build(data_dir, window=window, guard=guard, keep=True)
+        bundle.guard = guard
+        holder["app"] = parts["bundle"] = bundle
+        if owner == "cannot" and data_dir.is_dir():  # a missing folder is told by build()
+            bundle.window.show_notice(words("notices", "not_saving", reason=paths.write_problem(data_dir)))
+        window.talking.pause_requested.disconnect(pressed_early)
+        if early_press:
+            from datetime import datetime
 
-        notifier = _install_signal_handlers(qt_app, on_signal)
-        window.first_exposed.connect(after_first_show)
-        window.show()
-        code = qt_app.exec()
-        if "bundle" in parts:
-            parts["bundle"].shutdown()
-        if "server" in parts:
-            parts["server"].close()
-        notifier.setEnabled(False)
-        return code
-    finally:
+            reading, epoch = early_press[0]
+            bundle.controller.pause(at=(reading, datetime.fromtimestamp(epoch).astimezone()))
+        parts["server"] = _serve_raise_requests(key, window)
+        window.build_all()
+
+    notifier = _install_signal_handlers(qt_app, on_signal)
+    window.first_exposed.connect(after_first_show)
+    window.show()
+    code = qt_app.exec()
+    if "bundle" in parts:
+        parts["bundle"].shutdown()
+    elif owner == "owner":
         lock.unlock()
+    if "server" in parts:
+        parts["server"].close()
+    notifier.setEnabled(False)
+    return code

@@ -72,7 +72,7 @@ def read_documents(path: Path, table: str = EPISODES_TABLE) -> list[Document] | 
     """
     try:
         info = os.stat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # a damaged folder above is looked at on its own
         return None
     if stat.S_ISDIR(info.st_mode):
         raise Unreadable(path, "a folder stands where this file should be")

@@ -70,7 +70,8 @@ def merge(repo: Repository, episodes: list[Episode], *, now: datetime | None = N
                 report.conflicts.append(episode.id)
         report.added = len(new)
         if new:
-            repo.backup(BEFORE_IMPORT, now)
+            if known.keys() - {e.id for e in new}:  # an empty store has nothing to keep
+                repo.backup(BEFORE_IMPORT, now)
             add_all(repo, new)
         return report
 
