@@ -360,12 +360,18 @@ class _data_folder_locked:  # noqa: N801 - used as a context manager, like a fun
                 "wait until it has finished, then try again"
             )
         raise _Refused(
-            f"cannot lock the data folder {self.data_dir}: {paths.write_problem(self.data_dir)} "
-            "Check the folder, or choose another --data-dir"
+            f"cannot lock the data folder {self.data_dir} ({_clause(paths.write_problem(self.data_dir))}); "
+            "check the folder, or choose another --data-dir"
         )
 
     def __exit__(self, *exc: object) -> None:
         self.lock.unlock()
+
+
+def _clause(sentence: str) -> str:
+    """A sentence of the window's ("The disk is full.") as a clause of a command-line line."""
+    text = sentence.rstrip(".")
+    return text[:1].lower() + text[1:] if not text.startswith("couplepause") else text
 
 
 def _app_answers(key: str) -> bool:

@@ -44,7 +44,7 @@ class InvalidEpisode(StoreError):
 def cause(exc: BaseException) -> str:
     """Why something could not be written or read, in one plain sentence."""
     if isinstance(exc, StoreError):
-        return str(exc)
+        return getattr(exc, "reason", None) or str(exc)
     if isinstance(exc, OSError):
         number = exc.errno
         if number in _DISK_FULL:

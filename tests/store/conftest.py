@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -67,3 +68,21 @@ def _snapshot(folder: Path) -> dict[Path, bytes]:
 @pytest.fixture
 def snapshot() -> Callable[[Path], dict[Path, bytes]]:
     return _snapshot
+
+
+class Results:
+    """The writer's results, as they come (on the writer thread)."""
+
+    def __init__(self) -> None:
+        self.items = []
+        self._cond = threading.Condition()
+
+    def __call__(self, result) -> None:
+        with self._cond:
+            self.items.append(result)
+            self._cond.notify_all()
+
+    def last(self, timeout: float = 5.0):
+        with self._cond:
+            assert self._cond.wait_for(lambda: self.items, timeout)
+            return self.items[-1]

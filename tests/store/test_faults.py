@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -17,25 +16,7 @@ import pytest
 from couplepause.store.errors import StoreError, cause
 from couplepause.store.repository import Repository
 from couplepause.store.writer import Writer
-from tests.store.conftest import episode
-
-
-class Results:
-    """The writer's results, as they come (on the writer thread)."""
-
-    def __init__(self) -> None:
-        self.items = []
-        self._cond = threading.Condition()
-
-    def __call__(self, result) -> None:
-        with self._cond:
-            self.items.append(result)
-            self._cond.notify_all()
-
-    def last(self, timeout: float = 5.0):
-        with self._cond:
-            assert self._cond.wait_for(lambda: self.items, timeout)
-            return self.items[-1]
+from tests.store.conftest import Results, episode
 
 
 def failing(monkeypatch: pytest.MonkeyPatch, name: str, error: int, *, inside: Path) -> None:

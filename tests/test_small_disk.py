@@ -1,0 +1,108 @@
+"""A real small disk (tmpfs), where this machine allows mounting one: full, then
+freed; made read-only. The store and the command line name the right cause and
+lose nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from couplepause import cli
+from couplepause.store.repository import Repository
+from couplepause.store.writer import Writer
+from tests.store.conftest import Results, episode
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="tmpfs is Linux's")
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A 256 KiB tmpfs, unmounted after the test; skipped where mounting is not allowed."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if shutil.which("mount") is None:
+        pytest.skip("no mount command here")
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k,mode=0700", "tmpfs", str(mount)],
+                          capture_output=True, text=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here ({made.stderr.strip() or 'not allowed'})")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(folder: Path) -> Path:
+    """Fill the disk that holds ``folder``; returns the file that takes the space."""
+    filler = folder / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        while True:
+            os.write(fd, b"\0" * 4096)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    return filler
+
+
+def test_a_full_disk_says_so_and_saves_once_there_is_room(small_disk: Path) -> None:
+    store = small_disk / "data" / "store"
+    repo = Repository(store)
+    repo.open()
+    repo.save_active(episode(repair_minutes=None))
+    filler = fill(small_disk)
+    seen = Results()
+    writer = Writer(repo, seen, retry_delays=(3600,))
+    try:
+        big = episode("2025-03-15T20:00:00.000+01:00", repair_minutes=None, note="x" * 100_000)
+        writer.save_active(big)
+        assert not writer.flush(2.0)
+        assert seen.last().error == "The disk is full."
+        filler.unlink()
+        assert writer.flush(5.0)
+    finally:
+        writer.close()
+    fresh = Repository(store)
+    fresh.open()
+    assert len(fresh.active()) == 2 and fresh.missing() == []
+
+
+def test_a_brand_new_data_folder_on_a_full_disk(small_disk: Path) -> None:
+    filler = fill(small_disk)
+    repo = Repository(small_disk / "new" / "store")
+    seen = Results()
+    writer = Writer(repo, seen, retry_delays=(3600,))
+    try:
+        writer.save_active(episode(repair_minutes=None, note="y" * 50_000))
+        assert not writer.flush(2.0)
+        assert seen.last().error.endswith("The disk is full.")
+        filler.unlink()
+        assert writer.flush(5.0)
+    finally:
+        writer.close()
+    fresh = Repository(small_disk / "new" / "store")
+    fresh.open()
+    assert len(fresh.active()) == 1
+
+
+def test_a_read_only_disk_is_named_as_such_by_import(small_disk: Path, tmp_path: Path, capsys) -> None:
+    data = small_disk / "data"
+    Repository(data / "store").open()
+    export = tmp_path / "in.json"
+    export.write_text(
+        '{"format": "couplepause-export", "schema_version": 1, "exported_at": "2026-03-05T10:00:00.000+00:00",'
+        ' "episodes": []}',
+        encoding="utf-8",
+    )
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    code = cli.main(["--data-dir", str(data), "import", str(export)])
+    line = capsys.readouterr().err.strip()
+    assert code == 1
+    assert "read-only" in line and "another couplepause" not in line and "open on" not in line, line
