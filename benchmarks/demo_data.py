@@ -55,7 +55,10 @@ def realistic(count: int, *, days: int = 365, seed: int = 7, end: datetime | Non
             minutes += rng.choice((20, 30, 30, 45, 60))
             b_start = paused + timedelta(minutes=rng.uniform(2, 6))
             agreed = rng.choice((20, 30, 45))
-            breaks = (Break(b_start, b_start + timedelta(minutes=agreed), b_start + timedelta(minutes=agreed + rng.uniform(-3, 8))),)
+            b_end = b_start + timedelta(minutes=agreed + rng.uniform(-3, 8))
+            breaks = (Break(b_start, b_start + timedelta(minutes=agreed), b_end),)
+            # They come back after the break, so the repair follows its end.
+            minutes = max(minutes, (b_end - paused).total_seconds() / 60 + rng.uniform(3, 12))
         breathing = rng.choice((60.0, 120.0, 120.0, 180.0))
         turns = tuple(Turn("ab"[t % 2], round(rng.uniform(40, 150), 3)) for t in range(rng.choice((2, 2, 4, 6))))
         activation = {

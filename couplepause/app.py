@@ -127,13 +127,14 @@ class App:
             self.controller.load_from_store()
         if self.history is not None and self.window.current_view() is self.history.view:
             self.history.load()
+            self._tell_history_what_is_missing()
 
     def show_losses(self) -> None:
         """Tell the couple about pauses that could not be read, with the offer of a backup."""
         def offer(result, error) -> None:
             if error is not None or not result:
                 return
-            from couplepause.ui.dates import long_date_time, month_year
+            from couplepause.ui.dates import long_date, month_year
 
             parts, backup = result
             months = [p.part for p in parts if p.part[:1].isdigit()]
@@ -149,8 +150,8 @@ class App:
             if backup is None:
                 text = f"{text} {words('notices', 'lost_no_backup')}"
             else:
-                label_text = words("notices", "bring_back", date=long_date_time(backup.created_at))
-                action = (label_text, lambda: self._bring_back(parts))
+                text = f"{text} {words('notices', 'lost_in_backup', date=long_date(backup.created_at))}"
+                action = (words("notices", "bring_back"), lambda: self._bring_back(parts))
             self.window.show_notice(text, action=action, on_dismiss=lambda: self._noted(parts))
 
         def look(repo):
@@ -256,8 +257,29 @@ class App:
             self.history = presenter
         self.history.view.set_names(self.controller.names())
         self.history.load()
+        self._tell_history_what_is_missing()
         self.window.show_view(self.history.view)
         return self.history
+
+    def _tell_history_what_is_missing(self) -> None:
+        def told(parts, error) -> None:
+            if self.history is None or error is not None:
+                return
+            from couplepause.ui.dates import month_year
+
+            months = [month_year(part) for part in parts if part[:1].isdigit()]
+            lines = []
+            if months:
+                lines.append(words("history", "missing_months", months=", ".join(months)))
+            if "active" in parts:
+                lines.append(words("history", "missing_active"))
+            if "all" in parts:
+                lines.append(words("history", "missing_all"))
+            self.history.view.set_missing(" ".join(lines) or None)
+
+        self.writer.call(
+            lambda repo: sorted({p.part for p in repo.missing()}), lambda r, e: self.on_main(lambda: told(r, e))
+        )
 
     def open_export(self) -> None:
         """Export for the therapist, from the freshest copy of the store."""

@@ -100,7 +100,46 @@ def main(out_dir: str) -> int:
     bundle.shutdown()
     bundle.window.close()
     history_shots(app, out)
+    safekeeping_shots(app, out)
     return 0
+
+
+def safekeeping_shots(app: QApplication, out: Path) -> None:
+    """A damaged month told with the offer of a backup, and Restore from a backup."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from demo_data import fill, realistic
+
+    from couplepause import paths
+
+    data = Path(tempfile.mkdtemp()) / "data"
+    fill(data, realistic(150, days=365))
+    setup = build(data)
+    setup.repository.backup("daily")
+    months = setup.repository.month_files()
+    setup.shutdown()
+    setup.window.close()
+    months[-3].write_bytes(months[-3].read_bytes()[:200])  # a month cut short, as by a failing disk
+    bundle = build(data)
+    bundle.window.resize(1280, 800)
+    bundle.window.move(0, 0)
+    bundle.window.show()
+    bundle.repository.load_all()
+    settle(app, 800)
+    shoot(app, out, "19-loss-notice")
+    settings = bundle.open_settings()
+    settings.move(300, 40)
+    settle(app, 200)
+    settings.restore_button.click()
+    settle(app, 600)
+    bundle.restore_dialog.move(340, 120)
+    shoot(app, out, "20-restore-dialog")
+    bundle.restore_dialog.ask()
+    shoot(app, out, "21-restore-confirm")
+    bundle.restore_dialog.reject()
+    settings.reject()
+    bundle.shutdown()
+    bundle.window.close()
+    assert paths.store_dir(data).is_dir()
 
 
 def readonly_shot(app: QApplication, out: Path, episodes) -> None:

@@ -269,6 +269,11 @@ class HistoryView(QWidget):
         layout.addLayout(header)
         if read_only:
             layout.addWidget(label(words("history", "readonly_note"), "muted"))
+        # Pauses that could not be read are never left out without a word.
+        self.missing_note = label("", "muted")
+        self.missing_note.setAccessibleName(words("accessible", "notice"))
+        self.missing_note.hide()
+        layout.addWidget(self.missing_note)
 
         self.ranges = Choice([(key, words("history", f"range_{key}")) for key in stats.RANGES],
                              words("history", "range_label"))
@@ -364,6 +369,11 @@ class HistoryView(QWidget):
         self.dialog: QDialog | None = None
 
     # ------------------------------------------------------------ data in
+    def set_missing(self, text: str | None) -> None:
+        """A line saying which saved pauses could not be read (None: all were)."""
+        self.missing_note.setText(text or "")
+        self.missing_note.setVisible(bool(text))
+
     def set_names(self, names: dict[str, str]) -> None:
         self._names = dict(names)
 

@@ -32,7 +32,7 @@ class RestoreDialog(QDialog):
     def __init__(self, backups: Iterable[Any], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._backups = list(backups)
-        layout = dialog_frame(self, words("restore", "title"), 600)
+        layout = dialog_frame(self, words("restore", "title"), 640)
         layout.addWidget(label(words("restore", "title"), "heading"))
         self.pages = QStackedWidget()
         layout.addWidget(self.pages, 1)
@@ -42,6 +42,8 @@ class RestoreDialog(QDialog):
         choose_layout.addWidget(label(words("restore", "intro" if self._backups else "none")))
         self.list = QListWidget()
         self.list.setAccessibleName(words("restore", "title"))
+        self.list.setWordWrap(True)
+        self.list.setSpacing(4)
         for info in self._backups:
             item = QListWidgetItem(backup_line(info))
             item.setData(Qt.ItemDataRole.UserRole, info.id)
