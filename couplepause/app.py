@@ -202,7 +202,11 @@ class App:
         from couplepause.texts import pauses
 
         if kind == "rescued":
-            self.on_main(lambda: self.window.show_notice(words("notices", "rescue_saved", pauses=pauses(value))))
+            def told() -> None:
+                self.window.show_notice(words("notices", "rescue_saved", pauses=pauses(value)))
+                self._store_changed()  # a pause kept there may be one to pick up
+
+            self.on_main(told)
         elif kind == "problem":
             self.on_main(lambda: self.window.show_notice(words("notices", "backup_failed", reason=value)))
 

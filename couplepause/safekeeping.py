@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 KEEPER_INTERVAL_S = 3600.0
+KEEPER_FIRST_DELAY_S = 20.0  # after start-up, so that the first minutes are the couple's
 RESCUE_PREFIX = "rescue-"
 RESCUED_FROM = "rescued_from"
 SAVED_SUFFIX = ".saved"
@@ -116,12 +117,14 @@ class Keeper:
         *,
         now: Callable[[], datetime] = lambda: datetime.now(UTC).astimezone(),
         interval: float = KEEPER_INTERVAL_S,
+        first_delay: float = KEEPER_FIRST_DELAY_S,
     ) -> None:
         self.repo = repo
         self.data_dir = data_dir
         self.on_event = on_event
         self.now = now
         self.interval = interval
+        self.first_delay = first_delay
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="couplepause-keeper", daemon=True)
 
@@ -135,9 +138,7 @@ class Keeper:
 
     def run_once(self) -> None:
         """One round of care: rescue copies, every file read, the day's backup, rotation."""
-        saved = take_in_rescues(self.repo, self.data_dir)
-        if saved:
-            self.on_event("rescued", saved)
+        self.take_in_rescues()
         self.repo.load_all()  # a damaged file is set aside and reported through the repository
         if self.repo.read_only:
             return
@@ -148,7 +149,19 @@ class Keeper:
         if not self.repo.missing():  # never let a backup go while pauses are missing
             self.repo.backups.rotate(self.now())
 
+    def take_in_rescues(self) -> None:
+        saved = take_in_rescues(self.repo, self.data_dir)
+        if saved:
+            self.on_event("rescued", saved)
+
     def _run(self) -> None:
+        try:
+            self.take_in_rescues()  # at once: a pause kept there may be offered to pick up
+        except Exception as exc:  # noqa: BLE001
+            log.warning("saving a rescue copy failed: %s", exc)
+            self.on_event("problem", cause(exc))
+        if self._stop.wait(self.first_delay):
+            return
         while True:
             try:
                 self.run_once()
