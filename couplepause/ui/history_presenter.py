@@ -135,7 +135,8 @@ class HistoryPresenter(QObject):
         def everything(episodes, error) -> None:
             self._run_on_main(lambda: self._loaded(episodes, error, complete=True))
 
-        self.writer.call(lambda repo: repo.load_all(), everything)
+        if self.writer.is_alive():  # not after the app has shut down
+            self.writer.call(lambda repo: repo.load_all(), everything)
 
     def _loaded(self, episodes, error, *, complete: bool) -> None:
         if error is not None:
