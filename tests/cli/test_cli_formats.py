@@ -230,3 +230,72 @@ def test_pdf_date_filter(run, data_dir, tmp_path, local_tz, qapp):
     assert "3 March 2026 – 5 March 2026" in text
     assert "Tue 3 Mar 2026, 12:00" in text and "Thu 5 Mar 2026, 12:00" in text
     assert "Mon 2 Mar 2026" not in text and "Fri 6 Mar 2026" not in text
+
+
+@pytest.mark.parametrize(("name", "magic"), [("report.pdf", b"%PDF"), ("sheet.CSV", b"\xef\xbb\xbfid"), ("log.json", b"{")])
+def test_without_format_the_file_name_says_which(run, data_dir, tmp_path, name, magic):
+    seed(data_dir, sample())
+    out = tmp_path / name
+    result = run("--data-dir", data_dir, "export", "--output", out)
+    assert result.code == 0, result.err
+    assert out.read_bytes().startswith(magic)
+
+
+@pytest.mark.parametrize("name", ["report.txt", "report", "report.pdf.bak"])
+def test_without_format_an_unknown_ending_is_a_usage_error(run, data_dir, tmp_path, name):
+    seed(data_dir, sample())
+    result = run("--data-dir", data_dir, "export", "--output", tmp_path / name)
+    assert result.code == 2
+    line = assert_one_error_line(result)
+    assert "--format" in line and ".pdf" in line
+    assert not (tmp_path / name).exists()
+
+
+def test_backups_lists_id_time_and_count_newest_first(run, data_dir):
+    from datetime import datetime, timedelta, timezone
+
+    from couplepause import paths
+    from couplepause.store.repository import Repository
+
+    result = run("--data-dir", data_dir, "backups")
+    assert (result.code, result.out, result.err) == (0, "", "")
+    repo = Repository(paths.store_dir(data_dir))
+    repo.open()
+    repo.merge(sample())
+    first = datetime(2026, 3, 1, 20, 0, tzinfo=timezone.utc)
+    older = repo.backup("daily", first)
+    repo.merge([make_episode("2026-03-09T21:00:00.000+01:00")], now=first + timedelta(days=1))
+    result = run("--data-dir", data_dir, "backups")
+    lines = [line.split("\t") for line in result.out.splitlines()]
+    assert result.code == 0 and result.err == ""
+    assert [line[0] for line in lines] == [repo.backups.list()[0].id, older.id]
+    assert [int(line[2]) for line in lines] == [4, 4]
+    for _id, moment, _count in lines:
+        assert datetime.fromisoformat(moment).utcoffset() is not None
+
+
+def test_restore_brings_a_backup_back_and_keeps_the_present(run, data_dir):
+    from couplepause import paths
+    from couplepause.store.repository import Repository
+
+    repo = Repository(paths.store_dir(data_dir))
+    repo.open()
+    repo.merge(sample())
+    saved = repo.backup("daily")
+    repo.merge([make_episode("2026-03-09T21:00:00.000+01:00")])
+    result = run("--data-dir", data_dir, "restore", saved.id)
+    assert result.code == 0, result.err
+    assert result.out.startswith("Restored 4 pauses from the backup of ")
+    fresh = Repository(paths.store_dir(data_dir), read_only=True)
+    fresh.open()
+    assert len(fresh.load_all()) == 4
+    assert run("--data-dir", data_dir, "backups").out.count("\n") == 3
+
+
+def test_restore_of_an_unknown_backup_is_exit_1_and_changes_nothing(run, data_dir):
+    seed(data_dir, sample())
+    before = snapshot(data_dir)
+    result = run("--data-dir", data_dir, "restore", "20200101T000000Z")
+    assert result.code == 1
+    assert "nothing was changed" in assert_one_error_line(result).lower()
+    assert snapshot(data_dir) == before

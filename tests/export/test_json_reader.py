@@ -306,3 +306,48 @@ TIME_LIKE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6
 def test_time_like_strings(tmp_path, place, text):
     """Strings that pass the schema's pattern still never escape as anything but ImportRejected."""
     _outcome(write(tmp_path, mutate(place, text)))
+
+
+# ------------------------------------------------------ records that contradict themselves
+def contradicting(**changes) -> dict:
+    record = episode_dict("2026-03-01T21:04:05.123+01:00", episode_id=ID)
+    record.update(changes)
+    return record
+
+
+@pytest.mark.parametrize(
+    ("record", "where"),
+    [
+        (contradicting(repair_seconds=5.0, repaired_at="2026-03-01T22:04:05.123+01:00"),
+         "episodes[1].repair_seconds"),
+        (contradicting(repair_seconds=1e9, repaired_at=None), "episodes[1]"),
+        (contradicting(repair_seconds=1e9, repaired_at="2057-11-08T23:50:45.123+01:00"),
+         "episodes[1].repair_seconds"),
+        (contradicting(breaks=[{"started_at": "2026-03-01T20:00:00.000+01:00",
+                                "return_at": "2026-03-01T20:30:00.000+01:00",
+                                "ended_at": "2026-03-01T20:31:00.000+01:00"}]),
+         "episodes[1].breaks[0].started_at"),
+        (contradicting(breaks=[{"started_at": "2026-03-01T21:05:00.000+01:00",
+                                "return_at": "2026-03-01T21:35:00.000+01:00",
+                                "ended_at": "2026-03-01T21:04:59.000+01:00"}]),
+         "episodes[1].breaks[0].ended_at"),
+        (contradicting(repair_seconds=60.0, repaired_at="2026-03-01T21:05:05.123+01:00",
+                       breaks=[{"started_at": "2026-03-01T21:06:00.000+01:00",
+                                "return_at": "2026-03-01T21:36:00.000+01:00", "ended_at": None}]),
+         "episodes[1].breaks[0]"),
+    ],
+)
+def test_a_record_that_contradicts_itself_is_refused_with_its_place(tmp_path, record, where):
+    good = episode_dict("2026-02-01T21:04:05.123+01:00")
+    path = write(tmp_path, good_doc(good, record))
+    with pytest.raises(ImportRejected) as info:
+        read_export(path)
+    message = str(info.value)
+    assert f": {where}" in message, message
+    assert "\n" not in message
+
+
+def test_what_the_app_writes_never_contradicts_itself_within_the_tolerance(tmp_path):
+    # repaired_at is the pause plus repair_seconds, to the millisecond: well within 1 s.
+    record = contradicting(repair_seconds=532.1254)
+    assert read_export(write(tmp_path, good_doc(record)))
