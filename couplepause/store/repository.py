@@ -57,20 +57,6 @@ from couplepause.store.storage import make_private_dirs, remove_stale_temp_files
 
 BACKUPS_DIR = "backups"
 
-__all__ = [
-    "EpisodeNotFound",
-    "InvalidEpisode",
-    "MergeReport",
-    "MissingPart",
-    "OpenReport",
-    "Repository",
-    "SCHEMA_VERSION",
-    "StoreError",
-    "StoreReadOnly",
-    "StoreTooNew",
-    "month_key",
-]
-
 
 @dataclass
 class OpenReport:
