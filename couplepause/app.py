@@ -532,7 +532,8 @@ def _take_lock_or_hand_over(lock: QLockFile, key: str) -> str:
         if lock.tryLock(0):
             return "owner"
         if lock.error() != QLockFile.LockError.LockFailedError:
-            return "cannot"
+            # No lock can be made there (read-only, full); one window is still enough.
+            return "handed" if _ask_running_instance_to_raise(key) else "cannot"
         if _ask_running_instance_to_raise(key):
             return "handed"
         if time.monotonic() > deadline:

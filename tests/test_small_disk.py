@@ -106,3 +106,28 @@ def test_a_read_only_disk_is_named_as_such_by_import(small_disk: Path, tmp_path:
     line = capsys.readouterr().err.strip()
     assert code == 1
     assert "read-only" in line and "another couplepause" not in line and "open on" not in line, line
+
+
+def test_the_app_opens_on_a_read_only_disk_and_says_why_it_cannot_save(small_disk: Path, qtbot) -> None:
+    import tempfile
+
+    from couplepause import paths
+
+    data = small_disk / "data"
+    Repository(data / "store").open()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("COUPLEPAUSE_DATA_DIR", None)
+    socket = Path(tempfile.gettempdir()) / paths.instance_key(data)
+    first = subprocess.Popen([sys.executable, "-m", "couplepause", "--data-dir", str(data)], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        qtbot.waitUntil(lambda: socket.exists() or first.poll() is not None, timeout=20000)
+        assert first.poll() is None, first.communicate()  # the window is open: Pause works
+        second = subprocess.run([sys.executable, "-m", "couplepause", "--data-dir", str(data)], env=env,
+                                capture_output=True, text=True, timeout=60)
+        assert second.returncode == 0 and "another couplepause" not in second.stderr  # handed over
+    finally:
+        first.terminate()
+        _out, err = first.communicate(timeout=20)
+    assert "Traceback" not in err and "another couplepause" not in err

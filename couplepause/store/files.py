@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from tinydb import Query, TinyDB
+from tinydb.storages import MemoryStorage
 from tinydb.table import Document
 
 from couplepause.core.episode import Episode
@@ -129,12 +130,14 @@ def ensure_database(path: Path) -> None:
 
 
 def write_tables(path: Path, tables: dict[str, Iterable[dict[str, Any]]]) -> None:
-    """Make ``path`` a new database holding exactly ``tables`` (doc ids kept for Documents)."""
-    make_private_dirs(path.parent)
-    atomic_write(path, _EMPTY_DATABASE)
-    with open_db(path) as db:
+    """Make ``path`` a new database holding exactly ``tables`` (doc ids kept for Documents),
+    in one atomic write: the database is put together by TinyDB in memory first."""
+    with TinyDB(storage=MemoryStorage) as memory:
         for name, documents in tables.items():
-            db.table(name).insert_multiple(_with_doc_ids(list(documents)))
+            memory.table(name).insert_multiple(_with_doc_ids(list(documents)))
+        data = memory.storage.read() or {}
+    make_private_dirs(path.parent)
+    CrashSafeStorage.write_new(path, data)
 
 
 def _with_doc_ids(documents: list[dict[str, Any]]) -> list[Document]:
