@@ -48,7 +48,7 @@ def resolve_data_dir(option: str | None = None, environ: dict[str, str] | None =
 def ensure_data_dir(path: Path) -> Path:
     """Create the data folder (mode 0700) if it is missing; check it is a usable folder."""
     from couplepause.store.errors import cause
-    from couplepause.store.storage import make_private_dirs
+    from couplepause.store.atomic import make_private_dirs
 
     if path.exists() and not path.is_dir():
         raise DataDirError(

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from couplepause import APP_NAME, paths
 from couplepause.store.errors import StoreUnavailable, cause
-from couplepause.store.storage import atomic_write, make_private_dirs
+from couplepause.store.atomic import atomic_write, make_private_dirs
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QLockFile

@@ -27,12 +27,14 @@ durations, whatever the wall clock did meanwhile.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
-import uuid
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 # How much the wall clock may add beyond a clock that may not count sleep (rule 2).
 WALL_SLACK_FACTOR = 1.0
@@ -40,12 +42,12 @@ WALL_SLACK_SECONDS = 24 * 3600.0
 _LINUX_BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
 
 
-@dataclass(frozen=True)
 class SystemClock:
     """Which clock to read and whether it counts time asleep (see the rule above)."""
 
-    clock_id: int | None  # for time.clock_gettime; None: time.monotonic
-    counts_sleep: bool
+    def __init__(self, clock_id: int | None, *, counts_sleep: bool) -> None:
+        self.clock_id = clock_id  # for time.clock_gettime; None: time.monotonic
+        self.counts_sleep = counts_sleep
 
     def __call__(self) -> float:
         if self.clock_id is None:
@@ -62,7 +64,7 @@ def system_clock(platform: str = sys.platform) -> SystemClock:
     return SystemClock(None, counts_sleep=platform == "win32")
 
 
-_PROCESS_RUN = uuid.uuid4().hex
+_PROCESS_RUN = os.urandom(16).hex()
 
 
 def boot_id(source: Path = _LINUX_BOOT_ID) -> str:
@@ -78,8 +80,7 @@ def boot_id(source: Path = _LINUX_BOOT_ID) -> str:
     return f"boot:{text}" if text else f"run:{_PROCESS_RUN}"
 
 
-@dataclass(frozen=True)
-class Timing:
+class Timing(NamedTuple):
     """What an episode keeps of the clock: its run, its reading at the pause, and the
     seconds known to have passed since the pause when the episode was last saved."""
 

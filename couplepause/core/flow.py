@@ -240,7 +240,7 @@ def _with_time_seen(model: Model, ctx: _Ctx) -> Model:
     seen = _elapsed(episode, ctx)
     if seen <= episode.timing.seen:
         return model
-    return replace(model, episode=episode.with_changes(timing=replace(episode.timing, seen=seen)))
+    return replace(model, episode=episode.with_changes(timing=episode.timing._replace(seen=seen)))
 
 
 def _start_breathing(model: Model, now: float, seconds: float, config: FlowConfig) -> Model:

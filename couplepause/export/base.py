@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import BinaryIO, ClassVar, Iterable, Iterator
 
 from couplepause.core.episode import Episode, now_local
-from couplepause.store.storage import atomic_file
+from couplepause.store.atomic import atomic_file
 
 DEFAULT_NAMES = ("Partner A", "Partner B")
 

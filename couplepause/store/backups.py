@@ -40,7 +40,7 @@ from couplepause.store.files import (
     read_documents,
     write_tables,
 )
-from couplepause.store.storage import atomic_write, fsync_dir, make_private_dirs
+from couplepause.store.atomic import atomic_write, fsync_dir, make_private_dirs
 
 BACKUP_META = "backup.json"
 BACKUP_TABLE = "backup"

@@ -32,12 +32,8 @@ from tinydb.storages import MemoryStorage
 from tinydb.table import Document
 
 from couplepause.core.episode import Episode
-from couplepause.store.storage import (
-    CrashSafeStorage,
-    atomic_write,
-    fsync_dir,
-    make_private_dirs,
-)
+from couplepause.store.atomic import atomic_write, fsync_dir, make_private_dirs
+from couplepause.store.storage import CrashSafeStorage
 
 # The store folder (see docs/ARCHITECTURE.md, "The store's files"):
 META_FILE = "meta.json"  # table "meta": {"schema_version": N}

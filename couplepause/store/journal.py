@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from couplepause.store.files import Unreadable, read_documents, set_aside, write_tables
-from couplepause.store.storage import fsync_dir
+from couplepause.store.atomic import fsync_dir
 
 STAGED_SUFFIX = ".staged"
 JOURNAL_FILE = "journal.json"

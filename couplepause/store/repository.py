@@ -53,7 +53,7 @@ from couplepause.store.files import (
 )
 from couplepause.store.migrations import SCHEMA_VERSION
 from couplepause.store.recovery import MergeReport
-from couplepause.store.storage import make_private_dirs, remove_stale_temp_files, temp_files_in
+from couplepause.store.atomic import make_private_dirs, remove_stale_temp_files, temp_files_in
 
 BACKUPS_DIR = "backups"
 

@@ -49,7 +49,8 @@ from couplepause.export.json_format import JSON
 from couplepause.store import files
 from couplepause.store.journal import JOURNAL_FILE, STAGED_SUFFIX
 from couplepause.store.repository import Repository
-from couplepause.store.storage import CrashSafeStorage, is_temp_name
+from couplepause.store.atomic import is_temp_name
+from couplepause.store.storage import CrashSafeStorage
 
 from .conftest import episode
 

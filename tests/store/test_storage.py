@@ -12,14 +12,14 @@ import pytest
 from tinydb import Query, TinyDB
 from tinydb.storages import JSONStorage
 
-from couplepause.store import storage as storage_module
-from couplepause.store.storage import (
-    CrashSafeStorage,
+from couplepause.store import atomic as atomic_module
+from couplepause.store.atomic import (
     atomic_write,
     make_private_dirs,
     remove_stale_temp_files,
     temp_files_in,
 )
+from couplepause.store.storage import CrashSafeStorage
 
 
 def mode_of(path: Path) -> int:
@@ -228,8 +228,8 @@ def test_close_is_harmless_and_repeatable(tmp_path: Path) -> None:
 def test_stale_temp_files_are_removed_but_fresh_ones_kept(tmp_path: Path) -> None:
     path = tmp_path / "db.json"
     CrashSafeStorage(path).write({"_default": {}})
-    stale = tmp_path / f".db.json.deadbeef0000{storage_module.TEMP_SUFFIX}"
-    fresh = tmp_path / f".db.json.cafebabe0000{storage_module.TEMP_SUFFIX}"
+    stale = tmp_path / f".db.json.deadbeef0000{atomic_module.TEMP_SUFFIX}"
+    fresh = tmp_path / f".db.json.cafebabe0000{atomic_module.TEMP_SUFFIX}"
     not_ours = tmp_path / ".db.json.notatempfile.tmp"
     for leftover in (stale, fresh, not_ours):
         leftover.write_text("{", encoding="utf-8")
