@@ -606,8 +606,6 @@ def run_gui(data_dir: Path) -> int:
     creatable, read-only, a full disk): pauses are kept in memory and written as
     soon as the folder can take them; the guard takes the lock first.
     """
-    from couplepause.core.clock import system_clock
-
     QApplication.setApplicationName(APP_NAME)
     QApplication.setApplicationVersion(__version__)
     QGuiApplication.setDesktopFileName(APP_NAME)
@@ -634,12 +632,13 @@ def run_gui(data_dir: Path) -> int:
         return 1
     _style(qt_app)
     window = MainWindow()
-    clock = system_clock()
     early_press: list[tuple[float, float]] = []  # (clock, epoch seconds)
 
     def pressed_early() -> None:
         if not early_press:
-            early_press.append((clock(), time.time()))
+            from couplepause.core.clock import system_clock  # the clock build() measures with
+
+            early_press.append((system_clock()(), time.time()))
 
     window.talking.pause_requested.connect(pressed_early)
     parts: dict = {}

@@ -47,23 +47,24 @@ def resolve_data_dir(option: str | None = None, environ: dict[str, str] | None =
 
 def ensure_data_dir(path: Path) -> Path:
     """Create the data folder (mode 0700) if it is missing; check it is a usable folder."""
-    from couplepause.store.errors import cause
+    if path.is_dir():
+        return path
     from couplepause.store.atomic import make_private_dirs
+    from couplepause.store.errors import cause
 
-    if path.exists() and not path.is_dir():
+    if path.exists():
         raise DataDirError(
             f"{path} is a file, not a folder; choose another --data-dir",
             f"A file stands where the data folder {path} should be.",
         )
-    if not path.exists():
-        try:
-            make_private_dirs(path)
-        except OSError as exc:
-            raise DataDirError(
-                f"could not create the data folder {path} ({exc.strerror or exc}); "
-                "choose another --data-dir",
-                cause(exc),
-            ) from None
+    try:
+        make_private_dirs(path)
+    except OSError as exc:
+        raise DataDirError(
+            f"could not create the data folder {path} ({exc.strerror or exc}); "
+            "choose another --data-dir",
+            cause(exc),
+        ) from None
     return path
 
 
