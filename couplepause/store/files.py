@@ -17,6 +17,7 @@ Qt-free.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import stat
@@ -43,7 +44,6 @@ META_TABLE = "meta"
 EPISODES_TABLE = "episodes"
 UNREADABLE_MARK = ".unreadable-"
 _STAMP_FORMAT = "%Y%m%dT%H%M%S"
-_EMPTY_DATABASE = b"{}"
 _MONTH_FILE = re.compile(r"^\d{4}-\d{2}\.json$")
 
 
@@ -56,12 +56,44 @@ class Unreadable(Exception):
         self.reason = reason
 
 
-def open_db(path: Path, *, read_only: bool = False) -> TinyDB:
-    """The TinyDB database in ``path`` on the crash-safe storage."""
-    return TinyDB(path, storage=CrashSafeStorage, access_mode="r" if read_only else "r+")
+class Format:
+    """How the store's files are written: plain TinyDB JSON (``key`` None), or
+    encrypted with a protected store's data key (see ``vault.py``)."""
+
+    def __init__(self, key: bytes | None = None) -> None:
+        self.key = key
+
+    @property
+    def protected(self) -> bool:
+        return self.key is not None
+
+    def open_db(self, path: Path, *, read_only: bool = False) -> TinyDB:
+        mode = "r" if read_only else "r+"
+        if self.key is None:
+            return TinyDB(path, storage=CrashSafeStorage, access_mode=mode)
+        from couplepause.store.vault import ProtectedStorage
+
+        return TinyDB(path, storage=ProtectedStorage, access_mode=mode, key=self.key)
+
+    def encode(self, data: dict[str, Any]) -> bytes:
+        """A whole database as the bytes of its file."""
+        text = json.dumps(data).encode("utf-8")
+        if self.key is None:
+            return text
+        from couplepause.store.vault import encrypt
+
+        return encrypt(self.key, text)
 
 
-def read_documents(path: Path, table: str = EPISODES_TABLE) -> list[Document] | None:
+PLAIN = Format()
+
+
+def open_db(path: Path, *, read_only: bool = False, fmt: Format = PLAIN) -> TinyDB:
+    """The TinyDB database in ``path`` (on the crash-safe storage, or the protected one)."""
+    return fmt.open_db(path, read_only=read_only)
+
+
+def read_documents(path: Path, table: str = EPISODES_TABLE, fmt: Format = PLAIN) -> list[Document] | None:
     """The documents of one table, checked; None when the file does not exist.
 
     Raises :class:`Unreadable` for anything that is not a TinyDB database as we
@@ -76,7 +108,7 @@ def read_documents(path: Path, table: str = EPISODES_TABLE) -> list[Document] | 
     if info.st_size == 0:
         raise Unreadable(path, "the file is empty")
     try:
-        with open_db(path, read_only=True) as db:
+        with fmt.open_db(path, read_only=True) as db:
             documents = db.table(table).all()
             if not documents and not isinstance(db.storage.read(), dict):
                 raise Unreadable(path, "the file does not hold a database")
@@ -89,12 +121,12 @@ def read_documents(path: Path, table: str = EPISODES_TABLE) -> list[Document] | 
     return documents
 
 
-def read_tables(path: Path) -> dict[str, list[Document]] | None:
+def read_tables(path: Path, fmt: Format = PLAIN) -> dict[str, list[Document]] | None:
     """Every table of a database, checked; None when the file does not exist."""
-    first = read_documents(path)
+    first = read_documents(path, fmt=fmt)
     if first is None:
         return None
-    with open_db(path, read_only=True) as db:
+    with fmt.open_db(path, read_only=True) as db:
         names = db.tables()
         return {name: (first if name == EPISODES_TABLE else db.table(name).all()) for name in names} or {
             EPISODES_TABLE: first
@@ -114,18 +146,18 @@ def month_files(root: Path) -> list[Path]:
     return sorted(folder / name for name in names if _MONTH_FILE.match(name))
 
 
-def ensure_database(path: Path) -> None:
+def ensure_database(path: Path, fmt: Format = PLAIN) -> None:
     """Create ``path`` holding an empty database if it does not exist (never a 0-byte file)."""
     if path.exists():
         return
     make_private_dirs(path.parent)
     try:
-        atomic_write(path, _EMPTY_DATABASE, overwrite=False)
+        atomic_write(path, fmt.encode({}), overwrite=False)
     except FileExistsError:
         pass  # created meanwhile: fine
 
 
-def write_tables(path: Path, tables: dict[str, Iterable[dict[str, Any]]]) -> None:
+def write_tables(path: Path, tables: dict[str, Iterable[dict[str, Any]]], fmt: Format = PLAIN) -> None:
     """Make ``path`` a new database holding exactly ``tables`` (doc ids kept for Documents),
     in one atomic write: the database is put together by TinyDB in memory first."""
     with TinyDB(storage=MemoryStorage) as memory:
@@ -133,7 +165,7 @@ def write_tables(path: Path, tables: dict[str, Iterable[dict[str, Any]]]) -> Non
             memory.table(name).insert_multiple(_with_doc_ids(list(documents)))
         data = memory.storage.read() or {}
     make_private_dirs(path.parent)
-    CrashSafeStorage.write_new(path, data)
+    atomic_write(path, fmt.encode(data))
 
 
 def _with_doc_ids(documents: list[dict[str, Any]]) -> list[Document]:
@@ -207,6 +239,7 @@ class EpisodeFiles:
         self.read_only = read_only
         self.lock = lock  # held while a file is set aside (reads may run without it)
         self.on_loss = on_loss
+        self.fmt = PLAIN  # a protected store's Format once it is unlocked
         self.upgrade: Callable[[dict[str, Any]], dict[str, Any]] | None = None
         self.set_aside: list[Path] = []
         self.unreadable: list[Path] = []
@@ -236,12 +269,12 @@ class EpisodeFiles:
         return False
 
     def _read(self, path: Path) -> list[Episode]:
-        return [self._episode(doc) for doc in read_documents(path) or ()]
+        return [self._episode(doc) for doc in read_documents(path, fmt=self.fmt) or ()]
 
     def ids(self, path: Path) -> set[str]:
         """Ids in a file, from a quick read (records not checked; a damaged file holds none)."""
         try:
-            documents = read_documents(path) or []
+            documents = read_documents(path, fmt=self.fmt) or []
         except Unreadable:
             return set()
         return {str(doc.get("id", "")).lower() for doc in documents}
@@ -258,7 +291,7 @@ class EpisodeFiles:
     def tables(self, path: Path) -> dict[str, list[Document]]:
         """Every table of a file, for a transaction that rewrites it (damaged: set aside, empty)."""
         try:
-            return read_tables(path) or {}
+            return read_tables(path, self.fmt) or {}
         except Unreadable:
             self.handle_unreadable(path)
             return {}
@@ -292,11 +325,11 @@ class EpisodeFiles:
         """Apply ``change(table)`` to the episodes table through TinyDB, after checking
         the file (a damaged one is set aside first, never overwritten)."""
         try:
-            read_documents(path)
+            read_documents(path, fmt=self.fmt)
         except Unreadable:
             self.handle_unreadable(path)
-        ensure_database(path)
-        with open_db(path) as db:
+        ensure_database(path, self.fmt)
+        with self.fmt.open_db(path) as db:
             change(db.table(EPISODES_TABLE))
 
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from couplepause.store.files import Unreadable, read_documents, set_aside, write_tables
+from couplepause.store.files import PLAIN, Format, Unreadable, read_documents, set_aside, write_tables
 from couplepause.store.atomic import fsync_dir
 
 STAGED_SUFFIX = ".staged"
@@ -29,15 +29,17 @@ JOURNAL_TABLE = "steps"
 class Transaction:
     """Files of one folder tree replaced or removed all or nothing (see the module doc)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, fmt: Format = PLAIN) -> None:
         self.root = Path(root)
-        self._puts: dict[Path, dict[str, list[dict[str, Any]]]] = {}
+        self.fmt = fmt
+        self._puts: dict[Path, tuple[dict[str, list[dict[str, Any]]], Format]] = {}
         self._removes: set[Path] = set()
 
-    def put(self, path: Path, tables: dict[str, Iterable[dict[str, Any]]]) -> None:
-        """``path`` will be a database holding exactly ``tables``."""
+    def put(self, path: Path, tables: dict[str, Iterable[dict[str, Any]]], fmt: Format | None = None) -> None:
+        """``path`` will be a database holding exactly ``tables`` (in ``fmt``, or the
+        transaction's format)."""
         self._removes.discard(path)
-        self._puts[Path(path)] = {name: list(docs) for name, docs in tables.items()}
+        self._puts[Path(path)] = ({name: list(docs) for name, docs in tables.items()}, fmt or self.fmt)
 
     def remove(self, path: Path) -> None:
         """``path`` will be gone."""
@@ -50,9 +52,9 @@ class Transaction:
             return
         steps: list[dict[str, Any]] = []
         try:
-            for target, tables in sorted(self._puts.items()):
+            for target, (tables, fmt) in sorted(self._puts.items(), key=lambda item: item[0]):
                 staged = target.with_name(target.name + STAGED_SUFFIX)
-                write_tables(staged, tables)
+                write_tables(staged, tables, fmt)
                 steps.append({"op": "replace", "staged": self._rel(staged), "target": self._rel(target)})
         except BaseException:
             drop_staged(self.root)

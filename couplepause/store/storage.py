@@ -81,12 +81,6 @@ class CrashSafeStorage(Storage):
     def close(self) -> None:
         """Nothing to release: no handle is held between reads and writes."""
 
-    @staticmethod
-    def write_new(path: Path, data: dict[str, Any], encoding: str = DEFAULT_ENCODING) -> None:
-        """Write a whole database to ``path`` in one atomic write, as ``write`` does, without
-        first creating an empty file (so a crash never leaves a half-made database)."""
-        atomic_write(Path(path), json.dumps(data).encode(encoding))
-
     def _create_if_missing(self, create_dirs: bool) -> None:
         """Like JSONStorage's ``touch``, but private (0600) and never truncating."""
         if create_dirs:

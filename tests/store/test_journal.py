@@ -101,11 +101,11 @@ def test_a_failed_commit_changes_nothing(store: Path, monkeypatch: pytest.Monkey
     real = journal.write_tables
     calls = []
 
-    def full_disk(path, tables):
+    def full_disk(path, tables, fmt):
         calls.append(path)
         if len(calls) == 3:
             raise OSError(28, "No space left on device")
-        real(path, tables)
+        real(path, tables, fmt)
 
     monkeypatch.setattr(journal, "write_tables", full_disk)
     with pytest.raises(OSError):
