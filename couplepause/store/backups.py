@@ -17,6 +17,7 @@ Qt-free.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -36,8 +37,16 @@ from couplepause.store.files import (
     META_FILE,
     META_TABLE,
     MONTHS_DIR,
+    PLAIN,
+    PROTECTION_TABLE,
+    SEALED_FILE,
+    SEALED_TABLE,
+    Format,
+    Sealed,
     Unreadable,
+    format_of,
     read_documents,
+    read_tables,
     write_tables,
 )
 from couplepause.store.atomic import atomic_write, fsync_dir, make_private_dirs
@@ -76,7 +85,7 @@ class BackupInfo:
     id: str
     created_at: datetime
     reason: str
-    pauses: int
+    pauses: int | None  # None: made while a protected store was locked (not counted)
     parts: dict[str, int]  # "YYYY-MM" (UTC month) or "active" -> pauses in it
     schema_version: int
     folder: Path = field(compare=False)
@@ -90,7 +99,7 @@ class BackupContent:
     """A backup read back and checked: each file's documents, by relative name."""
 
     info: BackupInfo
-    files: dict[str, list[Document]]
+    files: dict[str, dict[str, list[Document]]]  # relative name -> its tables
     episodes: dict[str, list[Episode]]  # the same files' episodes, upgraded to this version
 
 
@@ -110,6 +119,11 @@ class Backups:
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
         self._lock = threading.Lock()
+        # Set by the repository: how the store's files read now, and a protected
+        # store's keys while it is unlocked (None: locked, or not protected).
+        self.fmt: Format = PLAIN
+        self.keys = None
+        self.header: dict[str, Any] | None = None
 
     # ---------------------------------------------------------------- listing
     def list(self) -> list[BackupInfo]:
@@ -148,12 +162,15 @@ class Backups:
             version = _version_of(files)
             parts: dict[str, int] = {}
             left_out: list[str] = []
+            readable = self.header is None or self.keys is not None
             for relative, data in sorted(files.items()):
                 copy = target / relative
                 make_private_dirs(copy.parent)
                 atomic_write(copy, data)
+                if not readable:
+                    continue  # locked: the copy is made, its pauses are counted once unlocked
                 try:
-                    episodes = _episodes_in(copy, relative, version)
+                    episodes = _episodes_in(copy, relative, version, self.fmt)
                 except (Unreadable, BackupDamaged):
                     copy.unlink()
                     left_out.append(relative)
@@ -167,12 +184,12 @@ class Backups:
                 id=backup_id,
                 created_at=now,
                 reason=reason,
-                pauses=sum(parts.values()),
+                pauses=sum(parts.values()) if readable else None,
                 parts=parts,
                 schema_version=version,
                 folder=target,
             )
-            write_tables(target / BACKUP_META, {BACKUP_TABLE: [_meta_document(info)]})
+            write_tables(target / BACKUP_META, {BACKUP_TABLE: [self._meta_document(info)]})
             fsync_dir(self.folder)
             return info, left_out
 
@@ -180,21 +197,22 @@ class Backups:
     def read(self, backup_id: str) -> BackupContent:
         """Every file of a backup, checked; raises BackupDamaged if anything is off."""
         info = self.get(backup_id)
-        files: dict[str, list[Document]] = {}
+        files: dict[str, dict[str, list[Document]]] = {}
         episodes: dict[str, list[Episode]] = {}
         for copy in sorted(path for path in info.folder.rglob("*") if path.is_file()):
             relative = copy.relative_to(info.folder).as_posix()
             if relative == BACKUP_META:
                 continue
             try:
-                documents = read_documents(copy, _table_of(relative)) or []
-            except (Unreadable, OSError) as exc:
+                tables = read_tables(copy, format_of(copy, self.fmt)) or {}
+            except (Unreadable, Sealed, OSError) as exc:
                 raise BackupDamaged(f"The backup {info.id} is damaged ({relative} cannot be read).") from exc
-            files[relative] = documents
+            files[relative] = tables
             if part_of(relative) is not None:
+                documents = tables.get(EPISODES_TABLE, [])
                 episodes[relative] = _checked_episodes(documents, relative, info.schema_version, info.id)
         counted = sum(len(found) for found in episodes.values())
-        if counted != info.pauses:
+        if info.pauses is not None and counted != info.pauses:
             raise BackupDamaged(
                 f"The backup {info.id} is incomplete: it should hold {info.pauses} pauses "
                 f"but {counted} could be read."
@@ -247,20 +265,84 @@ class Backups:
             return None
         if not documents:
             return None
-        doc = documents[0]
+        doc = dict(documents[0])
         try:
+            if "sealed" in doc:  # a protected store's backup: its summary opens with the keys
+                summary = _opened_summary(doc["sealed"], self.keys)
+                doc.update(summary if summary is not None else {"pauses": None, "parts": {}})
             parts = {str(k): int(v) for k, v in dict(doc.get("parts") or {}).items()}
             return BackupInfo(
                 id=folder.name,
                 created_at=parse_instant(doc["created_at"]),
                 reason=str(doc["reason"]),
-                pauses=int(doc["pauses"]),
+                pauses=None if doc.get("pauses") is None else int(doc["pauses"]),
                 parts=parts,
                 schema_version=int(doc["schema_version"]),
                 folder=folder,
             )
         except (KeyError, TypeError, ValueError):
             return None
+
+    def _meta_document(self, info: BackupInfo) -> dict[str, Any]:
+        """backup.json's document; a protected store's counts are sealed to its public key."""
+        doc: dict[str, Any] = {
+            "created_at": format_instant(info.created_at),
+            "reason": info.reason,
+            "schema_version": info.schema_version,
+        }
+        summary = {"pauses": info.pauses, "parts": dict(sorted(info.parts.items()))}
+        if self.header is None:
+            return {**doc, **summary}
+        if info.pauses is None:
+            return {**doc, "sealed": None}
+        from couplepause.store import vault
+
+        return {**doc, "sealed": vault.seal(vault.public_key(self.header), json.dumps(summary).encode())}
+
+    def rewrite_into(self, transaction, old: Format, new: Format, old_keys, header: dict[str, Any] | None) -> None:
+        """Put every backup, in ``new``'s format, into ``transaction`` (a passphrase set,
+        changed or removed): no copy of the history stays in the old one. Records a
+        backup holds sealed are sealed again to the new key, or filed (no protection)."""
+        from couplepause.store import protected, vault
+
+        public = vault.public_key(header) if header else None
+        for info in self.list():
+            sealed_path = info.folder / SEALED_FILE
+            puts: dict[Path, dict[str, list]] = {}
+            for copy in sorted(path for path in info.folder.rglob("*") if path.is_file()):
+                relative = copy.relative_to(info.folder).as_posix()
+                if relative in (BACKUP_META, SEALED_FILE):
+                    continue
+                tables = read_tables(copy, format_of(copy, old))
+                if tables is None:
+                    continue
+                if relative == META_FILE:  # the copy's header is the new one, or none
+                    tables.pop(PROTECTION_TABLE, None)
+                    if header is not None:
+                        tables[PROTECTION_TABLE] = [header]
+                puts[copy] = tables
+            if sealed_path.exists() and old_keys is not None:
+                records = protected.open_sealed(sealed_path, old_keys)
+                if public is None:  # no protection any more: file them into the backup's own files
+                    protected.file_records(records, puts, info.folder)
+                    transaction.remove(sealed_path)
+                else:
+                    tokens = [{"token": vault.seal(public, json.dumps({"op": op, "record": r}).encode())}
+                              for op, r in records]
+                    transaction.put(sealed_path, {SEALED_TABLE: tokens}, PLAIN)
+            for copy, tables in puts.items():
+                transaction.put(copy, tables, format_of(copy, new))
+            summary = {"pauses": info.pauses, "parts": dict(sorted(info.parts.items()))}
+            doc: dict[str, Any] = {
+                "created_at": format_instant(info.created_at),
+                "reason": info.reason,
+                "schema_version": info.schema_version,
+            }
+            if public is None:
+                doc.update(summary)
+            else:
+                doc["sealed"] = None if info.pauses is None else vault.seal(public, json.dumps(summary).encode())
+            transaction.put(info.folder / BACKUP_META, {BACKUP_TABLE: [doc]}, PLAIN)
 
 
 def to_keep(backups: Iterable[BackupInfo], now: datetime) -> set[str]:
@@ -292,13 +374,19 @@ def _plain_name(backup_id: str) -> bool:
 
 
 def _table_of(relative: str) -> str:
-    return META_TABLE if relative == META_FILE else EPISODES_TABLE
+    return {META_FILE: META_TABLE, SEALED_FILE: SEALED_TABLE}.get(relative.rsplit("/", 1)[-1], EPISODES_TABLE)
+
+
+def _opened_summary(token: Any, keys: Any) -> dict[str, Any] | None:
+    if token is None or keys is None:
+        return None
+    from couplepause.store import vault
+
+    return json.loads(vault.unseal(keys, token))
 
 
 def _version_of(files: dict[str, bytes]) -> int:
     """The schema version the copied files are in (meta.json says; none means this one)."""
-    import json
-
     try:
         meta = json.loads(files[META_FILE].decode("utf-8"))
         return migrations.version_in(meta)
@@ -306,8 +394,8 @@ def _version_of(files: dict[str, bytes]) -> int:
         return migrations.SCHEMA_VERSION
 
 
-def _episodes_in(copy: Path, relative: str, version: int) -> list[Episode]:
-    documents = read_documents(copy, _table_of(relative)) or []
+def _episodes_in(copy: Path, relative: str, version: int, fmt: Format) -> list[Episode]:
+    documents = read_documents(copy, _table_of(relative), format_of(copy, fmt)) or []
     if part_of(relative) is None:
         return []
     return _checked_episodes(documents, relative, version, copy.parent.name)
@@ -318,13 +406,3 @@ def _checked_episodes(documents: list[Document], relative: str, version: int, ba
         return [Episode.from_dict(migrations.upgrade(dict(doc), version)) for doc in documents]
     except (ValueError, TypeError, AttributeError, KeyError) as exc:
         raise BackupDamaged(f"The backup {backup_id} is damaged ({relative} holds a record that cannot be read).") from exc
-
-
-def _meta_document(info: BackupInfo) -> dict[str, Any]:
-    return {
-        "created_at": format_instant(info.created_at),
-        "reason": info.reason,
-        "pauses": info.pauses,
-        "parts": dict(sorted(info.parts.items())),
-        "schema_version": info.schema_version,
-    }

@@ -40,8 +40,13 @@ from couplepause.store.storage import CrashSafeStorage
 META_FILE = "meta.json"  # table "meta": {"schema_version": N}
 ACTIVE_FILE = "active.json"  # table "episodes": the pauses still in progress
 MONTHS_DIR = "episodes"  # YYYY-MM.json, table "episodes": closed pauses by UTC month
+SEALED_FILE = "sealed.json"  # table "sealed": what the live flow wrote while the history was locked
+NAMES_FILE = "names.json"  # table "names": the partners' names, when they are protected too
 META_TABLE = "meta"
+PROTECTION_TABLE = "protection"  # in meta.json: a protected store's header (vault.py)
 EPISODES_TABLE = "episodes"
+SEALED_TABLE = "sealed"
+NAMES_TABLE = "names"
 UNREADABLE_MARK = ".unreadable-"
 _STAMP_FORMAT = "%Y%m%dT%H%M%S"
 _MONTH_FILE = re.compile(r"^\d{4}-\d{2}\.json$")
@@ -54,6 +59,21 @@ class Unreadable(Exception):
         super().__init__(f"{path}: {reason}")
         self.path = Path(path)
         self.reason = reason
+
+
+class Sealed(Exception):
+    """A protected file met without its key: not damage, never set aside."""
+
+
+def is_protected_file(path: Path) -> bool:
+    """Whether ``path`` holds an encrypted database (looked at by its first bytes)."""
+    from couplepause.store.vault import ENVELOPE
+
+    try:
+        with open(path, "rb") as handle:
+            return f'"{ENVELOPE}"'.encode() in handle.read(64)
+    except OSError:
+        return False
 
 
 class Format:
@@ -88,6 +108,12 @@ class Format:
 PLAIN = Format()
 
 
+def format_of(path: Path, fmt: Format) -> Format:
+    """The format a store file is kept in: meta.json and sealed.json are always plain
+    (they must be read before the passphrase is known); the rest as the store says."""
+    return PLAIN if Path(path).name in (META_FILE, SEALED_FILE) else fmt
+
+
 def open_db(path: Path, *, read_only: bool = False, fmt: Format = PLAIN) -> TinyDB:
     """The TinyDB database in ``path`` (on the crash-safe storage, or the protected one)."""
     return fmt.open_db(path, read_only=read_only)
@@ -117,6 +143,8 @@ def read_documents(path: Path, table: str = EPISODES_TABLE, fmt: Format = PLAIN)
     except Unreadable:
         raise
     except (ValueError, TypeError, AttributeError, KeyError) as exc:  # bad JSON or shape
+        if not fmt.protected and is_protected_file(path):
+            raise Sealed(str(path)) from exc
         raise Unreadable(path, _short(exc)) from exc
     return documents
 
@@ -360,7 +388,7 @@ def missing_part(path: Path) -> MissingPart | None:
         return None
     noted = name.endswith(NOTED_SUFFIX)
     original = original_name(path)
-    if original == ACTIVE_FILE and path.parent.name != MONTHS_DIR:
+    if original in (ACTIVE_FILE, SEALED_FILE) and path.parent.name != MONTHS_DIR:
         return MissingPart(path, ACTIVE_PART, noted)
     if original == MONTHS_DIR:
         return MissingPart(path, ALL_PART, noted)

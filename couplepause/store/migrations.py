@@ -90,7 +90,7 @@ def migrate(root: Path, from_version: int) -> None:
     A file that cannot be read is left as it is: it is set aside when it is next
     read, as at any other time.
     """
-    transaction = Transaction(root)
+    transaction = Transaction(root.parent)
     for path in [root / ACTIVE_FILE, *month_files(root)]:
         try:
             tables = read_tables(path)

@@ -124,10 +124,11 @@ def restore(repo: Repository, backup_id: str, now: datetime | None = None) -> Re
     with repo.lock:
         content = repo.backups.read(backup_id)  # BackupNotFound / BackupDamaged: nothing changed
         kept = repo.backup(BEFORE_RESTORE, now) if repo.count() else None
-        puts = {repo.folder / name: {_table(name): docs} for name, docs in content.files.items()}
+        puts = {repo.folder / name: tables for name, tables in content.files.items()}
         puts.setdefault(repo.active_path, {files.EPISODES_TABLE: []})
         removes = [path for path in repo.month_files() if path not in puts]
         repo.commit(puts, removes)
+        repo.file_sealed_records()  # a protected backup may hold records sealed while locked
         expected = {e.id: e.to_dict() for found in content.episodes.values() for e in found}
         stored = {e.id: e.to_dict() for e in repo.load_all()}
         lost = [episode_id for episode_id, record in expected.items() if stored.get(episode_id) != record]
@@ -167,7 +168,3 @@ def bring_back(repo: Repository, missing: files.MissingPart) -> int:
 
 def _newest(repo: Repository) -> BackupInfo | None:
     return next((info for info in repo.backups.list() if info.pauses), None)
-
-
-def _table(name: str) -> str:
-    return files.META_TABLE if name == files.META_FILE else files.EPISODES_TABLE

@@ -32,7 +32,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from couplepause.core.episode import Episode
-from couplepause.store import files, journal, migrations, recovery
+import json
+
+from couplepause.store import files, journal, migrations, protected, recovery
 from couplepause.store.backups import Backups
 from couplepause.store.errors import (
     EpisodeNotFound,
@@ -48,9 +50,16 @@ from couplepause.store.files import (
     META_FILE,
     META_TABLE,
     MONTHS_DIR,
+    NAMES_FILE,
+    NAMES_TABLE,
+    PLAIN,
+    PROTECTION_TABLE,
+    SEALED_FILE,
     MissingPart,
+    Sealed,
     Unreadable,
 )
+from couplepause.store.vault import Locked
 from couplepause.store.migrations import SCHEMA_VERSION
 from couplepause.store.recovery import MergeReport
 from couplepause.store.atomic import make_private_dirs, remove_stale_temp_files, temp_files_in
@@ -95,6 +104,9 @@ class Repository:
         self._guard = guard
         self.lock = threading.RLock()  # hold it to make several calls one step
         self._files = files.EpisodeFiles(self.folder, read_only=read_only, lock=self.lock, on_loss=on_loss)
+        self.root = self.folder.parent  # journaled changes may span the store and its backups
+        self.protection = protected.Protection(self.folder)
+        self.schema_version = SCHEMA_VERSION
         self._opened = False
         self._active: dict[str, Episode] = {}
         self._month_hint: dict[str, Path] = {}
@@ -161,10 +173,15 @@ class Repository:
         if self.folder.exists() and not self.folder.is_dir():
             self._files.handle_unreadable(self.folder)
         make_private_dirs(self.folder)
-        journal.recover(self.folder)
+        journal.recover(self.root)
         version = self._read_version()
         migrated_from = None
         if version is None:
+            if self._has_protected_files():
+                raise StoreError(
+                    "This history is protected, but the file that holds its keys is damaged or gone. "
+                    "Restore a backup to open it again; nothing has been changed."
+                )
             files.write_tables(self.meta_path, migrations.meta_tables())
         elif version < SCHEMA_VERSION:
             if self._has_episodes():
@@ -174,6 +191,9 @@ class Repository:
         self._load_active()
         remove_stale_temp_files(temp_files_in(self.folder))  # the single-instance lock makes them ours
         return migrated_from
+
+    def _has_protected_files(self) -> bool:
+        return any(files.is_protected_file(path) for path in [self.active_path, *self.month_files()])
 
     def _open_read_only(self) -> None:
         if not self.folder.is_dir():
@@ -188,13 +208,16 @@ class Repository:
     def _read_version(self) -> int | None:
         """The stored schema version; None for a new store (or an unreadable meta.json, set aside)."""
         try:
-            documents = files.read_documents(self.meta_path, META_TABLE)
-            if documents is None:
+            tables = files.read_tables(self.meta_path)
+            if tables is None:
                 return None
+            documents = tables.get(META_TABLE, [])
             version = migrations.version_in({META_TABLE: {str(d.doc_id): dict(d) for d in documents}})
         except (Unreadable, ValueError):
             self._files.handle_unreadable(self.meta_path)
             return None
+        headers = tables.get(PROTECTION_TABLE) or []
+        self.protection.header = dict(headers[0]) if headers else None
         if version > SCHEMA_VERSION:
             raise StoreTooNew(
                 "This data was saved by a newer version of couplepause "
@@ -207,6 +230,12 @@ class Repository:
         return self.active_path.exists() or bool(self.month_files())
 
     def _load_active(self) -> None:
+        self._files.fmt = self.protection.fmt
+        self.backups.fmt, self.backups.keys = self.protection.fmt, self.protection.keys
+        self.backups.header = self.protection.header
+        if self.protection.locked:
+            self._active = {}
+            return
         self._active = {e.id: e for e in self._files.episodes(self.active_path)}
         archived = [e.id for e in self._active.values() if e.id in self._files.ids(self.month_path(e))]
         if not archived:
@@ -260,7 +289,10 @@ class Repository:
         with self.lock:
             self._ensure_writable()
             record = self._checked(episode)
-            self._files.put(self.active_path, record)
+            if self.protection.locked:
+                self.protection.seal(protected.ACTIVE, record)
+            else:
+                self._files.put(self.active_path, record)
             self._active[episode.id] = Episode.from_dict(record)
 
     def archive(self, episode: Episode) -> None:
@@ -270,12 +302,78 @@ class Repository:
         with self.lock:
             self._ensure_writable()
             record = self._checked(episode)
+            if self.protection.locked:
+                self.protection.seal(protected.ARCHIVE, record)
+                self._active.pop(episode.id, None)
+                return
             path = self.month_path(episode)
             self._files.put(path, record)
             self._month_hint[episode.id] = path
             if episode.id in self._active:
                 self._files.remove(self.active_path, [episode.id])
                 self._active.pop(episode.id, None)
+
+    # -------------------------------------------------------------- protection
+    @property
+    def locked(self) -> bool:
+        """Protected, and the passphrase has not been given: history can't be read."""
+        return self.protection.locked
+
+    def unlock(self, passphrase: str) -> None:
+        """Open a protected store with its passphrase (WrongPassphrase changes nothing);
+        what was sealed while locked is filed where it belongs."""
+        with self.lock:
+            self._ensure_open()
+            self.protection.unlock(passphrase)
+            self._load_active()
+            if not self.read_only:
+                self.file_sealed_records()
+
+    def lock_history(self) -> None:
+        """Close the keys again; the live flow goes on writing sealed records."""
+        with self.lock:
+            if self.protection.protected:
+                self.protection.lock()
+                self._load_active()
+                self._month_hint.clear()
+
+    def file_sealed_records(self) -> None:
+        """File every sealed record (unlocked, writable) and empty sealed.json, in one transaction."""
+        with self.lock:
+            path = self.protection.sealed_path
+            if not self.protection.protected or not path.exists():
+                return
+            try:
+                records = self.protection.sealed_records()
+            except Unreadable:
+                self._files.handle_unreadable(path)
+                return
+            puts = protected.sealed_tables(records, self)
+            self.commit(puts, removes=[path])
+            self.protection.forget_sealed()
+
+    def protected_names(self) -> dict[str, str] | None:
+        """The partners' names kept in the protected store, if they are (unlocked only)."""
+        with self.lock:
+            self._require_unlocked()
+            try:
+                found = files.read_documents(self.folder / NAMES_FILE, NAMES_TABLE, self.protection.fmt)
+            except Unreadable:
+                return None
+            return {"a": str(found[0].get("a", "")), "b": str(found[0].get("b", ""))} if found else None
+
+    def month_path_of(self, record: dict) -> Path:
+        return self.month_path(Episode.from_dict(record))
+
+    def reopen(self) -> None:
+        with self.lock:
+            self._opened = False
+            self._month_hint.clear()
+            self.open()
+
+    def _require_unlocked(self) -> None:
+        if self.protection.locked:
+            raise Locked("The history is locked; unlocking it needs your passphrase.")
 
     def _read_view(self) -> tuple[dict[str, Episode], list[Path]]:
         """What a read starts from: the pauses in progress and the month files.
@@ -287,10 +385,24 @@ class Repository:
         """
         with self.lock:
             self._ensure_open()
+            self._require_unlocked()
+            if self.read_only and self.protection.keys is not None:
+                return self._with_sealed(dict(self._active)), self.month_files()
             return dict(self._active), self.month_files()
 
+    def _with_sealed(self, active: dict[str, Episode]) -> dict[str, Episode]:
+        """A read-only look at a protected store: what is still sealed counts too."""
+        if self.protection.sealed_path.exists():
+            for _op, record in self.protection.sealed_records():
+                episode = Episode.from_dict(record)
+                active[episode.id] = episode
+        return active
+
     def latest_repaired(self, limit_files: int = 24) -> Episode | None:
-        """The repaired episode paused most recently, reading at most ``limit_files`` months."""
+        """The repaired episode paused most recently, reading at most ``limit_files`` months
+        (None while a protected history is locked)."""
+        if self.locked:
+            return None
         active, months = self._read_view()
         best = max((e for e in active.values() if e.is_repaired), key=_recency, default=None)
         for path in list(reversed(months))[:limit_files]:
@@ -335,6 +447,8 @@ class Repository:
             episode_id = episode_id.lower()
             if episode_id in self._active:
                 return self._active[episode_id]
+            if self.protection.locked:
+                return None  # only what this run wrote is known while locked
             path = self._find_month(episode_id)
             if path is None:
                 return None
@@ -344,6 +458,7 @@ class Repository:
         """Replace an existing episode wherever it lives (moving it if its month changed)."""
         with self.lock:
             self._ensure_writable()
+            self._require_unlocked()
             if episode.id in self._active:
                 self.save_active(episode)
                 return
@@ -369,6 +484,7 @@ class Repository:
         """Remove an episode everywhere it is stored; returns it, or None if it was not there."""
         with self.lock:
             self._ensure_writable()
+            self._require_unlocked()
             episode_id = episode_id.lower()
             removed = self._active.pop(episode_id, None)
             if removed is not None:
@@ -399,15 +515,14 @@ class Repository:
         version, which is migrated)."""
         with self.lock:
             self._ensure_writable()
-            transaction = journal.Transaction(self.folder)
+            self._require_unlocked()
+            transaction = journal.Transaction(self.root, self.protection.fmt)
             for path, tables in sorted(puts.items()):
-                transaction.put(path, tables)
+                transaction.put(path, tables, files.format_of(path, self.protection.fmt))
             for path in removes:
                 transaction.remove(path)
             transaction.commit()
-            self._month_hint.clear()
-            self._opened = False
-            self.open()
+            self.reopen()  # the keys stay: an unlocked store stays unlocked
 
     def count(self) -> int:
         """How many episodes are stored (a quick count: files are read, records not checked)."""
@@ -432,7 +547,8 @@ class Repository:
 
     def _snapshot(self) -> dict[str, bytes]:
         taken: dict[str, bytes] = {}
-        for path in [self.meta_path, self.active_path, *self.month_files()]:
+        extra = [self.protection.sealed_path, self.folder / NAMES_FILE]
+        for path in [self.meta_path, self.active_path, *self.month_files(), *extra]:
             try:
                 taken[path.relative_to(self.folder).as_posix()] = path.read_bytes()
             except (FileNotFoundError, IsADirectoryError):
