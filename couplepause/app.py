@@ -471,7 +471,7 @@ def build(
     except StoreError as exc:
         # The folder cannot be used now (a full disk, no permission): the
         # repository opens at its first write, which is retried until it works.
-        log.error("store: %s", exc)
+        log.error("the store could not be opened (%s)", getattr(exc, "reason", type(exc).__name__))
         notices.append(words("notices", "not_saving", reason=getattr(exc, "reason", str(exc))))
         report = None
     if report is not None and any(path.name.startswith("meta.json") for path in report.set_aside):
@@ -585,10 +585,14 @@ def _install_signal_handlers(app: QApplication, on_signal: Callable[[], None]) -
 def run_readonly(path: Path, export_file=None) -> int:
     """``couplepause open FILE``: the export, read-only, in its own window.
     Touches no data folder, so it runs beside the app and beside other files."""
+    import tempfile
+
     from couplepause.ui.readonly import open_window
 
     QApplication.setApplicationName(APP_NAME)
     QGuiApplication.setDesktopFileName(APP_NAME)
+    scratch = tempfile.TemporaryDirectory(prefix=f"{APP_NAME}-")  # Qt's recent folders: gone at exit
+    _private_process(Path(scratch.name))
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
     _style(qt_app)
     _icon(qt_app)
@@ -596,10 +600,21 @@ def run_readonly(path: Path, export_file=None) -> int:
     notifier = _install_signal_handlers(qt_app, qt_app.quit)
     code = qt_app.exec()
     notifier.setEnabled(False)
+    scratch.cleanup()
     return code
 
 
-def run_gui(data_dir: Path) -> int:
+def _private_process(qt_settings: Path) -> None:
+    """Files this process makes are private (0600, folders 0700), whatever the umask; Qt's
+    own settings (the file dialog's recent folders) go to ``qt_settings``."""
+    from PySide6.QtCore import QSettings
+
+    os.umask(0o077)
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(qt_settings))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(qt_settings))
+
+
+def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
     """Start the app on ``data_dir``; exit code for the process.
 
     The window opens even when the data folder cannot be used (missing and not
@@ -612,10 +627,15 @@ def run_gui(data_dir: Path) -> int:
     if data_dir.exists() and not data_dir.is_dir():
         print(f"couplepause: {data_dir} is a file, not a folder; choose another --data-dir", file=sys.stderr)
         return 1
+    _private_process(paths.qt_settings_dir(data_dir))
     try:
         data_dir = paths.ensure_data_dir(data_dir)
     except paths.DataDirError:
         pass  # build() says so in the window; the guard makes the folder when it can
+    if chosen:
+        privacy = words("notices", "folder_open", folder=data_dir) if paths.openness(data_dir) else None
+    else:
+        privacy = words("notices", "folder_tightened") if paths.tighten(data_dir) else None
     qt_app = QApplication.instance() or QApplication(sys.argv[:1])
     key = paths.instance_key(data_dir)
     lock = QLockFile(str(paths.lock_file(data_dir)))
@@ -623,6 +643,8 @@ def run_gui(data_dir: Path) -> int:
     owner = _take_lock_or_hand_over(lock, key)
     if owner == "handed":
         return 0
+    if owner == "owner":
+        paths.private_file(paths.lock_file(data_dir))
     if owner == "silent":
         print(
             f"couplepause: another couplepause holds {data_dir} but does not answer; "
@@ -667,6 +689,11 @@ def run_gui(data_dir: Path) -> int:
         holder["app"] = parts["bundle"] = bundle
         if owner == "cannot" and data_dir.is_dir():  # a missing folder is told by build()
             bundle.window.show_notice(words("notices", "not_saving", reason=paths.write_problem(data_dir)))
+        elif privacy is not None:
+            bundle.window.show_notice(privacy)
+        from couplepause import errorlog
+
+        errorlog.start(data_dir)
         window.talking.pause_requested.disconnect(pressed_early)
         if early_press:
             from datetime import datetime

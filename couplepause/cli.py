@@ -114,6 +114,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     restorer.add_argument("backup_id", metavar="ID", help="a backup ID from 'couplepause backups'")
 
+    protector = commands.add_parser(
+        "protect",
+        help="protect the history with a passphrase (from COUPLEPAUSE_PASSPHRASE, or typed twice)",
+        description="Encrypt the saved history and its backups with a passphrase. A pause is still "
+        "recorded without it; reading the history, exporting and restoring need it. A forgotten "
+        "passphrase cannot be recovered, by anyone.",
+        allow_abbrev=False,
+    )
+    protector.add_argument("--names", action="store_true", help="protect your names too")
+    commands.add_parser(
+        "unprotect", help="remove the passphrase (the history is saved in the clear again)", allow_abbrev=False
+    )
+
     opener = commands.add_parser(
         "open", help="open a JSON export read-only (the therapist's view)", allow_abbrev=False
     )
@@ -182,6 +195,8 @@ def _run(args: argparse.Namespace) -> int:
         return cmd_import(args)
     if command == "backups":
         return cmd_backups(args)
+    if command in ("protect", "unprotect"):
+        return cmd_protection(args)
     if command == "restore":
         return cmd_restore(args)
     if command == "open":
@@ -202,10 +217,13 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    from couplepause import paths
+
     data_dir = _data_dir(args)
+    chosen = bool(args.data_dir or os.environ.get(paths.ENV_DATA_DIR))
     from couplepause.app import run_gui
 
-    return int(run_gui(data_dir) or 0)
+    return int(run_gui(data_dir, chosen=chosen) or 0)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -254,6 +272,7 @@ def _load_read_only(data_dir: Path, *, skip_unreadable: bool = False) -> list:
 
     repo = Repository(folder, read_only=True)
     repo.open()
+    _unlock(repo)
     episodes = repo.load_all()
     lost = [path.name for path in repo.unreadable] + [
         f"{missing.path.name} (set aside)" for missing in repo.missing()
@@ -299,6 +318,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         opened = repo.open()
         for set_aside in opened.set_aside:
             _say(f"an unreadable store file was set aside as {set_aside}; the rest was kept")
+        _unlock(repo)
         report = repo.merge(episodes)
     print(import_summary(report.added, report.unchanged, list(report.conflicts)))
     return EXIT_OK
@@ -308,7 +328,17 @@ def cmd_backups(args: argparse.Namespace) -> int:
     from couplepause import paths
     from couplepause.store.backups import Backups
 
-    for info in Backups(paths.backups_dir(_data_dir(args))).list():
+    data_dir = _data_dir(args)
+    backups = Backups(paths.backups_dir(data_dir))
+    if paths.store_dir(data_dir).is_dir():
+        from couplepause.store.repository import Repository
+
+        repo = Repository(paths.store_dir(data_dir), read_only=True)
+        repo.open()
+        if repo.protection.protected and backups.list():
+            _unlock(repo)  # the counts of a protected history's backups are sealed
+        backups = repo.backups
+    for info in backups.list():
         moment = info.created_at.astimezone().isoformat(timespec="seconds")
         print(f"{info.id}\t{moment}\t{info.pauses}")
     return EXIT_OK
@@ -326,6 +356,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     with _data_folder_locked(data_dir, "restore"):
         repo = Repository(paths.store_dir(data_dir))
         repo.open()
+        _unlock(repo)
         try:
             report = recovery.restore(repo, args.backup_id)
         except BackupError as exc:
@@ -334,6 +365,77 @@ def cmd_restore(args: argparse.Namespace) -> int:
     kept = f" The data as it was is kept as backup {report.kept_as.id}." if report.kept_as else ""
     print(f"Restored {report.restored} pauses from the backup of {when}.{kept}")
     return EXIT_OK
+
+
+def cmd_protection(args: argparse.Namespace) -> int:
+    """``protect`` and ``unprotect``: the passphrase set or removed, all files rewritten."""
+    from couplepause import paths
+    from couplepause.settings import Settings
+    from couplepause.store import protected
+    from couplepause.store.repository import Repository
+
+    data_dir = _data_dir(args)
+    with _data_folder_locked(data_dir, args.command):
+        repo = Repository(paths.store_dir(data_dir))
+        repo.open()
+        settings = Settings.for_data_dir(data_dir)
+        if args.command == "protect":
+            if repo.protection.protected:
+                raise _Refused("this history is protected already; nothing was changed")
+            passphrase = _passphrase(new=True)
+            names = None
+            if args.names:
+                a, b = settings.partner_names("", "")
+                names = {"a": a, "b": b}
+            protected.protect(repo, passphrase, names)
+            if names is not None:
+                settings.update({"partner_a": "", "partner_b": ""})
+            print("The history and its backups are protected now. Recording a pause never needs "
+                  "the passphrase; reading the history does. A forgotten passphrase cannot be recovered.")
+            return EXIT_OK
+        if not repo.protection.protected:
+            raise _Refused("this history is not protected; nothing was changed")
+        _unlock(repo)
+        names = protected.unprotect(repo)
+        if names:
+            settings.update({"partner_a": names["a"], "partner_b": names["b"]})
+        print("The passphrase is removed: the history and its backups are saved in the clear again.")
+        return EXIT_OK
+
+
+PASSPHRASE_ENV = "COUPLEPAUSE_PASSPHRASE"
+PASSPHRASE_MIN = 8
+
+
+def _passphrase(*, new: bool) -> str:
+    """The passphrase: from COUPLEPAUSE_PASSPHRASE, else typed on a terminal (twice for a
+    new one), else a refusal that says how to give it."""
+    given = os.environ.get(PASSPHRASE_ENV)
+    if given is None:
+        if not sys.stdin.isatty():
+            raise _Refused(
+                f"this needs the history's passphrase; set {PASSPHRASE_ENV}, or run it in a terminal to type it"
+            )
+        import getpass
+
+        given = getpass.getpass("Passphrase: ")
+        if new and getpass.getpass("The same passphrase again: ") != given:
+            raise _Refused("the two passphrases are not the same; nothing was changed, try again")
+    if new and len(given) < PASSPHRASE_MIN:
+        raise _Refused(f"a passphrase needs at least {PASSPHRASE_MIN} characters; nothing was changed")
+    return given
+
+
+def _unlock(repo) -> None:
+    """Unlock a protected repository with the passphrase, or stop with a calm line."""
+    if not repo.locked:
+        return
+    from couplepause.store.vault import WrongPassphrase
+
+    try:
+        repo.unlock(_passphrase(new=False))
+    except WrongPassphrase:
+        raise _Refused("that passphrase doesn't open this history; nothing was changed, try again") from None
 
 
 class _data_folder_locked:  # noqa: N801 - used as a context manager, like a function
@@ -351,6 +453,7 @@ class _data_folder_locked:  # noqa: N801 - used as a context manager, like a fun
         self.lock = QLockFile(str(paths.lock_file(self.data_dir)))
         self.lock.setStaleLockTime(0)
         if self.lock.tryLock(0):
+            paths.private_file(paths.lock_file(self.data_dir))
             return
         if self.lock.error() == QLockFile.LockError.LockFailedError:
             if _app_answers(paths.instance_key(self.data_dir)):

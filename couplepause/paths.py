@@ -68,12 +68,49 @@ def ensure_data_dir(path: Path) -> Path:
     return path
 
 
+def private_file(path: Path) -> None:
+    """Only this account may read ``path`` (e.g. the lock file Qt made, which names the host)."""
+    try:
+        os.chmod(path, 0o600)
+    except OSError:
+        pass
+
+
+def openness(path: Path) -> int:
+    """The permission bits that let other accounts into ``path`` (0: only this one)."""
+    try:
+        return path.stat().st_mode & 0o077
+    except OSError:
+        return 0
+
+
+def tighten(path: Path) -> bool:
+    """Make the app's own data folder private again; True if it was open to others."""
+    if not openness(path):
+        return False
+    try:
+        os.chmod(path, 0o700)
+    except OSError:
+        return False
+    return True
+
+
 def store_dir(data_dir: Path) -> Path:
     return data_dir / "store"
 
 
 def backups_dir(data_dir: Path) -> Path:
     return data_dir / "backups"
+
+
+def logs_dir(data_dir: Path) -> Path:
+    return data_dir / "logs"
+
+
+def qt_settings_dir(data_dir: Path) -> Path:
+    """Where Qt's own settings go (its file dialog's recent folders): inside the data
+    folder, never in a shared file of the home folder."""
+    return data_dir / "qt"
 
 
 def write_problem(folder: Path) -> str:

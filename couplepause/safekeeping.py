@@ -83,6 +83,7 @@ class FolderGuard:
                     raise StoreUnavailable(self._taken())
                 raise StoreUnavailable(f"couplepause cannot lock its data folder: {paths.write_problem(folder)}")
             self.held = True
+            paths.private_file(lock_path)
             if remade:
                 self.on_remade()
 
@@ -158,7 +159,7 @@ class Keeper:
         try:
             self.take_in_rescues()  # at once: a pause kept there may be offered to pick up
         except Exception as exc:  # noqa: BLE001
-            log.warning("saving a rescue copy failed: %s", exc)
+            log.warning("saving a rescue copy failed (%s)", cause(exc))
             self.on_event("problem", cause(exc))
         if self._stop.wait(self.first_delay):
             return
@@ -166,7 +167,7 @@ class Keeper:
             try:
                 self.run_once()
             except Exception as exc:  # noqa: BLE001 - report it and try again next round
-                log.warning("keeping the store failed: %s", exc)
+                log.warning("the store's care failed (%s)", cause(exc))
                 self.on_event("problem", cause(exc))
             if self._stop.wait(self.interval):
                 return
@@ -199,7 +200,7 @@ def write_rescue(data_dir: Path, episodes: list[Episode], now: datetime | None =
             atomic_write(target, data)
             return target
         except OSError as exc:
-            log.warning("no rescue copy in %s: %s", folder, exc)
+            log.warning("no rescue copy in one of its places (%s)", cause(exc))
     return None
 
 
@@ -225,7 +226,7 @@ def take_in_rescues(repo: Repository, data_dir: Path) -> int:
         try:
             episodes = read_export_file(path).episodes
         except ImportRejected as exc:
-            log.warning("rescue copy %s cannot be read: %s", path, exc)
+            log.warning("a rescue copy cannot be read; it is left where it is")
             continue
         for episode in episodes:
             repo.save(episode)

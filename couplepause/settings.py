@@ -4,6 +4,7 @@ data folder, and each test, has its own settings)."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -107,14 +108,25 @@ SCHEMA: tuple[Key, ...] = (
     Key("break_minutes", flow.DEFAULT_BREAK_MINUTES, _int_choice(flow.BREAK_CHOICES, "minutes")),
     Key("reduced_motion", False, _bool),
     Key("safety_seen", False, _bool),
+    # The names live in the protected store (names.json), not here: see store/protected.py.
+    Key("names_protected", False, _bool),
 )
 KEYS = {key.name: key for key in SCHEMA}
+
+
+def _private(file: Path) -> None:
+    """Only this account may read the settings (they hold the partners' names)."""
+    try:
+        os.chmod(file, 0o600)
+    except OSError:
+        pass  # not written (yet): nothing to protect
 
 
 class Settings:
     """Typed access to the settings of one data folder."""
 
     def __init__(self, file: Path):
+        self.file = Path(file)
         self._qs = QSettings(str(file), QSettings.Format.IniFormat)
 
     @classmethod
@@ -146,6 +158,15 @@ class Settings:
         clean = self.validate(changes)
         for name, value in clean.items():
             self._qs.setValue(name, value)
+        self._qs.sync()
+        _private(self.file)
+
+    def names_protected(self) -> bool:
+        return bool(self.get("names_protected"))
+
+    def clear(self) -> None:
+        """Forget every setting (delete all our data)."""
+        self._qs.clear()
         self._qs.sync()
 
     def pattern(self) -> breathing.Pattern:

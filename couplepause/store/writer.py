@@ -255,7 +255,7 @@ class Writer:
             pending = self._pending_locked()
             self._cond.notify_all()
         assert job.episode is not None
-        log.warning("writing episode %s failed (%s); retrying in %s s", job.episode.id, exc, delay)
+        log.warning("a write failed (%s); retrying in %s s", cause(exc), delay)
         self._report(WriteResult(job.episode.id, False, cause(exc), None, pending))
 
     def _run_call(self, job: _Job) -> None:

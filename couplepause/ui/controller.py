@@ -194,7 +194,7 @@ class Controller(QObject):
 
     def _loaded(self, result, error: Exception | None) -> None:
         if error is not None or result is None:
-            log.warning("could not read open episodes: %s", error)
+            log.warning("the pauses in progress could not be read (%s)", type(error).__name__)
             return
         active, latest = result
         self._show_last_time(latest)

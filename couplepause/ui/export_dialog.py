@@ -204,7 +204,7 @@ class ExportDialog(QDialog):
             self._fail(str(error))
             return
         if error is not None:  # a fault of ours, not of the file or the disk
-            log.error("export to %s failed", target, exc_info=error)
+            log.error("an export failed", exc_info=error)
             self._fail(words("export", "unexpected"))
             return
         self.error.hide()

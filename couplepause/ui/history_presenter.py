@@ -140,7 +140,7 @@ class HistoryPresenter(QObject):
 
     def _loaded(self, episodes, error, *, complete: bool) -> None:
         if error is not None:
-            log.error("history: %s", error)
+            log.error("the history could not be read (%s)", type(error).__name__)
             self.failed.emit(words("history", "saving_failed", reason=str(error)))
             episodes = []
         episodes = list(episodes or [])
@@ -205,7 +205,7 @@ class HistoryPresenter(QObject):
         self.writer.call(job, done)
 
     def _store_failed(self, error: Exception) -> None:
-        log.error("history change not saved: %s", error)
+        log.error("a change in the history was not saved (%s)", type(error).__name__)
         self.failed.emit(words("history", "saving_failed", reason=str(error)))
         self._cache = None
         self.load()  # show what is really stored

@@ -100,7 +100,7 @@ def choose_and_open(parent) -> QFileDialog:
             if isinstance(error, ImportRejected):
                 reason = error.message
             else:  # not a bad file: a fault of ours, said calmly and logged
-                log.error("opening %s failed", path, exc_info=error)
+                log.error("opening an export failed", exc_info=error)
                 reason = words("menu", "open_unexpected")
             box = QMessageBox(QMessageBox.Icon.Information, words("app", "title"),
                               words("menu", "open_failed", reason=reason), parent=parent)

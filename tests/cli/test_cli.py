@@ -398,7 +398,7 @@ def test_folder_and_missing_path(run, seeded, tmp_path):
 def fake_app(monkeypatch):
     calls: list[tuple[str, object]] = []
     module = types.ModuleType("couplepause.app")
-    module.run_gui = lambda data_dir: calls.append(("gui", data_dir)) or 0
+    module.run_gui = lambda data_dir, chosen=True: calls.append(("gui", data_dir)) or 0
     module.run_readonly = lambda path, checked=None: calls.append(("readonly", path)) or 0
     monkeypatch.setitem(sys.modules, "couplepause.app", module)
     return calls
@@ -430,7 +430,7 @@ def test_gui_is_the_default_command(run, data_dir, fake_app, monkeypatch):
 
 
 def test_unexpected_errors_are_one_line(run, data_dir, monkeypatch, fake_app):
-    def boom(data_dir):
+    def boom(data_dir, chosen=True):
         raise RuntimeError("something broke\nbadly")
 
     monkeypatch.setattr(sys.modules["couplepause.app"], "run_gui", boom)

@@ -1,0 +1,66 @@
+"""A small error log in the data folder, for when something goes wrong.
+
+``logs/couplepause.log``, at most three files of 256 KiB, private (0600). It keeps
+what went wrong and where in the code, never what the couple wrote: a line is the
+time, the level, the part of the app and a message that names causes (a full disk,
+a damaged file), not notes, names, ids or times of pauses; a failure's traceback
+is reduced to the kind of error.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+from pathlib import Path
+
+from couplepause import paths
+
+MAX_BYTES = 256 * 1024
+KEEP = 2
+LEVEL = logging.WARNING
+
+
+class _Plain(logging.Formatter):
+    """Time, level, logger, message; for a failure only the kind of error, never its text."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = f"{self.formatTime(record)} {record.levelname} {record.name}: {record.getMessage()}"
+        if record.exc_info and record.exc_info[0] is not None:
+            line += f" ({record.exc_info[0].__name__})"
+        return line
+
+
+class _PrivateRotatingFile(logging.handlers.RotatingFileHandler):
+    def _open(self):  # noqa: ANN202 - the logging API's name
+        stream = super()._open()
+        if hasattr(os, "fchmod"):
+            os.fchmod(stream.fileno(), 0o600)
+        return stream
+
+
+def start(data_dir: Path) -> Path | None:
+    """Log warnings and errors to the data folder; the log's path (None if it cannot be made)."""
+    from couplepause.store.atomic import make_private_dirs
+
+    folder = paths.logs_dir(data_dir)
+    try:
+        make_private_dirs(folder)
+        handler = _PrivateRotatingFile(folder / "couplepause.log", maxBytes=MAX_BYTES, backupCount=KEEP,
+                                       encoding="utf-8", delay=True)
+    except OSError:
+        return None
+    handler.setLevel(LEVEL)
+    handler.setFormatter(_Plain())
+    root = logging.getLogger("couplepause")
+    root.addHandler(handler)
+    root.setLevel(min(root.level or LEVEL, LEVEL) if root.level else LEVEL)
+    return folder / "couplepause.log"
+
+
+def stop() -> None:
+    root = logging.getLogger("couplepause")
+    for handler in list(root.handlers):
+        if isinstance(handler, _PrivateRotatingFile):
+            root.removeHandler(handler)
+            handler.close()
