@@ -73,6 +73,9 @@ class App:
         self.history = None  # the HistoryPresenter, once the view was opened
         self.export_dialog = None
         self.restore_dialog = None
+        from couplepause.privacy import Privacy
+
+        self.privacy = Privacy(self)  # the passphrase, the history's lock, delete all
         self.rescues: list[Path] = []  # rescue copies this run wrote
         self._rescued: list = []  # the snapshots in the newest of them
         self._closing = False
@@ -85,9 +88,11 @@ class App:
         from couplepause.ui.dialogs import SettingsDialog
         from couplepause.ui.widgets import show_beside
 
-        dialog = SettingsDialog(self.settings, self.window)
+        dialog = SettingsDialog(self.settings, self.window, protected=self.repository.protection.protected)
         dialog.saved.connect(lambda _values: self.controller.apply_settings())
         dialog.restore_requested.connect(self.open_restore)
+        dialog.passphrase_requested.connect(self.privacy.open_passphrase)
+        dialog.delete_all_requested.connect(self.privacy.open_delete_all)
         return show_beside(dialog)
 
     # ------------------------------------------------------------ keeping safe
@@ -127,7 +132,7 @@ class App:
             self.controller.load_from_store()
         if self.history is not None and self.window.current_view() is self.history.view:
             self.history.load()
-            self._tell_history_what_is_missing()
+            self.tell_history_what_is_missing()
 
     def show_losses(self) -> None:
         """Tell the couple about pauses that could not be read, with the offer of a backup."""
@@ -260,12 +265,15 @@ class App:
             self.window.add_view(view, scroll=False)
             self.history = presenter
         self.history.view.set_names(self.controller.names())
-        self.history.load()
-        self._tell_history_what_is_missing()
         self.window.show_view(self.history.view)
+        if self.repository.locked:
+            self.privacy.show_lock(self.history)
+        else:
+            self.history.load()
+            self.tell_history_what_is_missing()
         return self.history
 
-    def _tell_history_what_is_missing(self) -> None:
+    def tell_history_what_is_missing(self) -> None:
         def told(parts, error) -> None:
             if self.history is None or error is not None:
                 return
@@ -376,6 +384,7 @@ class App:
         to a rescue copy, named on stderr. Safe to call more than once."""
         self._closing = True
         self.controller.stop_timers()
+        self.privacy.stop()
         if self.keeper is not None:
             self.keeper.stop()
         if self.writer.is_alive() and not self.writer.close(QUIT_FLUSH_S):

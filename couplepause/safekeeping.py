@@ -204,13 +204,14 @@ def write_rescue(data_dir: Path, episodes: list[Episode], now: datetime | None =
     return None
 
 
-def rescue_files(data_dir: Path) -> list[Path]:
-    """Rescue copies made for ``data_dir`` and not yet saved back, oldest first."""
+def rescue_files(data_dir: Path, *, include_saved: bool = False) -> list[Path]:
+    """Rescue copies made for ``data_dir`` and not yet saved back (or all of them), oldest first."""
     prefix = f"{RESCUE_PREFIX}{paths.instance_key(data_dir)}-"
+    endings = (".json", SAVED_SUFFIX) if include_saved else (".json",)
     found = []
     for folder in rescue_dirs():
         try:
-            found += [folder / n for n in os.listdir(folder) if n.startswith(prefix) and n.endswith(".json")]
+            found += [folder / n for n in os.listdir(folder) if n.startswith(prefix) and n.endswith(endings)]
         except OSError:
             continue
     return sorted(found, key=lambda path: path.name)

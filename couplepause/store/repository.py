@@ -365,6 +365,24 @@ class Repository:
     def month_path_of(self, record: dict) -> Path:
         return self.month_path(Episode.from_dict(record))
 
+    def erase(self) -> bool:
+        """Delete the store and its backups (delete all our data), then start a new, empty
+        store. Needs no passphrase. True if there was anything to delete."""
+        import shutil
+
+        with self.lock:
+            self._ensure_writable()
+            found = False
+            for folder in (self.folder, self.backups.folder):
+                if folder.exists():
+                    shutil.rmtree(folder)
+                    found = True
+            self.protection.header = self.protection.keys = None
+            self.protection.forget_sealed()
+            self._active.clear()
+            self.reopen()
+            return found
+
     def reopen(self) -> None:
         with self.lock:
             self._opened = False

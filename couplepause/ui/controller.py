@@ -60,6 +60,7 @@ class Controller(QObject):
         self.flow = Flow(clock=clock, wall=wall, config=flow_config(settings), run=run or fl.ClockRun())
         self.main_thread = MainThread(self)
         self.offered: Episode | None = None  # an open episode from before, on offer
+        self.protected_names: dict[str, str] | None = None  # from the unlocked store
         self.inviting = False  # the break is over: inviting them back
         self._save_failed = False
         self._unsaved_reason = ""
@@ -109,9 +110,23 @@ class Controller(QObject):
 
     # ------------------------------------------------------------- settings
     def names(self) -> dict[str, str]:
+        """The partners' names: their own from the settings, or from the protected store
+        while it is unlocked (names protected too); else "Partner A" / "Partner B"."""
         fallback = default_names()
+        if self.protected_names:
+            fallback = {p: self.protected_names.get(p) or fallback[p] for p in fallback}
         a, b = self.settings.partner_names(fallback["a"], fallback["b"])
         return {"a": a, "b": b}
+
+    def set_protected_names(self, names: dict[str, str] | None) -> None:
+        self.protected_names = dict(names) if names else None
+        self.apply_settings()
+
+    def forget_offer_entirely(self) -> None:
+        """Everything was deleted: nothing from before is offered or shown."""
+        if self.offered is not None:
+            self.forget_offer(self.offered.id)
+        self.window.talking.set_last_time(None)
 
     def _apply_breathing_settings(self, view) -> None:
         names = self.names()

@@ -28,8 +28,10 @@ class SettingsDialog(QDialog):
 
     saved = Signal(dict)
     restore_requested = Signal()
+    passphrase_requested = Signal(str)  # "set", "change" or "remove"
+    delete_all_requested = Signal()
 
-    def __init__(self, settings: Settings, parent=None):
+    def __init__(self, settings: Settings, parent=None, *, protected: bool = False):
         super().__init__(parent)
         self._settings = settings
         layout = dialog_frame(self, words("settings", "title"), 620)
@@ -37,10 +39,15 @@ class SettingsDialog(QDialog):
 
         self.partner_a = self._line(values["partner_a"], words("app", "partner_a"), words("settings", "partner_a"))
         self.partner_b = self._line(values["partner_b"], words("app", "partner_b"), words("settings", "partner_b"))
-        layout.addWidget(self._group(words("settings", "names"), [
+        names_rows = [
             (words("settings", "partner_a"), self.partner_a),
             (words("settings", "partner_b"), self.partner_b),
-        ]))
+        ]
+        if settings.names_protected():
+            for edit in (self.partner_a, self.partner_b):
+                edit.setEnabled(False)
+            names_rows.append(("", label(words("protect", "names_protected"), "small")))
+        layout.addWidget(self._group(words("settings", "names"), names_rows))
 
         self.pattern = QComboBox()
         self.pattern.setAccessibleName(words("settings", "pattern"))
@@ -73,6 +80,22 @@ class SettingsDialog(QDialog):
             (words("settings", "turn_minutes"), self.turn_minutes),
             (words("settings", "break_minutes"), self.break_minutes),
         ]))
+
+        privacy = []
+        if protected:
+            self.change_button = button(words("settings", "change_passphrase"), "link")
+            self.remove_button = button(words("settings", "remove_passphrase"), "link")
+            self.change_button.clicked.connect(lambda: self.passphrase_requested.emit("change"))
+            self.remove_button.clicked.connect(lambda: self.passphrase_requested.emit("remove"))
+            privacy += [("", self.change_button), ("", self.remove_button)]
+        else:
+            self.protect_button = button(words("settings", "protect"), "link")
+            self.protect_button.clicked.connect(lambda: self.passphrase_requested.emit("set"))
+            privacy.append(("", self.protect_button))
+        self.delete_all_button = button(words("settings", "delete_all"), "link")
+        self.delete_all_button.clicked.connect(self.delete_all_requested)
+        privacy.append(("", self.delete_all_button))
+        layout.addWidget(self._group(words("settings", "privacy"), privacy))
 
         self.error = label("", "small")
         self.error.setAccessibleName(words("accessible", "problem"))
@@ -121,9 +144,12 @@ class SettingsDialog(QDialog):
         self.turn_minutes.setEnabled(self.turn_timer.isChecked())
 
     def changes(self) -> dict[str, Any]:
-        return {
+        names = {} if self._settings.names_protected() else {
             "partner_a": self.partner_a.text(),
             "partner_b": self.partner_b.text(),
+        }
+        return {
+            **names,
             "breathing_pattern": self.pattern.currentData(),
             "custom_pattern": self.custom.text(),
             "breathing_minutes": self.breathing_minutes.value(),

@@ -283,13 +283,15 @@ class HistoryView(QWidget):
         self.summary.setAccessibleName(words("accessible", "summary"))
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
-        top.addWidget(label(words("history", "range_label"), "muted", wrap=False))
+        self.range_label = label(words("history", "range_label"), "muted", wrap=False)
+        top.addWidget(self.range_label)
         top.addWidget(self.ranges)
         layout.addLayout(top)
 
         self.pages = QStackedWidget()
         self.message = label(words("history", "loading"), "muted", center=True)
         self.pages.addWidget(self.message)
+        self.lock_panel = None  # the passphrase field, for a protected history (built when needed)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName(words("history", "title"))
         self.pages.addWidget(self.tabs)
@@ -380,6 +382,29 @@ class HistoryView(QWidget):
     def set_loading(self) -> None:
         self.message.setText(words("history", "loading"))
         self.pages.setCurrentWidget(self.message)
+        self._show_tools(True)
+
+    def show_locked(self):
+        """The passphrase field instead of the history, which is forgotten here."""
+        from couplepause.ui.lock_panel import UnlockPanel
+
+        if self.lock_panel is None:
+            self.lock_panel = UnlockPanel()
+            self.pages.addWidget(self.lock_panel)
+        self._episodes = []
+        self._version = -1
+        self.summary.setText("")
+        self._show_tools(False)
+        self.pages.setCurrentWidget(self.lock_panel)
+        self.lock_panel.reset()
+        return self.lock_panel
+
+    def is_locked(self) -> bool:
+        return self.lock_panel is not None and self.pages.currentWidget() is self.lock_panel
+
+    def _show_tools(self, shown: bool) -> None:
+        for widget in (self.summary, self.range_label, self.ranges, self.export_button):
+            widget.setVisible(shown and not (widget is self.export_button and self.read_only))
 
     def set_episodes(self, episodes: list[Episode], version: int) -> None:
         self._episodes = list(episodes)

@@ -173,6 +173,15 @@ class HistoryPresenter(QObject):
         """Leaving the view: what was done stays done; undo ends here."""
         self.undo_stack.clear()
 
+    def forget(self) -> None:
+        """Drop the history kept here (the history was locked again, or deleted)."""
+        self.undo_stack.clear()
+        self._cache = None
+        self._figures = {}
+        self._version += 1
+        self._shown = False
+        self.view.set_episodes([], self._version)
+
     # --------------------------------------------------------------- edits
     def find(self, episode_id: str) -> Episode | None:
         return next((e for e in self.view.episodes() if e.id == episode_id), None)

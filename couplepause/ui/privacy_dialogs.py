@@ -1,0 +1,136 @@
+"""Setting, changing or removing the passphrase, and deleting all our data. The
+dialogs only collect the couple's choice; the app does the work and tells them
+how it went."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QDialog, QLineEdit, QWidget
+
+from couplepause.texts import words
+from couplepause.ui.widgets import button, dialog_frame, label, row, say_in
+
+PASSPHRASE_MIN = 8
+SET, CHANGE, REMOVE = "set", "change", "remove"
+
+
+def _secret(accessible: str) -> QLineEdit:
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setAccessibleName(accessible)
+    field.setPlaceholderText(accessible)
+    return field
+
+
+class PassphraseDialog(QDialog):
+    """``chosen(values)``: {"mode", "current", "new", "names"} once the entries fit."""
+
+    chosen = Signal(dict)
+
+    def __init__(self, mode: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.mode = mode
+        title = {SET: "title", CHANGE: "change_title", REMOVE: "remove_title"}[mode]
+        layout = dialog_frame(self, words("protect", title), 600)
+        layout.addWidget(label(words("protect", title), "heading"))
+        if mode == SET:
+            layout.addWidget(label(words("protect", "intro")))
+        if mode == REMOVE:
+            layout.addWidget(label(words("protect", "remove_intro")))
+        if mode != REMOVE:
+            warning = label(words("protect", "warning"))
+            warning.setProperty("role", "prompt")
+            layout.addWidget(warning)
+        self.current = _secret(words("protect", "current")) if mode != SET else None
+        self.new = _secret(words("protect", "new")) if mode != REMOVE else None
+        self.again = _secret(words("protect", "again")) if mode != REMOVE else None
+        for field in (self.current, self.new, self.again):
+            if field is not None:
+                layout.addWidget(field)
+        self.names = QCheckBox(words("protect", "names")) if mode == SET else None
+        if self.names is not None:
+            self.names.setAccessibleName(words("protect", "names"))
+            layout.addWidget(self.names)
+        self.message = label("", "small")
+        self.message.hide()
+        layout.addWidget(self.message)
+        action = {SET: "protect", CHANGE: "change", REMOVE: "remove"}[mode]
+        self.go_button = button(words("protect", action), "primary")
+        self.cancel_button = button(words("protect", "cancel"))
+        layout.addLayout(row(None, self.cancel_button, self.go_button, center=False))
+        self.go_button.clicked.connect(self.go)
+        self.cancel_button.clicked.connect(self.reject)
+        (self.current or self.new).setFocus()
+
+    def go(self) -> None:
+        if self.new is not None:
+            if len(self.new.text()) < PASSPHRASE_MIN:
+                say_in(self, self.message, words("protect", "too_short", n=PASSPHRASE_MIN))
+                return
+            if self.new.text() != self.again.text():
+                say_in(self, self.message, words("protect", "differ"))
+                return
+        if self.current is not None and not self.current.text():
+            self.current.setFocus()
+            return
+        self.go_button.setEnabled(False)
+        say_in(self, self.message, words("protect", "working"), problem=False)
+        self.chosen.emit({
+            "mode": self.mode,
+            "current": self.current.text() if self.current else None,
+            "new": self.new.text() if self.new else None,
+            "names": bool(self.names and self.names.isChecked()),
+        })
+
+    def show_result(self, text: str, *, ok: bool) -> None:
+        say_in(self, self.message, text, problem=not ok)
+        self.go_button.setEnabled(not ok)
+        if ok:
+            self.cancel_button.setText(words("protect", "close"))
+            for field in (self.current, self.new, self.again):
+                if field is not None:
+                    field.clear()
+                    field.setEnabled(False)
+        self.cancel_button.setFocus()
+
+
+class DeleteAllDialog(QDialog):
+    """``confirmed()`` once the couple typed the word."""
+
+    confirmed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = dialog_frame(self, words("delete_all", "title"), 580)
+        layout.addWidget(label(words("delete_all", "title"), "heading"))
+        layout.addWidget(label(words("delete_all", "intro")))
+        self.word = words("delete_all", "word")
+        layout.addWidget(label(words("delete_all", "type", word=f"“{self.word}”")))
+        self.field = QLineEdit()
+        self.field.setAccessibleName(words("delete_all", "field"))
+        self.field.setPlaceholderText(self.word)
+        layout.addWidget(self.field)
+        self.message = label("", "small")
+        self.message.hide()
+        layout.addWidget(self.message)
+        self.delete_button = button(words("delete_all", "delete"), "primary")
+        self.delete_button.setEnabled(False)
+        self.cancel_button = button(words("delete_all", "cancel"))
+        layout.addLayout(row(None, self.cancel_button, self.delete_button, center=False))
+        self.field.textChanged.connect(
+            lambda text: self.delete_button.setEnabled(text.strip().casefold() == self.word.casefold())
+        )
+        self.field.returnPressed.connect(lambda: self.delete_button.isEnabled() and self.delete())
+        self.delete_button.clicked.connect(self.delete)
+        self.cancel_button.clicked.connect(self.reject)
+        self.field.setFocus()
+
+    def delete(self) -> None:
+        self.delete_button.setEnabled(False)
+        self.field.setEnabled(False)
+        self.confirmed.emit()
+
+    def show_result(self, text: str, *, ok: bool) -> None:
+        say_in(self, self.message, text, problem=not ok)
+        self.cancel_button.setText(words("protect", "close"))
+        self.cancel_button.setFocus()
