@@ -101,7 +101,44 @@ def main(out_dir: str) -> int:
     bundle.window.close()
     history_shots(app, out)
     safekeeping_shots(app, out)
+    privacy_shots(app, out)
     return 0
+
+
+def privacy_shots(app: QApplication, out: Path) -> None:
+    """Protect our history, the history locked, and Delete all our data."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from demo_data import fill, realistic
+
+    data = Path(tempfile.mkdtemp()) / "data"
+    fill(data, realistic(60, days=180))
+    bundle = build(data)
+    bundle.window.resize(1280, 800)
+    bundle.window.move(0, 0)
+    bundle.window.show()
+    bundle.privacy.open_passphrase("set")
+    dialog = bundle.privacy.dialog
+    dialog.move(320, 60)
+    dialog.new.setText("kettle on the windowsill")
+    dialog.again.setText("kettle on the windowsill")
+    shoot(app, out, "22-protect")
+    dialog.go()
+    settle(app, 2500)
+    dialog.close()
+    bundle.privacy.relock()
+    settle(app, 600)
+    bundle.open_history()
+    panel = bundle.history.view.lock_panel
+    panel.field.setText("not it")
+    panel.unlock_requested.emit("not it")
+    settle(app, 2000)
+    shoot(app, out, "23-history-locked")
+    bundle.privacy.open_delete_all()
+    bundle.privacy.dialog.move(340, 140)
+    shoot(app, out, "24-delete-all")
+    bundle.privacy.dialog.reject()
+    bundle.shutdown()
+    bundle.window.close()
 
 
 def safekeeping_shots(app: QApplication, out: Path) -> None:

@@ -81,21 +81,26 @@ class SettingsDialog(QDialog):
             (words("settings", "break_minutes"), self.break_minutes),
         ]))
 
-        privacy = []
+        # Privacy and backups: a row of links (each opens its own dialog).
+        self.restore_button = button(words("settings", "restore"), "link")
+        self.restore_button.clicked.connect(self.restore_requested)
+        links = [self.restore_button]
         if protected:
             self.change_button = button(words("settings", "change_passphrase"), "link")
             self.remove_button = button(words("settings", "remove_passphrase"), "link")
             self.change_button.clicked.connect(lambda: self.passphrase_requested.emit("change"))
             self.remove_button.clicked.connect(lambda: self.passphrase_requested.emit("remove"))
-            privacy += [("", self.change_button), ("", self.remove_button)]
+            links += [self.change_button, self.remove_button]
         else:
             self.protect_button = button(words("settings", "protect"), "link")
             self.protect_button.clicked.connect(lambda: self.passphrase_requested.emit("set"))
-            privacy.append(("", self.protect_button))
+            links.append(self.protect_button)
         self.delete_all_button = button(words("settings", "delete_all"), "link")
         self.delete_all_button.clicked.connect(self.delete_all_requested)
-        privacy.append(("", self.delete_all_button))
-        layout.addWidget(self._group(words("settings", "privacy"), privacy))
+        links.append(self.delete_all_button)
+        privacy = QGroupBox(words("settings", "privacy"))
+        privacy.setLayout(row(*links, None, spacing=4, center=False))
+        layout.addWidget(privacy)
 
         self.error = label("", "small")
         self.error.setAccessibleName(words("accessible", "problem"))
@@ -103,9 +108,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.error)
         self.save_button = button(words("settings", "save"), "primary")
         self.cancel_button = button(words("settings", "cancel"))
-        self.restore_button = button(words("settings", "restore"), "link")
-        self.restore_button.clicked.connect(self.restore_requested)
-        layout.addLayout(row(self.restore_button, None, self.cancel_button, self.save_button, center=False))
+        layout.addLayout(row(None, self.cancel_button, self.save_button, center=False))
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
         self.pattern.currentIndexChanged.connect(self._sync)

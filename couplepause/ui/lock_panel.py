@@ -25,6 +25,7 @@ class UnlockPanel(QWidget):
         self.field.setEchoMode(QLineEdit.EchoMode.Password)
         self.field.setAccessibleName(words("lock", "field"))
         self.field.setPlaceholderText(words("lock", "field"))
+        self.field.setMinimumWidth(320)
         self.field.setMaximumWidth(420)
         self.unlock_button = button(words("lock", "unlock"), "primary")
         layout.addLayout(row(self.field, self.unlock_button))

@@ -8,7 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QDialog, QLineEdit, QWidget
 
 from couplepause.texts import words
-from couplepause.ui.widgets import button, dialog_frame, label, row, say_in
+from couplepause.ui.widgets import button, dialog_frame, fit, label, row, say_in
 
 PASSPHRASE_MIN = 8
 SET, CHANGE, REMOVE = "set", "change", "remove"
@@ -38,19 +38,20 @@ class PassphraseDialog(QDialog):
         if mode == REMOVE:
             layout.addWidget(label(words("protect", "remove_intro")))
         if mode != REMOVE:
-            warning = label(words("protect", "warning"))
-            warning.setProperty("role", "prompt")
-            layout.addWidget(warning)
+            layout.addWidget(label(words("protect", "warning")))
         self.current = _secret(words("protect", "current")) if mode != SET else None
         self.new = _secret(words("protect", "new")) if mode != REMOVE else None
         self.again = _secret(words("protect", "again")) if mode != REMOVE else None
         for field in (self.current, self.new, self.again):
             if field is not None:
+                layout.addWidget(label(field.accessibleName(), "muted"))
                 layout.addWidget(field)
         self.names = QCheckBox(words("protect", "names")) if mode == SET else None
         if self.names is not None:
             self.names.setAccessibleName(words("protect", "names"))
+            self.names.setAccessibleDescription(words("protect", "names_hint"))
             layout.addWidget(self.names)
+            layout.addWidget(label(words("protect", "names_hint"), "small"))
         self.message = label("", "small")
         self.message.hide()
         layout.addWidget(self.message)
@@ -61,6 +62,7 @@ class PassphraseDialog(QDialog):
         self.go_button.clicked.connect(self.go)
         self.cancel_button.clicked.connect(self.reject)
         (self.current or self.new).setFocus()
+        fit(self)
 
     def go(self) -> None:
         if self.new is not None:
@@ -124,6 +126,7 @@ class DeleteAllDialog(QDialog):
         self.delete_button.clicked.connect(self.delete)
         self.cancel_button.clicked.connect(self.reject)
         self.field.setFocus()
+        fit(self)
 
     def delete(self) -> None:
         self.delete_button.setEnabled(False)

@@ -26,7 +26,7 @@ from couplepause.texts import words
 from couplepause.ui import basics, theme
 from couplepause.ui.basics import label, row, set_text, vbox
 
-__all__ = ["Choice", "Pacer", "button", "card", "card_layout", "dialog_frame", "hand_cursor", "label", "row", "say_in", "set_text", "show_beside", "vbox"]
+__all__ = ["Choice", "Pacer", "button", "card", "card_layout", "dialog_frame", "fit", "hand_cursor", "label", "row", "say_in", "set_text", "show_beside", "vbox"]
 
 
 def show_beside(dialog: QWidget) -> QWidget:
@@ -48,6 +48,15 @@ def dialog_frame(
     dialog.setAccessibleName(title)
     dialog.setMinimumWidth(width)
     return vbox(dialog, margins, spacing)
+
+
+def fit(dialog: QWidget) -> None:
+    """Give a dialog the height its wrapped lines need at its width (Qt sizes a new
+    dialog before the lines know their width)."""
+    dialog.layout().activate()
+    width = max(dialog.minimumWidth(), dialog.sizeHint().width())
+    height = dialog.layout().heightForWidth(width) if dialog.layout().hasHeightForWidth() else -1
+    dialog.resize(width, max(height, dialog.sizeHint().height()))
 
 
 def say_in(dialog: QWidget, line: QLabel, text: str, *, problem: bool = True) -> None:
