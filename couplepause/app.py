@@ -234,7 +234,13 @@ class App:
             return None
         if self.rescues and unwritten == self._rescued:
             return self.rescues[-1]
-        path = write_rescue(self.data_dir, unwritten)
+        header = self.repository.protection.header
+        sealed_to = None
+        if header is not None:
+            from couplepause.store import vault
+
+            sealed_to = vault.public_key(header)
+        path = write_rescue(self.data_dir, unwritten, sealed_to=sealed_to)
         if path is not None:
             self.rescues.append(path)
             self._rescued = unwritten

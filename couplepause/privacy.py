@@ -52,7 +52,10 @@ class Privacy(QObject):
         panel.working()
 
         def job(repo):
+            from couplepause.safekeeping import take_in_rescues
+
             repo.unlock(passphrase)
+            take_in_rescues(repo, self.app.data_dir)  # a sealed rescue copy opens now
             return repo.protected_names()
 
         def done(names, error) -> None:

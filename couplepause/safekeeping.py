@@ -39,6 +39,7 @@ KEEPER_INTERVAL_S = 3600.0
 KEEPER_FIRST_DELAY_S = 20.0  # after start-up, so that the first minutes are the couple's
 RESCUE_PREFIX = "rescue-"
 RESCUED_FROM = "rescued_from"
+SEALED_RESCUE = "couplepause-sealed-rescue"
 SAVED_SUFFIX = ".saved"
 
 
@@ -140,12 +141,15 @@ class Keeper:
     def run_once(self) -> None:
         """One round of care: rescue copies, every file read, the day's backup, rotation."""
         self.take_in_rescues()
-        self.repo.load_all()  # a damaged file is set aside and reported through the repository
+        locked = self.repo.locked  # protected and locked: files are copied, not read
+        if not locked:
+            self.repo.load_all()  # a damaged file is set aside and reported through the repository
         if self.repo.read_only:
             return
         newest = next(iter(self.repo.backups.list()), None)
         today = self.now().astimezone().date()
-        if (newest is None or newest.created_at.astimezone().date() < today) and self.repo.count():
+        has_pauses = self.repo.has_files() if locked else self.repo.count() > 0
+        if (newest is None or newest.created_at.astimezone().date() < today) and has_pauses:
             self.on_event("backup", self.repo.backup("daily", self.now()))
         if not self.repo.missing():  # never let a backup go while pauses are missing
             self.repo.backups.rotate(self.now())
@@ -180,9 +184,13 @@ def rescue_dirs() -> list[Path]:
     return [Path.home() / f"{APP_NAME}-rescue", Path(tempfile.gettempdir()) / f"{APP_NAME}-rescue-{uid}"]
 
 
-def write_rescue(data_dir: Path, episodes: list[Episode], now: datetime | None = None) -> Path | None:
+def write_rescue(
+    data_dir: Path, episodes: list[Episode], now: datetime | None = None, *, sealed_to: bytes | None = None
+) -> Path | None:
     """Keep ``episodes`` in a rescue copy outside the data folder; its path, or None if
-    no place would take it. The copy is a JSON export (notes kept) that names its folder."""
+    no place would take it. The copy is a JSON export (notes kept) that names its folder;
+    for a protected history (``sealed_to``: its public key) the export is sealed, so only
+    the passphrase opens it."""
     import json
 
     from couplepause.export import ExportOptions
@@ -192,6 +200,10 @@ def write_rescue(data_dir: Path, episodes: list[Episode], now: datetime | None =
     document = JSON.document(episodes, ExportOptions(include_notes=True, exported_at=now))
     document[RESCUED_FROM] = str(data_dir)
     data = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+    if sealed_to is not None:
+        from couplepause.store import vault
+
+        data = json.dumps({SEALED_RESCUE: vault.seal(sealed_to, data)}).encode("ascii")
     name = f"{RESCUE_PREFIX}{paths.instance_key(data_dir)}-{now.astimezone(UTC):%Y%m%dT%H%M%S}.json"
     for folder in rescue_dirs():
         try:
@@ -220,13 +232,16 @@ def rescue_files(data_dir: Path, *, include_saved: bool = False) -> list[Path]:
 def take_in_rescues(repo: Repository, data_dir: Path) -> int:
     """Save the pauses of every rescue copy of ``data_dir`` (each is the newest state of its
     pauses, so it replaces what is stored); a copy saved is renamed ``*.saved``, never deleted."""
-    from couplepause.export import ImportRejected, read_export_file
+    from couplepause.export import ImportRejected
+    from couplepause.export.json_format import read_export_data
 
     saved = 0
     for path in rescue_files(data_dir):
         try:
-            episodes = read_export_file(path).episodes
-        except ImportRejected as exc:
+            episodes = read_export_data(_opened_rescue(path, repo), path).episodes
+        except _StillSealed:
+            continue  # a protected history's copy: saved once the history is unlocked
+        except ImportRejected:
             log.warning("a rescue copy cannot be read; it is left where it is")
             continue
         for episode in episodes:
@@ -234,3 +249,27 @@ def take_in_rescues(repo: Repository, data_dir: Path) -> int:
         path.rename(path.with_name(path.name + SAVED_SUFFIX))
         saved += len(episodes)
     return saved
+
+
+class _StillSealed(Exception):
+    pass
+
+
+def _opened_rescue(path: Path, repo: Repository) -> bytes:
+    """The bytes of a rescue copy as a plain export: as they are, or (sealed) opened with
+    the unlocked history's keys."""
+    import json
+
+    try:
+        data = path.read_bytes()
+        head = json.loads(data)
+    except (OSError, ValueError):
+        return b""  # the export reader says what is wrong with it
+    if not isinstance(head, dict) or SEALED_RESCUE not in head:
+        return data
+    keys = repo.protection.keys
+    if keys is None:
+        raise _StillSealed(str(path))
+    from couplepause.store import vault
+
+    return vault.unseal(keys, head[SEALED_RESCUE])

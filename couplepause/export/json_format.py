@@ -147,7 +147,11 @@ def read_export(path: os.PathLike[str] | str) -> list[Episode]:
 def read_export_file(path: os.PathLike[str] | str) -> ExportFile:
     """Read and check a whole export file; raises ImportRejected with a plain message."""
     path = Path(path)
-    data = _read_bytes(path)
+    return read_export_data(_read_bytes(path), path)
+
+
+def read_export_data(data: bytes, path: Path) -> ExportFile:
+    """Check an export's bytes (``path`` names it in messages); raises ImportRejected."""
     with collector_paused():  # parsed JSON, schema checks, episodes: no cycles
         doc = _parse(data, path)
         return _check(doc, path)

@@ -365,6 +365,10 @@ class Repository:
     def month_path_of(self, record: dict) -> Path:
         return self.month_path(Episode.from_dict(record))
 
+    def has_files(self) -> bool:
+        """Whether anything is stored (a listing only: it works while locked)."""
+        return self.active_path.exists() or bool(self.month_files()) or self.protection.sealed_path.exists()
+
     def erase(self) -> bool:
         """Delete the store and its backups (delete all our data), then start a new, empty
         store. Needs no passphrase. True if there was anything to delete."""

@@ -217,3 +217,25 @@ def test_settings_and_the_lock_are_private_whatever_the_umask(tmp_path):
     finally:
         os.umask(before)
     assert modes == {"data": 0o700, "settings.ini": 0o600, "couplepause.lock": 0o600}
+
+
+def test_a_rescue_copy_of_a_protected_history_is_sealed_and_saved_after_unlocking(
+    make_app, data_dir, qtbot, monkeypatch, tmp_path
+):
+    from couplepause.store import protected, vault
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    repo = seeded(data_dir)
+    protected.protect(repo, PASS)
+    bundle = make_app()
+    pause = episode("2025-09-01T21:00:00.000+02:00", repair_minutes=None, note=NOTE)
+    copy = safekeeping.write_rescue(data_dir, [pause], sealed_to=vault.public_key(bundle.repository.protection.header))
+    assert NOTE.encode() not in copy.read_bytes() and pause.id.encode() not in copy.read_bytes()
+    assert safekeeping.take_in_rescues(bundle.repository, data_dir) == 0  # locked: it waits
+    assert copy.exists()
+    presenter = bundle.open_history()
+    presenter.view.lock_panel.unlock_requested.emit(PASS)
+    qtbot.waitUntil(lambda: not copy.exists(), timeout=10000)
+    assert bundle.repository.get(pause.id) is not None
