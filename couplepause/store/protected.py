@@ -112,6 +112,59 @@ class Protection:
             self._sealed.clear()
 
 
+# ------------------------------------------------------- locking, unlocking
+def unlock(repo: Repository, passphrase: str) -> None:
+    with repo.lock:
+        repo.ensure_open()
+        repo.protection.unlock(passphrase)
+        repo.load_active()
+        if not repo.read_only:
+            file_sealed(repo)
+
+
+def lock(repo: Repository) -> None:
+    with repo.lock:
+        if repo.protection.protected:
+            repo.protection.lock()
+            repo.load_active()
+
+
+def file_sealed(repo: Repository) -> None:
+    """File every sealed record into the store and empty sealed.json, in one transaction."""
+    with repo.lock:
+        path = repo.protection.sealed_path
+        if not repo.protection.protected or not path.exists():
+            return
+        try:
+            records = repo.protection.sealed_records()
+        except files.Unreadable:
+            repo.episode_files.handle_unreadable(path)
+            return
+        repo.commit(sealed_tables(records, repo), removes=[path])
+        repo.protection.forget_sealed()
+
+
+def names(repo: Repository) -> dict[str, str] | None:
+    with repo.lock:
+        repo.require_unlocked()
+        try:
+            found = files.read_documents(repo.folder / NAMES_FILE, NAMES_TABLE, repo.protection.fmt)
+        except files.Unreadable:
+            return None
+        return {"a": str(found[0].get("a", "")), "b": str(found[0].get("b", ""))} if found else None
+
+
+def with_sealed(repo: Repository, active: dict) -> dict:
+    """A read-only look at a protected store: what is still sealed counts too."""
+    from couplepause.core.episode import Episode
+
+    if repo.protection.sealed_path.exists():
+        for _op, record in repo.protection.sealed_records():
+            episode = Episode.from_dict(record)
+            active[episode.id] = episode
+    return active
+
+
 # ------------------------------------------------------ setting the passphrase
 def protect(repo: Repository, passphrase: str, names: dict[str, str] | None = None) -> None:
     """Protect an unprotected store with ``passphrase``; ``names``: protect the partners'

@@ -32,11 +32,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from couplepause.core.episode import Episode
-import json
-
-from couplepause.store import files, journal, migrations, protected, recovery
+from couplepause.store import files, journal, opening, protected, recovery
 from couplepause.store.backups import Backups
-from couplepause.store.errors import (
+from couplepause.store.errors import (  # noqa: F401 - StoreTooNew etc. are part of this API
     EpisodeNotFound,
     InvalidEpisode,
     StoreError,
@@ -44,25 +42,11 @@ from couplepause.store.errors import (
     StoreTooNew,
     cause,
 )
-from couplepause.store.files import (
-    ACTIVE_FILE,
-    EPISODES_TABLE,
-    META_FILE,
-    META_TABLE,
-    MONTHS_DIR,
-    NAMES_FILE,
-    NAMES_TABLE,
-    PLAIN,
-    PROTECTION_TABLE,
-    SEALED_FILE,
-    MissingPart,
-    Sealed,
-    Unreadable,
-)
-from couplepause.store.vault import Locked
+from couplepause.store.files import ACTIVE_FILE, META_FILE, MONTHS_DIR, NAMES_FILE, MissingPart
 from couplepause.store.migrations import SCHEMA_VERSION
+from couplepause.store.vault import Locked
 from couplepause.store.recovery import MergeReport
-from couplepause.store.atomic import make_private_dirs, remove_stale_temp_files, temp_files_in
+from couplepause.store.atomic import remove_stale_temp_files, temp_files_in
 
 BACKUPS_DIR = "backups"
 
@@ -103,7 +87,7 @@ class Repository:
         self.backups = Backups(backups_dir or self.folder.parent / BACKUPS_DIR)
         self._guard = guard
         self.lock = threading.RLock()  # hold it to make several calls one step
-        self._files = files.EpisodeFiles(self.folder, read_only=read_only, lock=self.lock, on_loss=on_loss)
+        self.episode_files = files.EpisodeFiles(self.folder, read_only=read_only, lock=self.lock, on_loss=on_loss)
         self.root = self.folder.parent  # journaled changes may span the store and its backups
         self.protection = protected.Protection(self.folder)
         self.schema_version = SCHEMA_VERSION
@@ -129,19 +113,19 @@ class Repository:
 
     def month_files(self) -> list[Path]:
         """Existing month files, oldest month first (a listing only)."""
-        return self._files.months()
+        return self.episode_files.months()
 
     @property
     def set_aside(self) -> list[Path]:
         """Every file this repository has set aside so far."""
         with self.lock:
-            return list(self._files.set_aside)
+            return list(self.episode_files.set_aside)
 
     @property
     def unreadable(self) -> list[Path]:
         """Files a read-only repository could not read and left in place."""
         with self.lock:
-            return list(self._files.unreadable)
+            return list(self.episode_files.unreadable)
 
     def missing(self) -> list[MissingPart]:
         """Pauses that could not be read and have not come back from a backup."""
@@ -157,9 +141,9 @@ class Repository:
         could not open tries again at its next use.
         """
         with self.lock:
-            before = len(self._files.set_aside)
+            before = len(self.episode_files.set_aside)
             try:
-                migrated_from = self._open_read_only() if self.read_only else self._open_writable()
+                migrated_from = opening.open_read_only(self) if self.read_only else opening.open_writable(self)
             except StoreError:
                 raise
             except OSError as exc:
@@ -167,96 +151,36 @@ class Repository:
                 error.reason = cause(exc)  # the cause alone, for a sentence of the window's own
                 raise error from exc
             self._opened = True
-            return OpenReport(self._files.set_aside[before:], migrated_from, list(self._files.unreadable))
+            return OpenReport(self.episode_files.set_aside[before:], migrated_from, list(self.episode_files.unreadable))
 
-    def _open_writable(self) -> int | None:
-        if self.folder.exists() and not self.folder.is_dir():
-            self._files.handle_unreadable(self.folder)
-        make_private_dirs(self.folder)
-        journal.recover(self.root)
-        version = self._read_version()
-        migrated_from = None
-        if version is None:
-            if self._has_protected_files():
-                raise StoreError(
-                    "This history is protected, but the file that holds its keys is damaged or gone. "
-                    "Restore a backup to open it again; nothing has been changed."
-                )
-            files.write_tables(self.meta_path, migrations.meta_tables())
-        elif version < SCHEMA_VERSION:
-            if self._has_episodes():
-                recovery.keep_copy(self, self._snapshot(), "before-migration")
-            migrations.migrate(self.folder, version)
-            migrated_from = version
-        self._load_active()
-        remove_stale_temp_files(temp_files_in(self.folder))  # the single-instance lock makes them ours
-        return migrated_from
-
-    def _has_protected_files(self) -> bool:
-        return any(files.is_protected_file(path) for path in [self.active_path, *self.month_files()])
-
-    def _open_read_only(self) -> None:
-        if not self.folder.is_dir():
-            return None
-        version = self._read_version()
-        if version is not None and version < SCHEMA_VERSION:
-            migrations.upgrade({}, version)  # fail now if this version cannot read it
-            self._files.upgrade = lambda record: migrations.upgrade(record, version)
-        self._load_active()
-        return None
-
-    def _read_version(self) -> int | None:
-        """The stored schema version; None for a new store (or an unreadable meta.json, set aside)."""
-        try:
-            tables = files.read_tables(self.meta_path)
-            if tables is None:
-                return None
-            documents = tables.get(META_TABLE, [])
-            version = migrations.version_in({META_TABLE: {str(d.doc_id): dict(d) for d in documents}})
-        except (Unreadable, ValueError):
-            self._files.handle_unreadable(self.meta_path)
-            return None
-        headers = tables.get(PROTECTION_TABLE) or []
-        self.protection.header = dict(headers[0]) if headers else None
-        if version > SCHEMA_VERSION:
-            raise StoreTooNew(
-                "This data was saved by a newer version of couplepause "
-                f"(data format {version}; this version knows up to {SCHEMA_VERSION}). "
-                "Please update couplepause; nothing has been changed."
-            )
-        return version
-
-    def _has_episodes(self) -> bool:
-        return self.active_path.exists() or bool(self.month_files())
-
-    def _load_active(self) -> None:
-        self._files.fmt = self.protection.fmt
+    def load_active(self) -> None:
+        self.episode_files.fmt = self.protection.fmt
         self.backups.fmt, self.backups.keys = self.protection.fmt, self.protection.keys
         self.backups.header = self.protection.header
         if self.protection.locked:
             self._active = {}
             return
-        self._active = {e.id: e for e in self._files.episodes(self.active_path)}
-        archived = [e.id for e in self._active.values() if e.id in self._files.ids(self.month_path(e))]
+        self._active = {e.id: e for e in self.episode_files.episodes(self.active_path)}
+        archived = [e.id for e in self._active.values() if e.id in self.episode_files.ids(self.month_path(e))]
         if not archived:
             return
         # A crash inside ``archive`` left these in both places: the month copy wins.
         for episode_id in archived:
             self._active.pop(episode_id)
         if not self.read_only:
-            self._files.remove(self.active_path, archived)
+            self.episode_files.remove(self.active_path, archived)
 
-    def _ensure_open(self) -> None:
+    def ensure_open(self) -> None:
         """Open now if that has not happened (or failed before: a full disk may have room now)."""
         if not self._opened:
             self.open()
 
-    def _ensure_writable(self) -> None:
+    def ensure_writable(self) -> None:
         if self.read_only:
             raise StoreReadOnly("This data is open read-only, so nothing can be saved.")
         if self._guard is not None:
             self._guard()
-        self._ensure_open()
+        self.ensure_open()
 
     def _checked(self, episode: Episode) -> dict:
         """The record to store, read back first: one that would not read back
@@ -269,10 +193,10 @@ class Repository:
     def _find_month(self, episode_id: str) -> Path | None:
         """The month file holding ``episode_id``: the one last seen, else newest month first."""
         hint = self._month_hint.get(episode_id)
-        if hint is not None and episode_id in self._files.ids(hint):
+        if hint is not None and episode_id in self.episode_files.ids(hint):
             return hint
         for path in reversed(self.month_files()):
-            if episode_id in self._files.ids(path):
+            if episode_id in self.episode_files.ids(path):
                 self._month_hint[episode_id] = path
                 return path
         return None
@@ -281,18 +205,18 @@ class Repository:
     def active(self) -> list[Episode]:
         """Episodes in progress (open, on a break, or repaired but not closed), oldest first."""
         with self.lock:
-            self._ensure_open()
+            self.ensure_open()
             return sorted(self._active.values(), key=lambda e: (e.paused_at, e.id))
 
     def save_active(self, episode: Episode) -> None:
         """Insert or replace (by id) an in-progress episode: one small atomic write."""
         with self.lock:
-            self._ensure_writable()
+            self.ensure_writable()
             record = self._checked(episode)
             if self.protection.locked:
                 self.protection.seal(protected.ACTIVE, record)
             else:
-                self._files.put(self.active_path, record)
+                self.episode_files.put(self.active_path, record)
             self._active[episode.id] = Episode.from_dict(record)
 
     def archive(self, episode: Episode) -> None:
@@ -300,17 +224,17 @@ class Repository:
         so a crash in between leaves it in both places (``open`` drops the active
         copy), never in neither."""
         with self.lock:
-            self._ensure_writable()
+            self.ensure_writable()
             record = self._checked(episode)
             if self.protection.locked:
                 self.protection.seal(protected.ARCHIVE, record)
                 self._active.pop(episode.id, None)
                 return
             path = self.month_path(episode)
-            self._files.put(path, record)
+            self.episode_files.put(path, record)
             self._month_hint[episode.id] = path
             if episode.id in self._active:
-                self._files.remove(self.active_path, [episode.id])
+                self.episode_files.remove(self.active_path, [episode.id])
                 self._active.pop(episode.id, None)
 
     # -------------------------------------------------------------- protection
@@ -322,45 +246,19 @@ class Repository:
     def unlock(self, passphrase: str) -> None:
         """Open a protected store with its passphrase (WrongPassphrase changes nothing);
         what was sealed while locked is filed where it belongs."""
-        with self.lock:
-            self._ensure_open()
-            self.protection.unlock(passphrase)
-            self._load_active()
-            if not self.read_only:
-                self.file_sealed_records()
+        protected.unlock(self, passphrase)
 
     def lock_history(self) -> None:
         """Close the keys again; the live flow goes on writing sealed records."""
-        with self.lock:
-            if self.protection.protected:
-                self.protection.lock()
-                self._load_active()
-                self._month_hint.clear()
+        protected.lock(self)
 
     def file_sealed_records(self) -> None:
         """File every sealed record (unlocked, writable) and empty sealed.json, in one transaction."""
-        with self.lock:
-            path = self.protection.sealed_path
-            if not self.protection.protected or not path.exists():
-                return
-            try:
-                records = self.protection.sealed_records()
-            except Unreadable:
-                self._files.handle_unreadable(path)
-                return
-            puts = protected.sealed_tables(records, self)
-            self.commit(puts, removes=[path])
-            self.protection.forget_sealed()
+        protected.file_sealed(self)
 
     def protected_names(self) -> dict[str, str] | None:
         """The partners' names kept in the protected store, if they are (unlocked only)."""
-        with self.lock:
-            self._require_unlocked()
-            try:
-                found = files.read_documents(self.folder / NAMES_FILE, NAMES_TABLE, self.protection.fmt)
-            except Unreadable:
-                return None
-            return {"a": str(found[0].get("a", "")), "b": str(found[0].get("b", ""))} if found else None
+        return protected.names(self)
 
     def month_path_of(self, record: dict) -> Path:
         return self.month_path(Episode.from_dict(record))
@@ -375,7 +273,7 @@ class Repository:
         import shutil
 
         with self.lock:
-            self._ensure_writable()
+            self.ensure_writable()
             found = False
             for folder in (self.folder, self.backups.folder):
                 if folder.exists():
@@ -393,7 +291,7 @@ class Repository:
             self._month_hint.clear()
             self.open()
 
-    def _require_unlocked(self) -> None:
+    def require_unlocked(self) -> None:
         if self.protection.locked:
             raise Locked("The history is locked; unlocking it needs your passphrase.")
 
@@ -406,19 +304,11 @@ class Repository:
         sees every episode at least once.
         """
         with self.lock:
-            self._ensure_open()
-            self._require_unlocked()
+            self.ensure_open()
+            self.require_unlocked()
             if self.read_only and self.protection.keys is not None:
-                return self._with_sealed(dict(self._active)), self.month_files()
+                return protected.with_sealed(self, dict(self._active)), self.month_files()
             return dict(self._active), self.month_files()
-
-    def _with_sealed(self, active: dict[str, Episode]) -> dict[str, Episode]:
-        """A read-only look at a protected store: what is still sealed counts too."""
-        if self.protection.sealed_path.exists():
-            for _op, record in self.protection.sealed_records():
-                episode = Episode.from_dict(record)
-                active[episode.id] = episode
-        return active
 
     def latest_repaired(self, limit_files: int = 24) -> Episode | None:
         """The repaired episode paused most recently, reading at most ``limit_files`` months
@@ -430,7 +320,7 @@ class Repository:
         for path in list(reversed(months))[:limit_files]:
             if best is not None and path.stem < month_key(best.paused_at):
                 break
-            repaired = [e for e in self._files.episodes(path) if e.is_repaired]
+            repaired = [e for e in self.episode_files.episodes(path) if e.is_repaired]
             if repaired:
                 best = max([*repaired, *([best] if best else [])], key=_recency)
                 break
@@ -454,7 +344,7 @@ class Repository:
         found: dict[str, Episode] = {}
         where: dict[str, Path] = {}
         for path in paths:
-            for episode in self._files.episodes(path):
+            for episode in self.episode_files.episodes(path):
                 previous = where.get(episode.id)
                 misfiled = previous is not None and previous != self.month_path(found[episode.id])
                 if previous is None or (misfiled and path == self.month_path(episode)):
@@ -465,7 +355,7 @@ class Repository:
     def get(self, episode_id: str) -> Episode | None:
         """One episode by id, or None."""
         with self.lock:
-            self._ensure_open()
+            self.ensure_open()
             episode_id = episode_id.lower()
             if episode_id in self._active:
                 return self._active[episode_id]
@@ -474,13 +364,13 @@ class Repository:
             path = self._find_month(episode_id)
             if path is None:
                 return None
-            return next((e for e in self._files.episodes(path) if e.id == episode_id), None)
+            return next((e for e in self.episode_files.episodes(path) if e.id == episode_id), None)
 
     def update(self, episode: Episode) -> None:
         """Replace an existing episode wherever it lives (moving it if its month changed)."""
         with self.lock:
-            self._ensure_writable()
-            self._require_unlocked()
+            self.ensure_writable()
+            self.require_unlocked()
             if episode.id in self._active:
                 self.save_active(episode)
                 return
@@ -489,7 +379,7 @@ class Repository:
                 raise EpisodeNotFound("That episode is no longer in the saved data.")
             self.archive(episode)
             if current != self.month_path(episode):
-                self._files.remove(current, [episode.id])
+                self.episode_files.remove(current, [episode.id])
 
     def save(self, episode: Episode) -> None:
         """Save an edited episode where it belongs: in place if stored, else in
@@ -505,16 +395,16 @@ class Repository:
     def delete(self, episode_id: str) -> Episode | None:
         """Remove an episode everywhere it is stored; returns it, or None if it was not there."""
         with self.lock:
-            self._ensure_writable()
-            self._require_unlocked()
+            self.ensure_writable()
+            self.require_unlocked()
             episode_id = episode_id.lower()
             removed = self._active.pop(episode_id, None)
             if removed is not None:
-                self._files.remove(self.active_path, [episode_id])
+                self.episode_files.remove(self.active_path, [episode_id])
             for path in self.month_files():
-                if episode_id in self._files.ids(path):
-                    found = next((e for e in self._files.episodes(path) if e.id == episode_id), None)
-                    self._files.remove(path, [episode_id])
+                if episode_id in self.episode_files.ids(path):
+                    found = next((e for e in self.episode_files.episodes(path) if e.id == episode_id), None)
+                    self.episode_files.remove(path, [episode_id])
                     removed = removed or found
             self._month_hint.pop(episode_id, None)
             return removed
@@ -529,15 +419,15 @@ class Repository:
 
     def tables_of(self, path: Path) -> dict[str, list]:
         """Every table of one store file, to rewrite it in a :meth:`commit` (damaged: set aside)."""
-        return self._files.tables(path)
+        return self.episode_files.tables(path)
 
     def commit(self, puts: dict[Path, dict[str, list]], removes: Iterable[Path] = ()) -> None:
         """Replace (``puts``: path -> tables) and remove store files all or nothing, in one
         journaled transaction; then read the store again (a restore may bring an older
         version, which is migrated)."""
         with self.lock:
-            self._ensure_writable()
-            self._require_unlocked()
+            self.ensure_writable()
+            self.require_unlocked()
             transaction = journal.Transaction(self.root, self.protection.fmt)
             for path, tables in sorted(puts.items()):
                 transaction.put(path, tables, files.format_of(path, self.protection.fmt))
@@ -551,7 +441,7 @@ class Repository:
         active, months = self._read_view()
         ids = set(active)
         for path in months:
-            ids |= self._files.ids(path)
+            ids |= self.episode_files.ids(path)
         return len(ids)
 
     def files(self) -> list[Path]:
@@ -564,10 +454,10 @@ class Repository:
     def snapshot(self) -> dict[str, bytes]:
         """The bytes of every store file (relative name -> bytes), taken under the lock."""
         with self.lock:
-            self._ensure_open()
-            return self._snapshot()
+            self.ensure_open()
+            return self.take_snapshot()
 
-    def _snapshot(self) -> dict[str, bytes]:
+    def take_snapshot(self) -> dict[str, bytes]:
         taken: dict[str, bytes] = {}
         extra = [self.protection.sealed_path, self.folder / NAMES_FILE]
         for path in [self.meta_path, self.active_path, *self.month_files(), *extra]:
@@ -580,13 +470,13 @@ class Repository:
     def backup(self, reason: str = "daily", now: datetime | None = None):
         """Back the store up (run it off the UI thread); returns the new BackupInfo."""
         with self.lock:
-            self._ensure_open()
-            taken = self._snapshot()
+            self.ensure_open()
+            taken = self.take_snapshot()
         return recovery.keep_copy(self, taken, reason, now)
 
     def check(self, path: Path) -> None:
         """Read one store file; a damaged one is set aside and reported."""
-        self._files.episodes(path)
+        self.episode_files.episodes(path)
 
 
 def _sorted(found: dict[str, Episode], active: dict[str, Episode]) -> list[Episode]:

@@ -63,7 +63,7 @@ def test_a_damaged_file_is_left_out_of_the_backup_and_set_aside(filled: Reposito
     month = store_dir / "episodes" / "2025-02.json"
     month.write_bytes(b'{"episodes": {"1": ')
     lost = []
-    filled._files.on_loss = lost.append  # noqa: SLF001 - the app's callback, set at construction
+    filled.episode_files.on_loss = lost.append  # the callback the app gives at construction
     info = filled.backup("daily", NOW)
     assert not info.has("2025-02") and info.pauses == 6
     assert [m.part for m in filled.missing()] == ["2025-02"]
