@@ -72,12 +72,11 @@ class App:
         self.keeper = None  # the background Keeper
         self.history = None  # the HistoryPresenter, once the view was opened
         self.export_dialog = None
-        self.restore_dialog = None
+        from couplepause.care import Care
         from couplepause.privacy import Privacy
 
+        self.care = Care(self)  # losses, backups, rescue copies, as the couple sees them
         self.privacy = Privacy(self)  # the passphrase, the history's lock, delete all
-        self.rescues: list[Path] = []  # rescue copies this run wrote
-        self._rescued: list = []  # the snapshots in the newest of them
         self._closing = False
 
     def on_main(self, fn: Callable[[], None]) -> None:
@@ -90,161 +89,10 @@ class App:
 
         dialog = SettingsDialog(self.settings, self.window, protected=self.repository.protection.protected)
         dialog.saved.connect(lambda _values: self.controller.apply_settings())
-        dialog.restore_requested.connect(self.open_restore)
+        dialog.restore_requested.connect(self.care.open_restore)
         dialog.passphrase_requested.connect(self.privacy.open_passphrase)
         dialog.delete_all_requested.connect(self.privacy.open_delete_all)
         return show_beside(dialog)
-
-    # ------------------------------------------------------------ keeping safe
-    def open_restore(self) -> None:
-        """Restore from a backup: the list is read off the UI thread, then shown."""
-        def show(backups, error) -> None:
-            from couplepause.ui.restore_dialog import RestoreDialog
-            from couplepause.ui.widgets import show_beside
-
-            if error is not None:
-                self.window.show_notice(words("restore", "failed", reason=_reason(error)))
-                return
-            dialog = RestoreDialog(backups, self.window)
-            dialog.chosen.connect(lambda backup_id: self._restore(dialog, backup_id))
-            self.restore_dialog = show_beside(dialog)
-
-        self.writer.call(lambda repo: repo.backups.list(), lambda r, e: self.on_main(lambda: show(r, e)))
-
-    def _restore(self, dialog, backup_id: str) -> None:
-        from couplepause.store import recovery
-        from couplepause.texts import pauses
-        from couplepause.ui.dates import long_date_time
-
-        def done(report, error) -> None:
-            if error is not None:
-                dialog.show_result(words("restore", "failed", reason=_reason(error)), ok=False)
-                return
-            when = long_date_time(report.backup.created_at)
-            dialog.show_result(words("restore", "done", pauses=pauses(report.restored), date=when), ok=True)
-            self._store_changed()
-
-        self.writer.call(lambda repo: recovery.restore(repo, backup_id), lambda r, e: self.on_main(lambda: done(r, e)))
-
-    def _store_changed(self) -> None:
-        """The store was changed beside the live flow (a restore, pauses brought back)."""
-        if self.controller.idle():
-            self.controller.load_from_store()
-        if self.history is not None and self.window.current_view() is self.history.view:
-            self.history.load()
-            self.tell_history_what_is_missing()
-
-    def show_losses(self) -> None:
-        """Tell the couple about pauses that could not be read, with the offer of a backup."""
-        def offer(result, error) -> None:
-            if error is not None or not result:
-                return
-            from couplepause.ui.dates import long_date, month_year
-
-            parts, backup = result
-            months = [p.part for p in parts if p.part[:1].isdigit()]
-            if any(p.part == "all" for p in parts):
-                text = words("notices", "lost_all")
-            elif months and len(months) == 1:
-                text = words("notices", "lost_month", month=month_year(months[0]))
-            elif months:
-                text = words("notices", "lost_months", month=month_year(months[0]), more=len(months) - 1)
-            else:
-                text = words("notices", "lost_active")
-            action = None
-            if backup is None:
-                text = f"{text} {words('notices', 'lost_no_backup')}"
-            else:
-                text = f"{text} {words('notices', 'lost_in_backup', date=long_date(backup.created_at))}"
-                action = (words("notices", "bring_back"), lambda: self._bring_back(parts))
-            self.window.show_notice(text, action=action, on_dismiss=lambda: self._noted(parts))
-
-        def look(repo):
-            parts = [p for p in repo.missing() if not p.noted]
-            if not parts:
-                return None
-            infos = repo.backups.list()
-            backup = next((i for i in infos if any(i.has(p.part) or (p.part == "all" and i.pauses) for p in parts)), None)
-            return parts, backup
-
-        self.writer.call(look, lambda r, e: self.on_main(lambda: offer(r, e)))
-
-    def _bring_back(self, parts) -> None:
-        from couplepause.store import recovery
-        from couplepause.store.backups import BackupError
-        from couplepause.texts import pauses
-
-        self.window.show_notice(words("notices", "bringing_back"))
-
-        def job(repo):
-            count = 0
-            for part in parts:
-                try:
-                    count += recovery.bring_back(repo, part)
-                except BackupError:
-                    continue  # no backup has this one: it stays on the list
-            return count
-
-        def done(count, error) -> None:
-            if error is not None:
-                self.window.show_notice(words("notices", "bring_back_failed", reason=_reason(error)))
-                return
-            self.window.show_notice(words("notices", "brought_back", pauses=pauses(count)), linger=True)
-            self._store_changed()
-            self.show_losses()  # any part that no backup had
-
-        self.writer.call(job, lambda r, e: self.on_main(lambda: done(r, e)))
-
-    def _noted(self, parts) -> None:
-        from couplepause.store import files
-
-        self.writer.call(
-            lambda repo: [files.mark(part, files.NOTED_SUFFIX) for part in parts], lambda r, e: None
-        )
-
-    def keeper_event(self, kind: str, value) -> None:
-        """From the Keeper's thread: a rescue copy saved, a backup made, a problem."""
-        from couplepause.texts import pauses
-
-        if kind == "rescued":
-            def told() -> None:
-                self.window.show_notice(words("notices", "rescue_saved", pauses=pauses(value)))
-                self._store_changed()  # a pause kept there may be one to pick up
-
-            self.on_main(told)
-        elif kind == "problem":
-            self.on_main(lambda: self.window.show_notice(words("notices", "backup_failed", reason=value)))
-
-    def all_saved(self) -> None:
-        """Every write is durable again: the rescue copies of this run hold nothing more."""
-        from couplepause.safekeeping import SAVED_SUFFIX
-
-        for path in self.rescues:
-            if path.exists():
-                path.rename(path.with_name(path.name + SAVED_SUFFIX))
-        self.rescues.clear()
-        self._rescued = []
-
-    def rescue(self) -> Path | None:
-        """Keep what is not written yet in a rescue copy (unless the newest one holds it)."""
-        from couplepause.safekeeping import write_rescue
-
-        unwritten = self.writer.unwritten()
-        if not unwritten:
-            return None
-        if self.rescues and unwritten == self._rescued:
-            return self.rescues[-1]
-        header = self.repository.protection.header
-        sealed_to = None
-        if header is not None:
-            from couplepause.store import vault
-
-            sealed_to = vault.public_key(header)
-        path = write_rescue(self.data_dir, unwritten, sealed_to=sealed_to)
-        if path is not None:
-            self.rescues.append(path)
-            self._rescued = unwritten
-        return path
 
     def open_safety(self):
         from couplepause.ui.dialogs import SafetyDialog
@@ -276,28 +124,8 @@ class App:
             self.privacy.show_lock(self.history)
         else:
             self.history.load()
-            self.tell_history_what_is_missing()
+            self.care.tell_history_what_is_missing()
         return self.history
-
-    def tell_history_what_is_missing(self) -> None:
-        def told(parts, error) -> None:
-            if self.history is None or error is not None:
-                return
-            from couplepause.ui.dates import month_year
-
-            months = [month_year(part) for part in parts if part[:1].isdigit()]
-            lines = []
-            if months:
-                lines.append(words("history", "missing_months", months=", ".join(months)))
-            if "active" in parts:
-                lines.append(words("history", "missing_active"))
-            if "all" in parts:
-                lines.append(words("history", "missing_all"))
-            self.history.view.set_missing(" ".join(lines) or None)
-
-        self.writer.call(
-            lambda repo: sorted({p.part for p in repo.missing()}), lambda r, e: self.on_main(lambda: told(r, e))
-        )
 
     def open_export(self) -> None:
         """Export for the therapist, from the freshest copy of the store."""
@@ -364,7 +192,7 @@ class App:
         from PySide6.QtWidgets import QMessageBox
 
         reason = self.controller.unsaved_reason
-        path = self.rescue()
+        path = self.care.rescue()
         box = QMessageBox(self.window)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(APP_NAME)
@@ -395,17 +223,11 @@ class App:
             self.keeper.stop()
         if self.writer.is_alive() and not self.writer.close(QUIT_FLUSH_S):
             reason = self.controller.unsaved_reason or words("notices", "not_saved_reason")
-            path = self.rescue()
+            path = self.care.rescue()
             line = "rescued_on_quit" if path is not None else "lost_on_quit"
             print(words("notices", line, reason=reason, path=path), file=sys.stderr, flush=True)
         if self.guard is not None:
             self.guard.release()
-
-
-def _reason(error: BaseException) -> str:
-    from couplepause.store.errors import cause
-
-    return cause(error)
 
 
 def _style(app: QApplication | None) -> None:
@@ -464,7 +286,7 @@ def build(
     def on_loss(_part) -> None:  # any thread
         bundle = holder.get("app")
         if bundle is not None:
-            bundle.on_main(bundle.show_losses)
+            bundle.on_main(bundle.care.show_losses)
 
     def store(read_only: bool = False) -> Repository:
         return Repository(
@@ -502,7 +324,7 @@ def build(
     controller = Controller(window, writer, settings, clock=clock, wall=wall, run=run)
     bundle = App(window, controller, writer, repository, settings, data_dir)
     holder["app"] = bundle
-    controller.all_saved.connect(bundle.all_saved)
+    controller.all_saved.connect(bundle.care.all_saved)
     window.talking.settings_requested.connect(bundle.open_settings)
     window.talking.safety_requested.connect(bundle.open_safety)
     window.talking.history_requested.connect(bundle.open_history)
@@ -512,11 +334,11 @@ def build(
         window.show_notice(" ".join(notices))
     controller.load_from_store()
     if report is not None:
-        bundle.show_losses()
+        bundle.care.show_losses()
     if keep:
         from couplepause.safekeeping import Keeper
 
-        bundle.keeper = Keeper(repository, data_dir, bundle.keeper_event)
+        bundle.keeper = Keeper(repository, data_dir, bundle.care.keeper_event)
         bundle.keeper.start()
     return bundle
 

@@ -67,7 +67,7 @@ class Privacy(QObject):
                 return
             self._unlocked(names)
             self.app.history.load()
-            self.app.tell_history_what_is_missing()
+            self.app.care.tell_history_what_is_missing()
 
         self.app.writer.call(job, lambda r, e: self.app.on_main(lambda: done(r, e)))
 

@@ -88,8 +88,8 @@ def test_restore_from_a_backup_in_settings(make_app, data_dir, qtbot):
     settings = bundle.open_settings()
     qtbot.addWidget(settings)
     qtbot.mouseClick(settings.restore_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bundle.restore_dialog is not None, timeout=5000)
-    dialog = bundle.restore_dialog
+    qtbot.waitUntil(lambda: bundle.care.restore_dialog is not None, timeout=5000)
+    dialog = bundle.care.restore_dialog
     qtbot.addWidget(dialog)
     lines = [dialog.list.item(i).text() for i in range(dialog.list.count())]
     assert len(lines) == 2  # newest first: before the import of August, then the daily one
@@ -201,7 +201,7 @@ def test_quit_with_a_full_disk_keeps_a_rescue_copy_that_the_next_start_saves(
     assert oct(copy.stat().st_mode & 0o777) == "0o600"
 
     again = make_app()
-    keeper = safekeeping.Keeper(again.repository, data_dir, again.keeper_event)
+    keeper = safekeeping.Keeper(again.repository, data_dir, again.care.keeper_event)
     keeper.run_once()
     assert len(again.repository.active()) == 1
     assert not copy.exists() and copy.with_name(copy.name + ".saved").exists()

@@ -1,0 +1,205 @@
+"""The window's side of keeping data safe: losses told with the offer of a backup
+(and the history's line about what it cannot show), Restore from a backup, the
+Keeper's news, and rescue copies of what could not be saved at quit.
+
+The store's work runs on the writer thread; this only asks and shows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+
+from couplepause.texts import words
+
+if TYPE_CHECKING:
+    from couplepause.app import App
+
+
+class Care(QObject):
+    """Keeping the data of one running window safe, as the couple sees it."""
+
+    def __init__(self, app: App) -> None:
+        super().__init__(app.window)
+        self.app = app
+        self.restore_dialog = None
+        self.rescues: list[Path] = []  # rescue copies this run wrote
+        self._rescued: list = []  # the snapshots in the newest of them
+
+    def open_restore(self) -> None:
+        """Restore from a backup: the list is read off the UI thread, then shown."""
+        def show(backups, error) -> None:
+            from couplepause.ui.restore_dialog import RestoreDialog
+            from couplepause.ui.widgets import show_beside
+
+            if error is not None:
+                self.app.window.show_notice(words("restore", "failed", reason=_reason(error)))
+                return
+            dialog = RestoreDialog(backups, self.app.window)
+            dialog.chosen.connect(lambda backup_id: self._restore(dialog, backup_id))
+            self.restore_dialog = show_beside(dialog)
+
+        self.app.writer.call(lambda repo: repo.backups.list(), lambda r, e: self.app.on_main(lambda: show(r, e)))
+
+    def _restore(self, dialog, backup_id: str) -> None:
+        from couplepause.store import recovery
+        from couplepause.texts import pauses
+        from couplepause.ui.dates import long_date_time
+
+        def done(report, error) -> None:
+            if error is not None:
+                dialog.show_result(words("restore", "failed", reason=_reason(error)), ok=False)
+                return
+            when = long_date_time(report.backup.created_at)
+            dialog.show_result(words("restore", "done", pauses=pauses(report.restored), date=when), ok=True)
+            self.store_changed()
+
+        self.app.writer.call(lambda repo: recovery.restore(repo, backup_id), lambda r, e: self.app.on_main(lambda: done(r, e)))
+
+    def store_changed(self) -> None:
+        """The store was changed beside the live flow (a restore, pauses brought back)."""
+        if self.app.controller.idle():
+            self.app.controller.load_from_store()
+        if self.app.history is not None and self.app.window.current_view() is self.app.history.view:
+            self.app.history.load()
+            self.tell_history_what_is_missing()
+
+    def show_losses(self) -> None:
+        """Tell the couple about pauses that could not be read, with the offer of a backup."""
+        def offer(result, error) -> None:
+            if error is not None or not result:
+                return
+            from couplepause.ui.dates import long_date, month_year
+
+            parts, backup = result
+            months = [p.part for p in parts if p.part[:1].isdigit()]
+            if any(p.part == "all" for p in parts):
+                text = words("notices", "lost_all")
+            elif months and len(months) == 1:
+                text = words("notices", "lost_month", month=month_year(months[0]))
+            elif months:
+                text = words("notices", "lost_months", month=month_year(months[0]), more=len(months) - 1)
+            else:
+                text = words("notices", "lost_active")
+            action = None
+            if backup is None:
+                text = f"{text} {words('notices', 'lost_no_backup')}"
+            else:
+                text = f"{text} {words('notices', 'lost_in_backup', date=long_date(backup.created_at))}"
+                action = (words("notices", "bring_back"), lambda: self._bring_back(parts))
+            self.app.window.show_notice(text, action=action, on_dismiss=lambda: self._noted(parts))
+
+        def look(repo):
+            parts = [p for p in repo.missing() if not p.noted]
+            if not parts:
+                return None
+            infos = repo.backups.list()
+            backup = next((i for i in infos if any(i.has(p.part) or (p.part == "all" and i.pauses) for p in parts)), None)
+            return parts, backup
+
+        self.app.writer.call(look, lambda r, e: self.app.on_main(lambda: offer(r, e)))
+
+    def _bring_back(self, parts) -> None:
+        from couplepause.store import recovery
+        from couplepause.store.backups import BackupError
+        from couplepause.texts import pauses
+
+        self.app.window.show_notice(words("notices", "bringing_back"))
+
+        def job(repo):
+            count = 0
+            for part in parts:
+                try:
+                    count += recovery.bring_back(repo, part)
+                except BackupError:
+                    continue  # no backup has this one: it stays on the list
+            return count
+
+        def done(count, error) -> None:
+            if error is not None:
+                self.app.window.show_notice(words("notices", "bring_back_failed", reason=_reason(error)))
+                return
+            self.app.window.show_notice(words("notices", "brought_back", pauses=pauses(count)), linger=True)
+            self.store_changed()
+            self.show_losses()  # any part that no backup had
+
+        self.app.writer.call(job, lambda r, e: self.app.on_main(lambda: done(r, e)))
+
+    def _noted(self, parts) -> None:
+        from couplepause.store import files
+
+        self.app.writer.call(
+            lambda repo: [files.mark(part, files.NOTED_SUFFIX) for part in parts], lambda r, e: None
+        )
+
+    def keeper_event(self, kind: str, value) -> None:
+        """From the Keeper's thread: a rescue copy saved, a backup made, a problem."""
+        from couplepause.texts import pauses
+
+        if kind == "rescued":
+            def told() -> None:
+                self.app.window.show_notice(words("notices", "rescue_saved", pauses=pauses(value)))
+                self.store_changed()  # a pause kept there may be one to pick up
+
+            self.app.on_main(told)
+        elif kind == "problem":
+            self.app.on_main(lambda: self.app.window.show_notice(words("notices", "backup_failed", reason=value)))
+
+    def all_saved(self) -> None:
+        """Every write is durable again: the rescue copies of this run hold nothing more."""
+        from couplepause.safekeeping import SAVED_SUFFIX
+
+        for path in self.rescues:
+            if path.exists():
+                path.rename(path.with_name(path.name + SAVED_SUFFIX))
+        self.rescues.clear()
+        self._rescued = []
+
+    def rescue(self) -> Path | None:
+        """Keep what is not written yet in a rescue copy (unless the newest one holds it)."""
+        from couplepause.safekeeping import write_rescue
+
+        unwritten = self.app.writer.unwritten()
+        if not unwritten:
+            return None
+        if self.rescues and unwritten == self._rescued:
+            return self.rescues[-1]
+        header = self.app.repository.protection.header
+        sealed_to = None
+        if header is not None:
+            from couplepause.store import vault
+
+            sealed_to = vault.public_key(header)
+        path = write_rescue(self.app.data_dir, unwritten, sealed_to=sealed_to)
+        if path is not None:
+            self.rescues.append(path)
+            self._rescued = unwritten
+        return path
+
+    def tell_history_what_is_missing(self) -> None:
+        def told(parts, error) -> None:
+            if self.app.history is None or error is not None:
+                return
+            from couplepause.ui.dates import month_year
+
+            months = [month_year(part) for part in parts if part[:1].isdigit()]
+            lines = []
+            if months:
+                lines.append(words("history", "missing_months", months=", ".join(months)))
+            if "active" in parts:
+                lines.append(words("history", "missing_active"))
+            if "all" in parts:
+                lines.append(words("history", "missing_all"))
+            self.app.history.view.set_missing(" ".join(lines) or None)
+
+        self.app.writer.call(
+            lambda repo: sorted({p.part for p in repo.missing()}), lambda r, e: self.app.on_main(lambda: told(r, e))
+        )
+
+
+def _reason(error: BaseException) -> str:
+    from couplepause.store.errors import cause
+
+    return cause(error)
