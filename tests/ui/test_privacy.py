@@ -239,3 +239,20 @@ def test_a_rescue_copy_of_a_protected_history_is_sealed_and_saved_after_unlockin
     presenter.view.lock_panel.unlock_requested.emit(PASS)
     qtbot.waitUntil(lambda: not copy.exists(), timeout=10000)
     assert bundle.repository.get(pause.id) is not None
+
+
+def test_nothing_personal_where_others_look(app, qtbot, clock):
+    from PySide6.QtWidgets import QLabel
+
+    from couplepause.core.flow import Ev
+
+    app.settings.update({"partner_a": NAMES[0], "partner_b": NAMES[1]})
+    app.controller.apply_settings()
+    app.controller.pause()
+    app.controller.dispatch(Ev.START_BREAK, value=20)
+    clock.advance(21 * 60)
+    app.controller.break_timer.timeout.emit()  # the time to come back has come
+    shown = " ".join(label.text() for label in app.window.on_break.findChildren(QLabel))
+    assert app.window.windowTitle() == "couplepause"
+    assert words("break", "invite_heading") in shown
+    assert not any(name in shown or name in app.window.windowTitle() for name in NAMES)
