@@ -2,9 +2,9 @@
 
 ``logs/couplepause.log``, at most three files of 256 KiB, private (0600). It keeps
 what went wrong and where in the code, never what the couple wrote: a line is the
-time, the level, the part of the app and a message that names causes (a full disk,
-a damaged file), not notes, names, ids or times of pauses; a failure's traceback
-is reduced to the kind of error.
+level, the part of the app and a message that names causes (a full disk, a damaged
+file), not notes, names, ids or times; a failure's traceback is reduced to the
+kind of error.
 """
 
 from __future__ import annotations
@@ -22,10 +22,12 @@ LEVEL = logging.WARNING
 
 
 class _Plain(logging.Formatter):
-    """Time, level, logger, message; for a failure only the kind of error, never its text."""
+    """Level, logger, message; for a failure only the kind of error, never its text. No
+    time: when something went wrong could tell when the couple paused (the file's own
+    time says when it was last written)."""
 
     def format(self, record: logging.LogRecord) -> str:
-        line = f"{self.formatTime(record)} {record.levelname} {record.name}: {record.getMessage()}"
+        line = f"{record.levelname} {record.name}: {record.getMessage()}"
         if record.exc_info and record.exc_info[0] is not None:
             line += f" ({record.exc_info[0].__name__})"
         return line

@@ -270,6 +270,7 @@ class Backups:
             if "sealed" in doc:  # a protected store's backup: its summary opens with the keys
                 summary = _opened_summary(doc["sealed"], self.keys)
                 doc.update(summary if summary is not None else {"pauses": None, "parts": {}})
+                doc.setdefault("created_at", _time_of_id(folder.name))
             parts = {str(k): int(v) for k, v in dict(doc.get("parts") or {}).items()}
             return BackupInfo(
                 id=folder.name,
@@ -285,19 +286,9 @@ class Backups:
 
     def _meta_document(self, info: BackupInfo) -> dict[str, Any]:
         """backup.json's document; a protected store's counts are sealed to its public key."""
-        doc: dict[str, Any] = {
-            "created_at": format_instant(info.created_at),
-            "reason": info.reason,
-            "schema_version": info.schema_version,
-        }
-        summary = {"pauses": info.pauses, "parts": dict(sorted(info.parts.items()))}
-        if self.header is None:
-            return {**doc, **summary}
-        if info.pauses is None:
-            return {**doc, "sealed": None}
         from couplepause.store import vault
 
-        return {**doc, "sealed": vault.seal(vault.public_key(self.header), json.dumps(summary).encode())}
+        return _backup_document(info, vault.public_key(self.header) if self.header else None)
 
     def rewrite_into(self, transaction, old: Format, new: Format, old_keys, header: dict[str, Any] | None) -> None:
         """Put every backup, in ``new``'s format, into ``transaction`` (a passphrase set,
@@ -332,17 +323,7 @@ class Backups:
                     transaction.put(sealed_path, {SEALED_TABLE: tokens}, PLAIN)
             for copy, tables in puts.items():
                 transaction.put(copy, tables, format_of(copy, new))
-            summary = {"pauses": info.pauses, "parts": dict(sorted(info.parts.items()))}
-            doc: dict[str, Any] = {
-                "created_at": format_instant(info.created_at),
-                "reason": info.reason,
-                "schema_version": info.schema_version,
-            }
-            if public is None:
-                doc.update(summary)
-            else:
-                doc["sealed"] = None if info.pauses is None else vault.seal(public, json.dumps(summary).encode())
-            transaction.put(info.folder / BACKUP_META, {BACKUP_TABLE: [doc]}, PLAIN)
+            transaction.put(info.folder / BACKUP_META, {BACKUP_TABLE: [_backup_document(info, public)]}, PLAIN)
 
 
 def to_keep(backups: Iterable[BackupInfo], now: datetime) -> set[str]:
@@ -375,6 +356,26 @@ def _plain_name(backup_id: str) -> bool:
 
 def _table_of(relative: str) -> str:
     return {META_FILE: META_TABLE, SEALED_FILE: SEALED_TABLE}.get(relative.rsplit("/", 1)[-1], EPISODES_TABLE)
+
+
+def _backup_document(info: BackupInfo, public: bytes | None) -> dict[str, Any]:
+    """backup.json's document. For a protected store (``public``: its key) the time and the
+    counts are sealed: the file then holds no time of the couple's, nor counts by month."""
+    summary: dict[str, Any] = {"created_at": format_instant(info.created_at)}
+    if info.pauses is not None:
+        summary.update(pauses=info.pauses, parts=dict(sorted(info.parts.items())))
+    doc: dict[str, Any] = {"reason": info.reason, "schema_version": info.schema_version}
+    if public is None:
+        return {**doc, **summary, "pauses": info.pauses, "parts": summary.get("parts", {})}
+    from couplepause.store import vault
+
+    return {**doc, "sealed": vault.seal(public, json.dumps(summary).encode())}
+
+
+def _time_of_id(backup_id: str) -> str:
+    """A backup's time from its ID (UTC, to the second), while its sealed time is locked."""
+    moment = datetime.strptime(backup_id.split("-", 1)[0], _ID_FORMAT).replace(tzinfo=UTC)
+    return format_instant(moment)
 
 
 def _opened_summary(token: Any, keys: Any) -> dict[str, Any] | None:

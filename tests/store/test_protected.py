@@ -36,7 +36,7 @@ def plain_traces(folder: Path, ids: list[str], names: bool = True) -> list[str]:
     for path in every_file(folder):
         data = path.read_bytes()
         words = [NOTE.encode(), *(i.encode() for i in ids)] + ([n.encode() for n in NAMES.values()] if names else [])
-        if any(word in data for word in words) or (TIMESTAMP.search(data) and path.name != "backup.json"):
+        if any(word in data for word in words) or TIMESTAMP.search(data):
             found.append(str(path.relative_to(folder)))
     return found
 
