@@ -65,6 +65,7 @@ class App:
         self.window = window
         self.controller = controller
         self.writer = writer
+        self.reader = controller.reader  # the history, statistics and listings: never before a pause
         self.repository = repository
         self.settings = settings
         self.data_dir = data_dir
@@ -108,7 +109,8 @@ class App:
         if self.history is None:
             view = HistoryView()
             presenter = HistoryPresenter(
-                view, self.writer, self.controller.main_thread.invoke.emit, now=self.controller.wall, parent=self.window
+                view, self.writer, self.controller.main_thread.invoke.emit, now=self.controller.wall,
+                parent=self.window, reader=self.reader,
             )
             view.back_requested.connect(self.close_history)
             view.pause_requested.connect(self._pause_from_history)
@@ -142,7 +144,7 @@ class App:
             show_beside(dialog)
             self.export_dialog = dialog
 
-        self.writer.call(
+        self.reader.call(
             lambda repo: repo.load_all(),
             lambda result, error: self.controller.main_thread.invoke.emit(lambda: show(result, error)),
         )
@@ -221,6 +223,7 @@ class App:
         self.privacy.stop()
         if self.keeper is not None:
             self.keeper.stop()
+        self.reader.close(wait=False)
         if self.writer.is_alive() and not self.writer.close(QUIT_FLUSH_S):
             reason = self.controller.unsaved_reason or words("notices", "not_saved_reason")
             path = self.care.rescue()
@@ -321,7 +324,9 @@ def build(
     else:
         window.set_wall(wall)
     writer = Writer(repository, lambda result: holder["app"].on_main(lambda: controller.on_write_result(result)))
-    controller = Controller(window, writer, settings, clock=clock, wall=wall, run=run)
+    from couplepause.store.reader import Reader
+
+    controller = Controller(window, writer, settings, clock=clock, wall=wall, run=run, reader=Reader(repository))
     bundle = App(window, controller, writer, repository, settings, data_dir)
     holder["app"] = bundle
     controller.all_saved.connect(bundle.care.all_saved)

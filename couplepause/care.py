@@ -41,7 +41,7 @@ class Care(QObject):
             dialog.chosen.connect(lambda backup_id: self._restore(dialog, backup_id))
             self.restore_dialog = show_beside(dialog)
 
-        self.app.writer.call(lambda repo: repo.backups.list(), lambda r, e: self.app.on_main(lambda: show(r, e)))
+        self.app.reader.call(lambda repo: repo.backups.list(), lambda r, e: self.app.on_main(lambda: show(r, e)))
 
     def _restore(self, dialog, backup_id: str) -> None:
         from couplepause.store import recovery
@@ -99,7 +99,7 @@ class Care(QObject):
             backup = next((i for i in infos if any(i.has(p.part) or (p.part == "all" and i.pauses) for p in parts)), None)
             return parts, backup
 
-        self.app.writer.call(look, lambda r, e: self.app.on_main(lambda: offer(r, e)))
+        self.app.reader.call(look, lambda r, e: self.app.on_main(lambda: offer(r, e)))
 
     def _bring_back(self, parts) -> None:
         from couplepause.store import recovery
@@ -194,7 +194,7 @@ class Care(QObject):
                 lines.append(words("history", "missing_all"))
             self.app.history.view.set_missing(" ".join(lines) or None)
 
-        self.app.writer.call(
+        self.app.reader.call(
             lambda repo: sorted({p.part for p in repo.missing()}), lambda r, e: self.app.on_main(lambda: told(r, e))
         )
 

@@ -50,10 +50,12 @@ class Controller(QObject):
         clock: Callable[[], float],
         wall: Callable[[], datetime],
         run: fl.ClockRun | None = None,
+        reader: Any = None,
     ):
         super().__init__(window)
         self.window = window
         self.writer = writer
+        self.reader = reader  # reads of the store (the pauses to offer, the last repair)
         self.settings = settings
         self.clock = clock
         self.wall = wall
@@ -205,7 +207,7 @@ class Controller(QObject):
         def done(result, error):
             self.main_thread.invoke.emit(lambda: self._loaded(result, error))
 
-        self.writer.call(job, done)
+        (self.reader or self.writer).call(job, done)
 
     def _loaded(self, result, error: Exception | None) -> None:
         if error is not None or result is None:

@@ -51,10 +51,12 @@ class HistoryPresenter(QObject):
         run_on_main: Callable[[Callable[[], None]], None] | None = None,
         now: Callable[[], datetime] | None = None,
         parent=None,
+        reader=None,
     ):
         super().__init__(parent)
         self.view = view
-        self.writer = writer
+        self.writer = writer  # edits, deletes and undo go here
+        self.reader = reader or writer  # loading and figures go here (never before a write)
         self._run_on_main = run_on_main or (lambda fn: fn())
         self._now = now or (lambda: datetime.now().astimezone())
         self._cache: list[Episode] | None = None  # the whole history, once loaded
@@ -83,8 +85,8 @@ class HistoryPresenter(QObject):
         self.view.set_episodes(episodes, self._version)
 
     def _precompute(self) -> None:
-        """Work out every range on the writer thread, so switching is instant."""
-        if self.writer is None:
+        """Work out every range on the reader thread, so switching is instant."""
+        if self.reader is None:
             return
         episodes, version, now = self.view.episodes(), self._version, self._now()
 
@@ -92,7 +94,7 @@ class HistoryPresenter(QObject):
             if error is None:
                 self._run_on_main(lambda: self._store_figures(result, version))
 
-        self.writer.call(lambda _repo: [compute(episodes, k, now, version) for k in stats.RANGES], done)
+        self.reader.call(lambda _repo: [compute(episodes, k, now, version) for k in stats.RANGES], done)
 
     def _store_figures(self, computed: list[RangeView], version: int) -> None:
         if version != self._version:
@@ -127,7 +129,7 @@ class HistoryPresenter(QObject):
         def recent(episodes, error) -> None:
             self._run_on_main(lambda: self._loaded(episodes, error, complete=False))
 
-        self.writer.call(lambda repo: repo.load_recent(RECENT_MONTHS), recent)
+        self.reader.call(lambda repo: repo.load_recent(RECENT_MONTHS), recent)
 
     def _load_everything(self) -> None:
         """The rest of the history, asked for once the recent part is on screen."""
@@ -135,8 +137,8 @@ class HistoryPresenter(QObject):
         def everything(episodes, error) -> None:
             self._run_on_main(lambda: self._loaded(episodes, error, complete=True))
 
-        if self.writer.is_alive():  # not after the app has shut down
-            self.writer.call(lambda repo: repo.load_all(), everything)
+        if self.reader.is_alive():  # not after the app has shut down
+            self.reader.call(lambda repo: repo.load_all(), everything)
 
     def _loaded(self, episodes, error, *, complete: bool) -> None:
         if error is not None:
