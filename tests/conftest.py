@@ -9,6 +9,13 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.pop("COUPLEPAUSE_DATA_DIR", None)
 
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+# Property tests: a quick profile for the everyday run, a thorough one in CI
+# (COUPLEPAUSE_HYPOTHESIS=thorough, see .ci/run).
+settings.register_profile("quick", max_examples=30, deadline=None)
+settings.register_profile("thorough", max_examples=300, deadline=None)
+settings.load_profile(os.environ.get("COUPLEPAUSE_HYPOTHESIS", "quick"))
 
 # couplepause opens no network connection, ever: any internet socket that a
 # test opens (in this process) fails that test.

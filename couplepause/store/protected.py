@@ -89,6 +89,7 @@ class Protection:
         assert self.header is not None
         token = vault.seal(vault.public_key(self.header), json.dumps({"op": op, "record": record}).encode())
         with self._mutex:
+            files.read_documents(self.sealed_path, SEALED_TABLE)  # raises files.Unreadable: never written over
             files.ensure_database(self.sealed_path)
             with files.open_db(self.sealed_path) as db:
                 table = db.table(SEALED_TABLE)
@@ -139,9 +140,20 @@ def file_sealed(repo: Repository) -> None:
             records = repo.protection.sealed_records()
         except files.Unreadable:
             repo.episode_files.handle_unreadable(path)
+            repo.protection.forget_sealed()
             return
         repo.commit(sealed_tables(records, repo), removes=[path])
         repo.protection.forget_sealed()
+
+
+def seal(repo: Repository, op: str, record: dict[str, Any]) -> None:
+    """Seal one write of the live flow; a damaged sealed.json is set aside (and told) first."""
+    try:
+        repo.protection.seal(op, record)
+    except files.Unreadable:
+        repo.episode_files.handle_unreadable(repo.protection.sealed_path)
+        repo.protection.forget_sealed()
+        repo.protection.seal(op, record)
 
 
 def names(repo: Repository) -> dict[str, str] | None:

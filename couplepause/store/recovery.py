@@ -127,9 +127,13 @@ def restore(repo: Repository, backup_id: str, now: datetime | None = None) -> Re
         puts = {repo.folder / name: tables for name, tables in content.files.items()}
         puts.setdefault(repo.active_path, {files.EPISODES_TABLE: []})
         removes = [path for path in repo.month_files() if path not in puts]
-        repo.commit(puts, removes)
-        repo.file_sealed_records()  # a protected backup may hold records sealed while locked
         expected = {e.id: e.to_dict() for found in content.episodes.values() for e in found}
+        repo.commit(puts, removes)
+        # A protected backup may hold records sealed while it was locked: they are filed
+        # now, and they count as the backup's pauses (the newest content of each wins).
+        sealed = _sealed_in(repo)
+        repo.file_sealed_records()
+        expected.update({record["id"]: Episode.from_dict(record).to_dict() for _op, record in sealed})
         stored = {e.id: e.to_dict() for e in repo.load_all()}
         lost = [episode_id for episode_id, record in expected.items() if stored.get(episode_id) != record]
         if lost:
@@ -164,6 +168,12 @@ def bring_back(repo: Repository, missing: files.MissingPart) -> int:
             raise BackupDamaged("Some pauses could not be brought back from the backup.")
         files.mark(missing, files.RECOVERED_SUFFIX)
         return len(new)
+
+
+def _sealed_in(repo: Repository) -> list:
+    if repo.protection.keys is None or not repo.protection.sealed_path.exists():
+        return []
+    return repo.protection.sealed_records()
 
 
 def _newest(repo: Repository) -> BackupInfo | None:

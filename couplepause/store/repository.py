@@ -214,7 +214,7 @@ class Repository:
             self.ensure_writable()
             record = self._checked(episode)
             if self.protection.locked:
-                self.protection.seal(protected.ACTIVE, record)
+                protected.seal(self, protected.ACTIVE, record)
             else:
                 self.episode_files.put(self.active_path, record)
             self._active[episode.id] = Episode.from_dict(record)
@@ -227,7 +227,7 @@ class Repository:
             self.ensure_writable()
             record = self._checked(episode)
             if self.protection.locked:
-                self.protection.seal(protected.ARCHIVE, record)
+                protected.seal(self, protected.ARCHIVE, record)
                 self._active.pop(episode.id, None)
                 return
             path = self.month_path(episode)

@@ -234,7 +234,6 @@ events = st.builds(Event, st.sampled_from([e for e in Ev if e is not Ev.RESUME])
 moves = st.tuples(events, st.floats(0, 4000), st.floats(-7200, 7200))
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.lists(moves, max_size=60))
 def test_any_sequence_of_events_leaves_a_valid_state(sequence):
     model = Model()

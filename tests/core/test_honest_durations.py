@@ -232,7 +232,6 @@ def test_timing_is_read_leniently() -> None:
 EVENTS = st.sampled_from(["awake", "asleep", "wall_back", "wall_forward", "restart", "break", "end_break", "swap"])
 
 
-@settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(EVENTS, st.floats(min_value=1, max_value=7200)), max_size=12))
 def test_whatever_the_clocks_do_a_repaired_episode_agrees_with_itself(steps) -> None:
     m = Machine()

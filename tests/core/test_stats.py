@@ -625,7 +625,6 @@ def repaired_minutes(history):
     return [e.repair_seconds / 60.0 for e in history if e.repaired_at is not None]
 
 
-@settings(max_examples=100, deadline=None)
 @given(episodes())
 def test_overview_properties(history):
     view = overview(history)
@@ -645,7 +644,6 @@ def test_overview_properties(history):
     assert view.median_activation == (statistics.median(recorded) if recorded else None)
 
 
-@settings(max_examples=100, deadline=None)
 @given(episodes(), st.sampled_from(ZONES), st.integers(1, 8))
 def test_series_properties(history, zone, window):
     points = series(history, zone, window)
@@ -668,7 +666,6 @@ def test_series_properties(history, zone, window):
             assert point.trend_minutes is None
 
 
-@settings(max_examples=100, deadline=None)
 @given(episodes(), st.sampled_from(ZONES))
 def test_weekly_properties(history, zone):
     weeks = weekly(history, zone)
@@ -693,7 +690,6 @@ def test_weekly_properties(history, zone):
             assert week.median_repair_minutes is None
 
 
-@settings(max_examples=100, deadline=None)
 @given(episodes(), st.sampled_from(ZONES), instants, st.randoms(use_true_random=False))
 def test_order_never_matters(history, zone, now, rng):
     shuffled = list(history)
@@ -704,7 +700,6 @@ def test_order_never_matters(history, zone, now, rng):
     assert summary(shuffled, now, zone) == summary(history, now, zone)
 
 
-@settings(max_examples=100, deadline=None)
 @given(episodes(), st.sampled_from(ZONES), instants)
 def test_summary_is_short_and_kind(history, zone, now):
     lines = summary(history, now, zone)
@@ -714,7 +709,6 @@ def test_summary_is_short_and_kind(history, zone, now):
         assert "{" not in line and "None" not in line
 
 
-@settings(max_examples=100, deadline=None)
 @given(episodes(), st.sampled_from(RANGES), instants, st.sampled_from(ZONES))
 def test_in_range_properties(history, key, now, zone):
     now = now.astimezone(zone)

@@ -15,7 +15,7 @@ pauses. The properties:
   no traceback, and leaves every file of the data folder byte-identical;
 * an accepted file imported twice adds nothing the second time.
 
-``COUPLEPAUSE_FUZZ_EXAMPLES`` sets the number of examples (default 150);
+``COUPLEPAUSE_FUZZ_EXAMPLES`` sets the number of examples (default 40; CI runs 400);
 ``benchmarks/bench_faults.py`` runs 10,000 and reads :data:`STATS`.
 """
 
@@ -47,7 +47,7 @@ from couplepause.store.repository import Repository
 from ..cli.conftest import Result, assert_one_error_line, snapshot
 from ..factory import episode_dict
 
-EXAMPLES = int(os.environ.get("COUPLEPAUSE_FUZZ_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("COUPLEPAUSE_FUZZ_EXAMPLES", "40"))
 FORMAT = "couplepause-export"
 STATS: Counter[str] = Counter()  # what the examples did, for the benchmark
 

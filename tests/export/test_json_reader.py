@@ -255,7 +255,7 @@ PLACES = [
     "episodes.0.repair_answers.b",
 ]
 
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def _outcome(path: Path) -> None:

@@ -148,6 +148,7 @@ def test_restore_reports_failure_when_pauses_do_not_come_back(
         recovery.restore(filled, saved.id, NOW)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs fork")
 def test_killed_at_any_step_of_a_restore_it_is_all_or_nothing(filled: Repository, store_dir: Path, tmp_path: Path) -> None:
     saved = filled.backup("daily", NOW)

@@ -14,6 +14,11 @@ Real processes, killed with SIGKILL at random (seeded) moments:
   runs) and checks that nothing was set aside, that every acknowledged version
   (or a newer one) is there, and that no staged file, journal or unreadable
   file is left. The next child continues on the same folder.
+* **A protected repository.** The same, on a store protected with a passphrase:
+  on some folders the child unlocks it (and now and then locks and unlocks it
+  again), on the others it stays locked, so its writes are sealed. The parent
+  unlocks the store (the sealed records are filed) before it checks, and checks
+  too that no id or time of a pause is left in the clear.
 * **``couplepause import``.** The command is killed a random time into an import
   of many new pauses spread over many months; the store then holds the old
   pauses, or the old ones and every new one, never a part.
@@ -46,13 +51,14 @@ from tinydb import TinyDB
 from couplepause.core.episode import Episode
 from couplepause.export import ExportOptions
 from couplepause.export.json_format import JSON
-from couplepause.store import files
+from couplepause.store import files, protected
 from couplepause.store.journal import JOURNAL_FILE, STAGED_SUFFIX
 from couplepause.store.repository import Repository
 from couplepause.store.atomic import is_temp_name
 from couplepause.store.storage import CrashSafeStorage
 
 from .conftest import episode
+from .test_protected import plain_traces
 
 pytestmark = [
     pytest.mark.slow,
@@ -66,6 +72,9 @@ START_TIMEOUT = 30.0  # a loaded 2-core machine can be slow to start Python
 IMPORT_TIMEOUT = 300.0
 WORKERS = 5  # children killed at the same time (each on its own folder)
 SEED = 20261123
+PROTECTED_FOLDERS = 4  # every other one stays locked
+PROTECTED_KILLS = 8
+PASSPHRASE = "kettle on the windowsill"
 
 T = TypeVar("T")
 
@@ -118,15 +127,18 @@ def complete_lines(output: bytes) -> list[str]:
     return complete
 
 
-def damaged_files(store: Path) -> list[str]:
+def damaged_files(store: Path, fmt: files.Format = files.PLAIN) -> list[str]:
     """What is wrong with the files under ``store`` after a crash and an open.
 
     Every file must read back with TinyDB (the store's checked read, which also
-    refuses 0-byte files); no staged file or journal may be left, nor anything
-    set aside. The hidden temp file of a write that was cut short is not a store
-    file (it never took the real file's name) and is left to the next opens.
+    refuses 0-byte files; ``fmt``: a protected store's key); no staged file or
+    journal (kept beside the store) may be left, nor anything set aside. The
+    hidden temp file of a write that was cut short is not a store file (it
+    never took the real file's name) and is left to the next opens.
     """
     problems = []
+    if (store.parent / JOURNAL_FILE).exists():
+        problems.append(f"{JOURNAL_FILE} was left behind")
     for path in sorted(store.rglob("*")):
         name = path.relative_to(store).as_posix()
         if path.is_dir():
@@ -140,17 +152,22 @@ def damaged_files(store: Path) -> list[str]:
         elif files.UNREADABLE_MARK in path.name:
             problems.append(f"{name} was set aside")
         try:
-            files.read_tables(path)
+            files.read_tables(path, files.format_of(path, fmt))
         except files.Unreadable as exc:
             problems.append(f"{name} does not read with TinyDB: {exc.reason}")
     return problems
 
 
-def open_after_crash(store: Path) -> tuple[Repository, list[str]]:
-    """Open the store as the app does (journal recovery runs); the repository and what went wrong."""
+def open_after_crash(store: Path, passphrase: str | None = None) -> tuple[Repository, list[str]]:
+    """Open the store as the app does (journal recovery runs), and unlock it with
+    ``passphrase`` (its sealed records are filed); the repository and what went wrong."""
     repo = Repository(store)
     report = repo.open()
     problems = [f"open() set aside {path.name}" for path in report.set_aside]
+    if passphrase is not None:
+        repo.unlock(passphrase)
+        if repo.protection.sealed_path.exists():
+            problems.append(f"{files.SEALED_FILE} is still there after unlocking")
     problems += [f"pauses missing: {part.part} ({part.path.name})" for part in repo.missing()]
     return repo, problems
 
@@ -216,6 +233,9 @@ def test_kill_9_never_loses_acknowledged_records(tmp_path: Path) -> None:
 # Saves new and changed pauses in progress, archives some (over six UTC months)
 # and now and then merges a few new ones; after each call returns it prints
 # "ack <id> <version>". The version is kept in the note ("v3").
+# On a protected store (a third argument, the passphrase) it unlocks the store
+# first and now and then locks and unlocks it again; with a fourth, "locked", it
+# never unlocks: it only saves and archives (sealed) the pauses it began itself.
 REPOSITORY_CHILD = r"""
 import random
 import sys
@@ -224,9 +244,13 @@ from couplepause.core.episode import Episode
 from couplepause.store.repository import Repository
 
 folder, seed = sys.argv[1], int(sys.argv[2])
+passphrase = sys.argv[3] if len(sys.argv) > 3 else None
+stays_locked = sys.argv[4:] == ["locked"]
 rng = random.Random(seed)
 repo = Repository(folder)
 repo.open()
+if passphrase is not None and not stays_locked:
+    repo.unlock(passphrase)
 start = datetime(2025, 1, 1, tzinfo=timezone.utc)
 offsets = [timezone(timedelta(minutes=m)) for m in (-480, 0, 60, 120, 330)]
 
@@ -257,7 +281,12 @@ def ack(*acknowledged):
 active = {found.id: found for found in repo.active()}
 while True:
     roll = rng.random()
-    if roll < 0.02:
+    if passphrase is not None and not stays_locked and rng.random() < 0.03:
+        if repo.locked:
+            repo.unlock(passphrase)  # files what was sealed, in one transaction
+        else:
+            repo.lock_history()
+    if roll < 0.02 and not repo.locked:
         batch = [closed(new_episode()) for _ in range(rng.randint(1, 4))]
         if rng.random() < 0.3:
             batch.append(new_episode())
@@ -302,22 +331,26 @@ def note_version(found: Episode) -> int:
     return int((found.note or "v0")[1:])
 
 
-def ids_in(path: Path) -> set[str]:
+def ids_in(path: Path, fmt: files.Format = files.PLAIN) -> set[str]:
     """The ids in one store file (an unreadable one is reported by damaged_files)."""
     try:
-        return {str(doc["id"]) for doc in files.read_documents(path) or ()}
+        return {str(doc["id"]) for doc in files.read_documents(path, fmt=fmt) or ()}
     except files.Unreadable:
         return set()
 
 
-def check_repository(store: Path, acked: dict[str, int]) -> tuple[list[str], list[str]]:
-    """Open the store after a kill; returns (corrupt, lost) as lists of findings."""
-    repo, corrupt = open_after_crash(store)
+def check_repository(store: Path, acked: dict[str, int], passphrase: str | None = None) -> tuple[list[str], list[str]]:
+    """Open the store after a kill (and unlock it with ``passphrase``); returns
+    (corrupt, lost) as lists of findings."""
+    repo, corrupt = open_after_crash(store, passphrase)
     stored = {found.id: found for found in repo.load_all()}
     corrupt += [f"reading set aside {path.name}" for path in repo.set_aside]
-    corrupt += damaged_files(store)
-    in_months = set().union(*(ids_in(path) for path in repo.month_files()))
-    corrupt += [f"{episode_id} is both in progress and archived" for episode_id in ids_in(repo.active_path) & in_months]
+    fmt = repo.protection.fmt
+    corrupt += damaged_files(store, fmt)
+    in_months = set().union(*(ids_in(path, fmt) for path in repo.month_files()))
+    corrupt += [f"{episode_id} is both in progress and archived" for episode_id in ids_in(repo.active_path, fmt) & in_months]
+    if passphrase is not None:
+        corrupt += [f"{name} holds a pause in the clear" for name in plain_traces(store.parent, list(acked), names=False)]
     lost = []
     for episode_id, version in sorted(acked.items()):
         found = stored.get(episode_id)
@@ -328,22 +361,38 @@ def check_repository(store: Path, acked: dict[str, int]) -> tuple[list[str], lis
     return corrupt, lost
 
 
-def repository_trials(folder: Path, kills: int, seed: int) -> Findings:
-    """``kills`` children one after the other on one store, each checked after its kill."""
+def protected_store(store: Path, passphrase: str) -> None:
+    """Make ``store`` a new, empty store protected with ``passphrase``."""
+    repo = Repository(store)
+    repo.open()
+    protected.protect(repo, passphrase)
+
+
+def repository_trials(
+    folder: Path, kills: int, seed: int, *, passphrase: str | None = None, locked: bool = False
+) -> Findings:
+    """``kills`` children one after the other on one store, each checked after its kill.
+
+    With ``passphrase`` the store is protected and each child unlocks it, or with
+    ``locked`` never does (its writes are sealed); the check unlocks it first.
+    """
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     store = folder / "store"
+    extra = [] if passphrase is None else [passphrase, *(["locked"] if locked else [])]
+    if passphrase is not None:
+        protected_store(store, passphrase)
     acked: dict[str, int] = {}
     findings = Findings()
     for _ in range(kills):
-        command = [sys.executable, "-c", REPOSITORY_CHILD, str(store), str(rng.getrandbits(32))]
+        command = [sys.executable, "-c", REPOSITORY_CHILD, str(store), str(rng.getrandbits(32)), *extra]
         output = kill_after_first_line(command, rng.uniform(0.0, MAX_DELAY), folder)
         for line in complete_lines(output):
             _, episode_id, version = line.split()
             acked[episode_id] = max(acked.get(episode_id, 0), int(version))
             findings.acknowledged += 1
         findings.trials += 1
-        corrupt, lost = check_repository(store, acked)
+        corrupt, lost = check_repository(store, acked, passphrase)
         findings.corrupt += [f"trial {findings.trials} in {folder.name}: {what}" for what in corrupt]
         findings.lost += [f"trial {findings.trials} in {folder.name}: {what}" for what in lost]
         if corrupt or lost:
@@ -351,10 +400,18 @@ def repository_trials(folder: Path, kills: int, seed: int) -> Findings:
     return findings
 
 
-def run_repository_trials(root: Path, folders: int, kills: int, *, workers: int = WORKERS, seed: int = SEED) -> Findings:
-    """``kills`` trials on each of ``folders`` stores, ``workers`` stores at a time."""
+def run_repository_trials(
+    root: Path, folders: int, kills: int, *, workers: int = WORKERS, seed: int = SEED, passphrase: str | None = None
+) -> Findings:
+    """``kills`` trials on each of ``folders`` stores, ``workers`` stores at a time; with
+    ``passphrase`` the stores are protected and every other one stays locked."""
     total = Findings()
-    jobs = [lambda n=n: repository_trials(root / f"repo-{n}", kills, seed + n) for n in range(folders)]
+    jobs = [
+        lambda n=n: repository_trials(
+            root / f"repo-{n}", kills, seed + n, passphrase=passphrase, locked=passphrase is not None and n % 2 == 1
+        )
+        for n in range(folders)
+    ]
     for found in in_parallel(jobs, workers):
         total += found
     return total
@@ -363,6 +420,16 @@ def run_repository_trials(root: Path, folders: int, kills: int, *, workers: int 
 def test_kill_9_of_the_repository_keeps_every_acknowledged_pause(tmp_path: Path) -> None:
     findings = run_repository_trials(tmp_path, FOLDERS, KILLS_PER_FOLDER)
     assert findings.trials >= 100
+    assert findings.acknowledged > findings.trials  # the children did get work done
+    assert not findings.corrupt, findings.corrupt[:10]
+    assert not findings.lost, findings.lost[:10]
+
+
+def test_kill_9_of_a_protected_repository_keeps_every_acknowledged_pause(tmp_path: Path) -> None:
+    findings = run_repository_trials(
+        tmp_path, PROTECTED_FOLDERS, PROTECTED_KILLS, workers=PROTECTED_FOLDERS, seed=SEED + 1000, passphrase=PASSPHRASE
+    )
+    assert findings.trials >= PROTECTED_FOLDERS * PROTECTED_KILLS
     assert findings.acknowledged > findings.trials  # the children did get work done
     assert not findings.corrupt, findings.corrupt[:10]
     assert not findings.lost, findings.lost[:10]

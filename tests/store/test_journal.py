@@ -57,6 +57,7 @@ def test_a_transaction_applies_everything(store: Path) -> None:
     assert not list(store.rglob("*.staged")) and not (store / "journal.json").exists()
 
 
+@pytest.mark.slow
 def test_a_crash_at_any_step_leaves_all_or_nothing(store: Path, tmp_path: Path) -> None:
     before = contents(store)
     work = tmp_path / "after"

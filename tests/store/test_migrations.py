@@ -74,6 +74,7 @@ def test_a_read_only_look_at_a_0_1_store_changes_nothing(tmp_path: Path, snapsho
     assert snapshot(tmp_path) == before
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs fork")
 def test_killed_at_any_step_of_the_migration_nothing_is_lost(tmp_path: Path) -> None:
     template = tmp_path / "template" / "store"

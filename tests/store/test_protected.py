@@ -164,6 +164,7 @@ def test_nothing_but_the_live_flow_writes_while_locked(history: Repository, stor
             write()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs fork")
 @pytest.mark.parametrize("action", ["protect", "change", "unprotect"])
 def test_killed_at_any_step_of_encrypting_again_nothing_is_lost(history: Repository, store_dir: Path, tmp_path: Path, action: str) -> None:

@@ -567,6 +567,7 @@ def test_aware_times_survive_a_round_trip(repo: Repository, store_dir: Path, mak
     )
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs fork")
 def test_killed_at_any_step_of_the_first_open_nothing_is_set_aside(tmp_path: Path) -> None:
     from tests.store.crashpoints import crash_at, steps_of
