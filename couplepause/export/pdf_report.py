@@ -455,7 +455,12 @@ class _Renderer:
     """Lays the report out into pages of drawing steps, then draws them."""
 
     def __init__(self, writer, content: _Content):
-        from couplepause.ui.theme import color
+        from couplepause.texts import resource_data
+
+        palette = resource_data("theme")["colors"]  # the light colours, whatever the screen shows
+
+        def color(name: str):
+            return QtGui.QColor(palette[name])
 
         self.content = content
         self.u = writer.resolution() / 72.0
