@@ -21,7 +21,6 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-# Our own modules before Qt's: see couplepause/ui/__init__.py.
 from couplepause import APP_NAME, __version__, paths
 from couplepause.texts import words
 from couplepause.ui import theme

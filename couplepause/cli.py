@@ -13,7 +13,6 @@ import os
 import re
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, NoReturn, Sequence
 
 if TYPE_CHECKING:
@@ -134,33 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def plain_start(argv: Sequence[str]) -> SimpleNamespace | None:
-    """The arguments of a plain start of the app (``couplepause``, ``couplepause gui``,
-    with or without ``--data-dir PATH``), read without argparse: it costs ~3 ms
-    of the start-up that the Pause button waits for. None for anything else,
-    which argparse reads (and checks) as usual."""
-    rest = list(argv)
-    data_dir = None
-    if rest and rest[0].startswith("--data-dir="):
-        data_dir = rest.pop(0).partition("=")[2]
-    elif len(rest) >= 2 and rest[0] == "--data-dir" and not rest[1].startswith("-"):
-        data_dir = rest[1]
-        del rest[:2]
-    if rest == ["gui"]:
-        return SimpleNamespace(command="gui", data_dir=data_dir)
-    if not rest:
-        return SimpleNamespace(command=None, data_dir=data_dir)
-    return None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = plain_start(argv)
-    if args is None:
-        try:
-            args = build_parser().parse_args(argv)
-        except SystemExit as exc:  # --help, --version, usage errors
-            return _code(exc.code)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors
+        return _code(exc.code)
     try:
         return _run(args)
     except SystemExit as exc:

@@ -1,25 +1,14 @@
 """The words on screen, read once from resources/words.toml.
 
 Qt-free, so the core (summaries) and the views share one source of words.
-
-The TOML files in resources/ are what people edit. Beside each one ships a
-packed copy (NAME.packed.json: the same data and the TOML's checksum), which
-loads ~3 ms faster than tomllib can parse (json is quicker to import, and
-tomllib brings in datetime too): time the first window waits for. A packed
-copy is used only while its checksum matches the TOML, so an edited TOML is
-never shadowed by a stale copy. ``python -m couplepause.texts`` refreshes
-the copies; a test checks they are current.
 """
 
 from __future__ import annotations
 
-import json
-import zlib
+import tomllib
 from functools import lru_cache
 from importlib import resources
 from typing import Any
-
-PACKED = ("words", "theme")  # the TOML resources that ship a packed copy
 
 
 def resource_folder():
@@ -28,30 +17,8 @@ def resource_folder():
 
 
 def resource_data(name: str) -> dict[str, Any]:
-    """resources/NAME.toml as a dict, from its packed copy when that is current."""
-    raw = resource_folder().joinpath(f"{name}.toml").read_bytes()
-    try:
-        packed = json.loads(resource_folder().joinpath(f"{name}.packed.json").read_bytes())
-        if packed["toml_crc32"] == _checksum(raw) and isinstance(packed["data"], dict):
-            return packed["data"]
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # missing or unreadable: the TOML itself is the truth
-    import tomllib
-
-    return tomllib.loads(raw.decode("utf-8"))
-
-
-def _checksum(raw: bytes) -> int:
-    return zlib.crc32(raw.replace(b"\r\n", b"\n"))  # the same whatever the checkout's line endings
-
-
-def pack(name: str) -> str:
-    """The packed copy of resources/NAME.toml, as text."""
-    import tomllib
-
-    raw = resource_folder().joinpath(f"{name}.toml").read_bytes()
-    packed = {"toml_crc32": _checksum(raw), "data": tomllib.loads(raw.decode("utf-8"))}
-    return json.dumps(packed, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    """resources/NAME.toml as a dict."""
+    return tomllib.loads(resource_folder().joinpath(f"{name}.toml").read_text("utf-8"))
 
 
 @lru_cache(maxsize=1)
@@ -100,12 +67,3 @@ def clock_time(seconds: float) -> str:
     """A countdown as m:ss."""
     seconds = max(0, int(seconds + 0.999))
     return f"{seconds // 60}:{seconds % 60:02d}"
-
-
-if __name__ == "__main__":  # python -m couplepause.texts: refresh the packed copies
-    from pathlib import Path
-
-    for name in PACKED:
-        target = Path(str(resource_folder().joinpath(f"{name}.packed.json")))
-        target.write_text(pack(name), encoding="utf-8")
-        print(f"wrote {target}")

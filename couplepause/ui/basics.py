@@ -11,7 +11,6 @@ instead (``set_enum``). Everything after the first window lives in
 
 from __future__ import annotations
 
-# Our own modules before Qt's: see couplepause/ui/__init__.py.
 from couplepause.ui import theme
 
 from PySide6.QtCore import QObject, QPointF, QRectF, QSize

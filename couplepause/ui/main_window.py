@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-# Our own modules before Qt's: see couplepause/ui/__init__.py.
 from couplepause.texts import words
 from couplepause.ui.basics import button, label, notice_bar, set_enum
 from couplepause.ui.talking import TalkingView

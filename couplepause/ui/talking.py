@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-# Our own modules before Qt's: see couplepause/ui/__init__.py.
 from couplepause.texts import words
 from couplepause.ui.basics import RoundButton, button, label, notice_bar, row, set_enum, vbox
 

@@ -6,7 +6,6 @@ from functools import lru_cache
 from pathlib import Path
 from string import Template
 
-# Our own modules before Qt's: see couplepause/ui/__init__.py.
 from couplepause.texts import resource_data, resource_folder
 
 from PySide6.QtGui import QColor, QIcon

@@ -477,27 +477,3 @@ def test_export_from_a_data_dir_that_is_a_file(run, tmp_path):
     assert result.code == 1
     assert "not a folder" in assert_one_error_line(result)
     assert not (tmp_path / "o.json").exists()
-
-
-@pytest.mark.parametrize(
-    "argv",
-    [
-        [], ["gui"], ["--data-dir", "/x"], ["--data-dir=/x"], ["--data-dir", "/x", "gui"], ["--data-dir=", "gui"],
-        ["--data-dir", "-x"], ["gui", "--data-dir", "/x"], ["--data-dir"], ["gui", "extra"], ["--version"],
-        ["export"], ["--data-dir", "/x", "open", "f.json"], ["-h"], ["--data-dir=/x", "--data-dir=/y"],
-    ],
-)
-def test_the_quick_reading_of_a_plain_start_agrees_with_argparse(argv, capsys):
-    quick = cli.plain_start(argv)  # None: left to argparse
-    try:
-        full = cli.build_parser().parse_args(argv)
-    except SystemExit:
-        assert quick is None  # argparse refuses it, and says why
-        return
-    if quick is not None:
-        assert (quick.command, quick.data_dir) == (full.command, full.data_dir)
-    if argv in EVERYDAY_STARTS:
-        assert quick is not None  # the everyday starts take the quick way
-
-
-EVERYDAY_STARTS = ([], ["gui"], ["--data-dir", "/x"], ["--data-dir=/x"], ["--data-dir", "/x", "gui"])

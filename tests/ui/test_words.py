@@ -63,31 +63,3 @@ def test_both_partners_get_the_same_prompts_shape():
     turns = data["turns"]
     assert len(turns["speaker_prompts"]) == len(turns["listener_prompts"])
     assert "{a}" not in str(data) or "{b}" in str(data)
-
-
-# ---------------------------------------------------------------- packed copies
-def test_the_packed_copies_match_their_toml():
-    from couplepause import texts
-
-    for name in texts.PACKED:
-        shipped = resources.files("couplepause.resources").joinpath(f"{name}.packed.json").read_text("utf-8")
-        assert shipped == texts.pack(name), f"{name}.toml changed: run `python -m couplepause.texts`"
-        assert texts.resource_data(name) == tomllib.loads(
-            resources.files("couplepause.resources").joinpath(f"{name}.toml").read_text("utf-8")
-        )
-
-
-def test_an_edited_toml_is_never_shadowed_by_its_old_packed_copy(tmp_path, monkeypatch):
-    from couplepause import texts
-
-    real = resources.files("couplepause.resources")
-    (tmp_path / "words.packed.json").write_text(real.joinpath("words.packed.json").read_text("utf-8"), "utf-8")
-    edited = real.joinpath("words.toml").read_text("utf-8").replace('pause = "Pause"', 'pause = "Pause now"')
-    (tmp_path / "words.toml").write_text(edited, "utf-8")
-    monkeypatch.setattr(texts, "resource_folder", lambda: tmp_path)
-    assert texts.resource_data("words")["talking"]["pause"] == "Pause now"
-    for broken in ("", "{", '{"toml_crc32": 1}', "[]", '{"toml_crc32": "x", "data": 1}'):
-        (tmp_path / "words.packed.json").write_text(broken, "utf-8")
-        assert texts.resource_data("words")["talking"]["pause"] == "Pause now"
-    (tmp_path / "words.packed.json").unlink()
-    assert texts.resource_data("words")["talking"]["pause"] == "Pause now"
