@@ -11,34 +11,21 @@ Rules kept everywhere:
   (unrepaired) episode is counted as open: never as zero, never as infinitely
   long. Nothing to take the median of gives ``None``.
 * An episode belongs to the local day, week and month in which it happened:
-  its instant is converted to the display zone (``zoneinfo``), never shifted by
-  a remembered offset, so DST changes and zones far from UTC land correctly.
-  ``tz=None`` means the machine's local zone.
-* The result never depends on the order of the input.
-
-Speed (50,000 episodes within 200 ms, see benchmarks/bench_stats.py): the
-episodes are read once into a few plain lists in time order (:class:`_Digest`)
-and their local times worked out once per zone; series(), weekly(),
-overview() and summary() share that work when they are asked about the same
-episodes, as the history view and the report do.
+  its instant is converted to the display zone (``datetime.astimezone``), never
+  shifted by a remembered offset, so DST changes and zones far from UTC land
+  correctly. ``tz=None`` means the machine's local time.
+* The result never depends on the order of the input: episodes are taken in
+  the order they were paused (ties by id).
 """
 
 from __future__ import annotations
 
-import operator
-import os
 import statistics
-import threading
-from bisect import bisect_left, insort
-from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
-from datetime import date, datetime, timedelta, timezone, tzinfo
-from itertools import groupby, repeat
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
 
 from couplepause.core.episode import PARTNERS, Episode
-from couplepause.core.gcpause import collector_paused
 from couplepause.texts import duration, word_list, words
 
 RANGES = ("4w", "3m", "12m", "all")  # last 4 weeks / 3 months / 12 months / all
@@ -56,11 +43,6 @@ COMPARE_MONTHS_BACK = 11
 # share of the longer one, or by less than a minute (then they read the same).
 SIMILAR_FRACTION = 0.15
 SIMILAR_SECONDS = 60.0
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-# Within this many seconds of 1970 a float POSIX time still pins the
-# microsecond (its rounding error stays under half a microsecond): 1698..2242.
-_EXACT_STAMP = float(2**33)
 
 
 # --------------------------------------------------------------------- records
@@ -100,9 +82,6 @@ class Overview:
     median_first_turn_minutes: float | None
 
 
-_POINT_SETTERS = tuple(getattr(Point, f.name).__set__ for f in fields(Point))
-
-
 # ------------------------------------------------------------------ per episode
 def repair_seconds(episode: Episode) -> float | None:
     """Seconds from pause to repair, or None while the episode is open.
@@ -118,55 +97,24 @@ def repair_seconds(episode: Episode) -> float | None:
     return max(0.0, (episode.repaired_at - episode.paused_at).total_seconds())
 
 
+def repair_minutes(episode: Episode) -> float | None:
+    seconds = repair_seconds(episode)
+    return None if seconds is None else seconds / 60.0
+
+
+def activations(episode: Episode) -> list[int]:
+    """The partners' recorded activations at the pause (0, 1 or 2 values)."""
+    found = episode.activation or {}
+    return [found[p] for p in PARTNERS if found.get(p) is not None]
+
+
 def median_or_none(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
-# ------------------------------------------------------------------ time zones
-def machine_zone() -> tzinfo | None:
-    """The machine's local zone as a ZoneInfo, or None to ask the OS per instant.
-
-    A ZoneInfo converts several times faster than ``astimezone()`` without an
-    argument. It is used only when it agrees with the OS's own local time in
-    winter and in summer; otherwise None, and every conversion goes through the
-    OS (``datetime.astimezone(None)``), which is right by definition.
-    """
-    env = os.environ.get("TZ")
-    if env is not None:
-        key = env.lstrip(":")
-    else:
-        try:
-            real = os.path.realpath("/etc/localtime")
-        except OSError:
-            return None
-        marker = real.rfind("zoneinfo/")
-        if marker < 0:
-            return None
-        key = real[marker + len("zoneinfo/"):]
-    if not key:
-        return None
-    try:
-        zone = ZoneInfo(key)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        return None
-    year = datetime.now(timezone.utc).year
-    for month in (1, 7):
-        probe = datetime(year, month, 15, 12, tzinfo=timezone.utc)
-        if probe.astimezone(zone).utcoffset() != probe.astimezone().utcoffset():
-            return None
-    return zone
-
-
-def _display_zone(tz: tzinfo | None) -> tzinfo | None:
-    """The zone to convert into; None stands for the OS's local time (astimezone(None))."""
-    return tz if tz is not None else machine_zone()
-
-
-def _local_midnight(day: date, zone: tzinfo | None) -> datetime:
-    """The first moment of a local calendar day, aware."""
-    if zone is None:
-        return datetime(day.year, day.month, day.day).astimezone()
-    return datetime(day.year, day.month, day.day, tzinfo=zone)
+def in_time_order(episodes: Iterable[Episode]) -> list[Episode]:
+    """The episodes in the order they were paused (ties by id): the order everything here uses."""
+    return sorted(episodes, key=lambda e: (e.paused_at, e.id))
 
 
 def _month_back(year: int, month: int, back: int) -> tuple[int, int]:
@@ -218,148 +166,20 @@ def in_range(episodes: Iterable[Episode], range_key: str, now: datetime) -> list
     return [e for e in episodes if start <= e.paused_at <= now]
 
 
-# ------------------------------------------------------- episodes in time order
-@dataclass(frozen=True, slots=True)
-class _Digest:
-    """What the statistics need of a set of episodes, read once, in time order.
-
-    Each list has one entry per episode, sorted by the instant it was paused
-    (ties by id). Reading 50,000 episodes is most of the cost of the
-    statistics, and the history view asks series(), weekly(), overview() and
-    summary() about the same episodes, so the last two digests are kept. One
-    is reused only for the very same episode objects in the very same order
-    (checked by identity; episodes are immutable), so a kept digest is always
-    what a fresh one would be. Never shown outside this module.
-    """
-
-    given: list[Episode]  # as passed in, for the identity check
-    ids: list[str]
-    paused: list[datetime]  # paused_at, as stored
-    stamps: list[float]  # POSIX times of ``paused``
-    minutes: list[float | None]  # repair minutes; None = open
-    breaks: list[bool]  # had a longer break
-    activation_a: list[int | None]
-    activation_b: list[int | None]
-    first_turn: list[float | None]  # minutes from pause to the first turn
-    # id(zone) -> (zone, ``paused`` in that zone), filled on demand; by identity,
-    # since equal fixed-offset zones may still carry different names
-    local: dict[int, tuple[tzinfo, list[datetime]]]
-
-
-_KEPT: deque[_Digest] = deque(maxlen=2)
-_KEPT_LOCK = threading.Lock()
-
-
-def clear_cache() -> None:
-    """Forget the kept digests (the benchmark starts every run cold with this)."""
-    with _KEPT_LOCK:
-        _KEPT.clear()
-
-
-def _digest(episodes: Iterable[Episode]) -> _Digest:
-    given = list(episodes)
-    with _KEPT_LOCK:
-        kept = tuple(_KEPT)
-    for digest in kept:
-        if len(digest.given) == len(given) and all(map(operator.is_, digest.given, given)):
-            return digest
-    # A column at a time: each comprehension is a tight loop over the
-    # episodes, faster than one loop appending to eight lists.
-    partner_a, partner_b = PARTNERS
-    ids = [e.id for e in given]
-    paused = [e.paused_at for e in given]
-    stamps = [moment.timestamp() for moment in paused]
-    minutes = [
-        None if e.repaired_at is None
-        else (e.repair_seconds if e.repair_seconds is not None else repair_seconds(e)) / 60.0
-        for e in given
-    ]
-    breaks = [bool(e.breaks) for e in given]
-    activations = [e.activation or {} for e in given]
-    activation_a = [a.get(partner_a) for a in activations]
-    activation_b = [a.get(partner_b) for a in activations]
-    first_turn = [None if e.first_turn_seconds is None else e.first_turn_seconds / 60.0 for e in given]
-    columns = [ids, paused, stamps, minutes, breaks, activation_a, activation_b, first_turn]
-    # Into time order. Sorting on float POSIX times is several times faster
-    # than comparing aware datetimes with different offsets. Rounding to a
-    # float keeps the order of distinct instants (it is monotonic) but may
-    # make two equal: runs of equal floats are then ordered on the exact key.
-    if any(map(operator.gt, stamps, stamps[1:])):
-        order = sorted(range(len(given)), key=stamps.__getitem__)
-        columns = [[column[i] for i in order] for column in columns]
-        stamps = columns[2]
-    if any(map(operator.eq, stamps, stamps[1:])):
-        columns = _settle_ties(columns)
-    digest = _Digest(given, *columns, {})
-    with _KEPT_LOCK:
-        _KEPT.append(digest)
-    return digest
-
-
-def _settle_ties(columns: list[list]) -> list[list]:
-    """Order each run of equal float times on the exact instant, then the id."""
-    ids, paused, stamps = columns[0], columns[1], columns[2]
-    order: list[int] = []
-    begin = 0
-    for _, run in groupby(stamps):
-        end = begin + len(list(run))
-        order.extend(sorted(range(begin, end), key=lambda i: (paused[i] - _EPOCH, ids[i])))
-        begin = end
-    return [[column[i] for i in order] for column in columns]
-
-
-def _local(digest: _Digest, tz: tzinfo | None) -> tuple[tzinfo | None, list[datetime]]:
-    """The display zone (None: the OS's local time) and each pause's local time in it."""
-    zone = _display_zone(tz)
-    known = digest.local.get(id(zone))
-    if known is not None and known[0] is zone:
-        return known
-    stamps = digest.stamps
-    if zone is not None and (not stamps or -_EXACT_STAMP < stamps[0] <= stamps[-1] < _EXACT_STAMP):
-        # The same instants, microsecond-exact in this range, and faster than astimezone().
-        local = list(map(datetime.fromtimestamp, stamps, repeat(zone)))
-    else:
-        local = [moment.astimezone(zone) for moment in digest.paused]
-    if zone is not None:  # (None, the OS's local time, can change under us: not kept)
-        digest.local[id(zone)] = (zone, local)
-    return zone, local
-
-
-def _present(values: list) -> list:
-    return [v for v in values if v is not None]
-
-
 # ---------------------------------------------------------------------- series
 def rolling_median(values: list[float | None], window: int = ROLLING_N) -> list[float | None]:
-    """At each position, the median of the values that are not None among the last ``window``.
-
-    The same numbers as ``statistics.median`` over those values (None when
-    there are none), with the window kept sorted as it slides instead of
-    sorting every window afresh: this runs once per episode.
-    """
+    """At each position, the median of the values that are not None among the last ``window``."""
     if window < 1:
         raise ValueError("the rolling window must hold at least one episode")
-    trend: list[float | None] = []
-    append = trend.append
-    held: list[float] = []  # the window's values that are not None, sorted
-    for index, value in enumerate(values):
-        if value is not None:
-            insort(held, value)
-        if index >= window:
-            leaving = values[index - window]
-            if leaving is not None:
-                del held[bisect_left(held, leaving)]
-        size = len(held)
-        if size == 0:
-            append(None)
-        else:
-            half = size >> 1
-            append(held[half] if size & 1 else (held[half - 1] + held[half]) / 2)
+    trend = []
+    for index in range(len(values)):
+        present = [v for v in values[max(0, index - window + 1) : index + 1] if v is not None]
+        trend.append(median_or_none(present))
     return trend
 
 
 def series(episodes: Iterable[Episode], tz: tzinfo | None = None, window: int = ROLLING_N) -> list[Point]:
-    """One point per episode, sorted by paused_at, with a rolling-median trend.
+    """One point per episode, in time order, with a rolling-median trend.
 
     The trend at an episode is the median repair time of the repaired ones
     among the last ``window`` episodes, this one included. An open episode
@@ -367,34 +187,13 @@ def series(episodes: Iterable[Episode], tz: tzinfo | None = None, window: int = 
     """
     if window < 1:
         raise ValueError("the rolling window must hold at least one episode")
-    digest = _digest(episodes)
-    _, local = _local(digest, tz)
-    return _points(
-        digest.ids,
-        digest.paused,
-        local,
-        digest.minutes,
-        digest.breaks,
-        rolling_median(digest.minutes, window),
-    )
-
-
-def _points(*columns: list) -> list[Point]:
-    """``[Point(*row) for row in zip(*columns)]``, built a column at a time.
-
-    The same objects (a test compares them), about twice as fast for 50,000
-    points: a frozen dataclass's ``__init__`` sets each field with a call to
-    ``object.__setattr__`` from Python code; here the same slots are set by
-    mapping each slot's descriptor over a column, which runs in C. Point has
-    no ``__post_init__`` and no defaults, so nothing of ``__init__`` is skipped.
-    """
-    # Points form no cycles: the collector waits while they are made
-    # (without this: +40 ms on every other call for 50,000 points).
-    with collector_paused():
-        points = list(map(object.__new__, repeat(Point, len(columns[0]))))
-        for setter, column in zip(_POINT_SETTERS, columns, strict=True):
-            deque(map(setter, points, column), maxlen=0)
-    return points
+    ordered = in_time_order(episodes)
+    minutes = [repair_minutes(e) for e in ordered]
+    trend = rolling_median(minutes, window)
+    return [
+        Point(e.id, e.paused_at, e.paused_at.astimezone(tz), m, e.had_break, t)
+        for e, m, t in zip(ordered, minutes, trend, strict=True)
+    ]
 
 
 # ---------------------------------------------------------------------- weekly
@@ -404,64 +203,46 @@ def weekly(episodes: Iterable[Episode], tz: tzinfo | None = None) -> list[Week]:
     Weeks without an episode are included with ruptures=0, so a chart shows a
     quiet week as quiet instead of skipping it.
     """
-    digest = _digest(episodes)
-    if not digest.ids:
+    by_week: dict[date, list[Episode]] = {}
+    for episode in episodes:
+        day = episode.paused_at.astimezone(tz).date()
+        by_week.setdefault(day - timedelta(days=day.weekday()), []).append(episode)
+    if not by_week:
         return []
-    _, local = _local(digest, tz)
-    # In time order the episodes of a day, and of a week, follow each other;
-    # only a clock set back across midnight can split one into two runs.
-    runs: dict[int, list[slice]] = {}  # the Monday's ordinal -> runs of that week
-    begin = 0
-    for day, run in groupby(map(datetime.toordinal, local)):
-        end = begin + len(list(run))
-        monday = day - (day - 1) % 7  # ordinal 1 (1 January 0001) is a Monday
-        parts = runs.setdefault(monday, [])
-        if parts and parts[-1].stop == begin:
-            parts[-1] = slice(parts[-1].start, end)
-        else:
-            parts.append(slice(begin, end))
-        begin = end
     weeks = []
-    for monday in range(min(runs), max(runs) + 1, 7):
-        start = date.fromordinal(monday)
-        parts = runs.get(monday)
-        if parts is None:
-            weeks.append(Week(start, 0, 0, 0, None, 0, None))
-            continue
-        ruptures = sum(part.stop - part.start for part in parts)
-        minutes = [m for part in parts for m in _present(digest.minutes[part])]
-        activations = [
-            v for part in parts
-            for v in _present(digest.activation_a[part]) + _present(digest.activation_b[part])
-        ]
+    monday, last = min(by_week), max(by_week)
+    while monday <= last:
+        found = by_week.get(monday, [])
+        minutes = [m for m in map(repair_minutes, found) if m is not None]
         weeks.append(
             Week(
-                start=start,
-                ruptures=ruptures,
+                start=monday,
+                ruptures=len(found),
                 repaired=len(minutes),
-                open=ruptures - len(minutes),
+                open=len(found) - len(minutes),
                 median_repair_minutes=median_or_none(minutes),
-                long_breaks=sum(sum(digest.breaks[part]) for part in parts),
-                median_activation=median_or_none(activations),
+                long_breaks=sum(1 for e in found if e.had_break),
+                median_activation=median_or_none([v for e in found for v in activations(e)]),
             )
         )
+        monday += timedelta(days=7)
     return weeks
 
 
 # -------------------------------------------------------------------- overview
 def overview(episodes: Iterable[Episode]) -> Overview:
     """The signs of growing security over a set of episodes, in one record."""
-    digest = _digest(episodes)
-    count = len(digest.ids)
-    minutes = _present(digest.minutes)
+    given = list(episodes)
+    minutes = [m for m in map(repair_minutes, given) if m is not None]
+    first_turns = [e.first_turn_seconds / 60.0 for e in given if e.first_turn_seconds is not None]
     return Overview(
-        episodes=count,
+        episodes=len(given),
         repaired=len(minutes),
-        open=count - len(minutes),
+        open=len(given) - len(minutes),
         median_repair_minutes=median_or_none(minutes),
-        share_with_break=(sum(digest.breaks) / count) if count else None,
-        median_activation=median_or_none(_present(digest.activation_a) + _present(digest.activation_b)),
-        median_first_turn_minutes=median_or_none(_present(digest.first_turn)),
+        share_with_break=(sum(1 for e in given if e.had_break) / len(given)) if given else None,
+        median_activation=median_or_none([v for e in given for v in activations(e)]),
+        median_first_turn_minutes=median_or_none(first_turns),
     )
 
 
@@ -499,31 +280,26 @@ def summary(episodes: Iterable[Episode], now: datetime, tz: tzinfo | None = None
     kindly. Every word comes from resources/words.toml [summary].
     """
     _require_aware(now)
-    digest = _digest(episodes)
-    if not digest.ids:
+    given = list(episodes)
+    if not given:
         return [words("summary", "empty")]
-    zone, local = _local(digest, tz)
-    local_now = now.astimezone(zone)
+    local_now = now.astimezone(tz)
     this_month = (local_now.year, local_now.month)
-    first_year, first_month = _month_back(*this_month, COMPARE_MONTHS_BACK)
-    window_start = _local_midnight(date(first_year, first_month, 1), zone)
-    # The episodes from window_start on: found by bisection on the float
-    # times, then settled on the exact instants.
-    paused = digest.paused
-    first = bisect_left(digest.stamps, window_start.timestamp())
-    while first > 0 and paused[first - 1] >= window_start:
-        first -= 1
-    while first < len(paused) and paused[first] < window_start:
-        first += 1
-
+    first_month = _month_back(*this_month, COMPARE_MONTHS_BACK)
     by_month: dict[tuple[int, int], list[float]] = {}
     open_now = 0
-    for minutes, moment in zip(digest.minutes[first:], local[first:]):
-        month = (moment.year, moment.month)
-        if minutes is None:
+    before_window = False
+    for episode in given:
+        local = episode.paused_at.astimezone(tz)
+        month = (local.year, local.month)
+        if month < first_month:
+            before_window = True
+            continue
+        seconds = repair_seconds(episode)
+        if seconds is None:
             open_now += month == this_month
         else:
-            by_month.setdefault(month, []).append(minutes * 60.0)
+            by_month.setdefault(month, []).append(seconds)
 
     earlier = sorted(month for month in by_month if month < this_month)
     steady = [month for month in earlier if len(by_month[month]) >= COMPARE_MIN_REPAIRED]
@@ -547,7 +323,7 @@ def summary(episodes: Iterable[Episode], now: datetime, tz: tzinfo | None = None
             sentences.append(words("summary", "slower", **values))
     elif current:
         sentences.append(words("summary", "this_month", now=_how_long(current)[1]))
-        if first == 0:  # nothing before the last twelve months either
+        if not before_window:  # nothing before the last twelve months either
             sentences.append(words("summary", "early"))
     elif earlier:
         latest = earlier[-1]
@@ -560,7 +336,7 @@ def summary(episodes: Iterable[Episode], now: datetime, tz: tzinfo | None = None
             )
         )
     else:
-        repaired = [m * 60.0 for m in _present(digest.minutes)]
+        repaired = [s for s in map(repair_seconds, given) if s is not None]
         if repaired:
             sentences.append(words("summary", "so_far", duration=_how_long(repaired)[1]))
         else:
