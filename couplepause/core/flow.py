@@ -157,6 +157,33 @@ def can_repair(model: Model, now: float) -> bool:
     return speakers >= set(PARTNERS)
 
 
+def can_choose_speaker(model: Model) -> bool:
+    """Who starts may be chosen at the start of each round of turns, before the first swap."""
+    return model.state is State.TURNS and model.turns_this_round == 0
+
+
+@dataclass(frozen=True)
+class Settled:
+    """What becomes of the pauses still open when the app starts."""
+
+    let_rest: tuple[Episode, ...]  # closed as they are (kept in the history)
+    offered: Episode | None  # the one to offer to pick up, if any
+
+
+def settle_open(active: list[Episode], *, current: Episode | None, now: float, wall: datetime, run: ClockRun) -> Settled:
+    """The pauses open at start-up: one repaired but not yet closed is closed; of the
+    unfinished ones, the newest that can still be picked up is offered and the rest
+    are let rest. When a pause has begun meanwhile (``current``), every other one is
+    let rest as it was."""
+    others = [e for e in active if current is None or e.id != current.id]
+    if current is not None:
+        return Settled(tuple(e.with_changes(closed=True) for e in others), None)
+    unfinished = sorted((e for e in others if not e.is_repaired), key=lambda e: e.paused_at)
+    offered = unfinished[-1] if unfinished and can_resume(unfinished[-1], now, wall, run) else None
+    rest = [e for e in others if e is not offered]
+    return Settled(tuple(e.with_changes(closed=True) for e in rest), offered)
+
+
 def other(partner: str) -> str:
     return "b" if partner == "a" else "a"
 

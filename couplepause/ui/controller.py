@@ -215,26 +215,18 @@ class Controller(QObject):
             return
         active, latest = result
         self._show_last_time(latest)
-        if self.flow.state is not State.TALKING or self.flow.episode is not None:
-            # A pause happened before the store answered: older open episodes
-            # are kept as they were.
-            for episode in active:
-                if self.flow.episode is None or episode.id != self.flow.episode.id:
-                    self.writer.archive(episode.with_changes(closed=True))
+        pausing = self.flow.state is not State.TALKING or self.flow.episode is not None
+        settled = fl.settle_open(
+            active, current=self.flow.episode if pausing else None,
+            now=self.clock(), wall=self.wall(), run=self.flow.run,
+        )
+        for episode in settled.let_rest:
+            self.writer.archive(episode)
+        if pausing:
             return
-        unfinished = []
-        for episode in active:
-            if episode.is_repaired:
-                self.writer.archive(episode.with_changes(closed=True))
-            else:
-                unfinished.append(episode)
-        unfinished.sort(key=lambda e: e.paused_at)
-        for older in unfinished[:-1]:
-            self.writer.archive(older.with_changes(closed=True))
-        if unfinished:
-            self.offered = unfinished[-1]
-            if self.offered.on_break:
-                self._schedule_break_end()
+        self.offered = settled.offered
+        if self.offered is not None and self.offered.on_break:
+            self._schedule_break_end()
         self.render()
 
     def forget_offer(self, episode_id: str) -> None:
@@ -405,7 +397,7 @@ class Controller(QObject):
             TurnsScreen(
                 names=self.names(),
                 speaker=model.speaker,
-                can_choose=model.turns_this_round == 0 and not model.episode.turns,
+                can_choose=fl.can_choose_speaker(model),
                 can_repair=fl.can_repair(model, now),
                 timer_text=timer_text,
                 timer_done=done,

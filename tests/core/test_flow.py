@@ -269,3 +269,51 @@ def test_any_sequence_of_events_leaves_a_valid_state(sequence):
                 assert ep.on_break
             Episode.from_dict(ep.to_dict())  # always storable
     assert len(started) == len(set(started))
+
+
+# ------------------------------------------------------------ domain rules for the app
+def test_settling_at_start_up_offers_the_newest_open_pause_and_lets_the_rest_rest():
+    from couplepause.core.flow import ClockRun, settle_open
+
+    old = Episode.start(T0 - timedelta(hours=5))
+    newer = Episode.start(T0 - timedelta(hours=1))
+    repaired = Episode.start(T0 - timedelta(hours=3)).repaired_after(600)
+    settled = settle_open([newer, repaired, old], current=None, now=0.0, wall=T0, run=ClockRun())
+    assert settled.offered == newer
+    assert {e.id for e in settled.let_rest} == {old.id, repaired.id}
+    assert all(e.closed for e in settled.let_rest)
+
+
+def test_settling_while_a_pause_has_begun_keeps_only_that_one():
+    from couplepause.core.flow import ClockRun, settle_open
+
+    now_pause = Episode.start(T0)
+    other_pause = Episode.start(T0 - timedelta(hours=1))
+    settled = settle_open([other_pause, now_pause], current=now_pause, now=0.0, wall=T0, run=ClockRun())
+    assert settled.offered is None and [e.id for e in settled.let_rest] == [other_pause.id]
+
+
+def test_a_pause_too_old_to_pick_up_is_let_rest():
+    from couplepause.core.flow import ClockRun, settle_open
+
+    ancient = Episode.start(T0 - timedelta(days=40))
+    settled = settle_open([ancient], current=None, now=0.0, wall=T0, run=ClockRun())
+    assert settled.offered is None and settled.let_rest[0].id == ancient.id
+
+
+def test_who_starts_may_be_chosen_again_after_another_round():
+    from couplepause.core.flow import can_choose_speaker
+
+    c = Clocks()
+    flow = c.flow()
+    flow.handle(Ev.PAUSE)
+    flow.handle(Ev.END_BREATHING)
+    assert can_choose_speaker(flow.model)
+    flow.handle(Ev.SWAP)
+    assert not can_choose_speaker(flow.model)
+    flow.handle(Ev.TO_REPAIR)
+    flow.handle(Ev.ANSWER, "a", "not_yet")
+    flow.handle(Ev.MORE_TURNS)
+    assert can_choose_speaker(flow.model)
+    flow.handle(Ev.CHOOSE_SPEAKER, "b")
+    assert flow.model.speaker == "b"
