@@ -33,7 +33,6 @@ import argparse
 import json
 import os
 import platform
-import random
 import resource
 import shutil
 import signal
@@ -43,7 +42,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable
@@ -82,72 +80,11 @@ NOTES = (
 OFFSETS = tuple(timezone(timedelta(hours=h)) for h in (1, 2, -5, 5.5))
 
 
-def _month_starts(now: datetime, months: int) -> list[datetime]:
-    year, month = now.year, now.month
-    starts = []
-    for _ in range(months):
-        starts.append(datetime(year, month, 1, tzinfo=timezone.utc))
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-    return starts[::-1]
-
-
 def realistic_episodes(count: int, *, now: datetime | None = None, seed: int = 11) -> list:
-    """``count`` closed episodes spread evenly over the last HISTORY_MONTHS UTC months.
+    """``count`` episodes spread evenly over the last HISTORY_MONTHS months (demo_data.py)."""
+    from demo_data import realistic
 
-    Every month (the current one included, up to ``now``) holds count/60 episodes, so
-    the month file a new episode is archived into has a known size whatever the date.
-    93 % repaired, some with a longer break, notes on about half, two to six turns.
-    """
-    from couplepause.core.episode import Break, Episode, Turn, round_ms
-
-    rng = random.Random(seed)
-    now = now or datetime.now(timezone.utc)
-    starts = _month_starts(now, HISTORY_MONTHS)
-    base, extra = divmod(count, HISTORY_MONTHS)
-    episodes = []
-    for index, start in enumerate(starts):
-        end = starts[index + 1] if index + 1 < len(starts) else now - timedelta(seconds=1)
-        span = max(1.0, (end - start).total_seconds() - 3 * 3600)
-        for _ in range(base + (1 if index >= HISTORY_MONTHS - extra else 0)):
-            paused = round_ms((start + timedelta(seconds=rng.uniform(0, span))).astimezone(rng.choice(OFFSETS)))
-            turns = tuple(
-                Turn(speaker, round(rng.uniform(30, 180), 3))
-                for _ in range(rng.randint(1, 3))
-                for speaker in ("a", "b")
-            )
-            breaks: tuple = ()
-            seconds = round(rng.lognormvariate(6.3, 0.7), 3)
-            if rng.random() < 0.12:
-                began = paused + timedelta(minutes=rng.uniform(2, 6))
-                back = began + timedelta(minutes=rng.choice((20, 30, 45, 60)))
-                breaks = (Break(round_ms(began), round_ms(back), round_ms(back + timedelta(minutes=2))),)
-                seconds = round((breaks[0].ended_at - paused).total_seconds() + rng.uniform(60, 600), 3)
-            repaired = rng.random() < 0.93
-            episodes.append(
-                Episode(
-                    id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                    paused_at=paused,
-                    paused_by=rng.choice(("a", "b", "both", None)),
-                    activation={"a": rng.choice((None, *range(11))), "b": rng.choice((None, *range(11)))},
-                    breathing_pattern=rng.choice(("slow", "slow", "box", "sigh")),
-                    breathing_seconds=round(rng.uniform(60, 240), 3),
-                    first_turn_seconds=round(rng.uniform(60, 260), 3),
-                    turns=turns,
-                    breaks=breaks,
-                    repair_answers=(
-                        {"a": "yes", "b": "yes"} if repaired else {"a": rng.choice(("partly", None)), "b": "not_yet"}
-                    ),
-                    repaired_at=round_ms(paused + timedelta(seconds=seconds)) if repaired else None,
-                    repair_seconds=seconds if repaired else None,
-                    wall_timed=bool(breaks),
-                    note=rng.choice((*NOTES, None, None, None, None, None)),
-                    cycle=rng.choice(("pursue_withdraw", "both_withdraw", "both_pursue", "other", None)),
-                    closed=True,
-                )
-            )
-    return episodes
+    return realistic(count, days=HISTORY_MONTHS * 30.44, seed=seed, end=now, evenly=True)
 
 
 def cache_root() -> Path:

@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         shielded_open = first_open(shielded / "store", max(3, args.runs // 3))
         rows += [
             (f"(b) history first open (load_all), {SIZE:,} pauses, plain", "-", f"{plain_open:.0f} ms", "info"),
-            (f"(b) same, protected and unlocked", "-",
+            ("(b) same, protected and unlocked", "-",
              f"{shielded_open:.0f} ms ({shielded_open / plain_open:.2f}x)", "info"),
             ("(c) unlocking (scrypt n=2^15, r=8, p=1)", "-", f"{statistics.median(unlock_times) * 1000:.0f} ms", "info"),
             (f"    protecting {SIZE:,} pauses (everything encrypted again)", "-", f"{protect_s:.1f} s", "info"),

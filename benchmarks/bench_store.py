@@ -20,77 +20,30 @@ never absolute numbers from different days. Not a test; prints a table.
 from __future__ import annotations
 
 import argparse
-import random
 import statistics
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from couplepause.core.episode import CYCLES, Break, Episode, Turn, now_local, round_ms
+from couplepause.core.episode import Episode, now_local
 from couplepause.store.repository import Repository
 from couplepause.store.writer import Writer, WriteResult
 
 SIZES = (0, 100, 10_000, 50_000)
 YEARS = 5
 SEED = 7
-NOTES = (
-    "The dishes again, but we caught it sooner.",
-    "Money talk before bed: bad idea.",
-    "Phone during dinner. I felt alone.",
-    "We both shut down, then laughed at ourselves.",
-)
 
 
 # ------------------------------------------------------------- generator
 def realistic_episodes(count: int, *, end: datetime, seed: int = SEED) -> list[Episode]:
-    """``count`` plausible episodes over the ``YEARS`` years before ``end``, oldest first.
+    """``count`` plausible episodes over the ``YEARS`` years before ``end`` (demo_data.py)."""
+    from demo_data import realistic
 
-    Evenings mostly, activation 3-9, slow breathing, two to six turns, a longer
-    break now and then, repair times that shrink over the years (with setbacks),
-    a note on about a third of them.
-    """
-    rng = random.Random(seed)
-    start = end - timedelta(days=365 * YEARS)
-    span = (end - start).total_seconds()
-    offsets = sorted(rng.uniform(0, span) for _ in range(count))
-    return [_one_episode(rng, start + timedelta(seconds=s), s / span) for s in offsets]
-
-
-def _one_episode(rng: random.Random, day: datetime, progress: float) -> Episode:
-    local = timezone(timedelta(hours=rng.choice((1, 2))))
-    evening = day.astimezone(local).replace(hour=rng.choice((7, 12, 19, 20, 21, 22, 23)))
-    paused_at = round_ms(evening.replace(minute=rng.randrange(60), second=rng.randrange(60)))
-    turns = tuple(
-        Turn("ab"[n % 2], round(rng.uniform(40, 240), 3)) for n in range(rng.randint(2, 6))
-    )
-    episode = Episode.start(paused_at, str(uuid.UUID(int=rng.getrandbits(128), version=4)))
-    episode = episode.with_changes(
-        paused_by=rng.choice(("a", "b", "both", None)),
-        activation={"a": rng.randint(3, 9), "b": rng.choice((None, rng.randint(2, 9)))},
-        breathing_pattern=rng.choice(("slow-6", "box-4")),
-        breathing_seconds=round(rng.uniform(60, 300), 3),
-        first_turn_seconds=round(rng.uniform(10, 90), 3),
-        turns=turns,
-        repair_answers={"a": "yes", "b": rng.choice(("yes", "partly"))},
-        note=rng.choice(NOTES) if rng.random() < 0.33 else None,
-        cycle=rng.choice((*CYCLES, None)),
-    )
-    typical_minutes = 25 - 17 * progress + rng.gauss(0, 4)  # faster repair over the years
-    minutes = max(2.0, rng.lognormvariate(0, 0.5) * typical_minutes)
-    if rng.random() < 0.1:
-        started = paused_at + timedelta(minutes=8)
-        back = started + timedelta(minutes=rng.choice((20, 30, 45)))
-        episode = episode.with_changes(breaks=(Break(started, back, back),), wall_timed=True)
-        minutes += (back - started).total_seconds() / 60
-    if rng.random() < 0.05:
-        return episode.with_changes(closed=True)  # never repaired
-    repaired = episode.repaired(wall_now=paused_at, monotonic_seconds=minutes * 60)
-    return repaired.with_changes(closed=True)
+    return realistic(count, days=365 * YEARS, seed=seed, end=end, evenly=True)
 
 
 def filled_store(folder: Path, count: int) -> Path:

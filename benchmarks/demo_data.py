@@ -30,8 +30,12 @@ NOTES = (
 )
 
 
-def realistic(count: int, *, days: int = 365, seed: int = 7, end: datetime | None = None) -> list[Episode]:
-    """``count`` episodes spread over the ``days`` before ``end`` (default: now)."""
+def realistic(
+    count: int, *, days: float = 365, seed: int = 7, end: datetime | None = None, evenly: bool = False
+) -> list[Episode]:
+    """``count`` episodes spread over the ``days`` before ``end`` (default: now): more
+    often early on, or ``evenly`` (every month then holds about as many, as the
+    benchmarks want: the month a new pause is archived into has a known size)."""
     rng = random.Random(seed)
     end = end or datetime.now(timezone.utc)
     start = end - timedelta(days=days)
@@ -40,8 +44,10 @@ def realistic(count: int, *, days: int = 365, seed: int = 7, end: datetime | Non
     for index in range(count):
         # More pauses early on, fewer later: place them on a bent time line.
         fraction = (index + rng.random()) / count
-        when = start + timedelta(days=days * (fraction ** 1.25))
+        when = start + timedelta(days=days * (fraction if evenly else fraction ** 1.25))
         when = when.replace(hour=rng.choice((7, 8, 18, 19, 20, 21, 22, 23)), minute=rng.randrange(60))
+        if when > end:
+            when = end - timedelta(minutes=rng.uniform(1, 60))
         paused = round_ms(when.astimezone(zone))
         progress = (paused - start).total_seconds() / max(1.0, (end - start).total_seconds())
         # Typical repair time falls from ~35 to ~9 minutes, with a harder stretch at 55-65 %.

@@ -26,7 +26,6 @@ from tinydb.table import Document
 from couplepause.store import files, vault
 from couplepause.store.files import (
     EPISODES_TABLE,
-    META_FILE,
     META_TABLE,
     NAMES_FILE,
     NAMES_TABLE,
