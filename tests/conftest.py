@@ -56,3 +56,17 @@ def _away_from_the_source_tree(tmp_path, monkeypatch):
     """Child processes start in a temp folder, so they import the installed
     package rather than the checkout they happen to be started in."""
     monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def local_tz(monkeypatch):
+    """Set this process's local time zone (a POSIX TZ string needs no tz database)."""
+    import time
+
+    def set_tz(value: str) -> None:
+        monkeypatch.setenv("TZ", value)
+        time.tzset()
+
+    yield set_tz
+    monkeypatch.undo()
+    time.tzset()

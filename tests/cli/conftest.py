@@ -107,17 +107,3 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 def load(path: Path) -> dict:
     return json.loads(path.read_bytes().decode("utf-8"))
-
-
-@pytest.fixture
-def local_tz(monkeypatch: pytest.MonkeyPatch):
-    """Set this process's local time zone (a POSIX TZ string needs no tz database)."""
-    import time
-
-    def set_tz(value: str) -> None:
-        monkeypatch.setenv("TZ", value)
-        time.tzset()
-
-    yield set_tz
-    monkeypatch.undo()
-    time.tzset()

@@ -7,13 +7,12 @@ import gc
 import random
 import re
 import statistics
-import time
 import uuid
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from couplepause.core import stats
@@ -514,20 +513,9 @@ def test_summary_words_stay_calm_and_kind():
 
 
 # --------------------------------------------------------------------- tz=None
-@pytest.fixture
-def machine_tz(monkeypatch):
-    def use(name: str) -> None:
-        monkeypatch.setenv("TZ", name)
-        time.tzset()
-
-    yield use
-    monkeypatch.undo()
-    time.tzset()
-
-
 @pytest.mark.parametrize("setting", ["Europe/Berlin", ":Europe/Berlin", "CET-1CEST,M3.5.0,M10.5.0/3"])
-def test_default_zone_is_the_machines(machine_tz, setting):
-    machine_tz(setting)
+def test_default_zone_is_the_machines(local_tz, setting):
+    local_tz(setting)
     moment = datetime(2026, 3, 29, 22, 30, tzinfo=UTC)  # Monday 00:30 in Berlin
     history = [ep(moment, 12)]
     (point,) = series(history)

@@ -16,7 +16,6 @@ from couplepause.store.backups import (
     BackupDamaged,
     BackupInfo,
     BackupNotFound,
-    Backups,
     to_keep,
 )
 from couplepause.store.repository import Repository
