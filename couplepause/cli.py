@@ -24,7 +24,6 @@ from couplepause import APP_NAME, __version__
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
-EXPORT_FORMATS = ("json", "csv", "pdf")  # must match couplepause.export.EXPORTERS (checked by a test)
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DEBUG_ENV = "COUPLEPAUSE_DEBUG"
@@ -77,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         "unless you ask for them.",
         allow_abbrev=False,
     )
-    export.add_argument("--format", choices=EXPORT_FORMATS,
+    export.add_argument("--format", choices=_formats(),
                         help="json, csv or pdf (default: from the end of the --output file name)")
     export.add_argument("--output", required=True, metavar="FILE", type=Path)
     export.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD",
@@ -184,7 +183,14 @@ def _run(args: argparse.Namespace) -> int:
 
 def _format_from_name(output: Path) -> str | None:
     suffix = output.suffix.lower().lstrip(".")
-    return suffix if suffix in EXPORT_FORMATS else None
+    return suffix if suffix in _formats() else None
+
+
+def _formats() -> tuple[str, ...]:
+    """The export formats: the exporter registry's names (json, csv, pdf)."""
+    from couplepause.export import EXPORTERS
+
+    return tuple(EXPORTERS)
 
 
 # ------------------------------------------------------------------ commands
@@ -205,13 +211,13 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from couplepause.export import EXPORTERS, ExportOptions
+    from couplepause.export import DEFAULT_NAMES, EXPORTERS, ExportOptions
 
     if args.format == "pdf":
         # The report is drawn with Qt, which needs a QGuiApplication but never a
         # window: choose the offscreen platform (where a display is optional)
         # before the exporter creates the application.
-        from couplepause.export.pdf_report import prefer_offscreen_platform
+        from couplepause.export.pdf import prefer_offscreen_platform
 
         prefer_offscreen_platform()
 
@@ -223,7 +229,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         until=args.until,
         include_notes=args.include_notes,
         include_names=args.include_names,
-        partner_names=names or ("Partner A", "Partner B"),
+        partner_names=names or DEFAULT_NAMES,
         force=args.force,
     )
     count = EXPORTERS[args.format].export(episodes, options, args.output)
@@ -277,7 +283,9 @@ def _partner_names(data_dir: Path) -> tuple[str, str] | None:
         return None  # reading settings must not create the file
     from couplepause.settings import Settings
 
-    return Settings.for_data_dir(data_dir).partner_names("Partner A", "Partner B")
+    from couplepause.export import DEFAULT_NAMES
+
+    return Settings.for_data_dir(data_dir).partner_names(*DEFAULT_NAMES)
 
 
 def cmd_import(args: argparse.Namespace) -> int:

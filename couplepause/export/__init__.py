@@ -36,7 +36,7 @@ def register(exporter: Exporter) -> Exporter:
 def _register_builtin() -> None:
     from couplepause.export.csv_format import CSV
     from couplepause.export.json_format import JSON
-    from couplepause.export.pdf_report import PDF
+    from couplepause.export.pdf import PDF
 
     register(JSON)
     register(CSV)

@@ -15,9 +15,15 @@ from pathlib import Path
 from typing import BinaryIO, ClassVar, Iterable, Iterator
 
 from couplepause.core.episode import Episode, now_local
+from couplepause.texts import default_names
 from couplepause.store.atomic import atomic_file
 
-DEFAULT_NAMES = ("Partner A", "Partner B")
+def _default_names() -> tuple[str, str]:
+    names = default_names()
+    return names["a"], names["b"]
+
+
+DEFAULT_NAMES = _default_names()  # "Partner A", "Partner B", from the words
 
 
 class ExportError(Exception):

@@ -28,7 +28,7 @@ from typing import Any, BinaryIO
 
 from couplepause.core.episode import Episode, EpisodeError, format_instant, inconsistencies, parse_instant
 from couplepause.core.gcpause import collector_paused
-from couplepause.export.base import ExportOptions, Exporter
+from couplepause.export.base import DEFAULT_NAMES, ExportOptions, Exporter
 from couplepause.texts import resource_folder
 
 FORMAT = "couplepause-export"
@@ -353,7 +353,7 @@ def _check(doc: Any, path: Path) -> ExportFile:
     return ExportFile(
         episodes=episodes,
         exported_at=exported_at,
-        partners=(partners.get("a") or "Partner A", partners.get("b") or "Partner B"),
+        partners=(partners.get("a") or DEFAULT_NAMES[0], partners.get("b") or DEFAULT_NAMES[1]),
         since=span.get("since"),
         until=span.get("until"),
         schema_version=version,

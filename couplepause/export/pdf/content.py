@@ -1,0 +1,213 @@
+"""What the report says, as plain text and numbers: no Qt here.
+
+The word helpers (dates, times, minutes, activation, in the words of
+``[report]`` in words.toml) and :func:`build_content`, which turns the
+filtered, private episodes into a :class:`Content` for the pages to draw.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from couplepause.core.episode import Episode
+from couplepause.export.base import ExportOptions
+from couplepause.texts import section, word_list, words
+
+if TYPE_CHECKING:  # pragma: no cover - names for the type hints only
+    from couplepause.core.stats import Point, Week
+
+TREND_WINDOW_SHARE = 40  # a dense history's trend spans 1/40 of its pauses...
+TREND_WINDOW_MAX = 25  # ...but never more than this many
+
+
+# ------------------------------------------------------------------- words
+def phrase(key: str, **values) -> str:
+    """The report's words for ``key`` ([report] in words.toml), filled in."""
+    return words("report", key, **values)
+
+
+def month_name(month: int, short: bool = False) -> str:
+    return word_list("report", "months_short")[month - 1] if short else word_list("summary", "months")[month - 1]
+
+
+def format_date(day: date, short: bool = False) -> str:
+    """"2 March 2026" (or "2 Mar 2026")."""
+    return phrase("date", day=day.day, month=month_name(day.month, short), year=day.year)
+
+
+def format_when(moment: datetime) -> str:
+    """"Mon 2 Mar 2026, 21:04" for a local time."""
+    return phrase(
+        "when",
+        weekday=word_list("report", "weekdays_short")[moment.weekday()],
+        date=format_date(moment.date(), short=True),
+        time=f"{moment.hour:02d}:{moment.minute:02d}",
+    )
+
+
+def format_minutes(minutes: float | None) -> str:
+    """A time to repair in short words: "< 1 min", "12 min", "1 h 20 min"; "" for None."""
+    if minutes is None:
+        return ""
+    if minutes < 1:
+        return phrase("under_a_minute")
+    whole = int(round(minutes))
+    if whole < 60:
+        return phrase("minutes_short", n=whole)
+    hours, rest = divmod(whole, 60)
+    if rest == 0:
+        return phrase("hours_short", h=hours)
+    return phrase("hours_minutes_short", h=hours, m=rest)
+
+
+def format_activation(value: float | None) -> str:
+    if value is None:
+        return phrase("none")
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def _break_minutes(episode: Episode) -> float | None:
+    seconds = episode.break_seconds
+    return None if seconds is None else seconds / 60.0
+
+
+# --------------------------------------------------------------- the content
+@dataclass
+class EpisodeRow:
+    """One row of the "every pause" table, in words."""
+
+    when: str
+    repair: str
+    is_open: bool
+    had_break: str
+    paused_by: str
+    activation: str
+    cycle: str
+    note: str | None
+
+
+@dataclass
+class Content:
+    """Everything the report says, as plain text and numbers (no Qt)."""
+
+    first_day: date | None
+    last_day: date | None
+    range_text: str
+    exported_text: str
+    summary: list[str]
+    figures: list[tuple[str, str]]
+    figures_line: str
+    privacy: list[str]
+    points: list["Point"] = field(default_factory=list)
+    weeks: list["Week"] = field(default_factory=list)
+    rows: list[EpisodeRow] = field(default_factory=list)
+    include_notes: bool = False
+    names: tuple[str, str] = ("Partner A", "Partner B")
+    trend_window: int = 5
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+
+def trend_window(count: int, smallest: int) -> int:
+    """How many pauses the trend's rolling median spans.
+
+    The app's own window (``stats.ROLLING_N``) for a usual history; a dense
+    one (hundreds of pauses in the range) gets a wider window, about one
+    fortieth of the pauses and at most TREND_WINDOW_MAX, so the line shows a
+    trend rather than the noise. The legend says how many pauses it spans.
+    """
+    return max(smallest, min(TREND_WINDOW_MAX, round(count / TREND_WINDOW_SHARE)))
+
+
+def build_content(episodes: list[Episode], options: ExportOptions) -> Content:
+    """The report's words and figures for these (filtered, private) episodes."""
+    from couplepause.core import stats
+
+    exported = options.moment()
+    window = trend_window(len(episodes), getattr(stats, "ROLLING_N", 5))
+    points = stats.series(episodes, window=window)
+    first = points[0].local.date() if points else None
+    last = points[-1].local.date() if points else None
+    since = options.since or first
+    until = options.until or last
+    if since and until:
+        range_text = phrase("range", since=format_date(since), until=format_date(until))
+    elif since:
+        range_text = phrase("range_from", since=format_date(since))
+    elif until:
+        range_text = phrase("range_until", until=format_date(until))
+    else:
+        range_text = phrase("range_none")
+    a_name, b_name = options.names
+    privacy = [phrase("notes_included") if options.include_notes else phrase("notes_left_out")]
+    privacy.append(phrase("names_included") if options.include_names else phrase("names_left_out"))
+
+    content = Content(
+        first_day=since,
+        last_day=until,
+        range_text=range_text,
+        exported_text=format_date(exported.astimezone().date()),
+        summary=[],
+        figures=[],
+        figures_line="",
+        privacy=privacy,
+        include_notes=options.include_notes,
+        names=(a_name, b_name),
+        trend_window=window,
+    )
+    if not episodes:
+        return content
+
+    overview = stats.overview(episodes)
+    content.summary = list(stats.summary(episodes, now=exported))
+    share = overview.share_with_break
+    content.figures = [
+        (phrase("figure_pauses"), f"{overview.episodes:,}"),
+        (phrase("figure_median"), format_minutes(overview.median_repair_minutes) or phrase("none")),
+        (phrase("figure_break"), phrase("percent", n=round(share * 100)) if share is not None else phrase("none")),
+        (
+            phrase("figure_activation"),
+            phrase("out_of_ten", value=format_activation(overview.median_activation))
+            if overview.median_activation is not None
+            else phrase("none"),
+        ),
+    ]
+    content.figures_line = phrase("figures_line", repaired=overview.repaired, open=overview.open)
+    content.points = points
+    content.weeks = stats.weekly(episodes)
+
+    by_id = {e.id: e for e in episodes}
+    who_words = {"a": a_name, "b": b_name, "both": phrase("both")}
+    cycles = section("cycles")
+    none = phrase("none")
+    rows = []
+    for point in points:
+        episode = by_id[point.episode_id]
+        act = episode.activation or {}
+        a_act, b_act = act.get("a"), act.get("b")
+        rows.append(
+            EpisodeRow(
+                when=format_when(point.local),
+                repair=format_minutes(point.repair_minutes) if point.repair_minutes is not None else phrase("open"),
+                is_open=point.repair_minutes is None,
+                had_break=format_minutes(_break_minutes(episode)) if episode.breaks else none,
+                paused_by=who_words.get(episode.paused_by or "", none),
+                activation=(
+                    none
+                    if a_act is None and b_act is None
+                    else phrase(
+                        "activation_pair",
+                        a=none if a_act is None else a_act,
+                        b=none if b_act is None else b_act,
+                    )
+                ),
+                cycle=cycles.get(episode.cycle, none) if episode.cycle else none,
+                note=episode.note if options.include_notes and episode.note else None,
+            )
+        )
+    content.rows = rows
+    return content
