@@ -54,7 +54,7 @@ def median_seconds(action, runs: int = RUNS) -> float:
 
 
 def main() -> int:
-    from couplepause.export.pdf_report import prefer_offscreen_platform
+    from couplepause.export.pdf import prefer_offscreen_platform
 
     prefer_offscreen_platform()  # as the command line does: no window, no display needed
     episodes = realistic(EPISODES)

@@ -1,11 +1,11 @@
-"""Exports for the couple's therapist: one module per format, one registry.
+"""Exports for the couple's therapist: one module per format (a package for the PDF), one registry.
 
 A format is an :class:`Exporter` (see ``base.py``): it only turns a list of
 episodes that are already filtered, private and sorted into bytes. Choosing
 the date range, leaving out notes and names, and writing the file safely are
 shared. To add a format, write ``<name>_format.py`` with an Exporter subclass
 and add it to ``EXPORTERS`` below. Qt-free except where a format needs Qt
-(the PDF format imports it inside its own ``write``).
+(the PDF package imports it only when a report is written).
 """
 
 from __future__ import annotations

@@ -2,236 +2,45 @@
 
 The view renders what it is given and emits intents (edit, delete, undo);
 statistics come from core.stats and changes go through the presenter
-(ui/history_presenter.py). The charts module, and with it pyqtgraph, is
-imported only when this view is first shown.
+(ui/history_presenter.py). The tables and figure cards are in
+ui/history_tables.py, the note editor in ui/note_dialog.py. The charts
+module, and with it pyqtgraph, is imported only when this view is first shown.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QDialog,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QMessageBox,
-    QPlainTextEdit,
     QStackedWidget,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from couplepause.core import stats
-from couplepause.core.episode import CYCLES, Episode
-from couplepause.core.flow import NOTE_MAX
+from couplepause.core.episode import Episode
 from couplepause.texts import default_names, duration, words
-from couplepause.ui.widgets import Choice, button, card_layout, dialog_frame, label, row, show_beside, vbox
+from couplepause.ui.history_tables import (
+    DATE_FORMAT,
+    EpisodeTableModel,
+    Figure,
+    FiguresTableModel,
+    RangeView,
+    WeeksTableModel,
+    table_view,
+)
+from couplepause.ui.note_dialog import NoteDialog
+from couplepause.ui.widgets import Choice, button, label, row, show_beside, vbox
 
 TINY_HISTORY = 3  # fewer episodes than this: a friendly word instead of a chart
-
-
-@dataclass(frozen=True)
-class RangeView:
-    """Everything the view shows for one range; computed outside the view."""
-
-    key: str
-    version: int  # which set of episodes it was computed from
-    episodes: list[Episode]  # those in the range
-    points: list[stats.Point]
-    weeks: list[stats.Week]
-    overview: stats.Overview
-    summary: list[str]
-DATE_FORMAT = "%a %d %b %Y, %H:%M"
-
-
-def _fmt_minutes(minutes: float | None) -> str:
-    return words("history", "open") if minutes is None else duration(minutes * 60)
-
-
-class RowsModel(QAbstractTableModel):
-    """A read-only table of rows; subclasses name the COLUMNS (keys of
-    [history] in words.toml) and say what each cell shows."""
-
-    COLUMNS: tuple[str, ...] = ()
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._rows: list = []
-
-    def set_rows(self, rows: list) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_item(self, row: int):
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt name)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return words("history", self.COLUMNS[section])
-        return None
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return None
-        return self.cell(self._rows[index.row()], self.COLUMNS[index.column()])
-
-    def cell(self, item, column: str) -> str:
-        raise NotImplementedError
-
-
-class EpisodeTableModel(RowsModel):
-    """The episode list: newest first; notes hidden until revealed."""
-
-    COLUMNS = ("col_date", "col_repair", "col_break", "col_paused_by", "col_cycle", "col_note")
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._names = default_names()
-        self.notes_shown = False
-
-    def set_episodes(self, episodes: list[Episode], names: dict[str, str]) -> None:
-        self._names = names
-        self.set_rows(sorted(episodes, key=lambda e: e.paused_at, reverse=True))
-
-    def show_notes(self, shown: bool) -> None:
-        self.notes_shown = shown
-        if self._rows:
-            column = len(self.COLUMNS) - 1
-            self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
-
-    def episode(self, row: int) -> Episode | None:
-        return self.row_item(row)
-
-    def cell(self, episode: Episode, column: str) -> str:
-        if column == "col_date":
-            return episode.paused_at.astimezone().strftime(DATE_FORMAT)
-        if column == "col_repair":
-            return _fmt_minutes(episode.repair_minutes)
-        if column == "col_break":
-            return words("history", "yes" if episode.had_break else "no")
-        if column == "col_paused_by":
-            if episode.paused_by == "both":
-                return words("app", "both")
-            return self._names.get(episode.paused_by, "")
-        if column == "col_cycle":
-            return words("cycles", episode.cycle) if episode.cycle else ""
-        if not episode.note:  # col_note
-            return ""
-        return episode.note if self.notes_shown else words("history", "note_hidden")
-
-
-class FiguresTableModel(RowsModel):
-    """The chart's figures as a table: one row per pause, for screen readers."""
-
-    COLUMNS = ("col_date", "col_repair", "col_trend", "col_break")
-
-    def cell(self, point: stats.Point, column: str) -> str:
-        if column == "col_date":
-            return point.local.strftime(DATE_FORMAT)
-        if column == "col_repair":
-            return _fmt_minutes(point.repair_minutes)
-        if column == "col_trend":
-            return "" if point.trend_minutes is None else duration(point.trend_minutes * 60)
-        return words("history", "yes" if point.had_break else "no")
-
-
-class WeeksTableModel(RowsModel):
-    """Week by week, newest first."""
-
-    COLUMNS = ("col_week", "col_pauses", "col_median", "col_breaks")
-
-    def cell(self, week: stats.Week, column: str) -> str:
-        if column == "col_week":
-            return week.start.strftime("%d %b %Y")
-        if column == "col_pauses":
-            return str(week.ruptures)
-        if column == "col_median":
-            return "" if week.median_repair_minutes is None else duration(week.median_repair_minutes * 60)
-        return str(week.long_breaks)
-
-
-def _table(model: QAbstractTableModel, accessible: str) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setAccessibleName(accessible)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside
-    view.verticalHeader().hide()
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(model.columnCount() - 1, QHeaderView.ResizeMode.Stretch)
-    return view
-
-
-class Figure(QFrame):
-    """One plain figure: a number and what it means."""
-
-    def __init__(self, caption: str, parent=None):
-        super().__init__(parent)
-        layout = card_layout(self, margins=(18, 12, 18, 12), spacing=2)
-        self.value = label("", "heading")
-        self.caption = label(caption, "small")
-        layout.addWidget(self.value)
-        layout.addWidget(self.caption)
-
-    def set_value(self, text: str) -> None:
-        self.value.setText(text)
-        self.setAccessibleName(f"{self.caption.text()}: {text}")
-
-
-class NoteDialog(QDialog):
-    """Edit an episode's note and cycle tag; hands them back, stores nothing."""
-
-    saved = Signal(object, object)  # note (str | None), cycle (str | None)
-
-    def __init__(self, episode: Episode, parent=None):
-        super().__init__(parent)
-        layout = dialog_frame(self, words("history", "edit_title"), 520, margins=(24, 20, 24, 20), spacing=10)
-        layout.addWidget(label(episode.paused_at.astimezone().strftime(DATE_FORMAT), "muted"))
-        layout.addWidget(label(words("after", "note_label")))
-        self.note = QPlainTextEdit(episode.note or "")
-        self.note.setAccessibleName(words("after", "note_label"))
-        self.note.setTabChangesFocus(True)
-        layout.addWidget(self.note)
-        layout.addWidget(label(words("after", "cycle_label")))
-        self.cycle = QComboBox()
-        self.cycle.setAccessibleName(words("after", "cycle_label"))
-        self.cycle.addItem(words("history", "no_cycle"), None)
-        for value in CYCLES:
-            self.cycle.addItem(words("cycles", value), value)
-        self.cycle.setCurrentIndex(max(0, self.cycle.findData(episode.cycle)))
-        layout.addWidget(self.cycle)
-        self.save_button = button(words("history", "edit_save"), "primary")
-        self.cancel_button = button(words("history", "edit_cancel"))
-        layout.addLayout(row(None, self.cancel_button, self.save_button, center=False))
-        self.save_button.clicked.connect(self._save)
-        self.cancel_button.clicked.connect(self.reject)
-
-    def _save(self) -> None:
-        note = self.note.toPlainText().strip()[:NOTE_MAX] or None
-        self.saved.emit(note, self.cycle.currentData())
-        self.accept()
 
 
 class HistoryView(QWidget):
@@ -332,8 +141,8 @@ class HistoryView(QWidget):
         self.weeks_model = WeeksTableModel(self)
         table_tab = QWidget()
         table_layout = QHBoxLayout(table_tab)
-        self.points_table = _table(self.points_model, words("history", "chart_accessible"))
-        self.weeks_table = _table(self.weeks_model, words("history", "weekly_pauses"))
+        self.points_table = table_view(self.points_model, words("history", "chart_accessible"))
+        self.weeks_table = table_view(self.weeks_model, words("history", "weekly_pauses"))
         table_layout.addWidget(self.points_table, 3)
         table_layout.addWidget(self.weeks_table, 2)
         self.tabs.addTab(table_tab, words("history", "tab_table"))
@@ -342,7 +151,7 @@ class HistoryView(QWidget):
         self.episodes_model = EpisodeTableModel(self)
         list_tab = QWidget()
         list_layout = QVBoxLayout(list_tab)
-        self.episodes_table = _table(self.episodes_model, words("history", "tab_episodes"))
+        self.episodes_table = table_view(self.episodes_model, words("history", "tab_episodes"))
         list_layout.addWidget(self.episodes_table, 1)
         self.notes_button = button(words("history", "show_notes"))
         self.notes_button.setCheckable(True)

@@ -16,7 +16,8 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from couplepause.core import stats
 from couplepause.core.episode import Episode
 from couplepause.texts import words
-from couplepause.ui.history import DATE_FORMAT, HistoryView, RangeView
+from couplepause.ui.history import HistoryView
+from couplepause.ui.history_tables import DATE_FORMAT, RangeView
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ import pytest
 
 from couplepause.core import stats
 from couplepause.export import EXPORTERS, Exporter, ExportError, ExportOptions
-from couplepause.export import pdf_report
-from couplepause.export.pdf_report import (
+from couplepause.export import pdf
+from couplepause.export.pdf import (
     A4,
     LETTER,
     format_minutes,
@@ -23,6 +23,7 @@ from couplepause.export.pdf_report import (
     prefer_offscreen_platform,
     trend_window,
 )
+from couplepause.export.pdf.ticks import date_ticks, linear_ticks, log_ticks
 from couplepause.texts import section
 
 from ..factory import make_episode, sample, with_break
@@ -97,7 +98,8 @@ def test_registered_as_pdf():
 
 def test_export_package_imports_no_qt_until_a_pdf_is_written():
     code = (
-        "import sys; import couplepause.export, couplepause.export.pdf_report; "
+        "import sys; import couplepause.export, couplepause.export.pdf; "
+        "import couplepause.export.pdf.content, couplepause.export.pdf.ticks; "
         "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6')]; "
         "print(bad); sys.exit(1 if bad else 0)"
     )
@@ -348,8 +350,8 @@ def test_trend_window():
     assert trend_window(0, 5) == 5
     assert trend_window(100, 5) == 5
     assert trend_window(400, 5) == 10
-    assert trend_window(1000, 5) == pdf_report.TREND_WINDOW_MAX
-    assert trend_window(50_000, 5) == pdf_report.TREND_WINDOW_MAX
+    assert trend_window(1000, 5) == pdf.TREND_WINDOW_MAX
+    assert trend_window(50_000, 5) == pdf.TREND_WINDOW_MAX
 
 
 @pytest.mark.parametrize(
@@ -359,7 +361,7 @@ def test_trend_window():
      (date(2024, 1, 1), date(2026, 12, 31), 13), (date(2016, 1, 1), date(2026, 12, 31), 12)],
 )
 def test_date_ticks_are_few_and_inside_the_range(first, last, most):
-    ticks = pdf_report._date_ticks(first, last)
+    ticks = date_ticks(first, last)
     assert 1 <= len(ticks) <= most
     assert all(first <= day <= last + timedelta(days=1) for day, _, _ in ticks)
     assert [day for day, _, _ in ticks] == sorted(day for day, _, _ in ticks)
@@ -368,7 +370,7 @@ def test_date_ticks_are_few_and_inside_the_range(first, last, most):
 
 @pytest.mark.parametrize(("low", "high"), [(0.5, 200), (1, 30), (0.5, 5000), (3, 61)])
 def test_log_ticks_cover_the_values(low, high):
-    ticks = pdf_report._log_ticks(low, high)
+    ticks = log_ticks(low, high)
     assert ticks[0] <= low and ticks[-1] >= high
     assert len(ticks) <= 9
     assert ticks == sorted(ticks)
@@ -376,7 +378,7 @@ def test_log_ticks_cover_the_values(low, high):
 
 @pytest.mark.parametrize("high", [0.2, 1, 7, 10, 23.5, 99, 100, 480])
 def test_linear_ticks_cover_the_values(high):
-    ticks = pdf_report._linear_ticks(high)
+    ticks = linear_ticks(high)
     assert ticks[0] == 0 and ticks[-1] >= high
     assert 2 <= len(ticks) <= 7
 

@@ -100,8 +100,9 @@ Op = Callable[[object], None]  # one drawing step; it is handed the QPainter
 class Page:
     """Lays the report out into pages of drawing steps, then draws them.
 
-    The sections (``sections.py``) add what goes on the pages; this class
-    holds the fonts, the colours, the cursor ``y`` and the primitives.
+    The chart (``chart.py``) and the sections (``sections.py``) add what
+    goes on the pages; this class holds the fonts, the colours, the cursor
+    ``y`` and the primitives.
     """
 
     def __init__(self, writer, content: Content):
