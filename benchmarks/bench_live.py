@@ -250,7 +250,7 @@ sys.exit(app.exec())
 # on MainWindow; with BENCH_QUIT_ON_EXPOSE=1 it quits after the first expose.
 # The app's modules load in the order the `couplepause` command loads them
 # (cli, then app, which brings in Qt); the hook is installed after that.
-APP_CODE = "import couplepause.cli, couplepause.app\n" + _EXPOSE_HOOK + r"""
+APP_CODE = "import couplepause.cli, couplepause.launch\n" + _EXPOSE_HOOK + r"""
 import couplepause.ui.main_window as _mw
 hook_show(_mw.MainWindow)
 from couplepause.cli import main

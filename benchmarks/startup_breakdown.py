@@ -68,8 +68,8 @@ sys.exit(app.exec())
 APP = _STEP + r"""
 import couplepause.cli
 step("import couplepause.cli")
-import couplepause.app as _app
-step("import couplepause.app (first-window modules and PySide6)")
+import couplepause.launch as _app
+step("import couplepause.launch (first-window modules and PySide6)")
 """ + _HOOK + r"""
 import couplepause.ui.main_window as _mw
 hook_show(_mw.MainWindow)
@@ -87,7 +87,7 @@ def _wrap(owner, name, before, after):
 
 _wrap(_app, "run_gui", "cli parsing, data dir", None)
 _wrap(_app, "_take_lock_or_hand_over", "QApplication()", "QLockFile")
-_wrap(_app, "_style", None, "stylesheet")
+_wrap(_app, "set_style", None, "stylesheet")
 _wrap(_mw.MainWindow, "__init__", None, "MainWindow() (talking screen)")
 _wrap(_app, "_install_signal_handlers", None, "signal handlers")
 _wrap(_mw.MainWindow, "show", None, "show()")

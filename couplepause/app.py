@@ -1,34 +1,23 @@
-"""The application: one instance per data folder, the store, the window.
+"""The application: the store, the window and what runs between them.
 
 ``build()`` wires store <-> controller <-> window and is what tests use (with
-injected clocks); ``run_gui()`` adds the single-instance lock, the local
-socket that lets a second launch bring this window to the front, clean
-shutdown on SIGTERM, and the event loop.
-
-Start-up order in ``run_gui()``: the window with the Pause button shows
-first; the store, the flow and everything else are loaded in the event-loop
-turn right after it appears. A press in that short moment is kept with its
-exact time and becomes the pause as soon as the flow is ready.
+injected clocks); ``launch.run_gui()`` runs it as the desktop app (one instance
+per data folder, the event loop).
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import signal
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from couplepause import APP_NAME, __version__, paths
+from PySide6.QtWidgets import QApplication
+
+from couplepause import APP_NAME, paths
 from couplepause.texts import words
 from couplepause.ui import theme
 from couplepause.ui.main_window import MainWindow
-
-from PySide6.QtCore import QLockFile, QSocketNotifier
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
 
 
 if TYPE_CHECKING:  # the heavy parts load after the window shows (see run_gui)
@@ -41,8 +30,6 @@ if TYPE_CHECKING:  # the heavy parts load after the window shows (see run_gui)
 
 log = logging.getLogger(__name__)
 
-RAISE_MESSAGE = b"raise\n"
-SECOND_LAUNCH_WAIT_S = 8.0
 QUIT_FLUSH_S = 2.5
 
 
@@ -232,12 +219,12 @@ class App:
             self.guard.release()
 
 
-def _style(app: QApplication | None) -> None:
+def set_style(app: QApplication | None) -> None:
     if app is not None and not app.styleSheet():
         app.setStyleSheet(theme.stylesheet())
 
 
-def _icon(app: QApplication | None) -> None:
+def set_icon(app: QApplication | None) -> None:
     """The window icon; run_gui sets it just after the window first shows
     (the SVG engine costs ~1 ms that the Pause button need not wait for)."""
     if app is not None and app.windowIcon().isNull():
@@ -280,8 +267,8 @@ def build(
         data_dir = paths.ensure_data_dir(data_dir)
     except paths.DataDirError as exc:  # written as soon as it can be (the guard makes the folder)
         notices.append(words("notices", "not_saving", reason=f"{exc.reason}"))
-    _style(QApplication.instance())
-    _icon(QApplication.instance())
+    set_style(QApplication.instance())
+    set_icon(QApplication.instance())
     settings = Settings.for_data_dir(data_dir)
     holder: dict[str, App] = {}
 
@@ -345,214 +332,3 @@ def build(
         bundle.keeper = Keeper(repository, data_dir, bundle.care.keeper_event)
         bundle.keeper.start()
     return bundle
-
-
-# ------------------------------------------------------------ single instance
-def _ask_running_instance_to_raise(key: str) -> bool:
-    """Tell the instance that owns the lock to come to the front."""
-    from PySide6.QtNetwork import QLocalSocket
-
-    sock = QLocalSocket()
-    sock.connectToServer(key)
-    if not sock.waitForConnected(250):
-        sock.abort()
-        return False
-    sock.write(RAISE_MESSAGE)
-    sock.flush()
-    sock.waitForBytesWritten(500)
-    sock.disconnectFromServer()
-    return True
-
-
-def _take_lock_or_hand_over(lock: QLockFile, key: str) -> str:
-    """"owner": this process holds the data folder. "handed": a running instance was
-    asked to come forward. "silent": another instance holds it but does not answer.
-    "cannot": the folder cannot be locked at all (missing, read-only, full)."""
-    deadline = time.monotonic() + SECOND_LAUNCH_WAIT_S
-    while True:
-        if lock.tryLock(0):
-            return "owner"
-        if lock.error() != QLockFile.LockError.LockFailedError:
-            # No lock can be made there (read-only, full); one window is still enough.
-            return "handed" if _ask_running_instance_to_raise(key) else "cannot"
-        if _ask_running_instance_to_raise(key):
-            return "handed"
-        if time.monotonic() > deadline:
-            return "silent"
-        time.sleep(0.1)  # the owner is still starting up: ask again shortly
-
-
-def _serve_raise_requests(key: str, window: MainWindow):
-    from PySide6.QtNetwork import QLocalServer
-
-    server = QLocalServer(window)
-    server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-    QLocalServer.removeServer(key)  # a socket left by a crash; we hold the lock
-    if not server.listen(key):
-        log.warning("could not listen for other launches: %s", server.errorString())
-
-    def on_connection() -> None:
-        while server.hasPendingConnections():
-            conn = server.nextPendingConnection()
-            conn.readyRead.connect(lambda c=conn: (c.readAll(), window.bring_to_front()))
-            conn.disconnected.connect(conn.deleteLater)
-
-    server.newConnection.connect(on_connection)
-    return server
-
-
-def _install_signal_handlers(app: QApplication, on_signal: Callable[[], None]) -> QSocketNotifier:
-    """Turn SIGTERM/SIGINT into a clean quit, without a polling timer."""
-    reader, writer = os.pipe()
-    os.set_blocking(reader, False)
-    os.set_blocking(writer, False)
-    signal.set_wakeup_fd(writer)
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(sig, lambda *_: None)
-    notifier = QSocketNotifier(reader, QSocketNotifier.Type.Read, app)
-
-    def woke() -> None:
-        try:
-            os.read(reader, 64)
-        except OSError:
-            pass
-        on_signal()
-
-    notifier.activated.connect(woke)
-    notifier._pipe = (reader, writer)  # both ends live as long as the process
-    return notifier
-
-
-def run_readonly(path: Path, export_file=None) -> int:
-    """``couplepause open FILE``: the export, read-only, in its own window.
-    Touches no data folder, so it runs beside the app and beside other files."""
-    import tempfile
-
-    from couplepause.ui.readonly import open_window
-
-    QApplication.setApplicationName(APP_NAME)
-    QGuiApplication.setDesktopFileName(APP_NAME)
-    scratch = tempfile.TemporaryDirectory(prefix=f"{APP_NAME}-")  # Qt's recent folders: gone at exit
-    _private_process(Path(scratch.name))
-    qt_app = QApplication.instance() or QApplication(sys.argv[:1])
-    _style(qt_app)
-    _icon(qt_app)
-    open_window(Path(path), export_file)
-    notifier = _install_signal_handlers(qt_app, qt_app.quit)
-    code = qt_app.exec()
-    notifier.setEnabled(False)
-    scratch.cleanup()
-    return code
-
-
-def _private_process(qt_settings: Path) -> None:
-    """Files this process makes are private (0600, folders 0700), whatever the umask; Qt's
-    own settings (the file dialog's recent folders) go to ``qt_settings``."""
-    from PySide6.QtCore import QSettings
-
-    os.umask(0o077)
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(qt_settings))
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(qt_settings))
-
-
-def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
-    """Start the app on ``data_dir``; exit code for the process.
-
-    The window opens even when the data folder cannot be used (missing and not
-    creatable, read-only, a full disk): pauses are kept in memory and written as
-    soon as the folder can take them; the guard takes the lock first.
-    """
-    QApplication.setApplicationName(APP_NAME)
-    QApplication.setApplicationVersion(__version__)
-    QGuiApplication.setDesktopFileName(APP_NAME)
-    if data_dir.exists() and not data_dir.is_dir():
-        print(f"couplepause: {data_dir} is a file, not a folder; choose another --data-dir", file=sys.stderr)
-        return 1
-    _private_process(paths.qt_settings_dir(data_dir))
-    try:
-        data_dir = paths.ensure_data_dir(data_dir)
-    except paths.DataDirError:
-        pass  # build() says so in the window; the guard makes the folder when it can
-    if chosen:
-        privacy = words("notices", "folder_open", folder=data_dir) if paths.openness(data_dir) else None
-    else:
-        privacy = words("notices", "folder_tightened") if paths.tighten(data_dir) else None
-    qt_app = QApplication.instance() or QApplication(sys.argv[:1])
-    key = paths.instance_key(data_dir)
-    lock = QLockFile(str(paths.lock_file(data_dir)))
-    lock.setStaleLockTime(0)  # only a live process holds the lock
-    owner = _take_lock_or_hand_over(lock, key)
-    if owner == "handed":
-        return 0
-    if owner == "owner":
-        paths.private_file(paths.lock_file(data_dir))
-    if owner == "silent":
-        print(
-            f"couplepause: another couplepause holds {data_dir} but does not answer; "
-            "close it, or start with another --data-dir",
-            file=sys.stderr,
-        )
-        return 1
-    _style(qt_app)
-    window = MainWindow()
-    early_press: list[tuple[float, float]] = []  # (clock, epoch seconds)
-
-    def pressed_early() -> None:
-        if not early_press:
-            from couplepause.core.clock import system_clock  # the clock build() measures with
-
-            early_press.append((system_clock()(), time.time()))
-
-    window.talking.pause_requested.connect(pressed_early)
-    parts: dict = {}
-
-    def on_signal() -> None:
-        bundle = parts.get("bundle")
-        if bundle is not None:
-            bundle.shutdown()  # a rescue copy of anything unwritten, named on stderr
-        window.close()
-        qt_app.quit()
-
-    def after_first_show() -> None:
-        # The Pause button is on screen: now the store, the flow, the local
-        # socket for other launches, and the screens after the Pause.
-        from couplepause.safekeeping import FolderGuard
-
-        holder: dict = {}
-        guard = FolderGuard(
-            data_dir, lock, held=owner == "owner",
-            on_remade=lambda: holder["app"].on_main(
-                lambda: holder["app"].window.show_notice(words("notices", "folder_remade"))
-            ),
-        )
-        bundle = build(data_dir, window=window, guard=guard, keep=True)
-        bundle.guard = guard
-        holder["app"] = parts["bundle"] = bundle
-        if owner == "cannot" and data_dir.is_dir():  # a missing folder is told by build()
-            bundle.window.show_notice(words("notices", "not_saving", reason=paths.write_problem(data_dir)))
-        elif privacy is not None:
-            bundle.window.show_notice(privacy)
-        from couplepause import errorlog
-
-        errorlog.start(data_dir)
-        window.talking.pause_requested.disconnect(pressed_early)
-        if early_press:
-            from datetime import datetime
-
-            reading, epoch = early_press[0]
-            bundle.controller.pause(at=(reading, datetime.fromtimestamp(epoch).astimezone()))
-        parts["server"] = _serve_raise_requests(key, window)
-        window.build_all()
-
-    notifier = _install_signal_handlers(qt_app, on_signal)
-    window.first_exposed.connect(after_first_show)
-    window.show()
-    code = qt_app.exec()
-    if "bundle" in parts:
-        parts["bundle"].shutdown()
-    elif owner == "owner":
-        lock.unlock()
-    if "server" in parts:
-        parts["server"].close()
-    notifier.setEnabled(False)
-    return code

@@ -205,7 +205,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
     data_dir = _data_dir(args)
     chosen = bool(args.data_dir or os.environ.get(paths.ENV_DATA_DIR))
-    from couplepause.app import run_gui
+    from couplepause.launch import run_gui
 
     return int(run_gui(data_dir, chosen=chosen) or 0)
 
@@ -497,7 +497,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     from couplepause.export import read_export_file
 
     checked = read_export_file(args.file)  # a bad file is reported here, before any window
-    from couplepause.app import run_readonly
+    from couplepause.launch import run_readonly
 
     return int(run_readonly(Path(args.file), checked) or 0)
 

@@ -34,12 +34,12 @@ from pathlib import Path
 from couplepause.core.episode import Episode
 from couplepause.store import files, journal, opening, protected, recovery
 from couplepause.store.backups import Backups
-from couplepause.store.errors import (  # noqa: F401 - StoreTooNew etc. are part of this API
+from couplepause.store.errors import (  # StoreTooNew etc. are part of this API: imported from here
     EpisodeNotFound,
     InvalidEpisode,
     StoreError,
     StoreReadOnly,
-    StoreTooNew,
+    StoreTooNew,  # noqa: F401
     cause,
 )
 from couplepause.store.files import ACTIVE_FILE, META_FILE, MONTHS_DIR, NAMES_FILE, MissingPart

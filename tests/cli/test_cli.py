@@ -397,10 +397,10 @@ def test_folder_and_missing_path(run, seeded, tmp_path):
 @pytest.fixture
 def fake_app(monkeypatch):
     calls: list[tuple[str, object]] = []
-    module = types.ModuleType("couplepause.app")
+    module = types.ModuleType("couplepause.launch")
     module.run_gui = lambda data_dir, chosen=True: calls.append(("gui", data_dir)) or 0
     module.run_readonly = lambda path, checked=None: calls.append(("readonly", path)) or 0
-    monkeypatch.setitem(sys.modules, "couplepause.app", module)
+    monkeypatch.setitem(sys.modules, "couplepause.launch", module)
     return calls
 
 
@@ -433,7 +433,7 @@ def test_unexpected_errors_are_one_line(run, data_dir, monkeypatch, fake_app):
     def boom(data_dir, chosen=True):
         raise RuntimeError("something broke\nbadly")
 
-    monkeypatch.setattr(sys.modules["couplepause.app"], "run_gui", boom)
+    monkeypatch.setattr(sys.modules["couplepause.launch"], "run_gui", boom)
     monkeypatch.delenv("COUPLEPAUSE_DEBUG", raising=False)
     result = run("--data-dir", data_dir)
     assert result.code == 1
