@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         """argparse that reports a usage error as one line and exits 2."""
 
         def error(self, message: str) -> NoReturn:
-            _say(f"{message}; see '{self.prog} --help'")
+            say(f"{message}; see '{self.prog} --help'")
             raise SystemExit(EXIT_USAGE)
 
     parser = _Parser(
@@ -143,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return _code(exc.code)
     except KeyboardInterrupt:
-        _say("interrupted; nothing more was done")
+        say("interrupted; nothing more was done")
         return 130
     except Exception as exc:  # noqa: BLE001 - the one place that turns errors into a line
         return _report(exc)
@@ -153,7 +153,7 @@ def _run(args: argparse.Namespace) -> int:
     command = args.command or "gui"
     if command == "export":
         if args.since and args.until and args.since > args.until:
-            _say(
+            say(
                 f"--since {args.since.isoformat()} is after --until {args.until.isoformat()}; "
                 "swap the two dates"
             )
@@ -162,20 +162,16 @@ def _run(args: argparse.Namespace) -> int:
             # A folder given as --output gets its own message from the exporter.
             args.format = "json" if args.output.is_dir() else _format_from_name(args.output)
             if args.format is None:
-                _say(
+                say(
                     f"cannot tell the format from the name {args.output.name!r}; add --format "
                     "json, csv or pdf, or end the file name in .json, .csv or .pdf"
                 )
                 return EXIT_USAGE
         return cmd_export(args)
-    if command == "import":
-        return cmd_import(args)
-    if command == "backups":
-        return cmd_backups(args)
-    if command in ("protect", "unprotect"):
-        return cmd_protection(args)
-    if command == "restore":
-        return cmd_restore(args)
+    if command in ("import", "backups", "restore", "protect", "unprotect"):
+        from couplepause import cli_data
+
+        return cli_data.run(command, args)
     if command == "open":
         return cmd_open(args)
     return cmd_gui(args)
@@ -194,7 +190,7 @@ def _formats() -> tuple[str, ...]:
 
 
 # ------------------------------------------------------------------ commands
-def _data_dir(args: argparse.Namespace) -> Path:
+def data_dir_of(args: argparse.Namespace) -> Path:
     from couplepause import paths
 
     return paths.resolve_data_dir(args.data_dir)
@@ -203,7 +199,7 @@ def _data_dir(args: argparse.Namespace) -> Path:
 def cmd_gui(args: argparse.Namespace) -> int:
     from couplepause import paths
 
-    data_dir = _data_dir(args)
+    data_dir = data_dir_of(args)
     chosen = bool(args.data_dir or os.environ.get(paths.ENV_DATA_DIR))
     from couplepause.launch import run_gui
 
@@ -221,7 +217,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
         prefer_offscreen_platform()
 
-    data_dir = _data_dir(args)
+    data_dir = data_dir_of(args)
     episodes = _load_read_only(data_dir, skip_unreadable=args.skip_unreadable)
     names = _partner_names(data_dir) if args.include_names else None
     options = ExportOptions(
@@ -256,23 +252,25 @@ def _load_read_only(data_dir: Path, *, skip_unreadable: bool = False) -> list:
 
     repo = Repository(folder, read_only=True)
     repo.open()
-    _unlock(repo)
+    from couplepause.cli_data import unlock
+
+    unlock(repo)
     episodes = repo.load_all()
     lost = [path.name for path in repo.unreadable] + [
         f"{missing.path.name} (set aside)" for missing in repo.missing()
     ]
     if lost and not skip_unreadable:
-        raise _Refused(
+        raise Refused(
             f"some saved pauses cannot be read ({', '.join(lost)} in {folder}), so nothing was "
             "exported; open couplepause to bring them back from a backup, or add "
             "--skip-unreadable to export the rest"
         )
     for name in lost:
-        _say(f"{name} could not be read, so its pauses are not in the export")
+        say(f"{name} could not be read, so its pauses are not in the export")
     return episodes
 
 
-class _Refused(Exception):
+class Refused(Exception):
     """A command that stops with a one-line reason (exit 1)."""
 
 
@@ -286,211 +284,6 @@ def _partner_names(data_dir: Path) -> tuple[str, str] | None:
     from couplepause.export import DEFAULT_NAMES
 
     return Settings.for_data_dir(data_dir).partner_names(*DEFAULT_NAMES)
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    from couplepause import paths
-    from couplepause.export import read_export
-
-    # Everything about the file is checked before the data folder is touched.
-    episodes = read_export(args.file)
-    data_dir = _data_dir(args)
-    paths.ensure_data_dir(data_dir)
-
-    with _data_folder_locked(data_dir, "import"):
-        from couplepause.store.repository import Repository
-
-        repo = Repository(paths.store_dir(data_dir))
-        opened = repo.open()
-        for set_aside in opened.set_aside:
-            _say(f"an unreadable store file was set aside as {set_aside}; the rest was kept")
-        _unlock(repo)
-        report = repo.merge(episodes)
-    print(import_summary(report.added, report.unchanged, list(report.conflicts)))
-    return EXIT_OK
-
-
-def cmd_backups(args: argparse.Namespace) -> int:
-    from couplepause import paths
-    from couplepause.store.backups import Backups
-
-    data_dir = _data_dir(args)
-    backups = Backups(paths.backups_dir(data_dir))
-    if paths.store_dir(data_dir).is_dir():
-        from couplepause.store.repository import Repository
-
-        repo = Repository(paths.store_dir(data_dir), read_only=True)
-        repo.open()
-        if repo.protection.protected and backups.list():
-            _unlock(repo)  # the counts of a protected history's backups are sealed
-        backups = repo.backups
-    for info in backups.list():
-        moment = info.created_at.astimezone().isoformat(timespec="seconds")
-        print(f"{info.id}\t{moment}\t{info.pauses}")
-    return EXIT_OK
-
-
-def cmd_restore(args: argparse.Namespace) -> int:
-    from couplepause import paths
-    from couplepause.store import recovery
-    from couplepause.store.backups import BackupError
-    from couplepause.store.repository import Repository
-
-    data_dir = _data_dir(args)
-    if not paths.backups_dir(data_dir).is_dir():
-        raise _Refused(f"there are no backups in {data_dir}; nothing was changed")
-    with _data_folder_locked(data_dir, "restore"):
-        repo = Repository(paths.store_dir(data_dir))
-        repo.open()
-        _unlock(repo)
-        try:
-            report = recovery.restore(repo, args.backup_id)
-        except BackupError as exc:
-            raise _Refused(f"{exc} Nothing was changed; see 'couplepause backups'") from None
-    when = report.backup.created_at.astimezone().isoformat(timespec="seconds")
-    kept = f" The data as it was is kept as backup {report.kept_as.id}." if report.kept_as else ""
-    print(f"Restored {report.restored} pauses from the backup of {when}.{kept}")
-    return EXIT_OK
-
-
-def cmd_protection(args: argparse.Namespace) -> int:
-    """``protect`` and ``unprotect``: the passphrase set or removed, all files rewritten."""
-    from couplepause import paths
-    from couplepause.settings import Settings
-    from couplepause.store import protected
-    from couplepause.store.repository import Repository
-
-    data_dir = _data_dir(args)
-    with _data_folder_locked(data_dir, args.command):
-        repo = Repository(paths.store_dir(data_dir))
-        repo.open()
-        settings = Settings.for_data_dir(data_dir)
-        if args.command == "protect":
-            if repo.protection.protected:
-                raise _Refused("this history is protected already; nothing was changed")
-            passphrase = _passphrase(new=True)
-            names = None
-            if args.names:
-                a, b = settings.partner_names("", "")
-                names = {"a": a, "b": b}
-            protected.protect(repo, passphrase, names)
-            if names is not None:
-                settings.update({"partner_a": "", "partner_b": ""})
-            print("The history and its backups are protected now. Recording a pause never needs "
-                  "the passphrase; reading the history does. A forgotten passphrase cannot be recovered.")
-            return EXIT_OK
-        if not repo.protection.protected:
-            raise _Refused("this history is not protected; nothing was changed")
-        _unlock(repo)
-        names = protected.unprotect(repo)
-        if names:
-            settings.update({"partner_a": names["a"], "partner_b": names["b"]})
-        print("The passphrase is removed: the history and its backups are saved in the clear again.")
-        return EXIT_OK
-
-
-PASSPHRASE_ENV = "COUPLEPAUSE_PASSPHRASE"
-PASSPHRASE_MIN = 8
-
-
-def _passphrase(*, new: bool) -> str:
-    """The passphrase: from COUPLEPAUSE_PASSPHRASE, else typed on a terminal (twice for a
-    new one), else a refusal that says how to give it."""
-    given = os.environ.get(PASSPHRASE_ENV)
-    if given is None:
-        if not sys.stdin.isatty():
-            raise _Refused(
-                f"this needs the history's passphrase; set {PASSPHRASE_ENV}, or run it in a terminal to type it"
-            )
-        import getpass
-
-        given = getpass.getpass("Passphrase: ")
-        if new and getpass.getpass("The same passphrase again: ") != given:
-            raise _Refused("the two passphrases are not the same; nothing was changed, try again")
-    if new and len(given) < PASSPHRASE_MIN:
-        raise _Refused(f"a passphrase needs at least {PASSPHRASE_MIN} characters; nothing was changed")
-    return given
-
-
-def _unlock(repo) -> None:
-    """Unlock a protected repository with the passphrase, or stop with a calm line."""
-    if not repo.locked:
-        return
-    from couplepause.store.vault import WrongPassphrase
-
-    try:
-        repo.unlock(_passphrase(new=False))
-    except WrongPassphrase:
-        raise _Refused("that passphrase doesn't open this history; nothing was changed, try again") from None
-
-
-class _data_folder_locked:  # noqa: N801 - used as a context manager, like a function
-    """Hold the data folder's single-instance lock, or stop with the real reason."""
-
-    def __init__(self, data_dir: Path, task: str) -> None:
-        self.data_dir, self.task = data_dir, task
-
-    def __enter__(self) -> None:
-        from couplepause import paths
-
-        paths.ensure_data_dir(self.data_dir)
-        from PySide6.QtCore import QLockFile
-
-        self.lock = QLockFile(str(paths.lock_file(self.data_dir)))
-        self.lock.setStaleLockTime(0)
-        if self.lock.tryLock(0):
-            paths.private_file(paths.lock_file(self.data_dir))
-            return
-        if self.lock.error() == QLockFile.LockError.LockFailedError:
-            if _app_answers(paths.instance_key(self.data_dir)):
-                raise _Refused(f"couplepause is open on {self.data_dir}; close it and try again")
-            raise _Refused(
-                f"another import or restore is running on {self.data_dir}; "
-                "wait until it has finished, then try again"
-            )
-        raise _Refused(
-            f"cannot lock the data folder {self.data_dir} ({_clause(paths.write_problem(self.data_dir))}); "
-            "check the folder, or choose another --data-dir"
-        )
-
-    def __exit__(self, *exc: object) -> None:
-        self.lock.unlock()
-
-
-def _clause(sentence: str) -> str:
-    """A sentence of the window's ("The disk is full.") as a clause of a command-line line."""
-    text = sentence.rstrip(".")
-    return text[:1].lower() + text[1:] if not text.startswith("couplepause") else text
-
-
-def _app_answers(key: str) -> bool:
-    """Whether a running couplepause window listens on its local socket (only the app does)."""
-    from PySide6.QtNetwork import QLocalSocket
-
-    sock = QLocalSocket()
-    sock.connectToServer(key)
-    answered = sock.waitForConnected(500)
-    sock.abort()
-    return answered
-
-
-def import_summary(added: int, unchanged: int, conflicts: list[str]) -> str:
-    """What an import did, in plain words: one line, plus one per conflict."""
-    line = f"Imported {added} {'episode' if added == 1 else 'episodes'}"
-    if unchanged:
-        line += f"; {unchanged} {'was' if unchanged == 1 else 'were'} already here"
-    if conflicts:
-        n = len(conflicts)
-        line += (
-            f"; {n} {'differs' if n == 1 else 'differ'} from the stored "
-            f"{'version' if n == 1 else 'versions'} and {'was' if n == 1 else 'were'} left as stored"
-        )
-    lines = [line + "."]
-    lines += [
-        f"Kept the stored version of episode {episode_id}: the file has a different one."
-        for episode_id in conflicts
-    ]
-    return "\n".join(lines)
 
 
 def cmd_open(args: argparse.Namespace) -> int:
@@ -507,30 +300,30 @@ def _report(exc: Exception) -> int:
     """Turn an exception into one line on stderr and an exit code."""
     from couplepause.paths import DataDirError
 
-    known: tuple[type[BaseException], ...] = (DataDirError, _Refused)
+    known: tuple[type[BaseException], ...] = (DataDirError, Refused)
     try:
         from couplepause.export import ExportError, ImportRejected
     except ImportError:  # pragma: no cover - the package ships with the app
         pass
     else:
         if isinstance(exc, ImportRejected):
-            _say(exc.message)
+            say(exc.message)
             return exc.exit_code
         known += (ExportError,)
     store_errors = _store_errors()
     if isinstance(exc, known + store_errors):
-        _say(str(exc) or type(exc).__name__)
+        say(str(exc) or type(exc).__name__)
         return EXIT_FAILURE
     if isinstance(exc, OSError):
         where = f" ({exc.filename})" if exc.filename else ""
         what = (exc.strerror or str(exc) or type(exc).__name__).lower()
-        _say(f"{what}{where}; check the path and its permissions, then try again")
+        say(f"{what}{where}; check the path and its permissions, then try again")
         return EXIT_FAILURE
     if os.environ.get(_DEBUG_ENV):
         import traceback
 
         traceback.print_exception(exc)
-    _say(
+    say(
         f"unexpected error ({type(exc).__name__}: {exc}); please report it "
         f"(set {_DEBUG_ENV}=1 to see the details)"
     )
@@ -545,7 +338,7 @@ def _store_errors() -> tuple[type[BaseException], ...]:
     return (StoreError, StoreTooNew)
 
 
-def _say(message: str) -> None:
+def say(message: str) -> None:
     """Write one line to stderr, prefixed with the program name."""
     text = " ".join(str(message).split())  # never more than one line
     if not text.startswith(f"{APP_NAME}:"):
@@ -561,5 +354,5 @@ def _code(code: object) -> int:
         return EXIT_OK
     if isinstance(code, int):
         return code
-    _say(str(code))
+    say(str(code))
     return EXIT_FAILURE

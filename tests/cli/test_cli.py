@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from couplepause import __version__, cli, paths
+from couplepause import __version__, cli, cli_data, paths
 from couplepause.export import json_format
 
 from .conftest import assert_one_error_line, load, seed, snapshot, stored
@@ -441,9 +441,9 @@ def test_unexpected_errors_are_one_line(run, data_dir, monkeypatch, fake_app):
 
 
 def test_import_summary_wording():
-    assert cli.import_summary(12, 3, []) == "Imported 12 episodes; 3 were already here."
-    assert cli.import_summary(1, 0, []) == "Imported 1 episode."
-    assert cli.import_summary(0, 1, ["x"]).splitlines() == [
+    assert cli_data.import_summary(12, 3, []) == "Imported 12 episodes; 3 were already here."
+    assert cli_data.import_summary(1, 0, []) == "Imported 1 episode."
+    assert cli_data.import_summary(0, 1, ["x"]).splitlines() == [
         "Imported 0 episodes; 1 was already here; 1 differs from the stored version and was left as stored.",
         "Kept the stored version of episode x: the file has a different one.",
     ]

@@ -1,0 +1,232 @@
+"""The commands that change or read a data folder's store: import, backups, restore,
+protect and unprotect, with the data folder's lock and the passphrase.
+
+Part of the command line (``cli.py`` parses and reports errors); every refusal is
+a :class:`cli.Refused` with one plain line.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING
+
+from couplepause.cli import EXIT_OK, Refused, data_dir_of, say
+
+if TYPE_CHECKING:
+    import argparse
+
+
+def run(command: str, args: argparse.Namespace) -> int:
+    if command == "import":
+        return cmd_import(args)
+    if command == "backups":
+        return cmd_backups(args)
+    if command == "restore":
+        return cmd_restore(args)
+    return cmd_protection(args)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from couplepause import paths
+    from couplepause.export import read_export
+
+    # Everything about the file is checked before the data folder is touched.
+    episodes = read_export(args.file)
+    data_dir = data_dir_of(args)
+    paths.ensure_data_dir(data_dir)
+
+    with _data_folder_locked(data_dir, "import"):
+        from couplepause.store.repository import Repository
+
+        repo = Repository(paths.store_dir(data_dir))
+        opened = repo.open()
+        for set_aside in opened.set_aside:
+            say(f"an unreadable store file was set aside as {set_aside}; the rest was kept")
+        unlock(repo)
+        report = repo.merge(episodes)
+    print(import_summary(report.added, report.unchanged, list(report.conflicts)))
+    return EXIT_OK
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    from couplepause import paths
+    from couplepause.store.backups import Backups
+
+    data_dir = data_dir_of(args)
+    backups = Backups(paths.backups_dir(data_dir))
+    if paths.store_dir(data_dir).is_dir():
+        from couplepause.store.repository import Repository
+
+        repo = Repository(paths.store_dir(data_dir), read_only=True)
+        repo.open()
+        if repo.protection.protected and backups.list():
+            unlock(repo)  # the counts of a protected history's backups are sealed
+        backups = repo.backups
+    for info in backups.list():
+        moment = info.created_at.astimezone().isoformat(timespec="seconds")
+        print(f"{info.id}\t{moment}\t{info.pauses}")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from couplepause import paths
+    from couplepause.store import recovery
+    from couplepause.store.backups import BackupError
+    from couplepause.store.repository import Repository
+
+    data_dir = data_dir_of(args)
+    if not paths.backups_dir(data_dir).is_dir():
+        raise Refused(f"there are no backups in {data_dir}; nothing was changed")
+    with _data_folder_locked(data_dir, "restore"):
+        repo = Repository(paths.store_dir(data_dir))
+        repo.open()
+        unlock(repo)
+        try:
+            report = recovery.restore(repo, args.backup_id)
+        except BackupError as exc:
+            raise Refused(f"{exc} Nothing was changed; see 'couplepause backups'") from None
+    when = report.backup.created_at.astimezone().isoformat(timespec="seconds")
+    kept = f" The data as it was is kept as backup {report.kept_as.id}." if report.kept_as else ""
+    print(f"Restored {report.restored} pauses from the backup of {when}.{kept}")
+    return EXIT_OK
+
+
+def cmd_protection(args: argparse.Namespace) -> int:
+    """``protect`` and ``unprotect``: the passphrase set or removed, all files rewritten."""
+    from couplepause import paths
+    from couplepause.settings import Settings
+    from couplepause.store import protected
+    from couplepause.store.repository import Repository
+
+    data_dir = data_dir_of(args)
+    with _data_folder_locked(data_dir, args.command):
+        repo = Repository(paths.store_dir(data_dir))
+        repo.open()
+        settings = Settings.for_data_dir(data_dir)
+        if args.command == "protect":
+            if repo.protection.protected:
+                raise Refused("this history is protected already; nothing was changed")
+            passphrase = _passphrase(new=True)
+            names = None
+            if args.names:
+                a, b = settings.partner_names("", "")
+                names = {"a": a, "b": b}
+            protected.protect(repo, passphrase, names)
+            if names is not None:
+                settings.update({"partner_a": "", "partner_b": ""})
+            print("The history and its backups are protected now. Recording a pause never needs "
+                  "the passphrase; reading the history does. A forgotten passphrase cannot be recovered.")
+            return EXIT_OK
+        if not repo.protection.protected:
+            raise Refused("this history is not protected; nothing was changed")
+        unlock(repo)
+        names = protected.unprotect(repo)
+        if names:
+            settings.update({"partner_a": names["a"], "partner_b": names["b"]})
+        print("The passphrase is removed: the history and its backups are saved in the clear again.")
+        return EXIT_OK
+
+
+PASSPHRASE_ENV = "COUPLEPAUSE_PASSPHRASE"
+PASSPHRASE_MIN = 8
+
+
+def _passphrase(*, new: bool) -> str:
+    """The passphrase: from COUPLEPAUSE_PASSPHRASE, else typed on a terminal (twice for a
+    new one), else a refusal that says how to give it."""
+    given = os.environ.get(PASSPHRASE_ENV)
+    if given is None:
+        if not sys.stdin.isatty():
+            raise Refused(
+                f"this needs the history's passphrase; set {PASSPHRASE_ENV}, or run it in a terminal to type it"
+            )
+        import getpass
+
+        given = getpass.getpass("Passphrase: ")
+        if new and getpass.getpass("The same passphrase again: ") != given:
+            raise Refused("the two passphrases are not the same; nothing was changed, try again")
+    if new and len(given) < PASSPHRASE_MIN:
+        raise Refused(f"a passphrase needs at least {PASSPHRASE_MIN} characters; nothing was changed")
+    return given
+
+
+def unlock(repo) -> None:
+    """Unlock a protected repository with the passphrase, or stop with a calm line."""
+    if not repo.locked:
+        return
+    from couplepause.store.vault import WrongPassphrase
+
+    try:
+        repo.unlock(_passphrase(new=False))
+    except WrongPassphrase:
+        raise Refused("that passphrase doesn't open this history; nothing was changed, try again") from None
+
+
+class _data_folder_locked:  # noqa: N801 - used as a context manager, like a function
+    """Hold the data folder's single-instance lock, or stop with the real reason."""
+
+    def __init__(self, data_dir: Path, task: str) -> None:
+        self.data_dir, self.task = data_dir, task
+
+    def __enter__(self) -> None:
+        from couplepause import paths
+
+        paths.ensure_data_dir(self.data_dir)
+        from PySide6.QtCore import QLockFile
+
+        self.lock = QLockFile(str(paths.lock_file(self.data_dir)))
+        self.lock.setStaleLockTime(0)
+        if self.lock.tryLock(0):
+            paths.private_file(paths.lock_file(self.data_dir))
+            return
+        if self.lock.error() == QLockFile.LockError.LockFailedError:
+            if _app_answers(paths.instance_key(self.data_dir)):
+                raise Refused(f"couplepause is open on {self.data_dir}; close it and try again")
+            raise Refused(
+                f"another import or restore is running on {self.data_dir}; "
+                "wait until it has finished, then try again"
+            )
+        raise Refused(
+            f"cannot lock the data folder {self.data_dir} ({_clause(paths.write_problem(self.data_dir))}); "
+            "check the folder, or choose another --data-dir"
+        )
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock.unlock()
+
+
+def _clause(sentence: str) -> str:
+    """A sentence of the window's ("The disk is full.") as a clause of a command-line line."""
+    text = sentence.rstrip(".")
+    return text[:1].lower() + text[1:] if not text.startswith("couplepause") else text
+
+
+def _app_answers(key: str) -> bool:
+    """Whether a running couplepause window listens on its local socket (only the app does)."""
+    from PySide6.QtNetwork import QLocalSocket
+
+    sock = QLocalSocket()
+    sock.connectToServer(key)
+    answered = sock.waitForConnected(500)
+    sock.abort()
+    return answered
+
+
+def import_summary(added: int, unchanged: int, conflicts: list[str]) -> str:
+    """What an import did, in plain words: one line, plus one per conflict."""
+    line = f"Imported {added} {'episode' if added == 1 else 'episodes'}"
+    if unchanged:
+        line += f"; {unchanged} {'was' if unchanged == 1 else 'were'} already here"
+    if conflicts:
+        n = len(conflicts)
+        line += (
+            f"; {n} {'differs' if n == 1 else 'differ'} from the stored "
+            f"{'version' if n == 1 else 'versions'} and {'was' if n == 1 else 'were'} left as stored"
+        )
+    lines = [line + "."]
+    lines += [
+        f"Kept the stored version of episode {episode_id}: the file has a different one."
+        for episode_id in conflicts
+    ]
+    return "\n".join(lines)
