@@ -15,6 +15,7 @@ from couplepause.cli import EXIT_OK, Refused, data_dir_of, say
 
 if TYPE_CHECKING:
     import argparse
+    from pathlib import Path
 
 
 def run(command: str, args: argparse.Namespace) -> int:
