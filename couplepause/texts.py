@@ -32,6 +32,10 @@ def words(section: str, key: str, **values: Any) -> str:
     return text.format(**values) if values else text
 
 
+def has_words(section: str, key: str) -> bool:
+    return key in _words().get(section, {})
+
+
 def word_list(section: str, key: str) -> list[str]:
     return list(_words()[section][key])
 
