@@ -46,7 +46,7 @@ class Care(QObject):
     def _restore(self, dialog, backup_id: str) -> None:
         from couplepause.store import recovery
         from couplepause.texts import pauses
-        from couplepause.ui.dates import long_date_time
+        from couplepause.formatting import long_date_time
 
         def done(report, error) -> None:
             if error is not None:
@@ -71,16 +71,16 @@ class Care(QObject):
         def offer(result, error) -> None:
             if error is not None or not result:
                 return
-            from couplepause.ui.dates import long_date, month_year
+            from couplepause.formatting import long_date, month_of_store
 
             parts, backup = result
             months = [p.part for p in parts if p.part[:1].isdigit()]
             if any(p.part == "all" for p in parts):
                 text = words("notices", "lost_all")
             elif months and len(months) == 1:
-                text = words("notices", "lost_month", month=month_year(months[0]))
+                text = words("notices", "lost_month", month=month_of_store(months[0]))
             elif months:
-                text = words("notices", "lost_months", month=month_year(months[0]), more=len(months) - 1)
+                text = words("notices", "lost_months", month=month_of_store(months[0]), more=len(months) - 1)
             else:
                 text = words("notices", "lost_active")
             action = None
@@ -182,9 +182,9 @@ class Care(QObject):
         def told(parts, error) -> None:
             if self.app.history is None or error is not None:
                 return
-            from couplepause.ui.dates import month_year
+            from couplepause.formatting import month_of_store
 
-            months = [month_year(part) for part in parts if part[:1].isdigit()]
+            months = [month_of_store(part) for part in parts if part[:1].isdigit()]
             lines = []
             if months:
                 lines.append(words("history", "missing_months", months=", ".join(months)))

@@ -7,6 +7,9 @@ import sys
 # Before any Qt import: tests never need a screen.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.pop("COUPLEPAUSE_DATA_DIR", None)
+# Dates, times and numbers as the C locale writes them ("2 March 2026", "21:04"),
+# whatever the language of the machine running the tests.
+os.environ["LC_ALL"] = "C.UTF-8"
 
 import pytest  # noqa: E402
 from hypothesis import settings  # noqa: E402

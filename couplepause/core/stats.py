@@ -21,12 +21,12 @@ Rules kept everywhere:
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
 from couplepause.core.episode import PARTNERS, Episode
-from couplepause.texts import duration, word_list, words
+from couplepause.texts import duration, words
 
 RANGES = ("4w", "3m", "12m", "all")  # last 4 weeks / 3 months / 12 months / all
 ROLLING_N = 5  # default window of the rolling median (last N episodes)
@@ -247,14 +247,6 @@ def overview(episodes: Iterable[Episode]) -> Overview:
 
 
 # --------------------------------------------------------------------- summary
-def month_name(year: int, month: int, current_year: int) -> str:
-    """An English month name from the words, with the year when it is not the current one."""
-    name = word_list("summary", "months")[month - 1]
-    if year == current_year:
-        return name
-    return words("summary", "month_other_year", month=name, year=year)
-
-
 def _how_long(seconds: list[float]) -> tuple[float, str]:
     """The median of some repair times, and in words: "a median of 9 minutes" ("9 minutes" for one)."""
     middle = statistics.median(seconds)
@@ -268,7 +260,13 @@ def _similar(now_s: float, then_s: float) -> bool:
     return abs(now_s - then_s) < max(SIMILAR_SECONDS, SIMILAR_FRACTION * max(now_s, then_s))
 
 
-def summary(episodes: Iterable[Episode], now: datetime, tz: tzinfo | None = None) -> list[str]:
+def summary(
+    episodes: Iterable[Episode],
+    now: datetime,
+    tz: tzinfo | None = None,
+    *,
+    month_name: Callable[[int, int, int], str],
+) -> list[str]:
     """One to three short, kind sentences about how the two of you find your way back.
 
     The headline compares the median repair time of the current local
@@ -277,7 +275,9 @@ def summary(episodes: Iterable[Episode], now: datetime, tz: tzinfo | None = None
     Faster: a warm statement. Slower: kind words, then the figures without
     judgement. About the same, or too little to compare: gentle, neutral
     sentences. Pauses of this month that are still open are mentioned
-    kindly. Every word comes from resources/words.toml [summary].
+    kindly. Every word comes from resources/words.toml [summary];
+    ``month_name(year, month, current_year)`` names a month in the reader's
+    language (couplepause.formatting.month_name).
     """
     _require_aware(now)
     given = list(episodes)
@@ -312,7 +312,7 @@ def summary(episodes: Iterable[Episode], now: datetime, tz: tzinfo | None = None
         values = {
             "now": now_text,
             "then": duration(then_s),
-            "month": month_name(*yardstick, current_year=local_now.year),
+            "month": month_name(*yardstick, local_now.year),
         }
         if _similar(now_s, then_s):
             sentences.append(words("summary", "similar", **values))
@@ -331,7 +331,7 @@ def summary(episodes: Iterable[Episode], now: datetime, tz: tzinfo | None = None
             words(
                 "summary",
                 "earlier_month",
-                month=month_name(*latest, current_year=local_now.year),
+                month=month_name(*latest, local_now.year),
                 then=_how_long(by_month[latest])[1],
             )
         )

@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from couplepause.core.stats import Point, Week
+from couplepause.formatting import number, when
 from couplepause.texts import duration, words
 from couplepause.ui import theme
 
@@ -58,7 +59,7 @@ class MinutesAxis(pg.AxisItem):
         shown = []
         for value in values:
             minutes = 10 ** value if self.log_scale else value
-            shown.append(f"{minutes:.0f}" if minutes >= 1 or minutes == 0 else f"{minutes:.1f}")
+            shown.append(number(minutes, 0 if minutes >= 1 or minutes == 0 else 1))
         return shown
 
 
@@ -181,10 +182,10 @@ def _legend_html() -> str:
 
 
 def _describe(point: Point) -> str:
-    when = point.local.strftime("%d %b %Y, %H:%M")
+    moment = when(point.local)
     if point.repair_minutes is None:
-        return words("history", "readout_open", when=when)
-    return words("history", "readout", when=when, duration=duration(point.repair_minutes * 60))
+        return words("history", "readout_open", when=moment)
+    return words("history", "readout", when=moment, duration=duration(point.repair_minutes * 60))
 
 
 class WeeklyChart(QWidget):

@@ -20,7 +20,8 @@ from couplepause.settings import Settings
 from couplepause.texts import clock_time, default_names, duration, words
 from couplepause.ui.background import MainThread
 from couplepause.ui.main_window import FLOW_SCREENS, MainWindow
-from couplepause.ui.models import Frame, TurnsScreen, hhmm
+from couplepause.formatting import time_of_day
+from couplepause.ui.models import Frame, TurnsScreen
 
 log = logging.getLogger(__name__)
 
@@ -355,11 +356,11 @@ class Controller(QObject):
         elif episode.on_break:
             back = episode.breaks[-1].return_at
             key = "invite_heading" if self.inviting else None
-            text = words("break", key) if key else words("talking", "resume_break", time=hhmm(back))
+            text = words("break", key) if key else words("talking", "resume_break", time=time_of_day(back))
             talking.show_open_episode(text, words("talking", "resume_come_back"))
         else:
             talking.show_open_episode(
-                words("talking", "resume_open", time=hhmm(episode.paused_at)),
+                words("talking", "resume_open", time=time_of_day(episode.paused_at)),
                 words("talking", "resume_pick_up"),
             )
 

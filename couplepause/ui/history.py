@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 
 from couplepause.core import stats
 from couplepause.core.episode import Episode
+from couplepause.formatting import when
 from couplepause.texts import default_names, duration, words
 from couplepause.ui.history_tables import (
-    DATE_FORMAT,
     EpisodeTableModel,
     Figure,
     FiguresTableModel,
@@ -343,10 +343,9 @@ class HistoryView(QWidget):
         episode = self.selected_episode()
         if episode is None or self.read_only:
             return None
-        when = episode.paused_at.astimezone().strftime(DATE_FORMAT)
         box = QMessageBox(self)
         box.setWindowTitle(words("app", "title"))
-        box.setText(words("history", "delete_question", when=when))
+        box.setText(words("history", "delete_question", when=when(episode.paused_at)))
         yes = box.addButton(words("history", "delete_yes"), QMessageBox.ButtonRole.DestructiveRole)
         keep = box.addButton(words("history", "delete_no"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)

@@ -15,9 +15,10 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from couplepause.core import stats
 from couplepause.core.episode import Episode
+from couplepause.formatting import month_name, when
 from couplepause.texts import words
 from couplepause.ui.history import HistoryView
-from couplepause.ui.history_tables import DATE_FORMAT, RangeView
+from couplepause.ui.history_tables import RangeView
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ def compute(episodes: list[Episode], key: str, now: datetime, version: int) -> R
         points=stats.series(shown),
         weeks=stats.weekly(shown),
         overview=stats.overview(shown),
-        summary=stats.summary(shown, now),
+        summary=stats.summary(shown, now, month_name=month_name),
     )
 
 
@@ -259,8 +260,7 @@ class _Replace(QUndoCommand):
 
 class _Delete(QUndoCommand):
     def __init__(self, presenter: HistoryPresenter, episode: Episode):
-        when = episode.paused_at.astimezone().strftime(DATE_FORMAT)
-        super().__init__(words("history", "deleted", when=when))
+        super().__init__(words("history", "deleted", when=when(episode.paused_at)))
         self.presenter, self.episode = presenter, episode
 
     def redo(self) -> None:

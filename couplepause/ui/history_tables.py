@@ -16,10 +16,10 @@ from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QTableView
 
 from couplepause.core import stats
 from couplepause.core.episode import Episode
+from couplepause.formatting import calendar_date, when
 from couplepause.texts import default_names, duration, words
 from couplepause.ui.widgets import card_layout, label
 
-DATE_FORMAT = "%a %d %b %Y, %H:%M"
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ class EpisodeTableModel(RowsModel):
 
     def cell(self, episode: Episode, column: str) -> str:
         if column == "col_date":
-            return episode.paused_at.astimezone().strftime(DATE_FORMAT)
+            return when(episode.paused_at)
         if column == "col_repair":
             return _fmt_minutes(episode.repair_minutes)
         if column == "col_break":
@@ -125,7 +125,7 @@ class FiguresTableModel(RowsModel):
 
     def cell(self, point: stats.Point, column: str) -> str:
         if column == "col_date":
-            return point.local.strftime(DATE_FORMAT)
+            return when(point.local)
         if column == "col_repair":
             return _fmt_minutes(point.repair_minutes)
         if column == "col_trend":
@@ -140,7 +140,7 @@ class WeeksTableModel(RowsModel):
 
     def cell(self, week: stats.Week, column: str) -> str:
         if column == "col_week":
-            return week.start.strftime("%d %b %Y")
+            return calendar_date(week.start, short=True)
         if column == "col_pauses":
             return str(week.ruptures)
         if column == "col_median":

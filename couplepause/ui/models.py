@@ -4,12 +4,6 @@ import (the screens themselves are built only when first needed)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-
-
-def hhmm(moment: datetime) -> str:
-    """A moment as a clock time on this computer, e.g. 21:40."""
-    return moment.astimezone().strftime("%H:%M")
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QComboBox, QDialog, QPlainTextEdit
 
 from couplepause.core.episode import CYCLES, Episode
 from couplepause.core.flow import NOTE_MAX
+from couplepause.formatting import when
 from couplepause.texts import words
-from couplepause.ui.history_tables import DATE_FORMAT
 from couplepause.ui.widgets import button, dialog_frame, label, row
 
 
@@ -20,7 +20,7 @@ class NoteDialog(QDialog):
     def __init__(self, episode: Episode, parent=None):
         super().__init__(parent)
         layout = dialog_frame(self, words("history", "edit_title"), 520, margins=(24, 20, 24, 20), spacing=10)
-        layout.addWidget(label(episode.paused_at.astimezone().strftime(DATE_FORMAT), "muted"))
+        layout.addWidget(label(when(episode.paused_at), "muted"))
         layout.addWidget(label(words("after", "note_label")))
         self.note = QPlainTextEdit(episode.note or "")
         self.note.setAccessibleName(words("after", "note_label"))

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 
 from couplepause.core.flow import BREAK_CHOICES
 from couplepause.texts import words
-from couplepause.ui.models import hhmm
+from couplepause.formatting import time_of_day
 from couplepause.ui.widgets import Choice, button, card, label, row, vbox
 
 
@@ -67,7 +67,7 @@ class BreakChoiceView(QWidget):
 
     def refresh(self) -> None:
         back = self._wall() + timedelta(minutes=self._value)
-        self.back_at.setText(words("break", "back_at", time=hhmm(back)))
+        self.back_at.setText(words("break", "back_at", time=time_of_day(back)))
 
 
 class BreakView(QWidget):
@@ -96,5 +96,5 @@ class BreakView(QWidget):
         else:
             self.heading.setText(words("break", "heading"))
             self.text.setText(words("break", "text"))
-        self.return_at.setText(words("break", "return_at", time=hhmm(return_at)))
+        self.return_at.setText(words("break", "return_at", time=time_of_day(return_at)))
         self.setAccessibleName(self.heading.text())

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QListWidget, QListWidgetItem, QStackedWidget, QWidget
 
 from couplepause.texts import pauses, words
-from couplepause.ui.dates import long_date_time
+from couplepause.formatting import long_date_time
 from couplepause.ui.widgets import button, dialog_frame, label, row, say_in, vbox
 
 

@@ -27,9 +27,9 @@ from couplepause.core.stats import (
     overview,
     rolling_median,
     series,
-    summary,
     weekly,
 )
+from couplepause.formatting import month_name
 from couplepause.texts import section
 
 UTC = timezone.utc
@@ -41,6 +41,10 @@ KOLKATA = ZoneInfo("Asia/Kolkata")
 ZONES = [BERLIN, NEW_YORK, AUCKLAND, KIRITIMATI, KOLKATA, UTC]
 
 WORDS = section("summary")
+
+
+def summary(episodes, now, tz=None):
+    return stats.summary(episodes, now, tz, month_name=month_name)
 EMPTY = WORDS["empty"]
 ONLY_OPEN = WORDS["only_open"]
 HARDER = WORDS["harder"]
@@ -509,7 +513,6 @@ def test_summary_words_stay_calm_and_kind():
     for key, text in WORDS.items():
         for line in text if isinstance(text, list) else [text]:
             assert not BANNED.search(line), (key, line)
-    assert len(WORDS["months"]) == 12 and WORDS["months"][2] == "March"
 
 
 # --------------------------------------------------------------------- tz=None

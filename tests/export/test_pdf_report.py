@@ -15,15 +15,10 @@ import pytest
 from couplepause.core import stats
 from couplepause.export import EXPORTERS, Exporter, ExportError, ExportOptions
 from couplepause.export import pdf
-from couplepause.export.pdf import (
-    A4,
-    LETTER,
-    format_minutes,
-    paper_for,
-    prefer_offscreen_platform,
-    trend_window,
-)
+from couplepause.export.pdf import A4, LETTER, paper_for, prefer_offscreen_platform
+from couplepause.export.pdf.content import TREND_WINDOW_MAX, format_minutes, trend_window
 from couplepause.export.pdf.ticks import date_ticks, linear_ticks, log_ticks
+from couplepause.formatting import month_name
 from couplepause.texts import section
 
 from ..factory import make_episode, sample, with_break
@@ -99,7 +94,6 @@ def test_registered_as_pdf():
 def test_export_package_imports_no_qt_until_a_pdf_is_written():
     code = (
         "import sys; import couplepause.export, couplepause.export.pdf; "
-        "import couplepause.export.pdf.content, couplepause.export.pdf.ticks; "
         "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6')]; "
         "print(bad); sys.exit(1 if bad else 0)"
     )
@@ -116,7 +110,7 @@ def test_cover_has_range_export_date_summary_and_figures(report):
     assert "Our pauses and repairs" in cover
     assert "15 January 2026 – 2 March 2026" in cover
     assert "exported 5 March 2026" in cover
-    for sentence in stats.summary(episodes, now=FIXED):
+    for sentence in stats.summary(episodes, now=FIXED, month_name=month_name):
         assert flat(sentence) in cover
     assert "Pauses" in cover and "Median time to repair" in cover
     assert "Needed a longer break" in cover and "25%" in cover  # 1 of 4
@@ -350,8 +344,8 @@ def test_trend_window():
     assert trend_window(0, 5) == 5
     assert trend_window(100, 5) == 5
     assert trend_window(400, 5) == 10
-    assert trend_window(1000, 5) == pdf.TREND_WINDOW_MAX
-    assert trend_window(50_000, 5) == pdf.TREND_WINDOW_MAX
+    assert trend_window(1000, 5) == TREND_WINDOW_MAX
+    assert trend_window(50_000, 5) == TREND_WINDOW_MAX
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from couplepause import paths
 from couplepause.core.flow import Ev, State
 from couplepause.store.repository import Repository
 from couplepause.texts import words
-from couplepause.ui.models import hhmm
+from couplepause.formatting import time_of_day
 
 
 def stored(bundle):
@@ -146,7 +146,7 @@ def test_break_then_restart_then_resume(app, make_app, qtbot, clock):
     qtbot.mouseClick(w.breathing.break_button, Qt.MouseButton.LeftButton)
     assert w.current_view() is w.break_choice
     qtbot.mouseClick(w.break_choice.minutes.button_for(45), Qt.MouseButton.LeftButton)
-    back = hhmm(clock.wall + timedelta(minutes=45))
+    back = time_of_day(clock.wall + timedelta(minutes=45))
     assert w.break_choice.back_at.text() == words("break", "back_at", time=back)
     qtbot.mouseClick(w.break_choice.start_button, Qt.MouseButton.LeftButton)
     assert w.current_view() is w.on_break

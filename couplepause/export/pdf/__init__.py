@@ -4,7 +4,8 @@ No PDF library besides Qt. A cover, then the chart, week by week, and every
 pause (see ``sections.py``); every page after the cover has a running
 header, every page a footer "page N of M · exported <date>".
 
-- ``content.py``: what the report says, as plain text and numbers (no Qt);
+- ``content.py``: what the report says, as plain text (dates and numbers
+  through couplepause/formatting.py, which uses QLocale);
 - ``ticks.py``: the arithmetic behind the chart's axes (no Qt);
 - ``page.py``: fonts and the page primitives;
 - ``chart.py`` and ``sections.py``: what goes on the pages.
@@ -28,24 +29,14 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import BinaryIO, MutableMapping
+from typing import TYPE_CHECKING, BinaryIO, MutableMapping
 
 from couplepause import APP_NAME, __version__
 from couplepause.core.episode import Episode
 from couplepause.export.base import ExportError, ExportOptions, Exporter
-from couplepause.export.pdf.content import (
-    TREND_WINDOW_MAX,
-    TREND_WINDOW_SHARE,
-    Content,
-    EpisodeRow,
-    build_content,
-    format_activation,
-    format_date,
-    format_minutes,
-    format_when,
-    phrase,
-    trend_window,
-)
+
+if TYPE_CHECKING:  # pragma: no cover - names for the type hints only
+    from couplepause.export.pdf.content import Content
 
 # Territories whose customary paper is US Letter (CLDR supplemental
 # measurementData, paperSize "US-Letter"). ISO 3166 codes as QLocale gives them.
@@ -119,6 +110,8 @@ class PdfExporter(Exporter):
     description = "a readable report for your therapist (PDF)"
 
     def write(self, episodes: list[Episode], options: ExportOptions, stream: BinaryIO) -> None:
+        from couplepause.export.pdf.content import build_content
+
         content = build_content(episodes, options)
         stream.write(render(content))
 
@@ -128,6 +121,7 @@ def render(content: Content, paper: str | None = None) -> bytes:
     _gui_application()
     from PySide6 import QtCore, QtGui
 
+    from couplepause.export.pdf.content import phrase
     from couplepause.export.pdf.sections import Report
 
     if paper is None:
@@ -173,18 +167,8 @@ __all__ = [
     "LETTER_TERRITORIES",
     "PDF",
     "RESOLUTION_DPI",
-    "TREND_WINDOW_MAX",
-    "TREND_WINDOW_SHARE",
-    "Content",
-    "EpisodeRow",
     "PdfExporter",
-    "build_content",
-    "format_activation",
-    "format_date",
-    "format_minutes",
-    "format_when",
     "paper_for",
     "prefer_offscreen_platform",
     "render",
-    "trend_window",
 ]

@@ -1,7 +1,8 @@
-"""What the report says, as plain text and numbers: no Qt here.
+"""What the report says, as plain text: no drawing here.
 
-The word helpers (dates, times, minutes, activation, in the words of
-``[report]`` in words.toml) and :func:`build_content`, which turns the
+The word helpers (minutes and activation, in the words of ``[report]`` in
+words.toml; dates and numbers through couplepause/formatting.py) and
+:func:`build_content`, which turns the
 filtered, private episodes into a :class:`Content` for the pages to draw.
 """
 
@@ -13,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from couplepause.core.episode import Episode
 from couplepause.export.base import ExportOptions
-from couplepause.texts import section, word_list, words
+from couplepause.formatting import calendar_date, month_name, number, when
+from couplepause.texts import section, words
 
 if TYPE_CHECKING:  # pragma: no cover - names for the type hints only
     from couplepause.core.stats import Point, Week
@@ -26,25 +28,6 @@ TREND_WINDOW_MAX = 25  # ...but never more than this many
 def phrase(key: str, **values) -> str:
     """The report's words for ``key`` ([report] in words.toml), filled in."""
     return words("report", key, **values)
-
-
-def month_name(month: int, short: bool = False) -> str:
-    return word_list("report", "months_short")[month - 1] if short else word_list("summary", "months")[month - 1]
-
-
-def format_date(day: date, short: bool = False) -> str:
-    """"2 March 2026" (or "2 Mar 2026")."""
-    return phrase("date", day=day.day, month=month_name(day.month, short), year=day.year)
-
-
-def format_when(moment: datetime) -> str:
-    """"Mon 2 Mar 2026, 21:04" for a local time."""
-    return phrase(
-        "when",
-        weekday=word_list("report", "weekdays_short")[moment.weekday()],
-        date=format_date(moment.date(), short=True),
-        time=f"{moment.hour:02d}:{moment.minute:02d}",
-    )
 
 
 def format_minutes(minutes: float | None) -> str:
@@ -65,7 +48,7 @@ def format_minutes(minutes: float | None) -> str:
 def format_activation(value: float | None) -> str:
     if value is None:
         return phrase("none")
-    return f"{value:.1f}".removesuffix(".0")
+    return number(value, 1)
 
 
 def _break_minutes(episode: Episode) -> float | None:
@@ -135,11 +118,11 @@ def build_content(episodes: list[Episode], options: ExportOptions) -> Content:
     since = options.since or first
     until = options.until or last
     if since and until:
-        range_text = phrase("range", since=format_date(since), until=format_date(until))
+        range_text = phrase("range", since=calendar_date(since), until=calendar_date(until))
     elif since:
-        range_text = phrase("range_from", since=format_date(since))
+        range_text = phrase("range_from", since=calendar_date(since))
     elif until:
-        range_text = phrase("range_until", until=format_date(until))
+        range_text = phrase("range_until", until=calendar_date(until))
     else:
         range_text = phrase("range_none")
     a_name, b_name = options.names
@@ -150,7 +133,7 @@ def build_content(episodes: list[Episode], options: ExportOptions) -> Content:
         first_day=since,
         last_day=until,
         range_text=range_text,
-        exported_text=format_date(exported.astimezone().date()),
+        exported_text=calendar_date(exported.astimezone().date()),
         summary=[],
         figures=[],
         figures_line="",
@@ -163,7 +146,7 @@ def build_content(episodes: list[Episode], options: ExportOptions) -> Content:
         return content
 
     overview = stats.overview(episodes)
-    content.summary = list(stats.summary(episodes, now=exported))
+    content.summary = list(stats.summary(episodes, now=exported, month_name=month_name))
     share = overview.share_with_break
     content.figures = [
         (phrase("figure_pauses"), f"{overview.episodes:,}"),
@@ -191,7 +174,7 @@ def build_content(episodes: list[Episode], options: ExportOptions) -> Content:
         a_act, b_act = act.get("a"), act.get("b")
         rows.append(
             EpisodeRow(
-                when=format_when(point.local),
+                when=when(point.local),
                 repair=format_minutes(point.repair_minutes) if point.repair_minutes is not None else phrase("open"),
                 is_open=point.repair_minutes is None,
                 had_break=format_minutes(_break_minutes(episode)) if episode.breaks else none,

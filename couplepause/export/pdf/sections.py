@@ -20,7 +20,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from couplepause.export.pdf.chart import ChartPage
-from couplepause.export.pdf.content import format_activation, format_date, format_minutes, phrase
+from couplepause.export.pdf.content import format_activation, format_minutes, phrase
+from couplepause.formatting import calendar_date
 from couplepause.export.pdf.page import MARGIN_TOP
 from couplepause.export.pdf.ticks import quiet_runs
 from couplepause.texts import section
@@ -59,11 +60,11 @@ class Report(ChartPage):
 
         if c.empty:
             if c.first_day and c.last_day:
-                lead = phrase("empty_between", since=format_date(c.first_day), until=format_date(c.last_day))
+                lead = phrase("empty_between", since=calendar_date(c.first_day), until=calendar_date(c.last_day))
             elif c.first_day:
-                lead = phrase("empty_from", since=format_date(c.first_day))
+                lead = phrase("empty_from", since=calendar_date(c.first_day))
             elif c.last_day:
-                lead = phrase("empty_until", until=format_date(c.last_day))
+                lead = phrase("empty_until", until=calendar_date(c.last_day))
             else:
                 lead = phrase("empty")
             self.paragraph(self.f_lead, self.c_text, lead, gap_after=8)
@@ -156,17 +157,17 @@ class Report(ChartPage):
             if run > 1:  # several quiet weeks in a row: one calm line
                 _, cx, cw, _align = columns[0]
                 self.text(cx, self.y, cw, row_h, self.f_table, self.c_muted,
-                          format_date(week.start, short=True))
+                          calendar_date(week.start, short=True))
                 last_day = week.start + timedelta(days=7 * run - 1)
                 span_x = columns[1][1]
                 self.text(span_x, self.y, self.right - span_x - 6, row_h, self.f_note, self.c_muted,
-                          phrase("quiet_run", n=run, until=format_date(last_day, short=True)), align="center")
+                          phrase("quiet_run", n=run, until=calendar_date(last_day, short=True)), align="center")
                 self.y += row_h
                 continue
             quiet = week.ruptures == 0
             colour = self.c_muted if quiet else self.c_text
             cells = (
-                format_date(week.start, short=True),
+                calendar_date(week.start, short=True),
                 str(week.ruptures) if not quiet else none,
                 str(week.open) if week.open else none,
                 format_minutes(week.median_repair_minutes) or none,

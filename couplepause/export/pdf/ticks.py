@@ -6,7 +6,7 @@ import math
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from couplepause.export.pdf.content import month_name, phrase
+from couplepause.formatting import day_and_month, month_short, number
 
 if TYPE_CHECKING:  # pragma: no cover - names for the type hints only
     from couplepause.core.stats import Week
@@ -53,7 +53,7 @@ def log_ticks(low: float, high: float) -> list[float]:
 
 
 def tick_text(value: float) -> str:
-    return f"{value:g}"
+    return number(value, 2)
 
 
 def date_ticks(first: date, last: date) -> list[tuple[date, str, str]]:
@@ -70,7 +70,7 @@ def date_ticks(first: date, last: date) -> list[tuple[date, str, str]]:
             step = 7 if days <= 70 else 14
             day = first + timedelta(days=(7 - first.weekday()) % 7)  # Mondays
         while day <= end:
-            candidates.append((day, phrase("tick_day", day=day.day, month=month_name(day.month, short=True))))
+            candidates.append((day, day_and_month(day)))
             day += timedelta(days=step)
     elif days <= 3 * 366:
         step = 1 if days <= 13 * 31 else 2 if days <= 26 * 31 else 3
@@ -81,7 +81,7 @@ def date_ticks(first: date, last: date) -> list[tuple[date, str, str]]:
             if day > end:
                 break
             if month0 % step == 0:
-                candidates.append((day, month_name(month0 + 1, short=True)))
+                candidates.append((day, month_short(month0 + 1)))
             index += 1
     else:
         step = max(1, math.ceil((last.year - first.year + 1) / 8))

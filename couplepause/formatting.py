@@ -1,0 +1,90 @@
+"""Dates, times and numbers as this computer's language writes them.
+
+The one formatter of the app: the history, the dialogs, the notices and the PDF
+report all use it. QLocale gives the names of months and days, the order of
+the parts and the clock (24 h or AM/PM); the patterns for our short forms are
+words ([formats] in words.toml), so a translation can order them its own way.
+Every moment is shown in local time.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from PySide6.QtCore import QDate, QLocale, QTime
+
+from couplepause.texts import words
+
+
+def _pattern(key: str) -> str:
+    return words("formats", key)
+
+
+def _day(day: date | datetime) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone()
+
+
+def time_of_day(moment: datetime) -> str:
+    """"21:04" (or "9:04 PM" where the clock is written so)."""
+    local = _local(moment)
+    return QLocale().toString(QTime(local.hour, local.minute), QLocale.FormatType.ShortFormat)
+
+
+def long_date(moment: datetime) -> str:
+    """"Wednesday, 2 December 2026", as the locale writes a long date."""
+    return QLocale().toString(_day(_local(moment)), QLocale.FormatType.LongFormat)
+
+
+def long_date_time(moment: datetime) -> str:
+    """"Wednesday, 2 December 2026, 21:04"."""
+    return words("formats", "date_and_time", date=long_date(moment), time=time_of_day(moment))
+
+
+def calendar_date(day: date, short: bool = False) -> str:
+    """A calendar day: "2 March 2026", or "2 Mar 2026" when ``short``."""
+    return QLocale().toString(_day(day), _pattern("date_short" if short else "date"))
+
+
+def day_and_month(day: date) -> str:
+    """"2 Mar", for the ticks of a time axis."""
+    return QLocale().toString(_day(day), _pattern("day_month"))
+
+
+def when(moment: datetime) -> str:
+    """When a pause happened, short: "Mon 2 Mar 2026, 21:04"."""
+    local = _local(moment)
+    day = QLocale().toString(_day(local), _pattern("weekday_date"))
+    return words("formats", "date_and_time", date=day, time=time_of_day(local))
+
+
+def month_short(month: int) -> str:
+    """"Mar"."""
+    return QLocale().monthName(month, QLocale.FormatType.ShortFormat)
+
+
+def month_name(year: int, month: int, current_year: int | None = None) -> str:
+    """"March", or "March 2025" when the year is not ``current_year``."""
+    name = QLocale().standaloneMonthName(month, QLocale.FormatType.LongFormat)
+    if year == current_year:
+        return name
+    return words("formats", "month_year", month=name, year=year)
+
+
+def month_of_store(part: str) -> str:
+    """A month of the store ("2026-03") as words, e.g. "March 2026"."""
+    year, month = (int(piece) for piece in part.split("-"))
+    return month_name(year, month)
+
+
+def number(value: float, decimals: int = 0) -> str:
+    """A number with the locale's digits and decimal sign, up to ``decimals``
+    places: 7.5 -> "7.5" ("7,5" in German), 7.0 -> "7"."""
+    locale = QLocale()
+    text = locale.toString(float(value), "f", decimals)
+    if decimals:
+        text = text.rstrip(locale.zeroDigit()).removesuffix(locale.decimalPoint())
+    return text
