@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import sys
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -124,8 +126,9 @@ class App:
             if error is not None:
                 self.window.show_notice(str(error))
                 return
-            names = self.controller.names()
-            dialog = ExportDialog(list(episodes), (names["a"], names["b"]), Path.home(), parent=self.window)
+            first = min((e.paused_at.astimezone().date() for e in episodes), default=date.today())
+            dialog = ExportDialog(first, Path.home(), parent=self.window)
+            dialog.requested.connect(lambda kind, options, target: self._export(dialog, episodes, kind, options, target))
             dialog.exported.connect(lambda text: self.window.show_notice(text, linger=True))
             show_beside(dialog)
             self.export_dialog = dialog
@@ -133,6 +136,21 @@ class App:
         self.reader.call(
             lambda repo: repo.load_all(),
             lambda result, error: self.controller.main_thread.invoke.emit(lambda: show(result, error)),
+        )
+
+    def _export(self, dialog, episodes: list, kind: str, options, target: Path) -> None:
+        """Write the export the dialog asked for on a worker thread (the Pause
+        button stays alive); the dialog hears how it went."""
+        from couplepause.export import EXPORTERS
+        from couplepause.ui.background import in_background
+
+        names = self.controller.names()
+        options = replace(options, partner_names=(names["a"], names["b"]))
+        in_background(
+            lambda: EXPORTERS[kind].export(episodes, options, target),
+            dialog.finished,
+            parent=dialog,
+            finish_before_exit=True,
         )
 
     def open_export_file(self) -> None:

@@ -38,9 +38,9 @@ def _register_builtin() -> None:
     from couplepause.export.json_format import JSON
     from couplepause.export.pdf import PDF
 
-    register(JSON)
+    register(PDF)  # the order the Export dialog offers them in
     register(CSV)
-    register(PDF)
+    register(JSON)
 
 
 _register_builtin()

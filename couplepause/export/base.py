@@ -145,7 +145,6 @@ class Exporter:
 
     name: ClassVar[str] = ""
     suffix: ClassVar[str] = ""
-    description: ClassVar[str] = ""
 
     def export(self, episodes: Iterable[Episode], options: ExportOptions, out: Path) -> int:
         """Write the chosen episodes to ``out``; returns how many were written."""

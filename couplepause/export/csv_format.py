@@ -142,7 +142,6 @@ def row(episode: Episode, options: ExportOptions) -> list[str]:
 class CsvExporter(Exporter):
     name = "csv"
     suffix = ".csv"
-    description = "a spreadsheet (CSV, UTF-8 with BOM), one row per episode"
 
     def text(self, episodes: list[Episode], options: ExportOptions) -> str:
         buffer = io.StringIO(newline="")

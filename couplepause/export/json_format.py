@@ -70,7 +70,6 @@ class ExportFile:
 class JsonExporter(Exporter):
     name = "json"
     suffix = ".json"
-    description = "full-fidelity JSON (can be imported or opened read-only)"
 
     def document(self, episodes: list[Episode], options: ExportOptions) -> dict[str, Any]:
         a, b = options.names

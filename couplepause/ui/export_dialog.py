@@ -1,5 +1,8 @@
-"""Export for the therapist: format, date range, privacy, file. Opens without
-blocking; collects the choices and hands them to the exporter registry."""
+"""Export for the therapist: format, date range, privacy, file.
+
+The dialog only collects the choices. When they are complete it emits
+``requested``; the app writes the file (off the UI thread) and tells the
+dialog how it went with :meth:`ExportDialog.finished`."""
 
 from __future__ import annotations
 
@@ -24,30 +27,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from couplepause.core.episode import Episode
 from couplepause.export import EXPORTERS, ExportError, ExportOptions
 from couplepause.texts import words
-from couplepause.ui.background import in_background
 from couplepause.ui.widgets import button, dialog_frame, label, row, say_in, show_beside
 
 log = logging.getLogger(__name__)
-FORMATS = ("pdf", "csv", "json")
 
 
 class ExportDialog(QDialog):
-    exported = Signal(str)  # the path written
+    requested = Signal(str, object, object)  # format, ExportOptions, target Path
+    exported = Signal(str)  # what was written, in words
 
     def __init__(
         self,
-        episodes: list[Episode],
-        names: tuple[str, str],
+        first_day: date,
         folder: Path,
         today: Callable[[], date] = date.today,
         parent=None,
     ):
         super().__init__(parent)
-        self._episodes = episodes
-        self._names = names
         self._folder = folder
         layout = dialog_frame(self, words("export", "title"), 640)
         layout.addWidget(label(words("export", "title"), "heading"))
@@ -58,7 +56,7 @@ class ExportDialog(QDialog):
         format_box.setContentsMargins(0, 0, 0, 0)
         format_box.setSpacing(4)
         self.format_buttons: dict[str, QRadioButton] = {}
-        for key in FORMATS:
+        for key in EXPORTERS:
             radio = QRadioButton(words("export", f"format_{key}"))
             radio.setAccessibleName(words("export", f"format_{key}"))
             self.formats.addButton(radio)
@@ -68,11 +66,10 @@ class ExportDialog(QDialog):
         formats = QWidget()
         formats.setLayout(format_box)
 
-        first = min((e.paused_at.astimezone().date() for e in episodes), default=today())
         self.all_time = QCheckBox(words("export", "all_time"))
         self.all_time.setAccessibleName(words("export", "all_time"))
         self.all_time.setChecked(True)
-        self.since = self._date_edit(first, words("export", "since"))
+        self.since = self._date_edit(first_day, words("export", "since"))
         self.until = self._date_edit(today(), words("export", "until"))
         dates = QHBoxLayout()
         dates.setContentsMargins(0, 0, 0, 0)
@@ -157,6 +154,7 @@ class ExportDialog(QDialog):
         show_beside(self.chooser)
 
     def options(self, force: bool = False) -> ExportOptions:
+        """The choices made; the partners' names are the app's to add."""
         since = until = None
         if not self.all_time.isChecked():
             since = self.since.date().toPython()
@@ -166,7 +164,6 @@ class ExportDialog(QDialog):
             until=until,
             include_notes=self.notes.isChecked(),
             include_names=self.names.isChecked(),
-            partner_names=self._names,
             force=force,
         )
 
@@ -178,14 +175,9 @@ class ExportDialog(QDialog):
         if target.exists() and not force:
             self._ask_overwrite(target)
             return
-        exporter, options, episodes = EXPORTERS[self.format()], self.options(force), self._episodes
+        self._target = target
         self._set_writing(True)
-        in_background(
-            lambda: exporter.export(episodes, options, target),
-            lambda written, error: self._written(target, written, error),
-            parent=self,
-            finish_before_exit=True,
-        )
+        self.requested.emit(self.format(), self.options(force), target)
 
     def _set_writing(self, writing: bool) -> None:
         """While the file is written (on a worker thread: the Pause button
@@ -198,7 +190,8 @@ class ExportDialog(QDialog):
         if writing:
             say_in(self, self.error, words("export", "writing"), problem=False)
 
-    def _written(self, target: Path, written: int | None, error: BaseException | None) -> None:
+    def finished(self, written: int | None, error: BaseException | None) -> None:
+        """The app wrote the file (``written`` pauses) or could not (``error``)."""
         self._set_writing(False)
         if isinstance(error, ExportError):
             self._fail(str(error))
@@ -208,7 +201,7 @@ class ExportDialog(QDialog):
             self._fail(words("export", "unexpected"))
             return
         self.error.hide()
-        self.exported.emit(words("export", "done", n=written, path=str(target)))
+        self.exported.emit(words("export", "done", n=written, path=str(self._target)))
         self.accept()
 
     def reject(self) -> None:

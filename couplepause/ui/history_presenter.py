@@ -227,23 +227,13 @@ class HistoryPresenter(QObject):
         self._deleted.discard(episode.id)
         episodes = [e for e in self.view.episodes() if e.id != episode.id] + [episode]
         self._show(episodes, episode.id)
-        self._store(lambda repo: _restore(repo, episode))
+        self._store(lambda repo: repo.save(episode))
 
     def remove(self, episode: Episode) -> None:
         self._deleted.add(episode.id)
         episodes = [e for e in self.view.episodes() if e.id != episode.id]
         self._show(episodes, episode.id)
         self._store(lambda repo: repo.delete(episode.id))
-
-
-def _restore(repo, episode: Episode) -> None:
-    """Write an episode back: replace it where it is, or put it back where it belongs."""
-    if repo.get(episode.id) is not None:
-        repo.update(episode)
-    elif episode.closed:
-        repo.archive(episode)
-    else:
-        repo.save_active(episode)
 
 
 class _Replace(QUndoCommand):

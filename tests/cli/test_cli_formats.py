@@ -61,7 +61,7 @@ def test_the_formats_offered_are_the_registered_ones(run, tmp_path):
 def test_help_lists_the_formats(run):
     result = run("export", "--help")
     assert result.code == 0
-    assert "{json,csv,pdf}" in result.out
+    assert "{pdf,csv,json}" in result.out
 
 
 # ---------------------------------------------------------------------- CSV

@@ -107,7 +107,6 @@ class PdfExporter(Exporter):
 
     name = "pdf"
     suffix = ".pdf"
-    description = "a readable report for your therapist (PDF)"
 
     def write(self, episodes: list[Episode], options: ExportOptions, stream: BinaryIO) -> None:
         from couplepause.export.pdf.content import build_content
