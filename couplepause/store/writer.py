@@ -80,7 +80,7 @@ class Writer:
             raise ValueError("retry_delays needs at least one delay")
         self._repo = repo
         self._on_result = on_result
-        self._retry_delays = tuple(float(delay) for delay in retry_delays)
+        self.retry_delays = tuple(float(delay) for delay in retry_delays)
         self._jobs: deque[_Job] = deque()
         self._cond = threading.Condition()
         self._stopping = False
@@ -250,7 +250,7 @@ class Writer:
         with self._cond:
             job.in_flight = False
             job.failures += 1
-            delay = self._retry_delays[min(job.failures, len(self._retry_delays)) - 1]
+            delay = self.retry_delays[min(job.failures, len(self.retry_delays)) - 1]
             job.retry_at = time.monotonic() + delay
             pending = self._pending_locked()
             self._cond.notify_all()

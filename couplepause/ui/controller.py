@@ -26,6 +26,10 @@ from couplepause.ui.models import Frame, TurnsScreen
 log = logging.getLogger(__name__)
 
 TURN_TICK_MS = 250
+# A break's end is checked at least this often against the wall clock: Qt's
+# timers do not run while the laptop sleeps, so one long timer would invite
+# the couple back late after the lid was closed.
+BREAK_CHECK_MS = 60_000
 
 
 def flow_config(settings: Settings) -> FlowConfig:
@@ -73,7 +77,7 @@ class Controller(QObject):
         self.turn_timer.timeout.connect(self._render_turns)
         self.break_timer = QTimer(self)
         self.break_timer.setSingleShot(True)
-        self.break_timer.timeout.connect(self._break_over)
+        self.break_timer.timeout.connect(self.check_break_time)
 
         window.talking.pause_requested.connect(self.pause)
         window.talking.resume_requested.connect(self.pick_up)
@@ -261,11 +265,17 @@ class Controller(QObject):
         if back is None:
             return
         ms = max(0, int((back - self.wall()).total_seconds() * 1000))
-        self.break_timer.start(min(ms, 2**31 - 1))
+        self.break_timer.start(min(ms, BREAK_CHECK_MS))
 
-    def _break_over(self) -> None:
-        """Time to come back: raise the window with a gentle invitation."""
-        if self._break_return_at() is None:
+    def check_break_time(self) -> None:
+        """What the break timer does: once the time to come back has come (on
+        the wall clock), raise the window with a gentle invitation; until then,
+        look again soon."""
+        back = self._break_return_at()
+        if back is None or self.inviting:
+            return
+        if self.wall() < back:
+            self._schedule_break_end()
             return
         self.inviting = True
         self.render()

@@ -105,7 +105,6 @@ def choose_and_open(parent) -> QFileDialog:
             box = QMessageBox(QMessageBox.Icon.Information, words("app", "title"),
                               words("menu", "open_failed", reason=reason), parent=parent)
             show_beside(box)
-            parent._open_failed = box
 
         in_background(lambda: read_export_file(path), read, parent=parent)
 

@@ -174,6 +174,10 @@ class Pacer(QWidget):
         self._reduced = reduced
         self.update()
 
+    def reduced_motion(self) -> bool:
+        """True when the shape stays still and only its colour breathes."""
+        return self._reduced
+
     def level(self) -> float:
         return self._level
 

@@ -450,7 +450,8 @@ def test_import_summary_wording():
 
 
 def test_dates_parse():
-    assert cli._iso_date("2026-03-01") == date(2026, 3, 1)
+    args = cli.build_parser().parse_args(["export", "--output", "o.json", "--since", "2026-03-01"])
+    assert args.since == date(2026, 3, 1) and args.until is None
 
 
 def test_unreadable_store_file_is_reported_and_left_alone(run, data_dir, tmp_path):

@@ -15,6 +15,7 @@ from couplepause.export import (
     Exporter,
     ExportError,
     ExportOptions,
+    ImportRejected,
     atomic_output,
     read_export,
     read_export_file,
@@ -278,14 +279,15 @@ def test_schema_describes_every_episode_field():
     assert set(episode["required"]) == {"id", "paused_at", "repaired_at", "repair_seconds"}
 
 
-def test_reader_uses_the_same_rules_without_refs():
-    from couplepause.export import json_format
-
-    inlined = json_format._inline_refs(json_format.schema())
-    assert '"$ref"' not in json.dumps(inlined)
-    assert inlined["properties"]["episodes"]["items"]["properties"]["paused_at"] == (
-        json_format.schema()["$defs"]["instant"]
-    )
+def test_the_reader_applies_the_rules_the_schema_shares_between_fields(tmp_path):
+    """Rules written once in the schema's $defs (an instant) hold wherever they are used."""
+    out = export(tmp_path, sample())
+    doc = load(out)
+    doc["episodes"][0]["breaks"] = [{"started_at": "soon", "return_at": doc["episodes"][0]["paused_at"]}]
+    out.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(ImportRejected) as caught:
+        read_export_file(out)
+    assert "started_at" in caught.value.message
 
 
 def test_unwritable_folder_simulated(tmp_path, monkeypatch):

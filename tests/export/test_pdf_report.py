@@ -14,7 +14,6 @@ import pytest
 
 from couplepause.core import stats
 from couplepause.export import EXPORTERS, Exporter, ExportError, ExportOptions
-from couplepause.export import pdf
 from couplepause.export.pdf import A4, LETTER, paper_for, prefer_offscreen_platform
 from couplepause.export.pdf.content import TREND_WINDOW_MAX, format_minutes, trend_window
 from couplepause.export.pdf.ticks import date_ticks, linear_ticks, log_ticks

@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, 
 from couplepause import paths
 from couplepause.core.flow import Ev, State
 from couplepause.store.repository import Repository
-from couplepause.texts import words
 from couplepause.formatting import time_of_day
+from couplepause.texts import words
+from couplepause.ui.controller import BREAK_CHECK_MS
 
 
 def stored(bundle):
@@ -86,7 +87,7 @@ def test_full_flow_pause_breathe_turns_repair_note(app, qtbot, clock):
     qtbot.mouseClick(w.turns.swap_button, Qt.MouseButton.LeftButton)
     assert "Partner A" in w.turns.heading.text()
     clock.advance(80)
-    c._render_turns()
+    c.render()
     assert w.turns.repair_button.isEnabled()
     qtbot.mouseClick(w.turns.repair_button, Qt.MouseButton.LeftButton)
     assert w.current_view() is w.repair
@@ -183,10 +184,15 @@ def test_break_end_invites_them_back(app, qtbot, clock):
     c, w = app.controller, app.window
     c.pause()
     c.dispatch(Ev.START_BREAK, value=20)
-    clock.advance(20 * 60)
-    c.break_timer.stop()
-    c._break_over()
+    assert 0 < c.break_timer.interval() <= BREAK_CHECK_MS  # looked at again within a minute
+    clock.advance(15 * 60)  # e.g. the lid was closed: Qt's timers slept too
+    c.check_break_time()
+    assert w.on_break.heading.text() != words("break", "invite_heading")
+    assert c.break_timer.isActive()
+    clock.advance(5 * 60)
+    c.check_break_time()
     assert w.on_break.heading.text() == words("break", "invite_heading")
+    c.break_timer.stop()
     qtbot.mouseClick(w.on_break.come_back_button, Qt.MouseButton.LeftButton)
     assert c.flow.state is State.BREATHING
 
@@ -233,7 +239,7 @@ def test_disk_full_keeps_the_episode_and_says_so(app, qtbot, monkeypatch):
     shown = []
     real_notice = app.window.show_notice
     monkeypatch.setattr(app.window, "show_notice", lambda text, **kw: (shown.append(text), real_notice(text, **kw)))
-    app.writer._retry_delays = (0.01,)  # retry quickly in the test
+    app.writer.retry_delays = (0.01,)  # retry quickly in the test
     app.controller.pause()
     qtbot.waitUntil(lambda: words("notices", "saved_again") in shown, timeout=5000)
     assert any("The disk is full." in text for text in shown)
@@ -307,7 +313,7 @@ def test_reduced_motion_keeps_the_shape_still(app, qtbot, clock):
     app.controller.apply_settings()
     app.controller.pause()
     pacer = app.window.breathing.pacer
-    assert pacer._reduced
+    assert pacer.reduced_motion()
     clock.advance(2)
     app.window.breathing.tick()
     assert 0 < pacer.level() < 1  # colour and glow still follow the breath

@@ -160,7 +160,7 @@ def test_the_error_log_never_holds_personal_content(make_app, data_dir, qtbot, m
             raise OSError(28, "No space left on device")
 
         monkeypatch.setattr(storage, "atomic_write", full)
-        bundle.writer._retry_delays = (3600,)
+        bundle.writer.retry_delays = (3600,)
         bundle.controller.pause()
         qtbot.waitUntil(lambda: bundle.controller.unsaved_reason != "", timeout=5000)
         monkeypatch.undo()

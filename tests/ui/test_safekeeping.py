@@ -159,7 +159,7 @@ def test_a_folder_taken_by_another_launch_is_never_written_to(qtbot, tmp_path, c
     paths.ensure_data_dir(data)
     theirs = hold_lock_in_another_process(data)  # another couplepause started on the new folder
     try:
-        bundle.writer._retry_delays = (3600,)
+        bundle.writer.retry_delays = (3600,)
         bundle.controller.pause()
         qtbot.waitUntil(lambda: bundle.controller.unsaved_reason != "", timeout=5000)
         assert "Another couplepause now uses the data folder" in bundle.controller.unsaved_reason
@@ -176,7 +176,7 @@ def test_quit_with_a_full_disk_keeps_a_rescue_copy_that_the_next_start_saves(
     make_app, data_dir, qtbot, monkeypatch, rescue_home, capsys
 ):
     bundle = make_app()
-    bundle.writer._retry_delays = (3600,)
+    bundle.writer.retry_delays = (3600,)
     real = storage.atomic_write
 
     def full(path, data, **kwargs):

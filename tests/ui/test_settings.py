@@ -50,7 +50,7 @@ def test_dialog_opens_without_blocking_and_refuses_a_bad_name(app, qtbot):
     app.controller.dispatch(Ev.END_BREATHING)
     assert "Sam" in app.window.turns.heading.text() or "Alex" in app.window.turns.heading.text()
     assert not app.window.turns.timer.isVisibleTo(app.window)  # the turn timer is off
-    assert app.window.breathing.pacer._reduced
+    assert app.window.breathing.pacer.reduced_motion()
 
 
 def test_pause_still_works_with_the_settings_dialog_open(app, qtbot):

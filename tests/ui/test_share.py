@@ -85,8 +85,8 @@ def test_a_bad_file_gets_a_message_not_a_traceback(qtbot, tmp_path, app):
     bad.write_text('{"format": "couplepause-export", "episodes": [', encoding="utf-8")
     chooser = choose_and_open(app.window)
     chooser.fileSelected.emit(str(bad))
-    qtbot.waitUntil(lambda: getattr(app.window, "_open_failed", None) is not None)
-    box = app.window._open_failed
+    qtbot.waitUntil(lambda: bool(app.window.findChildren(QMessageBox)))
+    [box] = app.window.findChildren(QMessageBox)
     assert isinstance(box, QMessageBox) and "couldn't be opened" in box.text()
     assert not app.window.notice_holder.isVisibleTo(app.window)  # "Opening…" went away
     box.close()

@@ -9,7 +9,7 @@ filtered, private episodes into a :class:`Content` for the pages to draw.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
 
 from couplepause.core.episode import Episode
