@@ -1,8 +1,4 @@
-"""The live flow as a state machine.
-
-    talking --pause--> breathing --> turns (A speaks, B reflects; swap) --> repair --> after --> talking
-                           |                     |                            |
-                           +------ longer break (come back at HH:MM) --------+
+"""The live flow as a state machine (its table: docs/ARCHITECTURE.md, "The live flow").
 
 Qt-free and pure: ``step(model, event, now, wall, config, run)`` returns a new
 model and never reads a clock itself. ``now`` is a reading of the clock of

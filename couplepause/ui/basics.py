@@ -1,8 +1,9 @@
 """The building blocks of the first window: labels, buttons, rows, the Pause button.
 
 They never touch PySide's ``Qt`` namespace: creating it builds a Python enum
-for each of its ~130 enums, 15-20 ms that the window with the Pause button
-should not wait for. That rules out ``Qt.*`` names, and also calls whose
+for each of its many enums, time the window with the Pause button should not
+wait for (docs/ARCHITECTURE.md, "The way to the first window"; the start-up
+benchmark in benchmarks/bench_live.py shows the cost). That rules out ``Qt.*`` names, and also calls whose
 overloads or defaults name a ``Qt`` enum (``QBrush(QColor)``,
 ``QPainter.setPen(QColor)``). Enum properties are set by their key names
 instead (``set_enum``). Everything after the first window lives in

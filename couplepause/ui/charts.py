@@ -1,6 +1,7 @@
 """The history charts. This is the only module that imports pyqtgraph, and it
-is imported only when the history view opens (pyqtgraph costs ~0.5 s and
-~50 MB at import; the live flow must never wait for it)."""
+is imported only when the history view opens: pyqtgraph is slow and large to
+import, and the live flow must never wait for it (benchmarks/bench_history.py
+measures the first open)."""
 
 from __future__ import annotations
 
