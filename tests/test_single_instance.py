@@ -47,6 +47,7 @@ def running(qtbot, tmp_path):
         proc.communicate()
 
 
+@pytest.mark.slow  # twenty launches racing for one folder
 def test_second_launches_hand_over_and_exit_zero(running, tmp_path):
     folder = tmp_path / "data"
     first = running(folder)
