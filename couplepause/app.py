@@ -270,6 +270,7 @@ def build(
     from couplepause.core.episode import now_local
     from couplepause.core.flow import ClockRun
     from couplepause.settings import Settings
+    from couplepause.store.errors import cause
     from couplepause.store.repository import Repository, StoreError, StoreTooNew
     from couplepause.store.writer import Writer
     from couplepause.ui.controller import Controller
@@ -284,7 +285,7 @@ def build(
     try:
         data_dir = paths.ensure_data_dir(data_dir)
     except paths.DataDirError as exc:  # written as soon as it can be (the guard makes the folder)
-        notices.append(words("notices", "not_saving", reason=f"{exc.reason}"))
+        notices.append(words("notices", "not_saving", reason=cause(exc)))
     set_style(QApplication.instance())
     set_icon(QApplication.instance())
     settings = Settings.for_data_dir(data_dir)
@@ -315,8 +316,8 @@ def build(
     except StoreError as exc:
         # The folder cannot be used now (a full disk, no permission): the
         # repository opens at its first write, which is retried until it works.
-        log.error("the store could not be opened (%s)", getattr(exc, "reason", type(exc).__name__))
-        notices.append(words("notices", "not_saving", reason=getattr(exc, "reason", str(exc))))
+        log.error("the store could not be opened (%s)", exc.key)
+        notices.append(words("notices", "not_saving", reason=cause(exc)))
         report = None
     if report is not None and any(path.name.startswith("meta.json") for path in report.set_aside):
         notices.append(words("notices", "store_meta_set_aside"))

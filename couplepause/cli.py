@@ -2,7 +2,8 @@
 
 Exit codes: 0 ok, 2 usage error, 1 bad file or anything else. Every error is
 one line on stderr, ``couplepause: <what was wrong>; <what to do>``, never a
-traceback. Heavy modules (Qt, the export package, jsonschema) are imported
+traceback: a :class:`~couplepause.problems.Problem` in the command line's words
+(``[problems_cli]`` of resources/words.toml, else ``[problems]``). Heavy modules (Qt, the export package, jsonschema) are imported
 only by the command that needs them, so ``--version`` and ``export`` stay fast
 and need no display.
 """
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from datetime import date
 
 from couplepause import APP_NAME, __version__
+from couplepause.problems import Problem, on_command_line
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -38,9 +40,7 @@ def _iso_date(text: str) -> date:
             raise ValueError
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-01"
-        ) from None
+        raise argparse.ArgumentTypeError(str(Refused("not_a_date", text=text))) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
         """argparse that reports a usage error as one line and exits 2."""
 
         def error(self, message: str) -> NoReturn:
-            say(f"{message}; see '{self.prog} --help'")
+            say(Refused("usage", message=message, prog=self.prog))
             raise SystemExit(EXIT_USAGE)
 
     parser = _Parser(
@@ -143,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return _code(exc.code)
     except KeyboardInterrupt:
-        say("interrupted; nothing more was done")
+        say(Refused("interrupted"))
         return 130
     except Exception as exc:  # noqa: BLE001 - the one place that turns errors into a line
         return _report(exc)
@@ -153,20 +153,14 @@ def _run(args: argparse.Namespace) -> int:
     command = args.command or "gui"
     if command == "export":
         if args.since and args.until and args.since > args.until:
-            say(
-                f"--since {args.since.isoformat()} is after --until {args.until.isoformat()}; "
-                "swap the two dates"
+            raise Refused(
+                "since_after_until", since=args.since.isoformat(), until=args.until.isoformat(), exit_code=EXIT_USAGE
             )
-            return EXIT_USAGE
         if args.format is None:
             # A folder given as --output gets its own message from the exporter.
             args.format = "json" if args.output.is_dir() else _format_from_name(args.output)
             if args.format is None:
-                say(
-                    f"cannot tell the format from the name {args.output.name!r}; add --format "
-                    "json, csv or pdf, or end the file name in .json, .csv or .pdf"
-                )
-                return EXIT_USAGE
+                raise Refused("format_unknown", name=args.output.name, exit_code=EXIT_USAGE)
         return cmd_export(args)
     if command in ("import", "backups", "restore", "protect", "unprotect"):
         from couplepause import cli_data
@@ -244,7 +238,7 @@ def _load_read_only(data_dir: Path, *, skip_unreadable: bool = False) -> list:
     from couplepause import paths
 
     if data_dir.exists() and not data_dir.is_dir():
-        raise paths.DataDirError(f"{data_dir} is a file, not a folder; choose another --data-dir")
+        raise paths.DataDirError("data_dir_is_file", folder=data_dir)
     folder = paths.store_dir(data_dir)
     if not folder.is_dir():
         return []  # nothing stored yet: an empty export, not an error
@@ -257,21 +251,25 @@ def _load_read_only(data_dir: Path, *, skip_unreadable: bool = False) -> list:
     unlock(repo)
     episodes = repo.load_all()
     lost = [path.name for path in repo.unreadable] + [
-        f"{missing.path.name} (set aside)" for missing in repo.missing()
+        on_command_line(Problem("set_aside_part", name=missing.path.name)) for missing in repo.missing()
     ]
     if lost and not skip_unreadable:
-        raise Refused(
-            f"some saved pauses cannot be read ({', '.join(lost)} in {folder}), so nothing was "
-            "exported; open couplepause to bring them back from a backup, or add "
-            "--skip-unreadable to export the rest"
-        )
+        raise Refused("unreadable_pauses", files=", ".join(lost), folder=folder)
     for name in lost:
-        say(f"{name} could not be read, so its pauses are not in the export")
+        say(Problem("left_out", name=name))
     return episodes
 
 
-class Refused(Exception):
-    """A command that stops with a one-line reason (exit 1)."""
+class Refused(Problem):
+    """A command that stops with a one-line reason (exit 1, or ``exit_code``). Only the
+    command line says it: its words are in ``[problems_cli]``."""
+
+    def __init__(self, key: str, /, *, exit_code: int = EXIT_FAILURE, **values: object) -> None:
+        super().__init__(key, **values)
+        self.exit_code = exit_code
+
+    def __str__(self) -> str:
+        return on_command_line(self)
 
 
 def _partner_names(data_dir: Path) -> tuple[str, str] | None:
@@ -298,9 +296,9 @@ def cmd_open(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------- errors
 def _report(exc: Exception) -> int:
     """Turn an exception into one line on stderr and an exit code."""
-    from couplepause.paths import DataDirError
-
-    known: tuple[type[BaseException], ...] = (DataDirError, Refused)
+    if isinstance(exc, Problem):  # the data folder, the store, a backup
+        say(exc)
+        return getattr(exc, "exit_code", EXIT_FAILURE)
     try:
         from couplepause.export import ExportError, ImportRejected
     except ImportError:  # pragma: no cover - the package ships with the app
@@ -309,37 +307,29 @@ def _report(exc: Exception) -> int:
         if isinstance(exc, ImportRejected):
             say(exc.message)
             return exc.exit_code
-        known += (ExportError,)
-    store_errors = _store_errors()
-    if isinstance(exc, known + store_errors):
-        say(str(exc) or type(exc).__name__)
-        return EXIT_FAILURE
+        if isinstance(exc, ExportError):
+            say(str(exc) or type(exc).__name__)
+            return EXIT_FAILURE
     if isinstance(exc, OSError):
-        where = f" ({exc.filename})" if exc.filename else ""
         what = (exc.strerror or str(exc) or type(exc).__name__).lower()
-        say(f"{what}{where}; check the path and its permissions, then try again")
+        if exc.filename:
+            say(Refused("os_error_at", what=what, path=exc.filename))
+        else:
+            say(Refused("os_error", what=what))
         return EXIT_FAILURE
     if os.environ.get(_DEBUG_ENV):
         import traceback
 
         traceback.print_exception(exc)
-    say(
-        f"unexpected error ({type(exc).__name__}: {exc}); please report it "
-        f"(set {_DEBUG_ENV}=1 to see the details)"
-    )
+    say(Refused("unexpected_error", kind=type(exc).__name__, detail=exc, env=_DEBUG_ENV))
     return EXIT_FAILURE
 
 
-def _store_errors() -> tuple[type[BaseException], ...]:
-    try:
-        from couplepause.store.repository import StoreError, StoreTooNew
-    except ImportError:
-        return ()
-    return (StoreError, StoreTooNew)
-
-
-def say(message: str) -> None:
-    """Write one line to stderr, prefixed with the program name."""
+def say(message: str | Problem) -> None:
+    """Write one line to stderr, prefixed with the program name (a Problem in the
+    command line's words)."""
+    if isinstance(message, Problem):
+        message = on_command_line(message)
     text = " ".join(str(message).split())  # never more than one line
     if not text.startswith(f"{APP_NAME}:"):
         text = f"{APP_NAME}: {text}"

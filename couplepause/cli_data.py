@@ -2,7 +2,7 @@
 protect and unprotect, with the data folder's lock and the passphrase.
 
 Part of the command line (``cli.py`` parses and reports errors); every refusal is
-a :class:`cli.Refused` with one plain line.
+a :class:`cli.Refused`, worded in ``[problems_cli]``.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from couplepause.cli import EXIT_OK, Refused, data_dir_of, say
+from couplepause.problems import Problem
 
 if TYPE_CHECKING:
     import argparse
@@ -43,7 +44,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         repo = Repository(paths.store_dir(data_dir))
         opened = repo.open()
         for set_aside in opened.set_aside:
-            say(f"an unreadable store file was set aside as {set_aside}; the rest was kept")
+            say(Problem("set_aside", path=set_aside))
         unlock(repo)
         report = repo.merge(episodes)
     print(import_summary(report.added, report.unchanged, list(report.conflicts)))
@@ -78,7 +79,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     data_dir = data_dir_of(args)
     if not paths.backups_dir(data_dir).is_dir():
-        raise Refused(f"there are no backups in {data_dir}; nothing was changed")
+        raise Refused("no_backups", folder=data_dir)
     with _data_folder_locked(data_dir, "restore"):
         repo = Repository(paths.store_dir(data_dir))
         repo.open()
@@ -86,7 +87,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         try:
             report = recovery.restore(repo, args.backup_id)
         except BackupError as exc:
-            raise Refused(f"{exc} Nothing was changed; see 'couplepause backups'") from None
+            raise Refused("restore_refused", problem=exc) from None
     when = report.backup.created_at.astimezone().isoformat(timespec="seconds")
     kept = f" The data as it was is kept as backup {report.kept_as.id}." if report.kept_as else ""
     print(f"Restored {report.restored} pauses from the backup of {when}.{kept}")
@@ -107,7 +108,7 @@ def cmd_protection(args: argparse.Namespace) -> int:
         settings = Settings.for_data_dir(data_dir)
         if args.command == "protect":
             if repo.protection.protected:
-                raise Refused("this history is protected already; nothing was changed")
+                raise Refused("protected_already")
             passphrase = _passphrase(new=True)
             names = None
             if args.names:
@@ -120,7 +121,7 @@ def cmd_protection(args: argparse.Namespace) -> int:
                   "the passphrase; reading the history does. A forgotten passphrase cannot be recovered.")
             return EXIT_OK
         if not repo.protection.protected:
-            raise Refused("this history is not protected; nothing was changed")
+            raise Refused("not_protected")
         unlock(repo)
         names = protected.unprotect(repo)
         if names:
@@ -139,29 +140,23 @@ def _passphrase(*, new: bool) -> str:
     given = os.environ.get(PASSPHRASE_ENV)
     if given is None:
         if not sys.stdin.isatty():
-            raise Refused(
-                f"this needs the history's passphrase; set {PASSPHRASE_ENV}, or run it in a terminal to type it"
-            )
+            raise Refused("passphrase_needed", env=PASSPHRASE_ENV)
         import getpass
 
         given = getpass.getpass("Passphrase: ")
         if new and getpass.getpass("The same passphrase again: ") != given:
-            raise Refused("the two passphrases are not the same; nothing was changed, try again")
+            raise Refused("passphrases_differ")
     if new and len(given) < PASSPHRASE_MIN:
-        raise Refused(f"a passphrase needs at least {PASSPHRASE_MIN} characters; nothing was changed")
+        raise Refused("passphrase_too_short", n=PASSPHRASE_MIN)
     return given
 
 
 def unlock(repo) -> None:
-    """Unlock a protected repository with the passphrase, or stop with a calm line."""
+    """Unlock a protected repository with the passphrase (a wrong one raises WrongPassphrase,
+    which the command line words in its own way)."""
     if not repo.locked:
         return
-    from couplepause.store.vault import WrongPassphrase
-
-    try:
-        repo.unlock(_passphrase(new=False))
-    except WrongPassphrase:
-        raise Refused("that passphrase doesn't open this history; nothing was changed, try again") from None
+    repo.unlock(_passphrase(new=False))
 
 
 class _data_folder_locked:  # noqa: N801 - used as a context manager, like a function
@@ -183,24 +178,12 @@ class _data_folder_locked:  # noqa: N801 - used as a context manager, like a fun
             return
         if self.lock.error() == QLockFile.LockError.LockFailedError:
             if _app_answers(paths.instance_key(self.data_dir)):
-                raise Refused(f"couplepause is open on {self.data_dir}; close it and try again")
-            raise Refused(
-                f"another import or restore is running on {self.data_dir}; "
-                "wait until it has finished, then try again"
-            )
-        raise Refused(
-            f"cannot lock the data folder {self.data_dir} ({_clause(paths.write_problem(self.data_dir))}); "
-            "check the folder, or choose another --data-dir"
-        )
+                raise Refused("app_open", folder=self.data_dir)
+            raise Refused("busy", folder=self.data_dir)
+        raise Refused("cannot_lock", folder=self.data_dir, reason=paths.write_problem(self.data_dir))
 
     def __exit__(self, *exc: object) -> None:
         self.lock.unlock()
-
-
-def _clause(sentence: str) -> str:
-    """A sentence of the window's ("The disk is full.") as a clause of a command-line line."""
-    text = sentence.rstrip(".")
-    return text[:1].lower() + text[1:] if not text.startswith("couplepause") else text
 
 
 def _app_answers(key: str) -> bool:

@@ -146,14 +146,15 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
 
     The window opens even when the data folder cannot be used (missing and not
     creatable, read-only, a full disk): pauses are kept in memory and written as
-    soon as the folder can take them; the guard takes the lock first.
+    soon as the folder can take them; the guard takes the lock first. A file in the
+    folder's place, or another couplepause that holds it and does not answer, is
+    raised as a Problem for the command line to say.
     """
     QApplication.setApplicationName(APP_NAME)
     QApplication.setApplicationVersion(__version__)
     QGuiApplication.setDesktopFileName(APP_NAME)
     if data_dir.exists() and not data_dir.is_dir():
-        print(f"couplepause: {data_dir} is a file, not a folder; choose another --data-dir", file=sys.stderr)
-        return 1
+        raise paths.DataDirError("data_dir_is_file", folder=data_dir)  # the command line says so
     _private_process(paths.qt_settings_dir(data_dir))
     try:
         data_dir = paths.ensure_data_dir(data_dir)
@@ -173,12 +174,9 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
     if owner == "owner":
         paths.private_file(paths.lock_file(data_dir))
     if owner == "silent":
-        print(
-            f"couplepause: another couplepause holds {data_dir} but does not answer; "
-            "close it, or start with another --data-dir",
-            file=sys.stderr,
-        )
-        return 1
+        from couplepause.cli import Refused
+
+        raise Refused("instance_silent", folder=data_dir)
     set_style(qt_app)
     window = MainWindow()
     early_press: list[tuple[float, float]] = []  # (clock, epoch seconds)
@@ -215,7 +213,7 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
         bundle.guard = guard
         holder["app"] = parts["bundle"] = bundle
         if owner == "cannot" and data_dir.is_dir():  # a missing folder is told by build()
-            bundle.window.show_notice(words("notices", "not_saving", reason=paths.write_problem(data_dir)))
+            bundle.window.show_notice(words("notices", "not_saving", reason=str(paths.write_problem(data_dir))))
         elif privacy is not None:
             bundle.window.show_notice(privacy)
         from couplepause import errorlog

@@ -12,17 +12,13 @@ import zlib
 from pathlib import Path
 
 from couplepause import APP_NAME
+from couplepause.problems import Problem
 
 ENV_DATA_DIR = "COUPLEPAUSE_DATA_DIR"
 
 
-class DataDirError(OSError):
-    """The data folder cannot be used; the message says why in plain words (for the
-    command line), ``reason`` the cause alone (for the window)."""
-
-    def __init__(self, message: str, reason: str = "") -> None:
-        super().__init__(message)
-        self.reason = reason or message
+class DataDirError(Problem):
+    """The data folder cannot be used (a file in its place, or it cannot be made)."""
 
 
 def default_data_dir() -> Path:
@@ -50,20 +46,15 @@ def ensure_data_dir(path: Path) -> Path:
     if path.is_dir():
         return path
     from couplepause.store.atomic import make_private_dirs
-    from couplepause.store.errors import cause
+    from couplepause.store.errors import reason_of
 
     if path.exists():
-        raise DataDirError(
-            f"{path} is a file, not a folder; choose another --data-dir",
-            f"A file stands where the data folder {path} should be.",
-        )
+        raise DataDirError("data_dir_is_file", folder=path)
     try:
         make_private_dirs(path)
     except OSError as exc:
         raise DataDirError(
-            f"could not create the data folder {path} ({exc.strerror or exc}); "
-            "choose another --data-dir",
-            cause(exc),
+            "cannot_make_data_dir", folder=path, reason=reason_of(exc), detail=exc.strerror or exc
         ) from None
     return path
 
@@ -113,18 +104,18 @@ def qt_settings_dir(data_dir: Path) -> Path:
     return data_dir / "qt"
 
 
-def write_problem(folder: Path) -> str:
-    """Why nothing can be written in ``folder``, in one sentence (found by trying)."""
+def write_problem(folder: Path) -> Problem:
+    """Why nothing can be written in ``folder`` (found by trying)."""
     import tempfile
 
-    from couplepause.store.errors import cause
+    from couplepause.store.errors import reason_of
 
     try:
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as exc:
-        return cause(exc)
-    return "Another program holds a lock file there that couplepause cannot replace."
+        return reason_of(exc)
+    return Problem("lock_held_elsewhere")
 
 
 def settings_file(data_dir: Path) -> Path:

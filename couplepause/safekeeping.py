@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from couplepause import APP_NAME, paths
-from couplepause.store.errors import StoreUnavailable, cause
+from couplepause.store.errors import StoreUnavailable, cause, reason_of
 from couplepause.store.atomic import atomic_write, make_private_dirs
 
 if TYPE_CHECKING:
@@ -58,31 +58,28 @@ class FolderGuard:
         with self._mutex:
             folder, lock_path = self.data_dir, paths.lock_file(self.data_dir)
             if folder.exists() and not folder.is_dir():
-                raise StoreUnavailable(f"A file now stands where the data folder {folder} should be.")
+                raise StoreUnavailable("folder_replaced", folder=folder)
             if self.held and lock_path.exists():
                 if self._ours():
                     return
                 self.held = False  # ours went with the folder, and another launch took it
-                raise StoreUnavailable(self._taken())
+                raise StoreUnavailable("folder_taken", folder=folder)
             if self.held:  # our lock file went (with the folder): forget it, take it again
                 self.lock.unlock()
                 self.held = False
             remade = False
             if not folder.exists():
                 if not folder.parent.is_dir():
-                    raise StoreUnavailable(
-                        f"The data folder {folder} is gone, and so is the folder that held it "
-                        "(is a drive unplugged?)."
-                    )
+                    raise StoreUnavailable("folder_and_parent_gone", folder=folder)
                 try:
                     make_private_dirs(folder)
                 except OSError as exc:
-                    raise StoreUnavailable(cause(exc)) from exc
+                    raise StoreUnavailable("cannot_remake_folder", folder=folder, reason=reason_of(exc)) from exc
                 remade = True
             if not self.lock.tryLock(0):
                 if lock_path.exists():
-                    raise StoreUnavailable(self._taken())
-                raise StoreUnavailable(f"couplepause cannot lock its data folder: {paths.write_problem(folder)}")
+                    raise StoreUnavailable("folder_taken", folder=folder)
+                raise StoreUnavailable("cannot_lock", folder=folder, reason=paths.write_problem(folder))
             self.held = True
             paths.private_file(lock_path)
             if remade:
@@ -94,12 +91,6 @@ class FolderGuard:
             if self.held and paths.lock_file(self.data_dir).exists() and self._ours():
                 self.lock.unlock()
             self.held = False
-
-    def _taken(self) -> str:
-        return (
-            f"Another couplepause now uses the data folder {self.data_dir}, so this one keeps "
-            "its pauses here until it is closed."
-        )
 
     def _ours(self) -> bool:
         """Whether the lock file on disk is this process's (not one another launch made)."""

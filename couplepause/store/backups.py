@@ -30,6 +30,7 @@ from typing import Any
 from tinydb.table import Document
 
 from couplepause.core.episode import Episode, format_instant, parse_instant
+from couplepause.problems import Problem
 from couplepause.store import migrations
 from couplepause.store.files import (
     ACTIVE_FILE,
@@ -66,12 +67,12 @@ ACTIVE_PART = "active"  # the part name of the pauses still in progress
 _ID_FORMAT = "%Y%m%dT%H%M%SZ"
 
 
-class BackupError(Exception):
-    """A backup that cannot be made, found or read; the message is one plain sentence."""
+class BackupError(Problem):
+    """A backup that cannot be made, found or read."""
 
 
 class BackupNotFound(BackupError):
-    pass
+    key = "backup_not_found"
 
 
 class BackupDamaged(BackupError):
@@ -139,7 +140,7 @@ class Backups:
     def get(self, backup_id: str) -> BackupInfo:
         info = self._info(self.folder / backup_id) if _plain_name(backup_id) else None
         if info is None:
-            raise BackupNotFound(f"There is no backup called {backup_id!r}.")
+            raise BackupNotFound(id=backup_id)
         return info
 
     def newest_with(self, part: str) -> BackupInfo | None:
@@ -206,17 +207,14 @@ class Backups:
             try:
                 tables = read_tables(copy, format_of(copy, self.fmt)) or {}
             except (Unreadable, Sealed, OSError) as exc:
-                raise BackupDamaged(f"The backup {info.id} is damaged ({relative} cannot be read).") from exc
+                raise BackupDamaged("backup_damaged", id=info.id, file=relative) from exc
             files[relative] = tables
             if part_of(relative) is not None:
                 documents = tables.get(EPISODES_TABLE, [])
                 episodes[relative] = _checked_episodes(documents, relative, info.schema_version, info.id)
         counted = sum(len(found) for found in episodes.values())
         if info.pauses is not None and counted != info.pauses:
-            raise BackupDamaged(
-                f"The backup {info.id} is incomplete: it should hold {info.pauses} pauses "
-                f"but {counted} could be read."
-            )
+            raise BackupDamaged("backup_incomplete", id=info.id, expected=info.pauses, counted=counted)
         return BackupContent(info, files, episodes)
 
     # --------------------------------------------------------------- rotating
@@ -406,4 +404,4 @@ def _checked_episodes(documents: list[Document], relative: str, version: int, ba
     try:
         return [Episode.from_dict(migrations.upgrade(dict(doc), version)) for doc in documents]
     except (ValueError, TypeError, AttributeError, KeyError) as exc:
-        raise BackupDamaged(f"The backup {backup_id} is damaged ({relative} holds a record that cannot be read).") from exc
+        raise BackupDamaged("backup_record_damaged", id=backup_id, file=relative) from exc

@@ -1,31 +1,40 @@
 """What can go wrong with the saved data, and the real cause of a failed write in plain words.
 
-Qt-free. Every message is one sentence for the couple (the command line adds
-what to do on its own).
+Qt-free. Every error is a :class:`~couplepause.problems.Problem`: a key into
+``[problems]`` of resources/words.toml and its values; the window and the
+command line word it each for their reader.
 """
 
 from __future__ import annotations
 
 import errno
 
+from couplepause.problems import Problem, in_window
+
 _DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 _FORBIDDEN = {errno.EACCES, errno.EPERM}
 
 
-class StoreError(Exception):
-    """Something went wrong with the saved data; the message is a plain sentence for a person."""
+class StoreError(Problem):
+    """Something went wrong with the saved data."""
 
 
 class StoreTooNew(StoreError):
     """The data was written by a newer couplepause: we never write to it nor set it aside."""
 
+    key = "store_too_new"
+
 
 class StoreReadOnly(StoreError):
     """A write was asked of a repository opened read-only."""
 
+    key = "read_only"
+
 
 class StoreNotOpen(StoreError):
     """The saved data could not be opened (yet)."""
+
+    key = "store_not_open"
 
 
 class StoreUnavailable(StoreError):
@@ -36,28 +45,45 @@ class StoreUnavailable(StoreError):
 class EpisodeNotFound(StoreError):
     """``update`` was given an episode that is not in the store."""
 
+    key = "episode_gone"
+
 
 class InvalidEpisode(StoreError):
     """An episode that would not read back (e.g. repaired before it was paused): never written."""
 
+    key = "invalid_episode"
 
-def cause(exc: BaseException) -> str:
-    """Why something could not be written or read, in one plain sentence."""
-    if isinstance(exc, StoreError):
-        return getattr(exc, "reason", None) or str(exc)
+
+def reason_of(exc: BaseException) -> Problem:
+    """The problem behind ``exc``: a Problem as it is, an OS error's cause in plain words."""
+    if isinstance(exc, Problem):
+        return exc
     if isinstance(exc, OSError):
         number = exc.errno
         if number in _DISK_FULL:
-            return "The disk is full."
+            return Problem("disk_full")
         if number == errno.EROFS:
-            return "The disk that holds the data folder is read-only."
+            return Problem("read_only_disk")
         if number in _FORBIDDEN or isinstance(exc, PermissionError):
-            return "couplepause is not allowed to write in its data folder."
+            return Problem("not_allowed")
         if number == errno.EIO:
-            return "The disk reported an error while saving (an input/output error)."
+            return Problem("io_error")
         if number == errno.ENOENT:
-            return "The data folder is no longer there."
+            return Problem("folder_gone")
         if number == errno.ENOTDIR:
-            return "A file stands where the data folder should be."
-        return f"The data could not be written ({exc.strerror or exc})."
-    return f"The data could not be written ({exc})."
+            return Problem("file_in_the_way")
+        return Problem("could_not_write", detail=exc.strerror or exc)
+    return Problem("could_not_write", detail=exc)
+
+
+def cause(exc: BaseException) -> str:
+    """Why something could not be written or read, in one plain sentence for the window.
+
+    A problem that carries its own cause (the value ``reason``, such as "The disk
+    is full." for a data folder that cannot be used) is told by that cause alone:
+    the window's sentence around it already says what could not be done.
+    """
+    problem = reason_of(exc)
+    while isinstance(problem.values.get("reason"), Problem):
+        problem = problem.values["reason"]
+    return in_window(problem)

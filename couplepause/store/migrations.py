@@ -76,10 +76,7 @@ def upgrade(record: dict[str, Any], from_version: int) -> dict[str, Any]:
     for version in range(from_version, SCHEMA_VERSION):
         step = STEPS.get(version)
         if step is None:
-            raise MigrationError(
-                f"This version of couplepause cannot update data from format {from_version}; "
-                "nothing has been changed."
-            )
+            raise MigrationError("cannot_migrate", version=from_version)
         record = step(dict(record))
     return record
 

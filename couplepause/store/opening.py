@@ -29,10 +29,7 @@ def open_writable(repo: Repository) -> int | None:
     migrated_from = None
     if version is None:
         if any(files.is_protected_file(path) for path in [repo.active_path, *repo.month_files()]):
-            raise StoreError(
-                "This history is protected, but the file that holds its keys is damaged or gone. "
-                "Restore a backup to open it again; nothing has been changed."
-            )
+            raise StoreError("keys_damaged")
         files.write_tables(repo.meta_path, migrations.meta_tables())
     elif version < SCHEMA_VERSION:
         if repo.active_path.exists() or repo.month_files():
@@ -70,9 +67,5 @@ def read_version(repo: Repository) -> int | None:
     headers = tables.get(PROTECTION_TABLE) or []
     repo.protection.header = dict(headers[0]) if headers else None
     if version > SCHEMA_VERSION:
-        raise StoreTooNew(
-            "This data was saved by a newer version of couplepause "
-            f"(data format {version}; this version knows up to {SCHEMA_VERSION}). "
-            "Please update couplepause; nothing has been changed."
-        )
+        raise StoreTooNew(version=version, known=SCHEMA_VERSION)
     return version

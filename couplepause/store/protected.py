@@ -74,7 +74,7 @@ class Protection:
 
     def unlock(self, passphrase: str) -> Keys:
         if self.header is None:
-            raise Locked("This history is not protected.")
+            raise Locked("not_protected")
         self.keys = vault.open_keys(self.header, passphrase)
         return self.keys
 
@@ -182,7 +182,7 @@ def protect(repo: Repository, passphrase: str, names: dict[str, str] | None = No
     names too (kept in the encrypted names.json)."""
     with repo.lock:
         if repo.protection.protected:
-            raise Locked("This history is protected already.")
+            raise Locked("protected_already")
         keys = vault.new_keys()
         _rewrite(repo, keys, vault.header_for(keys, passphrase), names)
 
@@ -207,9 +207,9 @@ def unprotect(repo: Repository) -> dict[str, str] | None:
 
 def _require_unlocked(repo: Repository) -> None:
     if not repo.protection.protected:
-        raise Locked("This history is not protected.")
+        raise Locked("not_protected")
     if repo.protection.locked:
-        raise Locked("Unlock the history first.")
+        raise Locked("unlock_first")
 
 
 def _rewrite(repo: Repository, keys: Keys | None, header: dict[str, Any] | None, names: dict[str, str] | None) -> None:

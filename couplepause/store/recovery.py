@@ -137,10 +137,9 @@ def restore(repo: Repository, backup_id: str, now: datetime | None = None) -> Re
         stored = {e.id: e.to_dict() for e in repo.load_all()}
         lost = [episode_id for episode_id, record in expected.items() if stored.get(episode_id) != record]
         if lost:
-            kept_text = f" The data as it was before is kept as backup {kept.id}." if kept else ""
-            raise RestoreIncomplete(
-                f"The restore did not bring back {len(lost)} of the backup's {len(expected)} pauses.{kept_text}"
-            )
+            if kept is None:
+                raise RestoreIncomplete("restore_incomplete", lost=len(lost), total=len(expected))
+            raise RestoreIncomplete("restore_incomplete_kept", lost=len(lost), total=len(expected), kept=kept.id)
         for missing in repo.missing():
             if content.info.has(missing.part) or missing.part == files.ALL_PART:
                 files.mark(missing, files.RECOVERED_SUFFIX)
@@ -153,7 +152,7 @@ def bring_back(repo: Repository, missing: files.MissingPart) -> int:
     with repo.lock:
         info = repo.backups.newest_with(missing.part) if missing.part != files.ALL_PART else _newest(repo)
         if info is None:
-            raise BackupError("No backup holds these pauses.")
+            raise BackupError("no_backup_holds")
         content = repo.backups.read(info.id)
         wanted = [
             episode
@@ -165,7 +164,7 @@ def bring_back(repo: Repository, missing: files.MissingPart) -> int:
         new = [episode for episode in wanted if episode.id not in stored]
         add_all(repo, new)
         if not all(repo.get(episode.id) is not None for episode in new):
-            raise BackupDamaged("Some pauses could not be brought back from the backup.")
+            raise BackupDamaged("bring_back_incomplete")
         files.mark(missing, files.RECOVERED_SUFFIX)
         return len(new)
 

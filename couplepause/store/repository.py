@@ -40,7 +40,7 @@ from couplepause.store.errors import (  # StoreTooNew etc. are part of this API:
     StoreError,
     StoreReadOnly,
     StoreTooNew,  # noqa: F401
-    cause,
+    reason_of,
 )
 from couplepause.store.files import ACTIVE_FILE, META_FILE, MONTHS_DIR, NAMES_FILE, MissingPart
 from couplepause.store.migrations import SCHEMA_VERSION
@@ -147,9 +147,7 @@ class Repository:
             except StoreError:
                 raise
             except OSError as exc:
-                error = StoreError(f"couplepause cannot use its data folder {self.folder}: {cause(exc)}")
-                error.reason = cause(exc)  # the cause alone, for a sentence of the window's own
-                raise error from exc
+                raise StoreError("cannot_use_folder", folder=self.folder, reason=reason_of(exc)) from exc
             self._opened = True
             return OpenReport(self.episode_files.set_aside[before:], migrated_from, list(self.episode_files.unreadable))
 
@@ -177,7 +175,7 @@ class Repository:
 
     def ensure_writable(self) -> None:
         if self.read_only:
-            raise StoreReadOnly("This data is open read-only, so nothing can be saved.")
+            raise StoreReadOnly()
         if self._guard is not None:
             self._guard()
         self.ensure_open()
@@ -188,7 +186,7 @@ class Repository:
         try:
             return Episode.from_dict(episode.to_record()).to_record()
         except (ValueError, TypeError, AttributeError) as exc:
-            raise InvalidEpisode(f"This episode cannot be saved because it is not valid: {exc}.") from exc
+            raise InvalidEpisode(detail=exc) from exc
 
     def _find_month(self, episode_id: str) -> Path | None:
         """The month file holding ``episode_id``: the one last seen, else newest month first."""
@@ -293,7 +291,7 @@ class Repository:
 
     def require_unlocked(self) -> None:
         if self.protection.locked:
-            raise Locked("The history is locked; unlocking it needs your passphrase.")
+            raise Locked("history_locked")
 
     def _read_view(self) -> tuple[dict[str, Episode], list[Path]]:
         """What a read starts from: the pauses in progress and the month files.
@@ -376,7 +374,7 @@ class Repository:
                 return
             current = self._find_month(episode.id)
             if current is None:
-                raise EpisodeNotFound("That episode is no longer in the saved data.")
+                raise EpisodeNotFound()
             self.archive(episode)
             if current != self.month_path(episode):
                 self.episode_files.remove(current, [episode.id])

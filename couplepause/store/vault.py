@@ -48,6 +48,8 @@ _NONCE = 12
 class WrongPassphrase(StoreError):
     """The passphrase does not open this store (nothing was changed)."""
 
+    key = "wrong_passphrase"
+
 
 class Locked(StoreError):
     """The history is protected and locked: reading it needs the passphrase."""
@@ -119,7 +121,7 @@ def open_keys(header: dict[str, Any], passphrase: str) -> Keys:
         private = X25519PrivateKey.from_private_bytes(_unb64(found["private"]))
         return Keys(_unb64(found["data"]), private, _unb64(header["public_key"]))
     except (InvalidTag, KeyError, TypeError, ValueError) as exc:
-        raise WrongPassphrase("That passphrase doesn't open this history. Nothing was changed.") from exc
+        raise WrongPassphrase() from exc
 
 
 def public_key(header: dict[str, Any]) -> bytes:

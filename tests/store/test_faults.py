@@ -76,7 +76,7 @@ def test_a_brand_new_folder_on_a_full_disk_saves_once_there_is_room(
     failing(monkeypatch, "mkdir", errno.ENOSPC, inside=tmp_path / "new")
     with pytest.raises(StoreError) as caught:
         repo.open()
-    assert caught.value.reason == "The disk is full."
+    assert caught.value.key == "cannot_use_folder" and cause(caught.value) == "The disk is full."
     results = Results()
     writer = Writer(repo, results, retry_delays=(3600,))
     try:
@@ -104,7 +104,7 @@ def test_the_folder_removed_while_running_is_reported_not_silently_made_again(
         if not data.exists():
             from couplepause.store.errors import StoreUnavailable
 
-            raise StoreUnavailable("The data folder is no longer there.")
+            raise StoreUnavailable("folder_gone")
 
     repo = Repository(data / "store", guard=guard)
     repo.open()

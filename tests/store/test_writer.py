@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from couplepause.core.episode import Episode
+from couplepause.problems import Problem
 from couplepause.store.repository import Repository, StoreReadOnly
 from couplepause.store.errors import StoreUnavailable, cause
 from couplepause.store.writer import Writer, WriteResult
@@ -339,9 +340,7 @@ def test_read_only_repository_failures_are_explained(
     writers.append(writer)
     writer.save_active(make_episode(repair_minutes=None))
     results.wait_for(lambda items: len(items) == 1)
-    assert results.items[0].error == str(
-        StoreReadOnly("This data is open read-only, so nothing can be saved.")
-    )
+    assert results.items[0].error == str(StoreReadOnly()) == "This data is open read-only, so nothing can be saved."
 
 
 @pytest.mark.parametrize(
@@ -359,7 +358,11 @@ def test_read_only_repository_failures_are_explained(
         (OSError(errno.EROFS, "Read-only file system"), "The disk that holds the data folder is read-only."),
         (FileNotFoundError(errno.ENOENT, "No such file"), "The data folder is no longer there."),
         (NotADirectoryError(errno.ENOTDIR, "Not a directory"), "A file stands where the data folder should be."),
-        (StoreUnavailable("Another couplepause now uses the data folder."), "Another couplepause now uses the data folder."),
+        (
+            StoreUnavailable("folder_taken", folder="/data"),
+            "Another couplepause now uses the data folder /data, so this one keeps its pauses here until it is closed.",
+        ),
+        (StoreUnavailable("cannot_lock", folder="/data", reason=Problem("disk_full")), "The disk is full."),
         (ValueError("odd"), "The data could not be written (odd)."),
     ],
 )
