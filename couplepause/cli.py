@@ -296,20 +296,9 @@ def cmd_open(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------- errors
 def _report(exc: Exception) -> int:
     """Turn an exception into one line on stderr and an exit code."""
-    if isinstance(exc, Problem):  # the data folder, the store, a backup
+    if isinstance(exc, Problem):  # the data folder, the store, a backup, an export, a file to import
         say(exc)
         return getattr(exc, "exit_code", EXIT_FAILURE)
-    try:
-        from couplepause.export import ExportError, ImportRejected
-    except ImportError:  # pragma: no cover - the package ships with the app
-        pass
-    else:
-        if isinstance(exc, ImportRejected):
-            say(exc.message)
-            return exc.exit_code
-        if isinstance(exc, ExportError):
-            say(str(exc) or type(exc).__name__)
-            return EXIT_FAILURE
     if isinstance(exc, OSError):
         what = (exc.strerror or str(exc) or type(exc).__name__).lower()
         if exc.filename:

@@ -13,53 +13,54 @@ from PySide6.QtCore import QSettings
 
 from couplepause import paths
 from couplepause.core import breathing, flow
+from couplepause.problems import Problem
 
 NAME_MAX = 40
 
 
-class SettingError(ValueError):
+class SettingError(Problem, ValueError):
     """A value the settings refuse, with a plain reason for the person."""
 
 
 def _name(value: Any) -> str:
     text = str(value).strip()
     if len(text) > NAME_MAX:
-        raise SettingError(f"Please keep a name to {NAME_MAX} characters.")
+        raise SettingError("name_too_long", limit=NAME_MAX)
     if any(ch in text for ch in "\r\n\t"):
-        raise SettingError("A name fits on one line.")
+        raise SettingError("name_one_line")
     return text
 
 
 def _choice(options: tuple[str, ...]) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         if value not in options:
-            raise SettingError(f"Please choose one of: {', '.join(options)}.")
+            raise SettingError("one_of", options=", ".join(options))
         return str(value)
 
     return check
 
 
-def _int_range(low: int, high: int, unit: str) -> Callable[[Any], int]:
+def _minutes_between(low: int, high: int) -> Callable[[Any], int]:
     def check(value: Any) -> int:
         try:
             number = int(str(value).strip())
         except ValueError:
-            raise SettingError(f"Please enter a whole number of {unit}.") from None
+            raise SettingError("whole_minutes") from None
         if not low <= number <= high:
-            raise SettingError(f"Please choose between {low} and {high} {unit}.")
+            raise SettingError("minutes_between", low=low, high=high)
         return number
 
     return check
 
 
-def _int_choice(options: tuple[int, ...], unit: str) -> Callable[[Any], int]:
+def _minutes_choice(options: tuple[int, ...]) -> Callable[[Any], int]:
     def check(value: Any) -> int:
         try:
             number = int(str(value).strip())
         except ValueError:
             number = None
         if number not in options:
-            raise SettingError(f"Please choose one of: {', '.join(map(str, options))} {unit}.")
+            raise SettingError("minutes_one_of", options=", ".join(map(str, options)))
         return number
 
     return check
@@ -73,7 +74,7 @@ def _bool(value: Any) -> bool:
         return True
     if text in ("false", "0", "no", "off"):
         return False
-    raise SettingError("Please choose on or off.")
+    raise SettingError("on_or_off")
 
 
 def _custom_pattern(value: Any) -> str:
@@ -81,7 +82,7 @@ def _custom_pattern(value: Any) -> str:
     try:
         breathing.parse_custom(text)
     except breathing.PatternError as exc:
-        raise SettingError(f"That breathing pattern doesn't work: {exc}.") from None
+        raise SettingError("pattern_invalid", reason=exc) from None
     return text
 
 
@@ -94,7 +95,7 @@ class Key:
 
 
 def _minutes(name: str, default: int, low: int, high: int) -> Key:
-    return Key(name, default, _int_range(low, high, "minutes"), (low, high))
+    return Key(name, default, _minutes_between(low, high), (low, high))
 
 
 SCHEMA: tuple[Key, ...] = (
@@ -105,7 +106,7 @@ SCHEMA: tuple[Key, ...] = (
     _minutes("breathing_minutes", 2, 1, 15),
     Key("turn_timer", True, _bool),
     _minutes("turn_minutes", 2, 1, 10),
-    Key("break_minutes", flow.DEFAULT_BREAK_MINUTES, _int_choice(flow.BREAK_CHOICES, "minutes")),
+    Key("break_minutes", flow.DEFAULT_BREAK_MINUTES, _minutes_choice(flow.BREAK_CHOICES)),
     Key("reduced_motion", False, _bool),
     Key("safety_seen", False, _bool),
     # The names live in the protected store (names.json), not here: see store/protected.py.

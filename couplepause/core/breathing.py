@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from couplepause.problems import Problem
+
 # Phase kinds. The word on screen for each lives in resources/words.toml.
 IN = "in"
 TOP_UP = "top_up"  # the short second inhale of a cyclic sigh
@@ -18,8 +20,8 @@ OUT = "out"
 KINDS = (IN, TOP_UP, HOLD, OUT)
 
 
-class PatternError(ValueError):
-    """A breathing pattern that cannot be followed."""
+class PatternError(Problem, ValueError):
+    """A breathing pattern that cannot be followed (its words are a clause)."""
 
 
 @dataclass(frozen=True)
@@ -46,18 +48,18 @@ class Pattern:
 
     def __post_init__(self) -> None:
         if not self.phases:
-            raise PatternError("a pattern needs at least one phase")
+            raise PatternError("pattern_no_phase")
         for phase in self.phases:
             if phase.kind not in KINDS:
-                raise PatternError(f"unknown phase kind {phase.kind!r}")
+                raise PatternError("pattern_phase_kind", kind=phase.kind)
             if not (phase.seconds >= 0 and math.isfinite(phase.seconds)):
-                raise PatternError("phase lengths must be finite and >= 0")
+                raise PatternError("pattern_phase_length")
         if self.cycle_seconds <= 0:
-            raise PatternError("a breath must last longer than zero seconds")
+            raise PatternError("pattern_zero")
         if not any(p.kind in (IN, TOP_UP) and p.seconds > 0 for p in self.phases):
-            raise PatternError("a pattern needs an in-breath")
+            raise PatternError("pattern_no_in")
         if not any(p.kind == OUT and p.seconds > 0 for p in self.phases):
-            raise PatternError("a pattern needs an out-breath")
+            raise PatternError("pattern_no_out")
 
     @property
     def cycle_seconds(self) -> float:
@@ -144,19 +146,17 @@ def parse_custom(text: str) -> Pattern:
     """
     parts = [p.strip() for p in str(text).split(",")]
     if len(parts) != 4:
-        raise PatternError("write four numbers: in, hold, out, hold (for example 4,0,6,0)")
+        raise PatternError("pattern_four_numbers")
     try:
         values = [float(p) for p in parts]
     except ValueError:
-        raise PatternError("use numbers of seconds, for example 4,0,6,0") from None
+        raise PatternError("pattern_numbers") from None
     for value in values:
         if not math.isfinite(value) or value < 0 or value > CUSTOM_LIMIT_SECONDS:
-            raise PatternError(
-                f"each part must be between 0 and {CUSTOM_LIMIT_SECONDS:g} seconds"
-            )
+            raise PatternError("pattern_part_range", limit=f"{CUSTOM_LIMIT_SECONDS:g}")
     breath_in, hold_in, breath_out, hold_out = values
     if breath_in < 1 or breath_out < 1:
-        raise PatternError("the in-breath and the out-breath need at least 1 second each")
+        raise PatternError("pattern_one_second")
     phases = [Phase(IN, breath_in)]
     if hold_in > 0:
         phases.append(Phase(HOLD, hold_in))
@@ -173,4 +173,4 @@ def pattern_for(key: str, custom: str = CUSTOM_DEFAULT) -> Pattern:
     try:
         return PATTERNS[key]
     except KeyError:
-        raise PatternError(f"unknown breathing pattern {key!r}") from None
+        raise PatternError("pattern_unknown", key=key) from None

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from couplepause.core.clock import Timing
+from couplepause.problems import Problem
 
 PARTNERS = ("a", "b")
 PAUSED_BY = ("a", "b", "both")
@@ -30,30 +31,37 @@ MAX_EPISODE_SECONDS = 366 * 24 * 3600.0
 RESUME_WITHIN_SECONDS = 30 * 24 * 3600.0
 
 
-class EpisodeError(ValueError):
-    """A record that does not describe a possible episode."""
+class EpisodeError(Problem, ValueError):
+    """A record that does not describe a possible episode (its words are a clause:
+    they go inside another problem's sentence, such as a file that cannot be imported)."""
+
+
+def _shown(value: Any) -> str:
+    """A value of a record as a problem shows it: its repr, one short line."""
+    text = " ".join(repr(value).split())
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def parse_instant(value: str) -> datetime:
     """Parse an ISO 8601 instant that carries a UTC offset. Naive times are rejected."""
     if not isinstance(value, str):
-        raise EpisodeError(f"expected an ISO 8601 time, got {type(value).__name__}")
+        raise EpisodeError("time_not_text", kind=type(value).__name__)
     text = value.strip()
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     try:
         moment = datetime.fromisoformat(text)
     except ValueError as exc:
-        raise EpisodeError(f"not an ISO 8601 time: {value!r}") from exc
+        raise EpisodeError("time_not_iso", value=_shown(value)) from exc
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise EpisodeError(f"time has no UTC offset: {value!r}")
+        raise EpisodeError("time_no_offset", value=_shown(value))
     return moment
 
 
 def format_instant(moment: datetime) -> str:
     """ISO 8601 with milliseconds and the UTC offset, e.g. 2026-11-23T21:04:05.123+01:00."""
     if moment.tzinfo is None:
-        raise EpisodeError("refusing to write a time without a UTC offset")
+        raise EpisodeError("time_not_written")
     return moment.isoformat(timespec="milliseconds")
 
 
@@ -78,13 +86,13 @@ class Turn:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Turn":
         if not isinstance(data, dict):
-            raise EpisodeError("a turn must be an object")
+            raise EpisodeError("turn_not_object")
         speaker = data.get("speaker")
         seconds = data.get("seconds")
         if speaker not in PARTNERS:
-            raise EpisodeError(f"turn speaker must be 'a' or 'b', got {speaker!r}")
+            raise EpisodeError("turn_speaker", value=_shown(speaker))
         if not _is_number(seconds) or seconds < 0:
-            raise EpisodeError("turn seconds must be a number >= 0")
+            raise EpisodeError("turn_seconds")
         return cls(speaker, float(seconds))
 
 
@@ -104,7 +112,7 @@ class Break:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Break":
         if not isinstance(data, dict):
-            raise EpisodeError("a break must be an object")
+            raise EpisodeError("break_not_object")
         started = parse_instant(data.get("started_at"))
         back = parse_instant(data.get("return_at"))
         ended = data.get("ended_at")
@@ -169,7 +177,7 @@ class Episode:
     @classmethod
     def start(cls, paused_at: datetime, episode_id: str | None = None) -> "Episode":
         if paused_at.tzinfo is None:
-            raise EpisodeError("paused_at must carry a UTC offset")
+            raise EpisodeError("paused_at_no_offset")
         return cls(id=episode_id or str(uuid.uuid4()), paused_at=round_ms(paused_at))
 
     def with_changes(self, **changes: Any) -> "Episode":
@@ -223,55 +231,55 @@ class Episode:
     def from_dict(cls, data: dict[str, Any]) -> "Episode":
         """Build and validate an episode; raises EpisodeError with a plain reason."""
         if not isinstance(data, dict):
-            raise EpisodeError("an episode must be an object")
+            raise EpisodeError("episode_not_object")
         episode_id = data.get("id")
         try:
             if not isinstance(episode_id, str) or str(uuid.UUID(episode_id)) != episode_id.lower():
                 raise ValueError
         except ValueError:
-            raise EpisodeError(f"episode id is not a UUID: {episode_id!r}") from None
+            raise EpisodeError("episode_id", value=_shown(episode_id)) from None
         paused_at = parse_instant(data.get("paused_at"))
         repaired_raw = data.get("repaired_at")
         repaired_at = parse_instant(repaired_raw) if repaired_raw is not None else None
         repair_seconds = data.get("repair_seconds")
         if repair_seconds is not None and (not _is_number(repair_seconds) or repair_seconds < 0):
-            raise EpisodeError("repair_seconds must be a number >= 0 or null")
+            raise EpisodeError("repair_seconds")
         if repaired_at is not None and repaired_at < paused_at:
-            raise EpisodeError(f"episode {episode_id} is repaired before it was paused")
+            raise EpisodeError("repaired_before_paused", id=episode_id)
         if repaired_at is None and repair_seconds is not None:
-            raise EpisodeError(f"episode {episode_id} has repair_seconds but no repaired_at")
+            raise EpisodeError("repair_seconds_alone", id=episode_id)
         if repaired_at is not None and repair_seconds is None:
             repair_seconds = round((repaired_at - paused_at).total_seconds(), 3)
 
         paused_by = data.get("paused_by")
         if paused_by is not None and paused_by not in PAUSED_BY:
-            raise EpisodeError(f"paused_by must be one of {', '.join(PAUSED_BY)} or null")
+            raise EpisodeError("paused_by", options=", ".join(PAUSED_BY))
         activation = _partner_map(data.get("activation"), "activation", _valid_activation)
         answers = _partner_map(data.get("repair_answers"), "repair_answers", _valid_answer)
         cycle = data.get("cycle")
         if cycle is not None and cycle not in CYCLES:
-            raise EpisodeError(f"cycle must be one of {', '.join(CYCLES)} or null")
+            raise EpisodeError("cycle", options=", ".join(CYCLES))
         note = data.get("note")
         if note is not None and not isinstance(note, str):
-            raise EpisodeError("note must be text or null")
+            raise EpisodeError("note_not_text")
         pattern = data.get("breathing_pattern")
         if pattern is not None and not isinstance(pattern, str):
-            raise EpisodeError("breathing_pattern must be text or null")
+            raise EpisodeError("pattern_not_text")
         breathing_seconds = data.get("breathing_seconds", 0.0)
         if breathing_seconds is None:
             breathing_seconds = 0.0
         if not _is_number(breathing_seconds) or breathing_seconds < 0:
-            raise EpisodeError("breathing_seconds must be a number >= 0")
+            raise EpisodeError("breathing_seconds")
         first_turn = data.get("first_turn_seconds")
         if first_turn is not None and (not _is_number(first_turn) or first_turn < 0):
-            raise EpisodeError("first_turn_seconds must be a number >= 0 or null")
+            raise EpisodeError("first_turn_seconds")
         turns = data.get("turns") or []
         breaks = data.get("breaks") or []
         if not isinstance(turns, list) or not isinstance(breaks, list):
-            raise EpisodeError("turns and breaks must be lists")
+            raise EpisodeError("not_lists")
         for flag in ("wall_timed", "closed"):
             if not isinstance(data.get(flag, False), bool):
-                raise EpisodeError(f"{flag} must be true or false")
+                raise EpisodeError("not_true_or_false", flag=flag)
         return cls(
             id=episode_id.lower(),
             paused_at=paused_at,
@@ -293,7 +301,7 @@ class Episode:
         )
 
 
-def inconsistencies(episode: Episode) -> list[tuple[str, str]]:
+def inconsistencies(episode: Episode) -> list[tuple[str, Problem]]:
     """Where an episode contradicts itself: (field, reason) pairs, empty if none.
 
     The rules (stated in the export schema's description too): ``repair_seconds``
@@ -302,34 +310,33 @@ def inconsistencies(episode: Episode) -> list[tuple[str, str]]:
     ends no earlier than it starts, does not overlap the one before, and lies
     before the repair.
     """
-    problems: list[tuple[str, str]] = []
+    problems: list[tuple[str, Problem]] = []
     tol = TOLERANCE_SECONDS
     if episode.repaired_at is not None:
         span = (episode.repaired_at - episode.paused_at).total_seconds()
         seconds = episode.repair_seconds if episode.repair_seconds is not None else span
         if abs(seconds - span) > tol:
-            problems.append((
-                "repair_seconds",
-                f"says {seconds:g} s but repaired_at is {span:g} s after paused_at",
-            ))
+            problems.append(
+                ("repair_seconds", Problem("repair_seconds_disagree", seconds=f"{seconds:g}", span=f"{span:g}"))
+            )
         if seconds > MAX_EPISODE_SECONDS:
-            problems.append(("repair_seconds", f"{seconds:g} s is more than a year"))
+            problems.append(("repair_seconds", Problem("repair_over_a_year", seconds=f"{seconds:g}")))
     previous_end: datetime | None = None
     for index, item in enumerate(episode.breaks):
         where = f"breaks[{index}]"
         if (item.started_at - episode.paused_at).total_seconds() < -tol:
-            problems.append((f"{where}.started_at", "the break starts before its pause"))
+            problems.append((f"{where}.started_at", Problem("break_before_pause")))
         if item.return_at < item.started_at:
-            problems.append((f"{where}.return_at", "the time to come back is before the break starts"))
+            problems.append((f"{where}.return_at", Problem("return_before_break")))
         if (item.return_at - item.started_at).total_seconds() > MAX_EPISODE_SECONDS:
-            problems.append((f"{where}.return_at", "the break would last more than a year"))
+            problems.append((f"{where}.return_at", Problem("break_over_a_year")))
         if item.ended_at is not None and item.ended_at < item.started_at:
-            problems.append((f"{where}.ended_at", "the break ends before it starts"))
+            problems.append((f"{where}.ended_at", Problem("break_ends_before_start")))
         if previous_end is not None and (item.started_at - previous_end).total_seconds() < -tol:
-            problems.append((f"{where}.started_at", "the break starts before the one before it ended"))
+            problems.append((f"{where}.started_at", Problem("break_overlaps")))
         end = item.ended_at or item.started_at
         if episode.repaired_at is not None and (end - episode.repaired_at).total_seconds() > tol:
-            problems.append((f"{where}", "the break lies after the repair"))
+            problems.append((f"{where}", Problem("break_after_repair")))
         previous_end = end
     return problems
 
@@ -354,11 +361,11 @@ def _partner_map(raw: Any, name: str, valid) -> dict[str, Any]:
     if raw is None:
         return {"a": None, "b": None}
     if not isinstance(raw, dict) or set(raw) - set(PARTNERS):
-        raise EpisodeError(f"{name} must be an object with keys 'a' and 'b'")
+        raise EpisodeError("partner_map", name=name)
     result = {}
     for partner in PARTNERS:
         value = raw.get(partner)
         if value is not None and not valid(value):
-            raise EpisodeError(f"{name} for partner {partner} is not valid: {value!r}")
+            raise EpisodeError("partner_value", name=name, partner=partner, value=_shown(value))
         result[partner] = value
     return result

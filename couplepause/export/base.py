@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO, ClassVar, Iterable, Iterator
 
 from couplepause.core.episode import Episode, now_local
+from couplepause.problems import Problem
 from couplepause.texts import default_names
 from couplepause.store.atomic import atomic_file
 
@@ -26,9 +27,9 @@ def _default_names() -> tuple[str, str]:
 DEFAULT_NAMES = _default_names()  # "Partner A", "Partner B", from the words
 
 
-class ExportError(Exception):
-    """An export that could not be made; the message is one plain sentence
-    saying what went wrong and what to do."""
+class ExportError(Problem):
+    """An export that could not be made: what went wrong and what to do (the window
+    and the command line each say it their way: a file name, or ``--output``)."""
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,7 @@ class ExportOptions:
 
     def __post_init__(self) -> None:
         if self.since is not None and self.until is not None and self.since > self.until:
-            raise ExportError(
-                f"the start date {self.since.isoformat()} is after the end date "
-                f"{self.until.isoformat()}; swap them"
-            )
+            raise ExportError("export_dates_swapped", since=self.since.isoformat(), until=self.until.isoformat())
 
     @property
     def names(self) -> tuple[str, str]:
@@ -104,13 +102,11 @@ def atomic_output(target: Path, *, force: bool = False) -> Iterator[BinaryIO]:
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
-        raise ExportError(f"{target} is a folder; give a file name to --output")
+        raise ExportError("export_target_is_folder", target=target)
     if not folder.exists():
-        raise ExportError(
-            f"the folder {folder} does not exist; create it first or choose another --output"
-        )
+        raise ExportError("export_no_folder", folder=folder)
     if not folder.is_dir():
-        raise ExportError(f"{folder} is not a folder; choose another --output")
+        raise ExportError("export_not_a_folder", folder=folder)
     if target.exists() and not force:
         raise _exists(target)
     try:
@@ -119,20 +115,13 @@ def atomic_output(target: Path, *, force: bool = False) -> Iterator[BinaryIO]:
     except FileExistsError:
         raise _exists(target) from None
     except PermissionError as exc:
-        raise ExportError(
-            f"cannot write in the folder {folder} ({_reason(exc)}); choose another --output"
-        ) from None
+        raise ExportError("export_not_allowed", folder=folder, detail=_reason(exc)) from None
     except OSError as exc:
-        raise ExportError(
-            f"could not write {target} ({_reason(exc)}); check the free space and "
-            "permissions of that folder"
-        ) from None
+        raise ExportError("export_not_written", target=target, detail=_reason(exc)) from None
 
 
 def _exists(target: Path) -> ExportError:
-    return ExportError(
-        f"{target} already exists; choose another --output or add --force to replace it"
-    )
+    return ExportError("export_exists", target=target)
 
 
 def _reason(exc: OSError) -> str:

@@ -29,7 +29,8 @@ from typing import Any, BinaryIO
 from couplepause.core.episode import Episode, EpisodeError, format_instant, inconsistencies, parse_instant
 from couplepause.core.gcpause import collector_paused
 from couplepause.export.base import DEFAULT_NAMES, ExportOptions, Exporter
-from couplepause.texts import resource_folder
+from couplepause.problems import Problem
+from couplepause.texts import resource_folder, words
 
 FORMAT = "couplepause-export"
 SCHEMA_VERSION = 1
@@ -42,15 +43,13 @@ YEARS = (1970, 9998)
 _MESSAGE_MAX = 160
 
 
-class ImportRejected(Exception):
-    """A file that cannot be read as a couplepause export.
+class ImportRejected(Problem):
+    """A file that cannot be read as a couplepause export: what is wrong, and what to do,
+    in one line. Its values name the file twice: ``name`` as given (the command line
+    says it), ``file`` its name alone (the window says it)."""
 
-    ``str(exc)`` is one plain line: what is wrong, and what to do.
-    """
-
-    def __init__(self, message: str, exit_code: int = 1):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, key: str, path: Path, /, *, exit_code: int = 1, **values: Any) -> None:
+        super().__init__(key, name=str(path), file=Path(path).name, **values)
         self.exit_code = exit_code
 
 
@@ -157,39 +156,32 @@ def read_export_data(data: bytes, path: Path) -> ExportFile:
 
 
 def _read_bytes(path: Path) -> bytes:
-    name = str(path)
     try:
         info = os.stat(path)
-    except FileNotFoundError:
-        raise ImportRejected(f"{name} does not exist; check the file name") from None
-    except NotADirectoryError:
-        raise ImportRejected(f"{name} does not exist; check the file name") from None
+    except (FileNotFoundError, NotADirectoryError):
+        raise ImportRejected("import_missing", path) from None
     except PermissionError:
-        raise ImportRejected(f"{name} cannot be read (permission denied); check its permissions") from None
+        raise ImportRejected("import_not_allowed", path) from None
     except (OSError, ValueError) as exc:
-        raise ImportRejected(f"{name} cannot be read ({_reason(exc)}); check the file name") from None
+        raise ImportRejected("import_stat_failed", path, detail=_reason(exc)) from None
     if stat.S_ISDIR(info.st_mode):
-        raise ImportRejected(f"{name} is a folder; give the path of a couplepause .json export")
+        raise ImportRejected("import_is_folder", path)
     if not stat.S_ISREG(info.st_mode):
-        raise ImportRejected(f"{name} is not a regular file; give the path of a couplepause .json export")
+        raise ImportRejected("import_not_regular", path)
     if info.st_size > MAX_BYTES:
-        raise ImportRejected(
-            f"{name} is too large to be a couplepause export ({info.st_size // (1024 * 1024)} MiB, "
-            f"the limit is {MAX_BYTES // (1024 * 1024)} MiB); check you chose the right file"
-        )
+        mib = 1024 * 1024
+        raise ImportRejected("import_too_large_sized", path, size=info.st_size // mib, limit=MAX_BYTES // mib)
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except PermissionError:
-        raise ImportRejected(f"{name} cannot be read (permission denied); check its permissions") from None
+        raise ImportRejected("import_not_allowed", path) from None
     except OSError as exc:
-        raise ImportRejected(f"{name} cannot be read ({_reason(exc)}); check the file") from None
+        raise ImportRejected("import_unreadable", path, detail=_reason(exc)) from None
     if len(data) > MAX_BYTES:
-        raise ImportRejected(
-            f"{name} is too large to be a couplepause export; check you chose the right file"
-        )
+        raise ImportRejected("import_too_large", path)
     if not data.strip():
-        raise ImportRejected(f"{name} is empty; export again from couplepause and use the new file")
+        raise ImportRejected("import_empty", path)
     return data
 
 
@@ -215,13 +207,10 @@ def _parse_constant(text: str) -> Any:
 
 
 def _parse(data: bytes, path: Path) -> Any:
-    name = str(path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportRejected(
-            f"{name} is not UTF-8 text, so it is not a couplepause export; check you chose the right file"
-        ) from None
+        raise ImportRejected("import_not_utf8", path) from None
     try:
         doc = json.loads(
             text,
@@ -230,30 +219,18 @@ def _parse(data: bytes, path: Path) -> Any:
             parse_constant=_parse_constant,
         )
     except RecursionError:
-        raise _too_deep(name) from None
+        raise ImportRejected("import_too_deep", path) from None
     except _BadNumber as exc:
-        raise ImportRejected(
-            f"{name} contains a number couplepause cannot use ({_clip(str(exc), 30)}); "
-            "export again from couplepause"
-        ) from None
+        raise ImportRejected("import_bad_number", path, number=_clip(str(exc), 30)) from None
     except json.JSONDecodeError as exc:
-        raise ImportRejected(
-            f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
-            "it may be cut short or damaged, so export it again"
-        ) from None
+        raise ImportRejected("import_not_json_at", path, line=exc.lineno, column=exc.colno, detail=exc.msg) from None
     except ValueError as exc:
-        raise ImportRejected(f"{name} is not valid JSON ({_clip(str(exc))}); export it again") from None
-    _check_shape(doc, name)
+        raise ImportRejected("import_not_json", path, detail=_clip(str(exc))) from None
+    _check_shape(doc, path)
     return doc
 
 
-def _too_deep(name: str) -> ImportRejected:
-    return ImportRejected(
-        f"{name} is nested far too deeply to be a couplepause export; check you chose the right file"
-    )
-
-
-def _check_shape(doc: Any, name: str) -> None:
+def _check_shape(doc: Any, path: Path) -> None:
     """Refuse deep nesting and text that cannot be written back as UTF-8
     (lone surrogates from ``\\ud800`` escapes) before anything else looks at it."""
     stack: list[tuple[Any, int]] = [(doc, 1)]
@@ -261,60 +238,43 @@ def _check_shape(doc: Any, name: str) -> None:
         value, depth = stack.pop()
         if isinstance(value, dict):
             if depth > MAX_DEPTH:
-                raise _too_deep(name)
+                raise ImportRejected("import_too_deep", path)
             for key, item in value.items():
-                _check_text(key, name)
+                _check_text(key, path)
                 stack.append((item, depth + 1))
         elif isinstance(value, list):
             if depth > MAX_DEPTH:
-                raise _too_deep(name)
+                raise ImportRejected("import_too_deep", path)
             stack.extend((item, depth + 1) for item in value)
         elif isinstance(value, str):
-            _check_text(value, name)
+            _check_text(value, path)
 
 
-def _check_text(text: str, name: str) -> None:
+def _check_text(text: str, path: Path) -> None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise ImportRejected(
-            f"{name} contains text that is not valid Unicode; export it again from couplepause"
-        ) from None
+        raise ImportRejected("import_bad_text", path) from None
 
 
 def _check(doc: Any, path: Path) -> ExportFile:
-    name = str(path)
     if not isinstance(doc, dict):
-        raise ImportRejected(
-            f"{name} is not a couplepause export (it holds a JSON {_json_type(doc)}, "
-            "not an object); check you chose the right file"
-        )
+        raise ImportRejected("import_not_object", path, kind=_kind(_json_type(doc)))
     if doc.get("format") != FORMAT:
-        raise ImportRejected(
-            f"{name} is not a couplepause export (its \"format\" is not \"{FORMAT}\"); "
-            "check you chose the right file"
-        )
+        raise ImportRejected("import_wrong_format", path, format=FORMAT)
     version = doc.get("schema_version")
     if "schema_version" not in doc:
-        raise ImportRejected(
-            f"{name} has no schema_version, so it cannot be read safely; export it again"
-        )
+        raise ImportRejected("import_no_version", path)
     if not isinstance(version, int) or isinstance(version, bool):
-        raise ImportRejected(
-            f"{name} has a schema_version that is not a whole number ({_clip(repr(version), 30)}); "
-            "export it again"
-        )
+        raise ImportRejected("import_version_not_whole", path, version=_clip(repr(version), 30))
     if version > SCHEMA_VERSION:
-        raise ImportRejected(
-            f"{name} was made by a newer couplepause (schema version {version}, this one reads up "
-            f"to {SCHEMA_VERSION}); update couplepause and try again"
-        )
+        raise ImportRejected("import_too_new", path, version=version, known=SCHEMA_VERSION)
     if version < 1:
-        raise ImportRejected(f"{name} has an unknown schema_version {version}; export it again")
+        raise ImportRejected("import_unknown_version", path, version=version)
 
     error = _first_schema_error(doc)
     if error is not None:
-        raise ImportRejected(f"{name}: {error}; the file does not match the export format")
+        raise ImportRejected("import_schema", path, error=error)
 
     episodes: list[Episode] = []
     seen: dict[str, int] = {}
@@ -327,18 +287,13 @@ def _check(doc: Any, path: Path) -> ExportFile:
             episode = Episode.from_dict(episode.to_dict())
             _check_years(episode)
         except (EpisodeError, ValueError, TypeError, OverflowError) as exc:
-            raise ImportRejected(f"{name}: {where}: {_clip(str(exc))}; the file cannot be imported") from None
+            raise ImportRejected("import_episode", path, where=where, detail=_detail(exc)) from None
         problems = inconsistencies(episode)
         if problems:
             field, reason = problems[0]
-            raise ImportRejected(
-                f"{name}: {where}.{field}: {_clip(reason)}; the file contradicts itself and cannot be imported"
-            )
+            raise ImportRejected("import_contradiction", path, where=where, field=field, reason=reason)
         if episode.id in seen:
-            raise ImportRejected(
-                f"{name}: {where}: the id {episode.id} is already used by episodes[{seen[episode.id]}]; "
-                "the file is damaged, export it again"
-            )
+            raise ImportRejected("import_duplicate_id", path, where=where, id=episode.id, first=seen[episode.id])
         seen[episode.id] = index
         episodes.append(episode)
     episodes.sort(key=lambda e: (e.paused_at, e.id))
@@ -346,7 +301,7 @@ def _check(doc: Any, path: Path) -> ExportFile:
     try:
         exported_at = parse_instant(doc["exported_at"])
     except EpisodeError as exc:
-        raise ImportRejected(f"{name}: exported_at: {_clip(str(exc))}; export it again") from None
+        raise ImportRejected("import_exported_at", path, detail=exc) from None
     partners = doc.get("partners") or {}
     span = doc.get("range") or {}
     return ExportFile(
@@ -365,17 +320,17 @@ def _check_years(episode: Episode) -> None:
         moments.extend((b.started_at, b.return_at, b.ended_at))
     for moment in moments:
         if moment is not None and not YEARS[0] <= moment.year <= YEARS[1]:
-            raise EpisodeError(f"the time {format_instant(moment)} is not a plausible date")
+            raise EpisodeError("time_implausible", time=format_instant(moment))
 
 
-def _first_schema_error(doc: dict[str, Any]) -> str | None:
+def _first_schema_error(doc: dict[str, Any]) -> Problem | None:
     from jsonschema.exceptions import best_match
 
     error = best_match(_validator().iter_errors(doc))
     if error is None:
         return None
     location = _location(error.absolute_path)
-    return f"{location}: {_describe(error)}" if location else _describe(error)
+    return Problem("schema_at", place=location, detail=_describe(error)) if location else _describe(error)
 
 
 def _location(parts) -> str:
@@ -388,18 +343,7 @@ def _location(parts) -> str:
     return text
 
 
-_KINDS = {
-    "string": "text",
-    "number": "a number",
-    "integer": "a whole number",
-    "boolean": "true or false",
-    "object": "an object",
-    "array": "a list",
-    "null": "null",
-}
-
-
-def _describe(error) -> str:
+def _describe(error) -> Problem:
     """A short, one-line account of a schema error."""
     kind = error.validator
     value = error.instance
@@ -407,28 +351,49 @@ def _describe(error) -> str:
     if kind == "type":
         wanted = error.validator_value
         wanted = [wanted] if isinstance(wanted, str) else list(wanted)
-        return f"{shown} should be {' or '.join(_KINDS.get(w, w) for w in wanted)}"
+        return Problem("schema_type", value=shown, kinds=_kinds(wanted))
     if kind == "pattern":
         last = error.absolute_path[-1] if error.absolute_path else ""
         if isinstance(last, str) and last.endswith("_at"):
-            return f"{shown} is not a time with a UTC offset (like 2026-03-01T21:04:05.123+01:00)"
+            return Problem("schema_time", value=shown)
         if last == "id":
-            return f"{shown} is not a UUID"
-        return f"{shown} is not in the expected form"
-    if kind == "required":
-        return _clip(error.message.replace("'", '"'))
+            return Problem("schema_uuid", value=shown)
+    if kind == "required" and isinstance(value, dict):
+        missing = [name for name in error.validator_value if name not in value]
+        return Problem("schema_required", field=_clip(missing[0] if missing else "", 40))
     if kind == "enum":
         options = ", ".join(json.dumps(v) for v in error.validator_value)
-        return f"{shown} should be one of {options}"
+        return Problem("schema_one_of", value=shown, options=options)
     if kind == "const":
-        return f"{shown} should be {json.dumps(error.validator_value)}"
+        return Problem("schema_const", value=shown, expected=json.dumps(error.validator_value))
     if kind in ("minimum", "exclusiveMinimum"):
-        return f"{shown} should be at least {error.validator_value}"
+        return Problem("schema_at_least", value=shown, limit=error.validator_value)
     if kind in ("maximum", "exclusiveMaximum"):
-        return f"{shown} should be at most {error.validator_value}"
-    if kind == "additionalProperties":
-        return _clip(error.message)
-    return _clip(error.message)
+        return Problem("schema_at_most", value=shown, limit=error.validator_value)
+    if kind == "additionalProperties" and isinstance(value, dict):
+        known = error.schema.get("properties", {})
+        extra = [_clip(json.dumps(name, ensure_ascii=False), 40) for name in value if name not in known]
+        if len(extra) == 1:
+            return Problem("schema_extra", field=extra[0])
+        return Problem("schema_extras", fields=_clip(", ".join(extra), 60))
+    return Problem("schema_form", value=shown)
+
+
+def _kind(name: str) -> str:
+    """A JSON type ("array", "string") as the words say it ("a list", "text")."""
+    return words("problem_kinds", name)
+
+
+def _kinds(names: list[str]) -> str:
+    text = _kind(names[0])
+    for name in names[1:]:
+        text = words("problem_kinds", "either", a=text, b=_kind(name))
+    return text
+
+
+def _detail(exc: BaseException) -> Problem | str:
+    """What was wrong with a record: a Problem as it is (worded by its reader), else one clipped line."""
+    return exc if isinstance(exc, Problem) else _clip(str(exc))
 
 
 def _jsonable(value: Any) -> bool:
@@ -437,7 +402,7 @@ def _jsonable(value: Any) -> bool:
 
 def _json_type(value: Any) -> str:
     if isinstance(value, list):
-        return "list"
+        return "array"
     if isinstance(value, str):
         return "string"
     if isinstance(value, bool):

@@ -98,7 +98,7 @@ def choose_and_open(parent) -> QFileDialog:
                 open_window(path, export_file)
                 return
             if isinstance(error, ImportRejected):
-                reason = error.message
+                reason = str(error)
             else:  # not a bad file: a fault of ours, said calmly and logged
                 log.error("opening an export failed", exc_info=error)
                 reason = words("menu", "open_unexpected")

@@ -279,7 +279,7 @@ def test_date_filter_uses_the_local_calendar_day(tmp_path, local_tz):
 def test_refuses_to_overwrite_without_force(tmp_path):
     out = tmp_path / "out.csv"
     out.write_bytes(b"keep me")
-    with pytest.raises(ExportError, match="already exists"):
+    with pytest.raises(ExportError, match="already there"):
         EXPORTERS["csv"].export(sample(), ExportOptions(), out)
     assert out.read_bytes() == b"keep me"
     EXPORTERS["csv"].export(sample(), ExportOptions(force=True), out)

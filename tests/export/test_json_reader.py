@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from couplepause.export import ImportRejected, read_export
 from couplepause.export import json_format
+from couplepause.problems import on_command_line
 
 from ..factory import episode_dict
 
@@ -44,9 +45,12 @@ def write(tmp_path: Path, content: bytes | str | dict, name: str = "in.json") ->
 def rejected(path: Path) -> ImportRejected:
     with pytest.raises(ImportRejected) as info:
         read_export(path)
-    message = str(info.value)
+    message = on_command_line(info.value)
     assert message and "\n" not in message and "Traceback" not in message
     assert ";" in message  # what was wrong; what to do
+    window = str(info.value)  # full sentences, with the file's name alone
+    assert window and "\n" not in window and window.endswith(".") and path.name in window
+    assert str(path.parent) not in window
     assert info.value.exit_code in (1, 2)
     return info.value
 
@@ -159,29 +163,29 @@ def test_duplicate_ids(tmp_path):
     a = episode_dict("2026-03-01T21:04:05.123+01:00", episode_id=ID)
     b = episode_dict("2026-03-02T21:04:05.123+01:00", episode_id=ID.upper())
     err = rejected(write(tmp_path, good_doc(a, b)))
-    assert "episodes[1]" in str(err) and ID in str(err)
+    assert "episodes[1]" in on_command_line(err) and ID in on_command_line(err)
 
 
 def test_schema_error_names_the_location(tmp_path):
     episodes = [episode_dict(f"2026-03-0{i + 1}T21:04:05.123+01:00") for i in range(5)]
     episodes[3]["paused_at"] = 12
     err = rejected(write(tmp_path, good_doc(*episodes)))
-    assert "episodes[3].paused_at" in str(err)
+    assert "episodes[3].paused_at" in on_command_line(err)
 
 
 def test_naive_time_message(tmp_path):
     err = rejected(write(tmp_path, mutate("episodes.0.paused_at", "2026-03-01T21:04:05")))
-    assert "episodes[0].paused_at" in str(err) and "UTC offset" in str(err)
+    assert "episodes[0].paused_at" in on_command_line(err) and "UTC offset" in on_command_line(err)
 
 
 def test_newer_schema_says_update(tmp_path):
     err = rejected(write(tmp_path, mutate("schema_version", 99)))
-    assert "newer" in str(err) and "update" in str(err)
+    assert "newer" in on_command_line(err) and "update" in on_command_line(err)
 
 
 def test_missing_path(tmp_path):
     err = rejected(tmp_path / "missing.json")
-    assert "does not exist" in str(err)
+    assert "does not exist" in on_command_line(err)
 
 
 def test_path_through_a_file(tmp_path):
@@ -191,7 +195,7 @@ def test_path_through_a_file(tmp_path):
 
 def test_folder(tmp_path):
     err = rejected(tmp_path)
-    assert "folder" in str(err)
+    assert "folder" in on_command_line(err)
 
 
 @pytest.mark.skipif(not Path("/dev/null").exists(), reason="needs /dev/null")
@@ -209,7 +213,7 @@ def test_too_large_is_refused_before_reading(tmp_path, monkeypatch):
 
     monkeypatch.setattr("builtins.open", no_reading)
     err = rejected(path)
-    assert "too large" in str(err)
+    assert "too large" in on_command_line(err)
 
 
 def test_just_under_the_limit_is_read(tmp_path, monkeypatch):
@@ -226,7 +230,7 @@ def test_unreadable(tmp_path):
     path = write(tmp_path, good_doc())
     path.chmod(0)
     try:
-        assert "permission" in str(rejected(path))
+        assert "permission" in on_command_line(rejected(path))
     finally:
         path.chmod(0o600)
 
@@ -238,7 +242,7 @@ def test_unreadable_simulated(tmp_path, monkeypatch):
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr("builtins.open", denied)
-    assert "permission" in str(rejected(path))
+    assert "permission" in on_command_line(rejected(path))
 
 
 # ------------------------------------------------------------ fuzzing
@@ -342,9 +346,10 @@ def test_a_record_that_contradicts_itself_is_refused_with_its_place(tmp_path, re
     path = write(tmp_path, good_doc(good, record))
     with pytest.raises(ImportRejected) as info:
         read_export(path)
-    message = str(info.value)
+    message = on_command_line(info.value)
     assert f": {where}" in message, message
     assert "\n" not in message
+    assert f"({where}" in str(info.value)  # the window names the place too
 
 
 def test_what_the_app_writes_never_contradicts_itself_within_the_tolerance(tmp_path):

@@ -305,7 +305,7 @@ def test_page_size_follows_the_locale(report, default_locale, locale, size):
 def test_refuses_to_overwrite_without_force(report, tmp_path):
     out = tmp_path / "report.pdf"
     out.write_bytes(b"keep me")
-    with pytest.raises(ExportError, match="already exists"):
+    with pytest.raises(ExportError, match="already there"):
         EXPORTERS["pdf"].export(sample(), ExportOptions(), out)
     assert out.read_bytes() == b"keep me"
     EXPORTERS["pdf"].export(sample(), ExportOptions(force=True), out)

@@ -93,10 +93,7 @@ def _gui_application():
         prefer_offscreen_platform()
         _APP = app = QtGui.QGuiApplication([APP_NAME])
     elif not isinstance(app, QtGui.QGuiApplication):
-        raise ExportError(
-            "the PDF report needs Qt's GUI module, but a console-only Qt application is "
-            "running; export the PDF from the couplepause command line"
-        )
+        raise ExportError("pdf_needs_gui")
     return app
 
 
@@ -147,7 +144,7 @@ def render(content: Content, paper: str | None = None) -> bytes:
     writer.setCreator(f"{APP_NAME} {__version__}")
     painter = QtGui.QPainter()
     if not painter.begin(writer):
-        raise ExportError("Qt could not start drawing the PDF; check that Qt's PDF support is installed")
+        raise ExportError("pdf_not_drawn")
     try:
         report = Report(writer, content)
         report.layout()
