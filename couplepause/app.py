@@ -36,10 +36,7 @@ QUIT_FLUSH_S = 2.5
 
 
 class App:
-    """Everything one running window owns.
-
-    A plain class, not a dataclass: ``dataclasses`` costs ~4 ms to import,
-    and this module is on the way to the first window."""
+    """Everything one running window owns."""
 
     def __init__(
         self,
@@ -243,8 +240,8 @@ def set_style(app: QApplication | None) -> None:
 
 
 def set_icon(app: QApplication | None) -> None:
-    """The window icon; run_gui sets it just after the window first shows
-    (the SVG engine costs ~1 ms that the Pause button need not wait for)."""
+    """The window icon; run_gui sets it just after the window first shows,
+    so the Pause button does not wait for the SVG engine."""
     if app is not None and app.windowIcon().isNull():
         app.setWindowIcon(theme.icon())
 
