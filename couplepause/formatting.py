@@ -49,6 +49,11 @@ def calendar_date(day: date, short: bool = False) -> str:
     return QLocale().toString(_day(day), _pattern("date_short" if short else "date"))
 
 
+def date_pattern() -> str:
+    """The pattern a date is typed in (a QDateEdit's display format): "2 Mar 2026"."""
+    return _pattern("date_short")
+
+
 def day_and_month(day: date) -> str:
     """"2 Mar", for the ticks of a time axis."""
     return QLocale().toString(_day(day), _pattern("day_month"))

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from couplepause.export import EXPORTERS, ExportError, ExportOptions
+from couplepause.formatting import date_pattern
 from couplepause.texts import words
 from couplepause.ui.widgets import button, dialog_frame, label, row, say_in, show_beside
 
@@ -127,7 +128,7 @@ class ExportDialog(QDialog):
     def _date_edit(self, value: date, accessible: str) -> QDateEdit:
         edit = QDateEdit(QDate(value.year, value.month, value.day))
         edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setDisplayFormat(date_pattern())
         edit.setAccessibleName(accessible)
         return edit
 
