@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from demo_data import realistic  # noqa: E402
 
 from couplepause.core import stats  # noqa: E402
+from couplepause.formatting import month_name  # noqa: E402
 
 RUNS = 7
 TARGET_MS = 200.0
@@ -45,7 +46,7 @@ def everything(episodes, tz) -> None:
     stats.series(episodes, tz)
     stats.weekly(episodes, tz)
     stats.overview(episodes)
-    stats.summary(episodes, NOW, tz)
+    stats.summary(episodes, NOW, tz, month_name=month_name)
 
 
 def main() -> int:
@@ -70,7 +71,7 @@ def main() -> int:
             for name, action in (("series()", lambda: stats.series(episodes, ZONE)),
                                  ("weekly()", lambda: stats.weekly(episodes, ZONE)),
                                  ("overview()", lambda: stats.overview(episodes)),
-                                 ("summary()", lambda: stats.summary(episodes, NOW, ZONE))):
+                                 ("summary()", lambda: stats.summary(episodes, NOW, ZONE, month_name=month_name))):
                 rows.append((f"  {name} alone", "-", f"{median_ms(action):.1f} ms", "info"))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for index, row in enumerate(rows):
