@@ -3,9 +3,11 @@
 Exit codes: 0 ok, 2 usage error, 1 bad file or anything else. Every error is
 one line on stderr, ``couplepause: <what was wrong>; <what to do>``, never a
 traceback: a :class:`~couplepause.problems.Problem` in the command line's words
-(``[problems_cli]`` of resources/words.toml, else ``[problems]``). Heavy modules (Qt, the export package, jsonschema) are imported
-only by the command that needs them, so ``--version`` and ``export`` stay fast
-and need no display.
+(``[problems_cli]`` of resources/words.toml, else ``[problems]``). Its other
+words (``--help``, what a command did) are in ``[cli]``; flag names, metavars and
+choices are syntax and stay here. Heavy modules (Qt, the export package,
+jsonschema) are imported only by the command that needs them, so ``--version``
+and ``export`` stay fast and need no display.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 
 from couplepause import APP_NAME, __version__
 from couplepause.problems import Problem, on_command_line
+from couplepause.texts import words
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -46,88 +49,59 @@ def _iso_date(text: str) -> date:
 def build_parser() -> argparse.ArgumentParser:
     import argparse
 
+    from couplepause.cli_data import PASSPHRASE_ENV
+    from couplepause.paths import ENV_DATA_DIR
+
     class _Parser(argparse.ArgumentParser):
-        """argparse that reports a usage error as one line and exits 2."""
+        """argparse that reports a usage error as one line and exits 2, and says
+        "--help" in the command line's words (subcommands' parsers are of this class too)."""
+
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, add_help=False, allow_abbrev=False, **kwargs)
+            self.add_argument("-h", "--help", action="help", help=words("cli", "help"))
 
         def error(self, message: str) -> NoReturn:
             say(Refused("usage", message=message, prog=self.prog))
             raise SystemExit(EXIT_USAGE)
 
-    parser = _Parser(
-        prog=APP_NAME,
-        description="One shared Pause button for a couple in a hard conversation.",
-        allow_abbrev=False,
-    )
-    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
-    parser.add_argument(
-        "--data-dir",
-        metavar="PATH",
-        help="the data folder to use (default: the system's app data folder; "
-        "the COUPLEPAUSE_DATA_DIR environment variable also sets it)",
-    )
+    parser = _Parser(prog=APP_NAME, description=words("cli", "description"))
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}",
+                        help=words("cli", "version"))
+    parser.add_argument("--data-dir", metavar="PATH", help=words("cli", "data_dir", env=ENV_DATA_DIR))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    commands.add_parser("gui", help="open the app (the default)", allow_abbrev=False)
+    commands.add_parser("gui", help=words("cli", "gui"))
 
     export = commands.add_parser(
-        "export",
-        help="write the episodes to a file for your therapist",
-        description="Write the episodes to a file. Notes and names are left out "
-        "unless you ask for them.",
-        allow_abbrev=False,
+        "export", help=words("cli", "export"), description=words("cli", "export_description")
     )
-    export.add_argument("--format", choices=_formats(),
-                        help="json, csv or pdf (default: from the end of the --output file name)")
+    export.add_argument("--format", choices=_formats(), help=words("cli", "export_format"))
     export.add_argument("--output", required=True, metavar="FILE", type=Path)
-    export.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD",
-                        help="first day to include (local time)")
-    export.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD",
-                        help="last day to include (local time)")
-    export.add_argument("--include-notes", action="store_true",
-                        help="include the notes written after each episode")
-    export.add_argument("--include-names", action="store_true",
-                        help="include the partners' names (otherwise Partner A / Partner B)")
-    export.add_argument("--force", action="store_true", help="replace FILE if it exists")
-    export.add_argument("--skip-unreadable", action="store_true",
-                        help="export what can be read even if some saved pauses cannot be")
+    export.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD", help=words("cli", "export_since"))
+    export.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD", help=words("cli", "export_until"))
+    export.add_argument("--include-notes", action="store_true", help=words("cli", "export_include_notes"))
+    export.add_argument("--include-names", action="store_true", help=words("cli", "export_include_names"))
+    export.add_argument("--force", action="store_true", help=words("cli", "export_force"))
+    export.add_argument("--skip-unreadable", action="store_true", help=words("cli", "export_skip_unreadable"))
 
     imp = commands.add_parser(
-        "import",
-        help="merge a JSON export into this data folder",
-        description="Merge a JSON export into the data folder. The whole file is "
-        "checked first; nothing is written if anything is wrong with it.",
-        allow_abbrev=False,
+        "import", help=words("cli", "import"), description=words("cli", "import_description")
     )
     imp.add_argument("file", metavar="FILE", type=Path)
 
-    commands.add_parser(
-        "backups",
-        help="list the backups, newest first: ID, time, number of pauses",
-        allow_abbrev=False,
-    )
-    restorer = commands.add_parser(
-        "restore",
-        help="bring back a backup (the data as it is now is kept as a backup first)",
-        allow_abbrev=False,
-    )
-    restorer.add_argument("backup_id", metavar="ID", help="a backup ID from 'couplepause backups'")
+    commands.add_parser("backups", help=words("cli", "backups"))
+    restorer = commands.add_parser("restore", help=words("cli", "restore"))
+    restorer.add_argument("backup_id", metavar="ID", help=words("cli", "restore_id"))
 
     protector = commands.add_parser(
         "protect",
-        help="protect the history with a passphrase (from COUPLEPAUSE_PASSPHRASE, or typed twice)",
-        description="Encrypt the saved history and its backups with a passphrase. A pause is still "
-        "recorded without it; reading the history, exporting and restoring need it. A forgotten "
-        "passphrase cannot be recovered, by anyone.",
-        allow_abbrev=False,
+        help=words("cli", "protect", env=PASSPHRASE_ENV),
+        description=words("cli", "protect_description"),
     )
-    protector.add_argument("--names", action="store_true", help="protect your names too")
-    commands.add_parser(
-        "unprotect", help="remove the passphrase (the history is saved in the clear again)", allow_abbrev=False
-    )
+    protector.add_argument("--names", action="store_true", help=words("cli", "protect_names"))
+    commands.add_parser("unprotect", help=words("cli", "unprotect"))
 
-    opener = commands.add_parser(
-        "open", help="open a JSON export read-only (the therapist's view)", allow_abbrev=False
-    )
+    opener = commands.add_parser("open", help=words("cli", "open"))
     opener.add_argument("file", metavar="FILE", type=Path)
     return parser
 
@@ -223,9 +197,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         force=args.force,
     )
     count = EXPORTERS[args.format].export(episodes, options, args.output)
-    noun = "episode" if count == 1 else "episodes"
-    print(f"Exported {count} {noun} to {args.output}.")
+    print(words("cli", "exported", episodes=episodes_count(count), path=args.output))
     return EXIT_OK
+
+
+def episodes_count(n: int) -> str:
+    """ "1 episode", "12 episodes"."""
+    return words("cli", "one_episode") if n == 1 else words("cli", "episodes", n=n)
 
 
 def _load_read_only(data_dir: Path, *, skip_unreadable: bool = False) -> list:

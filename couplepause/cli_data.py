@@ -2,7 +2,8 @@
 protect and unprotect, with the data folder's lock and the passphrase.
 
 Part of the command line (``cli.py`` parses and reports errors); every refusal is
-a :class:`cli.Refused`, worded in ``[problems_cli]``.
+a :class:`cli.Refused`, worded in ``[problems_cli]``; what a command did is worded
+in ``[cli]``.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from couplepause.cli import EXIT_OK, Refused, data_dir_of, say
+from couplepause.cli import EXIT_OK, Refused, data_dir_of, episodes_count, say
 from couplepause.problems import Problem
+from couplepause.texts import pauses, words
 
 if TYPE_CHECKING:
     import argparse
@@ -89,8 +91,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
         except BackupError as exc:
             raise Refused("restore_refused", problem=exc) from None
     when = report.backup.created_at.astimezone().isoformat(timespec="seconds")
-    kept = f" The data as it was is kept as backup {report.kept_as.id}." if report.kept_as else ""
-    print(f"Restored {report.restored} pauses from the backup of {when}.{kept}")
+    if report.kept_as:
+        print(words("cli", "restored_kept", pauses=pauses(report.restored), when=when, kept=report.kept_as.id))
+    else:
+        print(words("cli", "restored", pauses=pauses(report.restored), when=when))
     return EXIT_OK
 
 
@@ -117,8 +121,7 @@ def cmd_protection(args: argparse.Namespace) -> int:
             protected.protect(repo, passphrase, names)
             if names is not None:
                 settings.update({"partner_a": "", "partner_b": ""})
-            print("The history and its backups are protected now. Recording a pause never needs "
-                  "the passphrase; reading the history does. A forgotten passphrase cannot be recovered.")
+            print(words("cli", "protected"))
             return EXIT_OK
         if not repo.protection.protected:
             raise Refused("not_protected")
@@ -126,7 +129,7 @@ def cmd_protection(args: argparse.Namespace) -> int:
         names = protected.unprotect(repo)
         if names:
             settings.update({"partner_a": names["a"], "partner_b": names["b"]})
-        print("The passphrase is removed: the history and its backups are saved in the clear again.")
+        print(words("cli", "unprotected"))
         return EXIT_OK
 
 
@@ -143,8 +146,8 @@ def _passphrase(*, new: bool) -> str:
             raise Refused("passphrase_needed", env=PASSPHRASE_ENV)
         import getpass
 
-        given = getpass.getpass("Passphrase: ")
-        if new and getpass.getpass("The same passphrase again: ") != given:
+        given = getpass.getpass(words("cli", "passphrase"))
+        if new and getpass.getpass(words("cli", "passphrase_again")) != given:
             raise Refused("passphrases_differ")
     if new and len(given) < PASSPHRASE_MIN:
         raise Refused("passphrase_too_short", n=PASSPHRASE_MIN)
@@ -199,18 +202,16 @@ def _app_answers(key: str) -> bool:
 
 def import_summary(added: int, unchanged: int, conflicts: list[str]) -> str:
     """What an import did, in plain words: one line, plus one per conflict."""
-    line = f"Imported {added} {'episode' if added == 1 else 'episodes'}"
-    if unchanged:
-        line += f"; {unchanged} {'was' if unchanged == 1 else 'were'} already here"
-    if conflicts:
-        n = len(conflicts)
-        line += (
-            f"; {n} {'differs' if n == 1 else 'differ'} from the stored "
-            f"{'version' if n == 1 else 'versions'} and {'was' if n == 1 else 'were'} left as stored"
-        )
-    lines = [line + "."]
-    lines += [
-        f"Kept the stored version of episode {episode_id}: the file has a different one."
-        for episode_id in conflicts
-    ]
-    return "\n".join(lines)
+    n = len(conflicts)
+    here = words("cli", "one_here") if unchanged == 1 else words("cli", "here", n=unchanged)
+    differ = words("cli", "one_differs") if n == 1 else words("cli", "differ", n=n)
+    episodes = episodes_count(added)
+    if unchanged and conflicts:
+        line = words("cli", "imported_here_differ", episodes=episodes, here=here, differ=differ)
+    elif unchanged:
+        line = words("cli", "imported_here", episodes=episodes, here=here)
+    elif conflicts:
+        line = words("cli", "imported_differ", episodes=episodes, differ=differ)
+    else:
+        line = words("cli", "imported", episodes=episodes)
+    return "\n".join([line] + [words("cli", "kept_stored", id=episode_id) for episode_id in conflicts])

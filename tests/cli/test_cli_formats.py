@@ -293,6 +293,20 @@ def test_restore_brings_a_backup_back_and_keeps_the_present(run, data_dir):
     assert run("--data-dir", data_dir, "backups").out.count("\n") == 3
 
 
+def test_restore_of_one_pause_says_one_pause(run, data_dir):
+    from couplepause import paths
+    from couplepause.store.repository import Repository
+
+    repo = Repository(paths.store_dir(data_dir))
+    repo.open()
+    repo.merge([make_episode("2026-03-02T21:00:00.000+01:00")])
+    saved = repo.backup("daily")
+    result = run("--data-dir", data_dir, "restore", saved.id)
+    assert result.code == 0, result.err
+    assert result.out.startswith("Restored 1 pause from the backup of ")
+    assert "The data as it was is kept as backup " in result.out
+
+
 def test_restore_of_an_unknown_backup_is_exit_1_and_changes_nothing(run, data_dir):
     seed(data_dir, sample())
     before = snapshot(data_dir)
