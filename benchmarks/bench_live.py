@@ -47,7 +47,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 # ----------------------------------------------------------------- targets
-STARTUP_RATIO_MAX = 1.3
+STARTUP_RATIO_WANTED = 1.3
+STARTUP_RATIO_MAX = 1.4  # accepted for plain code without start-up tricks (issue 11)
 PRESS_FRAME_MS_MAX = 16.0
 PRESS_DURABLE_MS_MAX = 100.0
 PAUSE_HANDLER_MS_MAX = 16.0
@@ -884,7 +885,7 @@ def main(argv: list[str] | None = None) -> int:
             raw["startup"] = s
             row(f"1. start-up to window exposed, couplepause / bare PySide6 (median of {startup_runs} each, "
                 "bytecode cached)",
-                f"<= {STARTUP_RATIO_MAX:.2f}x",
+                f"<= {STARTUP_RATIO_WANTED:.2f}x wanted, <= {STARTUP_RATIO_MAX:.2f}x accepted",
                 f"{s['ratio']:.2f}x (app {med(s['app']) * 1000:.0f} ms, bare {med(s['bare']) * 1000:.0f} ms)",
                 s["ratio"] <= STARTUP_RATIO_MAX)
             print(f"    ... with {STARTUP_STORE_SIZE:,} stored pauses vs an empty data folder ...", flush=True)

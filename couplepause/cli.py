@@ -75,7 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser(
         "export", help=words("cli", "export"), description=words("cli", "export_description")
     )
-    export.add_argument("--format", choices=_formats(), help=words("cli", "export_format"))
+    # The format is checked against the exporter registry by the export command
+    # itself: the window's start does not wait for the registry to load.
+    export.add_argument("--format", metavar="FORMAT", help=words("cli", "export_format"))
     export.add_argument("--output", required=True, metavar="FILE", type=Path)
     export.add_argument("--since", type=_iso_date, metavar="YYYY-MM-DD", help=words("cli", "export_since"))
     export.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD", help=words("cli", "export_until"))
@@ -135,6 +137,8 @@ def _run(args: argparse.Namespace) -> int:
             args.format = "json" if args.output.is_dir() else _format_from_name(args.output)
             if args.format is None:
                 raise Refused("format_unknown", name=args.output.name, exit_code=EXIT_USAGE)
+        elif args.format not in _formats():
+            raise Refused("format_not_known", name=args.format, formats=", ".join(_formats()), exit_code=EXIT_USAGE)
         return cmd_export(args)
     if command in ("import", "backups", "restore", "protect", "unprotect"):
         from couplepause import cli_data

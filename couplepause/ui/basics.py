@@ -12,12 +12,22 @@ instead (``set_enum``). Everything after the first window lives in
 
 from __future__ import annotations
 
-from couplepause.ui import theme
+from typing import Callable
 
 from PySide6.QtCore import QObject, QPointF, QRectF, QSize
-from PySide6.QtGui import QPainter, QPainterPath, QPalette, QPen
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtGui import QKeySequence, QPainter, QPainterPath, QPalette, QPen, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
+from couplepause.ui import theme
 
 
 def set_enum(obj: QObject, name: str, keys: str) -> None:
@@ -26,6 +36,27 @@ def set_enum(obj: QObject, name: str, keys: str) -> None:
     names itself, as it does for ``qproperty-`` in a style sheet."""
     if not obj.setProperty(name, keys):
         raise ValueError(f"could not set {type(obj).__name__}.{name} to {keys!r}")
+
+
+def screen_shortcut(key: str, screen: QWidget, slot: Callable[[], None]) -> QShortcut:
+    """A key that works anywhere on ``screen`` (and its children), once per press."""
+    shortcut = QShortcut(QKeySequence(key), screen)
+    set_enum(shortcut, "context", "WidgetWithChildrenShortcut")
+    shortcut.setAutoRepeat(False)
+    shortcut.activated.connect(slot)
+    return shortcut
+
+
+def scroller(page: QWidget) -> QScrollArea:
+    """A frameless scroll area around a page; the page, not the area, takes the focus."""
+    area = QScrollArea()
+    area.setWidget(page)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    set_enum(area, "focusPolicy", "NoFocus")
+    area.viewport().setAutoFillBackground(False)
+    page.setAutoFillBackground(False)
+    return area
 
 
 def label(text: str = "", role: str | None = None, *, wrap: bool = True, center: bool = False) -> QLabel:

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from couplepause.texts import words
-from couplepause.ui.basics import button, label, notice_bar, set_enum
-from couplepause.ui.talking import TalkingView
-
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
-    QFrame,
     QMainWindow,
     QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
+
+from couplepause.texts import words
+from couplepause.ui.basics import button, label, notice_bar, scroller
+from couplepause.ui.talking import TalkingView
 
 
 if TYPE_CHECKING:
@@ -193,13 +192,7 @@ class MainWindow(QMainWindow):
             self._pages[view] = view
             self.stack.addWidget(view)
             return
-        area = QScrollArea()
-        area.setWidget(view)
-        area.setWidgetResizable(True)
-        area.setFrameShape(QFrame.Shape.NoFrame)
-        set_enum(area, "focusPolicy", "NoFocus")
-        area.viewport().setAutoFillBackground(False)
-        view.setAutoFillBackground(False)
+        area = scroller(view)
         self._pages[view] = area
         self.stack.addWidget(area)
 

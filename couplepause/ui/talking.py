@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from couplepause.texts import words
-from couplepause.ui.basics import RoundButton, button, label, notice_bar, row, set_enum, vbox
-
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
+
+from couplepause.texts import words
+from couplepause.ui.basics import RoundButton, button, label, notice_bar, row, screen_shortcut, vbox
 
 
 # The first window: built from ``basics`` only, never touching the ``Qt``
@@ -67,13 +66,7 @@ class TalkingView(QWidget):
         # Space and P start a pause from anywhere on this screen. The shortcut
         # fires once per press (no auto-repeat); the flow ignores a second
         # pause anyway, so one press is always exactly one pause.
-        self.shortcuts = []
-        for key in PAUSE_KEYS:
-            shortcut = QShortcut(QKeySequence(key), self)
-            set_enum(shortcut, "context", "WidgetWithChildrenShortcut")
-            shortcut.setAutoRepeat(False)
-            shortcut.activated.connect(self.pause_requested)
-            self.shortcuts.append(shortcut)
+        self.shortcuts = [screen_shortcut(key, self, self.pause_requested.emit) for key in PAUSE_KEYS]
 
     def finish(self) -> None:
         """Once the window is on screen: the pointing hand over what can be clicked."""

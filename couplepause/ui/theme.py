@@ -6,10 +6,9 @@ from functools import lru_cache
 from pathlib import Path
 from string import Template
 
-from couplepause.texts import resource_data, resource_folder
-
 from PySide6.QtGui import QColor, QIcon
 
+from couplepause.texts import resource_data, resource_folder
 
 
 @lru_cache(maxsize=1)

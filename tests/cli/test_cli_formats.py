@@ -61,7 +61,8 @@ def test_the_formats_offered_are_the_registered_ones(run, tmp_path):
 def test_help_lists_the_formats(run):
     result = run("export", "--help")
     assert result.code == 0
-    assert "{pdf,csv,json}" in result.out
+    assert "--format FORMAT" in result.out
+    assert all(name in result.out for name in EXPORTERS)  # the help's words name every format
 
 
 # ---------------------------------------------------------------------- CSV
