@@ -174,8 +174,8 @@ def main(argv: list[str] | None = None) -> int:
             reopens += result["reopens"]
             counted.add(result["episodes"])
         presses = []
-        for run in range(max(5, args.runs)):
-            delay = 0.35 + 0.1 * (run % 3) / 2  # 350-450 ms after opening, while it loads
+        for run in range(max(7, args.runs)):
+            delay = 0.35 + 0.85 * (run % 7) / 6  # 350-1,200 ms after opening: while it loads and just after
             out = run_child(PRESS_CHILD, [str(bench_live.fresh_data_dir(store, work)), str(delay)], env)
             presses.append(json.loads(next(line for line in out.splitlines() if line.startswith("RESULT "))[7:]))
     finally:
@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         ("range switch (p90)", "-", f"{sorted(switches)[int(len(switches) * 0.9)] * 1000:.0f} ms", "info"),
         ("reopen history (median)", "<= 100 ms", f"{statistics.median(reopens) * 1000:.0f} ms",
          "pass" if statistics.median(reopens) <= 0.1 else "FAIL"),
-        ("Pause pressed while the history loads 10k -> durable (median)", "<= 100 ms",
+        ("Pause pressed while the history loads 10k or just after -> durable (median)", "<= 100 ms",
          f"{statistics.median(p['durable_ms'] for p in presses):.1f} ms",
          "pass" if statistics.median(p["durable_ms"] for p in presses) <= 100 else "FAIL"),
         ("same, worst of the runs", "-", f"{max(p['durable_ms'] for p in presses):.1f} ms"

@@ -328,7 +328,7 @@ def build(
     writer = Writer(repository, lambda result: holder["app"].on_main(lambda: controller.on_write_result(result)))
     from couplepause.store.reader import Reader
 
-    controller = Controller(window, writer, settings, clock=clock, wall=wall, run=run, reader=Reader(repository))
+    controller = Controller(window, writer, settings, clock=clock, wall=wall, run=run, reader=Reader(repository, writer))
     bundle = App(window, controller, writer, repository, settings, data_dir)
     holder["app"] = bundle
     controller.all_saved.connect(bundle.care.all_saved)

@@ -19,9 +19,13 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 
+MAKE_WAY_S = 0.5  # the longest a read waits for the writes due before it goes on
+
+
 class Reader:
-    def __init__(self, repo: Any) -> None:
+    def __init__(self, repo: Any, writer: Any = None) -> None:
         self._repo = repo
+        self._writer = writer
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="couplepause-reader")
         self._closed = False
 
@@ -40,6 +44,13 @@ class Reader:
                 log.exception("a read's on_done failed")
 
         self._pool.submit(run)
+
+    def make_way(self) -> None:
+        """Let the writes that are due go first. A long read calls it between its
+        steps: two threads busy at once share one interpreter lock, and a write
+        that must wait for it again after every system call is late."""
+        if self._writer is not None:
+            self._writer.wait_for_writes(MAKE_WAY_S)
 
     def is_alive(self) -> bool:
         return not self._closed

@@ -69,6 +69,10 @@ def month_key(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m")
 
 
+def _nothing() -> None:
+    pass
+
+
 class Repository:
     """Episodes on disk. Construct, then call :meth:`open`."""
 
@@ -324,24 +328,26 @@ class Repository:
                 break
         return best
 
-    def load_all(self) -> list[Episode]:
+    def load_all(self, between: Callable[[], None] = _nothing) -> list[Episode]:
         """Every episode (months and active), sorted by paused_at. Reads the whole
-        history: run it off the UI thread (it does not hold up writes)."""
+        history: run it off the UI thread (it does not hold up writes);
+        ``between()`` is called before each month file."""
         active, months = self._read_view()
         if not self.read_only:
             remove_stale_temp_files(temp_files_in(self.months_dir))
-        return _sorted(self._history(months), active)
+        return _sorted(self._history(months, between), active)
 
-    def load_recent(self, months: int) -> list[Episode]:
+    def load_recent(self, months: int, between: Callable[[], None] = _nothing) -> list[Episode]:
         """Episodes of the last ``months`` month files and the active ones, sorted by paused_at."""
         active, files_ = self._read_view()
-        return _sorted(self._history(files_[-months:] if months > 0 else []), active)
+        return _sorted(self._history(files_[-months:] if months > 0 else [], between), active)
 
-    def _history(self, paths: Iterable[Path]) -> dict[str, Episode]:
+    def _history(self, paths: Iterable[Path], between: Callable[[], None] = _nothing) -> dict[str, Episode]:
         """Episodes of month files by id; a duplicate keeps the copy filed in its own month."""
         found: dict[str, Episode] = {}
         where: dict[str, Path] = {}
         for path in paths:
+            between()
             for episode in self.episode_files.episodes(path):
                 previous = where.get(episode.id)
                 misfiled = previous is not None and previous != self.month_path(found[episode.id])

@@ -145,6 +145,14 @@ class Writer:
             self._cond.wait_for(lambda: self._settled(deadline), timeout)
             return not self._jobs
 
+    def wait_for_writes(self, timeout: float) -> bool:
+        """Return once no write is due (a write waiting for its retry does not
+        count), or after ``timeout``; True if none is due. Long work on another
+        thread calls it between its steps, so a pause is saved without competing
+        with it."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._stopping or self._settled(time.monotonic()), timeout)
+
     def close(self, timeout: float = 3.0) -> bool:
         """Flush, then stop the thread (even in a retry wait); True if everything was written."""
         deadline = time.monotonic() + timeout

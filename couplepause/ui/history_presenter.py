@@ -26,16 +26,25 @@ RECENT_MONTHS = 4  # month files read first: the default range (3 months) and a 
 REST_DELAY_MS = 120  # then the rest, once the first picture is on screen
 
 
-def compute(episodes: list[Episode], key: str, now: datetime, version: int) -> RangeView:
-    """The figures of one range (pure: safe on the writer thread)."""
+def compute(
+    episodes: list[Episode], key: str, now: datetime, version: int, make_way: Callable[[], None] = lambda: None
+) -> RangeView:
+    """The figures of one range (pure: safe on any thread); ``make_way`` is
+    called between the steps (the reader lets a pause's write go first)."""
     shown = stats.in_range(episodes, key, now)
+    make_way()
+    points = stats.series(shown)
+    make_way()
+    weeks = stats.weekly(shown)
+    make_way()
+    overview = stats.overview(shown)
     return RangeView(
         key=key,
         version=version,
         episodes=shown,
-        points=stats.series(shown),
-        weeks=stats.weekly(shown),
-        overview=stats.overview(shown),
+        points=points,
+        weeks=weeks,
+        overview=overview,
         summary=stats.summary(shown, now, month_name=month_name),
     )
 
@@ -58,7 +67,7 @@ class HistoryPresenter(QObject):
         super().__init__(parent)
         self.view = view
         self.writer = writer  # edits, deletes and undo go here
-        self.reader = reader or writer  # loading and figures go here (never before a write)
+        self.reader = reader  # loading and figures go here, making way for writes
         self._run_on_main = run_on_main or (lambda fn: fn())
         self._now = now or (lambda: datetime.now().astimezone())
         self._cache: list[Episode] | None = None  # the whole history, once loaded
@@ -96,7 +105,8 @@ class HistoryPresenter(QObject):
             if error is None:
                 self._run_on_main(lambda: self._store_figures(result, version))
 
-        self.reader.call(lambda _repo: [compute(episodes, k, now, version) for k in stats.RANGES], done)
+        make_way = self.reader.make_way
+        self.reader.call(lambda _repo: [compute(episodes, k, now, version, make_way) for k in stats.RANGES], done)
 
     def _store_figures(self, computed: list[RangeView], version: int) -> None:
         if version != self._version:
@@ -131,7 +141,7 @@ class HistoryPresenter(QObject):
         def recent(episodes, error) -> None:
             self._run_on_main(lambda: self._loaded(episodes, error, complete=False))
 
-        self.reader.call(lambda repo: repo.load_recent(RECENT_MONTHS), recent)
+        self.reader.call(lambda repo: repo.load_recent(RECENT_MONTHS, self.reader.make_way), recent)
 
     def _load_everything(self) -> None:
         """The rest of the history, asked for once the recent part is on screen."""
@@ -140,7 +150,7 @@ class HistoryPresenter(QObject):
             self._run_on_main(lambda: self._loaded(episodes, error, complete=True))
 
         if self.reader.is_alive():  # not after the app has shut down
-            self.reader.call(lambda repo: repo.load_all(), everything)
+            self.reader.call(lambda repo: repo.load_all(self.reader.make_way), everything)
 
     def _loaded(self, episodes, error, *, complete: bool) -> None:
         if error is not None:

@@ -373,3 +373,61 @@ def test_errors_are_described_in_plain_sentences(error: Exception, sentence: str
 def test_retry_delays_must_not_be_empty(repo: Repository) -> None:
     with pytest.raises(ValueError):
         Writer(repo, lambda result: None, retry_delays=())
+
+
+def test_waiting_for_writes_returns_once_the_due_save_is_on_disk(
+    make_writer, repo: Repository, make_episode
+) -> None:
+    writer = make_writer()
+    assert writer.wait_for_writes(WAIT)  # nothing due
+    release = gate(writer)
+    episode = make_episode(repair_minutes=None)
+    writer.save_active(episode)
+    seen: list[list[Episode]] = []
+    returned = threading.Event()
+
+    def read_step() -> None:
+        assert writer.wait_for_writes(WAIT)
+        seen.append(repo.active())
+        returned.set()
+
+    reader = threading.Thread(target=read_step)
+    reader.start()
+    assert not returned.wait(0.05)  # the save is still due
+    release.set()
+    assert returned.wait(WAIT)
+    reader.join(WAIT)
+    assert seen == [[episode]]
+
+
+def test_a_save_waiting_for_its_retry_does_not_hold_up_a_reader(
+    make_writer, repo: Repository, results: Results, make_episode, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fail_times(repo, "save_active", 10**6, monkeypatch, errno.ENOSPC)
+    writer = make_writer(retry_delays=(3600,))
+    writer.save_active(make_episode(repair_minutes=None))
+    results.wait_for(lambda items: len(items) == 1)
+    assert writer.wait_for_writes(WAIT)
+
+
+def test_a_reader_makes_way_for_the_writes_due(make_writer, repo: Repository, make_episode) -> None:
+    from couplepause.store.reader import Reader
+
+    writer = make_writer()
+    release = gate(writer)
+    episode = make_episode(repair_minutes=None)
+    writer.save_active(episode)
+    reader = Reader(repo, writer)
+    loaded: list[list[Episode]] = []
+    done = threading.Event()
+
+    def load(repo_: Repository) -> list[Episode]:
+        reader.make_way()
+        return repo_.active()
+
+    reader.call(load, lambda result, error: (loaded.append(result), done.set()))
+    assert not done.wait(0.05)
+    release.set()
+    assert done.wait(WAIT)
+    reader.close()
+    assert loaded == [[episode]]
