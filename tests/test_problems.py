@@ -102,7 +102,11 @@ def test_the_source_makes_many_problems():
     assert {"StoreError", "ExportError", "ImportRejected", "EpisodeError", "SettingError", "Refused"} <= set(CLASSES)
 
 
-@pytest.mark.parametrize(("module", "line", "cls", "key", "values"), RAISED, ids=lambda v: str(v))
+def _test_id(value) -> str:
+    return "+".join(sorted(value)) if isinstance(value, set) else str(value)
+
+
+@pytest.mark.parametrize(("module", "line", "cls", "key", "values"), RAISED, ids=_test_id)
 def test_every_problem_made_has_words_that_take_its_values(module, line, cls, key, values):
     wordings = []
     if _is_command_line(module):
