@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # the heavy parts load after the window shows (see run_gui)
 log = logging.getLogger(__name__)
 
 QUIT_FLUSH_S = 2.5
+SETTINGS_KEY = "Ctrl+,"  # the usual shortcut for settings (Cmd+, on a Mac: Qt maps Ctrl there)
 
 
 class App:
@@ -160,15 +161,18 @@ class App:
 
         file_menu = self.window.file_menu
         entries = (
-            ("open_export", QKeySequence.StandardKey.Open, self.open_export_file),
-            ("export", None, self.open_export),
-            ("history", None, self.open_history),
-            ("quit", QKeySequence.StandardKey.Quit, self.window.close),
+            ("open_export", QKeySequence.StandardKey.Open, self.open_export_file, QAction.MenuRole.NoRole),
+            ("export", None, self.open_export, QAction.MenuRole.NoRole),
+            ("history", None, self.open_history, QAction.MenuRole.NoRole),
+            ("settings", QKeySequence(SETTINGS_KEY), self.open_settings,
+             QAction.MenuRole.PreferencesRole),
+            ("quit", QKeySequence.StandardKey.Quit, self.window.close, QAction.MenuRole.QuitRole),
         )
-        for key, shortcut, handler in entries:
+        for key, shortcut, handler, menu_role in entries:
             action = QAction(words("menu", key), self.window)
             if shortcut is not None:
                 action.setShortcut(shortcut)
+            action.setMenuRole(menu_role)  # where macOS puts it
             action.triggered.connect(handler)
             file_menu.addAction(action)
         about = QAction(words("menu", "about"), self.window)

@@ -56,6 +56,7 @@ def main(out_dir: str) -> int:
     window.resize(1200, 760)
     window.move(40, 20)
     window.show()
+    window.activateWindow()  # the focus ring shows where the keyboard is
     shoot(app, out, "01-talking")
     c.pause()
     c.dispatch(Ev.SET_PAUSED_BY, value="b")

@@ -71,13 +71,14 @@ def label(text: str = "", role: str | None = None, *, wrap: bool = True, center:
 
 
 def button(text: str, role: str | None = None, *, accessible: str | None = None) -> QPushButton:
-    """A push button reached by Tab and by click; ``widgets.button`` adds the hand cursor."""
+    """A push button reached by Tab and by click, pressed by Space or Enter when
+    it has the focus; ``widgets.button`` adds the hand cursor."""
     widget = QPushButton(text)
     if role:
         widget.setProperty("role", role)
     widget.setAccessibleName(accessible or text.replace("&", ""))
     set_enum(widget, "focusPolicy", "StrongFocus")
-    widget.setAutoDefault(False)
+    widget.setAutoDefault(True)  # Enter presses it, in a dialog and in the window alike
     return widget
 
 
@@ -133,6 +134,7 @@ class RoundButton(QPushButton):
         super().__init__(text, parent)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         set_enum(self, "focusPolicy", "StrongFocus")
+        self.setAutoDefault(True)  # Enter presses it too
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
         metrics = self.fontMetrics()

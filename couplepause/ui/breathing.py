@@ -25,7 +25,6 @@ class BreathingView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setAccessibleName(words("breathing", "heading"))
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         layout = vbox(self, margins=(48, 24, 48, 24), spacing=10)
         self.heading = label(words("breathing", "heading"), "heading", center=True)
         layout.addWidget(self.heading)
@@ -117,7 +116,7 @@ class BreathingView(QWidget):
         self._provider = provider
         self.tick()
         self._timer.start()
-        self.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.skip_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def stop(self) -> None:
         self._timer.stop()

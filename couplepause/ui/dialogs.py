@@ -114,6 +114,8 @@ class SettingsDialog(QDialog):
         self.pattern.currentIndexChanged.connect(self._sync)
         self.turn_timer.toggled.connect(self._sync)
         self._sync()
+        self.save_button.setDefault(True)  # Enter in a field saves
+        (self.partner_a if self.partner_a.isEnabled() else self.pattern).setFocus()
 
     def _line(self, value: str, placeholder: str, accessible: str) -> QLineEdit:
         edit = QLineEdit(value)

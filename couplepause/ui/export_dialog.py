@@ -122,6 +122,8 @@ class ExportDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         self._sync_dates(True)
         self._suggest_path()
+        self.export_button.setDefault(True)
+        self.format_buttons["pdf"].setFocus()
         self.confirm: QMessageBox | None = None
         self.chooser: QFileDialog | None = None
 

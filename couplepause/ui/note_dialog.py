@@ -39,6 +39,8 @@ class NoteDialog(QDialog):
         layout.addLayout(row(None, self.cancel_button, self.save_button, center=False))
         self.save_button.clicked.connect(self._save)
         self.cancel_button.clicked.connect(self.reject)
+        self.save_button.setDefault(True)
+        self.note.setFocus()
 
     def _save(self) -> None:
         note = self.note.toPlainText().strip()[:NOTE_MAX] or None

@@ -18,7 +18,6 @@ class RepairView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setAccessibleName(words("repair", "heading"))
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         layout = vbox(self, margins=(48, 28, 48, 28), spacing=14)
         layout.addStretch(1)
         layout.addWidget(label(words("repair", "heading"), "heading", center=True))

@@ -11,7 +11,7 @@ from couplepause.ui.basics import RoundButton, button, label, notice_bar, row, s
 
 # The first window: built from ``basics`` only, never touching the ``Qt``
 # namespace (see basics); ``finish()`` adds the niceties that need it.
-PAUSE_KEYS = ("Space", "P")
+PAUSE_KEYS = ("P",)
 
 
 class TalkingView(QWidget):
@@ -37,7 +37,6 @@ class TalkingView(QWidget):
         self.pause_button.setObjectName("pauseButton")
         self.pause_button.setAccessibleName(words("talking", "pause_accessible"))
         self.pause_button.setAccessibleDescription(words("talking", "pause_hint"))
-        self.pause_button.setAutoDefault(False)
         layout.addLayout(row(self.pause_button))
 
         self.hint = label(words("talking", "pause_hint"), "muted", center=True)
@@ -63,9 +62,10 @@ class TalkingView(QWidget):
         self.resume_button.clicked.connect(self.resume_requested)
         self.let_rest_button.clicked.connect(self.let_rest_requested)
 
-        # Space and P start a pause from anywhere on this screen. The shortcut
-        # fires once per press (no auto-repeat); the flow ignores a second
-        # pause anyway, so one press is always exactly one pause.
+        # P starts a pause from anywhere on this screen; Space and Enter press
+        # the button that has the focus, which is the Pause button whenever the
+        # screen appears. The shortcut fires once per press (no auto-repeat);
+        # the flow ignores a second pause anyway.
         self.shortcuts = [screen_shortcut(key, self, self.pause_requested.emit) for key in PAUSE_KEYS]
 
     def finish(self) -> None:

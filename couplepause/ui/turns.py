@@ -46,7 +46,6 @@ class TurnsView(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         layout = vbox(self, margins=(40, 24, 40, 24), spacing=14)
         self.heading = label("", "heading", center=True)
         layout.addWidget(self.heading)

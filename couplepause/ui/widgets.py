@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QRadioButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -100,8 +101,38 @@ def card(*children: QWidget, spacing: int = 12) -> QFrame:
     return frame
 
 
+class ChoiceButton(QRadioButton):
+    """One option of a ``Choice``: a radio button to a screen reader, drawn as
+    a soft chip (style.qss). Space or Enter chooses it; the arrow keys move
+    along its row."""
+
+    def __init__(self, text: str, role: str, accessible: str, parent=None):
+        super().__init__(text, parent)
+        self.setProperty("role", role)
+        self.setAccessibleName(accessible)
+        self.setAutoExclusive(False)  # choosing the chosen one again clears it
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        hand_cursor(self)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if not event.isAutoRepeat():
+                self.click()
+            return
+        step = _ARROW_STEPS.get(key)
+        if step is not None and self.group() is not None:
+            row_ = self.group().buttons()
+            row_[(row_.index(self) + step) % len(row_)].setFocus(Qt.FocusReason.TabFocusReason)
+            return
+        super().keyPressEvent(event)
+
+
+_ARROW_STEPS = {Qt.Key.Key_Left: -1, Qt.Key.Key_Up: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Down: 1}
+
+
 class Choice(QWidget):
-    """A row of one-tap choices; tapping the chosen one again clears it.
+    """A row of one-of-N choices; choosing the chosen one again clears it.
 
     Emits ``chosen`` with the value, or None when cleared. Never required.
     """
@@ -118,10 +149,9 @@ class Choice(QWidget):
         layout.setSpacing(6)
         self._group = QButtonGroup(self)
         self._group.setExclusive(False)
-        self._buttons: dict[object, QPushButton] = {}
+        self._buttons: dict[object, ChoiceButton] = {}
         for value, text in options:
-            b = button(text, role, accessible=f"{accessible}: {text}")
-            b.setCheckable(True)
+            b = ChoiceButton(text, role, f"{accessible}: {text}")
             self._group.addButton(b)
             self._buttons[value] = b
             layout.addWidget(b)
@@ -148,7 +178,7 @@ class Choice(QWidget):
         b.setText(text)
         b.setAccessibleName(f"{self.accessibleName()}: {text}")
 
-    def button_for(self, value: object) -> QPushButton:
+    def button_for(self, value: object) -> ChoiceButton:
         return self._buttons[value]
 
 
