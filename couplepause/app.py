@@ -65,17 +65,30 @@ class App:
         self.care = Care(self)  # losses, backups, rescue copies, as the couple sees them
         self.privacy = Privacy(self)  # the passphrase, the history's lock, delete all
         self._closing = False
+        self._following_theme = False
 
     def on_main(self, fn: Callable[[], None]) -> None:
         """Run ``fn`` on the UI thread (from any thread)."""
         self.controller.main_thread.invoke.emit(fn)
+
+    def follow_theme(self) -> None:
+        """Follow the desktop's light or dark (when the setting says so)."""
+        app = QApplication.instance()
+        if app is not None and not self._following_theme:
+            self._following_theme = True
+            theme.follow(app, lambda: self.settings.get("theme"))
+
+    def apply_theme(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            theme.refresh(app, self.settings.get("theme"))
 
     def open_settings(self):
         from couplepause.ui.dialogs import SettingsDialog
         from couplepause.ui.widgets import show_beside
 
         dialog = SettingsDialog(self.settings, self.window, protected=self.repository.protection.protected)
-        dialog.saved.connect(lambda _values: self.controller.apply_settings())
+        dialog.saved.connect(lambda _values: (self.apply_theme(), self.controller.apply_settings()))
         dialog.restore_requested.connect(self.care.open_restore)
         dialog.passphrase_requested.connect(self.privacy.open_passphrase)
         dialog.delete_all_requested.connect(self.privacy.open_delete_all)
@@ -238,9 +251,10 @@ class App:
             self.guard.release()
 
 
-def set_style(app: QApplication | None) -> None:
+def set_style(app: QApplication | None, choice: str = "system") -> None:
+    """The look before the first window: ``choice`` is the theme setting."""
     if app is not None and not app.styleSheet():
-        app.setStyleSheet(theme.stylesheet())
+        theme.start(app, choice)
 
 
 def set_icon(app: QApplication | None) -> None:
@@ -287,9 +301,9 @@ def build(
         data_dir = paths.ensure_data_dir(data_dir)
     except paths.DataDirError as exc:  # written as soon as it can be (the guard makes the folder)
         notices.append(words("notices", "not_saving", reason=cause(exc)))
-    set_style(QApplication.instance())
-    set_icon(QApplication.instance())
     settings = Settings.for_data_dir(data_dir)
+    set_style(QApplication.instance(), settings.get("theme"))
+    set_icon(QApplication.instance())
     holder: dict[str, App] = {}
 
     def on_loss(_part) -> None:  # any thread
@@ -340,6 +354,9 @@ def build(
     window.talking.safety_requested.connect(bundle.open_safety)
     window.talking.history_requested.connect(bundle.open_history)
     window.close_guard = bundle.close_guard
+    window.first_exposed.connect(bundle.follow_theme)
+    if window.windowHandle() is not None and window.windowHandle().isExposed():
+        bundle.follow_theme()  # the window was on screen before the store opened
     bundle.add_menus()
     if notices:
         window.show_notice(" ".join(notices))

@@ -98,6 +98,9 @@ def _minutes(name: str, default: int, low: int, high: int) -> Key:
     return Key(name, default, _minutes_between(low, high), (low, high))
 
 
+# How the app looks: following the desktop's light or dark, or one scheme always.
+THEMES = ("system", "light", "dark", "high_contrast")
+
 SCHEMA: tuple[Key, ...] = (
     Key("partner_a", "", _name),
     Key("partner_b", "", _name),
@@ -108,6 +111,7 @@ SCHEMA: tuple[Key, ...] = (
     _minutes("turn_minutes", 2, 1, 10),
     Key("break_minutes", flow.DEFAULT_BREAK_MINUTES, _minutes_choice(flow.BREAK_CHOICES)),
     Key("reduced_motion", False, _bool),
+    Key("theme", "system", _choice(THEMES)),
     Key("safety_seen", False, _bool),
     # The names live in the protected store (names.json), not here: see store/protected.py.
     Key("names_protected", False, _bool),

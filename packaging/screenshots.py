@@ -1,12 +1,14 @@
 """Walk the live flow in a real window and take a screenshot of every screen.
 
 Run under an X server (e.g. Xvfb): python packaging/screenshots.py OUT_DIR
-Uses ImageMagick's `import -window root` so the pictures show what a person
-sees on the screen, window decorations and all.
+[--theme light|dark|high_contrast] [--names short|long]. The windows fill the
+screen (XENV_GEOMETRY=1024x600x24 for a small laptop). Uses ImageMagick's
+`import -window root` so the pictures show what a person sees on the screen.
 """
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 import tempfile
@@ -14,11 +16,36 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from couplepause.app import build
 from couplepause.core.flow import Ev
 from couplepause.settings import Settings
+from couplepause.ui import theme
+
+NAMES = {"short": ("Sam", "Alex"), "long": ("Anna-Katharina von Hohenberg", "Christopher Montgomery-Blake")}
+LOOK = {"names": NAMES["short"], "theme": "light"}
+
+
+def place(window: QWidget) -> None:
+    """The whole screen, at most 1280x800 (a window manager would add its frame)."""
+    area = QGuiApplication.primaryScreen().availableGeometry()
+    window.move(area.topLeft())
+    window.resize(min(area.width(), 1280), min(area.height(), 800))
+
+
+def centre(dialog: QWidget) -> None:
+    """Where a window manager would put a dialog: the middle of the screen."""
+    area = QGuiApplication.primaryScreen().availableGeometry()
+    frame = dialog.frameGeometry()
+    frame.moveCenter(area.center())
+    dialog.move(frame.topLeft().x(), max(area.top(), frame.topLeft().y()))
+
+
+def named(data: Path) -> None:
+    a, b = LOOK["names"]
+    Settings.for_data_dir(data).update({"partner_a": a, "partner_b": b, "theme": LOOK["theme"]})
 
 
 class FakeClock:
@@ -43,18 +70,24 @@ def shoot(app: QApplication, out: Path, name: str) -> None:
     print(out / f"{name}.png")
 
 
-def main(out_dir: str) -> int:
-    out = Path(out_dir)
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description="a screenshot of every screen")
+    parser.add_argument("out_dir", nargs="?", default="shots")
+    parser.add_argument("--theme", choices=tuple(theme.TABLES), default="light")
+    parser.add_argument("--names", choices=tuple(NAMES), default="short")
+    args = parser.parse_args(argv)
+    LOOK.update(names=NAMES[args.names], theme=args.theme)
+    out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
+    theme.apply(app, args.theme)
     data = Path(tempfile.mkdtemp()) / "data"
     data.mkdir()
-    Settings.for_data_dir(data).update({"partner_a": "Sam", "partner_b": "Alex"})
+    named(data)
     clock = FakeClock()
     bundle = build(data, clock=lambda: clock.mono, wall=lambda: clock.wall)
     window, c = bundle.window, bundle.controller
-    window.resize(1200, 760)
-    window.move(40, 20)
+    place(window)
     window.show()
     window.activateWindow()  # the focus ring shows where the keyboard is
     shoot(app, out, "01-talking")
@@ -92,7 +125,7 @@ def main(out_dir: str) -> int:
     c.dispatch(Ev.FINISH, value=None)
     shoot(app, out, "10-talking-with-history")
     settings = bundle.open_settings()
-    settings.move(300, 60)
+    centre(settings)
     shoot(app, out, "11-settings")
     settings.reject()
     safety = bundle.open_safety()
@@ -113,13 +146,13 @@ def privacy_shots(app: QApplication, out: Path) -> None:
 
     data = Path(tempfile.mkdtemp()) / "data"
     fill(data, realistic(60, days=180))
+    named(data)
     bundle = build(data)
-    bundle.window.resize(1280, 800)
-    bundle.window.move(0, 0)
+    place(bundle.window)
     bundle.window.show()
     bundle.privacy.open_passphrase("set")
     dialog = bundle.privacy.dialog
-    dialog.move(320, 60)
+    centre(dialog)
     dialog.new.setText("kettle on the windowsill")
     dialog.again.setText("kettle on the windowsill")
     shoot(app, out, "22-protect")
@@ -135,7 +168,7 @@ def privacy_shots(app: QApplication, out: Path) -> None:
     settle(app, 2000)
     shoot(app, out, "23-history-locked")
     bundle.privacy.open_delete_all()
-    bundle.privacy.dialog.move(340, 140)
+    centre(bundle.privacy.dialog)
     shoot(app, out, "24-delete-all")
     bundle.privacy.dialog.reject()
     bundle.shutdown()
@@ -151,6 +184,7 @@ def safekeeping_shots(app: QApplication, out: Path) -> None:
 
     data = Path(tempfile.mkdtemp()) / "data"
     fill(data, realistic(150, days=365))
+    named(data)
     setup = build(data)
     setup.repository.backup("daily")
     months = setup.repository.month_files()
@@ -158,18 +192,17 @@ def safekeeping_shots(app: QApplication, out: Path) -> None:
     setup.window.close()
     months[-3].write_bytes(months[-3].read_bytes()[:200])  # a month cut short, as by a failing disk
     bundle = build(data)
-    bundle.window.resize(1280, 800)
-    bundle.window.move(0, 0)
+    place(bundle.window)
     bundle.window.show()
     bundle.repository.load_all()
     settle(app, 800)
     shoot(app, out, "19-loss-notice")
     settings = bundle.open_settings()
-    settings.move(300, 40)
+    centre(settings)
     settle(app, 200)
     settings.restore_button.click()
     settle(app, 600)
-    bundle.care.restore_dialog.move(340, 120)
+    centre(bundle.care.restore_dialog)
     shoot(app, out, "20-restore-dialog")
     bundle.care.restore_dialog.ask()
     shoot(app, out, "21-restore-confirm")
@@ -187,8 +220,7 @@ def readonly_shot(app: QApplication, out: Path, episodes) -> None:
     path = Path(tempfile.mkdtemp()) / "sam-and-alex.json"
     EXPORTERS["json"].export(episodes, ExportOptions(), path)
     window = open_window(path)
-    window.move(0, 0)
-    window.resize(1280, 800)
+    place(window)
     shoot(app, out, "18-read-only")
     window.close()
 
@@ -205,9 +237,9 @@ def history_shots(app: QApplication, out: Path) -> None:
     ):
         data = Path(tempfile.mkdtemp()) / "data"
         fill(data, episodes)
+        named(data)
         bundle = build(data)
-        bundle.window.resize(1280, 800)
-        bundle.window.move(0, 0)
+        place(bundle.window)
         bundle.window.show()
         presenter = bundle.open_history()
         settle(app, 1200)
@@ -216,7 +248,7 @@ def history_shots(app: QApplication, out: Path) -> None:
             shoot(app, out, name)
             bundle.open_export()
             settle(app, 600)
-            bundle.export_dialog.move(300, 80)
+            centre(bundle.export_dialog)
             shoot(app, out, "17-export-dialog")
             bundle.export_dialog.reject()
             readonly_shot(app, out, episodes)
@@ -231,4 +263,4 @@ def history_shots(app: QApplication, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "shots"))
+    sys.exit(main(sys.argv[1:]))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QObject, QPointF, QRectF, QSize
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize
 from PySide6.QtGui import QKeySequence, QPainter, QPainterPath, QPalette, QPen, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -157,6 +157,11 @@ class RoundButton(QPushButton):
     def leaveEvent(self, event) -> None:  # noqa: N802
         super().leaveEvent(event)
         self.update()
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.PaletteChange):
+            self._palette = None  # another scheme: the fills are made again
+        super().changeEvent(event)
 
     def _fills(self) -> QPalette:
         """The circle's fills, in palette roles: palette brushes need no

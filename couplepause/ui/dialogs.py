@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from couplepause.core import breathing
 from couplepause.core.flow import BREAK_CHOICES
-from couplepause.settings import KEYS, SettingError, Settings
+from couplepause.settings import KEYS, THEMES, SettingError, Settings
 from couplepause.texts import words
 from couplepause.ui.widgets import button, dialog_frame, label, row, say_in
 
@@ -63,6 +63,14 @@ class SettingsDialog(QDialog):
             (words("settings", "pattern"), self.pattern),
             (words("settings", "custom_pattern"), self.custom),
             (words("settings", "breathing_minutes"), self.breathing_minutes),
+        ]))
+        self.theme = QComboBox()
+        self.theme.setAccessibleName(words("settings", "theme"))
+        for key in THEMES:
+            self.theme.addItem(words("themes", key), key)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(values["theme"])))
+        layout.addWidget(self._group(words("settings", "looks"), [
+            (words("settings", "theme"), self.theme),
             ("", self.reduced_motion),
         ]))
 
@@ -159,6 +167,7 @@ class SettingsDialog(QDialog):
             "custom_pattern": self.custom.text(),
             "breathing_minutes": self.breathing_minutes.value(),
             "reduced_motion": self.reduced_motion.isChecked(),
+            "theme": self.theme.currentData(),
             "turn_timer": self.turn_timer.isChecked(),
             "turn_minutes": self.turn_minutes.value(),
             "break_minutes": self.break_minutes.currentData(),

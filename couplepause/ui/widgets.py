@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QPainter, QRadialGradient
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -48,7 +48,9 @@ def dialog_frame(
     dialog.setWindowTitle(f"{title} — {words('app', 'title')}")
     dialog.setAccessibleName(title)
     dialog.setMinimumWidth(width)
-    return vbox(dialog, margins, spacing)
+    layout = vbox(dialog, margins, spacing)
+    layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)  # never squeezed
+    return layout
 
 
 def fit(dialog: QWidget) -> None:
@@ -196,9 +198,17 @@ class Pacer(QWidget):
         self.setMinimumSize(220, 220)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, False)
+        self._take_colours()
+
+    def _take_colours(self) -> None:
         self._in = theme.color("pacer_in")
         self._out = theme.color("pacer_out")
         self._glow = theme.color("pacer_glow")
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.PaletteChange):
+            self._take_colours()  # another scheme
+        super().changeEvent(event)
 
     def set_reduced_motion(self, reduced: bool) -> None:
         self._reduced = reduced
