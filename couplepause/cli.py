@@ -171,6 +171,7 @@ def data_dir_of(args: argparse.Namespace) -> Path:
 def cmd_gui(args: argparse.Namespace) -> int:
     from couplepause import paths
 
+    need_a_display()
     data_dir = data_dir_of(args)
     chosen = bool(args.data_dir or os.environ.get(paths.ENV_DATA_DIR))
     from couplepause.launch import run_gui
@@ -270,17 +271,53 @@ def cmd_open(args: argparse.Namespace) -> int:
     from couplepause.export import read_export_file
 
     checked = read_export_file(args.file)  # a bad file is reported here, before any window
+    need_a_display()
     from couplepause.launch import run_readonly
 
     return int(run_readonly(Path(args.file), checked) or 0)
 
 
+def need_a_display() -> None:
+    """Stop with one line, before Qt is loaded, where there is no display for a window
+    (Qt would abort). Costs a few system calls: see couplepause/desktop.py."""
+    from couplepause.desktop import no_display
+
+    missing = no_display()
+    if missing is None:
+        return
+    if missing.display is None:
+        raise Refused("no_display")
+    raise Refused("display_not_there", display=missing.display, variable=missing.variable)
+
+
 # ------------------------------------------------------------------- errors
+def library_problem(error: BaseException) -> Refused | None:
+    """The line for a Qt library that does not load (a system library it needs is not
+    installed), naming what to install; None if ``error`` is not about that. ``error``:
+    an ImportError of a PySide6 module, or the loader's OSError for a Qt plugin."""
+    from couplepause.desktop import missing_library
+
+    module = getattr(error, "name", None) or ""
+    if isinstance(error, ImportError) and not module.startswith(("PySide6.", "shiboken6")):
+        return None  # not Qt's: the unexpected error's line names it
+    missing = missing_library(error)
+    if missing is not None and missing.package:
+        return Refused("library_missing_apt", library=missing.library, package=missing.package)
+    if missing is not None:
+        return Refused("library_missing", library=missing.library)
+    if isinstance(error, ImportError):
+        return Refused("qt_module_not_loaded", module=module, detail=error)
+    return None
+
+
 def _report(exc: Exception) -> int:
     """Turn an exception into one line on stderr and an exit code."""
     if isinstance(exc, Problem):  # the data folder, the store, a backup, an export, a file to import
         say(exc)
         return getattr(exc, "exit_code", EXIT_FAILURE)
+    if isinstance(exc, ImportError) and (problem := library_problem(exc)) is not None:
+        say(problem)
+        return EXIT_FAILURE
     if isinstance(exc, OSError):
         what = (exc.strerror or str(exc) or type(exc).__name__).lower()
         if exc.filename:

@@ -17,14 +17,15 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NoReturn
 
-from PySide6.QtCore import QLockFile, QSocketNotifier
+from PySide6.QtCore import QLockFile, QSocketNotifier, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from couplepause import APP_NAME, __version__, paths
 from couplepause.app import build, set_icon, set_style
+from couplepause.settings import Settings
 from couplepause.texts import words
 from couplepause.ui.main_window import MainWindow
 
@@ -109,6 +110,71 @@ def _install_signal_handlers(app: QApplication, on_signal: Callable[[], None]) -
     return notifier
 
 
+def _qt_application() -> QApplication:
+    """The QApplication. Where Qt finds no platform to open a window on (a display that
+    the command line's check could not judge, one that refuses us, a platform plugin
+    that does not load), Qt ends the process with a fatal message: that becomes one
+    line and exit 1 instead of an abort. What Qt says on a good start is passed on."""
+    existing = QApplication.instance()
+    if existing is not None:
+        return existing
+    heard: list[tuple[str, str]] = []
+
+    def listen(kind: QtMsgType, context, message: str) -> None:
+        if kind == QtMsgType.QtFatalMsg:
+            _cannot_start(heard, message)
+        heard.append((context.category or "default", message))
+
+    previous = qInstallMessageHandler(listen)
+    try:
+        qt_app = QApplication(sys.argv[:1])
+    finally:
+        qInstallMessageHandler(previous)
+    for category, message in heard:
+        print(message if category == "default" else f"{category}: {message}", file=sys.stderr)
+    return qt_app
+
+
+def _cannot_start(heard: list[tuple[str, str]], fatal: str) -> NoReturn:
+    """Say why Qt cannot start, in one line, and end the process (exit 1): Qt aborts it
+    when this returns. Nothing is open yet (the data folder's lock comes later)."""
+    from couplepause.cli import EXIT_FAILURE, Refused, say
+
+    if os.environ.get("COUPLEPAUSE_DEBUG"):
+        for category, message in [*heard, ("default", fatal)]:
+            print(f"{category}: {message}", file=sys.stderr)
+    told = [message for category, message in heard
+            if category.startswith("qt.qpa") and category != "qt.qpa.plugin"]
+    detail = (told or fatal.splitlines() or [""])[0].strip()
+    say(_plugin_library_problem(heard) or Refused("qt_found_no_display", detail=detail))
+    sys.stderr.flush()
+    os._exit(EXIT_FAILURE)
+
+
+def _plugin_library_problem(heard: list[tuple[str, str]]):
+    """A platform plugin that Qt found but could not load: the system library it lacks,
+    as the loader tells it when the plugin is loaded by hand (None if it loads)."""
+    import ctypes
+    import re
+
+    from PySide6.QtCore import QLibraryInfo
+
+    from couplepause.cli import library_problem
+
+    default = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms"
+    said = " ".join(message for _category, message in heard)
+    # 'Could not load the Qt platform plugin "xcb" in "" even though it was found.'
+    for name, where in dict.fromkeys(re.findall(r'platform plugin "([^"]+)" in "([^"]*)"', said)):
+        for plugin in sorted((Path(where) if where else default).glob(f"*q{name}.*")):
+            try:
+                ctypes.CDLL(str(plugin))
+            except OSError as exc:
+                problem = library_problem(exc)
+                if problem is not None:
+                    return problem
+    return None
+
+
 def run_readonly(path: Path, export_file=None) -> int:
     """``couplepause open FILE``: the export, read-only, in its own window.
     Touches no data folder, so it runs beside the app and beside other files."""
@@ -120,7 +186,7 @@ def run_readonly(path: Path, export_file=None) -> int:
     QGuiApplication.setDesktopFileName(APP_NAME)
     scratch = tempfile.TemporaryDirectory(prefix=f"{APP_NAME}-")  # Qt's recent folders: gone at exit
     _private_process(Path(scratch.name))
-    qt_app = QApplication.instance() or QApplication(sys.argv[:1])
+    qt_app = _qt_application()
     set_style(qt_app)
     set_icon(qt_app)
     open_window(Path(path), export_file)
@@ -164,7 +230,7 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
         privacy = words("notices", "folder_open", folder=data_dir) if paths.openness(data_dir) else None
     else:
         privacy = words("notices", "folder_tightened") if paths.tighten(data_dir) else None
-    qt_app = QApplication.instance() or QApplication(sys.argv[:1])
+    qt_app = _qt_application()
     key = paths.instance_key(data_dir)
     lock = QLockFile(str(paths.lock_file(data_dir)))
     lock.setStaleLockTime(0)  # only a live process holds the lock
@@ -177,7 +243,7 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
         from couplepause.cli import Refused
 
         raise Refused("instance_silent", folder=data_dir)
-    set_style(qt_app)
+    set_style(qt_app, Settings.for_data_dir(data_dir).get("theme"))
     window = MainWindow()
     early_press: list[tuple[float, float]] = []  # (clock, epoch seconds)
 
@@ -200,6 +266,12 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
     def after_first_show() -> None:
         # The Pause button is on screen: now the store, the flow, the local
         # socket for other launches, and the screens after the Pause.
+        try:
+            import PySide6.QtNetwork  # noqa: F401  the socket for other launches, first: it may not load
+        except ImportError as exc:  # a system library it needs is missing: the command line says which
+            parts["failed"] = exc
+            qt_app.exit(1)
+            return
         from couplepause.safekeeping import FolderGuard
 
         holder: dict = {}
@@ -239,4 +311,6 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
     if "server" in parts:
         parts["server"].close()
     notifier.setEnabled(False)
+    if "failed" in parts:
+        raise parts["failed"]
     return code
