@@ -25,7 +25,7 @@ class BreathingView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setAccessibleName(words("breathing", "heading"))
-        layout = vbox(self, margins=(48, 24, 48, 24), spacing=10)
+        layout = vbox(self, margins=(40, 14, 40, 12), spacing=8)
         self.heading = label(words("breathing", "heading"), "heading", center=True)
         layout.addWidget(self.heading)
         self.pacer = Pacer()
@@ -41,22 +41,21 @@ class BreathingView(QWidget):
         self.skip_button = button(words("breathing", "skip"), "primary")
         self.extend_button = button(words("breathing", "extend"))
         self.break_button = button(words("breathing", "break"), "link")
-        layout.addLayout(row(self.skip_button, self.extend_button))
-        layout.addLayout(row(self.break_button))
+        layout.addLayout(row(self.skip_button, self.extend_button, self.break_button))
 
         # Optional captures: who paused, how stirred up each feels. Never required,
         # kept small and quiet below everything else.
-        captures = QGridLayout()
-        captures.setHorizontalSpacing(10)
-        captures.setVerticalSpacing(4)
         self.who_label = label(words("breathing", "who_paused"), "small", wrap=False)
         self.who = Choice(
             [("a", words("app", "partner_a")), ("b", words("app", "partner_b")), ("both", words("app", "both"))],
             words("breathing", "who_paused"),
             role="tiny",
         )
-        captures.addWidget(self.who_label, 0, 0, Qt.AlignmentFlag.AlignRight)
-        captures.addWidget(self.who, 0, 1, Qt.AlignmentFlag.AlignLeft)
+        layout.addSpacing(6)
+        layout.addLayout(row(self.who_label, self.who, spacing=10))
+        captures = QGridLayout()
+        captures.setHorizontalSpacing(10)
+        captures.setVerticalSpacing(4)
         self.activation_label = label(words("breathing", "activation"), "small", wrap=False)
         captures.addWidget(self.activation_label, 1, 1, Qt.AlignmentFlag.AlignLeft)
         self.activation_names = {}
@@ -72,7 +71,6 @@ class BreathingView(QWidget):
             self.activation[partner] = choice
         holder = QWidget()
         holder.setLayout(captures)
-        layout.addSpacing(6)
         layout.addLayout(row(holder))
 
         self.who.chosen.connect(self.paused_by_chosen)

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
 
 NOTICE_LINGER_MS = 5000
+DEFAULT_SIZE = (1120, 780)  # when the screen has room; else the screen's free area
+MINIMUM_SIZE = (640, 480)
+FRAME_ROOM = (16, 48)  # what a window manager's frame and title bar usually take
 
 # The screens after the Pause, built on first use or right after the window
 # first shows (so start-up pays only for the home screen): name -> builder.
@@ -61,6 +64,15 @@ def _after(wall):
     from couplepause.ui.after import AfterView
 
     return AfterView()
+
+
+def fitting(size: tuple[int, int]) -> tuple[int, int]:
+    """``size``, or less where the screen's free area (less a window frame) is smaller."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return size
+    area = screen.availableGeometry()
+    return min(size[0], area.width() - FRAME_ROOM[0]), min(size[1], area.height() - FRAME_ROOM[1])
 
 
 FLOW_SCREENS = {
@@ -107,8 +119,8 @@ class MainWindow(QMainWindow):
         self._wall = wall  # the wall clock, for the return time of a break
         self._screens: dict[str, QWidget] = {}
         self.setWindowTitle(words("app", "title"))
-        self.setMinimumSize(960, 680)
-        self.resize(1120, 780)
+        self.setMinimumSize(*MINIMUM_SIZE)
+        self.resize(*fitting(DEFAULT_SIZE))
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)

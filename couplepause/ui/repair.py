@@ -18,12 +18,12 @@ class RepairView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setAccessibleName(words("repair", "heading"))
-        layout = vbox(self, margins=(48, 28, 48, 28), spacing=14)
+        layout = vbox(self, margins=(40, 16, 40, 12), spacing=10)
         layout.addStretch(1)
         layout.addWidget(label(words("repair", "heading"), "heading", center=True))
         prompts = [label(text, "prompt", center=True) for text in word_list("repair", "prompts")]
         layout.addWidget(card(*prompts))
-        layout.addSpacing(18)
+        layout.addSpacing(6)
 
         answers = QHBoxLayout()
         answers.setSpacing(20)
@@ -43,7 +43,7 @@ class RepairView(QWidget):
         layout.addLayout(answers)
         self.status = label(words("repair", "waiting"), "muted", center=True)
         layout.addWidget(self.status)
-        layout.addSpacing(18)
+        layout.addSpacing(6)
         self.more_button = button(words("repair", "more_turns"))
         self.break_button = button(words("repair", "break"))
         layout.addLayout(row(self.more_button, self.break_button))

@@ -19,7 +19,7 @@ class PartnerCard(QFrame):
     def __init__(self, parent=None):
         super().__init__(parent)
         layout = card_layout(self, spacing=10)
-        self.title = label("", "heading")
+        self.title = label("", "title")
         layout.addWidget(self.title)
         self.prompts = [label("", "prompt") for _ in range(4)]
         for prompt in self.prompts:
@@ -46,7 +46,7 @@ class TurnsView(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        layout = vbox(self, margins=(40, 24, 40, 24), spacing=14)
+        layout = vbox(self, margins=(40, 20, 40, 16), spacing=10)
         self.heading = label("", "heading", center=True)
         layout.addWidget(self.heading)
 

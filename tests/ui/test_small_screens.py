@@ -1,0 +1,57 @@
+"""A small laptop (1024x600, less the window frame) and long names."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QScrollArea
+
+from couplepause.core.flow import Ev
+from couplepause.ui.main_window import DEFAULT_SIZE, FRAME_ROOM, MainWindow, fitting
+
+LONG = {"partner_a": "Anna-Katharina von Hohenberg", "partner_b": "Christopher Montgomery-Blake"}
+SMALL = (1024 - FRAME_ROOM[0], 600 - FRAME_ROOM[1])
+
+
+def test_the_window_opens_inside_the_screen(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    area = QGuiApplication.primaryScreen().availableGeometry()
+    assert window.width() <= min(DEFAULT_SIZE[0], area.width()) and window.height() <= area.height()
+    assert fitting((5000, 5000)) == (area.width() - FRAME_ROOM[0], area.height() - FRAME_ROOM[1])
+    assert fitting((100, 100)) == (100, 100)
+
+
+def scrolls(window, view) -> bool:
+    area = window.stack.currentWidget()
+    assert isinstance(area, QScrollArea) and area.widget() is view
+    return area.verticalScrollBar().maximum() > 0 or area.horizontalScrollBar().maximum() > 0
+
+
+def test_breathing_and_repair_fit_a_small_laptop_with_long_names(app, qtbot):
+    app.settings.update(LONG)
+    w, c = app.window, app.controller
+    w.resize(*SMALL)
+    c.apply_settings()
+    c.pause()
+    qtbot.waitUntil(lambda: w.current_view() is w.breathing)
+    assert not scrolls(w, w.breathing)
+    c.dispatch(Ev.END_BREATHING)
+    c.dispatch(Ev.SWAP)
+    c.dispatch(Ev.TO_REPAIR)
+    assert not scrolls(w, w.repair)
+    # Both partners' answers sit in cards of one size.
+    a, b = (w.repair.choices[p].parentWidget().parentWidget() for p in ("a", "b"))
+    assert a.width() == b.width()
+
+
+def test_the_partners_cards_keep_one_size_with_long_names(app, qtbot):
+    app.settings.update(LONG)
+    w, c = app.window, app.controller
+    w.resize(*SMALL)
+    c.apply_settings()
+    c.pause()
+    c.dispatch(Ev.END_BREATHING)
+    qtbot.waitUntil(lambda: w.current_view() is w.turns)
+    cards = w.turns.cards
+    assert cards["a"].width() == cards["b"].width()
+    assert w.stack.currentWidget().horizontalScrollBar().maximum() == 0
