@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize
-from PySide6.QtGui import QKeySequence, QPainter, QPainterPath, QPalette, QPen, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QPainter, QPainterPath, QPalette, QPen, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -28,6 +28,18 @@ from PySide6.QtWidgets import (
 )
 
 from couplepause.ui import theme
+
+
+FRAME_ROOM = (16, 48)  # what a window manager's frame and title bar usually take
+
+
+def fitting(size: tuple[int, int]) -> tuple[int, int]:
+    """``size``, or less where the screen's free area (less a window frame) is smaller."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return size
+    area = screen.availableGeometry()
+    return min(size[0], area.width() - FRAME_ROOM[0]), min(size[1], area.height() - FRAME_ROOM[1])
 
 
 def set_enum(obj: QObject, name: str, keys: str) -> None:

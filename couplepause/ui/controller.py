@@ -83,6 +83,9 @@ class Controller(QObject):
         window.talking.resume_requested.connect(self.pick_up)
         window.talking.let_rest_requested.connect(self.let_rest)
         window.screen_built.connect(self._wire)
+        # The desktop's own "reduce motion" counts as much as the setting.
+        self.desktop_motion = DesktopMotion(self)
+        self.desktop_motion.changed.connect(self.apply_settings)
         for name in FLOW_SCREENS:
             built = window.built(name)
             if built is not None:
@@ -402,8 +405,6 @@ class Controller(QObject):
             left = limit - fl.turn_elapsed(model, now)
             done = left <= 0
             timer_text = clock_time(max(0.0, left))
-        turns = fl.turns_with_current(model, now)
-        counts = {p: sum(1 for t in turns if t.speaker == p) for p in ("a", "b")}
         self.window.turns.render(
             TurnsScreen(
                 names=self.names(),
@@ -412,7 +413,6 @@ class Controller(QObject):
                 can_repair=fl.can_repair(model, now),
                 timer_text=timer_text,
                 timer_done=done,
-                counts=counts,
             )
         )
 

@@ -12,15 +12,22 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLineEdit,
     QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
 from couplepause.core import breathing
 from couplepause.core.flow import BREAK_CHOICES
 from couplepause.settings import KEYS, THEMES, SettingError, Settings
 from couplepause.texts import words
+from couplepause.ui.basics import fitting, scroller
 from couplepause.ui.widgets import button, dialog_frame, label, row, say_in
+
+
+COMBO_LETTERS = 12  # the width of the drop-downs in Settings, in letters
 
 
 class SettingsDialog(QDialog):
@@ -34,7 +41,19 @@ class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, parent=None, *, protected: bool = False):
         super().__init__(parent)
         self._settings = settings
-        layout = dialog_frame(self, words("settings", "title"), 620)
+        layout = dialog_frame(self, words("settings", "title"), 620, margins=(24, 16, 24, 16), spacing=8)
+        # Two columns, so the dialog fits a small laptop's screen (1024x600); on a
+        # smaller one (or with large text) they scroll, and Save stays in reach.
+        content = QWidget()
+        columns = QHBoxLayout(content)
+        columns.setContentsMargins(0, 0, 0, 0)
+        columns.setSpacing(28)
+        left, right = QVBoxLayout(), QVBoxLayout()
+        for column in (left, right):
+            column.setSpacing(4)
+            columns.addLayout(column, 1)
+        scroll = scroller(content)
+        layout.addWidget(scroll, 1)
         values = settings.values()
 
         self.partner_a = self._line(values["partner_a"], words("app", "partner_a"), words("settings", "partner_a"))
@@ -47,47 +66,52 @@ class SettingsDialog(QDialog):
             for edit in (self.partner_a, self.partner_b):
                 edit.setEnabled(False)
             names_rows.append(("", label(words("protect", "names_protected"), "small")))
-        layout.addWidget(self._group(words("settings", "names"), names_rows))
+        left.addWidget(self._group(words("settings", "names"), names_rows))
 
-        self.pattern = QComboBox()
-        self.pattern.setAccessibleName(words("settings", "pattern"))
+        self.pattern = self._combo(words("settings", "pattern"))
         for key in breathing.PATTERN_KEYS:
             self.pattern.addItem(words("patterns", key), key)
         self.pattern.setCurrentIndex(max(0, self.pattern.findData(values["breathing_pattern"])))
         self.custom = self._line(values["custom_pattern"], breathing.CUSTOM_DEFAULT, words("settings", "custom_pattern"))
+        self.custom.setAccessibleDescription(words("settings", "custom_pattern_hint"))
+        self.custom.setToolTip(words("settings", "custom_pattern_hint"))
         self.breathing_minutes = self._minutes(KEYS["breathing_minutes"], values["breathing_minutes"], words("settings", "breathing_minutes"))
         self.reduced_motion = QCheckBox(words("settings", "reduced_motion"))
         self.reduced_motion.setAccessibleName(words("settings", "reduced_motion"))
+        self.reduced_motion.setAccessibleDescription(words("settings", "reduced_motion_hint"))
+        self.reduced_motion.setToolTip(words("settings", "reduced_motion_hint"))
         self.reduced_motion.setChecked(values["reduced_motion"])
-        layout.addWidget(self._group(words("settings", "breathing"), [
+        right.addWidget(self._group(words("settings", "breathing"), [
             (words("settings", "pattern"), self.pattern),
             (words("settings", "custom_pattern"), self.custom),
             (words("settings", "breathing_minutes"), self.breathing_minutes),
         ]))
-        self.theme = QComboBox()
-        self.theme.setAccessibleName(words("settings", "theme"))
+        self.theme = self._combo(words("settings", "theme"))
         for key in THEMES:
             self.theme.addItem(words("themes", key), key)
         self.theme.setCurrentIndex(max(0, self.theme.findData(values["theme"])))
-        layout.addWidget(self._group(words("settings", "looks"), [
+        left.addWidget(self._group(words("settings", "looks"), [
             (words("settings", "theme"), self.theme),
             ("", self.reduced_motion),
+            ("", label(words("settings", "reduced_motion_hint"), "small")),
         ]))
 
         self.turn_timer = QCheckBox(words("settings", "turn_timer"))
         self.turn_timer.setAccessibleName(words("settings", "turn_timer"))
         self.turn_timer.setChecked(values["turn_timer"])
         self.turn_minutes = self._minutes(KEYS["turn_minutes"], values["turn_minutes"], words("settings", "turn_minutes"))
-        self.break_minutes = QComboBox()
-        self.break_minutes.setAccessibleName(words("settings", "break_minutes"))
+        self.break_minutes = self._combo(words("settings", "break_minutes"))
         for minutes in BREAK_CHOICES:
             self.break_minutes.addItem(words("break", "minutes_choice", n=minutes), minutes)
         self.break_minutes.setCurrentIndex(max(0, self.break_minutes.findData(values["break_minutes"])))
-        layout.addWidget(self._group(words("settings", "turns"), [
+        right.addWidget(self._group(words("settings", "turns"), [
             ("", self.turn_timer),
             (words("settings", "turn_minutes"), self.turn_minutes),
             (words("settings", "break_minutes"), self.break_minutes),
         ]))
+
+        left.addStretch(1)
+        right.addStretch(1)
 
         # Privacy and backups: a row of links (each opens its own dialog).
         self.restore_button = button(words("settings", "restore"), "link")
@@ -122,8 +146,21 @@ class SettingsDialog(QDialog):
         self.pattern.currentIndexChanged.connect(self._sync)
         self.turn_timer.toggled.connect(self._sync)
         self._sync()
+        # As tall as the settings need, unless the screen is smaller.
+        hint = self.sizeHint()
+        taller = max(0, content.sizeHint().height() - scroll.sizeHint().height())
+        self.resize(*fitting((max(hint.width(), content.sizeHint().width() + 60), hint.height() + taller)))
         self.save_button.setDefault(True)  # Enter in a field saves
         (self.partner_a if self.partner_a.isEnabled() else self.pattern).setFocus()
+
+    @staticmethod
+    def _combo(accessible: str) -> QComboBox:
+        """A drop-down as wide as a short choice; its list shows the long ones whole."""
+        combo = QComboBox()
+        combo.setAccessibleName(accessible)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(COMBO_LETTERS)
+        return combo
 
     def _line(self, value: str, placeholder: str, accessible: str) -> QLineEdit:
         edit = QLineEdit(value)

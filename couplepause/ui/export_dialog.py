@@ -48,7 +48,7 @@ class ExportDialog(QDialog):
     ):
         super().__init__(parent)
         self._folder = folder
-        layout = dialog_frame(self, words("export", "title"), 640)
+        layout = dialog_frame(self, words("export", "title"), 640, margins=(24, 16, 24, 16), spacing=8)
         layout.addWidget(label(words("export", "title"), "heading"))
         layout.addWidget(label(words("export", "intro"), "muted"))
 

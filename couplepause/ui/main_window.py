@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from couplepause.texts import words
-from couplepause.ui.basics import button, label, notice_bar, scroller
+from couplepause.ui.basics import button, fitting, label, notice_bar, scroller
 from couplepause.ui.talking import TalkingView
 
 
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 NOTICE_LINGER_MS = 5000
 DEFAULT_SIZE = (1120, 780)  # when the screen has room; else the screen's free area
 MINIMUM_SIZE = (640, 480)
-FRAME_ROOM = (16, 48)  # what a window manager's frame and title bar usually take
 
 # The screens after the Pause, built on first use or right after the window
 # first shows (so start-up pays only for the home screen): name -> builder.
@@ -64,15 +63,6 @@ def _after(wall):
     from couplepause.ui.after import AfterView
 
     return AfterView()
-
-
-def fitting(size: tuple[int, int]) -> tuple[int, int]:
-    """``size``, or less where the screen's free area (less a window frame) is smaller."""
-    screen = QGuiApplication.primaryScreen()
-    if screen is None:
-        return size
-    area = screen.availableGeometry()
-    return min(size[0], area.width() - FRAME_ROOM[0]), min(size[1], area.height() - FRAME_ROOM[1])
 
 
 FLOW_SCREENS = {

@@ -26,4 +26,3 @@ class TurnsScreen:
     can_repair: bool
     timer_text: str | None  # None: timer off
     timer_done: bool
-    counts: dict[str, int]

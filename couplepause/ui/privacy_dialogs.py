@@ -31,7 +31,7 @@ class PassphraseDialog(QDialog):
         super().__init__(parent)
         self.mode = mode
         title = {SET: "title", CHANGE: "change_title", REMOVE: "remove_title"}[mode]
-        layout = dialog_frame(self, words("protect", title), 600)
+        layout = dialog_frame(self, words("protect", title), 720, margins=(24, 16, 24, 16), spacing=10)
         layout.addWidget(label(words("protect", title), "heading"))
         if mode == SET:
             layout.addWidget(label(words("protect", "intro")))

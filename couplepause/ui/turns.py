@@ -18,7 +18,7 @@ from couplepause.ui.widgets import Choice, button, card_layout, label, row, set_
 class PartnerCard(QFrame):
     def __init__(self, parent=None):
         super().__init__(parent)
-        layout = card_layout(self, spacing=10)
+        layout = card_layout(self, margins=(20, 14, 20, 14), spacing=6)
         self.title = label("", "title")
         layout.addWidget(self.title)
         self.prompts = [label("", "prompt") for _ in range(4)]
@@ -46,7 +46,7 @@ class TurnsView(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        layout = vbox(self, margins=(40, 20, 40, 16), spacing=10)
+        layout = vbox(self, margins=(40, 16, 40, 12), spacing=8)
         self.heading = label("", "heading", center=True)
         layout.addWidget(self.heading)
 
@@ -64,9 +64,8 @@ class TurnsView(QWidget):
         cards.addWidget(self.cards["b"], 1)
         layout.addLayout(cards, 1)
 
-        self.timer = label("", "big", center=True)
+        self.timer = label("", "title", wrap=False)
         self.timer.setAccessibleName(words("accessible", "turn_timer"))
-        layout.addWidget(self.timer)
         self.timer_hint = label("", "muted", center=True)
         layout.addWidget(self.timer_hint)
 
@@ -74,11 +73,8 @@ class TurnsView(QWidget):
         self.repair_button = button(words("turns", "repair"))
         self.break_button = button(words("turns", "break"), "link")
         layout.addLayout(row(self.swap_button, self.repair_button))
-        self.repair_hint = label(words("turns", "repair_waiting"), "small", center=True)
-        layout.addWidget(self.repair_hint)
-        self.counts = label("", "small", center=True)
-        layout.addWidget(self.counts)
-        layout.addLayout(row(self.break_button))
+        self.repair_hint = label(words("turns", "repair_waiting"), "small", wrap=False)
+        layout.addLayout(row(self.timer, self.repair_hint, self.break_button, spacing=18))
 
         self.swap_button.clicked.connect(self.swap_requested)
         self.repair_button.clicked.connect(self.repair_requested)
@@ -117,8 +113,3 @@ class TurnsView(QWidget):
         if screen.timer_text is not None:
             set_text(self.timer, screen.timer_text)
             set_text(self.timer_hint, words("turns", "timer_done"))
-        set_text(
-            self.counts,
-            words("turns", "turn_count", a_name=names["a"], a=screen.counts["a"],
-                  b_name=names["b"], b=screen.counts["b"]),
-        )

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from couplepause.texts import words
 from couplepause.ui import basics, theme
-from couplepause.ui.basics import label, row, set_text, vbox
+from couplepause.ui.basics import fitting, label, row, set_text, vbox
 
 __all__ = ["Choice", "Pacer", "button", "card", "card_layout", "dialog_frame", "fit", "hand_cursor", "label", "row", "say_in", "set_text", "show_beside", "vbox"]
 
@@ -36,7 +36,11 @@ def show_beside(dialog: QWidget) -> QWidget:
     dialog.setWindowModality(Qt.WindowModality.NonModal)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
+    fit(dialog)
     if QGuiApplication.platformName() != "offscreen":  # nothing to raise there
+    inside = fitting((dialog.width(), dialog.height()))
+    if inside != (dialog.width(), dialog.height()):
+        dialog.resize(*inside)  # never larger than the screen
         dialog.raise_()
     return dialog
 
@@ -48,18 +52,17 @@ def dialog_frame(
     dialog.setWindowTitle(f"{title} — {words('app', 'title')}")
     dialog.setAccessibleName(title)
     dialog.setMinimumWidth(width)
-    layout = vbox(dialog, margins, spacing)
-    layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)  # never squeezed
-    return layout
+    return vbox(dialog, margins, spacing)
 
 
 def fit(dialog: QWidget) -> None:
     """Give a dialog the height its wrapped lines need at its width (Qt sizes a new
-    dialog before the lines know their width)."""
+    dialog before the lines know their width); it only ever grows."""
     dialog.layout().activate()
-    width = max(dialog.minimumWidth(), dialog.sizeHint().width())
+    sized = dialog.testAttribute(Qt.WidgetAttribute.WA_Resized)  # the dialog chose a size itself
+    width = max(dialog.minimumWidth(), dialog.sizeHint().width(), dialog.width() if sized else 0)
     height = dialog.layout().heightForWidth(width) if dialog.layout().hasHeightForWidth() else -1
-    dialog.resize(width, max(height, dialog.sizeHint().height()))
+    dialog.resize(width, max(height, dialog.sizeHint().height(), dialog.height() if sized else 0))
 
 
 def say_in(dialog: QWidget, line: QLabel, text: str, *, problem: bool = True) -> None:
