@@ -66,6 +66,8 @@ class App:
         self.privacy = Privacy(self)  # the passphrase, the history's lock, delete all
         self._closing = False
         self._following_theme = False
+        self._leaving_the_pause = False  # the couple said yes to closing in the middle of a pause
+        self.leave_question = None  # the question, while it is asked
 
     def on_main(self, fn: Callable[[], None]) -> None:
         """Run ``fn`` on the UI thread (from any thread)."""
@@ -203,9 +205,13 @@ class App:
         self.controller.pause()
 
     def close_guard(self) -> bool:
-        """Before closing: make sure everything is on disk, or keep a rescue copy and ask."""
+        """Before closing: in the middle of a pause, ask (it is kept); make sure
+        everything is on disk, or keep a rescue copy and ask."""
         if self._closing:
             return True
+        if self.controller.pausing() and not self._leaving_the_pause:
+            self._ask_before_leaving_the_pause()
+            return False
         if self.writer.flush(QUIT_FLUSH_S):
             self.shutdown()
             return True
@@ -232,6 +238,26 @@ class App:
         box.finished.connect(answered)
         box.open()
         return False
+
+    def _ask_before_leaving_the_pause(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(self.window)
+        box.setWindowTitle(APP_NAME)
+        box.setText(words("notices", "quit_during_pause"))
+        leave = box.addButton(words("notices", "quit_during_pause_close"), QMessageBox.ButtonRole.AcceptRole)
+        stay = box.addButton(words("notices", "quit_during_pause_stay"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stay)
+        box.setEscapeButton(stay)
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is leave:
+                self._leaving_the_pause = True
+                self.window.close()
+
+        box.finished.connect(answered)
+        box.open()
+        self.leave_question = box
 
     def shutdown(self) -> None:
         """Stop, writing what is open one more time; what still cannot be written goes

@@ -104,6 +104,7 @@ class FlowConfig:
     breathing_seconds: float = 120.0
     turn_seconds: float | None = 120.0  # None: no turn timer
     resume_breathing_seconds: float = 60.0  # a soft start after a break or restart
+    began_last_time: str | None = None  # who spoke first the last time: the other one starts now
 
 
 @dataclass(frozen=True)
@@ -336,7 +337,7 @@ def _end_breathing(model: Model, event: Event, ctx: _Ctx) -> Model:
     episode = _with_breathing_done(model, ctx.now)
     if episode.first_turn_seconds is None:
         episode = episode.with_changes(first_turn_seconds=_elapsed(episode, ctx))
-    first = model.episode.paused_by if model.episode.paused_by in PARTNERS else "a"
+    first = model.episode.paused_by if model.episode.paused_by in PARTNERS else other(ctx.config.began_last_time or "b")
     return replace(
         model,
         state=State.TURNS,

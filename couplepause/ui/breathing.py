@@ -55,6 +55,8 @@ class BreathingView(QWidget):
         layout.addLayout(row(self.who_label, self.who, spacing=10))
         captures = QGridLayout()
         captures.setHorizontalSpacing(10)
+        self.who_hint = label(words("breathing", "who_paused_hint"), "small", center=True)
+        layout.addWidget(self.who_hint)
         captures.setVerticalSpacing(4)
         self.activation_label = label(words("breathing", "activation"), "small", wrap=False)
         captures.addWidget(self.activation_label, 1, 1, Qt.AlignmentFlag.AlignLeft)

@@ -32,12 +32,13 @@ TURN_TICK_MS = 250
 BREAK_CHECK_MS = 60_000
 
 
-def flow_config(settings: Settings) -> FlowConfig:
+def flow_config(settings: Settings, began_last_time: str | None = None) -> FlowConfig:
     return FlowConfig(
         pattern=settings.pattern(),
         breathing_seconds=60.0 * settings.get("breathing_minutes"),
         turn_seconds=60.0 * settings.get("turn_minutes") if settings.get("turn_timer") else None,
     )
+        began_last_time=began_last_time,
 
 
 class Controller(QObject):
@@ -65,6 +66,7 @@ class Controller(QObject):
         self.clock = clock
         self.wall = wall
         self.flow = Flow(clock=clock, wall=wall, config=flow_config(settings), run=run or fl.ClockRun())
+        self.began_last_time: str | None = None  # who spoke first in the last pause
         self.main_thread = MainThread(self)
         self.offered: Episode | None = None  # an open episode from before, on offer
         self.protected_names: dict[str, str] | None = None  # from the unlocked store
@@ -148,7 +150,7 @@ class Controller(QObject):
         if breathing is not None:
             self._apply_breathing_settings(breathing)
         if self.flow.state is State.TALKING:
-            self.flow.config = flow_config(self.settings)
+            self.flow.config = flow_config(self.settings, self.began_last_time)
         self.render()
 
     # --------------------------------------------------------------- intents
@@ -158,9 +160,13 @@ class Controller(QObject):
         if self.flow.state is not State.TALKING:
             return  # one press is exactly one pause
         if self.offered is not None:
+    def pausing(self) -> bool:
+        """In the middle of a pause (breathing, turns, repair, a break or the note after)."""
+        return self.flow.state is not State.TALKING
+
             # An unfinished episode from before stays in the history as it was.
             self._close_offered()
-        self.flow.config = flow_config(self.settings)
+        self.flow.config = flow_config(self.settings, self.began_last_time)
         self.dispatch(Ev.PAUSE, at=at)
 
     def pick_up(self) -> None:
@@ -169,7 +175,7 @@ class Controller(QObject):
         if episode is None or self.flow.state is not State.TALKING:
             return
         self.offered = None
-        self.flow.config = flow_config(self.settings)
+        self.flow.config = flow_config(self.settings, self.began_last_time)
         self.dispatch(Ev.RESUME, value=episode)
         if self.flow.state is State.BREAK:
             self.dispatch(Ev.END_BREAK)
@@ -322,6 +328,8 @@ class Controller(QObject):
         )
 
     # ------------------------------------------------------------ rendering
+        if episode is not None and episode.turns:
+            self.began_last_time = episode.turns[0].speaker  # the other one starts next time
     def render(self) -> None:
         w = self.window
         state = self.flow.state

@@ -198,7 +198,7 @@ class Pacer(QWidget):
         super().__init__(parent)
         self._level = 0.0
         self._reduced = False
-        self.setMinimumSize(110, 110)  # it grows into the room the screen has
+        self.setMinimumSize(80, 80)  # it grows into the room the screen has
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, False)
         self._take_colours()

@@ -110,7 +110,7 @@ def test_export_uses_the_environment_variable(run, data_dir, tmp_path, monkeypat
     result = run("export", "--output", tmp_path / "out.json")
     assert result.code == 0, result.err
     assert len(load(tmp_path / "out.json")["episodes"]) == 4
-    assert "Exported 4 episodes" in result.out
+    assert "Exported 4 pauses" in result.out
 
 
 def test_export_matches_the_schema_and_changes_nothing(run, data_dir, tmp_path):
@@ -218,7 +218,7 @@ def test_round_trip_export_import_export(run, data_dir, tmp_path):
     fresh = tmp_path / "fresh"
     result = run("--data-dir", fresh, "import", first)
     assert result.code == 0, result.err
-    assert result.out.strip() == "Imported 4 episodes."
+    assert result.out.strip() == "Imported 4 pauses."
     doc2 = export_doc(run, fresh, tmp_path / "second.json", "--include-notes")
 
     assert doc2["episodes"] == doc1["episodes"]
@@ -233,7 +233,7 @@ def test_importing_twice_adds_nothing(run, data_dir, tmp_path):
     before = snapshot(data_dir)
     result = run("--data-dir", data_dir, "import", out)
     assert result.code == 0, result.err
-    assert result.out.strip() == "Imported 0 episodes; 4 were already here."
+    assert result.out.strip() == "Imported 0 pauses; 4 were already here."
     assert snapshot(data_dir) == before
     assert len(stored(data_dir)) == 4
 
@@ -244,7 +244,7 @@ def test_import_adds_only_what_is_new(run, data_dir, tmp_path):
     file = export_file(tmp_path, [e.to_dict() for e in mine])
     result = run("--data-dir", data_dir, "import", file)
     assert result.code == 0, result.err
-    assert result.out.strip() == "Imported 2 episodes; 2 were already here."
+    assert result.out.strip() == "Imported 2 pauses; 2 were already here."
     assert {e.id for e in stored(data_dir)} == {e.id for e in mine}
 
 
@@ -256,7 +256,7 @@ def test_conflicting_id_is_kept_as_stored_and_reported(run, data_dir, tmp_path):
     result = run("--data-dir", data_dir, "import", export_file(tmp_path, [theirs, new]))
     assert result.code == 0, result.err
     lines = result.out.strip().splitlines()
-    assert lines[0].startswith("Imported 1 episode;")
+    assert lines[0].startswith("Imported 1 pause;")
     assert lines[1] == f"Kept the stored version of episode {mine.id}: the file has a different one."
     kept = {e.id: e for e in stored(data_dir)}
     assert kept[mine.id].note == "ours"
@@ -441,10 +441,10 @@ def test_unexpected_errors_are_one_line(run, data_dir, monkeypatch, fake_app):
 
 
 def test_import_summary_wording():
-    assert cli_data.import_summary(12, 3, []) == "Imported 12 episodes; 3 were already here."
-    assert cli_data.import_summary(1, 0, []) == "Imported 1 episode."
+    assert cli_data.import_summary(12, 3, []) == "Imported 12 pauses; 3 were already here."
+    assert cli_data.import_summary(1, 0, []) == "Imported 1 pause."
     assert cli_data.import_summary(0, 1, ["x"]).splitlines() == [
-        "Imported 0 episodes; 1 was already here; 1 differs from the stored version and was left as stored.",
+        "Imported 0 pauses; 1 was already here; 1 differs from the stored version and was left as stored.",
         "Kept the stored version of episode x: the file has a different one.",
     ]
 

@@ -72,7 +72,7 @@ def test_csv_export(run, data_dir, tmp_path):
     out = tmp_path / "log.csv"
     result = run("--data-dir", data_dir, "export", "--format", "csv", "--output", out)
     assert (result.code, result.err) == (0, "")
-    assert result.out.strip() == f"Exported 4 episodes to {out}."
+    assert result.out.strip() == f"Exported 4 pauses to {out}."
     got = rows(out)
     assert sorted(r["id"] for r in got) == sorted(e.id for e in episodes)
     assert "note" not in got[0]
@@ -167,7 +167,7 @@ def test_pdf_without_display_or_platform_set(tmp_path):
     result = headless(data, "export", "--format", "pdf", "--output", out, "--include-notes")
     assert result.code == 0, result.err
     assert result.err == ""  # not a single Qt warning
-    assert result.out.strip() == f"Exported 4 episodes to {out}."
+    assert result.out.strip() == f"Exported 4 pauses to {out}."
     assert out.read_bytes().startswith(b"%PDF-")
     text = pdf_text(out)
     assert "Our pauses and repairs" in text
@@ -195,7 +195,7 @@ def test_pdf_from_an_empty_store_is_one_page_exit_0(tmp_path):
     result = headless(data, "export", "--format", "pdf", "--output", out,
                       "--since", "2026-01-01", "--until", "2026-01-31")
     assert result.code == 0, result.err
-    assert result.out.strip() == f"Exported 0 episodes to {out}."
+    assert result.out.strip() == f"Exported 0 pauses to {out}."
     assert pdf_pages(out) == 1
     assert "No pauses were recorded between 1 January 2026 and 31 January 2026." in pdf_text(out)
     assert not data.exists()
@@ -227,7 +227,7 @@ def test_pdf_date_filter(run, data_dir, tmp_path, local_tz, qapp):
     result = run("--data-dir", data_dir, "export", "--format", "pdf", "--output", out,
                  "--since", "2026-03-03", "--until", "2026-03-05")
     assert result.code == 0, result.err
-    assert result.out.strip() == f"Exported 3 episodes to {out}."
+    assert result.out.strip() == f"Exported 3 pauses to {out}."
     text = pdf_text(out)
     assert "3 March 2026 – 5 March 2026" in text
     assert "Tue 3 Mar 2026, 12:00" in text and "Thu 5 Mar 2026, 12:00" in text

@@ -70,10 +70,10 @@ def test_round_trip_between_two_data_folders(tmp_path):
     assert run_subprocess(first, "export", "--output", out1, "--include-notes").code == 0
     imported = run_subprocess(second, "import", out1)
     assert imported.code == 0, imported.err
-    assert imported.out == "Imported 4 episodes.\n"
+    assert imported.out == "Imported 4 pauses.\n"
     again = run_subprocess(second, "import", out1)
     assert again.code == 0
-    assert again.out == "Imported 0 episodes; 4 were already here.\n"
+    assert again.out == "Imported 0 pauses; 4 were already here.\n"
     assert run_subprocess(second, "export", "--output", out2, "--include-notes").code == 0
     assert load(out1)["episodes"] == load(out2)["episodes"]
 

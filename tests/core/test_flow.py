@@ -317,3 +317,18 @@ def test_who_starts_may_be_chosen_again_after_another_round():
     assert can_choose_speaker(flow.model)
     flow.handle(Ev.CHOOSE_SPEAKER, "b")
     assert flow.model.speaker == "b"
+
+
+@pytest.mark.parametrize(
+    ("paused_by", "began_last_time", "first"),
+    [(None, None, "a"), (None, "a", "b"), (None, "b", "a"), ("both", "a", "b"),
+     ("a", "a", "a"), ("b", "b", "b")],
+)
+def test_who_speaks_first_takes_turns_between_pauses(paused_by, began_last_time, first):
+    """Whoever noticed first may start; otherwise the one who did not start last time."""
+    c = Clocks()
+    flow = c.flow(began_last_time=began_last_time)
+    flow.handle(Ev.PAUSE)
+    flow.handle(Ev.SET_PAUSED_BY, value=paused_by)
+    flow.handle(Ev.END_BREATHING)
+    assert flow.model.speaker == first

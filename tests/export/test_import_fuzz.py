@@ -398,7 +398,7 @@ def import_twice(data_dir: Path, path: Path, episodes: list[Episode]) -> None:
     before = snapshot(data_dir)
     second = run_cli("--data-dir", data_dir, "import", path)
     assert second.code == 0 and not second.err, second.err
-    assert second.out.startswith("Imported 0 episodes"), second.out
+    assert second.out.startswith("Imported 0 pauses"), second.out
     assert snapshot(data_dir) == before, "importing the same file again changed the data folder"
     assert stored_records(data_dir) == stored
     STATS["imported twice"] += 1

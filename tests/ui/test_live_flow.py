@@ -308,3 +308,33 @@ def test_a_press_made_while_starting_keeps_its_own_moment(app, clock):
     assert app.controller.flow.state is State.BREATHING
     [episode] = stored(app)
     assert episode.paused_at == pressed_wall.replace(microsecond=pressed_wall.microsecond // 1000 * 1000)
+
+
+def test_the_next_pause_starts_with_the_other_partner(app, qtbot, clock):
+    c = app.controller
+    for expected in ("a", "b", "a"):
+        c.pause()
+        c.dispatch(Ev.END_BREATHING)
+        assert c.flow.model.speaker == expected
+        c.dispatch(Ev.SWAP)
+        clock.advance(5)
+        c.dispatch(Ev.TO_REPAIR)
+        c.dispatch(Ev.ANSWER, "a", "yes")
+        c.dispatch(Ev.ANSWER, "b", "yes")
+        c.dispatch(Ev.FINISH, value=None)
+
+
+def test_closing_in_the_middle_of_a_pause_asks_and_keeps_the_pause(app, qtbot):
+    app.controller.pause()
+    app.window.close()
+    assert app.window.isVisible()  # asked first
+    box = app.leave_question
+    assert "saved" in box.text()
+    box.escapeButton().click()  # "Stay with the pause"
+    assert app.window.isVisible() and app.controller.pausing()
+    app.window.close()
+    leave = next(b for b in app.leave_question.buttons() if b is not app.leave_question.escapeButton())
+    leave.click()
+    qtbot.waitUntil(lambda: not app.window.isVisible())
+    episodes = stored(app)
+    assert len(episodes) == 1 and not episodes[0].is_repaired
