@@ -73,6 +73,12 @@ class App:
         """Run ``fn`` on the UI thread (from any thread)."""
         self.controller.main_thread.invoke.emit(fn)
 
+    def put_welcome_away(self) -> None:
+        """The couple has read the welcome: it does not come back."""
+        self.window.talking.show_welcome(False)
+        self.settings.update({"welcome_seen": True})
+        self.window.talking.focus_pause()
+
     def follow_theme(self) -> None:
         """Follow the desktop's light or dark (when the setting says so)."""
         app = QApplication.instance()
@@ -85,12 +91,22 @@ class App:
         if app is not None:
             theme.refresh(app, self.settings.get("theme"))
 
+    def tell_language(self) -> None:
+        """A language chosen in Settings speaks from the next start: say so, in the
+        words spoken now."""
+        from couplepause import texts
+
+        chosen = self.settings.get("language")
+        code = texts.system_language() if chosen == texts.SYSTEM else chosen
+        if code != texts.language():
+            self.window.show_notice(words("languages", "next_start", language=texts.language_name(code)), linger=True)
+
     def open_settings(self):
         from couplepause.ui.dialogs import SettingsDialog
         from couplepause.ui.widgets import show_beside
 
         dialog = SettingsDialog(self.settings, self.window, protected=self.repository.protection.protected)
-        dialog.saved.connect(lambda _values: (self.apply_theme(), self.controller.apply_settings()))
+        dialog.saved.connect(lambda _values: (self.apply_theme(), self.controller.apply_settings(), self.tell_language()))
         dialog.restore_requested.connect(self.care.open_restore)
         dialog.passphrase_requested.connect(self.privacy.open_passphrase)
         dialog.delete_all_requested.connect(self.privacy.open_delete_all)
@@ -209,10 +225,10 @@ class App:
         everything is on disk, or keep a rescue copy and ask."""
         if self._closing:
             return True
-        if self.controller.pausing() and not self._leaving_the_pause:
-            self._ask_before_leaving_the_pause()
-            return False
         if self.writer.flush(QUIT_FLUSH_S):
+            if self.controller.pausing() and not self._leaving_the_pause:
+                self._ask_before_leaving_the_pause()  # it is kept: say so
+                return False
             self.shutdown()
             return True
         from PySide6.QtWidgets import QMessageBox
@@ -364,7 +380,7 @@ def build(
         notices.append(words("notices", "store_meta_set_aside"))
 
     if window is None:
-        window = MainWindow(wall)
+        window = MainWindow(wall, welcome=not settings.get("welcome_seen"))
         # As in run_gui: the screens after the Pause are built once the window shows.
         window.first_exposed.connect(window.build_all)
     else:
@@ -378,6 +394,9 @@ def build(
     controller.all_saved.connect(bundle.care.all_saved)
     window.talking.settings_requested.connect(bundle.open_settings)
     window.talking.safety_requested.connect(bundle.open_safety)
+    window.talking.practice_requested.connect(controller.practice)
+    window.talking.names_requested.connect(bundle.open_settings)
+    window.talking.welcome_done.connect(bundle.put_welcome_away)
     window.talking.history_requested.connect(bundle.open_history)
     window.close_guard = bundle.close_guard
     window.first_exposed.connect(bundle.follow_theme)

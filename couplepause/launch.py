@@ -243,8 +243,9 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
         from couplepause.cli import Refused
 
         raise Refused("instance_silent", folder=data_dir)
-    set_style(qt_app, Settings.for_data_dir(data_dir).get("theme"))
-    window = MainWindow()
+    settings = Settings.for_data_dir(data_dir)
+    set_style(qt_app, settings.get("theme"))
+    window = MainWindow(welcome=not settings.get("welcome_seen"))
     early_press: list[tuple[float, float]] = []  # (clock, epoch seconds)
 
     def pressed_early() -> None:

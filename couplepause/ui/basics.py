@@ -140,18 +140,33 @@ class RoundButton(QPushButton):
     holds its word at any text size; colours come from the theme."""
 
     MIN_DIAMETER = 260
+    SMALLEST = 170  # on a short screen
     FOCUS_WIDTH = 5
 
     def __init__(self, text: str, parent=None):
         super().__init__(text, parent)
+        self._diameter = self.MIN_DIAMETER
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         set_enum(self, "focusPolicy", "StrongFocus")
         self.setAutoDefault(True)  # Enter presses it too
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
         metrics = self.fontMetrics()
-        side = max(self.MIN_DIAMETER, metrics.horizontalAdvance(self.text()) + 2 * metrics.height())
+        side = max(self._diameter, metrics.horizontalAdvance(self.text()) + 2 * metrics.height())
         return QSize(side, side)
+
+    def fit_height(self, room: int) -> None:
+        """As large as usual, smaller where the screen is short (never below SMALLEST;
+        its word a size smaller then, style.qss: ``compact``)."""
+        diameter = max(self.SMALLEST, min(self.MIN_DIAMETER, room))
+        compact = diameter < self.MIN_DIAMETER
+        if bool(self.property("compact")) != compact:
+            self.setProperty("compact", compact)
+            self.style().unpolish(self)
+            self.style().polish(self)
+        if diameter != self._diameter:
+            self._diameter = diameter
+        self.updateGeometry()
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         return self.sizeHint()
@@ -199,8 +214,10 @@ class RoundButton(QPushButton):
         else:
             fill = QPalette.ColorRole.Button
         inset = self.FOCUS_WIDTH / 2.0 + 1
+        side = min(self.width(), self.height())  # a circle, whatever room the layout gives
+        square = QRectF((self.width() - side) / 2.0, (self.height() - side) / 2.0, side, side)
         circle = QPainterPath()
-        circle.addEllipse(QRectF(self.rect()).adjusted(inset, inset, -inset, -inset))
+        circle.addEllipse(square.adjusted(inset, inset, -inset, -inset))
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillPath(circle, palette.brush(fill))

@@ -67,6 +67,8 @@ class Controller(QObject):
         self.wall = wall
         self.flow = Flow(clock=clock, wall=wall, config=flow_config(settings), run=run or fl.ClockRun())
         self.began_last_time: str | None = None  # who spoke first in the last pause
+        self.practising = False  # a practice pause: the flow runs, nothing is saved
+        self.flow = Flow(clock=clock, wall=wall, config=flow_config(settings), run=run or fl.ClockRun())
         self.main_thread = MainThread(self)
         self.offered: Episode | None = None  # an open episode from before, on offer
         self.protected_names: dict[str, str] | None = None  # from the unlocked store
@@ -159,6 +161,20 @@ class Controller(QObject):
         (monotonic, wall) moment of a press made before the flow was ready."""
         if self.flow.state is not State.TALKING:
             return  # one press is exactly one pause
+    def pausing(self) -> bool:
+        """In the middle of a pause (breathing, turns, repair, a break or the note after)
+        that is kept; a practice pause keeps nothing."""
+        return self.flow.state is not State.TALKING and not self.practising
+
+    def practice(self) -> None:
+        """The whole flow on a calm evening, to learn it: nothing is saved."""
+        if self.flow.state is not State.TALKING:
+            return
+        self.practising = True
+        self.flow.config = flow_config(self.settings, self.began_last_time)
+        self.dispatch(Ev.PAUSE)
+        self.window.show_notice(words("welcome", "practice_notice"))
+
         if self.offered is not None:
     def pausing(self) -> bool:
         """In the middle of a pause (breathing, turns, repair, a break or the note after)."""
@@ -206,7 +222,10 @@ class Controller(QObject):
         elif kind in (Ev.END_BREAK, Ev.FINISH):
             self.break_timer.stop()
             self.inviting = False
-        if self.flow.state is State.AFTER:
+        if self.practising and self.flow.state is State.TALKING:
+            self.practising = False
+            self.window.show_notice(words("welcome", "practice_done"), linger=True)
+        if self.flow.state is State.AFTER and not self.practising:
             self._show_last_time(self.flow.episode)
         self.render()
         return True
@@ -292,7 +311,7 @@ class Controller(QObject):
 
     # ----------------------------------------------------------- persisting
     def _persist(self, episode: Episode | None) -> None:
-        if episode is None:
+        if episode is None or self.practising:
             return
         if episode.closed:
             self.writer.archive(episode)

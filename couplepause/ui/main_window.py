@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
     on_break = _screen("on_break")
     after = _screen("after")
 
-    def __init__(self, wall=None, parent=None):
+    def __init__(self, wall=None, parent=None, *, welcome: bool = False):
         super().__init__(parent)
         self._wall = wall  # the wall clock, for the return time of a break
         self._screens: dict[str, QWidget] = {}
@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.talking = TalkingView()
+        self.talking.show_welcome(welcome)  # from the first frame: the Pause button never moves at start
         self._pages: dict[QWidget, QWidget] = {}
         # The home screen fits any window (one button, a few lines): no scroll
         # area, which also keeps the scroll-area machinery out of start-up.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QFrame, QWidget
 
 from couplepause.texts import words
 from couplepause.ui.basics import RoundButton, button, label, notice_bar, row, screen_shortcut, vbox
@@ -12,6 +12,7 @@ from couplepause.ui.basics import RoundButton, button, label, notice_bar, row, s
 # The first window: built from ``basics`` only, never touching the ``Qt``
 # namespace (see basics); ``finish()`` adds the niceties that need it.
 PAUSE_KEYS = ("P",)
+WELCOME_WIDTH = 560
 
 
 class TalkingView(QWidget):
@@ -21,6 +22,9 @@ class TalkingView(QWidget):
     history_requested = Signal()
     resume_requested = Signal()
     let_rest_requested = Signal()
+    practice_requested = Signal()
+    names_requested = Signal()
+    welcome_done = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -37,7 +41,25 @@ class TalkingView(QWidget):
         self.pause_button.setObjectName("pauseButton")
         self.pause_button.setAccessibleName(words("talking", "pause_accessible"))
         self.pause_button.setAccessibleDescription(words("talking", "pause_hint"))
-        layout.addLayout(row(self.pause_button))
+        # The first start: what this is, the safety note and a practice pause,
+        # beside the Pause button, never in front of it.
+        self.welcome_title = label(words("welcome", "title"), "title")
+        self.welcome_text = label(words("welcome", "text"), "small")
+        self.welcome_safety = label(words("welcome", "safety"), "small")
+        self.practice_button = button(words("welcome", "practice"), "primary")
+        self.names_button = button(words("welcome", "names"))
+        self.welcome_done_button = button(words("welcome", "done"))
+        self.welcome = QFrame()
+        self.welcome.setProperty("role", "card")
+        self.welcome.setAccessibleName(words("welcome", "title"))
+        band = vbox(self.welcome, margins=(20, 12, 20, 12), spacing=6)
+        band.addLayout(row(self.welcome_title, None, self.welcome_done_button, center=False))
+        for line in (self.welcome_text, self.welcome_safety):
+            band.addWidget(line)
+        band.addLayout(row(self.practice_button, self.names_button, None, center=False))
+        self.welcome.setMaximumWidth(WELCOME_WIDTH)
+        self.welcome.hide()
+        layout.addLayout(row(self.pause_button, self.welcome, spacing=40))
 
         self.hint = label(words("talking", "pause_hint"), "muted", center=True)
         layout.addWidget(self.hint)
@@ -54,6 +76,10 @@ class TalkingView(QWidget):
                                       margins=(20, 14, 20, 14))
         self.resume_card.hide()
         layout.addWidget(self.resume_card)
+
+        self.practice_button.clicked.connect(self.practice_requested)
+        self.names_button.clicked.connect(self.names_requested)
+        self.welcome_done_button.clicked.connect(self.welcome_done)
 
         self.pause_button.clicked.connect(self.pause_requested)
         self.settings_button.clicked.connect(self.settings_requested)
@@ -73,7 +99,23 @@ class TalkingView(QWidget):
         from couplepause.ui.widgets import hand_cursor
 
         hand_cursor(self.pause_button, self.history_button, self.safety_button, self.settings_button,
-                    self.resume_button, self.let_rest_button)
+                    self.resume_button, self.let_rest_button, self.practice_button, self.names_button,
+                    self.welcome_done_button)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._fit_pause()
+
+    def _fit_pause(self) -> None:
+        """The Pause button as large as the screen's height allows (it stays round)."""
+        others = self.layout().sizeHint().height() - self.pause_button.sizeHint().height()
+        self.pause_button.fit_height(self.height() - others)
+
+    def show_welcome(self, shown: bool) -> None:
+        """The first-run welcome; the line under the Pause button makes room for it."""
+        self.welcome.setVisible(shown)
+        self.last_time.setVisible(not shown)
+        self._fit_pause()
 
     def set_last_time(self, text: str | None) -> None:
         self.last_time.setText(text or words("talking", "welcome"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QRect
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QScrollArea
 
@@ -94,3 +95,17 @@ def test_the_passphrase_dialog_fits_with_every_line_shown(app, qtbot):
     for line in dialog.findChildren(QLabel):
         if line.isVisibleTo(dialog) and line.wordWrap() and line.text():
             assert line.height() >= line.heightForWidth(line.width()), line.text()[:40]
+
+
+def test_the_pause_button_stays_round_and_clear_of_the_welcome_on_a_small_screen(app, qtbot):
+    w = app.window
+    w.resize(*SMALL)
+    qtbot.waitUntil(lambda: w.talking.height() < SMALL[1])
+    talking = w.talking
+    assert talking.welcome.isVisible()
+    button = talking.pause_button
+    assert button.width() == button.height() >= button.SMALLEST
+    pause = QRect(button.mapTo(talking, button.rect().topLeft()), button.size())
+    band = QRect(talking.welcome.mapTo(talking, talking.welcome.rect().topLeft()), talking.welcome.size())
+    assert talking.rect().contains(pause) and talking.rect().contains(band)
+    assert not pause.intersects(band)

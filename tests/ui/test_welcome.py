@@ -1,0 +1,55 @@
+"""The first start: a welcome beside the Pause button, a practice pause that keeps nothing."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect
+
+from couplepause.core.flow import Ev, State
+from couplepause.store.repository import Repository
+
+
+def on_disk(bundle):
+    assert bundle.writer.flush(5)
+    repo = Repository(bundle.repository.folder, read_only=True)
+    repo.open()
+    return repo.load_all()
+
+
+def in_window(widget) -> QRect:
+    return QRect(widget.mapTo(widget.window(), widget.rect().topLeft()), widget.size())
+
+
+def test_the_welcome_shows_at_the_first_start_and_never_covers_the_pause_button(app):
+    talking = app.window.talking
+    assert talking.welcome.isVisible()
+    assert talking.pause_button.isVisible() and talking.pause_button.isEnabled()
+    assert not in_window(talking.welcome).intersects(in_window(talking.pause_button))
+
+
+def test_a_practice_pause_goes_through_the_flow_and_keeps_nothing(app, qtbot, clock):
+    c, w = app.controller, app.window
+    w.talking.practice_button.click()
+    assert c.flow.state is State.BREATHING and c.practising
+    assert "nothing is saved" in w.notice_shown()
+    assert not c.pausing()  # closing now would lose nothing worth asking about
+    c.dispatch(Ev.END_BREATHING)
+    c.dispatch(Ev.SWAP)
+    clock.advance(30)
+    c.dispatch(Ev.TO_REPAIR)
+    c.dispatch(Ev.ANSWER, "a", "yes")
+    c.dispatch(Ev.ANSWER, "b", "yes")
+    c.dispatch(Ev.FINISH, value={"note": "practice words", "cycle": None})
+    assert c.flow.state is State.TALKING and not c.practising
+    assert "nothing was saved" in w.notice_shown()
+    assert on_disk(app) == []
+    c.pause()  # a real one afterwards is saved as always
+    assert len(on_disk(app)) == 1
+
+
+def test_got_it_puts_the_welcome_away_for_good(app, make_app, data_dir):
+    app.window.talking.welcome_done_button.click()
+    assert not app.window.talking.welcome.isVisible()
+    assert app.settings.get("welcome_seen") is True
+    app.shutdown()
+    again = make_app(data_dir)
+    assert not again.window.talking.welcome.isVisibleTo(again.window)
