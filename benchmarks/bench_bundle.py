@@ -15,10 +15,14 @@ gives one)::
 How "on screen" is seen: the bundle runs as shipped, so nothing can be hooked into
 it. This benchmark listens on the X server instead (SubstructureNotify on the root
 window, through Xlib by ctypes) and takes the moment the server maps the process's
-top-level window, the same way for all three. The bare window and the pip-installed
+top-level window, the same way for all of them. The bare window and the pip-installed
 app also report their first Expose from inside (bench_live.py's hook); the table
-shows how far that lies behind the map, as a check of the method. Exit 0 when the
-target is met.
+shows how far that lies behind the map, as a check of the method.
+
+For information, the same bare window frozen by the same PyInstaller (built once into
+build/bundle/bench-bare/; --no-frozen-bare skips it) splits the bundle's ratio into
+what any PyInstaller bundle of a Qt window costs and what the app itself adds. Exit 0
+when the target is met.
 """
 
 from __future__ import annotations
@@ -151,6 +155,26 @@ def size_mb(folder: Path) -> tuple[float, int]:
     return total / 1e6, files
 
 
+def frozen_bare_window() -> Path:
+    """The bare window of bench_live.py as a PyInstaller one-folder bundle (built once)."""
+    import PySide6
+
+    folder = ROOT / "build" / "bundle" / "bench-bare"
+    executable = folder / "dist" / "bare" / "bare"
+    stamp = folder / "built-with"
+    wanted = f"PySide6 {PySide6.__version__}, Python {sys.version.split()[0]}\n"
+    if executable.is_file() and stamp.is_file() and stamp.read_text() == wanted:
+        return executable
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    (folder / "bare.py").write_text(BASELINE_CODE)
+    print("building the frozen bare window (once) ...", flush=True)
+    subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "ERROR", "--distpath", "dist",
+                    "--workpath", "work", "--specpath", ".", "bare.py"], cwd=folder, check=True)
+    stamp.write_text(wanted)
+    return executable
+
+
 def bundle_python_version(bundle: Path) -> str | None:
     lib = next((bundle / "_internal").glob("libpython3*.so*"), None)
     return lib.name.removeprefix("libpython").split(".so")[0] if lib else None
@@ -160,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--bundle", type=Path, default=ROOT / "dist" / "couplepause")
     parser.add_argument("--runs", type=int, default=15, help="start-ups of each kind (default 15)")
+    parser.add_argument("--no-frozen-bare", action="store_true", help="leave out the frozen bare window")
     args = parser.parse_args(argv)
     executable = args.bundle / "couplepause"
     if not executable.is_file():
@@ -171,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     if theirs and theirs != ours:
         print(f"bench_bundle: warning: the bundle carries Python {theirs}, this is {ours}", file=sys.stderr)
 
+    frozen_bare = None if args.no_frozen_bare else frozen_bare_window()
     display = Display(offscreen=False)
     work = Path(tempfile.mkdtemp(prefix="bench-bundle-"))
     rows: list[tuple[str, str, str, str]] = []
@@ -197,14 +223,17 @@ def main(argv: list[str] | None = None) -> int:
             "pip": with_data_dir([sys.executable, "-c", APP_CODE], quits_itself=True),
             "bundle": with_data_dir([str(executable), "--data-dir"], quits_itself=False),
         }
+        if frozen_bare is not None:
+            kinds["frozen bare"] = lambda: start_once([str(frozen_bare)], env, watcher, cwd=work, quits_itself=True)
         print(f"platform: {display.label}; app at {app_revision()}", flush=True)
-        print(f"start-up: bare window, pip-installed app, bundle; {args.runs} runs each + warm-up ...", flush=True)
+        print(f"start-up: {', '.join(kinds)}; {args.runs} runs each + warm-up ...", flush=True)
         for once in kinds.values():
             once()
         results: dict[str, list[tuple[float, float | None]]] = {name: [] for name in kinds}
         names = list(kinds)
         for index in range(args.runs):  # interleaved, in a rotating order
-            for name in names[index % 3:] + names[:index % 3]:
+            turn = index % len(names)
+            for name in names[turn:] + names[:turn]:
                 results[name].append(kinds[name]())
     finally:
         if watcher is not None:
@@ -231,6 +260,12 @@ def main(argv: list[str] | None = None) -> int:
     rows.append((f"bundle / bare, start -> window mapped (median of {args.runs})", f"<= {STARTUP_RATIO_WANTED:.2f}x",
                  f"{ratio:.2f}x ({bundle_s * 1000:.0f} ms)", verdict(ratio <= STARTUP_RATIO_WANTED)))
     rows.append(("bundle / pip-installed app", "-", f"{bundle_s / pip_s:.2f}x", verdict(None)))
+    if "frozen bare" in results:
+        frozen_s = mapped("frozen bare")
+        rows.append(("bare window frozen by PyInstaller / bare (what any bundle costs)", "-",
+                     f"{frozen_s / bare_s:.2f}x ({frozen_s * 1000:.0f} ms)", verdict(None)))
+        rows.append(("bundle / frozen bare window (what the app adds)", "-", f"{bundle_s / frozen_s:.2f}x",
+                     verdict(None)))
     rows.append(("check: first Expose seen inside, after the map (median)", "-",
                  f"bare +{lag_ms('bare'):.1f} ms, pip app +{lag_ms('pip'):.1f} ms", verdict(None)))
 
