@@ -112,6 +112,7 @@ SCHEMA: tuple[Key, ...] = (
     Key("break_minutes", flow.DEFAULT_BREAK_MINUTES, _minutes_choice(flow.BREAK_CHOICES)),
     Key("reduced_motion", False, _bool),
     Key("theme", "system", _choice(THEMES)),
+    Key("sound", False, _bool),  # a soft tone at each breathing phase (the sound extra)
     Key("welcome_seen", False, _bool),  # the first-run welcome was put away
     # The names live in the protected store (names.json), not here: see store/protected.py.
     Key("names_protected", False, _bool),

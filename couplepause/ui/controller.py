@@ -68,6 +68,9 @@ class Controller(QObject):
         self.flow = Flow(clock=clock, wall=wall, config=flow_config(settings), run=run or fl.ClockRun())
         self.began_last_time: str | None = None  # who spoke first in the last pause
         self.practising = False  # a practice pause: the flow runs, nothing is saved
+        from couplepause.ui.sound import Chime
+
+        self.chime = Chime(self)  # a tone at each breathing phase, when chosen
         self.flow = Flow(clock=clock, wall=wall, config=flow_config(settings), run=run or fl.ClockRun())
         self.main_thread = MainThread(self)
         self.offered: Episode | None = None  # an open episode from before, on offer
@@ -153,6 +156,8 @@ class Controller(QObject):
             self._apply_breathing_settings(breathing)
         if self.flow.state is State.TALKING:
             self.flow.config = flow_config(self.settings, self.began_last_time)
+        self.chime.set_on(self.settings.get("sound"))
+        still_effects(self.reduced_motion())
         self.render()
 
     # --------------------------------------------------------------- intents
@@ -368,6 +373,7 @@ class Controller(QObject):
             w.show_view(w.breathing)
             if not w.breathing.is_animating():
                 w.breathing.start(self._breathing_frame)
+                self.chime.reset()
         elif state is State.TURNS:
             w.show_view(w.turns)
             self._render_turns()
@@ -417,6 +423,7 @@ class Controller(QObject):
         phase = pattern.phase_at(elapsed)
         kind = "rest" if phase.finished else phase.kind
         phase_left = left if phase.finished else min(phase.seconds_left, left)
+        self.chime.phase(kind)
         return Frame(pattern.size_at(elapsed), kind, left, phase_left)
 
     def _render_turns(self) -> None:
@@ -445,6 +452,7 @@ class Controller(QObject):
 
     def stop_timers(self) -> None:
         self.turn_timer.stop()
+        self.chime.stop()
         self.break_timer.stop()
         if self.window.built("breathing") is not None:
             self.window.breathing.stop()

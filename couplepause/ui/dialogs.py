@@ -23,6 +23,7 @@ from couplepause.core import breathing
 from couplepause.core.flow import BREAK_CHOICES
 from couplepause.settings import KEYS, THEMES, SettingError, Settings
 from couplepause.texts import words
+from couplepause.ui import sound
 from couplepause.ui.basics import fitting, scroller
 from couplepause.ui.widgets import button, dialog_frame, label, row, say_in
 
@@ -81,11 +82,18 @@ class SettingsDialog(QDialog):
         self.reduced_motion.setAccessibleDescription(words("settings", "reduced_motion_hint"))
         self.reduced_motion.setToolTip(words("settings", "reduced_motion_hint"))
         self.reduced_motion.setChecked(values["reduced_motion"])
-        right.addWidget(self._group(words("settings", "breathing"), [
+        breathing_rows = [
             (words("settings", "pattern"), self.pattern),
             (words("settings", "custom_pattern"), self.custom),
             (words("settings", "breathing_minutes"), self.breathing_minutes),
-        ]))
+        ]
+        self.sound: QCheckBox | None = None  # offered only where a tone can be played
+        if sound.available():
+            self.sound = QCheckBox(words("settings", "sound"))
+            self.sound.setAccessibleName(words("settings", "sound"))
+            self.sound.setChecked(values["sound"])
+            breathing_rows.append(("", self.sound))
+        right.addWidget(self._group(words("settings", "breathing"), breathing_rows))
         self.theme = self._combo(words("settings", "theme"))
         for key in THEMES:
             self.theme.addItem(words("themes", key), key)
@@ -205,6 +213,7 @@ class SettingsDialog(QDialog):
             "breathing_minutes": self.breathing_minutes.value(),
             "reduced_motion": self.reduced_motion.isChecked(),
             "theme": self.theme.currentData(),
+            **({"sound": self.sound.isChecked()} if self.sound is not None else {}),
             "turn_timer": self.turn_timer.isChecked(),
             "turn_minutes": self.turn_minutes.value(),
             "break_minutes": self.break_minutes.currentData(),
