@@ -37,8 +37,8 @@ def flow_config(settings: Settings, began_last_time: str | None = None) -> FlowC
         pattern=settings.pattern(),
         breathing_seconds=60.0 * settings.get("breathing_minutes"),
         turn_seconds=60.0 * settings.get("turn_minutes") if settings.get("turn_timer") else None,
-    )
         began_last_time=began_last_time,
+    )
 
 
 class Controller(QObject):
@@ -65,7 +65,6 @@ class Controller(QObject):
         self.settings = settings
         self.clock = clock
         self.wall = wall
-        self.flow = Flow(clock=clock, wall=wall, config=flow_config(settings), run=run or fl.ClockRun())
         self.began_last_time: str | None = None  # who spoke first in the last pause
         self.practising = False  # a practice pause: the flow runs, nothing is saved
         from couplepause.ui.sound import Chime
@@ -151,21 +150,14 @@ class Controller(QObject):
         view.set_reduced_motion(self.settings.get("reduced_motion"))
 
     def apply_settings(self) -> None:
+        self.chime.set_on(self.settings.get("sound"))
         breathing = self.window.built("breathing")
         if breathing is not None:
             self._apply_breathing_settings(breathing)
         if self.flow.state is State.TALKING:
             self.flow.config = flow_config(self.settings, self.began_last_time)
-        self.chime.set_on(self.settings.get("sound"))
-        still_effects(self.reduced_motion())
         self.render()
 
-    # --------------------------------------------------------------- intents
-    def pause(self, at: tuple[float, datetime] | None = None) -> None:
-        """The shared Pause button: a new rupture, saved at once. ``at`` is the
-        (monotonic, wall) moment of a press made before the flow was ready."""
-        if self.flow.state is not State.TALKING:
-            return  # one press is exactly one pause
     def pausing(self) -> bool:
         """In the middle of a pause (breathing, turns, repair, a break or the note after)
         that is kept; a practice pause keeps nothing."""
@@ -180,11 +172,13 @@ class Controller(QObject):
         self.dispatch(Ev.PAUSE)
         self.window.show_notice(words("welcome", "practice_notice"))
 
+    # --------------------------------------------------------------- intents
+    def pause(self, at: tuple[float, datetime] | None = None) -> None:
+        """The shared Pause button: a new rupture, saved at once. ``at`` is the
+        (monotonic, wall) moment of a press made before the flow was ready."""
+        if self.flow.state is not State.TALKING:
+            return  # one press is exactly one pause
         if self.offered is not None:
-    def pausing(self) -> bool:
-        """In the middle of a pause (breathing, turns, repair, a break or the note after)."""
-        return self.flow.state is not State.TALKING
-
             # An unfinished episode from before stays in the history as it was.
             self._close_offered()
         self.flow.config = flow_config(self.settings, self.began_last_time)
@@ -345,6 +339,8 @@ class Controller(QObject):
         return self._unsaved_reason
 
     def _show_last_time(self, episode: Episode | None) -> None:
+        if episode is not None and episode.turns:
+            self.began_last_time = episode.turns[0].speaker  # the other one starts next time
         if episode is None or episode.repair_seconds is None:
             return
         self.window.talking.set_last_time(
@@ -352,8 +348,6 @@ class Controller(QObject):
         )
 
     # ------------------------------------------------------------ rendering
-        if episode is not None and episode.turns:
-            self.began_last_time = episode.turns[0].speaker  # the other one starts next time
     def render(self) -> None:
         w = self.window
         state = self.flow.state
@@ -372,8 +366,8 @@ class Controller(QObject):
             w.breathing.reset_captures(episode.paused_by, episode.activation)
             w.show_view(w.breathing)
             if not w.breathing.is_animating():
-                w.breathing.start(self._breathing_frame)
                 self.chime.reset()
+                w.breathing.start(self._breathing_frame)
         elif state is State.TURNS:
             w.show_view(w.turns)
             self._render_turns()
@@ -422,8 +416,8 @@ class Controller(QObject):
         pattern = self.flow.config.pattern
         phase = pattern.phase_at(elapsed)
         kind = "rest" if phase.finished else phase.kind
-        phase_left = left if phase.finished else min(phase.seconds_left, left)
         self.chime.phase(kind)
+        phase_left = left if phase.finished else min(phase.seconds_left, left)
         return Frame(pattern.size_at(elapsed), kind, left, phase_left)
 
     def _render_turns(self) -> None:
@@ -451,8 +445,8 @@ class Controller(QObject):
         )
 
     def stop_timers(self) -> None:
-        self.turn_timer.stop()
         self.chime.stop()
+        self.turn_timer.stop()
         self.break_timer.stop()
         if self.window.built("breathing") is not None:
             self.window.breathing.stop()

@@ -35,12 +35,12 @@ def show_beside(dialog: QWidget) -> QWidget:
     within reach whatever else is open."""
     dialog.setWindowModality(Qt.WindowModality.NonModal)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.show()
     fit(dialog)
-    if QGuiApplication.platformName() != "offscreen":  # nothing to raise there
+    dialog.show()
     inside = fitting((dialog.width(), dialog.height()))
     if inside != (dialog.width(), dialog.height()):
         dialog.resize(*inside)  # never larger than the screen
+    if QGuiApplication.platformName() != "offscreen":  # nothing to raise there
         dialog.raise_()
     return dialog
 
