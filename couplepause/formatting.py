@@ -71,6 +71,11 @@ def month_short(month: int) -> str:
     return QLocale().monthName(month, QLocale.FormatType.ShortFormat)
 
 
+def month_short_year(day: date) -> str:
+    """"Jan 2027", for a time axis where a new year begins."""
+    return words("formats", "month_year", month=month_short(day.month), year=day.year)
+
+
 def month_name(year: int, month: int, current_year: int | None = None) -> str:
     """"March", or "March 2025" when the year is not ``current_year``."""
     name = QLocale().standaloneMonthName(month, QLocale.FormatType.LongFormat)

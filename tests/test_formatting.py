@@ -38,6 +38,7 @@ def test_calendar_dates_and_months():
     assert formatting.month_name(2026, 5, 2026) == "May"
     assert formatting.month_name(2025, 5, 2026) == "May 2025"
     assert formatting.month_of_store("2026-03") == "March 2026"
+    assert formatting.month_short_year(date(2027, 1, 1)) == "Jan 2027"
 
 
 def test_numbers_drop_only_the_zeros_they_do_not_need():

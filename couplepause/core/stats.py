@@ -33,6 +33,7 @@ ROLLING_N = 5  # default window of the rolling median (last N episodes)
 
 RANGE_DAYS = {"4w": 28}
 RANGE_MONTHS = {"3m": 3, "12m": 12}
+MIN_SPAN_DAYS = 14  # a chart covers at least two weeks: a few pauses are not stretched into walls of colour
 
 # Summary: an earlier month is a good yardstick once it has this many repairs.
 COMPARE_MIN_REPAIRED = 3
@@ -166,6 +167,26 @@ def in_range(episodes: Iterable[Episode], range_key: str, now: datetime) -> list
     return [e for e in episodes if start <= e.paused_at <= now]
 
 
+def span(episodes: Iterable[Episode], range_key: str, now: datetime) -> tuple[datetime, datetime] | None:
+    """The stretch of time the charts of a range cover, given the whole history.
+
+    It ends at ``now`` (or at the last pause, if one lies later and the
+    range is "all") and starts at the range's start, or at the first pause
+    of the history when that came later (before it there is nothing to show,
+    not a quiet stretch); "all" starts at the first pause. It is at least
+    MIN_SPAN_DAYS long. Every chart of the range uses the same span, so their
+    dates line up. None when there are no episodes.
+    """
+    moments = [e.paused_at for e in episodes]
+    if not moments:
+        return None
+    start = range_start(range_key, now)
+    first, last = min(moments), max(moments)
+    begin = first if start is None else max(start, first)
+    end = max(now, last) if start is None else now
+    return min(begin, end - timedelta(days=MIN_SPAN_DAYS)), end
+
+
 # ---------------------------------------------------------------------- series
 def rolling_median(values: list[float | None], window: int = ROLLING_N) -> list[float | None]:
     """At each position, the median of the values that are not None among the last ``window``."""
@@ -278,6 +299,10 @@ def summary(
     kindly. Every word comes from resources/words.toml [summary];
     ``month_name(year, month, current_year)`` names a month in the reader's
     language (couplepause.formatting.month_name).
+
+    Give it the whole history, not the part a range shows: a month cut in
+    two by a range's start would read differently for each range (the
+    history view says the same sentence whatever range is shown).
     """
     _require_aware(now)
     given = list(episodes)

@@ -34,6 +34,7 @@ from couplepause.ui.history_tables import (
     Figure,
     FiguresTableModel,
     RangeView,
+    TablePair,
     WeeksTableModel,
     table_view,
 )
@@ -62,7 +63,7 @@ class HistoryView(QWidget):
         self._range = "3m"
         self._charts = None  # built on first chart render: imports pyqtgraph
         self.setAccessibleName(words("history", "title"))
-        layout = vbox(self, margins=(32, 20, 32, 20), spacing=12)
+        layout = vbox(self, margins=(32, 16, 32, 12), spacing=10)
 
         title = words("history", "title_readonly", file=source) if read_only else words("history", "title")
         self.title = label(title, "heading", wrap=False)
@@ -113,7 +114,8 @@ class HistoryView(QWidget):
         self.chart_tab.addWidget(self.tiny_message)
         chart_page = QWidget()
         self.chart_layout = QVBoxLayout(chart_page)
-        self.chart_layout.setContentsMargins(8, 12, 8, 8)
+        self.chart_layout.setContentsMargins(8, 6, 8, 2)
+        self.chart_layout.setSpacing(4)
         self.chart_tab.addWidget(chart_page)
         # One pair of charts per range, kept while the episodes stay the same:
         # switching back to a range only shows what was already drawn.
@@ -123,6 +125,9 @@ class HistoryView(QWidget):
         self.log_scale = QCheckBox(words("history", "log_scale"))
         self.log_scale.setAccessibleName(words("history", "log_scale"))
         self.log_scale.toggled.connect(lambda _on: self._render_range())
+        self.chart_legend = label("", "small")  # what the marks of the chart shown mean
+        self.chart_legend.setTextFormat(Qt.TextFormat.RichText)
+        self.chart_legend.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         figures = QGridLayout()
         figures.setHorizontalSpacing(12)
         self.figures = {
@@ -139,13 +144,11 @@ class HistoryView(QWidget):
         # Table alternative with the same figures.
         self.points_model = FiguresTableModel(self)
         self.weeks_model = WeeksTableModel(self)
-        table_tab = QWidget()
-        table_layout = QHBoxLayout(table_tab)
         self.points_table = table_view(self.points_model, words("history", "chart_accessible"))
         self.weeks_table = table_view(self.weeks_model, words("history", "weekly_pauses"))
-        table_layout.addWidget(self.points_table, 3)
-        table_layout.addWidget(self.weeks_table, 2)
-        self.tabs.addTab(table_tab, words("history", "tab_table"))
+        # Side by side where both fit, one above the other where not: never a cut header.
+        self.table_pair = TablePair(self.points_table, self.weeks_table)
+        self.tabs.addTab(self.table_pair, words("history", "tab_table"))
 
         # Episode list with note reveal, edit, delete, undo.
         self.episodes_model = EpisodeTableModel(self)
@@ -250,7 +253,10 @@ class HistoryView(QWidget):
             from couplepause.ui import charts  # pyqtgraph: only now
 
             self.chart_layout.addWidget(self.repair_charts, 3)
-            self.chart_layout.addWidget(self.log_scale)
+            below = QHBoxLayout()
+            below.addWidget(self.log_scale)
+            below.addWidget(self.chart_legend, 1)
+            self.chart_layout.addLayout(below)
             self.chart_layout.addLayout(self.figures_row)
             self.chart_layout.addWidget(self.weekly_charts, 1)
             self._charts = charts
@@ -265,8 +271,11 @@ class HistoryView(QWidget):
         version, drawn_log, repair, weekly = page
         if version != figures.version or drawn_log != log_scale:
             repair.set_points(figures.points, log_scale)
+            repair.set_span(figures.start, figures.end)
             weekly.set_weeks(figures.weeks)
+            weekly.align_with(repair)  # one time axis for both: same width, same range, linked
         self._chart_pages[figures.key] = (figures.version, log_scale, repair, weekly)
+        self.chart_legend.setText(repair.legend)
         self.repair_charts.setCurrentWidget(repair)
         self.weekly_charts.setCurrentWidget(weekly)
 

@@ -27,10 +27,17 @@ REST_DELAY_MS = 120  # then the rest, once the first picture is on screen
 
 
 def compute(
-    episodes: list[Episode], key: str, now: datetime, version: int, make_way: Callable[[], None] = lambda: None
+    episodes: list[Episode],
+    key: str,
+    now: datetime,
+    version: int,
+    make_way: Callable[[], None] = lambda: None,
+    summary: list[str] | None = None,
 ) -> RangeView:
-    """The figures of one range (pure: safe on any thread); ``make_way`` is
-    called between the steps (the reader lets a pause's write go first)."""
+    """The figures of one range of ``episodes`` (the whole history), pure:
+    safe on any thread. ``summary`` is the history's summary
+    (:func:`summarise`), the same for every range; ``make_way`` is called
+    between the steps (the reader lets a pause's write go first)."""
     shown = stats.in_range(episodes, key, now)
     make_way()
     points = stats.series(shown)
@@ -38,6 +45,7 @@ def compute(
     weeks = stats.weekly(shown)
     make_way()
     overview = stats.overview(shown)
+    start, end = stats.span(episodes, key, now) or (None, None)
     return RangeView(
         key=key,
         version=version,
@@ -45,8 +53,15 @@ def compute(
         points=points,
         weeks=weeks,
         overview=overview,
-        summary=stats.summary(shown, now, month_name=month_name),
+        summary=list(summary or []),
+        start=start,
+        end=end,
     )
+
+
+def summarise(episodes: list[Episode], now: datetime) -> list[str]:
+    """The summary sentences, from the whole history: a month reads the same whatever range is shown."""
+    return stats.summary(episodes, now, month_name=month_name)
 
 
 class HistoryPresenter(QObject):
@@ -73,6 +88,7 @@ class HistoryPresenter(QObject):
         self._cache: list[Episode] | None = None  # the whole history, once loaded
         self._version = 0
         self._figures: dict[str, RangeView] = {}
+        self._summary: tuple[int, list[str]] = (-1, [])  # (version, sentences)
         self._shown = False
         self._deleted: set[str] = set()
         self.undo_stack = QUndoStack(self)
@@ -86,9 +102,18 @@ class HistoryPresenter(QObject):
     def figures_for(self, key: str, version: int) -> RangeView:
         cached = self._figures.get(key)
         if cached is None or cached.version != version:
-            cached = compute(self.view.episodes(), key, self._now(), version)
+            cached = compute(self.view.episodes(), key, self._now(), version, summary=self._summary_for(version))
             self._figures[key] = cached
         return cached
+
+    def _summary_for(self, version: int) -> list[str]:
+        """The history's summary; none while only the recent months are in
+        (it looks back a year: the rest of the history could change it)."""
+        if self._cache is None:
+            return []
+        if self._summary[0] != version:
+            self._summary = (version, summarise(self.view.episodes(), self._now()))
+        return self._summary[1]
 
     def _set(self, episodes: list[Episode]) -> None:
         """Give the view a new set of episodes; figures are recomputed as needed."""
@@ -100,13 +125,16 @@ class HistoryPresenter(QObject):
         if self.reader is None:
             return
         episodes, version, now = self.view.episodes(), self._version, self._now()
+        summary = self._summary_for(version)
 
         def done(result, error) -> None:
             if error is None:
                 self._run_on_main(lambda: self._store_figures(result, version))
 
         make_way = self.reader.make_way
-        self.reader.call(lambda _repo: [compute(episodes, k, now, version, make_way) for k in stats.RANGES], done)
+        self.reader.call(
+            lambda _repo: [compute(episodes, k, now, version, make_way, summary) for k in stats.RANGES], done
+        )
 
     def _store_figures(self, computed: list[RangeView], version: int) -> None:
         if version != self._version:

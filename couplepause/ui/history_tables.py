@@ -9,10 +9,11 @@ in, and the plain figure cards.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QTableView
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QBoxLayout, QFrame, QHeaderView, QTableView, QWidget
 
 from couplepause.core import stats
 from couplepause.core.episode import Episode
@@ -32,7 +33,10 @@ class RangeView:
     points: list[stats.Point]
     weeks: list[stats.Week]
     overview: stats.Overview
-    summary: list[str]
+    summary: list[str]  # from the whole history: the same for every range
+    # The stretch of time the charts cover (stats.span); None without episodes.
+    start: datetime | None = None
+    end: datetime | None = None
 
 
 def _fmt_minutes(minutes: float | None) -> str:
@@ -44,10 +48,14 @@ class RowsModel(QAbstractTableModel):
     [history] in words.toml) and say what each cell shows."""
 
     COLUMNS: tuple[str, ...] = ()
+    # A column of free words that may be shown shortened ("We both pulled…",
+    # whole in its tooltip) when the table is short of room; never its header.
+    SHORTENED: str | None = None
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._rows: list = []
+        self._wrapped: frozenset[int] = frozenset()  # columns whose header is on two lines
 
     def set_rows(self, rows: list) -> None:
         self.beginResetModel()
@@ -64,14 +72,33 @@ class RowsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return words("history", self.COLUMNS[section])
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.COLUMNS):
+            return None
+        text = words("history", self.COLUMNS[section])
+        if role == Qt.ItemDataRole.DisplayRole:
+            return two_lines(text) if section in self._wrapped else text
+        if role in (Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
+            return text  # read out and shown whole, however it is wrapped
         return None
 
+    def wrap_headers(self, sections: set[int]) -> None:
+        """Put the headers of these columns on two lines (the others on one)."""
+        wrapped = frozenset(sections)
+        if wrapped != self._wrapped:
+            self._wrapped = wrapped
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(0, len(self.COLUMNS) - 1))
+
+    def header_wrapped(self, section: int) -> bool:
+        return section in self._wrapped
+
     def data(self, index, role=Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if not index.isValid():
             return None
-        return self.cell(self._rows[index.row()], self.COLUMNS[index.column()])
+        column = self.COLUMNS[index.column()]
+        shown = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole)
+        if role in shown or (role == Qt.ItemDataRole.ToolTipRole and column == self.SHORTENED):
+            return self.cell(self._rows[index.row()], column)
+        return None
 
     def cell(self, item, column: str) -> str:
         raise NotImplementedError
@@ -81,6 +108,7 @@ class EpisodeTableModel(RowsModel):
     """The episode list: newest first; notes hidden until revealed."""
 
     COLUMNS = ("col_date", "col_repair", "col_break", "col_paused_by", "col_cycle", "col_note")
+    SHORTENED = "col_cycle"
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -148,22 +176,142 @@ class WeeksTableModel(RowsModel):
         return str(week.long_breaks)
 
 
-def table_view(model: QAbstractTableModel, accessible: str) -> QTableView:
-    """A read-only table of the model, one row selected at a time, named for screen readers."""
-    view = QTableView()
-    view.setModel(model)
-    view.setAccessibleName(accessible)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside
-    view.verticalHeader().hide()
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(model.columnCount() - 1, QHeaderView.ResizeMode.Stretch)
-    return view
+def two_lines(text: str) -> str:
+    """A header on two lines of about equal length, broken at a space ("Median time\nto come back")."""
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    if not spaces:
+        return text
+    cut = min(spaces, key=lambda i: max(i, len(text) - i - 1))
+    return f"{text[:cut]}\n{text[cut + 1:]}"
+
+
+class HistoryTable(QTableView):
+    """A read-only table of a :class:`RowsModel`, one row selected at a time,
+    named for screen readers. Every column is as wide as its cells and its
+    header, so no header is cut: when the table is short of room, a header
+    wider than its cells goes onto two lines, then the model's SHORTENED
+    column shows its words shortened (never below its header); the last
+    column takes the room that is left; if even that does not fit, the table
+    scrolls sideways. Columns are measured only while the table is shown."""
+
+    needed_changed = Signal()  # the width its columns need changed (see sizeHint)
+
+    def __init__(self, model: RowsModel, accessible: str):
+        super().__init__()
+        self.setModel(model)
+        self.setAccessibleName(accessible)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside
+        self.verticalHeader().hide()
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header.setStretchLastSection(False)
+        self._rows_model = model
+        self._fitting = False
+        self._needed = 0  # the width its columns need, headers on two lines where that helps
+        model.modelReset.connect(self.fit_columns)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        """As wide as the columns need (once measured), so a layout shares out the room by need."""
+        hint = super().sizeHint()
+        if self._needed:
+            bar = self.verticalScrollBar().sizeHint().width()
+            hint.setWidth(self._needed + 2 * self.frameWidth() + bar)
+        return hint
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        self.fit_columns()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name; called for the viewport's size too)
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def _header_widths(self, column: int) -> tuple[int, int]:
+        """How wide a column's header needs it: on one line, and on two."""
+        header = self.horizontalHeader()
+        metrics = header.fontMetrics()
+
+        def widest(text: str) -> int:
+            return max(metrics.horizontalAdvance(line) for line in text.split("\n"))
+
+        shown = self._rows_model.headerData(column, Qt.Orientation.Horizontal) or ""
+        padding = header.sectionSizeHint(column) - widest(shown)  # the style's margins
+        whole = self._rows_model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.AccessibleTextRole)
+        return padding + widest(whole or ""), padding + widest(two_lines(whole or ""))
+
+    def fit_columns(self) -> None:
+        if self._fitting or not self.isVisible():
+            return
+        self._fitting = True
+        try:
+            model, header = self._rows_model, self.horizontalHeader()
+            columns = range(model.columnCount())
+            cells = [max(0, self.sizeHintForColumn(c)) for c in columns]
+            headers = [self._header_widths(c) for c in columns]
+            one_line = [max(cell, one) for cell, (one, _) in zip(cells, headers)]
+            narrowest = [max(cell, min(one, two)) for cell, (one, two) in zip(cells, headers)]
+            room = self.viewport().width()
+            if sum(one_line) <= room:  # room enough: every header on one line
+                widths, wrap = one_line, set()
+            else:
+                widths = narrowest
+                # Two lines where the header, not its cells, makes the column wide.
+                wrap = {c for c, (one, two) in enumerate(headers) if two < one and one > cells[c]}
+            model.wrap_headers(wrap)
+            short = model.COLUMNS.index(model.SHORTENED) if model.SHORTENED else None
+            if short is not None and sum(widths) > room:
+                # Shorten the free words, not the other columns: down to their header.
+                header_need = min(headers[short]) if short in wrap else headers[short][0]
+                widths[short] = max(header_need, widths[short] - (sum(widths) - room))
+            if sum(narrowest) != self._needed:
+                self._needed = sum(narrowest)
+                self.updateGeometry()
+                self.needed_changed.emit()
+            if widths and sum(widths) < room:
+                widths[-1] += room - sum(widths)
+            for column, width in zip(columns, widths):
+                header.resizeSection(column, width)
+        finally:
+            self._fitting = False
+
+
+def table_view(model: RowsModel, accessible: str) -> HistoryTable:
+    return HistoryTable(model, accessible)
+
+
+class TablePair(QWidget):
+    """Two tables side by side, each as wide as it needs, when both fit;
+    otherwise one above the other (``heights`` shares the height out then)."""
+
+    def __init__(self, first: HistoryTable, second: HistoryTable, heights: tuple[int, int] = (3, 2), parent=None):
+        super().__init__(parent)
+        self.tables = (first, second)
+        self.heights = heights
+        self.box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        for table in self.tables:
+            self.box.addWidget(table)
+            table.needed_changed.connect(self.arrange)
+
+    def side_by_side(self) -> bool:
+        return self.box.direction() == QBoxLayout.Direction.LeftToRight
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self.arrange()
+
+    def arrange(self) -> None:
+        margins = self.box.contentsMargins()
+        needed = sum(t.sizeHint().width() for t in self.tables) + self.box.spacing() + margins.left() + margins.right()
+        beside = needed <= self.width()
+        if beside != self.side_by_side():
+            self.box.setDirection(QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom)
+            for index, share in enumerate((0, 0) if beside else self.heights):
+                self.box.setStretch(index, share)
 
 
 class Figure(QFrame):
@@ -171,7 +319,7 @@ class Figure(QFrame):
 
     def __init__(self, caption: str, parent=None):
         super().__init__(parent)
-        layout = card_layout(self, margins=(18, 12, 18, 12), spacing=2)
+        layout = card_layout(self, margins=(12, 8, 12, 8), spacing=2)
         self.value = label("", "heading")
         self.caption = label(caption, "small")
         layout.addWidget(self.value)

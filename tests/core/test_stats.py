@@ -377,7 +377,42 @@ def test_ranges_nest():
     assert len(picked[3]) == 300
 
 
+# ------------------------------------------------------------------------ span
+def test_span_covers_the_range_or_the_history_when_it_is_younger():
+    now = at(BERLIN, 2026, 12, 2, 20)
+    old = [ep(now - timedelta(days=d), 10) for d in (400, 200, 40, 20, 3)]
+    assert stats.span(old, "4w", now) == (stats.range_start("4w", now), now)
+    assert stats.span(old, "12m", now) == (stats.range_start("12m", now), now)
+    assert stats.span(old, "all", now) == (old[0].paused_at, now)
+    young = old[-3:]  # the first pause 40 days ago: nothing to show before it
+    assert stats.span(young, "3m", now) == (young[0].paused_at, now)
+    assert stats.span(young, "4w", now) == (stats.range_start("4w", now), now)
+
+
+def test_span_is_at_least_a_week_and_none_without_episodes():
+    now = at(BERLIN, 2026, 12, 2, 20)
+    assert stats.span([], "4w", now) is None
+    two_days = [ep(now - timedelta(days=2), 5)]
+    assert stats.span(two_days, "all", now) == (now - timedelta(days=stats.MIN_SPAN_DAYS), now)
+    later = ep(now + timedelta(hours=1), 5)  # a clock that ran ahead: "all" still shows it
+    assert stats.span(two_days + [later], "all", now)[1] == later.paused_at
+    assert stats.span(two_days + [later], "3m", now)[1] == now
+
+
 # ----------------------------------------------------------------------- summary
+def test_the_summary_of_a_month_needs_the_whole_history():
+    """Why the history view gives summary() the whole history: a range that
+    starts inside a month (here the 4 weeks, inside the yardstick month) would
+    make the same month read differently."""
+    now = at(BERLIN, 2026, 11, 23, 21)
+    history = (monthly(BERLIN, 2026, 10, [30, 31, 32]) + [ep(at(BERLIN, 2026, 10, 28, 21), 8)]
+               + monthly(BERLIN, 2026, 11, [12, 13, 14]))
+    whole = summary(history, now, BERLIN)
+    assert whole == ["This month you found your way back in a median of 13 minutes — in October it was 30 minutes."]
+    cut = summary(in_range(history, "4w", now), now, BERLIN)  # October from the 26th on: only the 8 minutes
+    assert cut == [HARDER, "This month the way back took a median of 13 minutes; in October it was 8 minutes."]
+
+
 def monthly(zone, year, month, minutes):
     return [ep(at(zone, year, month, 3 + i, 21), m) for i, m in enumerate(minutes)]
 
@@ -709,3 +744,15 @@ def test_rolling_median_is_statistics_median(values, window):
         around = [v for v in values[max(0, index - window + 1): index + 1] if v is not None]
         expected.append(statistics.median(around) if around else None)
     assert rolling_median(values, window) == expected
+
+
+@given(episodes(), st.sampled_from(RANGES), instants, st.sampled_from(ZONES))
+def test_span_holds_every_pause_of_the_range(history, key, now, zone):
+    now = now.astimezone(zone)
+    found = stats.span(history, key, now)
+    if not history:
+        assert found is None
+        return
+    start, end = found
+    assert end - start >= timedelta(days=stats.MIN_SPAN_DAYS)
+    assert all(start <= e.paused_at <= end for e in in_range(history, key, now))
