@@ -6,7 +6,7 @@ Run it on Debian or Ubuntu (it needs ``ldd`` and ``dpkg``)::
     python packaging/system_libraries.py --check  # exit 1 if the README's apt line misses one
 
 It starts from the Qt pieces the app loads: the PySide6 modules (QtCore, QtGui,
-QtWidgets, QtNetwork), the platform plugins (xcb and its GL integrations, offscreen),
+QtWidgets, QtNetwork, QtDBus), the platform plugins (xcb and its GL integrations, offscreen),
 the SVG icon engine and image format, and the input-context and desktop-portal
 plugins. It reads the NEEDED entries of every library of the wheel that these pull
 in, and keeps the ones the wheel does not carry: the boundary to the system.
@@ -36,7 +36,7 @@ README = ROOT / "README.md"
 CI_RUN = ROOT / ".ci" / "run"
 CI_ONLY = {"poppler-utils"}  # .ci/run installs it for the PDF tests (pdftotext), the app does not need it
 
-MODULES = ("QtCore", "QtGui", "QtWidgets", "QtNetwork")
+MODULES = ("QtCore", "QtGui", "QtWidgets", "QtNetwork", "QtDBus")
 PLUGINS = (
     "platforms/libqxcb.so",
     "platforms/libqoffscreen.so",

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QGridLayout, QWidget
 from couplepause.core.episode import ACTIVATION_RANGE
 from couplepause.texts import clock_time, words
 from couplepause.ui.models import Frame
-from couplepause.ui.widgets import Choice, Pacer, button, label, row, set_text, vbox
+from couplepause.ui.widgets import Choice, Pacer, announce, button, label, row, set_text, vbox
 
 FRAME_MS = 40  # 25 frames a second: a slow breath moves under a pixel per frame
 
@@ -31,11 +31,13 @@ class BreathingView(QWidget):
         self.pacer = Pacer()
         self.pacer.setAccessibleName(words("accessible", "pacer"))
         layout.addWidget(self.pacer, 1)
+        # The phase is said when it changes (politely: after whatever the screen
+        # reader is saying); the time left is there to be read, never said by itself:
+        # it changes every second.
         self.phase_word = label("", "big", center=True)
         self.phase_word.setAccessibleName(words("accessible", "phase"))
         layout.addWidget(self.phase_word)
-        self.time_left = label("", "muted", center=True)
-        self.time_left.setAccessibleName(words("accessible", "time_left"))
+        self.time_left = label("", "muted", center=True)  # its name is what it shows
         layout.addWidget(self.time_left)
 
         self.skip_button = button(words("breathing", "skip"), "primary")
@@ -91,6 +93,7 @@ class BreathingView(QWidget):
         self._edge.setTimerType(Qt.TimerType.PreciseTimer)
         self._edge.timeout.connect(self.tick)
         self._provider: Callable[[], Frame] | None = None
+        self._said: str | None = None  # the phase last announced
 
     def set_names(self, a: str, b: str) -> None:
         """Show the partners' own names on the captures."""
@@ -114,6 +117,7 @@ class BreathingView(QWidget):
     def start(self, provider: Callable[[], "Frame"]) -> None:
         """Animate from ``provider() -> Frame``, read from the monotonic clock."""
         self._provider = provider
+        self._said = None
         self.tick()
         self._timer.start()
         self.skip_button.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -134,6 +138,11 @@ class BreathingView(QWidget):
             return
         self.pacer.set_level(frame.level)
         set_text(self.phase_word, words("breathing", frame.kind))
+        if frame.kind != self._said:
+            self._said = frame.kind
+            spoken = words("accessible", f"phase_{frame.kind}")
+            self.phase_word.setAccessibleName(spoken)
+            announce(self.phase_word, spoken)
         set_text(self.time_left, words("breathing", "time_left", time=clock_time(frame.seconds_left)))
         if frame.phase_left * 1000 < FRAME_MS * 1.5 and not self._edge.isActive():
             self._edge.start(max(0, int(frame.phase_left * 1000)))

@@ -22,6 +22,7 @@ from couplepause.ui.background import MainThread
 from couplepause.ui.main_window import FLOW_SCREENS, MainWindow
 from couplepause.formatting import time_of_day
 from couplepause.ui.models import Frame, TurnsScreen
+from couplepause.ui.motion import DesktopMotion, still_effects
 
 log = logging.getLogger(__name__)
 
@@ -88,15 +89,16 @@ class Controller(QObject):
         window.talking.pause_requested.connect(self.pause)
         window.talking.resume_requested.connect(self.pick_up)
         window.talking.let_rest_requested.connect(self.let_rest)
-        window.screen_built.connect(self._wire)
         # The desktop's own "reduce motion" counts as much as the setting.
         self.desktop_motion = DesktopMotion(self)
         self.desktop_motion.changed.connect(self.apply_settings)
+        window.screen_built.connect(self._wire)
         for name in FLOW_SCREENS:
             built = window.built(name)
             if built is not None:
                 self._wire(name, built)
         self.apply_settings()
+        QTimer.singleShot(0, self.desktop_motion, self.desktop_motion.start)  # once the window runs
 
     def _wire(self, name: str, view) -> None:
         """Connect a screen's intents to flow events when it is first built."""
@@ -144,13 +146,18 @@ class Controller(QObject):
             self.forget_offer(self.offered.id)
         self.window.talking.set_last_time(None)
 
+    def reduced_motion(self) -> bool:
+        """Nothing moves: asked for in Settings, or by the desktop."""
+        return self.settings.get("reduced_motion") or self.desktop_motion.reduces_motion()
+
     def _apply_breathing_settings(self, view) -> None:
         names = self.names()
         view.set_names(names["a"], names["b"])
-        view.set_reduced_motion(self.settings.get("reduced_motion"))
+        view.set_reduced_motion(self.reduced_motion())
 
     def apply_settings(self) -> None:
         self.chime.set_on(self.settings.get("sound"))
+        still_effects(self.reduced_motion())
         breathing = self.window.built("breathing")
         if breathing is not None:
             self._apply_breathing_settings(breathing)

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Iterable
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QPainter, QRadialGradient
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QGuiApplication, QPainter, QRadialGradient
 from PySide6.QtWidgets import (
+    QAccessibleWidget,
     QButtonGroup,
     QFrame,
     QHBoxLayout,
@@ -27,7 +28,7 @@ from couplepause.texts import words
 from couplepause.ui import basics, theme
 from couplepause.ui.basics import fitting, label, row, set_text, vbox
 
-__all__ = ["Choice", "Pacer", "button", "card", "card_layout", "dialog_frame", "fit", "hand_cursor", "label", "row", "say_in", "set_text", "show_beside", "vbox"]
+__all__ = ["Choice", "Pacer", "announce", "button", "card", "card_layout", "dialog_frame", "fit", "hand_cursor", "label", "row", "say_in", "set_text", "show_beside", "vbox"]
 
 
 def show_beside(dialog: QWidget) -> QWidget:
@@ -78,6 +79,15 @@ def say_in(dialog: QWidget, line: QLabel, text: str, *, problem: bool = True) ->
         dialog.resize(dialog.width(), needed)
 
 
+def announce(widget: QWidget, message: str) -> None:
+    """Have screen readers say ``message`` for ``widget``, politely: after what they
+    are saying, never cutting in. Nothing is sent when no assistive technology listens."""
+    if QAccessible.isActive():
+        event = QAccessibleAnnouncementEvent(widget, message)
+        event.setPoliteness(QAccessible.AnnouncementPoliteness.Polite)
+        QAccessible.updateAccessibility(event)
+
+
 def hand_cursor(*widgets: QWidget) -> None:
     """The pointing hand over things that act when clicked."""
     for widget in widgets:
@@ -109,13 +119,17 @@ def card(*children: QWidget, spacing: int = 12) -> QFrame:
 class ChoiceButton(QRadioButton):
     """One option of a ``Choice``: a radio button to a screen reader, drawn as
     a soft chip (style.qss). Space or Enter chooses it; the arrow keys move
-    along its row."""
+    along its row.
+
+    It stays auto-exclusive, as a radio button is: Qt tells assistive technology
+    that a checkable button which is not is a check box. Its ``Choice``'s button
+    group, which is not exclusive, decides instead (Qt leaves grouped buttons to
+    their group), so choosing the chosen one again still clears it."""
 
     def __init__(self, text: str, role: str, accessible: str, parent=None):
         super().__init__(text, parent)
         self.setProperty("role", role)
         self.setAccessibleName(accessible)
-        self.setAutoExclusive(False)  # choosing the chosen one again clears it
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         hand_cursor(self)
 
@@ -140,6 +154,8 @@ class Choice(QWidget):
     """A row of one-of-N choices; choosing the chosen one again clears it.
 
     Emits ``chosen`` with the value, or None when cleared. Never required.
+    To a screen reader it is a group named ``accessible`` (the question) of
+    radio buttons named by their own words.
     """
 
     chosen = Signal(object)
@@ -147,6 +163,7 @@ class Choice(QWidget):
     def __init__(
         self, options: Iterable[tuple[object, str]], accessible: str, parent=None, *, role: str = "choice"
     ):
+        _install_group_role()
         super().__init__(parent)
         self.setAccessibleName(accessible)
         layout = QHBoxLayout(self)
@@ -155,18 +172,30 @@ class Choice(QWidget):
         self._group = QButtonGroup(self)
         self._group.setExclusive(False)
         self._buttons: dict[object, ChoiceButton] = {}
+        self._quiet = False  # True while the row is set, not chosen
         for value, text in options:
-            b = ChoiceButton(text, role, f"{accessible}: {text}")
+            b = ChoiceButton(text, role, text or accessible)  # a row not filled in yet: the question
             self._group.addButton(b)
             self._buttons[value] = b
             layout.addWidget(b)
-            b.clicked.connect(lambda checked, v=value: self._clicked(v, checked))
+            # Toggled, not clicked: assistive technology chooses a radio button with
+            # its Toggle action, which Qt carries out without a click.
+            b.toggled.connect(lambda checked, v=value: self._toggled(v, checked))
 
-    def _clicked(self, value: object, checked: bool) -> None:
-        for other, b in self._buttons.items():
-            if other != value:
-                b.setChecked(False)
+    def _toggled(self, value: object, checked: bool) -> None:
+        if self._quiet:
+            return
+        if checked:
+            self._set_quietly(value)
         self.chosen.emit(value if checked else None)
+
+    def _set_quietly(self, value: object) -> None:
+        was, self._quiet = self._quiet, True
+        try:
+            for v, b in self._buttons.items():
+                b.setChecked(v == value)
+        finally:
+            self._quiet = was
 
     def value(self) -> object:
         for value, b in self._buttons.items():
@@ -175,16 +204,43 @@ class Choice(QWidget):
         return None
 
     def set_value(self, value: object) -> None:
-        for v, b in self._buttons.items():
-            b.setChecked(v == value)
+        """Show ``value`` chosen (None: none), without a ``chosen``."""
+        self._set_quietly(value)
 
     def set_label(self, value: object, text: str) -> None:
         b = self._buttons[value]
         b.setText(text)
-        b.setAccessibleName(f"{self.accessibleName()}: {text}")
+        b.setAccessibleName(text or self.accessibleName())
 
     def button_for(self, value: object) -> ChoiceButton:
         return self._buttons[value]
+
+
+class _GroupAccessible(QAccessibleWidget):
+    """What assistive technology is told a ``Choice`` is: a grouping (a panel on
+    Linux's AT-SPI, a group in Windows' UI Automation), named by the question."""
+
+    def __init__(self, widget: QWidget):
+        super().__init__(widget, QAccessible.Role.Grouping)
+
+
+def _group_role(key: str, obj) -> QAccessibleWidget | None:
+    """Qt's accessibility factory, asked once for each object a screen reader meets."""
+    if key == "Choice" and isinstance(obj, Choice):
+        return _GroupAccessible(obj)
+    return None
+
+
+_group_role_installed = False
+
+
+def _install_group_role() -> None:
+    """Give every ``Choice`` its role (on the first one built; a plain QWidget
+    would be only a filler)."""
+    global _group_role_installed
+    if not _group_role_installed:
+        QAccessible.installFactory(_group_role)
+        _group_role_installed = True
 
 
 class Pacer(QWidget):
