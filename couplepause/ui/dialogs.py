@@ -82,18 +82,18 @@ class SettingsDialog(QDialog):
         self.reduced_motion.setAccessibleDescription(words("settings", "reduced_motion_hint"))
         self.reduced_motion.setToolTip(words("settings", "reduced_motion_hint"))
         self.reduced_motion.setChecked(values["reduced_motion"])
-        breathing_rows = [
+        right.addWidget(self._group(words("settings", "breathing"), [
             (words("settings", "pattern"), self.pattern),
             (words("settings", "custom_pattern"), self.custom),
             (words("settings", "breathing_minutes"), self.breathing_minutes),
-        ]
+        ]))
+        looks_rows = []  # filled below; the tone sits with them (the shorter column)
         self.sound: QCheckBox | None = None  # offered only where a tone can be played
         if sound.available():
             self.sound = QCheckBox(words("settings", "sound"))
             self.sound.setAccessibleName(words("settings", "sound"))
             self.sound.setChecked(values["sound"])
-            breathing_rows.append(("", self.sound))
-        right.addWidget(self._group(words("settings", "breathing"), breathing_rows))
+            looks_rows.append(("", self.sound))
         self.theme = self._combo(words("settings", "theme"))
         for key in THEMES:
             self.theme.addItem(words("themes", key), key)
@@ -102,6 +102,7 @@ class SettingsDialog(QDialog):
             (words("settings", "theme"), self.theme),
             ("", self.reduced_motion),
             ("", label(words("settings", "reduced_motion_hint"), "small")),
+            *looks_rows,
         ]))
 
         self.turn_timer = QCheckBox(words("settings", "turn_timer"))
