@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QButtonGroup, QGridLayout, QPlainTextEdit, QRadioB
 from couplepause.core.episode import CYCLES
 from couplepause.core.flow import NOTE_MAX
 from couplepause.texts import words
-from couplepause.ui.widgets import button, card, label, row, vbox
+from couplepause.ui.widgets import RadioGroup, button, card, label, row, vbox
 
 
 class AfterView(QWidget):
@@ -38,7 +38,7 @@ class AfterView(QWidget):
             grid.addWidget(radio, len(radios) // 2, len(radios) % 2)
             radios.append(radio)
         self.none_radio = radios[-1]
-        choices = QWidget()
+        choices = RadioGroup(words("after", "cycle_label"))
         choices.setLayout(grid)
         layout.addWidget(
             card(label(words("after", "note_label")), self.note, label(words("after", "cycle_label")), choices)

@@ -37,7 +37,6 @@ class BreakChoiceView(QWidget):
         self.minutes.chosen.connect(self._chosen)
         self._value = BREAK_CHOICES[1]
         self.back_at = label("", "big", center=True)
-        self.back_at.setAccessibleName(words("accessible", "return_time"))
         layout.addLayout(row(label(words("break", "minutes"), "muted", wrap=False), self.minutes))
         layout.addWidget(self.back_at)
         self.start_button = button(words("break", "start"), "primary")
@@ -82,7 +81,6 @@ class BreakView(QWidget):
         self.heading = label(words("break", "heading"), "heading", center=True)
         self.text = label(words("break", "text"), center=True)
         self.return_at = label("", "big", center=True)
-        self.return_at.setAccessibleName(words("accessible", "return_time"))
         layout.addWidget(card(self.heading, self.text, self.return_at, spacing=16))
         self.come_back_button = button(words("break", "return_now"), "primary")
         layout.addLayout(row(self.come_back_button))

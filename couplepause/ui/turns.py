@@ -65,7 +65,6 @@ class TurnsView(QWidget):
         layout.addLayout(cards, 1)
 
         self.timer = label("", "title", wrap=False)
-        self.timer.setAccessibleName(words("accessible", "turn_timer"))
         self.timer_hint = label("", "muted", center=True)
         layout.addWidget(self.timer_hint)
 
@@ -112,4 +111,7 @@ class TurnsView(QWidget):
         self.timer_hint.setVisible(screen.timer_text is not None and screen.timer_done)
         if screen.timer_text is not None:
             set_text(self.timer, screen.timer_text)
+            spoken = words("accessible", "turn_time_left", time=screen.timer_text)
+            if self.timer.accessibleName() != spoken:  # read when asked for, never said by itself
+                self.timer.setAccessibleName(spoken)
             set_text(self.timer_hint, words("turns", "timer_done"))

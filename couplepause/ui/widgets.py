@@ -28,7 +28,7 @@ from couplepause.texts import words
 from couplepause.ui import basics, theme
 from couplepause.ui.basics import fitting, label, row, set_text, vbox
 
-__all__ = ["Choice", "Pacer", "announce", "button", "card", "card_layout", "dialog_frame", "fit", "hand_cursor", "label", "row", "say_in", "set_text", "show_beside", "vbox"]
+__all__ = ["Choice", "Pacer", "RadioGroup", "announce", "button", "card", "card_layout", "dialog_frame", "fit", "hand_cursor", "label", "row", "say_in", "set_text", "show_beside", "vbox"]
 
 
 def show_beside(dialog: QWidget) -> QWidget:
@@ -150,7 +150,17 @@ class ChoiceButton(QRadioButton):
 _ARROW_STEPS = {Qt.Key.Key_Left: -1, Qt.Key.Key_Up: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Down: 1}
 
 
-class Choice(QWidget):
+class RadioGroup(QWidget):
+    """What holds a set of radio buttons: to a screen reader, a group named ``name``
+    (the question they answer)."""
+
+    def __init__(self, name: str, parent=None):
+        _install_group_role()
+        super().__init__(parent)
+        self.setAccessibleName(name)
+
+
+class Choice(RadioGroup):
     """A row of one-of-N choices; choosing the chosen one again clears it.
 
     Emits ``chosen`` with the value, or None when cleared. Never required.
@@ -163,9 +173,7 @@ class Choice(QWidget):
     def __init__(
         self, options: Iterable[tuple[object, str]], accessible: str, parent=None, *, role: str = "choice"
     ):
-        _install_group_role()
-        super().__init__(parent)
-        self.setAccessibleName(accessible)
+        super().__init__(accessible, parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
@@ -217,7 +225,7 @@ class Choice(QWidget):
 
 
 class _GroupAccessible(QAccessibleWidget):
-    """What assistive technology is told a ``Choice`` is: a grouping (a panel on
+    """What assistive technology is told a ``RadioGroup`` is: a grouping (a panel on
     Linux's AT-SPI, a group in Windows' UI Automation), named by the question."""
 
     def __init__(self, widget: QWidget):
@@ -226,7 +234,7 @@ class _GroupAccessible(QAccessibleWidget):
 
 def _group_role(key: str, obj) -> QAccessibleWidget | None:
     """Qt's accessibility factory, asked once for each object a screen reader meets."""
-    if key == "Choice" and isinstance(obj, Choice):
+    if isinstance(obj, RadioGroup) and key == obj.metaObject().className():
         return _GroupAccessible(obj)
     return None
 
@@ -235,7 +243,7 @@ _group_role_installed = False
 
 
 def _install_group_role() -> None:
-    """Give every ``Choice`` its role (on the first one built; a plain QWidget
+    """Give every ``RadioGroup`` its role (on the first one built; a plain QWidget
     would be only a filler)."""
     global _group_role_installed
     if not _group_role_installed:

@@ -149,6 +149,9 @@ def test_the_whole_flow_and_every_control_named(reader):
     answer_yes(reader)
     reader.wait_for("push button", words("after", "save"))
     check("after")
+    nodes = reader.look()
+    patterns = reader.find("panel", words("after", "cycle_label"), nodes)
+    assert patterns is not None and {m["role"] for m in reader.members(patterns, nodes)} == {"radio button"}
     reader.press_named("push button", words("after", "save"))
     reader.wait_for("push button", words("talking", "pause_accessible"))
     assert unnamed == {}

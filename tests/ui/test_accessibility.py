@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QRadioButton
 
 from couplepause.core.flow import Ev
 from couplepause.texts import words
 from couplepause.ui import breathing as breathing_view
 from couplepause.ui import motion
-from couplepause.ui.widgets import Choice
+from couplepause.ui.widgets import Choice, RadioGroup
 
 Role = QAccessible.Role
 
@@ -70,6 +70,25 @@ def test_the_live_screens_choices_are_named_radio_groups(app):
             option = group.child(i)
             assert option.role() == Role.RadioButton and option.text(QAccessible.Text.Name)
     assert accessible(w.repair.choices["a"]).text(QAccessible.Text.Name) == words("repair", "question", name=names["a"])
+
+
+def test_the_notes_patterns_are_a_named_radio_group(app):
+    [holder] = app.window.after.findChildren(RadioGroup)
+    assert accessible(holder).role() == Role.Grouping
+    assert accessible(holder).text(QAccessible.Text.Name) == words("after", "cycle_label")
+    assert {accessible(r).role() for r in holder.findChildren(QRadioButton)} == {Role.RadioButton}
+
+
+def test_what_changes_on_screen_is_there_to_be_read(app, clock):
+    """The time left in a turn and the time to come back: named by what they show."""
+    app.settings.update({"turn_timer": True, "turn_minutes": 2})
+    app.controller.pause()
+    app.controller.dispatch(Ev.END_BREATHING)
+    timer = app.window.turns.timer
+    assert accessible(timer).text(QAccessible.Text.Name) == words("accessible", "turn_time_left", time="2:00")
+    app.window.break_choice.prepare(20)
+    back_at = app.window.break_choice.back_at
+    assert accessible(back_at).text(QAccessible.Text.Name) == back_at.text() != ""
 
 
 def test_phase_changes_are_announced_and_the_seconds_never(app, clock, monkeypatch):
