@@ -5,7 +5,9 @@ one line on stderr, ``couplepause: <what was wrong>; <what to do>``, never a
 traceback: a :class:`~couplepause.problems.Problem` in the command line's words
 (``[problems_cli]`` of resources/words.toml, else ``[problems]``). Its other
 words (``--help``, what a command did) are in ``[cli]``; flag names, metavars and
-choices are syntax and stay here. Heavy modules (Qt, the export package,
+choices are syntax and stay here; argparse's own words (usage, its headings and
+errors) are in ``[argparse]``. The language is the system's, or the one chosen in
+Settings for the data folder a command uses (read without Qt). Heavy modules (Qt, the export package,
 jsonschema) are imported only by the command that needs them, so ``--version``
 and ``export`` stay fast and need no display.
 """
@@ -46,11 +48,35 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(str(Refused("not_a_date", text=text))) from None
 
 
+def _argparse_in_our_words() -> None:
+    """argparse says its own words ("usage:", "options", its usage errors) through its
+    module's ``_``, as gettext would fill it: here from ``[argparse]``, where each
+    text is argparse's English one. In English there is nothing to do."""
+    import argparse
+
+    from couplepause import texts
+
+    if texts.language() == texts.SOURCE_LANGUAGE:
+        return
+    keys = {english: key for key, english in texts.source_words("argparse").items()}
+    argparse._ = lambda message: words("argparse", keys[message]) if message in keys else message
+
+
+def _speak_as_chosen(args: argparse.Namespace) -> None:
+    """The language chosen in Settings for the data folder this command uses."""
+    from couplepause import paths, texts
+    from couplepause.settings import language_of
+
+    texts.set_language(language_of(paths.settings_file(data_dir_of(args))))
+
+
 def build_parser() -> argparse.ArgumentParser:
     import argparse
 
     from couplepause.cli_data import PASSPHRASE_ENV
     from couplepause.paths import ENV_DATA_DIR
+
+    _argparse_in_our_words()
 
     class _Parser(argparse.ArgumentParser):
         """argparse that reports a usage error as one line and exits 2, and says
@@ -127,6 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     command = args.command or "gui"
+    if command not in ("gui", "open"):  # the window reads its settings itself; open has none
+        _speak_as_chosen(args)
     if command == "export":
         if args.since and args.until and args.since > args.until:
             raise Refused(
@@ -208,7 +236,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def episodes_count(n: int) -> str:
     """ "1 episode", "12 episodes"."""
-    return words("cli", "one_episode") if n == 1 else words("cli", "episodes", n=n)
+    return words("cli", "episodes", n=n)
 
 
 def _load_read_only(data_dir: Path, *, skip_unreadable: bool = False) -> list:

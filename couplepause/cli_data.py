@@ -203,8 +203,8 @@ def _app_answers(key: str) -> bool:
 def import_summary(added: int, unchanged: int, conflicts: list[str]) -> str:
     """What an import did, in plain words: one line, plus one per conflict."""
     n = len(conflicts)
-    here = words("cli", "one_here") if unchanged == 1 else words("cli", "here", n=unchanged)
-    differ = words("cli", "one_differs") if n == 1 else words("cli", "differ", n=n)
+    here = words("cli", "here", n=unchanged)
+    differ = words("cli", "differ", n=n)
     episodes = episodes_count(added)
     if unchanged and conflicts:
         line = words("cli", "imported_here_differ", episodes=episodes, here=here, differ=differ)

@@ -23,7 +23,7 @@ from PySide6.QtCore import QLockFile, QSocketNotifier, QtMsgType, qInstallMessag
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from couplepause import APP_NAME, __version__, paths
+from couplepause import APP_NAME, __version__, paths, texts
 from couplepause.app import build, set_icon, set_style
 from couplepause.settings import Settings
 from couplepause.texts import words
@@ -175,6 +175,25 @@ def _plugin_library_problem(heard: list[tuple[str, str]]):
     return None
 
 
+def speak_in_qt(qt_app: QApplication) -> None:
+    """Qt in the language of our words: its dates and numbers (QLocale's default, from
+    formatting.locale()) and its own words (standard buttons, the calendar, a text
+    field's menu: qtbase_<language>.qm from Qt's translations folder)."""
+    from couplepause.formatting import locale
+
+    here = locale()
+    if texts.language() == texts.SOURCE_LANGUAGE:
+        return  # Qt's own words are English
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+
+    translator = QTranslator(qt_app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(here, "qtbase", "_", folder):
+        qt_app.installTranslator(translator)
+    else:
+        log.warning("Qt's own words for %s were not found in %s", here.name(), folder)
+
+
 def run_readonly(path: Path, export_file=None) -> int:
     """``couplepause open FILE``: the export, read-only, in its own window.
     Touches no data folder, so it runs beside the app and beside other files."""
@@ -187,6 +206,7 @@ def run_readonly(path: Path, export_file=None) -> int:
     scratch = tempfile.TemporaryDirectory(prefix=f"{APP_NAME}-")  # Qt's recent folders: gone at exit
     _private_process(Path(scratch.name))
     qt_app = _qt_application()
+    speak_in_qt(qt_app)
     set_style(qt_app)
     set_icon(qt_app)
     open_window(Path(path), export_file)
@@ -222,6 +242,7 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
     if data_dir.exists() and not data_dir.is_dir():
         raise paths.DataDirError("data_dir_is_file", folder=data_dir)  # the command line says so
     _private_process(paths.qt_settings_dir(data_dir))
+    texts.set_language(Settings.for_data_dir(data_dir).get("language"))  # before a word is said
     try:
         data_dir = paths.ensure_data_dir(data_dir)
     except paths.DataDirError:
@@ -231,6 +252,7 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
     else:
         privacy = words("notices", "folder_tightened") if paths.tighten(data_dir) else None
     qt_app = _qt_application()
+    speak_in_qt(qt_app)
     key = paths.instance_key(data_dir)
     lock = QLockFile(str(paths.lock_file(data_dir)))
     lock.setStaleLockTime(0)  # only a live process holds the lock

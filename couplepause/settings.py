@@ -1,6 +1,7 @@
 """The settings schema: one table of keys, types, defaults and checks, read
 and written through QSettings (an INI file in the data folder, so that each
-data folder, and each test, has its own settings)."""
+data folder, and each test, has its own settings). The schema itself is
+Qt-free, like :func:`language_of`, which the command line reads."""
 
 from __future__ import annotations
 
@@ -9,9 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QSettings
-
-from couplepause import paths
+from couplepause import paths, texts
 from couplepause.core import breathing, flow
 from couplepause.problems import Problem
 
@@ -100,6 +99,8 @@ def _minutes(name: str, default: int, low: int, high: int) -> Key:
 
 # How the app looks: following the desktop's light or dark, or one scheme always.
 THEMES = ("system", "light", "dark", "high_contrast")
+# The language of the words: the system's, or one there are words for ("en", "de").
+LANGUAGES = (texts.SYSTEM, *texts.languages())
 
 SCHEMA: tuple[Key, ...] = (
     Key("partner_a", "", _name),
@@ -112,12 +113,27 @@ SCHEMA: tuple[Key, ...] = (
     Key("break_minutes", flow.DEFAULT_BREAK_MINUTES, _minutes_choice(flow.BREAK_CHOICES)),
     Key("reduced_motion", False, _bool),
     Key("theme", "system", _choice(THEMES)),
+    Key("language", texts.SYSTEM, _choice(LANGUAGES)),
     Key("sound", False, _bool),  # a soft tone at each breathing phase (the sound extra)
     Key("welcome_seen", False, _bool),  # the first-run welcome was put away
     # The names live in the protected store (names.json), not here: see store/protected.py.
     Key("names_protected", False, _bool),
 )
 KEYS = {key.name: key for key in SCHEMA}
+
+
+def language_of(file: Path) -> str:
+    """The "language" setting of a settings file, read without Qt: the command line
+    speaks it before it loads Qt (if at all). QSettings writes an INI file whose
+    [General] section holds the keys; anything unreadable means the default."""
+    import configparser  # here: the window's start does not need it
+
+    ini = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        ini.read(file, encoding="utf-8")
+        return KEYS["language"].check(ini.get("General", "language", fallback=texts.SYSTEM))
+    except (configparser.Error, OSError, UnicodeError, SettingError):
+        return texts.SYSTEM
 
 
 def _private(file: Path) -> None:
@@ -132,6 +148,8 @@ class Settings:
     """Typed access to the settings of one data folder."""
 
     def __init__(self, file: Path):
+        from PySide6.QtCore import QSettings  # here: language_of() and the schema need no Qt
+
         self.file = Path(file)
         self._qs = QSettings(str(file), QSettings.Format.IniFormat)
 

@@ -1,14 +1,40 @@
-"""The words on screen, read once from resources/words.toml.
+"""The words a person reads, in the language chosen.
 
-Qt-free, so the core (summaries) and the views share one source of words.
+English is the source: resources/words.toml, one section per screen. Every other
+language is a gettext catalogue, resources/locale/<language>/LC_MESSAGES/couplepause.po
+(its template, resources/locale/couplepause.pot, is made from words.toml by
+packaging/messages.py). A text's gettext context is ``"section.key"``, its msgid the
+English text; an entry of a list is looked up in the list's context. The .po is
+compiled to a .mo when the package is built or installed (setup.py); where only the
+.po is there, or it is newer than the .mo (a source checkout, a translator at work),
+the .po itself is read. A text the catalogue lacks stays English.
+
+A count is a plural entry: ``pauses = { one = "{n} pause", other = "{n} pauses" }``
+(``count = "more"`` where another value than ``{n}`` chooses the form); the
+catalogue's Plural-Forms say which form a number takes in its language.
+
+The language follows the system (``LANGUAGE``, then ``LC_ALL``, ``LC_MESSAGES``,
+``LANG``) unless :func:`set_language` is told otherwise (Settings). Qt-free, so the
+core (summaries), the command line and the views share one source of words.
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any, Mapping
+
+if TYPE_CHECKING:
+    import gettext
+
+DOMAIN = "couplepause"
+SOURCE_LANGUAGE = "en"
+SYSTEM = "system"
+LANGUAGE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+PLURAL_FORMS = ("one", "other")  # the English forms of a plural entry in words.toml
+_MANY = 1_000_000  # a count that takes the form for many in every language
 
 
 def resource_folder():
@@ -26,22 +52,167 @@ def _words() -> dict[str, Any]:
     return resource_data("words")
 
 
+# ------------------------------------------------------------------ languages
+@lru_cache(maxsize=1)
+def languages() -> tuple[str, ...]:
+    """The languages there are words for: English, then every catalogue shipped."""
+    found = []
+    locale = resource_folder().joinpath("locale")
+    if locale.is_dir():
+        for folder in locale.iterdir():
+            messages = folder.joinpath("LC_MESSAGES")
+            if any(messages.joinpath(f"{DOMAIN}{suffix}").is_file() for suffix in (".mo", ".po")):
+                found.append(folder.name)
+    return (SOURCE_LANGUAGE, *sorted(name for name in found if name != SOURCE_LANGUAGE))
+
+
+def _known(code: str) -> str | None:
+    """The language we have words for that a locale name means: "de_AT.UTF-8" -> "de"."""
+    code = code.split(".")[0].split("@")[0].replace("-", "_")
+    if code in ("C", "POSIX", ""):
+        return SOURCE_LANGUAGE
+    for candidate in (code, code.split("_")[0]):
+        if candidate in languages():
+            return candidate
+    return None
+
+
+def system_language(environ: Mapping[str, str] | None = None) -> str:
+    """The language of this computer, as gettext reads it: the first of LANGUAGE,
+    LC_ALL, LC_MESSAGES and LANG that is set (LANGUAGE may list several, "fr:de"),
+    and of those the first we have words for; English otherwise."""
+    environ = os.environ if environ is None else environ
+    for variable in LANGUAGE_VARIABLES:
+        value = environ.get(variable, "")
+        if value:
+            for code in value.split(":"):
+                known = _known(code)
+                if known is not None:
+                    return known
+            return SOURCE_LANGUAGE
+    return SOURCE_LANGUAGE
+
+
+class _State:
+    language: str | None = None  # None: not chosen yet (the system's, when first asked)
+    catalogue: gettext.NullTranslations | None = None
+
+
+def set_language(choice: str | None = SYSTEM) -> str:
+    """Speak ``choice`` from now on ("system", None, or a code from :func:`languages`;
+    an unknown one means the system's). Returns the language now spoken."""
+    code = choice if choice in languages() else system_language()
+    _State.language = code
+    _State.catalogue = None if code == SOURCE_LANGUAGE else catalogue(code)
+    return code
+
+
+def language() -> str:
+    """The language spoken now (a code from :func:`languages`)."""
+    if _State.language is None:
+        set_language(SYSTEM)
+    return _State.language
+
+
+def language_name(code: str) -> str:
+    """A language's name in its own words ("English", "Deutsch"), for choosing it."""
+    english = _words()["languages"]["name"]
+    if code == SOURCE_LANGUAGE:
+        return english
+    return catalogue(code).pgettext("languages.name", english)
+
+
+@lru_cache(maxsize=None)
+def catalogue(code: str) -> gettext.NullTranslations:
+    """The compiled catalogue of ``code``: its .mo, unless the .po beside it is newer
+    (or alone), which is then read with polib. No catalogue: an empty one."""
+    import gettext  # here: English, the source, needs no catalogue
+    import io
+
+    messages = resource_folder().joinpath("locale", code, "LC_MESSAGES")
+    mo, po = messages.joinpath(f"{DOMAIN}.mo"), messages.joinpath(f"{DOMAIN}.po")
+    if mo.is_file() and not (po.is_file() and _mtime(po) > _mtime(mo)):
+        return gettext.GNUTranslations(io.BytesIO(mo.read_bytes()))
+    if po.is_file():
+        import polib
+
+        return gettext.GNUTranslations(io.BytesIO(polib.pofile(po.read_text("utf-8")).to_binary()))
+    return gettext.NullTranslations()
+
+
+def _mtime(path) -> float:
+    try:
+        return os.stat(path).st_mtime
+    except (OSError, TypeError):  # not a file on disk (a zip): the .mo is what was built
+        return 0.0
+
+
+def context(section: str, key: str) -> str:
+    """The gettext context of a text: "section.key"."""
+    return f"{section}.{key}"
+
+
+# ---------------------------------------------------------------------- words
+def _current() -> gettext.NullTranslations | None:
+    """The catalogue spoken now; None for English."""
+    if _State.language is None:
+        set_language(SYSTEM)
+    return _State.catalogue
+
+
+def _translated(ctxt: str, english: Any, values: Mapping[str, Any]) -> Any:
+    cat = _current()
+    if isinstance(english, str):
+        return english if cat is None else cat.pgettext(ctxt, english)
+    if isinstance(english, list):
+        return [_translated(ctxt, item, values) for item in english]
+    if isinstance(english, dict) and "other" in english:
+        return _plural(ctxt, english, values, cat)
+    raise TypeError(f"{ctxt} is not a text, a list or a plural entry")
+
+
+def _plural(ctxt: str, english: dict[str, str], values: Mapping[str, Any], cat) -> str:
+    name = english.get("count", "n")
+    try:
+        n = int(values[name])
+    except (KeyError, TypeError, ValueError):
+        raise TypeError(f"{ctxt} needs the count {{{name}}} as a whole number") from None
+    if cat is None:
+        return english["one"] if n == 1 else english["other"]
+    return cat.npgettext(ctxt, english["one"], english["other"], n)
+
+
 def words(section: str, key: str, **values: Any) -> str:
-    """One text, with ``{placeholders}`` filled from ``values``."""
-    text = _words()[section][key]
+    """One text, with ``{placeholders}`` filled from ``values`` (a plural entry takes
+    the form its count, ``{n}`` or the one it names, asks for)."""
+    text = _translated(context(section, key), _words()[section][key], values)
     return text.format(**values) if values else text
+
+
+def source_words(section: str) -> dict[str, Any]:
+    """A section as words.toml writes it: the English source, untranslated."""
+    return dict(_words()[section])
 
 
 def has_words(section: str, key: str) -> bool:
     return key in _words().get(section, {})
 
 
-def word_list(section: str, key: str) -> list[str]:
-    return list(_words()[section][key])
+def word_list(section: str, key: str) -> list:
+    """A list of texts (a list of lists stays one: the report's terms and meanings)."""
+    return list(_translated(context(section, key), _words()[section][key], {}))
 
 
-def section(name: str) -> dict[str, Any]:
-    return dict(_words()[name])
+def section(name: str) -> dict[str, str]:
+    """Every text of a section, by key, unfilled: a plural entry in its form for a
+    large count, lists left out."""
+    table = {}
+    for key, value in _words()[name].items():
+        if isinstance(value, str):
+            table[key] = _translated(context(name, key), value, {})
+        elif isinstance(value, dict):
+            table[key] = _translated(context(name, key), value, {value.get("count", "n"): _MANY})
+    return table
 
 
 def default_names() -> dict[str, str]:
@@ -55,16 +226,16 @@ def duration(seconds: float) -> str:
     if seconds < 60:
         return words("durations", "seconds")
     if minutes < 60:
-        return words("durations", "one_minute") if minutes == 1 else words("durations", "minutes", n=minutes)
+        return words("durations", "minutes", n=minutes)
     hours, rest = divmod(minutes, 60)
     if rest == 0:
-        return words("durations", "one_hour") if hours == 1 else words("durations", "hours", n=hours)
+        return words("durations", "hours", n=hours)
     return words("durations", "hours_minutes", h=hours, m=rest)
 
 
 def pauses(n: int) -> str:
     """ "1 pause", "12 pauses"."""
-    return words("counts", "one_pause") if n == 1 else words("counts", "pauses", n=n)
+    return words("counts", "pauses", n=n)
 
 
 def clock_time(seconds: float) -> str:

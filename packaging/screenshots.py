@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from couplepause.app import build
 from couplepause.core.flow import Ev
+from couplepause.launch import speak_in_qt
 from couplepause.settings import Settings
 from couplepause.ui import theme
 
@@ -80,6 +81,7 @@ def main(argv: list[str]) -> int:
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
+    speak_in_qt(app)  # Qt's own words and dates in the language of ours (LANGUAGE=de ...)
     theme.apply(app, args.theme)
     data = Path(tempfile.mkdtemp()) / "data"
     data.mkdir()

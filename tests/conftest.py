@@ -10,6 +10,9 @@ os.environ.pop("COUPLEPAUSE_DATA_DIR", None)
 # Dates, times and numbers as the C locale writes them ("2 March 2026", "21:04"),
 # whatever the language of the machine running the tests.
 os.environ["LC_ALL"] = "C.UTF-8"
+# The words in English, the source (LANGUAGE would come before LC_ALL): a test of
+# another language asks for it itself.
+os.environ.pop("LANGUAGE", None)
 
 import pytest  # noqa: E402
 from hypothesis import settings  # noqa: E402
@@ -73,3 +76,20 @@ def local_tz(monkeypatch):
     yield set_tz
     monkeypatch.undo()
     time.tzset()
+
+
+@pytest.fixture
+def language():
+    """``language("de")`` speaks German in this test: the words, and the dates and
+    numbers (QLocale's default follows them). English and the locale as they were
+    come back after the test."""
+    from couplepause import texts
+
+    def qlocale():
+        return sys.modules["PySide6.QtCore"].QLocale if "PySide6.QtCore" in sys.modules else None
+
+    saved = qlocale()() if qlocale() else None
+    yield texts.set_language
+    texts.set_language("en")
+    if qlocale() is not None:
+        qlocale().setDefault(saved if saved is not None else qlocale().system())

@@ -1,4 +1,5 @@
-"""The one formatter: dates, times and numbers in the computer's language, local time."""
+"""The one formatter: dates, times and numbers in the language of the words and the
+computer's conventions, local time."""
 
 from datetime import date, datetime, timedelta, timezone
 
@@ -49,16 +50,25 @@ def test_numbers_drop_only_the_zeros_they_do_not_need():
     assert formatting.number(12.4) == "12"
 
 
-def test_the_computer_language_decides_names_signs_and_clock(locale, local_tz):
+def test_the_words_name_the_months_the_computer_writes_numbers_and_clock(locale, local_tz, language):
     local_tz("Europe/Berlin")
     moment = datetime(2026, 3, 2, 20, 4, tzinfo=timezone.utc)
-    locale("de_DE")
+    locale("de_DE")  # a German computer, the words in English: English names, German signs
     assert formatting.number(7.5, 1) == "7,5"
+    assert formatting.month_of_store("2026-03") == "March 2026"
+    assert formatting.time_of_day(moment) == "21:04"
+    language("de")
     assert formatting.month_of_store("2026-03") == "März 2026"
     assert formatting.long_date(moment) == "Montag, 2. März 2026"
-    assert formatting.time_of_day(moment) == "21:04"
+    assert formatting.when(moment) == "Mo., 2. März 2026, 21:04"
+    assert formatting.calendar_date(date(2026, 10, 2), short=True) == "2. Okt. 2026"
+    language("en")
     locale("en_US")
     assert formatting.time_of_day(moment).replace("\u202f", " ") == "9:04 PM"
+    locale("C")
+    language("de")  # German words on a computer without a language: German, from Germany
+    assert formatting.locale().name() == "de_DE"
+    assert formatting.number(7.5, 1) == "7,5"
 
 
 def test_a_moment_across_a_change_of_clocks(local_tz):

@@ -367,8 +367,6 @@ def summary(
         else:
             sentences.append(words("summary", "only_open"))
 
-    if open_now == 1:
-        sentences.append(words("summary", "open_one"))
-    elif open_now > 1:
-        sentences.append(words("summary", "open_many", n=open_now))
+    if open_now:
+        sentences.append(words("summary", "open", n=open_now))
     return sentences

@@ -12,7 +12,9 @@ and to be read by any CSV library:
   and line breaks), CRLF line ends. Numbers use a decimal point, never a
   comma. (Where the spreadsheet's list separator is ``;``, e.g. a German
   Excel, open it through Data > From Text/CSV and choose comma.)
-* **Header row**: stable English keys, one per column, in this order:
+* **Header row**: one per column, in this order; in English these stable keys,
+  in another language its words for them (``[csv]`` of words.toml), except
+  ``id``, which every language keeps:
 
   ======================  ==================================================
   ``id``                  the episode's UUID (the same as in the JSON export)
@@ -21,7 +23,8 @@ and to be read by any CSV library:
                           ``2026-03-01T21:04:05.123+01:00``
   ``repaired_at``         the same, or empty while the episode is open
   ``minutes_to_repair``   rounded to 0.1, empty while open
-  ``status``              ``repaired`` or ``open``
+  ``status``              ``repaired`` or ``open`` (in English; the words of
+                          the language otherwise, like the other words below)
   ``had_break``           ``yes`` or ``no`` (a longer break was taken)
   ``break_minutes``       total length of the longer breaks, rounded to 0.1
                           (start to the moment they came back; a break still
@@ -57,6 +60,7 @@ from typing import BinaryIO
 
 from couplepause.core.episode import Episode, format_instant
 from couplepause.export.base import ExportOptions, Exporter
+from couplepause.texts import words
 
 ENCODING = "utf-8-sig"  # UTF-8 with a BOM, for Excel
 COLUMNS = (
@@ -74,6 +78,8 @@ COLUMNS = (
 )
 NOTE_COLUMN = "note"
 
+ID_COLUMN = "id"  # the same name in every language: the key shared with the JSON export
+# The words of the cells below are [csv] of words.toml: in English these keys.
 REPAIRED = "repaired"
 OPEN = "open"
 YES = "yes"
@@ -95,8 +101,17 @@ def neutralise(cell: str) -> str:
 
 
 def columns(options: ExportOptions) -> tuple[str, ...]:
-    """The header row for these options."""
+    """The columns for these options (their keys)."""
     return COLUMNS + (NOTE_COLUMN,) if options.include_notes else COLUMNS
+
+
+def header(options: ExportOptions) -> list[str]:
+    """The header row: each column in the words of the language spoken."""
+    return [key if key == ID_COLUMN else words("csv", key) for key in columns(options)]
+
+
+def _word(key: str) -> str:
+    return words("csv", key)
 
 
 def _minutes(seconds: float | None) -> str:
@@ -118,7 +133,7 @@ def _activation(value: int | None) -> str:
 def row(episode: Episode, options: ExportOptions) -> list[str]:
     """One episode as the cells of its row, guarded against formula injection."""
     a_name, b_name = options.names
-    who = {"a": a_name, "b": b_name, "both": BOTH}.get(episode.paused_by or "", "")
+    who = {"a": a_name, "b": b_name, "both": _word(BOTH)}.get(episode.paused_by or "", "")
     seconds = repair_seconds(episode)
     activation = episode.activation or {}
     cells = [
@@ -126,13 +141,13 @@ def row(episode: Episode, options: ExportOptions) -> list[str]:
         format_instant(episode.paused_at),
         format_instant(episode.repaired_at) if episode.repaired_at is not None else "",
         _minutes(seconds),
-        OPEN if episode.repaired_at is None else REPAIRED,
-        YES if episode.breaks else NO,
+        _word(OPEN if episode.repaired_at is None else REPAIRED),
+        _word(YES if episode.breaks else NO),
         _minutes(episode.break_seconds),
         who,
         _activation(activation.get("a")),
         _activation(activation.get("b")),
-        episode.cycle or "",
+        _word(f"cycle_{episode.cycle}") if episode.cycle else "",
     ]
     if options.include_notes:
         cells.append(episode.note or "")
@@ -146,7 +161,7 @@ class CsvExporter(Exporter):
     def text(self, episodes: list[Episode], options: ExportOptions) -> str:
         buffer = io.StringIO(newline="")
         writer = csv.writer(buffer)  # excel dialect: comma, minimal quoting, CRLF
-        writer.writerow(columns(options))
+        writer.writerow(header(options))
         writer.writerows(row(e, options) for e in episodes)
         return buffer.getvalue()
 

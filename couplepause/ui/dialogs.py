@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 
 from couplepause.core import breathing
 from couplepause.core.flow import BREAK_CHOICES
-from couplepause.settings import KEYS, THEMES, SettingError, Settings
-from couplepause.texts import words
+from couplepause.settings import KEYS, LANGUAGES, THEMES, SettingError, Settings
+from couplepause.texts import SYSTEM, language_name, words
 from couplepause.ui import sound
 from couplepause.ui.basics import fitting, scroller
 from couplepause.ui.widgets import button, dialog_frame, label, row, say_in
@@ -98,8 +98,13 @@ class SettingsDialog(QDialog):
         for key in THEMES:
             self.theme.addItem(words("themes", key), key)
         self.theme.setCurrentIndex(max(0, self.theme.findData(values["theme"])))
+        self.language = self._combo(words("settings", "language"))
+        for key in LANGUAGES:  # each language by its own name
+            self.language.addItem(words("languages", "system") if key == SYSTEM else language_name(key), key)
+        self.language.setCurrentIndex(max(0, self.language.findData(values["language"])))
         left.addWidget(self._group(words("settings", "looks"), [
             (words("settings", "theme"), self.theme),
+            (words("settings", "language"), self.language),
             ("", self.reduced_motion),
             ("", label(words("settings", "reduced_motion_hint"), "small")),
             *looks_rows,
@@ -215,6 +220,7 @@ class SettingsDialog(QDialog):
             "reduced_motion": self.reduced_motion.isChecked(),
             "theme": self.theme.currentData(),
             **({"sound": self.sound.isChecked()} if self.sound is not None else {}),
+            "language": self.language.currentData(),
             "turn_timer": self.turn_timer.isChecked(),
             "turn_minutes": self.turn_minutes.value(),
             "break_minutes": self.break_minutes.currentData(),

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from couplepause.core import stats
 from couplepause.core.episode import Episode
-from couplepause.formatting import when
+from couplepause.formatting import number, when
 from couplepause.texts import default_names, duration, words
 from couplepause.ui.history_tables import (
     EpisodeTableModel,
@@ -317,7 +317,7 @@ class HistoryView(QWidget):
         self.figures["breaks"].set_value(none if share is None else words("history", "percent", value=round(share * 100)))
         activation = overview.median_activation
         self.figures["activation"].set_value(
-            none if activation is None else words("history", "activation_value", value=f"{activation:g}")
+            none if activation is None else words("history", "activation_value", value=number(activation, 1))
         )
         first = overview.median_first_turn_minutes
         self.figures["first_turn"].set_value(none if first is None else duration(first * 60))

@@ -107,7 +107,7 @@ class DeleteAllDialog(QDialog):
         layout.addWidget(label(words("delete_all", "title"), "heading"))
         layout.addWidget(label(words("delete_all", "intro")))
         self.word = words("delete_all", "word")
-        layout.addWidget(label(words("delete_all", "type", word=f"“{self.word}”")))
+        layout.addWidget(label(words("delete_all", "type", word=self.word)))
         self.field = QLineEdit()
         self.field.setAccessibleName(words("delete_all", "field"))
         self.field.setPlaceholderText(self.word)

@@ -29,7 +29,7 @@ class ReadOnlyWindow(QMainWindow):
         super().__init__(parent)
         self.path = path
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.setWindowTitle(f"couplepause — read-only — {path.name}")
+        self.setWindowTitle(words("history", "window_readonly", file=path.name))
         self.setMinimumSize(960, 680)
         self.resize(1200, 800)
         exported = export_file.exported_at

@@ -108,7 +108,7 @@ def test_all_open_history_has_no_medians_and_counts_every_episode_as_open():
     weeks = weekly(history, BERLIN)
     assert sum(w.open for w in weeks) == 4 and sum(w.repaired for w in weeks) == 0
     assert all(w.median_repair_minutes is None for w in weeks)
-    assert summary(history, now, BERLIN) == [ONLY_OPEN, WORDS["open_many"].format(n=2)]
+    assert summary(history, now, BERLIN) == [ONLY_OPEN, WORDS["open"].format(n=2)]
 
 
 def test_open_episodes_are_neither_zero_nor_endless():

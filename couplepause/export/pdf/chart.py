@@ -53,6 +53,10 @@ class ChartPage(Page):
         x = self.left
         y = self.y + self.f_small.line / 2
         for kind, label in entries:
+            if x > self.left and x + (22 if kind == "line" else 13) + self.f_small.width(label) > self.left + self.width:
+                x = self.left  # a longer legend (another language) goes on in a second row
+                self.y += self.f_small.line + 4
+                y = self.y + self.f_small.line / 2
             cx, cy = x + 5, y
             if kind == "line":
                 self.hline(x, x + 16, cy, self.c_trend, 1.6)

@@ -149,7 +149,7 @@ def build_content(episodes: list[Episode], options: ExportOptions) -> Content:
     content.summary = list(stats.summary(episodes, now=exported, month_name=month_name))
     share = overview.share_with_break
     content.figures = [
-        (phrase("figure_pauses"), f"{overview.episodes:,}"),
+        (phrase("figure_pauses"), number(overview.episodes)),
         (phrase("figure_median"), format_minutes(overview.median_repair_minutes) or phrase("none")),
         (phrase("figure_break"), phrase("percent", n=round(share * 100)) if share is not None else phrase("none")),
         (

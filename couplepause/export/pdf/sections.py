@@ -24,7 +24,7 @@ from couplepause.export.pdf.content import format_activation, format_minutes, ph
 from couplepause.formatting import calendar_date
 from couplepause.export.pdf.page import MARGIN_TOP
 from couplepause.export.pdf.ticks import quiet_runs
-from couplepause.texts import section
+from couplepause.texts import word_list
 
 
 class Report(ChartPage):
@@ -102,12 +102,15 @@ class Report(ChartPage):
         self.text(self.left, self.y, self.width, self.f_small_bold.line, self.f_small_bold, self.c_muted,
                   phrase("how_heading").upper())
         self.y += self.f_small_bold.line + 6
-        for term, meaning in section("report")["how"]:
-            lines = self.f_body.wrap(meaning, self.width - 120)
+        how = word_list("report", "how")
+        # The terms' column fits the longest term (languages differ), up to a third of the page.
+        term_w = min(max(112, max(self.f_body_bold.width(term) for term, _ in how) + 2), self.width / 3)
+        for term, meaning in how:
+            lines = self.f_body.wrap(meaning, self.width - term_w - 8)
             self.need(len(lines) * self.f_body.line)
-            self.text(self.left, self.y, 112, self.f_body.line, self.f_body_bold, self.c_text, term)
+            self.text(self.left, self.y, term_w, self.f_body.line, self.f_body_bold, self.c_text, term)
             for line in lines:
-                self.text(self.left + 120, self.y, self.width - 120, self.f_body.line, self.f_body,
+                self.text(self.left + term_w + 8, self.y, self.width - term_w - 8, self.f_body.line, self.f_body,
                           self.c_text, line, elide=False)
                 self.y += self.f_body.line
             self.y += 5

@@ -1,0 +1,250 @@
+"""Every language but English is a gettext catalogue made from resources/words.toml:
+the template is up to date, German has every text with the English placeholders,
+plural forms follow each language's rules, and the language follows the system
+(LANGUAGE, then LC_ALL, LC_MESSAGES, LANG) unless Settings choose one."""
+
+from __future__ import annotations
+
+import gettext
+import importlib.util
+import shutil
+import string
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from couplepause import texts
+from couplepause.texts import context, words
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGING = ROOT / "packaging"
+in_a_checkout = pytest.mark.skipif(not (PACKAGING / "messages.py").is_file(), reason="runs from a source checkout")
+ENGLISH = tomllib.loads(texts.resource_folder().joinpath("words.toml").read_text("utf-8"))
+
+
+def _messages():
+    spec = importlib.util.spec_from_file_location("couplepause_messages", PACKAGING / "messages.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _fields(text: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+
+
+def _entries():
+    """(context, English) of every text in words.toml: lists item by item."""
+    def leaves(value):
+        return [value] if isinstance(value, str) else [leaf for item in value for leaf in leaves(item)]
+
+    for section, table in ENGLISH.items():
+        for key, value in table.items():
+            if isinstance(value, dict):
+                yield context(section, key), value
+            else:
+                for leaf in leaves(value):
+                    yield context(section, key), leaf
+
+
+# ------------------------------------------------------------ the catalogues
+@in_a_checkout
+def test_the_template_is_up_to_date_with_the_words():
+    assert _messages().template_problems() == [], "run: python packaging/messages.py update"
+
+
+@in_a_checkout
+def test_german_has_every_text_with_the_english_placeholders():
+    messages = _messages()
+    german = messages.catalogues()["de"]
+    assert messages.catalogue_problems(german) == []
+
+
+@in_a_checkout
+def test_gettext_s_own_check_passes_for_every_catalogue():
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        pytest.skip("msgfmt (gettext) is not installed")
+    for po in _messages().catalogues().values():  # formats, plural forms, header
+        done = subprocess.run([msgfmt, "--check", "-o", "/dev/null", str(po)], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+
+
+def test_the_catalogue_the_app_reads_has_every_text():
+    """The installed package's German (its .mo, or the .po of a checkout) answers for
+    every English text of words.toml, plural entries included."""
+    missed = []
+
+    class Missed(gettext.NullTranslations):
+        def pgettext(self, ctxt, message):
+            missed.append(f"{ctxt}: {message}")
+            return message
+
+        def npgettext(self, ctxt, one, other, n):
+            missed.append(f"{ctxt}: {one}")
+            return one
+
+    german = texts.catalogue.__wrapped__("de")  # a fresh one: the cached one stays as it is
+    german.add_fallback(Missed())
+    for ctxt, english in _entries():
+        if isinstance(english, dict):
+            german.npgettext(ctxt, english["one"], english["other"], 2)
+        else:
+            german.pgettext(ctxt, english)
+    assert missed == []
+
+
+def test_every_plural_entry_says_one_and_other_with_the_same_values():
+    for ctxt, english in _entries():
+        if isinstance(english, dict):
+            assert set(english) <= {"one", "other", "count"}, ctxt
+            count = english.get("count", "n")
+            assert count in _fields(english["other"]), ctxt
+            assert _fields(english["one"]) <= _fields(english["other"]), ctxt
+            assert _fields(english["other"]) - _fields(english["one"]) <= {count}, ctxt
+
+
+# ------------------------------------------------------------------- German
+def test_german_words(language):
+    language("de")
+    assert texts.language() == "de"
+    assert words("talking", "pause") == "Pause"
+    assert words("settings", "title") == "Einstellungen"
+    assert words("turns", "speaker_title", speaker="Sam") == "Sam, du sprichst"
+    assert texts.word_list("report", "how")[0][0] == "Pause"
+    assert texts.language_name("de") == "Deutsch"
+    assert texts.language_name("en") == "English"
+    language("en")
+    assert words("settings", "title") == "Settings"
+
+
+def test_counts_take_the_plural_form_of_the_language(language):
+    assert [texts.pauses(n) for n in (0, 1, 2)] == ["0 pauses", "1 pause", "2 pauses"]
+    assert texts.duration(60) == "1 minute" and texts.duration(3 * 3600) == "3 hours"
+    language("de")
+    assert [texts.pauses(n) for n in (0, 1, 2, 21)] == ["0 Pausen", "1 Pause", "2 Pausen", "21 Pausen"]
+    assert [texts.duration(s) for s in (30, 60, 600, 3600, 5400)] == [
+        "weniger als eine Minute", "1 Minute", "10 Minuten", "1 Stunde", "1 Std. 30 Min."]
+    # The form is chosen by the value the entry names ({more}).
+    assert "1 weiteren Monat " in words("notices", "lost_months", month="März", more=1)
+    assert "3 weiteren Monaten " in words("notices", "lost_months", month="März", more=3)
+    assert words("summary", "open", n=1).startswith("Eine Pause ist")
+
+
+POLISH = r'''msgid ""
+msgstr ""
+"Language: pl\n"
+"Content-Type: text/plain; charset=UTF-8\n"
+"Plural-Forms: nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);\n"
+
+msgctxt "counts.pauses"
+msgid "{n} pause"
+msgid_plural "{n} pauses"
+msgstr[0] "{n} pauza"
+msgstr[1] "{n} pauzy"
+msgstr[2] "{n} pauz"
+
+msgctxt "languages.name"
+msgid "English"
+msgstr "Polski"
+'''
+
+
+@pytest.fixture
+def resources_with(tmp_path, monkeypatch):
+    """resources/ as shipped, plus the catalogues a test writes into its locale/."""
+    folder = tmp_path / "resources"
+    shutil.copytree(Path(texts.resource_folder()), folder)
+    monkeypatch.setattr(texts, "resource_folder", lambda: folder)
+    for cached in (texts.languages, texts.catalogue):
+        cached.cache_clear()
+    yield folder
+    monkeypatch.undo()
+    for cached in (texts.languages, texts.catalogue):
+        cached.cache_clear()
+    texts.set_language("en")
+
+
+def test_a_language_with_three_plural_forms(resources_with):
+    """Any language can follow: one .po with its own Plural-Forms (Polish: 1, 2-4, 5+)."""
+    po = resources_with / "locale" / "pl" / "LC_MESSAGES" / "couplepause.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(POLISH, "utf-8")
+    assert texts.languages() == ("en", "de", "pl")
+    texts.set_language("pl")
+    assert [texts.pauses(n) for n in (1, 2, 4, 5, 12, 22, 25)] == [
+        "1 pauza", "2 pauzy", "4 pauzy", "5 pauz", "12 pauz", "22 pauzy", "25 pauz"]
+    assert texts.language_name("pl") == "Polski"
+    assert words("settings", "title") == "Settings"  # not translated yet: the English stays
+
+
+@in_a_checkout
+def test_the_po_is_read_when_it_is_newer_than_its_mo(resources_with):
+    """A checkout: the compiled .mo is used, unless a translator changed the .po since."""
+    import os
+
+    import polib
+
+    german = resources_with / "locale" / "de" / "LC_MESSAGES"
+    for old in german.glob("*.mo"):
+        old.unlink()
+    shutil.copy(ROOT / "resources" / "locale" / "de" / "LC_MESSAGES" / "couplepause.po", german)
+    assert texts.catalogue("de").pgettext("settings.title", "Settings") == "Einstellungen"  # the .po alone
+    _messages().compile_catalogues(resources_with / "locale", resources_with / "locale")
+    mo, po_path = german / "couplepause.mo", german / "couplepause.po"
+    assert mo.is_file()
+    po = polib.pofile(str(po_path))
+    po.find("Settings", msgctxt="settings.title").msgstr = "Einstellungen (neu)"
+    po.save(str(po_path))
+    os.utime(mo, (1, 1))  # the .mo is older
+    texts.catalogue.cache_clear()
+    assert texts.catalogue("de").pgettext("settings.title", "Settings") == "Einstellungen (neu)"
+    os.utime(po_path, (1, 1))  # now the .mo is newer: it is what is read
+    texts.catalogue.cache_clear()
+    assert texts.catalogue("de").pgettext("settings.title", "Settings") == "Einstellungen"
+
+
+# ---------------------------------------------------------- which language
+@pytest.mark.parametrize(("environ", "expected"), [
+    ({}, "en"),
+    ({"LANG": "de_DE.UTF-8"}, "de"),
+    ({"LANG": "de_AT.UTF-8"}, "de"),
+    ({"LANG": "fr_FR.UTF-8"}, "en"),  # no French yet
+    ({"LANG": "C.UTF-8"}, "en"),
+    ({"LANGUAGE": "de", "LC_ALL": "C.UTF-8"}, "de"),  # LANGUAGE first
+    ({"LANGUAGE": "fr:de:en", "LANG": "en_US.UTF-8"}, "de"),  # the first one there are words for
+    ({"LANGUAGE": "", "LC_ALL": "de_CH.UTF-8", "LANG": "en_GB.UTF-8"}, "de"),
+    ({"LC_MESSAGES": "de_DE.UTF-8", "LANG": "en_GB.UTF-8"}, "de"),
+    ({"LC_ALL": "en_GB.UTF-8", "LC_MESSAGES": "de_DE.UTF-8"}, "en"),
+])
+def test_the_language_follows_the_system(environ, expected):
+    assert texts.system_language(environ) == expected
+
+
+def test_a_chosen_language_comes_before_the_system_s(monkeypatch):
+    monkeypatch.setenv("LANGUAGE", "de")
+    try:
+        assert texts.set_language("en") == "en"
+        assert texts.set_language("system") == "de"
+        assert texts.set_language("xx") == "de"  # no such language: the system's
+    finally:
+        monkeypatch.delenv("LANGUAGE")
+        texts.set_language("en")
+
+
+def test_the_setting_is_a_language_there_are_words_for(tmp_path):
+    from couplepause.settings import LANGUAGES, SettingError, Settings, language_of
+
+    assert LANGUAGES == ("system", "en", "de")
+    settings = Settings(tmp_path / "settings.ini")
+    assert settings.get("language") == "system"
+    settings.update({"language": "de"})
+    assert Settings(tmp_path / "settings.ini").get("language") == "de"
+    assert language_of(tmp_path / "settings.ini") == "de"  # as the command line reads it, without Qt
+    with pytest.raises(SettingError):
+        settings.update({"language": "xx"})
+    assert language_of(tmp_path / "missing.ini") == "system"
+    (tmp_path / "bad.ini").write_bytes(b"\xff\xfe[General\nlanguage=de")
+    assert language_of(tmp_path / "bad.ini") == "system"
