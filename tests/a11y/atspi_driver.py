@@ -98,12 +98,19 @@ def tree() -> list[dict]:
     found = []
 
     def walk(node, path, depth):
-        entry = describe(node, path, depth)
+        try:
+            entry = describe(node, path, depth)
+            count = node.childCount
+        except Exception:  # noqa: BLE001 (libatspi's errors: GLib's, or its own)
+            return  # gone while it was read (a dialog closing): nothing to see there
         found.append(entry)
         if depth and "showing" not in entry["states"]:
             return  # nothing inside a hidden object is shown
-        for index in range(node.childCount):
-            child = node.getChildAtIndex(index)
+        for index in range(count):
+            try:
+                child = node.getChildAtIndex(index)
+            except Exception:  # noqa: BLE001
+                continue
             if child is not None:
                 walk(child, path + [index], depth + 1)
 
@@ -147,7 +154,7 @@ def wait_app(name: str, pid: int | None, timeout: float) -> bool:
                     # Every question goes to the application: a cached answer may be stale.
                     app.set_cache_mask(Atspi.Cache.NONE)
                     return True
-            except GLib.Error:
+            except Exception:  # noqa: BLE001
                 continue  # gone while asked
         time.sleep(0.1)
     return False
