@@ -121,9 +121,13 @@ def bundle_version(bundle: Path) -> str:
 def summary_and_description() -> tuple[str, list[str]]:
     import xml.etree.ElementTree as ET
 
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
     root = ET.parse(HERE / f"{APP_ID}.metainfo.xml").getroot()
-    paragraphs = [" ".join("".join(p.itertext()).split()) for p in root.iterfind("description/p")]
-    return root.findtext("summary").strip(), paragraphs
+    # The English text: the elements without xml:lang (the translations carry one).
+    summary = next(e for e in root.iterfind("summary") if lang not in e.attrib)
+    paragraphs = [" ".join("".join(p.itertext()).split()) for p in root.iterfind("description/p")
+                  if lang not in p.attrib]
+    return summary.text.strip(), paragraphs
 
 
 def control(version: str, arch: str, size_kib: int, deps: list[str]) -> str:

@@ -297,6 +297,16 @@ def test_the_deb_puts_the_app_in_the_menu(deb, tmp_path):
     for size in ICON_SIZES:
         assert png_size(share / f"icons/hicolor/{size}x{size}/apps/{APP_ID}.png") == (size, size)
     assert (share / f"icons/hicolor/scalable/apps/{APP_ID}.svg").is_file()
+    # The package's description is the metainfo's English text, without its translations.
+    import xml.etree.ElementTree as ET
+
+    description = " ".join(subprocess.run(["dpkg-deb", "--field", deb, "Description"], capture_output=True,
+                                          text=True, check=True).stdout.split())
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    for element in ET.parse(share / "metainfo" / f"{APP_ID}.metainfo.xml").getroot().iter():
+        if element.tag in ("summary", "p"):
+            text = " ".join("".join(element.itertext()).split())
+            assert (text in description) == (lang not in element.attrib), text
     if shutil.which("desktop-file-validate"):
         checked = subprocess.run(["desktop-file-validate", desktop], capture_output=True, text=True)
         assert checked.returncode == 0 and checked.stdout == "", checked.stdout
