@@ -25,7 +25,6 @@ from PySide6.QtWidgets import QApplication
 
 from couplepause import APP_NAME, __version__, paths, texts
 from couplepause.app import build, set_icon, set_style
-from couplepause.settings import Settings
 from couplepause.texts import words
 from couplepause.ui.main_window import MainWindow
 
@@ -217,6 +216,21 @@ def run_readonly(path: Path, export_file=None) -> int:
     return code
 
 
+def early_settings(data_dir: Path) -> dict:
+    """What the first window needs from the settings file: the language, the look,
+    whether the welcome was put away. Read with QSettings alone (the settings module
+    brings in the whole flow, which the window can load once it shows); an odd
+    value means the default, as it does in Settings."""
+    from PySide6.QtCore import QSettings
+
+    stored = QSettings(str(paths.settings_file(data_dir)), QSettings.Format.IniFormat)
+    return {
+        "language": str(stored.value("language", texts.SYSTEM)),
+        "theme": str(stored.value("theme", "system")),
+        "welcome_seen": str(stored.value("welcome_seen", "false")).lower() == "true",
+    }
+
+
 def _private_process(qt_settings: Path) -> None:
     """Files this process makes are private (0600, folders 0700), whatever the umask; Qt's
     own settings (the file dialog's recent folders) go to ``qt_settings``."""
@@ -242,7 +256,8 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
     if data_dir.exists() and not data_dir.is_dir():
         raise paths.DataDirError("data_dir_is_file", folder=data_dir)  # the command line says so
     _private_process(paths.qt_settings_dir(data_dir))
-    texts.set_language(Settings.for_data_dir(data_dir).get("language"))  # before a word is said
+    early = early_settings(data_dir)
+    texts.set_language(early["language"])  # before a word is said
     try:
         data_dir = paths.ensure_data_dir(data_dir)
     except paths.DataDirError:
@@ -265,9 +280,8 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
         from couplepause.cli import Refused
 
         raise Refused("instance_silent", folder=data_dir)
-    settings = Settings.for_data_dir(data_dir)
-    set_style(qt_app, settings.get("theme"))
-    window = MainWindow(welcome=not settings.get("welcome_seen"))
+    set_style(qt_app, early["theme"])
+    window = MainWindow(welcome=not early["welcome_seen"])
     early_press: list[tuple[float, float]] = []  # (clock, epoch seconds)
 
     def pressed_early() -> None:

@@ -115,7 +115,8 @@ class TalkingView(QWidget):
         """The first-run welcome; the line under the Pause button makes room for it."""
         self.welcome.setVisible(shown)
         self.last_time.setVisible(not shown)
-        self._fit_pause()
+        if self.isVisible():  # before the first show, the first resize does it
+            self._fit_pause()
 
     def set_last_time(self, text: str | None) -> None:
         self.last_time.setText(text or words("talking", "welcome"))

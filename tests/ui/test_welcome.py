@@ -53,3 +53,12 @@ def test_got_it_puts_the_welcome_away_for_good(app, make_app, data_dir):
     app.shutdown()
     again = make_app(data_dir)
     assert not again.window.talking.welcome.isVisibleTo(again.window)
+
+
+def test_the_first_window_reads_what_it_needs_as_settings_wrote_it(data_dir):
+    from couplepause.launch import early_settings
+    from couplepause.settings import Settings
+
+    assert early_settings(data_dir) == {"language": "system", "theme": "system", "welcome_seen": False}
+    Settings.for_data_dir(data_dir).update({"welcome_seen": True, "theme": "dark", "language": "de"})
+    assert early_settings(data_dir) == {"language": "de", "theme": "dark", "welcome_seen": True}
