@@ -46,7 +46,9 @@ def make_app(qtbot, data_dir, clock):
 
     def make(folder=None):
         bundle = build(folder or data_dir, clock=clock.monotonic, wall=clock.now, boot=clock.boot)
-        qtbot.addWidget(bundle.window)
+        # Shut down before pytest-qt closes the window: closing in the middle of a
+        # pause would ask the couple first.
+        qtbot.addWidget(bundle.window, before_close_func=lambda _window: bundle.shutdown())
         built.append(bundle)
         return bundle
 
@@ -63,3 +65,24 @@ def app(make_app, qtbot):
     # Let the start-up read of the store come back.
     qtbot.waitUntil(lambda: bundle.writer.pending() == 0)
     return bundle
+
+
+# The app's ways to open each of its dialogs (attribute paths on the App).
+DIALOG_OPENERS = ["open_settings", "open_safety", "open_export", "care.open_restore", "privacy.open_delete_all"]
+
+
+def shown_dialogs():
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()]
+
+
+def open_dialog(bundle, qtbot, opener: str):
+    """Open a dialog the way the app does (``opener`` from DIALOG_OPENERS); the dialog."""
+    target = bundle
+    for part in opener.split("."):
+        target = getattr(target, part)
+    target()
+    qtbot.waitUntil(lambda: len(shown_dialogs()) == 1)
+    return shown_dialogs()[0]
+

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from couplepause.core.flow import State
+from tests.ui.conftest import DIALOG_OPENERS, open_dialog
 
 CONTROLS = (QAbstractButton, QLineEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox, QAbstractItemView)
 
@@ -166,14 +167,8 @@ def test_the_menu_names_settings_with_its_shortcut(active):
     assert actions["Settings…"].shortcut().toString() == "Ctrl+,"
 
 
-@pytest.mark.parametrize("opener", ["open_settings", "open_safety", "open_export", "care.open_restore",
-                                    "privacy.open_delete_all"])
+@pytest.mark.parametrize("opener", DIALOG_OPENERS)
 def test_escape_closes_every_dialog(active, qtbot, opener):
-    target = active
-    for part in opener.split("."):
-        target = getattr(target, part)
-    target()
-    qtbot.waitUntil(lambda: len(open_dialogs()) == 1)
-    dialog = open_dialogs()[0]
+    dialog = open_dialog(active, qtbot, opener)
     escape(qtbot, dialog)
     qtbot.waitUntil(lambda: not open_dialogs())

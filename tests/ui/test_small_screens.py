@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QScrollArea
 from couplepause.core.flow import Ev
 from couplepause.ui.basics import FRAME_ROOM, fitting
 from couplepause.ui.main_window import DEFAULT_SIZE, MainWindow
+from tests.ui.conftest import DIALOG_OPENERS, open_dialog
 
 LONG = {"partner_a": "Anna-Katharina von Hohenberg", "partner_b": "Christopher Montgomery-Blake"}
 SMALL = (1024 - FRAME_ROOM[0], 600 - FRAME_ROOM[1])
@@ -60,24 +61,12 @@ def test_the_partners_cards_keep_one_size_with_long_names(app, qtbot):
     assert w.stack.currentWidget().horizontalScrollBar().maximum() == 0
 
 
-def shown_dialogs():
-    from PySide6.QtWidgets import QApplication, QDialog
-
-    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()]
-
-
-@pytest.mark.parametrize("opener", ["open_settings", "open_safety", "open_export", "care.open_restore",
-                                    "privacy.open_delete_all"])
+@pytest.mark.parametrize("opener", DIALOG_OPENERS)
 def test_every_dialog_fits_a_small_laptop_with_its_buttons_in_reach(app, qtbot, opener):
     from PySide6.QtWidgets import QPushButton
 
     app.settings.update(LONG)
-    target = app
-    for part in opener.split("."):
-        target = getattr(target, part)
-    target()
-    qtbot.waitUntil(lambda: len(shown_dialogs()) == 1)
-    dialog = shown_dialogs()[0]
+    dialog = open_dialog(app, qtbot, opener)
     assert dialog.width() <= SMALL[0] and dialog.height() <= SMALL[1], dialog.size()
     for button in dialog.findChildren(QPushButton):
         if button.isVisibleTo(dialog) and button.property("role") != "link":
