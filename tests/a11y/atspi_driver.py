@@ -17,6 +17,7 @@ each with one JSON line on stdout:
   {"op": "events"}                 the events recorded since, then forgets them:
                                    type, time (monotonic), detail1, data, and the
                                    source's role, name and path
+  {"op": "listen_for", "seconds": S}  let S seconds of events come in
   {"op": "quit"}
 
 Every answer has "ok"; a failure has "error" too. It only reads the tree and presses
@@ -135,6 +136,21 @@ def on_event(event) -> None:
                          "data": str(event.any_data), "role": "", "name": "", "path": None})
 
 
+def pump(seconds: float) -> None:
+    """Listen for ``seconds``: GLib's loop runs and the events that come in are
+    recorded, as a screen reader hears them meanwhile."""
+    over: list[bool] = []
+
+    def end() -> bool:
+        over.append(True)
+        return False  # once
+
+    GLib.timeout_add(max(1, int(seconds * 1000)), end)
+    context = GLib.MainContext.default()
+    while not over:
+        context.iteration(True)
+
+
 def wait_app(name: str, pid: int | None, timeout: float) -> bool:
     """Wait for the application ``name`` (of process ``pid``) to show a window."""
     global app
@@ -156,7 +172,7 @@ def wait_app(name: str, pid: int | None, timeout: float) -> bool:
                     return True
             except Exception:  # noqa: BLE001
                 continue  # gone while asked
-        time.sleep(0.1)
+        pump(0.1)
     return False
 
 
@@ -184,6 +200,9 @@ def handle(request: dict) -> dict:
         events = list(recorded)
         recorded.clear()
         return {"ok": True, "events": events}
+    if op == "listen_for":
+        pump(request["seconds"])
+        return {"ok": True}
     if op == "quit":
         pyatspi.Registry.stop()
         return {"ok": True}

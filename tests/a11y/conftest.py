@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import shutil
 import signal
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,14 +67,6 @@ def _unavailable(reason: str):
     if os.environ.get("COUPLEPAUSE_ATSPI") == "required":
         pytest.fail(f"the AT-SPI walk cannot run here: {reason}", pytrace=False)
     pytest.skip(f"the AT-SPI walk needs {reason}")
-
-
-def _free_display() -> int:
-    start = random.randrange(300, 900)
-    for number in range(start, start + 60):
-        if not Path(f"/tmp/.X{number}-lock").exists() and not Path(f"/tmp/.X11-unix/X{number}").exists():
-            return number
-    raise RuntimeError("no free X display number")
 
 
 def _stop(process: subprocess.Popen | None, timeout: float = 5) -> None:
@@ -146,20 +136,21 @@ def desktop(tmp_path_factory):
     env["XDG_CONFIG_HOME"] = str(folder / "config")
     env["XDG_RUNTIME_DIR"] = str(folder / "runtime")
     (folder / "runtime").mkdir(mode=0o700)
-    number = _free_display()
+    # Xvfb picks a free display itself and writes its number down the pipe once it
+    # takes connections (-displayfd): reading it is waiting for the server.
+    ready, told = os.pipe()
     xvfb = subprocess.Popen(
-        ["Xvfb", f":{number}", "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24", "-nolisten", "tcp", "-noreset"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        ["Xvfb", "-displayfd", str(told), "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24", "-nolisten", "tcp",
+         "-noreset"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(told,),
     )
+    os.close(told)
     bus = driver = None
     try:
-        socket = Path(f"/tmp/.X11-unix/X{number}")
-        for _ in range(200):
-            if socket.exists() or xvfb.poll() is not None:
-                break
-            time.sleep(0.05)
-        if not socket.exists():
-            raise RuntimeError(f"Xvfb did not start on :{number}")
+        with os.fdopen(ready) as pipe:
+            number = pipe.readline().strip()
+        if not number:
+            raise RuntimeError("Xvfb did not start")
         env["DISPLAY"] = f":{number}"
         bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)

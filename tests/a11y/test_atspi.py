@@ -50,7 +50,7 @@ class Reader:
             if time.monotonic() > end:
                 shown = [(n["role"], n["name"]) for n in self.showing() if n["role"] in CONTROLS]
                 raise AssertionError(f"no showing {role} named {name!r}; the controls showing: {shown}")
-            time.sleep(0.2)
+            self.driver.ask("listen_for", seconds=0.2)
 
     def press(self, node: dict) -> None:
         """What a screen reader's "activate" does: a button's Press, a radio button's Toggle."""
@@ -185,7 +185,7 @@ def test_the_pacers_phases_are_announced_politely_and_the_seconds_never(reader, 
     to_breathing(reader)
     desktop.driver.ask("events")  # from here on
     started = time.monotonic()
-    time.sleep(11)  # the usual pattern, 4 s in and 6 s out: in, out, in
+    desktop.driver.ask("listen_for", seconds=11)  # the usual pattern, 4 s in and 6 s out: in, out, in
     events = desktop.driver.ask("events")["events"]
     seconds = time.monotonic() - started
     said = [e for e in events if e["type"] == "object:announcement"]
