@@ -23,6 +23,7 @@ from couplepause.ui.main_window import FLOW_SCREENS, MainWindow
 from couplepause.formatting import time_of_day
 from couplepause.ui.models import Frame, TurnsScreen
 from couplepause.ui.motion import DesktopMotion, still_effects
+from couplepause.ui.sound import Chime
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +69,6 @@ class Controller(QObject):
         self.wall = wall
         self.began_last_time: str | None = None  # who spoke first in the last pause
         self.practising = False  # a practice pause: the flow runs, nothing is saved
-        from couplepause.ui.sound import Chime
-
         self.chime = Chime(self)  # a tone at each breathing phase, when chosen
         self.flow = Flow(clock=clock, wall=wall, config=flow_config(settings), run=run or fl.ClockRun())
         self.main_thread = MainThread(self)

@@ -295,13 +295,19 @@ def test_call_runs_on_the_writer_thread(make_writer, repo: Repository, make_epis
     assert writer.pending() == 0
 
 
-def test_calls_do_not_wait_behind_a_failing_write(
-    make_writer, repo: Repository, results: Results, make_episode, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def a_save_waiting_an_hour_to_retry(make_writer, repo, results, make_episode, monkeypatch) -> Writer:
+    """A writer whose one save failed on a full disk and waits an hour before trying again."""
     fail_times(repo, "save_active", 10**6, monkeypatch, errno.ENOSPC)
     writer = make_writer(retry_delays=(3600,))
     writer.save_active(make_episode(repair_minutes=None))
     results.wait_for(lambda items: len(items) == 1)
+    return writer
+
+
+def test_calls_do_not_wait_behind_a_failing_write(
+    make_writer, repo: Repository, results: Results, make_episode, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = a_save_waiting_an_hour_to_retry(make_writer, repo, results, make_episode, monkeypatch)
     answered = threading.Event()
     writer.call(lambda r: r.count(), lambda result, error: answered.set())
     assert answered.wait(WAIT)
@@ -403,10 +409,7 @@ def test_waiting_for_writes_returns_once_the_due_save_is_on_disk(
 def test_a_save_waiting_for_its_retry_does_not_hold_up_a_reader(
     make_writer, repo: Repository, results: Results, make_episode, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fail_times(repo, "save_active", 10**6, monkeypatch, errno.ENOSPC)
-    writer = make_writer(retry_delays=(3600,))
-    writer.save_active(make_episode(repair_minutes=None))
-    results.wait_for(lambda items: len(items) == 1)
+    writer = a_save_waiting_an_hour_to_retry(make_writer, repo, results, make_episode, monkeypatch)
     assert writer.wait_for_writes(WAIT)
 
 

@@ -31,12 +31,17 @@ def scrolls(window, view) -> bool:
     return area.verticalScrollBar().maximum() > 0 or area.horizontalScrollBar().maximum() > 0
 
 
-def test_breathing_and_repair_fit_a_small_laptop_with_long_names(app, qtbot):
+def pause_on_a_small_laptop_with_long_names(app):
+    """The window at 1024x600 less its frame, both names 28 letters, a pause begun."""
     app.settings.update(LONG)
-    w, c = app.window, app.controller
-    w.resize(*SMALL)
-    c.apply_settings()
-    c.pause()
+    app.window.resize(*SMALL)
+    app.controller.apply_settings()
+    app.controller.pause()
+    return app.window, app.controller
+
+
+def test_breathing_and_repair_fit_a_small_laptop_with_long_names(app, qtbot):
+    w, c = pause_on_a_small_laptop_with_long_names(app)
     qtbot.waitUntil(lambda: w.current_view() is w.breathing)
     assert not scrolls(w, w.breathing)
     c.dispatch(Ev.END_BREATHING)
@@ -49,11 +54,7 @@ def test_breathing_and_repair_fit_a_small_laptop_with_long_names(app, qtbot):
 
 
 def test_the_partners_cards_keep_one_size_with_long_names(app, qtbot):
-    app.settings.update(LONG)
-    w, c = app.window, app.controller
-    w.resize(*SMALL)
-    c.apply_settings()
-    c.pause()
+    w, c = pause_on_a_small_laptop_with_long_names(app)
     c.dispatch(Ev.END_BREATHING)
     qtbot.waitUntil(lambda: w.current_view() is w.turns)
     cards = w.turns.cards
