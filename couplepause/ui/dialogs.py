@@ -160,10 +160,12 @@ class SettingsDialog(QDialog):
         self.pattern.currentIndexChanged.connect(self._sync)
         self.turn_timer.toggled.connect(self._sync)
         self._sync()
-        # As tall as the settings need, unless the screen is smaller.
-        hint = self.sizeHint()
-        taller = max(0, content.sizeHint().height() - scroll.sizeHint().height())
-        self.resize(*fitting((max(hint.width(), content.sizeHint().width() + 60), hint.height() + taller)))
+        # As large as the settings need (a scroll area asks for less than its
+        # contents), unless the screen is smaller.
+        hint, whole, shown = self.sizeHint(), content.sizeHint(), scroll.sizeHint()
+        extra = scroll.verticalScrollBar().sizeHint().width()  # room for it, should it show
+        width = hint.width() + max(0, whole.width() + extra - shown.width())
+        self.resize(*fitting((width, hint.height() + max(0, whole.height() - shown.height()))))
         self.save_button.setDefault(True)  # Enter in a field saves
         (self.partner_a if self.partner_a.isEnabled() else self.pattern).setFocus()
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QDialog, QLineEdit, QWidget
 
 from couplepause.texts import words
-from couplepause.ui.widgets import button, dialog_frame, fit, label, row, say_in
+from couplepause.ui.widgets import button, dialog_frame, label, row, say_in
 
 PASSPHRASE_MIN = 8
 SET, CHANGE, REMOVE = "set", "change", "remove"
@@ -62,7 +62,6 @@ class PassphraseDialog(QDialog):
         self.go_button.clicked.connect(self.go)
         self.cancel_button.clicked.connect(self.reject)
         (self.current or self.new).setFocus()
-        fit(self)
 
     def go(self) -> None:
         if self.new is not None:
@@ -126,7 +125,6 @@ class DeleteAllDialog(QDialog):
         self.delete_button.clicked.connect(self.delete)
         self.cancel_button.clicked.connect(self.reject)
         self.field.setFocus()
-        fit(self)
 
     def delete(self) -> None:
         self.delete_button.setEnabled(False)

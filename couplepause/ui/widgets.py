@@ -58,7 +58,10 @@ def dialog_frame(
 
 def fit(dialog: QWidget) -> None:
     """Give a dialog the height its wrapped lines need at its width (Qt sizes a new
-    dialog before the lines know their width); it only ever grows."""
+    dialog before the lines know their width); it only ever grows. A dialog that
+    is not ours (a native file chooser) may have no layout: it sizes itself."""
+    if dialog.layout() is None:
+        return
     dialog.layout().activate()
     sized = dialog.testAttribute(Qt.WidgetAttribute.WA_Resized)  # the dialog chose a size itself
     width = max(dialog.minimumWidth(), dialog.sizeHint().width(), dialog.width() if sized else 0)
