@@ -141,6 +141,9 @@ class Episode:
     note: str | None = None
     cycle: str | None = None
     closed: bool = False
+    # A practice pause on a calm evening: kept, shown as practice, never counted
+    # in the charts, the summary, the patterns or an export unless asked.
+    practice: bool = False
     # The clock readings behind the durations; kept in the store, never exported.
     timing: Timing | None = None
 
@@ -219,6 +222,7 @@ class Episode:
             "note": self.note,
             "cycle": self.cycle,
             "closed": self.closed,
+            "practice": self.practice,
         }
 
     def to_record(self) -> dict[str, Any]:
@@ -277,7 +281,7 @@ class Episode:
         breaks = data.get("breaks") or []
         if not isinstance(turns, list) or not isinstance(breaks, list):
             raise EpisodeError("not_lists")
-        for flag in ("wall_timed", "closed"):
+        for flag in ("wall_timed", "closed", "practice"):
             if not isinstance(data.get(flag, False), bool):
                 raise EpisodeError("not_true_or_false", flag=flag)
         return cls(
@@ -297,6 +301,7 @@ class Episode:
             note=note,
             cycle=cycle,
             closed=data.get("closed", repaired_at is not None),
+            practice=data.get("practice", False),
             timing=Timing.from_dict(data.get("timing")),
         )
 
