@@ -113,6 +113,11 @@ def median_or_none(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
+def counted(episodes: Iterable[Episode]) -> list[Episode]:
+    """The pauses that count in figures: every one but the practice pauses."""
+    return [e for e in episodes if not e.practice]
+
+
 def in_time_order(episodes: Iterable[Episode]) -> list[Episode]:
     """The episodes in the order they were paused (ties by id): the order everything here uses."""
     return sorted(episodes, key=lambda e: (e.paused_at, e.id))

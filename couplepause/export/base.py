@@ -40,6 +40,12 @@ class ExportOptions:
     until: date | None = None
     include_notes: bool = False
     include_names: bool = False
+    # Practice pauses are left out of every export unless asked for.
+    include_practice: bool = False
+    # The plan for hard moments (JSON), like notes: only when the couple opts in.
+    include_plan: bool = False
+    # The patterns section of the PDF report: only when the couple opts in.
+    include_patterns: bool = False
     # The partners' own names; only written when include_names is set.
     partner_names: tuple[str, str] = DEFAULT_NAMES
     force: bool = False
@@ -83,9 +89,12 @@ def private(episode: Episode, options: ExportOptions) -> Episode:
 
 
 def select(episodes: Iterable[Episode], options: ExportOptions) -> list[Episode]:
-    """The episodes in the chosen range, privacy applied, sorted by pause time."""
+    """The episodes in the chosen range (practice pauses only when asked for),
+    privacy applied, sorted by pause time."""
     chosen = [
-        private(e, options) for e in episodes if in_range(e, options.since, options.until)
+        private(e, options)
+        for e in episodes
+        if in_range(e, options.since, options.until) and (options.include_practice or not e.practice)
     ]
     chosen.sort(key=lambda e: (e.paused_at, e.id))
     return chosen
