@@ -96,7 +96,8 @@ class Plan:
         """Build and validate a plan; raises PlanError with a plain reason."""
         if not isinstance(data, dict):
             raise PlanError("plan_not_object")
-        partners = data.get("partners") or {}
+        partners = data.get("partners")
+        partners = {} if partners is None else partners
         if not isinstance(partners, dict) or set(partners) - set(PARTNERS):
             raise PlanError("plan_partners")
         updated = data.get("updated_at")

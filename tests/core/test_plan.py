@@ -1,0 +1,165 @@
+"""Our plan for hard moments (core/plan.py) and the words the live flow takes from it
+(core/prompts.py): every combination of the partners' moves, and no plan at all."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timezone
+
+import pytest
+
+from couplepause.core import prompts
+from couplepause.core.episode import Episode
+from couplepause.core.plan import MAX_TEXT, MOVES, PartnerPlan, Plan, PlanError
+from couplepause.texts import word_list, words
+
+NAMES = {"a": "Sam", "b": "Robin"}
+MOVE_OR_NONE = (*MOVES, None)
+
+
+def plan_with(move_a=None, move_b=None, **shared) -> Plan:
+    return Plan(
+        partners={
+            "a": PartnerPlan(move_a, "talking fast", "a walk", "We're on the same side."),
+            "b": PartnerPlan(move_b, "going numb", "tea and music", "I'm not going anywhere."),
+        },
+        **shared,
+    )
+
+
+# ---------------------------------------------------------------------- the record
+def test_a_plan_reads_back_as_it_was_written():
+    plan = plan_with("pull_back", "reach_out", pause_signal="a hand on the heart", way_back="side by side",
+                     updated_at=datetime(2026, 11, 3, 20, 15, tzinfo=timezone.utc))
+    assert Plan.from_dict(plan.to_dict()) == plan
+
+
+def test_an_empty_plan_is_no_plan_and_any_part_makes_one():
+    assert Plan().is_empty
+    assert Plan.from_dict({}).is_empty
+    assert not Plan(way_back="a hug").is_empty
+    assert not Plan(partners={"a": PartnerPlan(move="depends"), "b": PartnerPlan()}).is_empty
+
+
+def test_every_part_is_optional_when_reading():
+    plan = Plan.from_dict({"partners": {"a": {"move": "reach_out"}}})
+    assert plan.move_of("a") == "reach_out"
+    assert plan.move_of("b") is None
+    assert plan.of("b") == PartnerPlan()
+    assert plan.pause_signal == plan.way_back == ""
+
+
+@pytest.mark.parametrize(
+    "data, key",
+    [
+        ([], "plan_not_object"),
+        ({"partners": []}, "plan_partners"),
+        ({"partners": {"c": {}}}, "plan_partners"),
+        ({"partners": {"a": "pull back"}}, "plan_not_object"),
+        ({"partners": {"a": {"move": "run away"}}}, "plan_move"),
+        ({"partners": {"b": {"signs": 3}}}, "plan_text"),
+        ({"way_back": "x" * (MAX_TEXT + 1)}, "plan_text_long"),
+        ({"updated_at": "yesterday"}, "time_not_iso"),
+    ],
+)
+def test_a_plan_that_does_not_read_says_why(data, key):
+    with pytest.raises(PlanError if key.startswith("plan") else Exception) as caught:
+        Plan.from_dict(data)
+    assert caught.value.key == key
+    assert str(caught.value)  # worded, never a bare key
+
+
+def test_cleaning_trims_space_and_keeps_a_few_words():
+    plan = Plan(partners={"a": PartnerPlan(signs="  my   jaw\n tight "), "b": PartnerPlan(helps="y" * 500)},
+                pause_signal=" time out ")
+    cleaned = plan.cleaned()
+    assert cleaned.of("a").signs == "my jaw tight"
+    assert len(cleaned.of("b").helps) == MAX_TEXT
+    assert cleaned.pause_signal == "time out"
+    assert Plan.from_dict(cleaned.to_dict()) == cleaned
+
+
+def test_a_practice_pause_keeps_its_mark_and_old_records_are_not_practice():
+    episode = Episode.start(datetime(2026, 11, 3, 20, 15, tzinfo=timezone.utc)).with_changes(practice=True)
+    assert Episode.from_dict(episode.to_dict()).practice is True
+    record = episode.to_dict()
+    del record["practice"]
+    assert Episode.from_dict(record).practice is False
+
+
+# ---------------------------------------------------------------------- the prompts
+def test_without_a_plan_every_couple_reads_the_prompts_of_before():
+    for plan in (None, Plan(), plan_with("depends", "depends")):
+        for speaker, listener in (("a", "b"), ("b", "a")):
+            assert prompts.speaker_prompts(plan, speaker) == word_list("turns", "speaker_prompts")
+            assert prompts.listener_prompts(plan, speaker, listener, NAMES) == word_list("turns", "listener_prompts")
+
+
+@pytest.mark.parametrize("move_a, move_b", list(itertools.product(MOVE_OR_NONE, repeat=2)))
+def test_the_prompts_fit_each_combination_of_moves(move_a, move_b):
+    plan = plan_with(move_a, move_b)
+    moves = {"a": move_a, "b": move_b}
+    for speaker, listener in (("a", "b"), ("b", "a")):
+        said = prompts.speaker_prompts(plan, speaker)
+        heard = prompts.listener_prompts(plan, speaker, listener, NAMES)
+        assert len(said) == len(heard) == 4
+        # The speaker's prompts follow the speaker's own move only.
+        own = {"pull_back": "speaker_prompts_pull_back", "reach_out": "speaker_prompts_reach_out"}
+        assert said == word_list("turns", own.get(moves[speaker], "speaker_prompts"))
+        # The listener hears how the speaker's move can land, by the speaker's name.
+        impact = {"pull_back": "impact_pull_back", "reach_out": "impact_reach_out"}.get(moves[speaker])
+        if impact:
+            assert heard[3] == words("turns", impact, speaker=NAMES[speaker])
+            assert NAMES[speaker] in heard[3]
+        else:
+            assert heard[3] == word_list("turns", "listener_prompts")[3]
+        # ... and gets help with their own urge.
+        urge = {"pull_back": "listening_pull_back", "reach_out": "listening_reach_out"}.get(moves[listener])
+        assert heard[2] == (words("turns", urge) if urge else word_list("turns", "listener_prompts")[2])
+
+
+def test_the_two_partners_are_treated_alike():
+    """Swapping who wrote what swaps the prompts, and nothing else."""
+    for move_a, move_b in itertools.product(MOVE_OR_NONE, repeat=2):
+        plan = plan_with(move_a, move_b)
+        mirrored = Plan(partners={"a": plan.of("b"), "b": plan.of("a")})
+        swapped = {"a": NAMES["b"], "b": NAMES["a"]}
+        assert prompts.speaker_prompts(plan, "a") == prompts.speaker_prompts(mirrored, "b")
+        assert prompts.listener_prompts(plan, "a", "b", NAMES) == prompts.listener_prompts(mirrored, "b", "a", swapped)
+
+
+def test_the_impact_lines_never_blame():
+    for key in ("impact_pull_back", "impact_reach_out"):
+        text = words("turns", key, speaker="Sam").lower()
+        for word in ("fault", "always", "never", "wrong", "should"):
+            assert word not in text
+
+
+def test_the_break_shows_what_helps_each_partner_and_the_way_back():
+    plan = plan_with(way_back="we sit side by side")
+    assert prompts.break_helps(plan, NAMES) == [
+        words("break", "helps", name="Sam", helps="a walk"),
+        words("break", "helps", name="Robin", helps="tea and music"),
+    ]
+    assert "we sit side by side" in prompts.invitation(plan)
+    only_b = Plan(partners={"a": PartnerPlan(), "b": PartnerPlan(helps="tea")})
+    assert prompts.break_helps(only_b, NAMES) == [words("break", "helps", name="Robin", helps="tea")]
+    for nothing in (None, Plan()):
+        assert prompts.break_helps(nothing, NAMES) == []
+        assert prompts.invitation(nothing) == words("break", "invite_text")
+
+
+def test_repair_offers_each_partner_what_the_other_needs_to_hear():
+    plan = plan_with()
+    for_a = prompts.needs_to_hear(plan, "a", NAMES)
+    for_b = prompts.needs_to_hear(plan, "b", NAMES)
+    assert "Robin" in for_a and "I'm not going anywhere." in for_a
+    assert "Sam" in for_b and "We're on the same side." in for_b
+    assert prompts.needs_to_hear(None, "a", NAMES) == ""
+    assert prompts.needs_to_hear(Plan(), "b", NAMES) == ""
+
+
+def test_the_home_screen_reminds_them_of_their_sign_only_when_they_have_one():
+    assert prompts.pause_signal(None) == ""
+    assert prompts.pause_signal(Plan()) == ""
+    assert "time out" in prompts.pause_signal(Plan(pause_signal="time out"))
