@@ -4,8 +4,7 @@ Qt-free and pure: ``step(model, event, now, wall, config, run)`` returns a new
 model and never reads a clock itself. ``now`` is a reading of the clock of
 core/clock.py in seconds (only differences matter; ``run`` says which run of
 that clock it comes from), ``wall`` an aware datetime. Durations follow the
-rule written in core/clock.py. The ``Flow`` class wraps the
-model with injected clocks for the app.
+rule written in core/clock.py. ``Flow`` wraps the model with injected clocks for the app.
 
 An event that the current state does not accept raises ``InvalidTransition``;
 the model is never changed silently.
@@ -105,6 +104,7 @@ class FlowConfig:
     turn_seconds: float | None = 120.0  # None: no turn timer
     resume_breathing_seconds: float = 60.0  # a soft start after a break or restart
     began_last_time: str | None = None  # who spoke first the last time: the other one starts now
+    practice: bool = False  # a practice pause: kept, marked, never counted
 
 
 @dataclass(frozen=True)
@@ -169,13 +169,12 @@ class Settled:
 
 def settle_open(active: list[Episode], *, current: Episode | None, now: float, wall: datetime, run: ClockRun) -> Settled:
     """The pauses open at start-up: one repaired but not yet closed is closed; of the
-    unfinished ones, the newest that can still be picked up is offered and the rest
-    are let rest. When a pause has begun meanwhile (``current``), every other one is
-    let rest as it was."""
+    unfinished ones, the newest that can still be picked up is offered (never a practice
+    pause), the rest let rest; when a pause has begun meanwhile (``current``), all others are."""
     others = [e for e in active if current is None or e.id != current.id]
     if current is not None:
         return Settled(tuple(e.with_changes(closed=True) for e in others), None)
-    unfinished = sorted((e for e in others if not e.is_repaired), key=lambda e: e.paused_at)
+    unfinished = sorted((e for e in others if not (e.is_repaired or e.practice)), key=lambda e: e.paused_at)
     offered = unfinished[-1] if unfinished and can_resume(unfinished[-1], now, wall, run) else None
     rest = [e for e in others if e is not offered]
     return Settled(tuple(e.with_changes(closed=True) for e in rest), offered)
@@ -278,7 +277,7 @@ def _start_breathing(model: Model, now: float, seconds: float, config: FlowConfi
 
 def _pause(model: Model, event: Event, ctx: _Ctx) -> Model:
     episode = Episode.start(ctx.wall).with_changes(
-        breathing_pattern=ctx.config.pattern.key,
+        breathing_pattern=ctx.config.pattern.key, practice=ctx.config.practice,
         timing=clock.Timing(ctx.run.boot, ctx.now),
     )
     return _start_breathing(Model(episode=episode), ctx.now, ctx.config.breathing_seconds, ctx.config)

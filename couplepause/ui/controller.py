@@ -34,12 +34,13 @@ TURN_TICK_MS = 250
 BREAK_CHECK_MS = 60_000
 
 
-def flow_config(settings: Settings, began_last_time: str | None = None) -> FlowConfig:
+def flow_config(settings: Settings, began_last_time: str | None = None, practice: bool = False) -> FlowConfig:
     return FlowConfig(
         pattern=settings.pattern(),
         breathing_seconds=60.0 * settings.get("breathing_minutes"),
         turn_seconds=60.0 * settings.get("turn_minutes") if settings.get("turn_timer") else None,
         began_last_time=began_last_time,
+        practice=practice,
     )
 
 
@@ -68,7 +69,7 @@ class Controller(QObject):
         self.clock = clock
         self.wall = wall
         self.began_last_time: str | None = None  # who spoke first in the last pause
-        self.practising = False  # a practice pause: the flow runs, nothing is saved
+        self.practising = False  # a practice pause: kept as practice, never counted
         self.chime = Chime(self)  # a tone at each breathing phase, when chosen
         self.flow = Flow(clock=clock, wall=wall, config=flow_config(settings), run=run or fl.ClockRun())
         self.main_thread = MainThread(self)
@@ -166,15 +167,17 @@ class Controller(QObject):
 
     def pausing(self) -> bool:
         """In the middle of a pause (breathing, turns, repair, a break or the note after)
-        that is kept; a practice pause keeps nothing."""
+        that counts; a practice pause can end any time."""
         return self.flow.state is not State.TALKING and not self.practising
 
     def practice(self) -> None:
-        """The whole flow on a calm evening, to learn it: nothing is saved."""
+        """The whole flow on a calm evening, to learn it: kept, marked as practice."""
         if self.flow.state is not State.TALKING:
             return
+        if self.offered is not None:
+            self._close_offered()
         self.practising = True
-        self.flow.config = flow_config(self.settings, self.began_last_time)
+        self.flow.config = flow_config(self.settings, self.began_last_time, practice=True)
         self.dispatch(Ev.PAUSE)
         self.window.show_notice(words("welcome", "practice_notice"))
 
@@ -316,7 +319,7 @@ class Controller(QObject):
 
     # ----------------------------------------------------------- persisting
     def _persist(self, episode: Episode | None) -> None:
-        if episode is None or self.practising:
+        if episode is None:
             return
         if episode.closed:
             self.writer.archive(episode)

@@ -1,4 +1,4 @@
-"""The first start: a welcome beside the Pause button, a practice pause that keeps nothing."""
+"""The first start: a welcome beside the Pause button, a practice pause kept as practice."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from PySide6.QtCore import QRect
 
 from couplepause.core.flow import Ev, State
 from couplepause.store.repository import Repository
+from couplepause.texts import words
 
 
 def on_disk(bundle):
@@ -26,11 +27,11 @@ def test_the_welcome_shows_at_the_first_start_and_never_covers_the_pause_button(
     assert not in_window(talking.welcome).intersects(in_window(talking.pause_button))
 
 
-def test_a_practice_pause_goes_through_the_flow_and_keeps_nothing(app, qtbot, clock):
+def test_a_practice_pause_goes_through_the_flow_and_is_kept_as_practice(app, qtbot, clock):
     c, w = app.controller, app.window
     w.talking.practice_button.click()
     assert c.flow.state is State.BREATHING and c.practising
-    assert "nothing is saved" in w.notice_shown()
+    assert "kept as practice" in w.notice_shown()
     assert not c.pausing()  # closing now would lose nothing worth asking about
     c.dispatch(Ev.END_BREATHING)
     c.dispatch(Ev.SWAP)
@@ -40,10 +41,24 @@ def test_a_practice_pause_goes_through_the_flow_and_keeps_nothing(app, qtbot, cl
     c.dispatch(Ev.ANSWER, "b", "yes")
     c.dispatch(Ev.FINISH, value={"note": "practice words", "cycle": None})
     assert c.flow.state is State.TALKING and not c.practising
-    assert "nothing was saved" in w.notice_shown()
-    assert on_disk(app) == []
-    c.pause()  # a real one afterwards is saved as always
-    assert len(on_disk(app)) == 1
+    assert "left out of every chart" in w.notice_shown()
+    [kept] = on_disk(app)
+    assert kept.practice and kept.is_repaired and kept.closed
+    # "Last time you found your way back in ..." speaks of real pauses only.
+    assert w.talking.last_time.text() == words("talking", "welcome")
+    c.pause()  # a real one afterwards is saved as always, and not as practice
+    assert [e.practice for e in on_disk(app)] == [True, False]
+
+
+def test_a_practice_pause_left_open_is_never_offered_to_pick_up(make_app, data_dir, qtbot):
+    first = make_app(data_dir)
+    first.controller.practice()
+    assert first.writer.flush(5)
+    first.shutdown()
+    again = make_app(data_dir)
+    qtbot.waitUntil(lambda: again.writer.pending() == 0)
+    assert again.controller.offered is None
+    assert not again.window.talking.resume_card.isVisibleTo(again.window)
 
 
 def test_got_it_puts_the_welcome_away_for_good(app, make_app, data_dir):
