@@ -60,10 +60,12 @@ class App:
         self.history = None  # the HistoryPresenter, once the view was opened
         self.export_dialog = None
         from couplepause.care import Care
+        from couplepause.planning import Planning
         from couplepause.privacy import Privacy
 
         self.care = Care(self)  # losses, backups, rescue copies, as the couple sees them
         self.privacy = Privacy(self)  # the passphrase, the history's lock, delete all
+        self.planning = Planning(self)  # our plan for hard moments
         self._closing = False
         self._following_theme = False
         self._leaving_the_pause = False  # the couple said yes to closing in the middle of a pause
@@ -195,6 +197,7 @@ class App:
             ("open_export", QKeySequence.StandardKey.Open, self.open_export_file, QAction.MenuRole.NoRole),
             ("export", None, self.open_export, QAction.MenuRole.NoRole),
             ("history", None, self.open_history, QAction.MenuRole.NoRole),
+            ("plan", None, self.planning.open, QAction.MenuRole.NoRole),
             ("settings", QKeySequence(SETTINGS_KEY), self.open_settings,
              QAction.MenuRole.PreferencesRole),
             ("quit", QKeySequence.StandardKey.Quit, self.window.close, QAction.MenuRole.QuitRole),
@@ -396,6 +399,7 @@ def build(
     window.talking.safety_requested.connect(bundle.open_safety)
     window.talking.practice_requested.connect(controller.practice)
     window.talking.names_requested.connect(bundle.open_settings)
+    window.talking.plan_requested.connect(bundle.planning.open)
     window.talking.welcome_done.connect(bundle.put_welcome_away)
     window.talking.history_requested.connect(bundle.open_history)
     window.close_guard = bundle.close_guard
@@ -406,6 +410,7 @@ def build(
     if notices:
         window.show_notice(" ".join(notices))
     controller.load_from_store()
+    bundle.planning.load()
     if report is not None:
         bundle.care.show_losses()
     if keep:

@@ -73,6 +73,7 @@ class Privacy(QObject):
 
     def _unlocked(self, names) -> None:
         self.app.controller.set_protected_names(names)
+        self.app.planning.load()  # a plan protected with the names opens too
         if self.app.history is not None:
             self.app.history.view.set_names(self.app.controller.names())
         self.idle.start()
@@ -86,6 +87,7 @@ class Privacy(QObject):
 
         def done(_result, _error) -> None:
             self.app.controller.set_protected_names(None)
+            self.app.planning.load()
             history = self.app.history
             if history is not None:
                 self.show_lock(history)

@@ -14,8 +14,10 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from couplepause.core import flow as fl
+from couplepause.core import prompts
 from couplepause.core.episode import Episode
 from couplepause.core.flow import Ev, Flow, FlowConfig, State
+from couplepause.core.plan import Plan
 from couplepause.settings import Settings
 from couplepause.texts import clock_time, default_names, duration, words
 from couplepause.ui.background import MainThread
@@ -75,6 +77,7 @@ class Controller(QObject):
         self.main_thread = MainThread(self)
         self.offered: Episode | None = None  # an open episode from before, on offer
         self.protected_names: dict[str, str] | None = None  # from the unlocked store
+        self.plan: Plan | None = None  # our plan for hard moments, once read
         self.inviting = False  # the break is over: inviting them back
         self._save_failed = False
         self._unsaved_reason = ""
@@ -139,6 +142,12 @@ class Controller(QObject):
     def set_protected_names(self, names: dict[str, str] | None) -> None:
         self.protected_names = dict(names) if names else None
         self.apply_settings()
+
+    def set_plan(self, plan: Plan | None) -> None:
+        """The plan the live flow speaks to (None or empty: the prompts of before)."""
+        self.plan = None if plan is None or plan.is_empty else plan
+        self.window.talking.set_pause_signal(prompts.pause_signal(self.plan))
+        self.render()
 
     def forget_offer_entirely(self) -> None:
         """Everything was deleted: nothing from before is offered or shown."""
@@ -384,12 +393,16 @@ class Controller(QObject):
                 self.turn_timer.start()
             w.turns.swap_button.setFocus()
         elif state is State.REPAIR:
-            w.repair.render(names, episode.repair_answers)
+            needs = {p: prompts.needs_to_hear(self.plan, p, names) for p in names}
+            w.repair.render(names, episode.repair_answers, needs)
             if w.current_view() is not w.repair:
                 w.show_view(w.repair)
                 w.repair.focus_first()
         elif state is State.BREAK:
-            w.on_break.render(episode.breaks[-1].return_at, self.inviting)
+            w.on_break.render(
+                episode.breaks[-1].return_at, self.inviting,
+                prompts.break_helps(self.plan, names), prompts.invitation(self.plan),
+            )
             w.show_view(w.on_break)
             w.on_break.come_back_button.setFocus()
         elif state is State.AFTER:
@@ -442,14 +455,21 @@ class Controller(QObject):
             left = limit - fl.turn_elapsed(model, now)
             done = left <= 0
             timer_text = clock_time(max(0.0, left))
+        names = self.names()
+        speaker = model.speaker
+        listener = fl.other(speaker)
         self.window.turns.render(
             TurnsScreen(
-                names=self.names(),
+                names=names,
                 speaker=model.speaker,
                 can_choose=fl.can_choose_speaker(model),
                 can_repair=fl.can_repair(model, now),
                 timer_text=timer_text,
                 timer_done=done,
+                prompts={
+                    speaker: prompts.speaker_prompts(self.plan, speaker),
+                    listener: prompts.listener_prompts(self.plan, speaker, listener, names),
+                },
             )
         )
 

@@ -26,3 +26,5 @@ class TurnsScreen:
     can_repair: bool
     timer_text: str | None  # None: timer off
     timer_done: bool
+    # Each partner's prompts for the role they hold now (core/prompts.py).
+    prompts: dict[str, list[str]]

@@ -11,9 +11,7 @@ from PySide6.QtWidgets import QWidget
 from couplepause.core.flow import BREAK_CHOICES
 from couplepause.texts import words
 from couplepause.formatting import time_of_day
-from couplepause.ui.widgets import Choice, button, card, label, row, vbox
-
-
+from couplepause.ui.widgets import Choice, button, card, label, row, set_text, vbox
 
 class BreakChoiceView(QWidget):
     """Agree on a break length; the return time is shown as a clock time."""
@@ -82,15 +80,27 @@ class BreakView(QWidget):
         self.text = label(words("break", "text"), center=True)
         self.return_at = label("", "big", center=True)
         layout.addWidget(card(self.heading, self.text, self.return_at, spacing=16))
+        # From their plan: what helps each of them settle (shown only when they wrote it).
+        self.helps_heading = label(words("break", "helps_heading"), "muted", center=True)
+        self.helps = [label("", center=True) for _ in range(2)]
+        self.helps_card = card(self.helps_heading, *self.helps, spacing=6)
+        self.helps_card.hide()
+        layout.addWidget(self.helps_card)
         self.come_back_button = button(words("break", "return_now"), "primary")
         layout.addLayout(row(self.come_back_button))
         layout.addStretch(2)
         self.come_back_button.clicked.connect(self.come_back_requested)
 
-    def render(self, return_at: datetime, inviting: bool) -> None:
+    def render(self, return_at: datetime, inviting: bool, helps: list[str] = (), invitation: str = "") -> None:
+        """``helps``: a line for each partner who wrote what helps them settle;
+        ``invitation``: the words that invite them back (their agreed way back)."""
+        for widget, text in zip(self.helps, [*helps, "", ""]):
+            set_text(widget, text)
+            widget.setVisible(bool(text))
+        self.helps_card.setVisible(bool(helps) and not inviting)
         if inviting:
             self.heading.setText(words("break", "invite_heading"))
-            self.text.setText(words("break", "invite_text"))
+            self.text.setText(invitation or words("break", "invite_text"))
         else:
             self.heading.setText(words("break", "heading"))
             self.text.setText(words("break", "text"))

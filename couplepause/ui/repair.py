@@ -28,16 +28,21 @@ class RepairView(QWidget):
         answers = QHBoxLayout()
         answers.setSpacing(20)
         self.questions: dict[str, object] = {}
+        self.needs: dict[str, object] = {}
         self.choices: dict[str, Choice] = {}
         for partner in PARTNERS:
             question = label("", center=True)
+            # What the other said they need to hear, from their plan (hidden without one).
+            need = label("", "prompt", center=True)
+            need.hide()
             choice = Choice(
                 [(a, words("repair", a)) for a in REPAIR_ANSWERS], ""
             )
             choice.chosen.connect(lambda v, p=partner: v and self.answered.emit(p, v))
             holder = QWidget()
             holder.setLayout(row(choice))
-            answers.addWidget(card(question, holder), 1)
+            answers.addWidget(card(question, need, holder), 1)
+            self.needs[partner] = need
             self.questions[partner] = question
             self.choices[partner] = choice
         layout.addLayout(answers)
@@ -51,8 +56,13 @@ class RepairView(QWidget):
         self.more_button.clicked.connect(self.more_turns_requested)
         self.break_button.clicked.connect(self.break_requested)
 
-    def render(self, names: dict[str, str], answers: dict[str, str | None]) -> None:
+    def render(self, names: dict[str, str], answers: dict[str, str | None],
+               needs: dict[str, str] | None = None) -> None:
+        """``needs``: for each partner, what the other said they need to hear ("" for none)."""
         for partner in PARTNERS:
+            need = (needs or {}).get(partner, "")
+            set_text(self.needs[partner], need)
+            self.needs[partner].setVisible(bool(need))
             question = words("repair", "question", name=names[partner])
             set_text(self.questions[partner], question)
             choice = self.choices[partner]

@@ -24,6 +24,7 @@ class TalkingView(QWidget):
     let_rest_requested = Signal()
     practice_requested = Signal()
     names_requested = Signal()
+    plan_requested = Signal()
     welcome_done = Signal()
 
     def __init__(self, parent=None):
@@ -32,9 +33,11 @@ class TalkingView(QWidget):
         layout = vbox(self, spacing=18)
 
         self.history_button = button(words("history", "open_button"), "link")
+        self.plan_button = button(words("talking", "plan"), "link")
         self.safety_button = button(words("talking", "safety"), "link")
         self.settings_button = button(words("talking", "settings"), "link")
-        layout.addLayout(row(None, self.history_button, self.safety_button, self.settings_button, center=False))
+        layout.addLayout(row(None, self.plan_button, self.history_button, self.safety_button, self.settings_button,
+                             center=False))
         layout.addStretch(2)
 
         self.pause_button = RoundButton(words("talking", "pause"))
@@ -48,6 +51,7 @@ class TalkingView(QWidget):
         self.welcome_safety = label(words("welcome", "safety"), "small")
         self.practice_button = button(words("welcome", "practice"), "primary")
         self.names_button = button(words("welcome", "names"))
+        self.welcome_plan_button = button(words("welcome", "plan"))
         self.welcome_done_button = button(words("welcome", "done"))
         self.welcome = QFrame()
         self.welcome.setProperty("role", "card")
@@ -56,13 +60,16 @@ class TalkingView(QWidget):
         band.addLayout(row(self.welcome_title, None, self.welcome_done_button, center=False))
         for line in (self.welcome_text, self.welcome_safety):
             band.addWidget(line)
-        band.addLayout(row(self.practice_button, self.names_button, None, center=False))
+        band.addLayout(row(self.practice_button, self.welcome_plan_button, self.names_button, None, center=False))
         self.welcome.setMaximumWidth(WELCOME_WIDTH)
         self.welcome.hide()
         layout.addLayout(row(self.pause_button, self.welcome, spacing=40))
 
         self.hint = label(words("talking", "pause_hint"), "muted", center=True)
         layout.addWidget(self.hint)
+        self.signal = label("", "muted", center=True)  # their own sign for a pause, from their plan
+        self.signal.hide()
+        layout.addWidget(self.signal)
         self.last_time = label(words("talking", "welcome"), center=True)
         self.last_time.setAccessibleName(words("accessible", "last_time"))
         layout.addWidget(self.last_time)
@@ -79,6 +86,8 @@ class TalkingView(QWidget):
 
         self.practice_button.clicked.connect(self.practice_requested)
         self.names_button.clicked.connect(self.names_requested)
+        self.welcome_plan_button.clicked.connect(self.plan_requested)
+        self.plan_button.clicked.connect(self.plan_requested)
         self.welcome_done_button.clicked.connect(self.welcome_done)
 
         self.pause_button.clicked.connect(self.pause_requested)
@@ -100,7 +109,7 @@ class TalkingView(QWidget):
 
         hand_cursor(self.pause_button, self.history_button, self.safety_button, self.settings_button,
                     self.resume_button, self.let_rest_button, self.practice_button, self.names_button,
-                    self.welcome_done_button)
+                    self.welcome_done_button, self.plan_button, self.welcome_plan_button)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
@@ -117,6 +126,10 @@ class TalkingView(QWidget):
         self.last_time.setVisible(not shown)
         if self.isVisible():  # before the first show, the first resize does it
             self._fit_pause()
+
+    def set_pause_signal(self, text: str) -> None:
+        self.signal.setText(text)
+        self.signal.setVisible(bool(text))
 
     def set_last_time(self, text: str | None) -> None:
         self.last_time.setText(text or words("talking", "welcome"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
 
-from couplepause.texts import word_list, words
+from couplepause.texts import words
 from couplepause.ui.models import TurnsScreen
 from couplepause.ui.widgets import Choice, button, card_layout, label, row, set_text, vbox
 
@@ -88,15 +88,11 @@ class TurnsView(QWidget):
         for partner, card in self.cards.items():
             if partner == speaker:
                 card.show_role(
-                    words("turns", "speaker_title", speaker=names[partner]),
-                    word_list("turns", "speaker_prompts"),
-                    True,
+                    words("turns", "speaker_title", speaker=names[partner]), screen.prompts[partner], True
                 )
             else:
                 card.show_role(
-                    words("turns", "listener_title", listener=names[partner]),
-                    word_list("turns", "listener_prompts"),
-                    False,
+                    words("turns", "listener_title", listener=names[partner]), screen.prompts[partner], False
                 )
         self.who_row.setVisible(screen.can_choose)
         for partner in ("a", "b"):

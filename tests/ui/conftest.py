@@ -68,7 +68,9 @@ def app(make_app, qtbot):
 
 
 # The app's ways to open each of its dialogs (attribute paths on the App).
-DIALOG_OPENERS = ["open_settings", "open_safety", "open_export", "care.open_restore", "privacy.open_delete_all"]
+DIALOG_OPENERS = [
+    "open_settings", "open_safety", "open_export", "care.open_restore", "privacy.open_delete_all", "planning.open",
+]
 
 
 def shown_dialogs():

@@ -1,0 +1,76 @@
+"""Our plan for hard moments, as the window handles it: read once the store is
+open (and again when a protected history is unlocked or locked), edited in its
+dialog, kept by the writer thread like every other write, and handed to the
+live flow (Controller.set_plan)."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from couplepause.problems import Problem, in_window
+from couplepause.texts import words
+
+if TYPE_CHECKING:
+    from couplepause.app import App
+    from couplepause.core.plan import Plan
+
+log = logging.getLogger(__name__)
+
+
+class Planning:
+    def __init__(self, app: App):
+        self.app = app
+        self.plan: Plan | None = None
+        self.readable = True  # False while the plan is protected and the history locked
+        self.dialog = None
+
+    def load(self) -> None:
+        """Read the plan (off the UI thread) and hand it to the live flow."""
+        app = self.app
+
+        def job(repo):
+            return repo.plan_readable(), repo.plan()
+
+        def done(result, error) -> None:
+            if error is not None:
+                log.warning("the plan could not be read (%s)", type(error).__name__)
+                return
+            self.readable, self.plan = result
+            app.controller.set_plan(self.plan)
+
+        app.reader.call(job, lambda r, e: app.on_main(lambda: done(r, e)))
+
+    def open(self):
+        """The plan's dialog (one at a time); a protected plan while locked says why it is not shown."""
+        from couplepause.ui.plan_dialog import PlanDialog
+        from couplepause.ui.widgets import show_beside
+
+        if not self.readable:
+            self.app.window.show_notice(words("plan", "locked"), linger=True)
+            return None
+        if self.dialog is not None and self.dialog.isVisible():
+            self.dialog.raise_()
+            self.dialog.activateWindow()
+            return self.dialog
+        dialog = PlanDialog(self.plan, self.app.controller.names(), self.app.window)
+        dialog.saved.connect(lambda plan: self.save(plan, dialog))
+        dialog.finished.connect(lambda _result: setattr(self, "dialog", None))
+        self.dialog = dialog
+        return show_beside(dialog)
+
+    def save(self, plan: Plan, dialog) -> None:
+        app = self.app
+        plan = plan.with_changes(updated_at=app.controller.wall())
+
+        def done(error) -> None:
+            if error is not None:
+                reason = in_window(error) if isinstance(error, Problem) else words("problems", "unexpected")
+                dialog.not_kept(reason)
+                return
+            self.plan = plan
+            app.controller.set_plan(plan)
+            dialog.kept()
+            app.window.show_notice(words("plan", "saved"), linger=True)
+
+        app.writer.call(lambda repo: repo.save_plan(plan), lambda _r, e: app.on_main(lambda: done(e)))

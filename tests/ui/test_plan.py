@@ -1,0 +1,151 @@
+"""Our plan for hard moments in the window: the dialog, and the live flow speaking to it."""
+
+from __future__ import annotations
+
+from couplepause.core import prompts
+from couplepause.core.flow import Ev, State
+from couplepause.core.plan import PartnerPlan, Plan
+from couplepause.texts import word_list, words
+from couplepause.ui.plan_dialog import PlanDialog
+
+NAMES = {"a": "Sam", "b": "Robin"}
+PLAN = Plan(
+    partners={
+        "a": PartnerPlan("pull_back", "I go quiet", "a walk round the block", "You matter to me."),
+        "b": PartnerPlan("reach_out", "my voice gets louder", "tea and music", "I'm not going anywhere."),
+    },
+    pause_signal="a hand on the heart",
+    way_back="we sit side by side and start with a hug",
+)
+
+
+def shown(widget) -> bool:
+    return widget.isVisibleTo(widget.window())
+
+
+# ------------------------------------------------------------------- the dialog
+def test_the_dialog_shows_both_partners_alike_and_reads_back_what_was_written(qtbot):
+    dialog = PlanDialog(PLAN, NAMES)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    a, b = dialog.parts["a"], dialog.parts["b"]
+    assert (a.title(), b.title()) == ("Sam", "Robin")
+    assert a.width() == b.width() and a.height() == b.height()
+    assert [type(w) for w in a.children()] == [type(w) for w in b.children()]
+    assert dialog.value().with_changes(updated_at=None) == PLAN
+
+
+def test_what_is_typed_is_cleaned_and_every_part_may_stay_empty(qtbot):
+    dialog = PlanDialog(None, NAMES)
+    qtbot.addWidget(dialog)
+    assert dialog.value().is_empty
+    dialog.parts["b"].move.button_for("depends").click()
+    qtbot.keyClicks(dialog.parts["a"].fields["helps"], "   a   walk  ")
+    value = dialog.value()
+    assert value.move_of("b") == "depends" and value.move_of("a") is None
+    assert value.of("a").helps == "a walk"
+    dialog.parts["b"].move.button_for("depends").click()  # choosing it again clears it
+    assert dialog.value().move_of("b") is None
+
+
+def test_saving_waits_for_the_plan_to_be_kept_and_says_why_when_it_was_not(qtbot):
+    dialog = PlanDialog(PLAN, NAMES)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with qtbot.waitSignal(dialog.saved) as saved:
+        dialog.save_button.click()
+    assert saved.args[0].with_changes(updated_at=None) == PLAN
+    assert not dialog.save_button.isEnabled()
+    dialog.not_kept("The disk is full.")
+    assert dialog.save_button.isEnabled() and "The disk is full." in dialog.error.text()
+    assert dialog.isVisible()
+    dialog.kept()
+    assert not dialog.isVisible()
+
+
+# ------------------------------------------------------------ the live flow with a plan
+def names_and_plan(app):
+    app.settings.update({"partner_a": NAMES["a"], "partner_b": NAMES["b"]})
+    app.controller.set_plan(PLAN)
+
+
+def test_the_home_screen_shows_their_own_sign_for_a_pause(app):
+    talking = app.window.talking
+    assert not shown(talking.signal)
+    names_and_plan(app)
+    assert shown(talking.signal) and "a hand on the heart" in talking.signal.text()
+    app.controller.set_plan(Plan())  # an empty plan is no plan
+    assert not shown(talking.signal)
+
+
+def test_the_turns_speak_to_each_partners_move(app):
+    names_and_plan(app)
+    c, w = app.controller, app.window
+    c.pause()
+    c.dispatch(Ev.END_BREATHING)
+    speaker = c.flow.model.speaker
+    listener = "b" if speaker == "a" else "a"
+    texts = {p: [l.text() for l in w.turns.cards[p].prompts if shown(l)] for p in "ab"}
+    assert texts[speaker] == prompts.speaker_prompts(PLAN, speaker)
+    assert texts[listener] == prompts.listener_prompts(PLAN, speaker, listener, NAMES)
+    c.dispatch(Ev.SWAP)
+    texts = {p: [l.text() for l in w.turns.cards[p].prompts if shown(l)] for p in "ab"}
+    assert texts[listener] == prompts.speaker_prompts(PLAN, listener)
+    assert texts[speaker] == prompts.listener_prompts(PLAN, listener, speaker, NAMES)
+
+
+def test_without_a_plan_the_turns_show_the_prompts_of_before(app):
+    c, w = app.controller, app.window
+    c.pause()
+    c.dispatch(Ev.END_BREATHING)
+    speaker = c.flow.model.speaker
+    listener = "b" if speaker == "a" else "a"
+    assert [l.text() for l in w.turns.cards[speaker].prompts] == word_list("turns", "speaker_prompts")
+    assert [l.text() for l in w.turns.cards[listener].prompts] == word_list("turns", "listener_prompts")
+
+
+def test_the_break_shows_what_helps_each_of_them_and_invites_them_back_their_way(app, clock):
+    names_and_plan(app)
+    c, w = app.controller, app.window
+    c.pause()
+    c.dispatch(Ev.START_BREAK, value=20)
+    view = w.on_break
+    assert shown(view.helps_card)
+    lines = [l.text() for l in view.helps if shown(l)]
+    assert lines == [words("break", "helps", name="Sam", helps="a walk round the block"),
+                     words("break", "helps", name="Robin", helps="tea and music")]
+    clock.advance(20 * 60 + 1)
+    c.check_break_time()
+    assert view.heading.text() == words("break", "invite_heading")
+    assert "we sit side by side and start with a hug" in view.text.text()
+    assert not shown(view.helps_card)
+
+
+def test_repair_offers_each_partner_what_the_other_needs_to_hear(app, clock):
+    names_and_plan(app)
+    c, w = app.controller, app.window
+    c.pause()
+    c.dispatch(Ev.END_BREATHING)
+    c.dispatch(Ev.SWAP)
+    clock.advance(30)
+    c.dispatch(Ev.TO_REPAIR)
+    assert c.flow.state is State.REPAIR
+    assert "I'm not going anywhere." in w.repair.needs["a"].text() and "Robin" in w.repair.needs["a"].text()
+    assert "You matter to me." in w.repair.needs["b"].text() and "Sam" in w.repair.needs["b"].text()
+
+
+def test_without_a_plan_repair_and_the_break_are_as_before(app, clock):
+    c, w = app.controller, app.window
+    c.pause()
+    c.dispatch(Ev.START_BREAK, value=20)
+    assert not shown(w.on_break.helps_card)
+    clock.advance(20 * 60 + 1)
+    c.check_break_time()
+    assert w.on_break.text.text() == words("break", "invite_text")
+    c.dispatch(Ev.END_BREAK)
+    c.dispatch(Ev.END_BREATHING)
+    c.dispatch(Ev.SWAP)
+    clock.advance(30)
+    c.dispatch(Ev.TO_REPAIR)
+    assert not any(shown(w.repair.needs[p]) for p in "ab")
