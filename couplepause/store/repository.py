@@ -316,16 +316,16 @@ class Repository:
             return dict(self._active), self.month_files()
 
     def latest_repaired(self, limit_files: int = 24) -> Episode | None:
-        """The repaired episode paused most recently, reading at most ``limit_files`` months
-        (None while a protected history is locked)."""
+        """The repaired episode paused most recently, practice pauses aside, reading at most
+        ``limit_files`` months (None while a protected history is locked)."""
         if self.locked:
             return None
         active, months = self._read_view()
-        best = max((e for e in active.values() if e.is_repaired), key=_recency, default=None)
+        best = max((e for e in active.values() if e.is_repaired and not e.practice), key=_recency, default=None)
         for path in list(reversed(months))[:limit_files]:
             if best is not None and path.stem < month_key(best.paused_at):
                 break
-            repaired = [e for e in self.episode_files.episodes(path) if e.is_repaired]
+            repaired = [e for e in self.episode_files.episodes(path) if e.is_repaired and not e.practice]
             if repaired:
                 best = max([*repaired, *([best] if best else [])], key=_recency)
                 break
