@@ -378,7 +378,7 @@ def test_newer_store_is_refused_and_untouched(
 def test_newer_meta_with_an_unknown_shape_is_still_refused(store_dir: Path, snapshot) -> None:
     store_dir.mkdir(parents=True)
     CrashSafeStorage(store_dir / "meta.json").write(
-        {"meta": {"1": {"schema_version": 3}, "2": {"codec": "zstd"}}}
+        {"meta": {"1": {"schema_version": SCHEMA_VERSION + 1}, "2": {"codec": "zstd"}}}
     )
     before = snapshot(store_dir)
     with pytest.raises(StoreTooNew):
