@@ -75,7 +75,9 @@ class Care(QObject):
 
             parts, backup = result
             months = [p.part for p in parts if p.part[:1].isdigit()]
-            if any(p.part == "all" for p in parts):
+            if all(p.part == "plan" for p in parts):  # no pause is missing: our plan is
+                text = words("notices", "lost_plan")
+            elif any(p.part == "all" for p in parts):
                 text = words("notices", "lost_all")
             elif months and len(months) == 1:
                 text = words("notices", "lost_month", month=month_of_store(months[0]))
@@ -84,11 +86,13 @@ class Care(QObject):
             else:
                 text = words("notices", "lost_active")
             action = None
+            plan = all(p.part == "plan" for p in parts)  # "it", not "them"
             if backup is None:
-                text = f"{text} {words('notices', 'lost_no_backup')}"
+                text = f"{text} {words('notices', 'lost_plan_no_backup' if plan else 'lost_no_backup')}"
             else:
-                text = f"{text} {words('notices', 'lost_in_backup', date=long_date(backup.created_at))}"
-                action = (words("notices", "bring_back"), lambda: self._bring_back(parts))
+                held = words("notices", "lost_plan_in_backup" if plan else "lost_in_backup", date=long_date(backup.created_at))
+                text = f"{text} {held}"
+                action = (words("notices", "bring_back_plan" if plan else "bring_back"), lambda: self._bring_back(parts))
             self.app.window.show_notice(text, action=action, on_dismiss=lambda: self._noted(parts))
 
         def look(repo):
@@ -121,7 +125,11 @@ class Care(QObject):
             if error is not None:
                 self.app.window.show_notice(words("notices", "bring_back_failed", reason=_reason(error)))
                 return
-            self.app.window.show_notice(words("notices", "brought_back", pauses=pauses(count)), linger=True)
+            if all(part.part == "plan" for part in parts):
+                text = words("notices", "plan_brought_back")
+            else:
+                text = words("notices", "brought_back", pauses=pauses(count))
+            self.app.window.show_notice(text, linger=True)
             self.store_changed()
             self.show_losses()  # any part that no backup had
 

@@ -262,7 +262,9 @@ def _load_read_only(data_dir: Path, *, skip_unreadable: bool = False) -> list:
     unlock(repo)
     episodes = repo.load_all()
     lost = [path.name for path in repo.unreadable] + [
-        on_command_line(Problem("set_aside_part", name=missing.path.name)) for missing in repo.missing()
+        on_command_line(Problem("set_aside_part", name=missing.path.name))
+        for missing in repo.missing()
+        if missing.part != "plan"  # no pause is missing
     ]
     if lost and not skip_unreadable:
         raise Refused("unreadable_pauses", files=", ".join(lost), folder=folder)

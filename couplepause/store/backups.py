@@ -39,6 +39,9 @@ from couplepause.store.files import (
     META_TABLE,
     MONTHS_DIR,
     PLAIN,
+    PLAN_FILE,
+    PLAN_PART,
+    PLAN_TABLE,
     PROTECTION_TABLE,
     SEALED_FILE,
     SEALED_TABLE,
@@ -92,6 +95,8 @@ class BackupInfo:
     folder: Path = field(compare=False)
 
     def has(self, part: str) -> bool:
+        if part == PLAN_PART:
+            return (self.folder / PLAN_FILE).is_file()
         return self.parts.get(part, 0) > 0
 
 
@@ -288,10 +293,13 @@ class Backups:
 
         return _backup_document(info, vault.public_key(self.header) if self.header else None)
 
-    def rewrite_into(self, transaction, old: Format, new: Format, old_keys, header: dict[str, Any] | None) -> None:
+    def rewrite_into(
+        self, transaction, old: Format, new: Format, old_keys, header: dict[str, Any] | None, plan_fmt: Format = PLAIN
+    ) -> None:
         """Put every backup, in ``new``'s format, into ``transaction`` (a passphrase set,
-        changed or removed): no copy of the history stays in the old one. Records a
-        backup holds sealed are sealed again to the new key, or filed (no protection)."""
+        changed or removed): no copy of the history stays in the old one (a plan copy in
+        ``plan_fmt``, as the store's). Records a backup holds sealed are sealed again to
+        the new key, or filed (no protection)."""
         from couplepause.store import protected, vault
 
         public = vault.public_key(header) if header else None
@@ -320,7 +328,7 @@ class Backups:
                               for op, r in records]
                     transaction.put(sealed_path, {SEALED_TABLE: tokens}, PLAIN)
             for copy, tables in puts.items():
-                transaction.put(copy, tables, format_of(copy, new))
+                transaction.put(copy, tables, plan_fmt if copy.name == PLAN_FILE else format_of(copy, new))
             transaction.put(info.folder / BACKUP_META, {BACKUP_TABLE: [_backup_document(info, public)]}, PLAIN)
 
 
@@ -353,7 +361,8 @@ def _plain_name(backup_id: str) -> bool:
 
 
 def _table_of(relative: str) -> str:
-    return {META_FILE: META_TABLE, SEALED_FILE: SEALED_TABLE}.get(relative.rsplit("/", 1)[-1], EPISODES_TABLE)
+    tables = {META_FILE: META_TABLE, SEALED_FILE: SEALED_TABLE, PLAN_FILE: PLAN_TABLE}
+    return tables.get(relative.rsplit("/", 1)[-1], EPISODES_TABLE)
 
 
 def _backup_document(info: BackupInfo, public: bytes | None) -> dict[str, Any]:

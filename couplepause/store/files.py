@@ -42,11 +42,13 @@ ACTIVE_FILE = "active.json"  # table "episodes": the pauses still in progress
 MONTHS_DIR = "episodes"  # YYYY-MM.json, table "episodes": closed pauses by UTC month
 SEALED_FILE = "sealed.json"  # table "sealed": what the live flow wrote while the history was locked
 NAMES_FILE = "names.json"  # table "names": the partners' names, when they are protected too
+PLAN_FILE = "plan.json"  # table "plan": our plan for hard moments (plan_file.py)
 META_TABLE = "meta"
 PROTECTION_TABLE = "protection"  # in meta.json: a protected store's header (vault.py)
 EPISODES_TABLE = "episodes"
 SEALED_TABLE = "sealed"
 NAMES_TABLE = "names"
+PLAN_TABLE = "plan"
 UNREADABLE_MARK = ".unreadable-"
 _STAMP_FORMAT = "%Y%m%dT%H%M%S"
 _MONTH_FILE = re.compile(r"^\d{4}-\d{2}\.json$")
@@ -110,8 +112,12 @@ PLAIN = Format()
 
 def format_of(path: Path, fmt: Format) -> Format:
     """The format a store file is kept in: meta.json and sealed.json are always plain
-    (they must be read before the passphrase is known); the rest as the store says."""
-    return PLAIN if Path(path).name in (META_FILE, SEALED_FILE) else fmt
+    (they must be read before the passphrase is known); plan.json as its bytes say (it
+    follows the partners' names: see plan_file.py); the rest as the store says."""
+    name = Path(path).name
+    if name == PLAN_FILE:
+        return fmt if fmt.protected and is_protected_file(path) else PLAIN
+    return PLAIN if name in (META_FILE, SEALED_FILE) else fmt
 
 
 def open_db(path: Path, *, read_only: bool = False, fmt: Format = PLAIN) -> TinyDB:
@@ -364,6 +370,7 @@ class EpisodeFiles:
 # ------------------------------------------------------------ what is missing
 ACTIVE_PART = "active"  # the pauses still in progress
 ALL_PART = "all"  # the months folder itself was damaged
+PLAN_PART = "plan"  # our plan for hard moments (no pause is missing)
 NOTED_SUFFIX = ".noted"  # the couple has seen the notice
 RECOVERED_SUFFIX = ".recovered"  # its pauses came back from a backup
 
@@ -372,7 +379,8 @@ RECOVERED_SUFFIX = ".recovered"  # its pauses came back from a backup
 class MissingPart:
     """Pauses that could not be read: a damaged file, set aside as ``path``.
 
-    ``part`` is the UTC month ("2026-03"), "active" or "all" (the months folder).
+    ``part`` is the UTC month ("2026-03"), "active", "all" (the months folder) or
+    "plan" (our plan for hard moments: no pause is missing, but the plan is).
     """
 
     path: Path
@@ -392,6 +400,8 @@ def missing_part(path: Path) -> MissingPart | None:
         return MissingPart(path, ACTIVE_PART, noted)
     if original == MONTHS_DIR:
         return MissingPart(path, ALL_PART, noted)
+    if original == PLAN_FILE and path.parent.name != MONTHS_DIR:
+        return MissingPart(path, PLAN_PART, noted)
     if path.parent.name == MONTHS_DIR and _MONTH_FILE.match(original):
         return MissingPart(path, original[: -len(".json")], noted)
     return None

@@ -13,6 +13,10 @@ Version history:
 2. Records keep the clock readings behind their durations (``timing``), and the
    times after a pause follow from its durations (core/clock.py): ``repaired_at``
    is ``paused_at + repair_seconds``, and breaks lie inside their episode.
+3. Every record says whether it was a practice pause (``"practice": false`` for
+   each one stored before: practice pauses were not kept then). Our plan for hard
+   moments may be stored beside the pauses (``plan.json``, see plan_file.py); it
+   is new in this version, so no step touches it.
 
 Qt-free.
 """
@@ -38,7 +42,7 @@ from couplepause.store.files import (
 )
 from couplepause.store.journal import Transaction
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 Step = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -121,6 +125,11 @@ def _v1_to_v2(record: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
+def _v2_to_v3(record: dict[str, Any]) -> dict[str, Any]:
+    record.setdefault("practice", False)
+    return record
+
+
 def _inside(item: Any, paused, repaired) -> Any:
     """A break moved inside its episode, where a wall clock set back had put it outside."""
     if not isinstance(item, dict):
@@ -151,4 +160,4 @@ def _is_version(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
-STEPS: dict[int, Step] = {1: _v1_to_v2}
+STEPS: dict[int, Step] = {1: _v1_to_v2, 2: _v2_to_v3}

@@ -8,7 +8,8 @@ for the passphrase. **Unlocking** opens the keys (``vault.py``) and, in one
 journaled transaction, files every sealed record where it belongs.
 
 Setting, changing and removing the passphrase rewrite every file of the store and
-of every backup, all or nothing (one transaction over the data folder), so no
+of every backup (the plan as the names: encrypted only when they are protected too,
+see plan_file.py), all or nothing (one transaction over the data folder), so no
 copy of the history is left readable, or unreadable, behind.
 
 Qt-free.
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from tinydb.table import Document
 
-from couplepause.store import files, vault
+from couplepause.store import files, plan_file, vault
 from couplepause.store.files import (
     EPISODES_TABLE,
     META_TABLE,
@@ -230,9 +231,11 @@ def _rewrite(repo: Repository, keys: Keys | None, header: dict[str, Any] | None,
         transaction.put(names_path, {NAMES_TABLE: [dict(names)]})
     elif names_path.exists():
         transaction.remove(names_path)
+    plan_file.put_rewritten(repo, transaction, old, new, names=bool(names))
     if repo.protection.sealed_path.exists():
         transaction.remove(repo.protection.sealed_path)
-    repo.backups.rewrite_into(transaction, old, new, repo.protection.keys, header)
+    plan_fmt = plan_file.write_format(repo.folder, new, names=bool(names))
+    repo.backups.rewrite_into(transaction, old, new, repo.protection.keys, header, plan_fmt)
     transaction.commit()
     repo.protection.header, repo.protection.keys = header, keys
     repo.reopen()

@@ -149,6 +149,11 @@ def restore(repo: Repository, backup_id: str, now: datetime | None = None) -> Re
 def bring_back(repo: Repository, missing: files.MissingPart) -> int:
     """Add the pauses of ``missing`` from the newest backup that has them; returns how many
     came back. Raises BackupError when no backup has them or the backup is damaged."""
+    if missing.part == files.PLAN_PART:  # no pause is missing: the plan comes back, if a backup has it
+        from couplepause.store import plan_file
+
+        plan_file.bring_back(repo, missing)
+        return 0
     with repo.lock:
         info = repo.backups.newest_with(missing.part) if missing.part != files.ALL_PART else _newest(repo)
         if info is None:

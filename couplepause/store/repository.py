@@ -32,17 +32,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from couplepause.core.episode import Episode
-from couplepause.store import files, journal, opening, protected, recovery
+from couplepause.core.plan import Plan
+from couplepause.store import files, journal, opening, plan_file, protected, recovery
 from couplepause.store.backups import Backups
-from couplepause.store.errors import (  # StoreTooNew etc. are part of this API: imported from here
-    EpisodeNotFound,
-    InvalidEpisode,
-    StoreError,
-    StoreReadOnly,
-    StoreTooNew,  # noqa: F401
-    reason_of,
-)
-from couplepause.store.files import ACTIVE_FILE, META_FILE, MONTHS_DIR, NAMES_FILE, MissingPart
+from couplepause.store.errors import EpisodeNotFound, InvalidEpisode, StoreError, StoreReadOnly, reason_of
+from couplepause.store.errors import StoreTooNew  # noqa: F401 - part of this API: imported from here
+from couplepause.store.files import ACTIVE_FILE, META_FILE, MONTHS_DIR, NAMES_FILE, PLAN_FILE, MissingPart
 from couplepause.store.migrations import SCHEMA_VERSION
 from couplepause.store.vault import Locked
 from couplepause.store.recovery import MergeReport
@@ -262,6 +257,14 @@ class Repository:
         """The partners' names kept in the protected store, if they are (unlocked only)."""
         return protected.names(self)
 
+    def plan(self) -> Plan | None:
+        """Our plan for hard moments, or None (none, or protected with the names and locked: plan_file.py)."""
+        return plan_file.read(self)
+
+    def save_plan(self, plan: Plan) -> None:
+        """Keep the plan, one atomic write (an empty plan removes it; Locked("plan_locked"): see plan_file.py)."""
+        plan_file.save(self, plan)
+
     def month_path_of(self, record: dict) -> Path:
         return self.month_path(Episode.from_dict(record))
 
@@ -313,16 +316,16 @@ class Repository:
             return dict(self._active), self.month_files()
 
     def latest_repaired(self, limit_files: int = 24) -> Episode | None:
-        """The repaired episode paused most recently, reading at most ``limit_files`` months
-        (None while a protected history is locked)."""
+        """The repaired episode paused most recently, practice pauses aside, reading at most
+        ``limit_files`` months (None while a protected history is locked)."""
         if self.locked:
             return None
         active, months = self._read_view()
-        best = max((e for e in active.values() if e.is_repaired), key=_recency, default=None)
+        best = max((e for e in active.values() if e.is_repaired and not e.practice), key=_recency, default=None)
         for path in list(reversed(months))[:limit_files]:
             if best is not None and path.stem < month_key(best.paused_at):
                 break
-            repaired = [e for e in self.episode_files.episodes(path) if e.is_repaired]
+            repaired = [e for e in self.episode_files.episodes(path) if e.is_repaired and not e.practice]
             if repaired:
                 best = max([*repaired, *([best] if best else [])], key=_recency)
                 break
@@ -434,7 +437,7 @@ class Repository:
             self.require_unlocked()
             transaction = journal.Transaction(self.root, self.protection.fmt)
             for path, tables in sorted(puts.items()):
-                transaction.put(path, tables, files.format_of(path, self.protection.fmt))
+                transaction.put(path, tables, plan_file.format_in(path, self.protection.fmt, puts))
             for path in removes:
                 transaction.remove(path)
             transaction.commit()
@@ -463,7 +466,7 @@ class Repository:
 
     def take_snapshot(self) -> dict[str, bytes]:
         taken: dict[str, bytes] = {}
-        extra = [self.protection.sealed_path, self.folder / NAMES_FILE]
+        extra = [self.protection.sealed_path, self.folder / NAMES_FILE, self.folder / PLAN_FILE]
         for path in [self.meta_path, self.active_path, *self.month_files(), *extra]:
             try:
                 taken[path.relative_to(self.folder).as_posix()] = path.read_bytes()

@@ -1,5 +1,6 @@
-"""A data folder written by couplepause 0.1 (schema 1) opens with nothing lost:
-a backup first, migrated once, all or nothing even when the process dies."""
+"""A data folder written by an older couplepause (0.1: schema 1; schema 2, before
+practice pauses and the plan) opens with nothing lost: a backup first, migrated once,
+all or nothing even when the process dies."""
 
 from __future__ import annotations
 
@@ -29,17 +30,47 @@ def write_v1_store(store: Path) -> list:
         wall_timed=True,
     )
     ongoing = episode("2025-05-01T20:00:00.000+02:00", repair_minutes=None)
+    write_store(store, 1, [*done, odd], ongoing)
+    return [*done, odd, ongoing]
+
+
+def write_v2_store(store: Path) -> list:
+    """The store as schema 2 left it: clock readings, no practice mark."""
+    done = [episode(f"2025-0{m}-10T20:00:00.000+01:00", note=f"note {m}") for m in range(1, 4)]
+    ongoing = episode("2025-05-01T20:00:00.000+02:00", repair_minutes=None)
+    write_store(store, 2, done, ongoing)
+    return [*done, ongoing]
+
+
+def write_store(store: Path, version: int, closed: list, ongoing) -> None:
+    def record(item) -> dict:
+        data = item.to_record() if version >= 2 else item.to_dict()
+        data.pop("practice")  # new in schema 3
+        if version < 2:
+            data.pop("timing", None)
+        return data
+
     (store / "episodes").mkdir(parents=True)
-    CrashSafeStorage(store / "meta.json").write({"meta": {"1": {"schema_version": 1}}})
-    CrashSafeStorage(store / "active.json").write({"episodes": {"1": ongoing.to_dict()}})
+    CrashSafeStorage(store / "meta.json").write({"meta": {"1": {"schema_version": version}}})
+    CrashSafeStorage(store / "active.json").write({"episodes": {"1": record(ongoing)}})
     by_month: dict[str, dict] = {}
-    for item in [*done, odd]:
+    for item in closed:
         month = item.paused_at.strftime("%Y-%m")
         table = by_month.setdefault(month, {})
-        table[str(len(table) + 1)] = item.to_dict()
+        table[str(len(table) + 1)] = record(item)
     for month, table in by_month.items():
         CrashSafeStorage(store / "episodes" / f"{month}.json").write({"episodes": table})
-    return [*done, odd, ongoing]
+
+
+def stored_records(store: Path) -> list[dict]:
+    found = []
+    for path in [store / "active.json", *sorted((store / "episodes").glob("*.json"))]:
+        with TinyDB(path, storage=CrashSafeStorage, access_mode="r") as db:
+            found += db.table("episodes").all()
+    return found
+
+
+WRITERS = {1: write_v1_store, 2: write_v2_store}
 
 
 def schema_version(store: Path) -> int:
@@ -52,7 +83,7 @@ def test_a_0_1_store_is_backed_up_then_migrated_once(tmp_path: Path) -> None:
     old = write_v1_store(store)
     repo = Repository(store)
     assert repo.open().migrated_from == 1
-    assert schema_version(store) == SCHEMA_VERSION == 2
+    assert schema_version(store) == SCHEMA_VERSION == 3
     [backup] = repo.backups.list()
     assert backup.reason == "before-migration" and backup.pauses == len(old)
     assert backup.schema_version == 1
@@ -62,23 +93,52 @@ def test_a_0_1_store_is_backed_up_then_migrated_once(tmp_path: Path) -> None:
     assert {e.id: e.note for e in migrated} == {e.id: e.note for e in old}
     assert Repository(store).open().migrated_from is None
     assert len(repo.backups.list()) == 1  # not migrated (or backed up) twice
+    assert all(record["practice"] is False for record in stored_records(store))  # all the way to 3
 
 
-def test_a_read_only_look_at_a_0_1_store_changes_nothing(tmp_path: Path, snapshot) -> None:
+def test_a_schema_2_store_is_backed_up_then_marked_not_practice_once(tmp_path: Path) -> None:
     store = tmp_path / "data" / "store"
-    old = write_v1_store(store)
+    old = write_v2_store(store)
+    assert all("practice" not in record for record in stored_records(store))
+    repo = Repository(store)
+    assert repo.open().migrated_from == 2
+    assert schema_version(store) == 3
+    [backup] = repo.backups.list()
+    assert (backup.reason, backup.pauses, backup.schema_version) == ("before-migration", len(old), 2)
+    assert all("practice" not in record for record in repo.backups.read(backup.id).files["active.json"]["episodes"])
+    records = stored_records(store)
+    assert len(records) == len(old) and all(record["practice"] is False for record in records)
+    assert {e.id: e.to_record() for e in repo.load_all()} == {e.id: e.to_record() for e in old}
+    assert all(not e.practice for e in repo.load_all())
+    again = Repository(store)
+    assert again.open().migrated_from is None
+    assert len(again.backups.list()) == 1  # once: no second migration, no second backup
+
+
+def test_a_new_store_starts_at_schema_3_without_a_migration(tmp_path: Path) -> None:
+    repo = Repository(tmp_path / "data" / "store")
+    assert repo.open().migrated_from is None
+    assert schema_version(repo.folder) == 3 and repo.backups.list() == []
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_a_read_only_look_at_an_older_store_changes_nothing(tmp_path: Path, snapshot, version: int) -> None:
+    store = tmp_path / "data" / "store"
+    old = WRITERS[version](store)
     before = snapshot(tmp_path)
     view = Repository(store, read_only=True)
     view.open()
     assert len(view.load_all()) == len(old)
+    assert all(not e.practice for e in view.load_all())
     assert snapshot(tmp_path) == before
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs fork")
-def test_killed_at_any_step_of_the_migration_nothing_is_lost(tmp_path: Path) -> None:
+@pytest.mark.parametrize("version", [1, 2])
+def test_killed_at_any_step_of_the_migration_nothing_is_lost(tmp_path: Path, version: int) -> None:
     template = tmp_path / "template" / "store"
-    old = write_v1_store(template)
+    old = WRITERS[version](template)
     wanted = {e.id for e in old}
     counting = tmp_path / "count"
     shutil.copytree(template.parent, counting)
@@ -95,6 +155,13 @@ def test_killed_at_any_step_of_the_migration_nothing_is_lost(tmp_path: Path) -> 
         assert schema_version(trial / "store") == SCHEMA_VERSION
         assert not list(trial.rglob("*.staged")) and not (trial / "store" / "journal.json").exists()
         assert all(inconsistencies(e) == [] for e in repo.load_all())
+        assert all(record["practice"] is False for record in stored_records(trial / "store")), f"step {step}"
+        # Killed before the commit, the migration (and its backup) happen at the next
+        # open instead; after that, never again.
+        backups = repo.backups.list()
+        assert {b.reason for b in backups} == {"before-migration"}, f"step {step}"
+        assert Repository(trial / "store").open().migrated_from is None, f"step {step}"
+        assert repo.backups.list() == backups, f"step {step}"
 
 
 def test_data_of_a_newer_version_is_never_migrated(tmp_path: Path, snapshot) -> None:

@@ -378,7 +378,7 @@ def test_newer_store_is_refused_and_untouched(
 def test_newer_meta_with_an_unknown_shape_is_still_refused(store_dir: Path, snapshot) -> None:
     store_dir.mkdir(parents=True)
     CrashSafeStorage(store_dir / "meta.json").write(
-        {"meta": {"1": {"schema_version": 3}, "2": {"codec": "zstd"}}}
+        {"meta": {"1": {"schema_version": SCHEMA_VERSION + 1}, "2": {"codec": "zstd"}}}
     )
     before = snapshot(store_dir)
     with pytest.raises(StoreTooNew):
@@ -579,3 +579,18 @@ def test_killed_at_any_step_of_the_first_open_nothing_is_set_aside(tmp_path: Pat
         crash_at(lambda store=store: Repository(store).open(), step)
         report = Repository(store).open()
         assert report.set_aside == [], f"a crash before step {step} left a damaged-looking file"
+
+
+def test_latest_repaired_leaves_practice_pauses_out(repo: Repository, make_episode) -> None:
+    real = make_episode("2025-01-05T20:00:00.000+01:00", repair_minutes=12)
+    practice = make_episode("2025-01-20T20:00:00.000+01:00", repair_minutes=3).with_changes(practice=True)
+    repo.merge([real, practice])
+    assert repo.latest_repaired() == real
+    later = make_episode("2025-03-01T20:00:00.000+01:00", repair_minutes=2, closed=False).with_changes(practice=True)
+    repo.save_active(later)  # in progress, and practice: still not "last time"
+    assert repo.latest_repaired() == real
+    only = make_episode("2025-04-01T20:00:00.000+01:00", repair_minutes=2).with_changes(practice=True)
+    repo.delete(real.id)
+    repo.merge([only])
+    assert repo.latest_repaired() is None
+    assert repo.get(practice.id).practice  # kept, and marked
