@@ -30,7 +30,9 @@ class Planning:
         app = self.app
 
         def job(repo):
-            return repo.plan_readable(), repo.plan()
+            from couplepause.store import plan_file
+
+            return plan_file.within_reach(repo), repo.plan()
 
         def done(result, error) -> None:
             if error is not None:
@@ -44,15 +46,13 @@ class Planning:
     def open(self):
         """The plan's dialog (one at a time); a protected plan while locked says why it is not shown."""
         from couplepause.ui.plan_dialog import PlanDialog
-        from couplepause.ui.widgets import show_beside
+        from couplepause.ui.widgets import bring_forward, show_beside
 
         if not self.readable:
-            self.app.window.show_notice(words("plan", "locked"), linger=True)
+            self.app.window.show_notice(in_window(Problem("plan_locked")), linger=True)
             return None
         if self.dialog is not None and self.dialog.isVisible():
-            self.dialog.raise_()
-            self.dialog.activateWindow()
-            return self.dialog
+            return bring_forward(self.dialog)
         dialog = PlanDialog(self.plan, self.app.controller.names(), self.app.window)
         dialog.saved.connect(lambda plan: self.save(plan, dialog))
         dialog.finished.connect(lambda _result: setattr(self, "dialog", None))
@@ -65,8 +65,9 @@ class Planning:
 
         def done(error) -> None:
             if error is not None:
-                reason = in_window(error) if isinstance(error, Problem) else words("problems", "unexpected")
-                dialog.not_kept(reason)
+                from couplepause.store.errors import cause
+
+                dialog.not_kept(cause(error))
                 return
             self.plan = plan
             app.controller.set_plan(plan)

@@ -67,6 +67,12 @@ def tables(path: Path, fmt: Format) -> dict[str, list] | None:
     return files.read_tables(path, files.format_of(path, fmt))
 
 
+def within_reach(repo: Repository) -> bool:
+    """Whether the plan can be read and changed now: not while it is protected with the
+    names and the history is locked."""
+    return not (repo.protection.locked and (repo.folder / NAMES_FILE).exists())
+
+
 def read(repo: Repository) -> Plan | None:
     """The couple's plan, or None: none made, an empty one, protected and locked, or
     damaged (then set aside and reported)."""
@@ -117,7 +123,7 @@ def save(repo: Repository, plan: Plan) -> None:
         repo.ensure_writable()
         record = None if plan.is_empty else document(plan)
         fmt = write_format(repo.folder, repo.protection.fmt)
-        if repo.protection.locked and (repo.folder / NAMES_FILE).exists():
+        if not within_reach(repo):
             raise Locked("plan_locked")
         path = path_of(repo.folder)
         _set_aside_if_damaged(repo, path)

@@ -41,6 +41,11 @@ def show_beside(dialog: QWidget) -> QWidget:
     inside = fitting((dialog.width(), dialog.height()))
     if inside != (dialog.width(), dialog.height()):
         dialog.resize(*inside)  # never larger than the screen
+    return bring_forward(dialog)
+
+
+def bring_forward(dialog: QWidget) -> QWidget:
+    """Raise a dialog that is open (again) above the window."""
     if QGuiApplication.platformName() != "offscreen":  # nothing to raise there
         dialog.raise_()
     return dialog

@@ -149,3 +149,76 @@ def test_without_a_plan_repair_and_the_break_are_as_before(app, clock):
     clock.advance(30)
     c.dispatch(Ev.TO_REPAIR)
     assert not any(shown(w.repair.needs[p]) for p in "ab")
+
+
+# ------------------------------------------------------------ kept in the store
+def save_through_the_dialog(bundle, qtbot):
+    dialog = bundle.planning.open()
+    dialog.parts["a"].move.button_for("pull_back").click()
+    dialog.parts["b"].move.button_for("reach_out").click()
+    qtbot.keyClicks(dialog.parts["a"].fields["helps"], "a walk round the block")
+    qtbot.keyClicks(dialog.way_back, "we sit side by side")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    return dialog
+
+
+def test_a_plan_made_in_the_window_is_kept_and_used_after_a_restart(make_app, data_dir, qtbot):
+    first = make_app(data_dir)
+    first.window.show()
+    save_through_the_dialog(first, qtbot)
+    assert words("plan", "saved") in first.window.notice_shown()
+    assert first.controller.plan.move_of("a") == "pull_back"
+    assert first.controller.plan.updated_at is not None
+    first.shutdown()
+    again = make_app(data_dir)
+    qtbot.waitUntil(lambda: again.controller.plan is not None, timeout=5000)
+    plan = again.controller.plan
+    assert (plan.move_of("a"), plan.move_of("b"), plan.of("a").helps, plan.way_back) == (
+        "pull_back", "reach_out", "a walk round the block", "we sit side by side")
+    reopened = again.planning.open()
+    assert reopened.value().with_changes(updated_at=None) == plan.with_changes(updated_at=None)
+    reopened.close()
+
+
+def test_one_plan_dialog_at_a_time(app, qtbot):
+    dialog = app.planning.open()
+    assert app.planning.open() is dialog
+    dialog.close()
+
+
+def test_a_plan_that_cannot_be_saved_stays_in_its_dialog_with_the_reason(app, qtbot, monkeypatch):
+    from couplepause.store import files
+
+    def full(path, data, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files, "atomic_write", full)
+    dialog = app.planning.open()
+    qtbot.keyClicks(dialog.pause_signal, "time out")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=5000)
+    assert "disk is full" in dialog.error.text().lower()
+    assert dialog.isVisible() and dialog.save_button.isEnabled()
+    assert app.controller.plan is None
+    dialog.close()
+
+
+def test_the_plan_protected_with_the_names_waits_for_the_unlock(make_app, data_dir, qtbot):
+    from tests.ui.test_privacy import PASS, protect_through_settings
+
+    bundle = make_app(data_dir)
+    bundle.window.show()
+    qtbot.waitExposed(bundle.window)
+    save_through_the_dialog(bundle, qtbot)
+    protect_through_settings(bundle, qtbot, names=True)
+    assert b"we sit side by side" not in (bundle.repository.folder / "plan.json").read_bytes()
+    bundle.privacy.relock()
+    qtbot.waitUntil(lambda: bundle.repository.locked and bundle.controller.plan is None, timeout=5000)
+    assert bundle.planning.open() is None
+    assert "Unlock" in bundle.window.notice_shown()
+    presenter = bundle.open_history()
+    presenter.view.lock_panel.field.setText(PASS)
+    presenter.view.lock_panel.unlock_button.click()
+    qtbot.waitUntil(lambda: bundle.controller.plan is not None, timeout=10000)
+    assert bundle.controller.plan.way_back == "we sit side by side"
