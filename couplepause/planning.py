@@ -23,6 +23,8 @@ class Planning:
         self.app = app
         self.plan: Plan | None = None
         self.readable = True  # False while the plan is protected and the history locked
+        self.loaded = False  # the plan has been read (the dialog never opens before: it would show none)
+        self._open_when_loaded = False
         self.dialog = None
 
     def load(self) -> None:
@@ -35,19 +37,38 @@ class Planning:
             return plan_file.within_reach(repo), repo.plan()
 
         def done(result, error) -> None:
+            if not app.writer.is_alive():
+                return  # the window is closing
+            wanted, self._open_when_loaded = self._open_when_loaded, False
             if error is not None:
+                # Never an empty plan offered over one that could not be read: the
+                # dialog waits for a read that works (tried again when asked for).
+                from couplepause.store.errors import cause
+
                 log.warning("the plan could not be read (%s)", type(error).__name__)
+                self.loaded = False
+                if wanted:
+                    app.window.show_notice(words("plan", "not_read", reason=cause(error)))
                 return
             self.readable, self.plan = result
+            self.loaded = True
             app.controller.set_plan(self.plan)
+            if wanted:
+                self.open()
 
         app.reader.call(job, lambda r, e: app.on_main(lambda: done(r, e)))
 
     def open(self):
-        """The plan's dialog (one at a time); a protected plan while locked says why it is not shown."""
+        """The plan's dialog (one at a time), once the plan has been read; a plan
+        protected with the names says, while locked, why it is not shown."""
         from couplepause.ui.plan_dialog import PlanDialog
         from couplepause.ui.widgets import bring_forward, show_beside
 
+        if not self.loaded:
+            if not self._open_when_loaded:  # just started, or the last read failed
+                self._open_when_loaded = True
+                self.load()
+            return None
         if not self.readable:
             self.app.window.show_notice(in_window(Problem("plan_locked")), linger=True)
             return None

@@ -138,6 +138,9 @@ def main(argv: list[str]) -> int:
     history_shots(app, out)
     safekeeping_shots(app, out)
     privacy_shots(app, out)
+    from screenshots_plan import plan_shots
+
+    plan_shots(app, out, named=named, place=place, centre=centre, shoot=shoot, FakeClock=FakeClock)
     return 0
 
 

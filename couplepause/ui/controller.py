@@ -147,7 +147,8 @@ class Controller(QObject):
         """The plan the live flow speaks to (None or empty: the prompts of before)."""
         self.plan = None if plan is None or plan.is_empty else plan
         self.window.talking.set_pause_signal(prompts.pause_signal(self.plan))
-        self.render()
+        if self.flow.state in (State.TURNS, State.REPAIR, State.BREAK):
+            self.render()  # the screen that speaks to the plan, now with it
 
     def forget_offer_entirely(self) -> None:
         """Everything was deleted: nothing from before is offered or shown."""

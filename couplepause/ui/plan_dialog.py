@@ -47,6 +47,7 @@ def text_field(value: str, hint: str, accessible: str) -> QLineEdit:
     edit.setPlaceholderText(hint)
     edit.setAccessibleName(accessible)
     edit.setMaxLength(MAX_TEXT)
+    edit.setCursorPosition(0)  # a long text shows its beginning
     return edit
 
 

@@ -18,12 +18,11 @@ class RepairView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setAccessibleName(words("repair", "heading"))
-        layout = vbox(self, margins=(40, 16, 40, 12), spacing=10)
+        layout = vbox(self, margins=(40, 10, 40, 10), spacing=10)
         layout.addStretch(1)
         layout.addWidget(label(words("repair", "heading"), "heading", center=True))
         prompts = [label(text, "prompt", center=True) for text in word_list("repair", "prompts")]
-        layout.addWidget(card(*prompts))
-        layout.addSpacing(6)
+        layout.addWidget(card(*prompts, spacing=6))
 
         answers = QHBoxLayout()
         answers.setSpacing(20)
@@ -33,7 +32,7 @@ class RepairView(QWidget):
         for partner in PARTNERS:
             question = label("", center=True)
             # What the other said they need to hear, from their plan (hidden without one).
-            need = label("", "prompt", center=True)
+            need = label("", "small", center=True)
             need.hide()
             choice = Choice(
                 [(a, words("repair", a)) for a in REPAIR_ANSWERS], ""
@@ -41,14 +40,13 @@ class RepairView(QWidget):
             choice.chosen.connect(lambda v, p=partner: v and self.answered.emit(p, v))
             holder = QWidget()
             holder.setLayout(row(choice))
-            answers.addWidget(card(question, need, holder), 1)
+            answers.addWidget(card(question, need, holder, spacing=8), 1)
             self.needs[partner] = need
             self.questions[partner] = question
             self.choices[partner] = choice
         layout.addLayout(answers)
         self.status = label(words("repair", "waiting"), "muted", center=True)
         layout.addWidget(self.status)
-        layout.addSpacing(6)
         self.more_button = button(words("repair", "more_turns"))
         self.break_button = button(words("repair", "break"))
         layout.addLayout(row(self.more_button, self.break_button))

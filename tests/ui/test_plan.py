@@ -152,15 +152,22 @@ def test_without_a_plan_repair_and_the_break_are_as_before(app, clock):
 
 
 # ------------------------------------------------------------ kept in the store
+def open_plan(bundle, qtbot):
+    """Open the plan's dialog as the couple does (it opens once the plan has been read)."""
+    bundle.planning.open()
+    qtbot.waitUntil(lambda: bundle.planning.dialog is not None and bundle.planning.dialog.isVisible(), timeout=5000)
+    return bundle.planning.dialog
+
+
 def save_through_the_dialog(bundle, qtbot):
-    dialog = bundle.planning.open()
+    dialog = open_plan(bundle, qtbot)
     dialog.parts["a"].move.button_for("pull_back").click()
     dialog.parts["b"].move.button_for("reach_out").click()
     qtbot.keyClicks(dialog.parts["a"].fields["helps"], "a walk round the block")
     qtbot.keyClicks(dialog.way_back, "we sit side by side")
     dialog.save_button.click()
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
-    return dialog
+    qtbot.waitUntil(lambda: bundle.planning.dialog is None, timeout=5000)
+    return None
 
 
 def test_a_plan_made_in_the_window_is_kept_and_used_after_a_restart(make_app, data_dir, qtbot):
@@ -176,13 +183,13 @@ def test_a_plan_made_in_the_window_is_kept_and_used_after_a_restart(make_app, da
     plan = again.controller.plan
     assert (plan.move_of("a"), plan.move_of("b"), plan.of("a").helps, plan.way_back) == (
         "pull_back", "reach_out", "a walk round the block", "we sit side by side")
-    reopened = again.planning.open()
+    reopened = open_plan(again, qtbot)
     assert reopened.value().with_changes(updated_at=None) == plan.with_changes(updated_at=None)
     reopened.close()
 
 
 def test_one_plan_dialog_at_a_time(app, qtbot):
-    dialog = app.planning.open()
+    dialog = open_plan(app, qtbot)
     assert app.planning.open() is dialog
     dialog.close()
 
@@ -194,7 +201,7 @@ def test_a_plan_that_cannot_be_saved_stays_in_its_dialog_with_the_reason(app, qt
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(files, "atomic_write", full)
-    dialog = app.planning.open()
+    dialog = open_plan(app, qtbot)
     qtbot.keyClicks(dialog.pause_signal, "time out")
     dialog.save_button.click()
     qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=5000)
@@ -215,6 +222,7 @@ def test_the_plan_protected_with_the_names_waits_for_the_unlock(make_app, data_d
     assert b"we sit side by side" not in (bundle.repository.folder / "plan.json").read_bytes()
     bundle.privacy.relock()
     qtbot.waitUntil(lambda: bundle.repository.locked and bundle.controller.plan is None, timeout=5000)
+    qtbot.waitUntil(lambda: bundle.planning.loaded, timeout=5000)
     assert bundle.planning.open() is None
     assert "Unlock" in bundle.window.notice_shown()
     presenter = bundle.open_history()
@@ -222,3 +230,59 @@ def test_the_plan_protected_with_the_names_waits_for_the_unlock(make_app, data_d
     presenter.view.lock_panel.unlock_button.click()
     qtbot.waitUntil(lambda: bundle.controller.plan is not None, timeout=10000)
     assert bundle.controller.plan.way_back == "we sit side by side"
+
+
+def test_the_plan_asked_for_at_once_opens_with_the_plan_not_an_empty_one(make_app, data_dir, qtbot):
+    from couplepause import paths
+    from couplepause.store.repository import Repository
+
+    repo = Repository(paths.store_dir(data_dir))
+    repo.open()
+    repo.save_plan(PLAN)
+    bundle = make_app(data_dir)
+    assert bundle.planning.open() is None  # not read yet: it opens when it is
+    dialog = open_plan(bundle, qtbot)
+    assert dialog.value().with_changes(updated_at=None) == PLAN
+    dialog.close()
+
+
+def test_a_plan_that_cannot_be_read_is_never_offered_empty(app, qtbot, monkeypatch):
+    from couplepause.store import plan_file
+
+    def fails(repo):
+        raise PermissionError(13, "Permission denied")
+
+    real = plan_file.read
+    qtbot.waitUntil(lambda: app.planning.loaded, timeout=5000)  # the first read is done
+    monkeypatch.setattr(plan_file, "read", fails)
+    app.planning.loaded = False  # as after a failed first read
+    assert app.planning.open() is None
+    qtbot.waitUntil(lambda: "could not be read" in (app.window.notice_shown() or ""), timeout=5000)
+    assert app.planning.dialog is None
+    monkeypatch.setattr(plan_file, "read", real)
+    dialog = open_plan(app, qtbot)  # asked again, and now it reads
+    dialog.close()
+
+
+def test_every_screen_with_a_plan_fits_a_small_laptop_with_long_names(app, qtbot, clock):
+    from tests.ui.test_small_screens import pause_on_a_small_laptop_with_long_names, scrolls
+
+    long_plan = PLAN.with_changes(way_back="w" * 40 + " we sit side by side and start softly, with a hug " + "w" * 40)
+    app.controller.set_plan(long_plan)
+    w, c = pause_on_a_small_laptop_with_long_names(app)
+    c.dispatch(Ev.END_BREATHING)
+    qtbot.waitUntil(lambda: w.current_view() is w.turns)
+    assert not scrolls(w, w.turns)
+    cards = w.turns.cards
+    assert cards["a"].width() == cards["b"].width()
+    c.dispatch(Ev.SWAP)
+    assert not scrolls(w, w.turns)
+    clock.advance(30)
+    c.dispatch(Ev.TO_REPAIR)
+    qtbot.waitUntil(lambda: w.current_view() is w.repair)
+    assert not scrolls(w, w.repair)
+    c.dispatch(Ev.START_BREAK, value=20)
+    assert not scrolls(w, w.on_break)
+    clock.advance(20 * 60 + 1)
+    c.check_break_time()
+    assert not scrolls(w, w.on_break)
