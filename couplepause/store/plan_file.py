@@ -70,6 +70,7 @@ def tables(path: Path, fmt: Format) -> dict[str, list] | None:
 def read(repo: Repository) -> Plan | None:
     """The couple's plan, or None: none made, an empty one, protected and locked, or
     damaged (then set aside and reported)."""
+    repo.ensure_open()
     path = path_of(repo.folder)
     if not path.exists():
         return None
