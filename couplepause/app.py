@@ -153,19 +153,22 @@ class App:
         from couplepause.ui.export_dialog import ExportDialog
         from couplepause.ui.widgets import show_beside
 
-        def show(episodes, error) -> None:
+        def show(found, error) -> None:
             if error is not None:
                 self.window.show_notice(str(error))
                 return
+            episodes, plan = found
             first = min((e.paused_at.astimezone().date() for e in episodes), default=date.today())
             dialog = ExportDialog(first, Path.home(), parent=self.window)
-            dialog.requested.connect(lambda kind, options, target: self._export(dialog, episodes, kind, options, target))
+            dialog.requested.connect(
+                lambda kind, options, target: self._export(dialog, episodes, kind, replace(options, plan=plan), target)
+            )
             dialog.exported.connect(lambda text: self.window.show_notice(text, linger=True))
             show_beside(dialog)
             self.export_dialog = dialog
 
         self.reader.call(
-            lambda repo: repo.load_all(),
+            lambda repo: (repo.load_all(), repo.plan()),
             lambda result, error: self.controller.main_thread.invoke.emit(lambda: show(result, error)),
         )
 

@@ -109,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--until", type=_iso_date, metavar="YYYY-MM-DD", help=words("cli", "export_until"))
     export.add_argument("--include-notes", action="store_true", help=words("cli", "export_include_notes"))
     export.add_argument("--include-names", action="store_true", help=words("cli", "export_include_names"))
+    export.add_argument("--include-practice", action="store_true", help=words("cli", "export_include_practice"))
+    export.add_argument("--include-plan", action="store_true", help=words("cli", "export_include_plan"))
+    export.add_argument("--include-patterns", action="store_true", help=words("cli", "export_include_patterns"))
     export.add_argument("--force", action="store_true", help=words("cli", "export_force"))
     export.add_argument("--skip-unreadable", action="store_true", help=words("cli", "export_skip_unreadable"))
 
@@ -218,14 +221,24 @@ def cmd_export(args: argparse.Namespace) -> int:
 
         prefer_offscreen_platform()
 
+    # A flag for another format is said once and changes nothing (the file is still written).
+    for flag, name, only in (("--include-plan", "include_plan", "json"),
+                             ("--include-patterns", "include_patterns", "pdf")):
+        if getattr(args, name) and args.format != only:
+            say(Refused("flag_for_another_format", flag=flag, format=only.upper()))
+            setattr(args, name, False)
     data_dir = data_dir_of(args)
-    episodes = _load_read_only(data_dir, skip_unreadable=args.skip_unreadable)
+    episodes, plan = _load_read_only(data_dir, skip_unreadable=args.skip_unreadable, plan=args.include_plan)
     names = _partner_names(data_dir) if args.include_names else None
     options = ExportOptions(
         since=args.since,
         until=args.until,
         include_notes=args.include_notes,
         include_names=args.include_names,
+        include_practice=args.include_practice,
+        include_plan=args.include_plan,
+        include_patterns=args.include_patterns,
+        plan=plan,
         partner_names=names or DEFAULT_NAMES,
         force=args.force,
     )
@@ -239,8 +252,8 @@ def episodes_count(n: int) -> str:
     return words("cli", "episodes", n=n)
 
 
-def _load_read_only(data_dir: Path, *, skip_unreadable: bool = False) -> list:
-    """Every stored episode, without creating or changing any file.
+def _load_read_only(data_dir: Path, *, skip_unreadable: bool = False, plan: bool = False) -> tuple[list, object]:
+    """Every stored episode (and with ``plan``, the plan, or None), without creating or changing any file.
 
     Pauses that cannot be read (a damaged file, or one set aside earlier and not
     brought back) stop the export unless ``skip_unreadable``: an export must not
@@ -252,7 +265,7 @@ def _load_read_only(data_dir: Path, *, skip_unreadable: bool = False) -> list:
         raise paths.DataDirError("data_dir_is_file", folder=data_dir)
     folder = paths.store_dir(data_dir)
     if not folder.is_dir():
-        return []  # nothing stored yet: an empty export, not an error
+        return [], None  # nothing stored yet: an empty export, not an error
     from couplepause.store.repository import Repository
 
     repo = Repository(folder, read_only=True)
@@ -270,7 +283,7 @@ def _load_read_only(data_dir: Path, *, skip_unreadable: bool = False) -> list:
         raise Refused("unreadable_pauses", files=", ".join(lost), folder=folder)
     for name in lost:
         say(Problem("left_out", name=name))
-    return episodes
+    return episodes, repo.plan() if plan else None
 
 
 class Refused(Problem):

@@ -33,10 +33,10 @@ def run(command: str, args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from couplepause import paths
-    from couplepause.export import read_export
+    from couplepause.export import read_export_file
 
     # Everything about the file is checked before the data folder is touched.
-    episodes = read_export(args.file)
+    checked = read_export_file(args.file)
     data_dir = data_dir_of(args)
     paths.ensure_data_dir(data_dir)
 
@@ -48,8 +48,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         for set_aside in opened.set_aside:
             say(Problem("set_aside", path=set_aside))
         unlock(repo)
-        report = repo.merge(episodes)
+        report = repo.merge(checked.episodes, plan=checked.plan)
     print(import_summary(report.added, report.unchanged, list(report.conflicts)))
+    from couplepause.store.recovery import PLAN_ADOPTED, PLAN_KEPT
+
+    if report.plan == PLAN_ADOPTED:  # the same plan as ours needs no word
+        print(words("cli", "import_plan_adopted"))
+    elif report.plan == PLAN_KEPT:
+        print(words("cli", "import_plan_kept"))
     return EXIT_OK
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO, ClassVar, Iterable, Iterator
 
 from couplepause.core.episode import Episode, now_local
+from couplepause.core.plan import Plan
 from couplepause.problems import Problem
 from couplepause.texts import default_names
 from couplepause.store.atomic import atomic_file
@@ -44,6 +45,8 @@ class ExportOptions:
     include_practice: bool = False
     # The plan for hard moments (JSON), like notes: only when the couple opts in.
     include_plan: bool = False
+    # The plan itself (the app's to add, like the names); only written with include_plan.
+    plan: Plan | None = None
     # The patterns section of the PDF report: only when the couple opts in.
     include_patterns: bool = False
     # The partners' own names; only written when include_names is set.

@@ -36,13 +36,36 @@ and to be read by any CSV library:
   ``activation_b``        0-10, empty if not recorded
   ``cycle``               ``pursue_withdraw`` / ``both_withdraw`` /
                           ``both_pursue`` / ``other``, empty if not chosen
+  ``date``                the day of the pause, ``YYYY-MM-DD``, on the clock
+                          it was recorded by (the offset of ``paused_at``): a
+                          pause at 23:30 in Berlin is that day, wherever the
+                          file is opened
+  ``weekday``             that day's name: ``monday`` … ``sunday``
+  ``time``                the time of day of the pause, ``HH:MM`` (24 hours),
+                          on the same clock
+  ``utc_offset_hours``    that clock's offset from UTC in hours: ``1`` in a
+                          Berlin winter, ``-8`` in California, ``5.5`` in India
+  ``turns``               how many turns they took
+  ``turn_minutes``        the turns' total length, rounded to 0.1
+  ``breathing_minutes``   the breathing's length, rounded to 0.1
+  ``breaks``              how many longer breaks (0 if none)
+  ``repair_a``,           each partner's answer to "did you find your way
+  ``repair_b``            back?": ``yes`` / ``partly`` / ``not_yet``, empty if
+                          not given
+  ``practice``            **only with --include-practice**: ``yes`` for a
+                          practice pause, else ``no``
   ``note``                **only with --include-notes**
   ======================  ==================================================
+
+  ``date``, ``weekday`` and ``time`` are what a pivot table or a chart by day
+  and hour needs without a formula; ``paused_at`` keeps the exact moment.
 
 * **Notes**: without ``--include-notes`` the ``note`` column is left out
   altogether, not written empty: an empty column would read as "they wrote no
   notes", and no cell can then carry a note by mistake. With it, the column is
-  last, so every other column keeps its position either way.
+  last, so every other column keeps its position either way. ``practice`` is
+  left out the same way (practice pauses are only exported when asked for), just
+  before ``note``.
 * **Formula injection**: a spreadsheet runs a cell that starts with ``=``,
   ``+``, ``-`` or ``@`` as a formula (tab, CR and LF can hide such a start).
   Every cell that starts with one of those (or their full-width forms), and
@@ -56,6 +79,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import datetime, timedelta
 from typing import BinaryIO
 
 from couplepause.core.episode import Episode, format_instant
@@ -75,8 +99,20 @@ COLUMNS = (
     "activation_a",
     "activation_b",
     "cycle",
+    "date",
+    "weekday",
+    "time",
+    "utc_offset_hours",
+    "turns",
+    "turn_minutes",
+    "breathing_minutes",
+    "breaks",
+    "repair_a",
+    "repair_b",
 )
+PRACTICE_COLUMN = "practice"
 NOTE_COLUMN = "note"
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 ID_COLUMN = "id"  # the same name in every language: the key shared with the JSON export
 # The words of the cells below are [csv] of words.toml: in English these keys.
@@ -102,7 +138,11 @@ def neutralise(cell: str) -> str:
 
 def columns(options: ExportOptions) -> tuple[str, ...]:
     """The columns for these options (their keys)."""
-    return COLUMNS + (NOTE_COLUMN,) if options.include_notes else COLUMNS
+    return (
+        COLUMNS
+        + ((PRACTICE_COLUMN,) if options.include_practice else ())
+        + ((NOTE_COLUMN,) if options.include_notes else ())
+    )
 
 
 def header(options: ExportOptions) -> list[str]:
@@ -130,12 +170,25 @@ def _activation(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
+def _offset_hours(moment: datetime) -> str:
+    """``1``, ``-8``, ``5.5``, ``0``: a plain number a spreadsheet reads as one (``+01:00``
+    would have to be guarded as a formula)."""
+    hours = (moment.utcoffset() or timedelta(0)).total_seconds() / 3600
+    return f"{round(hours, 4):g}"
+
+
+def _answer(value: str | None) -> str:
+    return "" if value is None else _word(f"answer_{value}")
+
+
 def row(episode: Episode, options: ExportOptions) -> list[str]:
     """One episode as the cells of its row, guarded against formula injection."""
     a_name, b_name = options.names
     who = {"a": a_name, "b": b_name, "both": _word(BOTH)}.get(episode.paused_by or "", "")
     seconds = repair_seconds(episode)
     activation = episode.activation or {}
+    answers = episode.repair_answers or {}
+    paused = episode.paused_at  # on the clock it was recorded by
     cells = [
         episode.id,
         format_instant(episode.paused_at),
@@ -148,7 +201,19 @@ def row(episode: Episode, options: ExportOptions) -> list[str]:
         _activation(activation.get("a")),
         _activation(activation.get("b")),
         _word(f"cycle_{episode.cycle}") if episode.cycle else "",
+        paused.date().isoformat(),
+        _word(WEEKDAYS[paused.weekday()]),
+        paused.strftime("%H:%M"),
+        _offset_hours(paused),
+        str(len(episode.turns)),
+        _minutes(sum(turn.seconds for turn in episode.turns)),
+        _minutes(episode.breathing_seconds),
+        str(len(episode.breaks)),
+        _answer(answers.get("a")),
+        _answer(answers.get("b")),
     ]
+    if options.include_practice:
+        cells.append(_word(YES if episode.practice else NO))
     if options.include_notes:
         cells.append(episode.note or "")
     return [neutralise(cell) for cell in cells]

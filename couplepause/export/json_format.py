@@ -3,15 +3,20 @@ therapist's read-only view use.
 
 The file is one object::
 
-    {"format": "couplepause-export", "schema_version": 1,
+    {"format": "couplepause-export", "schema_version": 2,
      "exported_at": "2026-11-23T21:04:05.123+01:00",
      "range": {"since": "2026-01-01" | null, "until": ... | null},
      "partners": {"a": "Partner A", "b": "Partner B"},
+     "plan": Plan.to_dict(),          (only with include_plan, and a plan made)
      "episodes": [Episode.to_dict(), ...]}
 
 It is described by ``resources/couplepause-export.schema.json`` (JSON Schema
 Draft 2020-12). The reader checks everything before it returns anything, so a
 caller that gets episodes back can write them without a second thought.
+
+Versions: 1 is couplepause 0.1 (no ``practice`` on an episode, no ``plan``);
+2 adds both. The reader takes either: what version 1 lacks reads as "not
+practice" and "no plan".
 """
 
 from __future__ import annotations
@@ -28,12 +33,13 @@ from typing import Any, BinaryIO
 
 from couplepause.core.episode import Episode, EpisodeError, format_instant, inconsistencies, parse_instant
 from couplepause.core.gcpause import collector_paused
+from couplepause.core.plan import Plan
 from couplepause.export.base import DEFAULT_NAMES, ExportOptions, Exporter
 from couplepause.problems import Problem
 from couplepause.texts import resource_folder, words
 
 FORMAT = "couplepause-export"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA_RESOURCE = "couplepause-export.schema.json"
 MAX_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 32
@@ -63,6 +69,7 @@ class ExportFile:
     since: str | None
     until: str | None
     schema_version: int
+    plan: Plan | None = None  # our plan for hard moments, when the file holds one
 
 
 # ------------------------------------------------------------------- writing
@@ -81,6 +88,7 @@ class JsonExporter(Exporter):
                 "until": options.until.isoformat() if options.until else None,
             },
             "partners": {"a": a, "b": b},
+            **({"plan": options.plan.to_dict()} if _with_plan(options) else {}),
             "episodes": [e.to_dict() for e in episodes],
         }
 
@@ -99,6 +107,11 @@ class JsonExporter(Exporter):
         parts.append(",".join("\n  " + encode(item) for item in items))
         parts.append("\n]}\n" if items else "]}\n")
         stream.write("".join(parts).encode("utf-8"))
+
+
+def _with_plan(options: ExportOptions) -> bool:
+    """The plan goes in only when asked for and there is one (its texts are the couple's own words)."""
+    return options.include_plan and options.plan is not None and not options.plan.is_empty
 
 
 # ------------------------------------------------------------------- reading
@@ -302,6 +315,12 @@ def _check(doc: Any, path: Path) -> ExportFile:
         exported_at = parse_instant(doc["exported_at"])
     except EpisodeError as exc:
         raise ImportRejected("import_exported_at", path, detail=exc) from None
+    plan = None
+    if doc.get("plan") is not None:
+        try:
+            plan = Plan.from_dict(doc["plan"])
+        except (EpisodeError, ValueError, TypeError, OverflowError) as exc:
+            raise ImportRejected("import_plan", path, detail=_detail(exc)) from None
     partners = doc.get("partners") or {}
     span = doc.get("range") or {}
     return ExportFile(
@@ -311,6 +330,7 @@ def _check(doc: Any, path: Path) -> ExportFile:
         since=span.get("since"),
         until=span.get("until"),
         schema_version=version,
+        plan=None if plan is None or plan.is_empty else plan,
     )
 
 

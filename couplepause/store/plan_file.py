@@ -76,6 +76,7 @@ def within_reach(repo: Repository) -> bool:
 def read(repo: Repository) -> Plan | None:
     """The couple's plan, or None: none made, an empty one, protected and locked, or
     damaged (then set aside and reported)."""
+    repo.ensure_open()
     path = path_of(repo.folder)
     if not path.exists():
         return None

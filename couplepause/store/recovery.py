@@ -1,7 +1,8 @@
 """Pauses coming in from elsewhere, and copies kept: an import, a backup, a restore
 of a backup, or only the part of one that was lost.
 
-* :func:`merge` adds an import's new pauses, all or nothing, after a backup.
+* :func:`merge` adds an import's new pauses (and its plan, when the store has none),
+  all or nothing, after a backup.
 * :func:`keep_copy` writes a backup; a file that does not read back is left out
   of it, and the original is set aside and reported.
 * :func:`restore` makes the store what a backup holds. The backup is read and
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING
 from collections.abc import Iterable
 
 from couplepause.core.episode import Episode
+from couplepause.core.plan import Plan
 from couplepause.store import files
 from couplepause.store.backups import (
     BEFORE_IMPORT,
@@ -39,24 +41,40 @@ if TYPE_CHECKING:
     from couplepause.store.repository import Repository
 
 
+PLAN_ADOPTED = "adopted"  # the store had no plan: the file's is ours now
+PLAN_KEPT = "kept"  # the store has its own plan, which stays (the file's is not used)
+PLAN_SAME = "same"  # the file's plan is the one stored
+
+
 @dataclass
 class MergeReport:
-    """Outcome of ``merge``: a conflict is an id stored with different content (kept as stored)."""
+    """Outcome of ``merge``: a conflict is an id stored with different content (kept as stored).
+    ``plan``: what became of the file's plan (PLAN_*), None when it held none."""
 
     added: int
     unchanged: int
     conflicts: list[str]
+    plan: str | None = None
 
 
-def merge(repo: Repository, episodes: list[Episode], *, now: datetime | None = None) -> MergeReport:
-    """Add imported episodes: a backup first, then every file they touch in one transaction.
+def merge(
+    repo: Repository, episodes: list[Episode], *, plan: Plan | None = None, now: datetime | None = None
+) -> MergeReport:
+    """Add imported episodes (and an imported plan when the store has none of its own):
+    a backup first, then every file they touch in one transaction.
 
     Identical records (``to_dict()`` equal) count as unchanged; an id already
-    stored with other content is kept as stored and reported as a conflict.
-    Merging the same list twice adds nothing (and backs nothing up) the second time.
+    stored with other content is kept as stored and reported as a conflict. The
+    couple's own plan is never replaced. Merging the same file twice adds nothing
+    (and backs nothing up) the second time.
     """
+    from couplepause.store import plan_file
+
     with repo.lock:
         known = {e.id: e for e in repo.load_all()}
+        ours = repo.plan()  # a damaged one is set aside (and told) here
+        adopt = plan is not None and not plan.is_empty and ours is None
+        adopt = adopt and not plan_file.path_of(repo.folder).exists()  # never over a file we cannot read
         report = MergeReport(added=0, unchanged=0, conflicts=[])
         new: list[Episode] = []
         for episode in episodes:
@@ -69,22 +87,30 @@ def merge(repo: Repository, episodes: list[Episode], *, now: datetime | None = N
             elif episode.id not in report.conflicts:
                 report.conflicts.append(episode.id)
         report.added = len(new)
-        if new:
-            if known.keys() - {e.id for e in new}:  # an empty store has nothing to keep
+        if plan is not None and not plan.is_empty:
+            same = ours is not None and ours.to_dict() == plan_file.document(plan)
+            report.plan = PLAN_ADOPTED if adopt else PLAN_SAME if same else PLAN_KEPT
+        if new or adopt:
+            if known.keys() - {e.id for e in new} or ours is not None:  # an empty store has nothing to keep
                 repo.backup(BEFORE_IMPORT, now)
-            add_all(repo, new)
+            add_all(repo, new, plan if adopt else None)
         return report
 
 
-def add_all(repo: Repository, episodes: Iterable[Episode]) -> None:
-    """Add episodes that are not stored yet, every file they touch in one transaction."""
+def add_all(repo: Repository, episodes: Iterable[Episode], plan: Plan | None = None) -> None:
+    """Add episodes that are not stored yet (and ``plan``, where there is none), every file
+    they touch in one transaction."""
+    from couplepause.store import plan_file
+
     by_file: dict = {}
     for episode in episodes:
         by_file.setdefault(repo.target_of(episode), []).append(episode)
-    if not by_file:
+    if not by_file and plan is None:
         return
     with repo.lock:
         puts = {}
+        if plan is not None:
+            puts[plan_file.path_of(repo.folder)] = {files.PLAN_TABLE: [plan_file.document(plan)]}
         for path, new in by_file.items():
             tables = repo.tables_of(path)
             records = [Episode.from_dict(e.to_record()).to_record() for e in new]

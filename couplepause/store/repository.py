@@ -416,9 +416,9 @@ class Repository:
             self._month_hint.pop(episode_id, None)
             return removed
 
-    def merge(self, episodes: list[Episode], *, now: datetime | None = None) -> MergeReport:
-        """Add imported episodes, all or nothing, after a backup (see recovery.merge)."""
-        return recovery.merge(self, episodes, now=now)
+    def merge(self, episodes: list[Episode], *, plan: Plan | None = None, now: datetime | None = None) -> MergeReport:
+        """Add imported episodes (and a plan, if we have none), all or nothing, after a backup (recovery.merge)."""
+        return recovery.merge(self, episodes, plan=plan, now=now)
 
     def target_of(self, episode: Episode) -> Path:
         """The file an episode belongs in: its month once closed, else active.json."""

@@ -87,6 +87,23 @@ class ExportDialog(QDialog):
         self.notes.setAccessibleName(words("export", "include_notes"))
         self.names = QCheckBox(words("export", "include_names"))
         self.names.setAccessibleName(words("export", "include_names"))
+        self.practice = QCheckBox(words("export", "include_practice"))
+        self.practice.setAccessibleName(words("export", "include_practice"))
+        # What only one format holds is offered while that format is chosen: the
+        # patterns in the PDF report, our plan in the JSON file (none for CSV).
+        self.patterns = QCheckBox(words("export", "include_patterns"))
+        self.patterns.setAccessibleName(words("export", "include_patterns"))
+        self.plan = QCheckBox(words("export", "include_plan"))
+        self.plan.setAccessibleName(words("export", "include_plan"))
+        self.only_for = {"pdf": self.patterns, "json": self.plan}
+        include = QHBoxLayout()
+        include.setContentsMargins(0, 0, 0, 0)
+        include.setSpacing(24)
+        for box in (self.notes, self.practice, self.patterns, self.plan):
+            include.addWidget(box)
+        include.addStretch(1)
+        include_row = QWidget()
+        include_row.setLayout(include)
 
         self.path = QLineEdit()
         self.path.setAccessibleName(words("export", "file"))
@@ -103,7 +120,7 @@ class ExportDialog(QDialog):
         form.setVerticalSpacing(10)
         form.addRow(words("export", "format"), formats)
         form.addRow(words("export", "range"), date_row)
-        form.addRow(words("export", "privacy"), self.notes)
+        form.addRow(words("export", "privacy"), include_row)
         form.addRow("", self.names)
         form.addRow(words("export", "file"), path_widget)
         layout.addLayout(form)
@@ -116,11 +133,13 @@ class ExportDialog(QDialog):
         layout.addLayout(row(None, self.cancel_button, self.export_button, center=False))
 
         self.formats.buttonToggled.connect(lambda *_: self._suggest_path())
+        self.formats.buttonToggled.connect(lambda *_: self._sync_format_choices())
         self.all_time.toggled.connect(self._sync_dates)
         self.choose.clicked.connect(self._choose_file)
         self.export_button.clicked.connect(self.export)
         self.cancel_button.clicked.connect(self.reject)
         self._sync_dates(True)
+        self._sync_format_choices()
         self._suggest_path()
         self.export_button.setDefault(True)
         self.format_buttons["pdf"].setFocus()
@@ -141,6 +160,14 @@ class ExportDialog(QDialog):
         editable = not all_time and not getattr(self, "_writing", False)
         self.since.setEnabled(editable)
         self.until.setEnabled(editable)
+
+    def _sync_format_choices(self) -> None:
+        """The plan only goes into the JSON file, the patterns only into the PDF: each
+        box is there while its format is chosen."""
+        writing = getattr(self, "_writing", False)
+        for only, box in self.only_for.items():
+            box.setVisible(self.format() == only)
+            box.setEnabled(not writing)
 
     def _suggest_path(self) -> None:
         suffix = EXPORTERS[self.format()].suffix
@@ -167,6 +194,9 @@ class ExportDialog(QDialog):
             until=until,
             include_notes=self.notes.isChecked(),
             include_names=self.names.isChecked(),
+            include_practice=self.practice.isChecked(),
+            include_plan=self.plan.isChecked() and self.format() == "json",
+            include_patterns=self.patterns.isChecked() and self.format() == "pdf",
             force=force,
         )
 
@@ -187,9 +217,10 @@ class ExportDialog(QDialog):
         stays alive), the dialog says so and waits; nothing can be changed."""
         self._writing = writing
         for widget in (self.export_button, self.cancel_button, self.choose, self.path, self.notes, self.names,
-                       self.all_time, *self.format_buttons.values()):
+                       self.practice, self.all_time, *self.format_buttons.values()):
             widget.setEnabled(not writing)
         self._sync_dates(self.all_time.isChecked())
+        self._sync_format_choices()
         if writing:
             say_in(self, self.error, words("export", "writing"), problem=False)
 
@@ -225,3 +256,4 @@ class ExportDialog(QDialog):
     def _fail(self, message: str) -> None:
         """The line above the buttons: what is happening, or what went wrong."""
         say_in(self, self.error, message)
+

@@ -60,9 +60,12 @@ def test_the_csv_header_and_words_are_german(data_dir, tmp_path):
     assert result.code == 0, result.err
     rows = list(csv.reader(out.read_text("utf-8-sig").splitlines()))
     assert rows[0] == ["id", "Pause", "Zurückgefunden", "Minuten zum Zurückfinden", "Stand", "Längere Auszeit",
-                       "Minuten Auszeit", "Pausiert von", "Aufgewühlt A", "Aufgewühlt B", "Muster", "Notiz"]
+                       "Minuten Auszeit", "Pausiert von", "Aufgewühlt A", "Aufgewühlt B", "Muster",
+                       "Datum", "Wochentag", "Uhrzeit", "Abstand zu UTC (Stunden)", "Redebeiträge", "Minuten Redebeiträge",
+                       "Minuten Atmen", "Längere Auszeiten", "Zurückgefunden A", "Zurückgefunden B", "Notiz"]
     cells = {cell for row in rows[1:] for cell in row}
-    assert {"zurückgefunden", "offen", "ja", "nein"} <= cells
+    assert {"zurückgefunden", "offen", "ja", "nein", "zum Teil"} <= cells
+    assert cells & {"Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"}
     assert not cells & {"repaired", "open", "yes", "no", "Partner A", "Partner B"}
     english = run_subprocess(data_dir, "export", "--output", tmp_path / "en.csv")
     assert english.code == 0

@@ -62,6 +62,8 @@ def test_header_row_without_notes_has_no_note_column(tmp_path):
     assert header(out) == list(COLUMNS) == [
         "id", "paused_at", "repaired_at", "minutes_to_repair", "status", "had_break",
         "break_minutes", "paused_by", "activation_a", "activation_b", "cycle",
+        "date", "weekday", "time", "utc_offset_hours", "turns", "turn_minutes", "breathing_minutes",
+        "breaks", "repair_a", "repair_b",
     ]
     assert all("note" not in row for row in read_rows(out))
 
@@ -102,6 +104,16 @@ def test_repaired_episode_row(tmp_path):
         "activation_a": "7",
         "activation_b": "",
         "cycle": "pursue_withdraw",
+        "date": "2026-03-01",
+        "weekday": "sunday",
+        "time": "21:04",
+        "utc_offset_hours": "1",
+        "turns": "2",
+        "turn_minutes": "2.0",  # 61.25 s + 58 s
+        "breathing_minutes": "2.0",  # 120.5 s
+        "breaks": "0",
+        "repair_a": "yes",
+        "repair_b": "partly",
         "note": NOTE,
     }
     assert datetime.fromisoformat(row["paused_at"]).utcoffset() == timedelta(hours=1)
@@ -314,3 +326,47 @@ def test_csv_export_does_not_load_qt(tmp_path):
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+# ---------------------------------------------------------- for a spreadsheet
+def test_day_weekday_and_time_are_on_the_clock_the_pause_was_recorded_by(tmp_path, local_tz):
+    late = make_episode("2026-03-02T23:59:59.999+05:30", repair_answers={"a": None, "b": "not_yet"})
+    west = make_episode("2026-03-06T18:30:00.000-08:00", turns=[], breaks=[])
+    rows = read_rows(export(tmp_path, [late, west]))
+    by_id = {row["id"]: row for row in rows}
+    assert [by_id[late.id][k] for k in ("date", "weekday", "time", "utc_offset_hours")] == [
+        "2026-03-02", "monday", "23:59", "5.5"]
+    assert [by_id[west.id][k] for k in ("date", "weekday", "time", "utc_offset_hours")] == [
+        "2026-03-06", "friday", "18:30", "-8"]
+    assert (by_id[late.id]["repair_a"], by_id[late.id]["repair_b"]) == ("", "not_yet")
+    assert (by_id[west.id]["turns"], by_id[west.id]["turn_minutes"], by_id[west.id]["breaks"]) == ("0", "0.0", "0")
+
+
+def test_counts_and_minutes_of_a_pause_with_a_break(tmp_path):
+    (row,) = read_rows(export(tmp_path, [with_break("2026-03-02T20:00:00.000+01:00")]))
+    assert (row["breaks"], row["had_break"], row["break_minutes"]) == ("1", "yes", "32.0")
+
+
+def test_the_practice_column_only_when_practice_pauses_are_asked_for(tmp_path):
+    practice = make_episode("2026-03-03T20:00:00.000+01:00", practice=True)
+    out = export(tmp_path, [*sample(), practice])
+    assert "practice" not in header(out) and practice.id not in out.read_text("utf-8-sig")
+    out.unlink()
+    out = export(tmp_path, [*sample(), practice], include_practice=True, include_notes=True)
+    assert header(out) == [*COLUMNS, "practice", "note"]  # the note stays last
+    marks = {row["id"]: row["practice"] for row in read_rows(out)}
+    assert marks.pop(practice.id) == "yes" and set(marks.values()) == {"no"}
+
+
+def test_every_new_column_has_german_words(language):
+    from couplepause import texts
+    from couplepause.export.csv_format import PRACTICE_COLUMN, WEEKDAYS, header as csv_header
+
+    language("de")
+    german = csv_header(ExportOptions(include_practice=True))
+    weekdays = [texts.words("csv", day) for day in WEEKDAYS]
+    assert german[11:] == ["Datum", "Wochentag", "Uhrzeit", "Abstand zu UTC (Stunden)", "Redebeiträge",
+                           "Minuten Redebeiträge", "Minuten Atmen", "Längere Auszeiten",
+                           "Zurückgefunden A", "Zurückgefunden B", "Probepause"]
+    assert PRACTICE_COLUMN == "practice"
+    assert weekdays == ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"]

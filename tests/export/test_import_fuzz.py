@@ -41,7 +41,8 @@ from hypothesis import strategies as st
 
 from couplepause import cli, paths
 from couplepause.core.episode import CYCLES, MAX_EPISODE_SECONDS, PAUSED_BY, REPAIR_ANSWERS, Episode, inconsistencies
-from couplepause.export import ImportRejected, read_export
+from couplepause.core.plan import MAX_TEXT, MOVES
+from couplepause.export import ImportRejected, read_export, read_export_file
 from couplepause.store.repository import Repository
 
 from ..cli.conftest import Result, assert_one_error_line, snapshot
@@ -161,14 +162,33 @@ seeded_records = st.sampled_from(SEEDED).flatmap(
 )
 
 
+plan_texts = st.none() | st.text(max_size=30) | st.text(min_size=MAX_TEXT - 2, max_size=MAX_TEXT + 2)
+partner_plans = st.none() | st.fixed_dictionaries({}, optional={
+    "move": st.sampled_from([*MOVES, None]), "signs": plan_texts, "helps": plan_texts, "need_to_hear": plan_texts,
+})
+plans = st.fixed_dictionaries({}, optional={
+    "partners": st.fixed_dictionaries({}, optional={"a": partner_plans, "b": partner_plans}),
+    "pause_signal": plan_texts,
+    "way_back": plan_texts,
+    "updated_at": st.none() | moments.map(instant),
+})
+
+
 @st.composite
 def valid_documents(draw: st.DrawFn) -> dict[str, Any]:
+    version = draw(st.sampled_from([1, 2]))  # 0.1's files still import
     doc: dict[str, Any] = {
         "format": FORMAT,
-        "schema_version": 1,
+        "schema_version": version,
         "exported_at": instant(draw(moments), draw(st.integers(0, 5))),
         "episodes": draw(st.lists(episode_records() | seeded_records, max_size=4, unique_by=lambda r: r["id"].lower())),
     }
+    if version >= 2:
+        for record in doc["episodes"]:
+            if draw(st.booleans()):
+                record["practice"] = draw(st.booleans())
+        if draw(st.booleans()):
+            doc["plan"] = draw(plans)
     if draw(st.booleans()):
         day = st.none() | st.dates().map(lambda d: d.isoformat())
         doc["range"] = draw(st.fixed_dictionaries({"since": day, "until": day}))
@@ -395,6 +415,10 @@ def import_twice(data_dir: Path, path: Path, episodes: list[Episode]) -> None:
         raise Crash(f"read_export accepted the file but the import said {first.code}: {first.err!r}")
     stored = stored_records(data_dir)
     assert all(found.id in stored for found in episodes), "an accepted pause is not in the store"
+    plan = read_export_file(path).plan  # the seeded folder has none: the file's becomes ours
+    adopted = Repository(paths.store_dir(data_dir), read_only=True).plan()
+    assert (adopted and adopted.to_dict()) == (plan and plan.to_dict()), "the file's plan was not adopted"
+    STATS["plan adopted"] += plan is not None
     before = snapshot(data_dir)
     second = run_cli("--data-dir", data_dir, "import", path)
     assert second.code == 0 and not second.err, second.err
@@ -453,5 +477,5 @@ def test_the_checks_see_both_outcomes(seeded_template: Path) -> None:
     doc = {"format": FORMAT, "schema_version": 1, "exported_at": "2026-03-05T10:00:00.000+00:00",
            "episodes": [*SEEDED, episode_dict("2026-03-04T09:00:00.000+01:00")]}
     assert check_import(seeded_template, json.dumps(doc).encode(), via_cli=True) == "accepted"
-    newer = json.dumps({**doc, "schema_version": 2}).encode()
+    newer = json.dumps({**doc, "schema_version": 3}).encode()
     assert check_import(seeded_template, newer, via_cli=True) == "rejected"

@@ -47,7 +47,7 @@ def test_document_shape(tmp_path, validator):
     out = export(tmp_path, sample(), since=date(2026, 1, 1), until=date(2026, 12, 31))
     doc = load(out)
     assert doc["format"] == FORMAT == "couplepause-export"
-    assert doc["schema_version"] == SCHEMA_VERSION == 1
+    assert doc["schema_version"] == SCHEMA_VERSION == 2
     assert doc["exported_at"] == "2026-03-05T10:00:00.250+00:00"
     assert doc["range"] == {"since": "2026-01-01", "until": "2026-12-31"}
     assert doc["partners"] == {"a": "Partner A", "b": "Partner B"}
@@ -273,7 +273,7 @@ def test_schema_ships_as_a_package_resource():
     text = resources.files("couplepause.resources").joinpath("couplepause-export.schema.json").read_text("utf-8")
     published = json.loads(text)
     assert published["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert published["$id"] == "urn:couplepause:export:1"
+    assert published["$id"] == "urn:couplepause:export:2"
     assert set(published["required"]) == {"format", "schema_version", "exported_at", "episodes"}
     assert json_format.schema() == published
 

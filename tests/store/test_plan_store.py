@@ -222,3 +222,32 @@ def test_killed_at_any_step_of_saving_or_protecting_the_plan_is_never_lost(repo:
             after.unlock(PASS)
         assert after.plan() in (a_plan(), a_plan("new words")), f"step {step}"
         assert after.missing() == [] and len(after.load_all()) == 1, f"step {step}"
+
+
+# ------------------------------------------------------------------ import
+def test_an_imported_plan_is_adopted_only_where_there_is_none(repo: Repository, store_dir: Path) -> None:
+    first = repo.merge([episode()], plan=a_plan(), now=NOW)
+    assert first.plan == recovery.PLAN_ADOPTED and repo.plan() == a_plan()
+    assert repo.backups.list() == []  # the store was empty: nothing to keep
+    again = repo.merge([], plan=a_plan(), now=NOW)
+    assert again.plan == recovery.PLAN_SAME and repo.backups.list() == []
+    other = repo.merge([episode("2025-05-01T20:00:00.000+02:00")], plan=a_plan("not ours"), now=NOW)
+    assert other.plan == recovery.PLAN_KEPT and other.added == 1
+    assert repo.plan() == a_plan()  # never overwritten
+    assert repo.merge([], now=NOW).plan is None
+
+
+def test_a_plan_alone_is_adopted_after_a_backup(repo: Repository, store_dir: Path) -> None:
+    repo.archive(episode())
+    report = repo.merge([], plan=a_plan(), now=NOW)
+    assert report.plan == recovery.PLAN_ADOPTED and report.added == 0
+    [backup] = repo.backups.list()
+    assert backup.reason == "before-import" and not backup.has(files.PLAN_PART)
+    assert reopened(store_dir).plan() == a_plan()
+
+
+def test_an_imported_plan_follows_protected_names(repo: Repository, store_dir: Path) -> None:
+    protected.protect(repo, PASS, NAMES)
+    assert repo.merge([episode()], plan=a_plan(), now=NOW).plan == recovery.PLAN_ADOPTED
+    assert SECRET.encode() not in plan_path(store_dir).read_bytes()
+    assert reopened(store_dir, PASS).plan() == a_plan()

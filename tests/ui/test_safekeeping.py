@@ -81,6 +81,24 @@ def test_a_loss_no_backup_holds_is_told_once_the_couple_has_seen_it(make_app, da
     assert [m.part for m in again.repository.missing()] == ["2025-01"]  # still missing, still known
 
 
+def test_a_damaged_plan_is_told_as_the_plan_and_brought_back(make_app, data_dir, qtbot):
+    from couplepause.core.plan import PartnerPlan, Plan
+
+    plan = Plan(partners={"a": PartnerPlan("pull_back", helps="a walk"), "b": PartnerPlan("reach_out")})
+    repo = seeded(data_dir, backup=False)
+    repo.save_plan(plan)
+    repo.backup("daily", NOW + timedelta(hours=1))
+    (paths.store_dir(data_dir) / "plan.json").write_bytes(b"{damaged")
+    bundle = make_app()
+    assert bundle.repository.plan() is None  # what the live flow asks: set aside, told
+    text = notice(bundle, qtbot)
+    assert text.startswith(words("notices", "lost_plan")) and "holds it." in text
+    assert bundle.window.notice_action.text() == words("notices", "bring_back_plan")
+    qtbot.mouseClick(bundle.window.notice_action, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bundle.window.notice_shown() == words("notices", "plan_brought_back"), timeout=5000)
+    assert bundle.repository.plan() == plan and bundle.repository.missing() == []
+
+
 def test_restore_from_a_backup_in_settings(make_app, data_dir, qtbot):
     seeded(data_dir)
     bundle = make_app()

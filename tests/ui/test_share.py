@@ -219,3 +219,50 @@ def test_opening_another_file_from_a_read_only_window_says_so_in_its_status_bar(
     for window in open_windows():
         window.close()
     chooser.close()
+
+
+# ------------------------------------------------- practice, the plan, patterns
+def test_the_export_dialog_offers_practice_plan_and_patterns_off_by_default(app, qtbot, tmp_path):
+    dialog = export_dialog(app, qtbot, "pdf", tmp_path / "report.pdf")
+    boxes = (dialog.practice, dialog.plan, dialog.patterns)
+    assert not any(box.isChecked() for box in boxes)
+    assert [box.accessibleName() for box in boxes] == [
+        words("export", "include_practice"), words("export", "include_plan"), words("export", "include_patterns")]
+    offered = {fmt: (dialog.format_buttons[fmt].setChecked(True),
+                     [box.isVisibleTo(dialog) and box.isEnabled() for box in boxes])[1] for fmt in ("pdf", "csv", "json")}
+    assert offered == {"pdf": [True, False, True], "csv": [True, False, False], "json": [True, True, False]}
+    for box in boxes:
+        box.setChecked(True)
+    assert (dialog.options().include_practice, dialog.options().include_plan) == (True, True)
+    assert not dialog.options().include_patterns  # JSON: the PDF's patterns do not apply
+    dialog.format_buttons["pdf"].setChecked(True)
+    assert dialog.options().include_patterns and not dialog.options().include_plan
+    dialog.close()
+
+
+def test_the_export_dialog_writes_practice_and_our_plan_when_ticked(app, qtbot, tmp_path):
+    from couplepause.core.plan import PartnerPlan, Plan
+
+    plan = Plan(partners={"a": PartnerPlan("pull_back", helps="a walk"), "b": PartnerPlan("reach_out")},
+                pause_signal="hands up")
+    practice = sample(1)[0].with_changes(id="7d4f9a2e-0b1c-4d5e-8f6a-1b2c3d4e5f60", practice=True)
+    app.writer.call(lambda r: (r.merge([practice]), r.save_plan(plan)), lambda *_: None)
+    target = tmp_path / "all.json"
+    dialog = export_dialog(app, qtbot, "json", target, stored=True)
+    dialog.practice.setChecked(True)
+    dialog.plan.setChecked(True)
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(target.exists)
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data["plan"] == plan.to_dict()
+    assert [e["practice"] for e in data["episodes"]].count(True) == 1 and len(data["episodes"]) == 9
+
+
+def test_the_new_boxes_are_reached_with_the_keyboard(app, qtbot, tmp_path):
+    dialog = export_dialog(app, qtbot, "json", tmp_path / "k.json")
+    for box in (dialog.practice, dialog.plan):
+        assert box.focusPolicy() & Qt.FocusPolicy.TabFocus
+        box.setFocus()
+        qtbot.keyClick(box, Qt.Key.Key_Space)
+        assert box.isChecked()
+    dialog.close()
