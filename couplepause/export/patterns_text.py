@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Iterable
 
 from couplepause.core import patterns
 from couplepause.core.episode import Episode
-from couplepause.formatting import month_name, number, weekday_name
+from couplepause.formatting import month_name, month_short, month_short_year, number, weekday_name
 from couplepause.texts import duration, words
 
-CYCLE_COLUMNS = ("col_cycle", "col_pauses", "col_earlier", "col_later", "col_back", "col_open")
+CYCLE_COLUMNS = ("col_cycle", "col_pauses", "col_change", "col_back", "col_open")
 MONTH_COLUMNS = ("col_month", "col_pauses", "col_activation", "col_breaks")
 HEAT_LEVELS = 3  # a cell with pauses is drawn in one of three calm steps (theme: heat_1..heat_3)
 
@@ -43,7 +43,8 @@ class PatternText:
     when: list[str]
     cycle_rows: list[tuple[str, ...]] = field(default_factory=list)  # CYCLE_COLUMNS
     cycles: list[str] = field(default_factory=list)  # which cycle recurs, and the way back after each
-    month_rows: list[tuple[str, ...]] = field(default_factory=list)  # MONTH_COLUMNS
+    month_rows: list[tuple[str, ...]] = field(default_factory=list)  # MONTH_COLUMNS, the newest first
+    month_heads: list[str] = field(default_factory=list)  # short names of the same months, the same order
     activation: list[str] = field(default_factory=list)
     breaks: list[str] = field(default_factory=list)
 
@@ -75,8 +76,7 @@ def pattern_text(episodes: Iterable[Episode], now: datetime, tz: tzinfo | None =
         (
             words("cycles", row.cycle),
             number(row.pauses),
-            number(row.earlier),
-            number(row.later),
+            w("change", earlier=number(row.earlier), later=number(row.later)),
             none if row.median_repair_minutes is None else duration(row.median_repair_minutes * 60),
             number(row.open),
         )
@@ -91,6 +91,8 @@ def pattern_text(episodes: Iterable[Episode], now: datetime, tz: tzinfo | None =
         )
         for m in reversed(found.months)  # the newest first, like the weeks
     ]
+    month_heads = [month_short(m.month) if m.year == current_year else month_short_year(date(m.year, m.month, 1))
+                   for m in reversed(found.months)]
     return PatternText(
         enough=found.enough,
         grid=found.grid,
@@ -101,6 +103,7 @@ def pattern_text(episodes: Iterable[Episode], now: datetime, tz: tzinfo | None =
         cycle_rows=cycle_rows,
         cycles=said.cycles + said.back,
         month_rows=month_rows,
+        month_heads=month_heads,
         activation=said.activation,
         breaks=said.breaks,
     )

@@ -38,7 +38,7 @@ from couplepause.ui.history_tables import (
     WeeksTableModel,
     table_view,
 )
-from couplepause.ui.history_patterns import PatternsTab
+from couplepause.ui.history_patterns import CyclesTab, PatternsTab
 from couplepause.ui.note_dialog import NoteDialog
 from couplepause.ui.widgets import Choice, button, label, row, show_beside, vbox
 
@@ -172,6 +172,8 @@ class HistoryView(QWidget):
         # When pauses came, the cycles, activation and longer breaks (ui/history_patterns.py).
         self.patterns_tab = PatternsTab()
         self.tabs.addTab(self.patterns_tab, words("cycle_patterns", "tab"))
+        self.cycles_tab = CyclesTab()
+        self.tabs.addTab(self.cycles_tab, words("cycle_patterns", "cycles_title"))
 
         self.back_button.clicked.connect(self.back_requested)
         self.pause_button.clicked.connect(self.pause_requested)
@@ -313,6 +315,7 @@ class HistoryView(QWidget):
         self.points_model.set_rows(figures.points)
         self.weeks_model.set_rows(list(reversed(figures.weeks)))
         self.patterns_tab.set_text(figures.patterns)
+        self.cycles_tab.set_text(figures.patterns)
         self._render_figures(figures.overview)
 
     def _render_figures(self, overview: stats.Overview) -> None:

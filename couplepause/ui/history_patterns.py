@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
     QHeaderView,
+    QLabel,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -23,18 +24,20 @@ from PySide6.QtWidgets import (
 )
 
 from couplepause.export.patterns_text import CYCLE_COLUMNS, MONTH_COLUMNS, PatternText, w
-from couplepause.formatting import number
+from couplepause.core.patterns import WEEKDAYS
+from couplepause.formatting import number, weekday_name
 from couplepause.ui import theme
 from couplepause.ui.history_tables import RowsModel, table_view
 from couplepause.ui.widgets import label
 
 
 class HeatModel(QAbstractTableModel):
-    """The grid: a row per weekday (Monday first), a column per part of the day."""
+    """The grid: a row per part of the day, a column per weekday (Monday first)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.text: PatternText | None = None
+        self._short_days: list[str] = [weekday_name(day, short=True) for day in range(WEEKDAYS)]
 
     def set_text(self, text: PatternText | None) -> None:
         self.beginResetModel()
@@ -42,21 +45,27 @@ class HeatModel(QAbstractTableModel):
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt name)
-        return 0 if parent.isValid() or self.text is None else len(self.text.weekdays)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() or self.text is None else len(self.text.parts)
 
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() or self.text is None else len(self.text.weekdays)
+
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if self.text is None or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if self.text is None:
             return None
-        names = self.text.parts if orientation == Qt.Orientation.Horizontal else self.text.weekdays
+        across = orientation == Qt.Orientation.Horizontal
+        if role == Qt.ItemDataRole.DisplayRole:
+            names = self._short_days if across else self.text.parts
+        elif role in (Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
+            names = self.text.weekdays if across else self.text.parts  # said whole
+        else:
+            return None
         return names[section] if 0 <= section < len(names) else None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or self.text is None:
             return None
-        day, part = index.row(), index.column()
+        part, day = index.row(), index.column()
         count = self.text.grid[day][part]
         if role == Qt.ItemDataRole.DisplayRole:
             return number(count) if count else ""
@@ -79,6 +88,7 @@ class HeatTable(QTableView):
         super().__init__()
         self.setModel(model)
         self.setAccessibleName(w("grid_accessible"))
+        self.setProperty("role", "compact")
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -87,42 +97,50 @@ class HeatTable(QTableView):
         self.setShowGrid(True)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.horizontalHeader().setMinimumSectionSize(10)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         model.modelReset.connect(self.fit)
 
     def fit(self) -> None:
-        """Rows of one line each; the table exactly as tall as header and rows."""
-        row = self.fontMetrics().height() + 8
-        self.verticalHeader().setDefaultSectionSize(row)
-        rows = self.model().rowCount()
-        height = self.horizontalHeader().sizeHint().height() + rows * row + 2 * self.frameWidth()
-        self.setFixedHeight(height)
-        parts = self.model().columnCount()
-        if parts:
-            widest = max(self.horizontalHeader().sectionSizeFromContents(c).width() for c in range(parts))
-            days = self.verticalHeader().sizeHint().width()
-            self.setMinimumWidth(days + parts * widest + 2 * self.frameWidth())
+        """Rows of one line each, columns as wide as the widest name: the table
+        exactly as large as its cells (it never scrolls)."""
+        header, side = self.horizontalHeader(), self.verticalHeader()
+        metrics = header.fontMetrics()
+        model = self.model()
+        row = metrics.height() + 12
+        side.setDefaultSectionSize(row)
+        names = [model.headerData(c, Qt.Orientation.Horizontal) or "" for c in range(model.columnCount())]
+        widest = max((metrics.horizontalAdvance(name) for name in names), default=0) + 16
+        header.setDefaultSectionSize(widest)
+        frame = 2 * self.frameWidth()
+        self.setFixedHeight(header.sizeHint().height() + model.rowCount() * row + frame)
+        self.setFixedWidth(side.sizeHint().width() + len(names) * widest + frame)
 
 
 class TextRows(RowsModel):
-    """Rows of ready words; the column keys are [cycle_patterns] keys."""
+    """Rows of ready words (tuples in the order of ``source``); the table shows
+    the ``columns`` among them. The column keys are [cycle_patterns] keys."""
 
     SECTION = "cycle_patterns"
 
-    def __init__(self, columns: tuple[str, ...], parent=None):
+    def __init__(self, columns: tuple[str, ...], source: tuple[str, ...] | None = None, parent=None):
         super().__init__(parent)
         self.COLUMNS = columns
         self.SHORTENED = "col_cycle" if "col_cycle" in columns else None
+        self._at = {key: index for index, key in enumerate(source or columns)}
 
     def cell(self, item, column: str) -> str:
-        return item[self.COLUMNS.index(column)]
+        return item[self._at[column]]
+
+
+def compact() -> QLabel:
+    """A label of sentences in the tab's smaller type (named by what it says)."""
+    return label("", "compact")
 
 
 class PatternsTab(QWidget):
-    """The patterns of the range shown: the grid and its words on the left,
-    the cycles and the months on the right."""
+    """When pauses came (the grid and its words) beside month by month (the
+    activation at the pause and the longer breaks, with their words)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -136,12 +154,11 @@ class PatternsTab(QWidget):
         grid = QGridLayout(page)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(16)
-        grid.setVerticalSpacing(4)
         self.pages.addWidget(page)
 
         self.heat_model = HeatModel(self)
         self.heat = HeatTable(self.heat_model)
-        self.when = label("", None)
+        self.when = compact()
         left = QVBoxLayout()
         left.setSpacing(4)
         left.addWidget(label(w("grid_title"), "small"))
@@ -149,23 +166,21 @@ class PatternsTab(QWidget):
         left.addWidget(label(w("grid_legend"), "small"))
         left.addWidget(self.when)
         left.addStretch(1)
-        grid.addLayout(left, 0, 0, 2, 1)
+        grid.addLayout(left, 0, 0)
 
-        self.cycle_words = label("", None)
-        self.cycle_model = TextRows(CYCLE_COLUMNS, self)
-        self.cycle_table = table_view(self.cycle_model, w("cycles_title"))
-        self.month_words = label("", None)
-        self.month_model = TextRows(MONTH_COLUMNS, self)
+        self.month_words = compact()
+        self.breaks = compact()
+        # Beside the grid, the months' pauses are left to the grid: their activation and longer breaks.
+        self.month_model = TextRows(("col_month", "col_activation", "col_breaks"), MONTH_COLUMNS, self)
         self.month_table = table_view(self.month_model, w("months_title"))
-        for row, (words_label, table) in enumerate(((self.cycle_words, self.cycle_table),
-                                                    (self.month_words, self.month_table))):
-            column = QVBoxLayout()
-            column.setSpacing(4)
-            column.addWidget(words_label)
-            column.addWidget(table, 1)
-            grid.addLayout(column, row, 1)
-        grid.setColumnStretch(0, 2)
-        grid.setColumnStretch(1, 3)
+        self.month_table.setProperty("role", "compact")
+        right = QVBoxLayout()
+        right.setSpacing(4)
+        right.addWidget(self.month_words)
+        right.addWidget(self.breaks)
+        right.addWidget(self.month_table, 1)
+        grid.addLayout(right, 0, 1)
+        grid.setColumnStretch(1, 1)
 
     def set_text(self, text: PatternText | None) -> None:
         if text is None or not text.enough:
@@ -174,15 +189,33 @@ class PatternsTab(QWidget):
             return
         self.pages.setCurrentIndex(1)
         self.heat_model.set_text(text)
-        self.when.setText(" ".join(text.when))
-        self.cycle_words.setText(" ".join(text.cycles))
-        self.cycle_model.set_rows(text.cycle_rows)
-        self.month_words.setText(" ".join(text.activation + text.breaks))
         self.month_model.set_rows(text.month_rows)
-        self.cycle_table.setVisible(bool(text.cycle_rows))
-        for widget in (self.when, self.cycle_words, self.month_words):
+        for widget, said in ((self.when, text.when), (self.month_words, text.activation), (self.breaks, text.breaks)):
+            widget.setText(" ".join(said))
             widget.setAccessibleName(widget.text())  # named by what it says
+            widget.setVisible(bool(said))
 
     def restyle(self) -> None:
         """The theme changed: the grid takes its colours again."""
         self.heat_model.set_text(self.heat_model.text)
+
+
+class CyclesTab(QWidget):
+    """Which cycle recurs, how that changes, and the way back after each."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 4)
+        self.words = label("", None)
+        self.model = TextRows(CYCLE_COLUMNS, parent=self)
+        self.table = table_view(self.model, w("cycles_title"))
+        layout.addWidget(self.words)
+        layout.addWidget(self.table, 1)
+
+    def set_text(self, text: PatternText | None) -> None:
+        enough = text is not None and text.enough
+        self.words.setText(" ".join(text.cycles) if enough else w("not_enough"))
+        self.words.setAccessibleName(self.words.text())
+        self.model.set_rows(text.cycle_rows if enough else [])
+        self.table.setVisible(bool(self.model.rowCount()))
