@@ -271,6 +271,8 @@ def history_shots(app: QApplication, out: Path) -> None:
             shoot(app, out, "14b-history-table")
             presenter.view.tabs.setCurrentWidget(presenter.view.patterns_tab)
             shoot(app, out, "14c-history-patterns")
+            presenter.view.tabs.setCurrentWidget(presenter.view.cycles_tab)
+            shoot(app, out, "14d-history-cycles")
             report_shots(out, episodes)
         else:
             shoot(app, out, name)

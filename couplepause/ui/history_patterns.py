@@ -195,10 +195,6 @@ class PatternsTab(QWidget):
             widget.setAccessibleName(widget.text())  # named by what it says
             widget.setVisible(bool(said))
 
-    def restyle(self) -> None:
-        """The theme changed: the grid takes its colours again."""
-        self.heat_model.set_text(self.heat_model.text)
-
 
 class CyclesTab(QWidget):
     """Which cycle recurs, how that changes, and the way back after each."""
