@@ -5,7 +5,8 @@ history view, range switches and reopening.
 
 Targets (history issue):
 - start-up with 10,000 stored episodes <= 1.15x start-up with an empty store; RSS <= 150 MB
-- history view first open with 10,000 episodes <= 0.6 s, including the pyqtgraph import
+- history view first open with 10,000 episodes <= 0.6 s, including the pyqtgraph import,
+  with the chart shown and (patterns issue) with the Patterns tab shown
 - switching range or reopening <= 100 ms
 
 Start-up is measured from process spawn to the main window's first expose,
@@ -53,10 +54,14 @@ def wait_for(condition):
     while not condition():
         app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 5)
 
+PATTERNS = len(sys.argv) > 2 and sys.argv[2] == "patterns"
+
 def open_once():
     began = time.perf_counter()
     presenter = bundle.open_history()
     wait_for(lambda: presenter._shown)  # the default range is on screen
+    if PATTERNS:  # the Patterns tab, not the chart, is what the couple looks at
+        presenter.view.tabs.setCurrentWidget(presenter.view.patterns_tab)
     app.processEvents()  # lay out and paint
     bundle.window.repaint()
     return time.perf_counter() - began, presenter
@@ -165,11 +170,14 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(3):
             out = run_child(RSS_CHILD, [str(bench_live.fresh_data_dir(store, work))], env)
             rss += [float(line.split()[1]) for line in out.splitlines() if line.startswith("RSS ")]
-        opens, switches, reopens, counted = [], [], [], set()
+        opens, pattern_opens, switches, reopens, counted = [], [], [], [], set()
         for _ in range(max(3, args.runs // 2)):
             out = run_child(CHILD, [str(bench_live.fresh_data_dir(store, work))], env)
             result = json.loads(next(line for line in out.splitlines() if line.startswith("RESULT "))[7:])
             opens.append(result["first_open"])
+            out = run_child(CHILD, [str(bench_live.fresh_data_dir(store, work)), "patterns"], env)
+            pattern_opens.append(json.loads(next(line for line in out.splitlines()
+                                                 if line.startswith("RESULT "))[7:])["first_open"])
             switches += result["switches"]
             reopens += result["reopens"]
             counted.add(result["episodes"])
@@ -192,6 +200,9 @@ def main(argv: list[str] | None = None) -> int:
         (f"history first open, {sorted(counted)} episodes (median)", "<= 0.6 s",
          f"{statistics.median(opens):.3f} s", "pass" if statistics.median(opens) <= 0.6 else "FAIL"),
         ("history first open (worst)", "-", f"{max(opens):.3f} s", "info"),
+        ("history first open with the Patterns tab shown (median)", "<= 0.6 s",
+         f"{statistics.median(pattern_opens):.3f} s", "pass" if statistics.median(pattern_opens) <= 0.6 else "FAIL"),
+        ("same, worst of the runs", "-", f"{max(pattern_opens):.3f} s", "info"),
         ("range switch (median)", "<= 100 ms", f"{statistics.median(switches) * 1000:.0f} ms",
          "pass" if statistics.median(switches) <= 0.1 else "FAIL"),
         ("range switch (p90)", "-", f"{sorted(switches)[int(len(switches) * 0.9)] * 1000:.0f} ms", "info"),

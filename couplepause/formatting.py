@@ -131,3 +131,9 @@ def number(value: float, decimals: int = 0) -> str:
     if decimals:
         text = text.rstrip(here.zeroDigit()).removesuffix(here.decimalPoint())
     return text
+
+
+def weekday_name(index: int, short: bool = False) -> str:
+    """A day of the week in the reader's language: 0 is Monday ("Monday", short "Mon")."""
+    kind = QLocale.FormatType.ShortFormat if short else QLocale.FormatType.LongFormat
+    return locale().standaloneDayName(index + 1, kind)

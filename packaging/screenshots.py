@@ -230,6 +230,17 @@ def readonly_shot(app: QApplication, out: Path, episodes) -> None:
     window.close()
 
 
+def report_shots(out: Path, episodes) -> None:
+    """The PDF report with its patterns section, page by page (pdftoppm)."""
+    from couplepause.export import EXPORTERS, ExportOptions
+
+    path = out / "25-report.pdf"
+    path.unlink(missing_ok=True)
+    EXPORTERS["pdf"].export(episodes, ExportOptions(include_patterns=True), path)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(path), str(out / "25-report")], check=True)
+    print(path)
+
+
 def history_shots(app: QApplication, out: Path) -> None:
     """The history view with a year of data, a week of data, and nothing."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -261,6 +272,11 @@ def history_shots(app: QApplication, out: Path) -> None:
             shoot(app, out, "14-history-list")
             presenter.view.tabs.setCurrentIndex(1)
             shoot(app, out, "14b-history-table")
+            presenter.view.tabs.setCurrentWidget(presenter.view.patterns_tab)
+            shoot(app, out, "14c-history-patterns")
+            presenter.view.tabs.setCurrentWidget(presenter.view.cycles_tab)
+            shoot(app, out, "14d-history-cycles")
+            report_shots(out, episodes)
         else:
             shoot(app, out, name)
         bundle.shutdown()

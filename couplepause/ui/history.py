@@ -38,6 +38,7 @@ from couplepause.ui.history_tables import (
     WeeksTableModel,
     table_view,
 )
+from couplepause.ui.history_patterns import CyclesTab, PatternsTab
 from couplepause.ui.note_dialog import NoteDialog
 from couplepause.ui.widgets import Choice, button, label, row, show_beside, vbox
 
@@ -167,6 +168,12 @@ class HistoryView(QWidget):
         list_layout.addLayout(row(self.notes_button, self.edit_button, self.delete_button, None, self.undo_button,
                                   center=False))
         self.tabs.addTab(list_tab, words("history", "tab_episodes"))
+
+        # When pauses came, the cycles, activation and longer breaks (ui/history_patterns.py).
+        self.patterns_tab = PatternsTab()
+        self.tabs.addTab(self.patterns_tab, words("cycle_patterns", "tab"))
+        self.cycles_tab = CyclesTab()
+        self.tabs.addTab(self.cycles_tab, words("cycle_patterns", "cycles_title"))
 
         self.back_button.clicked.connect(self.back_requested)
         self.pause_button.clicked.connect(self.pause_requested)
@@ -301,12 +308,14 @@ class HistoryView(QWidget):
             self.pages.setCurrentWidget(self.message)
             return
         self.pages.setCurrentWidget(self.tabs)
-        tiny = len(shown) < TINY_HISTORY
+        tiny = figures.counted < TINY_HISTORY  # practice pauses never count
         self.chart_tab.setCurrentIndex(0 if tiny else 1)
         if not tiny:
             self._show_charts(figures)
         self.points_model.set_rows(figures.points)
         self.weeks_model.set_rows(list(reversed(figures.weeks)))
+        self.patterns_tab.set_text(figures.patterns)
+        self.cycles_tab.set_text(figures.patterns)
         self._render_figures(figures.overview)
 
     def _render_figures(self, overview: stats.Overview) -> None:

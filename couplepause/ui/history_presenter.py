@@ -15,6 +15,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from couplepause.core import stats
 from couplepause.core.episode import Episode
+from couplepause.export.patterns_text import pattern_text
 from couplepause.formatting import month_name, when
 from couplepause.texts import words
 from couplepause.ui.history import HistoryView
@@ -38,14 +39,17 @@ def compute(
     safe on any thread. ``summary`` is the history's summary
     (:func:`summarise`), the same for every range; ``make_way`` is called
     between the steps (the reader lets a pause's write go first)."""
-    shown = stats.in_range(episodes, key, now)
+    shown = stats.in_range(episodes, key, now)  # the list shows practice pauses too, marked
+    figured = stats.counted(shown)  # every figure leaves them out
     make_way()
-    points = stats.series(shown)
+    points = stats.series(figured)
     make_way()
-    weeks = stats.weekly(shown)
+    weeks = stats.weekly(figured)
     make_way()
-    overview = stats.overview(shown)
-    start, end = stats.span(episodes, key, now) or (None, None)
+    overview = stats.overview(figured)
+    make_way()
+    found = pattern_text(figured, now)
+    start, end = stats.span(stats.counted(episodes), key, now) or (None, None)
     return RangeView(
         key=key,
         version=version,
@@ -56,12 +60,15 @@ def compute(
         summary=list(summary or []),
         start=start,
         end=end,
+        counted=len(figured),
+        patterns=found,
     )
 
 
 def summarise(episodes: list[Episode], now: datetime) -> list[str]:
-    """The summary sentences, from the whole history: a month reads the same whatever range is shown."""
-    return stats.summary(episodes, now, month_name=month_name)
+    """The summary sentences, from the whole history: a month reads the same whatever range is shown
+    (practice pauses left out)."""
+    return stats.summary(stats.counted(episodes), now, month_name=month_name)
 
 
 class HistoryPresenter(QObject):

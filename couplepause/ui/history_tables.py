@@ -16,6 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QBoxLayout, QFrame, QHeaderView, QTableView, QWidget
 
 from couplepause.core import stats
+from couplepause.export.patterns_text import PatternText
 from couplepause.core.episode import Episode
 from couplepause.formatting import calendar_date, when
 from couplepause.texts import default_names, duration, words
@@ -37,6 +38,8 @@ class RangeView:
     # The stretch of time the charts cover (stats.span); None without episodes.
     start: datetime | None = None
     end: datetime | None = None
+    counted: int = 0  # pauses in the range that count in figures (practice ones do not)
+    patterns: PatternText | None = None  # the Patterns tab's content (export/patterns_text.py)
 
 
 def _fmt_minutes(minutes: float | None) -> str:
@@ -48,6 +51,7 @@ class RowsModel(QAbstractTableModel):
     [history] in words.toml) and say what each cell shows."""
 
     COLUMNS: tuple[str, ...] = ()
+    SECTION = "history"  # the words.toml section of the COLUMNS' headers
     # A column of free words that may be shown shortened ("We both pulled…",
     # whole in its tooltip) when the table is short of room; never its header.
     SHORTENED: str | None = None
@@ -74,7 +78,7 @@ class RowsModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.COLUMNS):
             return None
-        text = words("history", self.COLUMNS[section])
+        text = words(self.SECTION, self.COLUMNS[section])
         if role == Qt.ItemDataRole.DisplayRole:
             return two_lines(text) if section in self._wrapped else text
         if role in (Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
@@ -131,8 +135,8 @@ class EpisodeTableModel(RowsModel):
     def cell(self, episode: Episode, column: str) -> str:
         if column == "col_date":
             return when(episode.paused_at)
-        if column == "col_repair":
-            return _fmt_minutes(episode.repair_minutes)
+        if column == "col_repair":  # a practice pause is marked as such: it never counts in a figure
+            return words("history", "practice") if episode.practice else _fmt_minutes(episode.repair_minutes)
         if column == "col_break":
             return words("history", "yes" if episode.had_break else "no")
         if column == "col_paused_by":

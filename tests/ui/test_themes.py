@@ -17,7 +17,7 @@ SCHEMES = tuple(theme.TABLES)
 
 # Where each kind of text is written (a label on a card, a word on a button, ...).
 TEXT_ON = {
-    "text": ("background", "surface", "field", "soft", "soft_hover", "notice"),
+    "text": ("background", "surface", "field", "soft", "soft_hover", "notice", "heat_1", "heat_2", "heat_3"),
     "muted": ("background", "surface", "field", "notice"),
     "accent_text": ("accent", "accent_hover"),
     "pause_text": ("pause", "pause_hover", "pause_pressed"),

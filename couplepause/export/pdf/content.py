@@ -19,6 +19,7 @@ from couplepause.texts import section, words
 
 if TYPE_CHECKING:  # pragma: no cover - names for the type hints only
     from couplepause.core.stats import Point, Week
+    from couplepause.export.patterns_text import PatternText
 
 TREND_WINDOW_SHARE = 40  # a dense history's trend spans 1/40 of its pauses...
 TREND_WINDOW_MAX = 25  # ...but never more than this many
@@ -89,6 +90,7 @@ class Content:
     include_notes: bool = False
     names: tuple[str, str] = ("Partner A", "Partner B")
     trend_window: int = 5
+    patterns: "PatternText | None" = None  # only when the couple opted in
 
     @property
     def empty(self) -> bool:
@@ -111,10 +113,13 @@ def build_content(episodes: list[Episode], options: ExportOptions) -> Content:
     from couplepause.core import stats
 
     exported = options.moment()
-    window = trend_window(len(episodes), getattr(stats, "ROLLING_N", 5))
-    points = stats.series(episodes, window=window)
-    first = points[0].local.date() if points else None
-    last = points[-1].local.date() if points else None
+    # Practice pauses (there only when asked for) are listed, marked, but never counted in a figure.
+    figured = stats.counted(episodes)
+    window = trend_window(len(figured), getattr(stats, "ROLLING_N", 5))
+    points = stats.series(figured, window=window)
+    ordered = stats.in_time_order(episodes)
+    first = ordered[0].paused_at.astimezone().date() if ordered else None
+    last = ordered[-1].paused_at.astimezone().date() if ordered else None
     since = options.since or first
     until = options.until or last
     if since and until:
@@ -145,8 +150,8 @@ def build_content(episodes: list[Episode], options: ExportOptions) -> Content:
     if not episodes:
         return content
 
-    overview = stats.overview(episodes)
-    content.summary = list(stats.summary(episodes, now=exported, month_name=month_name))
+    overview = stats.overview(figured)
+    content.summary = list(stats.summary(figured, now=exported, month_name=month_name))
     share = overview.share_with_break
     content.figures = [
         (phrase("figure_pauses"), number(overview.episodes)),
@@ -161,22 +166,28 @@ def build_content(episodes: list[Episode], options: ExportOptions) -> Content:
     ]
     content.figures_line = phrase("figures_line", repaired=overview.repaired, open=overview.open)
     content.points = points
-    content.weeks = stats.weekly(episodes)
+    content.weeks = stats.weekly(figured)
+    if options.include_patterns:
+        from couplepause.export.patterns_text import pattern_text
 
-    by_id = {e.id: e for e in episodes}
+        content.patterns = pattern_text(figured, exported)
     who_words = {"a": a_name, "b": b_name, "both": phrase("both")}
     cycles = section("cycles")
     none = phrase("none")
     rows = []
-    for point in points:
-        episode = by_id[point.episode_id]
+    for episode in ordered:
+        minutes = stats.repair_minutes(episode)
         act = episode.activation or {}
         a_act, b_act = act.get("a"), act.get("b")
+        if episode.practice:
+            repair = phrase("practice")
+        else:
+            repair = format_minutes(minutes) if minutes is not None else phrase("open")
         rows.append(
             EpisodeRow(
-                when=when(point.local),
-                repair=format_minutes(point.repair_minutes) if point.repair_minutes is not None else phrase("open"),
-                is_open=point.repair_minutes is None,
+                when=when(episode.paused_at),
+                repair=repair,
+                is_open=minutes is None or episode.practice,
                 had_break=format_minutes(_break_minutes(episode)) if episode.breaks else none,
                 paused_by=who_words.get(episode.paused_by or "", none),
                 activation=(

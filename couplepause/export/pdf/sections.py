@@ -9,7 +9,8 @@
 3. **Week by week** (``stats.weekly``): pauses, median time to repair,
    longer breaks and median activation per local week (Monday first); a run
    of quiet weeks is one calm line ("3 quiet weeks, up to ...").
-4. **Every pause**: one row per episode (local date and time, time to repair
+4. **Patterns** (``patterns.py``), only when the couple opted in.
+5. **Every pause**: one row per episode (local date and time, time to repair
    or "still open", break, who paused, activation, pattern in words), the
    note under its row only when the couple opted in. The table header
    repeats on every page.
@@ -35,8 +36,13 @@ class Report(ChartPage):
         if self.content.empty:
             return
         self.new_page()
-        self.chart_section()
+        if self.content.points:  # none when only practice pauses are listed: nothing to chart
+            self.chart_section()
         self.weekly_section()
+        if self.content.patterns is not None:  # only when the couple opted in
+            from couplepause.export.pdf.patterns import patterns_section
+
+            patterns_section(self, self.content.patterns)
         self.episode_section()
 
     def cover(self) -> None:
