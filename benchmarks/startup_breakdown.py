@@ -87,7 +87,8 @@ def _wrap(owner, name, before, after):
 
 _wrap(_app, "run_gui", "cli parsing, data dir", None)
 _wrap(_app, "_take_lock_or_hand_over", "QApplication()", "QLockFile")
-_wrap(_app, "set_style", None, "stylesheet")
+import couplepause.ui.theme as _theme
+_wrap(_theme, "set_style", None, "stylesheet")
 _wrap(_mw.MainWindow, "__init__", None, "MainWindow() (talking screen)")
 _wrap(_app, "_install_signal_handlers", None, "signal handlers")
 _wrap(_mw.MainWindow, "show", None, "show()")

@@ -299,19 +299,6 @@ class App:
             self.guard.release()
 
 
-def set_style(app: QApplication | None, choice: str = "system") -> None:
-    """The look before the first window: ``choice`` is the theme setting."""
-    if app is not None and not app.styleSheet():
-        theme.start(app, choice)
-
-
-def set_icon(app: QApplication | None) -> None:
-    """The window icon; run_gui sets it just after the window first shows,
-    so the Pause button does not wait for the SVG engine."""
-    if app is not None and app.windowIcon().isNull():
-        app.setWindowIcon(theme.icon())
-
-
 def build(
     data_dir: Path,
     *,
@@ -350,8 +337,8 @@ def build(
     except paths.DataDirError as exc:  # written as soon as it can be (the guard makes the folder)
         notices.append(words("notices", "not_saving", reason=cause(exc)))
     settings = Settings.for_data_dir(data_dir)
-    set_style(QApplication.instance(), settings.get("theme"))
-    set_icon(QApplication.instance())
+    theme.set_style(QApplication.instance(), settings.get("theme"))
+    theme.set_icon(QApplication.instance())
     holder: dict[str, App] = {}
 
     def on_loss(_part) -> None:  # any thread

@@ -24,8 +24,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from couplepause import APP_NAME, __version__, paths, texts
-from couplepause.app import build, set_icon, set_style
 from couplepause.texts import words
+from couplepause.ui import theme
 from couplepause.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -206,8 +206,8 @@ def run_readonly(path: Path, export_file=None) -> int:
     _private_process(Path(scratch.name))
     qt_app = _qt_application()
     speak_in_qt(qt_app)
-    set_style(qt_app)
-    set_icon(qt_app)
+    theme.set_style(qt_app)
+    theme.set_icon(qt_app)
     open_window(Path(path), export_file)
     notifier = _install_signal_handlers(qt_app, qt_app.quit)
     code = qt_app.exec()
@@ -280,7 +280,7 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
         from couplepause.cli import Refused
 
         raise Refused("instance_silent", folder=data_dir)
-    set_style(qt_app, early["theme"])
+    theme.set_style(qt_app, early["theme"])
     window = MainWindow(welcome=not early["welcome_seen"])
     early_press: list[tuple[float, float]] = []  # (clock, epoch seconds)
 
@@ -309,6 +309,7 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
             parts["failed"] = exc
             qt_app.exit(1)
             return
+        from couplepause.app import build
         from couplepause.safekeeping import FolderGuard
 
         holder: dict = {}

@@ -21,10 +21,11 @@ core (summaries), the command line and the views share one source of words.
 from __future__ import annotations
 
 import os
-import tomllib
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Mapping
+
+import tomli
 
 if TYPE_CHECKING:
     import gettext
@@ -44,7 +45,7 @@ def resource_folder():
 
 def resource_data(name: str) -> dict[str, Any]:
     """resources/NAME.toml as a dict."""
-    return tomllib.loads(resource_folder().joinpath(f"{name}.toml").read_text("utf-8"))
+    return tomli.loads(resource_folder().joinpath(f"{name}.toml").read_text("utf-8"))
 
 
 @lru_cache(maxsize=1)

@@ -143,8 +143,8 @@ class RoundButton(QPushButton):
     SMALLEST = 170  # on a short screen
     FOCUS_WIDTH = 5
 
-    def __init__(self, text: str, parent=None):
-        super().__init__(text, parent)
+    def __init__(self, text: str):
+        super().__init__(text)  # (text, parent) would have PySide build QIcon's enums to choose an overload
         self._diameter = self.MIN_DIAMETER
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         set_enum(self, "focusPolicy", "StrongFocus")

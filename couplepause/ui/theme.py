@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from string import Template
 
-from PySide6.QtGui import QColor, QIcon, QPalette
+from PySide6.QtGui import QColor, QPalette
 
 from couplepause.texts import resource_data, resource_folder
 
@@ -45,7 +45,10 @@ def choose(choice: str, system_dark: bool) -> str:
     return "dark" if system_dark else "light"
 
 
-def icon() -> QIcon:
+def icon():
+    """The app's icon (set once the window shows: PySide's QIcon costs start-up)."""
+    from PySide6.QtGui import QIcon
+
     return QIcon(str(Path(str(resource_folder())) / "icon.svg"))
 
 
@@ -121,6 +124,19 @@ def start(app, choice: str) -> None:
     (its answer comes as a ``Qt`` enum, which the first window does without)."""
     _current["system_dark"] = looks_dark(app.palette())
     apply(app, choose(choice, _current["system_dark"]))
+
+
+def set_style(app, choice: str = "system") -> None:
+    """The look before the first window: ``choice`` is the theme setting."""
+    if app is not None and not app.styleSheet():
+        start(app, choice)
+
+
+def set_icon(app) -> None:
+    """The window icon; run_gui sets it just after the window first shows,
+    so the Pause button does not wait for the SVG engine."""
+    if app is not None and app.windowIcon().isNull():
+        app.setWindowIcon(icon())
 
 
 def follow(app, choice) -> None:
