@@ -13,7 +13,7 @@ from couplepause.texts import words
 from couplepause.ui.basics import fitting, scroller
 from couplepause.ui.widgets import Choice, button, dialog_frame, label, row, say_in
 
-WIDTH = 860  # as wide as it likes to be; narrower screens scroll
+WIDTH = 980  # as wide as it likes to be (a small laptop has 1008); narrower screens scroll
 MIN_WIDTH = 600
 
 

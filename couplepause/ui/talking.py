@@ -60,7 +60,8 @@ class TalkingView(QWidget):
         band.addLayout(row(self.welcome_title, None, self.welcome_done_button, center=False))
         for line in (self.welcome_text, self.welcome_safety):
             band.addWidget(line)
-        band.addLayout(row(self.practice_button, self.welcome_plan_button, self.names_button, None, center=False))
+        band.addLayout(row(self.practice_button, self.welcome_plan_button, None, center=False))
+        band.addLayout(row(self.names_button, None, center=False))
         self.welcome.setMaximumWidth(WELCOME_WIDTH)
         self.welcome.hide()
         layout.addLayout(row(self.pause_button, self.welcome, spacing=40))

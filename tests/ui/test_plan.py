@@ -286,3 +286,21 @@ def test_every_screen_with_a_plan_fits_a_small_laptop_with_long_names(app, qtbot
     clock.advance(20 * 60 + 1)
     c.check_break_time()
     assert not scrolls(w, w.on_break)
+
+
+def test_the_welcome_offers_the_plan_with_every_button_whole_on_a_small_laptop(app, qtbot):
+    from PySide6.QtWidgets import QPushButton
+
+    from tests.ui.test_small_screens import SMALL
+
+    w = app.window
+    w.resize(*SMALL)
+    qtbot.waitUntil(lambda: w.talking.height() < SMALL[1])
+    talking = w.talking
+    assert talking.welcome_plan_button.isVisible()
+    for button in talking.welcome.findChildren(QPushButton):
+        assert button.width() >= button.sizeHint().width(), button.text()
+    with qtbot.waitSignal(talking.plan_requested):
+        talking.welcome_plan_button.click()
+    qtbot.waitUntil(lambda: app.planning.dialog is not None, timeout=5000)
+    app.planning.dialog.close()
