@@ -304,3 +304,33 @@ def test_the_welcome_offers_the_plan_with_every_button_whole_on_a_small_laptop(a
         talking.welcome_plan_button.click()
     qtbot.waitUntil(lambda: app.planning.dialog is not None, timeout=5000)
     app.planning.dialog.close()
+
+
+def test_the_dialog_is_named_for_screen_readers_and_works_with_the_keyboard(qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QAbstractButton, QLineEdit
+
+    dialog = PlanDialog(None, NAMES)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    edits = dialog.findChildren(QLineEdit)
+    assert len(edits) == 8
+    for widget in [*edits, *dialog.findChildren(QAbstractButton)]:
+        assert widget.accessibleName() or widget.text(), widget
+    # Each partner's fields are named with their name, the same way for both.
+    names = sorted(e.accessibleName() for e in edits)
+    assert sum(n.startswith("Sam: ") for n in names) == sum(n.startswith("Robin: ") for n in names) == 3
+    # Tab from the first choice reaches every field; typing there and Enter saves.
+    seen = []
+    for _ in range(40):
+        focused = dialog.focusWidget()
+        if isinstance(focused, QLineEdit) and focused not in seen:
+            seen.append(focused)
+        qtbot.keyClick(focused, Qt.Key.Key_Tab)
+    assert set(seen) == set(edits)
+    dialog.way_back.setFocus()
+    qtbot.keyClicks(dialog.way_back, "a hug")
+    with qtbot.waitSignal(dialog.saved) as saved:
+        qtbot.keyClick(dialog.way_back, Qt.Key.Key_Return)
+    assert saved.args[0].way_back == "a hug"
