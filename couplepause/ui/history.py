@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -285,6 +285,18 @@ class HistoryView(QWidget):
         self.chart_legend.setText(repair.legend)
         self.repair_charts.setCurrentWidget(repair)
         self.weekly_charts.setCurrentWidget(weekly)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        """Another colour scheme (Settings, or the desktop's light or dark): the charts
+        take their colours when drawn, so they are drawn again."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._chart_pages:
+            for _version, _log, repair, weekly in self._chart_pages.values():
+                for chart in (repair, weekly):
+                    chart.setParent(None)
+                    chart.deleteLater()
+            self._chart_pages.clear()
+            self._render_range()
 
     @property
     def repair_chart(self):

@@ -155,3 +155,22 @@ def test_back_and_pause_from_history(history, qtbot):
     bundle, presenter = history(episodes(5, 5))
     qtbot.mouseClick(presenter.view.pause_button, Qt.MouseButton.LeftButton)
     assert bundle.window.current_view() is bundle.window.breathing
+
+
+def test_the_charts_take_a_new_colour_scheme_while_the_history_is_open(history, qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    from couplepause.ui import theme
+
+    bundle, presenter = history(episodes(40, 90))
+    view = presenter.view
+    qtbot.waitUntil(lambda: view.repair_chart is not None)
+    assert view.repair_chart.plot.backgroundBrush().color().name().upper() == theme.colors("light")["surface"]
+    try:
+        theme.apply(QApplication.instance(), "dark")
+        qtbot.waitUntil(
+            lambda: view.repair_chart.plot.backgroundBrush().color().name().upper() == theme.colors("dark")["surface"]
+        )
+        assert view.weekly_chart is not None
+    finally:
+        theme.apply(QApplication.instance(), "light")
