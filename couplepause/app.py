@@ -107,7 +107,8 @@ class App:
         from couplepause.ui.dialogs import SettingsDialog
         from couplepause.ui.widgets import show_beside
 
-        dialog = SettingsDialog(self.settings, self.window, protected=self.repository.protection.protected)
+        dialog = SettingsDialog(self.settings, self.window, protected=self.repository.protection.protected,
+                                desktop_still=self.controller.desktop_motion.reduces_motion())
         dialog.saved.connect(lambda _values: (self.apply_theme(), self.controller.apply_settings(), self.tell_language()))
         dialog.restore_requested.connect(self.care.open_restore)
         dialog.passphrase_requested.connect(self.privacy.open_passphrase)

@@ -39,7 +39,9 @@ class SettingsDialog(QDialog):
     passphrase_requested = Signal(str)  # "set", "change" or "remove"
     delete_all_requested = Signal()
 
-    def __init__(self, settings: Settings, parent=None, *, protected: bool = False):
+    def __init__(self, settings: Settings, parent=None, *, protected: bool = False, desktop_still: bool = False):
+        """``desktop_still``: the desktop already asks for less motion (then nothing
+        moves whatever the box says, and the hint says so)."""
         super().__init__(parent)
         self._settings = settings
         layout = dialog_frame(self, words("settings", "title"), 620, margins=(24, 16, 24, 16), spacing=8)
@@ -106,7 +108,8 @@ class SettingsDialog(QDialog):
             (words("settings", "theme"), self.theme),
             (words("settings", "language"), self.language),
             ("", self.reduced_motion),
-            ("", label(words("settings", "reduced_motion_hint"), "small")),
+            ("", label(words("settings", "reduced_motion_desktop" if desktop_still else "reduced_motion_hint"),
+                       "small")),
             *looks_rows,
         ]))
 

@@ -102,3 +102,21 @@ def test_no_portal_no_answer(bus, qtbot):
     with qtbot.assertNotEmitted(desktop.changed, wait=500):
         pass
     assert not desktop.reduces_motion()
+
+
+def test_settings_says_when_the_desktop_already_asks_for_less_motion(app, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QLabel
+
+    from couplepause.texts import words
+
+    def hints(dialog):
+        return [l.text() for l in dialog.findChildren(QLabel)]
+
+    dialog = app.open_settings()
+    assert words("settings", "reduced_motion_hint") in hints(dialog)
+    dialog.close()
+    monkeypatch.setattr(app.controller.desktop_motion, "reduces_motion", lambda: True)
+    dialog = app.open_settings()
+    assert words("settings", "reduced_motion_desktop") in hints(dialog)
+    assert not dialog.reduced_motion.isChecked()  # the couple's own choice is still theirs
+    dialog.close()
