@@ -42,6 +42,7 @@ from couplepause.ui.history_patterns import CyclesTab, PatternsTab
 from couplepause.ui.note_dialog import NoteDialog
 from couplepause.ui.widgets import Choice, button, label, row, show_beside, vbox
 
+COMPACT_BELOW = 640  # a view shorter than this (a small laptop) shows its figures smaller
 TINY_HISTORY = 3  # fewer episodes than this: a friendly word instead of a chart
 
 
@@ -285,6 +286,11 @@ class HistoryView(QWidget):
         self.chart_legend.setText(repair.legend)
         self.repair_charts.setCurrentWidget(repair)
         self.weekly_charts.setCurrentWidget(weekly)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        for figure in self.figures.values():
+            figure.set_compact(self.height() < COMPACT_BELOW)
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         """Another colour scheme (Settings, or the desktop's light or dark): the charts

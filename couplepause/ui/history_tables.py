@@ -332,3 +332,11 @@ class Figure(QFrame):
     def set_value(self, text: str) -> None:
         self.value.setText(text)
         self.setAccessibleName(f"{self.caption.text()}: {text}")
+
+    def set_compact(self, compact: bool) -> None:
+        """On a short screen the number is smaller, so the chart above keeps its room."""
+        role = "title" if compact else "heading"
+        if self.value.property("role") != role:
+            self.value.setProperty("role", role)
+            self.value.style().unpolish(self.value)
+            self.value.style().polish(self.value)
