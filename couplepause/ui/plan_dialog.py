@@ -57,7 +57,8 @@ class PlanDialog(QDialog):
 
     saved = Signal(object)
 
-    def __init__(self, plan: Plan | None, names: dict[str, str], parent=None):
+    def __init__(self, plan: Plan | None, names: dict[str, str], parent=None, *, read_only: bool = False):
+        """``read_only``: a plan carried in an exported file, shown as it is (nothing saves)."""
         super().__init__(parent)
         plan = plan or Plan()
         self._plan = plan
@@ -105,6 +106,13 @@ class PlanDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
         self.save_button.setDefault(True)  # Enter in a field saves
+        if read_only:
+            for edit in self.findChildren(QLineEdit):
+                edit.setReadOnly(True)
+            for part in self.parts.values():
+                part.move.setEnabled(False)
+            self.save_button.hide()
+            self.cancel_button.setText(words("plan", "close"))
         # As tall as the plan needs (a scroll area asks for less than its contents).
         layout.activate()
         whole, shown = content.sizeHint(), scroll.sizeHint()

@@ -37,6 +37,7 @@ class ReadOnlyWindow(QMainWindow):
         # No writer: this presenter can only compute figures, never save.
         self.presenter = HistoryPresenter(self.view, now=lambda: exported, parent=self)
         a, b = export_file.partners
+        self._names = (a, b)
         self.view.set_names({"a": a, "b": b})
         self.view.set_range("all")
         self.presenter.show_episodes(export_file.episodes)
@@ -49,8 +50,20 @@ class ReadOnlyWindow(QMainWindow):
         close_action.setShortcut(QKeySequence.StandardKey.Close)
         close_action.triggered.connect(self.close)
         menu.addAction(open_action)
+        self.plan = export_file.plan  # the couple's plan, when they chose to share it
+        if self.plan is not None:
+            plan_action = QAction(words("menu", "plan_in_file"), self)
+            plan_action.triggered.connect(self.open_plan)
+            menu.addAction(plan_action)
         menu.addAction(close_action)
         self.chooser: QFileDialog | None = None
+
+    def open_plan(self):
+        """The plan as the couple wrote it, read-only."""
+        from couplepause.ui.plan_dialog import PlanDialog
+
+        a, b = self._names
+        return show_beside(PlanDialog(self.plan, {"a": a, "b": b}, self, read_only=True))
 
     # The same passing line as the main window has, here in the status bar.
     def show_notice(self, text: str) -> None:

@@ -266,3 +266,25 @@ def test_the_new_boxes_are_reached_with_the_keyboard(app, qtbot, tmp_path):
         qtbot.keyClick(box, Qt.Key.Key_Space)
         assert box.isChecked()
     dialog.close()
+
+
+def test_a_plan_shared_in_the_file_is_shown_read_only(qtbot, tmp_path):
+    from PySide6.QtWidgets import QLineEdit
+
+    from couplepause.core.plan import PartnerPlan, Plan
+
+    plan = Plan(partners={"a": PartnerPlan("pull_back", helps="a walk"), "b": PartnerPlan("reach_out")},
+                way_back="side by side")
+    with_plan = open_window(export_json(tmp_path / "plan.json", sample(3), include_plan=True, plan=plan))
+    qtbot.addWidget(with_plan)
+    actions = [a.text() for a in with_plan.menuBar().actions()[0].menu().actions()]
+    assert words("menu", "plan_in_file") in actions
+    dialog = with_plan.open_plan()
+    assert dialog.value().with_changes(updated_at=None) == plan
+    assert all(edit.isReadOnly() for edit in dialog.findChildren(QLineEdit))
+    assert not dialog.save_button.isVisibleTo(dialog) and not dialog.parts["a"].move.isEnabled()
+    dialog.close()
+    without = open_window(export_json(tmp_path / "none.json", sample(3)))
+    qtbot.addWidget(without)
+    assert without.plan is None
+    assert words("menu", "plan_in_file") not in [a.text() for a in without.menuBar().actions()[0].menu().actions()]
