@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 import tomli
@@ -38,9 +38,12 @@ PLURAL_FORMS = ("one", "other")  # the English forms of a plural entry in words.
 _MANY = 1_000_000  # a count that takes the form for many in every language
 
 
-def resource_folder():
-    """resources/ as shipped in the package (importlib.resources)."""
-    return resources.files("couplepause.resources")
+def resource_folder() -> Path:
+    """resources/ as shipped in the package: the folder of couplepause.resources, in a
+    wheel, an editable install and the bundle alike."""
+    from couplepause import resources
+
+    return Path(resources.__file__).parent
 
 
 def resource_data(name: str) -> dict[str, Any]:

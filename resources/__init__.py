@@ -1,1 +1,1 @@
-"""Runtime assets (texts, styles, schema), loaded with importlib.resources."""
+"""Runtime assets (texts, styles, schema): files of the package, see texts.resource_folder."""
