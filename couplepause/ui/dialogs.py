@@ -24,8 +24,8 @@ from couplepause.core.flow import BREAK_CHOICES
 from couplepause.settings import KEYS, LANGUAGES, THEMES, SettingError, Settings
 from couplepause.texts import SYSTEM, language_name, words
 from couplepause.ui import sound
-from couplepause.ui.basics import fitting, scroller
-from couplepause.ui.widgets import button, dialog_frame, label, row, say_in
+from couplepause.ui.basics import scroller
+from couplepause.ui.widgets import button, dialog_frame, label, row, say_in, size_to_contents
 
 
 COMBO_LETTERS = 12  # the width of the drop-downs in Settings, in letters
@@ -163,12 +163,7 @@ class SettingsDialog(QDialog):
         self.pattern.currentIndexChanged.connect(self._sync)
         self.turn_timer.toggled.connect(self._sync)
         self._sync()
-        # As large as the settings need (a scroll area asks for less than its
-        # contents), unless the screen is smaller.
-        hint, whole, shown = self.sizeHint(), content.sizeHint(), scroll.sizeHint()
-        extra = scroll.verticalScrollBar().sizeHint().width()  # room for it, should it show
-        width = hint.width() + max(0, whole.width() + extra - shown.width())
-        self.resize(*fitting((width, hint.height() + max(0, whole.height() - shown.height()))))
+        size_to_contents(self, scroll)
         self.save_button.setDefault(True)  # Enter in a field saves
         (self.partner_a if self.partner_a.isEnabled() else self.pattern).setFocus()
 

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QDialog, QGroupBox, QHBoxLayout, QLineEdit, QVBoxL
 from couplepause.core.episode import PARTNERS
 from couplepause.core.plan import MAX_TEXT, MOVES, PartnerPlan, Plan
 from couplepause.texts import words
-from couplepause.ui.basics import fitting, scroller
-from couplepause.ui.widgets import Choice, button, dialog_frame, label, row, say_in
+from couplepause.ui.basics import scroller
+from couplepause.ui.widgets import Choice, button, dialog_frame, label, row, say_in, size_to_contents
 
 WIDTH = 980  # as wide as it likes to be (a small laptop has 1008); narrower screens scroll
 MIN_WIDTH = 600
@@ -113,12 +113,7 @@ class PlanDialog(QDialog):
                 part.move.setEnabled(False)
             self.save_button.hide()
             self.cancel_button.setText(words("plan", "close"))
-        # As tall as the plan needs (a scroll area asks for less than its contents).
-        layout.activate()
-        whole, shown = content.sizeHint(), scroll.sizeHint()
-        hint = self.sizeHint()
-        self.resize(*fitting((max(WIDTH, hint.width() + max(0, whole.width() - shown.width())),
-                              hint.height() + max(0, whole.height() - shown.height()))))
+        size_to_contents(self, scroll, min_width=WIDTH)
         self.parts["a"].move.button_for(MOVES[0]).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def value(self) -> Plan:

@@ -61,6 +61,17 @@ def dialog_frame(
     return vbox(dialog, margins, spacing)
 
 
+def size_to_contents(dialog: QWidget, scroll, *, min_width: int = 0) -> None:
+    """Make a dialog whose main part scrolls as large as that part needs (a scroll area
+    asks for less than its contents), with room for a scroll bar should one show, and
+    never larger than the screen."""
+    dialog.layout().activate()
+    hint, whole, shown = dialog.sizeHint(), scroll.widget().sizeHint(), scroll.sizeHint()
+    extra = scroll.verticalScrollBar().sizeHint().width()
+    width = max(min_width, hint.width() + max(0, whole.width() + extra - shown.width()))
+    dialog.resize(*fitting((width, hint.height() + max(0, whole.height() - shown.height()))))
+
+
 def fit(dialog: QWidget) -> None:
     """Give a dialog the height its wrapped lines need at its width (Qt sizes a new
     dialog before the lines know their width); it only ever grows. A dialog that
