@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from couplepause.core.episode import Episode, format_instant, parse_instant
+from couplepause.core.plan import PartnerPlan, Plan
 
 NOTE = "ZEBRA-NOTE-7f3a: we argued about the dishes again, Łódź, 😊"
+PLAN_SECRET = "Quinlan needs to hear: I am not leaving"
 
 
 def episode_dict(
@@ -74,3 +76,17 @@ def sample() -> list[Episode]:
 
 def at(text: str) -> datetime:
     return parse_instant(text)
+
+
+def a_plan(need: str = PLAN_SECRET) -> Plan:
+    """A plan as a couple might write it (one pulls back, one reaches out); ``need``: the
+    first partner's words to hear, distinctive enough to look for in files."""
+    return Plan(
+        partners={
+            "a": PartnerPlan("pull_back", "my jaw tightens", "a walk round the block", need),
+            "b": PartnerPlan("reach_out", "I talk faster", "a glass of water", "we are a team"),
+        },
+        pause_signal="a hand on the heart",
+        way_back="we sit side by side and start with one kind thing",
+        updated_at=datetime(2026, 11, 20, 19, 30, tzinfo=timezone.utc),
+    )

@@ -9,26 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from couplepause.core.plan import MAX_TEXT, MOVES, PartnerPlan, Plan
+from couplepause.core.plan import MAX_TEXT, MOVES, Plan
 from couplepause.export import EXPORTERS, ExportOptions, ImportRejected, read_export_file
 from couplepause.export.json_format import SCHEMA_VERSION, schema
 
 from .conftest import load
-from ..factory import make_episode, sample
+from ..factory import a_plan, make_episode, sample
 
 FIXED = datetime(2026, 3, 5, 10, 0, tzinfo=timezone.utc)
 V1_FILE = Path(__file__).parent / "data" / "export-0.1.json"
 WORDS = "Marisol needs to hear: we are on the same side"
 
-PLAN = Plan(
-    partners={
-        "a": PartnerPlan("reach_out", "my voice gets louder", "tea, and a minute alone", WORDS),
-        "b": PartnerPlan("pull_back", "I go quiet", "a walk", "I'm not going anywhere"),
-    },
-    pause_signal="time-out hands",
-    way_back="we sit side by side",
-    updated_at=datetime(2026, 2, 2, 20, 0, tzinfo=timezone.utc),
-)
+PLAN = a_plan(WORDS)
 
 
 def export(tmp_path: Path, episodes, **options) -> Path:

@@ -11,29 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from couplepause.core.plan import Plan, PartnerPlan
+from couplepause.core.plan import Plan
 from couplepause.store import files, protected, recovery
 from couplepause.store.plan_file import InvalidPlan
 from couplepause.store.repository import Repository
 from couplepause.store.vault import Locked
+from tests.factory import PLAN_SECRET, a_plan
 from tests.store.conftest import episode
 from tests.store.crashpoints import crash_at, steps_of
 from tests.store.test_protected import NAMES, PASS
 
 NOW = datetime(2026, 11, 23, 20, 0, tzinfo=timezone.utc)
-SECRET = "Quinlan needs to hear: I am not leaving"
-
-
-def a_plan(need: str = SECRET) -> Plan:
-    return Plan(
-        partners={
-            "a": PartnerPlan("pull_back", "my jaw tightens", "a walk round the block", need),
-            "b": PartnerPlan("reach_out", "I talk faster", "a glass of water", "we are a team"),
-        },
-        pause_signal="a hand on the heart",
-        way_back="we sit side by side and start with one kind thing",
-        updated_at=datetime(2026, 11, 20, 19, 30, tzinfo=timezone.utc),
-    )
+SECRET = PLAN_SECRET
 
 
 def plan_path(store_dir: Path) -> Path:
