@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from couplepause.app import build
+from couplepause.store.repository import Repository
 
 
 class FakeClock:
@@ -88,3 +89,28 @@ def open_dialog(bundle, qtbot, opener: str):
     qtbot.waitUntil(lambda: len(shown_dialogs()) == 1)
     return shown_dialogs()[0]
 
+
+def fill_store(folder, items):
+    repo = Repository(folder / "store")
+    repo.open()
+    repo.merge(items)
+
+
+@pytest.fixture
+def history_view(make_app, data_dir, qtbot, clock):
+    """Open the history of ``items`` in a window of ``size``: (bundle, view). "Now" is
+    the ``clock``'s (a module sets its own by overriding the ``clock`` fixture)."""
+
+    def open_with(items, size=(1280, 800)):
+        fill_store(data_dir, items)
+        bundle = make_app()
+        bundle.window.setMinimumSize(0, 0)
+        bundle.window.resize(*size)
+        bundle.window.show()
+        qtbot.waitExposed(bundle.window)
+        presenter = bundle.open_history()
+        with qtbot.waitSignal(presenter.complete, timeout=10000):
+            pass
+        return bundle, presenter.view
+
+    return open_with

@@ -16,7 +16,6 @@ from PySide6.QtCore import QPoint, Qt
 from couplepause.core import stats
 from couplepause.core.episode import Episode
 from couplepause.formatting import month_name
-from couplepause.store.repository import Repository
 from couplepause.texts import words
 from couplepause.ui import charts
 from couplepause.ui.history_presenter import summarise
@@ -26,6 +25,13 @@ NOW = datetime(2026, 12, 2, 20, 0, tzinfo=timezone.utc)
 DAY_MONTH = re.compile(r"^\d{1,2} [A-Z][a-z]{2}( \d{4})?$")  # "9 Nov", "9 Nov 2026"
 MONTH = re.compile(r"^[A-Z][a-z]{2}( \d{4})?$")  # "Dec", "Jan 2027"
 YEAR = re.compile(r"^\d{4}$")
+
+
+@pytest.fixture
+def clock(clock):
+    """The history's "now" in this module."""
+    clock.wall = NOW
+    return clock
 
 
 def chars(text: str) -> float:
@@ -168,31 +174,6 @@ def test_the_readout_describes_an_open_pause_too(chart):
 
 
 # ------------------------------------------------------------- in the history
-def fill(folder, items):
-    repo = Repository(folder / "store")
-    repo.open()
-    repo.merge(items)
-
-
-@pytest.fixture
-def history_view(make_app, data_dir, qtbot, clock):
-    clock.wall = NOW
-
-    def open_with(items, size=(1280, 800)):
-        fill(data_dir, items)
-        bundle = make_app()
-        bundle.window.setMinimumSize(0, 0)
-        bundle.window.resize(*size)
-        bundle.window.show()
-        qtbot.waitExposed(bundle.window)
-        presenter = bundle.open_history()
-        with qtbot.waitSignal(presenter.complete, timeout=10000):
-            pass
-        return bundle, presenter.view
-
-    return open_with
-
-
 def on_window(window, plot) -> tuple[int, int]:
     """Where a plot's drawing area starts and ends, across the window."""
     box = plot.getViewBox()

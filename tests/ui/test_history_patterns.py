@@ -14,13 +14,19 @@ from PySide6.QtCore import Qt
 from couplepause.core.episode import Episode
 from couplepause.export import EXPORTERS, ExportOptions
 from couplepause.export.patterns_text import pattern_text
-from couplepause.store.repository import Repository
 from couplepause.texts import words
 from couplepause.ui.basics import FRAME_ROOM
 from couplepause.ui.history_presenter import compute, summarise
 
 NOW = datetime(2026, 11, 23, 21, 0, tzinfo=timezone.utc)
 CYCLES = ("pursue_withdraw", "both_withdraw", "both_pursue", "other")
+
+
+@pytest.fixture
+def clock(clock):
+    """The history's "now" in this module."""
+    clock.wall = NOW
+    return clock
 
 
 def made(count: int, days: int, *, practice: bool = False, offset: int = 0) -> list[Episode]:
@@ -51,33 +57,8 @@ def test_practice_pauses_are_left_out_of_every_figure(qapp):
         assert len(both.episodes) > len(alone.episodes)  # the list still shows them
 
 
-def fill(folder, items):
-    repo = Repository(folder / "store")
-    repo.open()
-    repo.merge(items)
-
-
-@pytest.fixture
-def history(make_app, data_dir, qtbot, clock):
-    clock.wall = NOW
-
-    def open_with(items, size=(1280, 800)):
-        fill(data_dir, items)
-        bundle = make_app()
-        bundle.window.setMinimumSize(0, 0)
-        bundle.window.resize(*size)
-        bundle.window.show()
-        qtbot.waitExposed(bundle.window)
-        presenter = bundle.open_history()
-        with qtbot.waitSignal(presenter.complete, timeout=10000):
-            pass
-        return bundle, presenter.view
-
-    return open_with
-
-
-def test_a_practice_pause_is_listed_as_practice(history):
-    _bundle, view = history(made(10, 20) + made(2, 20, practice=True, offset=3))
+def test_a_practice_pause_is_listed_as_practice(history_view):
+    _bundle, view = history_view(made(10, 20) + made(2, 20, practice=True, offset=3))
     model = view.episodes_model
     column = model.COLUMNS.index("col_repair")
     shown = [model.data(model.index(row, column)) for row in range(model.rowCount())]
@@ -85,8 +66,8 @@ def test_a_practice_pause_is_listed_as_practice(history):
     assert view.figures["median"].value.text() != ""
 
 
-def test_the_grid_names_every_cell(history, qtbot):
-    _bundle, view = history(made(40, 80))
+def test_the_grid_names_every_cell(history_view, qtbot):
+    _bundle, view = history_view(made(40, 80))
     view.tabs.setCurrentWidget(view.patterns_tab)
     model = view.patterns_tab.heat_model
     expected = pattern_text(view.episodes(), NOW)
@@ -109,8 +90,8 @@ def test_the_grid_names_every_cell(history, qtbot):
     assert model.data(model.index(2, 1), Qt.ItemDataRole.AccessibleTextRole) == tuesday_evening
 
 
-def test_the_patterns_follow_the_range(history):
-    _bundle, view = history(made(150, 300))
+def test_the_patterns_follow_the_range(history_view):
+    _bundle, view = history_view(made(150, 300))
     counts = {}
     for key in ("4w", "all"):
         view.set_range(key)
@@ -118,8 +99,8 @@ def test_the_patterns_follow_the_range(history):
     assert counts["4w"] < counts["all"] == 150
 
 
-def test_the_grid_moves_with_the_keyboard(history, qtbot):
-    _bundle, view = history(made(40, 80))
+def test_the_grid_moves_with_the_keyboard(history_view, qtbot):
+    _bundle, view = history_view(made(40, 80))
     view.tabs.setCurrentWidget(view.patterns_tab)
     grid = view.patterns_tab.heat
     grid.setFocus()
@@ -131,8 +112,8 @@ def test_the_grid_moves_with_the_keyboard(history, qtbot):
     assert not grid.hasFocus()  # Tab leaves the grid
 
 
-def test_few_pauses_say_not_enough_yet(history):
-    _bundle, view = history(made(5, 20))
+def test_few_pauses_say_not_enough_yet(history_view):
+    _bundle, view = history_view(made(5, 20))
     tab = view.patterns_tab
     assert tab.pages.currentWidget() is tab.not_enough
     assert view.cycles_tab.words.text() == words("cycle_patterns", "not_enough")
@@ -142,8 +123,8 @@ def below(upper, lower) -> bool:
     return upper.mapTo(upper.window(), upper.rect().bottomLeft()).y() <= lower.mapTo(lower.window(), lower.rect().topLeft()).y()
 
 
-def test_the_patterns_fit_a_small_laptop(history, qtbot):
-    bundle, view = history(made(80, 360), size=(1024 - FRAME_ROOM[0], 600 - FRAME_ROOM[1]))
+def test_the_patterns_fit_a_small_laptop(history_view, qtbot):
+    bundle, view = history_view(made(80, 360), size=(1024 - FRAME_ROOM[0], 600 - FRAME_ROOM[1]))
     view.set_range("12m")
     for tab in (view.patterns_tab, view.cycles_tab):
         view.tabs.setCurrentWidget(tab)
