@@ -286,6 +286,7 @@ class App:
         """Stop, writing what is open one more time; what still cannot be written goes
         to a rescue copy, named on stderr. Safe to call more than once."""
         self._closing = True
+        self.controller.main_thread.stop()  # a read or write answering now finds nobody to tell
         self.controller.stop_timers()
         self.privacy.stop()
         if self.keeper is not None:

@@ -37,8 +37,6 @@ class Planning:
             return plan_file.within_reach(repo), repo.plan()
 
         def done(result, error) -> None:
-            if not app.writer.is_alive():
-                return  # the window is closing
             wanted, self._open_when_loaded = self._open_when_loaded, False
             if error is not None:
                 # Never an empty plan offered over one that could not be read: the

@@ -14,17 +14,23 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 
 class MainThread(QObject):
-    """Runs callables on the Qt main thread; safe to call from any thread."""
+    """Runs callables on the Qt main thread; safe to call from any thread. Once
+    stopped (the window is closing), answers that still arrive are dropped."""
 
     invoke = Signal(object)
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.stopped = False
         self.invoke.connect(self._run)
+
+    def stop(self) -> None:
+        self.stopped = True
 
     @Slot(object)
     def _run(self, fn: Callable[[], None]) -> None:
-        fn()
+        if not self.stopped:
+            fn()
 
 
 def in_background(

@@ -261,8 +261,6 @@ class Controller(QObject):
         (self.reader or self.writer).call(job, done)
 
     def _loaded(self, result, error: Exception | None) -> None:
-        if not self.writer.is_alive():
-            return  # the window closed meanwhile
         if error is not None or result is None:
             log.warning("the pauses in progress could not be read (%s)", type(error).__name__)
             return
