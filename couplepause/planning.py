@@ -25,11 +25,13 @@ class Planning:
         self.readable = True  # False while the plan is protected and the history locked
         self.loaded = False  # the plan has been read (the dialog never opens before: it would show none)
         self._open_when_loaded = False
+        self._reading = False  # a read is on its way
         self.dialog = None
 
     def load(self) -> None:
         """Read the plan (off the UI thread) and hand it to the live flow."""
         app = self.app
+        self._reading = True
 
         def job(repo):
             from couplepause.store import plan_file
@@ -37,6 +39,7 @@ class Planning:
             return plan_file.within_reach(repo), repo.plan()
 
         def done(result, error) -> None:
+            self._reading = False
             wanted, self._open_when_loaded = self._open_when_loaded, False
             if error is not None:
                 # Never an empty plan offered over one that could not be read: the
@@ -62,9 +65,9 @@ class Planning:
         from couplepause.ui.plan_dialog import PlanDialog
         from couplepause.ui.widgets import bring_forward, show_beside
 
-        if not self.loaded:
-            if not self._open_when_loaded:  # just started, or the last read failed
-                self._open_when_loaded = True
+        if not self.loaded:  # just started (it opens once read), or the last read failed
+            self._open_when_loaded = True
+            if not self._reading:
                 self.load()
             return None
         if not self.readable:
