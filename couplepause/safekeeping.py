@@ -143,7 +143,7 @@ class Keeper:
         if (newest is None or newest.created_at.astimezone().date() < today) and has_pauses:
             self.on_event("backup", self.repo.backup("daily", self.now()))
         if not self.repo.missing():  # never let a backup go while pauses are missing
-            self.repo.backups.rotate(self.now())
+            self.repo.rotate_backups(self.now())
 
     def take_in_rescues(self) -> None:
         saved = take_in_rescues(self.repo, self.data_dir)

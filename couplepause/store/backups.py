@@ -31,7 +31,10 @@ from tinydb.table import Document
 
 from couplepause.core.episode import Episode, format_instant, parse_instant
 from couplepause.problems import Problem
-from couplepause.store import migrations
+from couplepause.store import meta, migrations
+from couplepause.store.envelope import LEGACY, generation_of
+from couplepause.store.envelope import part_of as envelope_part
+from couplepause.store.meta import FIRST_CHECKED_VERSION
 from couplepause.store.files import (
     ACTIVE_FILE,
     EPISODES_TABLE,
@@ -49,6 +52,7 @@ from couplepause.store.files import (
     Sealed,
     Unreadable,
     format_of,
+    read_database,
     read_documents,
     read_tables,
     write_tables,
@@ -153,66 +157,104 @@ class Backups:
         return next((info for info in self.list() if info.has(part)), None)
 
     # ----------------------------------------------------------------- making
-    def make(self, files: dict[str, bytes], reason: str, now: datetime) -> tuple[BackupInfo, list[str]]:
+    def make(
+        self, files: dict[str, bytes], reason: str, now: datetime, version: int | None = None
+    ) -> tuple[BackupInfo, list[str]]:
         """Write a backup of the store files ``files`` (relative name -> bytes).
 
         Each copy is read back with TinyDB and its episodes checked; a copy that
-        does not read back is left out. Returns the backup and the relative
-        names left out, so the store can set the originals aside.
+        does not read back is left out (and its part out of the backup's manifest).
+        Once written, the backup is read back whole (:meth:`read`); one that does not
+        read back is removed and BackupDamaged raised. Returns the backup and the
+        relative names left out, so the store can set the originals aside.
+        ``version``: the schema version of the files (default: as their meta.json says).
         """
         if reason not in REASONS:
             raise ValueError(f"unknown backup reason {reason!r}")
         with self._lock:
             make_private_dirs(self.folder)
             backup_id, target = self._new_folder(now)
-            version = _version_of(files)
-            parts: dict[str, int] = {}
-            left_out: list[str] = []
-            readable = self.header is None or self.keys is not None
-            for relative, data in sorted(files.items()):
-                copy = target / relative
-                make_private_dirs(copy.parent)
-                atomic_write(copy, data)
-                if not readable:
-                    continue  # locked: the copy is made, its pauses are counted once unlocked
-                try:
-                    episodes = _episodes_in(copy, relative, version, self.fmt)
-                except (Unreadable, BackupDamaged):
-                    copy.unlink()
-                    left_out.append(relative)
-                    continue
-                part = part_of(relative)
-                if part is not None and episodes:
-                    parts[part] = len(episodes)
-            for folder, _dirs, _names in os.walk(target):
-                fsync_dir(Path(folder))
-            info = BackupInfo(
-                id=backup_id,
-                created_at=now,
-                reason=reason,
-                pauses=sum(parts.values()) if readable else None,
-                parts=parts,
-                schema_version=version,
-                folder=target,
-            )
-            write_tables(target / BACKUP_META, {BACKUP_TABLE: [self._meta_document(info)]})
+            try:
+                info, left_out = self._fill(target, backup_id, files, reason, now, version)
+                if info.pauses is not None:
+                    self._read(info)  # verified as a restore would read it
+            except BaseException:
+                shutil.rmtree(target, ignore_errors=True)
+                raise
             fsync_dir(self.folder)
             return info, left_out
+
+    def _fill(
+        self, target: Path, backup_id: str, files: dict[str, bytes], reason: str, now: datetime, version: int | None
+    ) -> tuple[BackupInfo, list[str]]:
+        version = version or _version_of(files)
+        fmt = self.fmt.reading_legacy(version < FIRST_CHECKED_VERSION)
+        parts: dict[str, int] = {}
+        left_out: list[str] = []
+        readable = self.header is None or self.keys is not None
+        for relative, data in sorted(files.items()):
+            copy = target / relative
+            make_private_dirs(copy.parent)
+            atomic_write(copy, data)
+            if not readable:
+                continue  # locked: the copy is made, its pauses are counted once unlocked
+            try:
+                episodes = _episodes_in(copy, relative, version, fmt)
+            except (Unreadable, BackupDamaged):
+                copy.unlink()
+                left_out.append(relative)
+                continue
+            part = part_of(relative)
+            if part is not None and episodes:
+                parts[part] = len(episodes)
+        if left_out and readable:
+            self._unlist(target, left_out)
+        for folder, _dirs, _names in os.walk(target):
+            fsync_dir(Path(folder))
+        info = BackupInfo(
+            id=backup_id,
+            created_at=now,
+            reason=reason,
+            pauses=sum(parts.values()) if readable else None,
+            parts=parts,
+            schema_version=version,
+            folder=target,
+        )
+        write_tables(target / BACKUP_META, {BACKUP_TABLE: [self._meta_document(info)]})
+        return info, left_out
+
+    def _unlist(self, target: Path, left_out: list[str]) -> None:
+        """The backup's manifest without the parts whose copies were left out."""
+        path = target / META_FILE
+        try:
+            found = meta.read(path)
+        except (OSError, ValueError):
+            return
+        if found is None or not found.parts:
+            return
+        gone = {envelope_part(target / relative) for relative in left_out}
+        write_tables(path, found.with_parts({}, gone).signed(self.keys).tables(), PLAIN)
 
     # ---------------------------------------------------------------- reading
     def read(self, backup_id: str) -> BackupContent:
         """Every file of a backup, checked; raises BackupDamaged if anything is off."""
-        info = self.get(backup_id)
+        return self._read(self.get(backup_id))
+
+    def _read(self, info: BackupInfo) -> BackupContent:
+        fmt = self.fmt.reading_legacy(info.schema_version < FIRST_CHECKED_VERSION)
         files: dict[str, dict[str, list[Document]]] = {}
         episodes: dict[str, list[Episode]] = {}
+        gens: dict[str, int] = {}
         for copy in sorted(path for path in info.folder.rglob("*") if path.is_file()):
             relative = copy.relative_to(info.folder).as_posix()
             if relative == BACKUP_META:
                 continue
             try:
-                tables = read_tables(copy, format_of(copy, self.fmt)) or {}
+                found = read_database(copy, format_of(copy, fmt))
             except (Unreadable, Sealed, OSError) as exc:
                 raise BackupDamaged("backup_damaged", id=info.id, file=relative) from exc
+            tables = found[0] if found is not None else {}
+            gens[envelope_part(copy)] = found[1] if found is not None else 0
             files[relative] = tables
             if part_of(relative) is not None:
                 documents = tables.get(EPISODES_TABLE, [])
@@ -220,14 +262,40 @@ class Backups:
         counted = sum(len(found) for found in episodes.values())
         if info.pauses is not None and counted != info.pauses:
             raise BackupDamaged("backup_incomplete", id=info.id, expected=info.pauses, counted=counted)
+        self._check_manifest(info, gens)
         return BackupContent(info, files, episodes)
 
+    def _check_manifest(self, info: BackupInfo, gens: dict[str, int]) -> None:
+        """Every part the backup's manifest lists is there, no older than listed, and (a
+        protected store's, unlocked) the manifest is as the keys' holder wrote it."""
+        if info.schema_version < FIRST_CHECKED_VERSION:
+            return
+        try:
+            found = meta.read(info.folder / META_FILE)
+        except (OSError, ValueError) as exc:
+            raise BackupDamaged("backup_damaged", id=info.id, file=META_FILE) from exc
+        if found is None:
+            return  # made from a store whose meta.json was lost: backup.json's counts are checked
+        for part, gen in found.parts.items():
+            if part not in gens:
+                raise BackupDamaged("backup_part_missing", id=info.id, file=f"{part}.json")
+            if gens[part] < gen:
+                raise BackupDamaged("backup_part_older", id=info.id, file=f"{part}.json")
+        if found.header is not None and not found.verified_by(self.keys if self.header is not None else None):
+            raise BackupDamaged("backup_damaged", id=info.id, file=META_FILE)
+
     # --------------------------------------------------------------- rotating
-    def rotate(self, now: datetime) -> list[str]:
-        """Remove backups that :func:`to_keep` does not keep, and interrupted ones."""
+    def rotate(self, now: datetime, holding: Iterable[str] = ()) -> list[str]:
+        """Remove backups that :func:`to_keep` does not keep, and interrupted ones. The
+        newest backup that holds each part in ``holding`` (parts the store has lost) is
+        always kept."""
         with self._lock:
             backups = self.list()
             keep = to_keep(backups, now)
+            for part in holding:
+                newest = next((info for info in backups if info.has(part) or (part == "all" and info.pauses)), None)
+                if newest is not None:
+                    keep.add(newest.id)
             complete = {info.id for info in backups}
             removed = []
             for name in self._names():
@@ -263,7 +331,7 @@ class Backups:
 
     def _info(self, folder: Path) -> BackupInfo | None:
         try:
-            documents = read_documents(folder / BACKUP_META, BACKUP_TABLE)
+            documents = read_documents(folder / BACKUP_META, BACKUP_TABLE, LEGACY)
         except (Unreadable, OSError):
             return None
         if not documents:
@@ -294,30 +362,35 @@ class Backups:
         return _backup_document(info, vault.public_key(self.header) if self.header else None)
 
     def rewrite_into(
-        self, transaction, old: Format, new: Format, old_keys, header: dict[str, Any] | None, plan_fmt: Format = PLAIN
+        self,
+        transaction,
+        old: Format,
+        new: Format,
+        old_keys,
+        header: dict[str, Any] | None,
+        plan_fmt: Format = PLAIN,
+        new_keys=None,
     ) -> None:
         """Put every backup, in ``new``'s format, into ``transaction`` (a passphrase set,
         changed or removed): no copy of the history stays in the old one (a plan copy in
         ``plan_fmt``, as the store's). Records a backup holds sealed are sealed again to
-        the new key, or filed (no protection)."""
+        the new key, or filed (no protection). Each copy keeps its generation, and the
+        backup's meta.json gets the new header, signed with ``new_keys``."""
         from couplepause.store import protected, vault
 
         public = vault.public_key(header) if header else None
         for info in self.list():
             sealed_path = info.folder / SEALED_FILE
+            legacy = info.schema_version < FIRST_CHECKED_VERSION
+            reading = old.reading_legacy(legacy)
             puts: dict[Path, dict[str, list]] = {}
             for copy in sorted(path for path in info.folder.rglob("*") if path.is_file()):
                 relative = copy.relative_to(info.folder).as_posix()
-                if relative in (BACKUP_META, SEALED_FILE):
+                if relative in (BACKUP_META, SEALED_FILE, META_FILE):
                     continue
-                tables = read_tables(copy, format_of(copy, old))
-                if tables is None:
-                    continue
-                if relative == META_FILE:  # the copy's header is the new one, or none
-                    tables.pop(PROTECTION_TABLE, None)
-                    if header is not None:
-                        tables[PROTECTION_TABLE] = [header]
-                puts[copy] = tables
+                tables = read_tables(copy, format_of(copy, reading))
+                if tables is not None:
+                    puts[copy] = tables
             if sealed_path.exists() and old_keys is not None:
                 records = protected.open_sealed(sealed_path, old_keys)
                 if public is None:  # no protection any more: file them into the backup's own files
@@ -328,8 +401,28 @@ class Backups:
                               for op, r in records]
                     transaction.put(sealed_path, {SEALED_TABLE: tokens}, PLAIN)
             for copy, tables in puts.items():
-                transaction.put(copy, tables, plan_fmt if copy.name == PLAN_FILE else format_of(copy, new))
+                fmt = plan_fmt if copy.name == PLAN_FILE else format_of(copy, new)
+                transaction.put(copy, tables, fmt, gen=max(generation_of(copy, reading), 1))
+            self._reheader(transaction, info, header, new_keys)
             transaction.put(info.folder / BACKUP_META, {BACKUP_TABLE: [_backup_document(info, public)]}, PLAIN)
+
+    def reheader_into(self, transaction, header: dict[str, Any], keys) -> None:
+        """Every backup's meta.json with ``header`` (the same keys, a new wrapping), signed."""
+        for info in self.list():
+            self._reheader(transaction, info, header, keys)
+
+    def _reheader(self, transaction, info: BackupInfo, header: dict[str, Any] | None, keys) -> None:
+        from dataclasses import replace
+
+        path = info.folder / META_FILE
+        try:
+            found = meta.read(path)
+        except (OSError, ValueError):
+            return  # a damaged copy is not made better by a new header; the backup reads as damaged
+        if found is None:
+            return
+        signed = replace(found, header=header).signed(keys)
+        transaction.put(path, signed.tables(), PLAIN, gen=generation_of(path, LEGACY) + 1)
 
 
 def to_keep(backups: Iterable[BackupInfo], now: datetime) -> set[str]:

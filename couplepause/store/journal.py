@@ -18,8 +18,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from couplepause.store.files import PLAIN, Format, Unreadable, read_documents, set_aside, write_tables
 from couplepause.store.atomic import fsync_dir
+from couplepause.store.envelope import LEGACY, PLAIN, Format, generation_of, part_of
+from couplepause.store.files import Unreadable, read_documents, set_aside, write_tables
 
 STAGED_SUFFIX = ".staged"
 JOURNAL_FILE = "journal.json"
@@ -32,14 +33,21 @@ class Transaction:
     def __init__(self, root: Path, fmt: Format = PLAIN) -> None:
         self.root = Path(root)
         self.fmt = fmt
-        self._puts: dict[Path, tuple[dict[str, list[dict[str, Any]]], Format]] = {}
+        self._puts: dict[Path, tuple[dict[str, list[dict[str, Any]]], Format, int | None]] = {}
         self._removes: set[Path] = set()
 
-    def put(self, path: Path, tables: dict[str, Iterable[dict[str, Any]]], fmt: Format | None = None) -> None:
+    def put(
+        self,
+        path: Path,
+        tables: dict[str, Iterable[dict[str, Any]]],
+        fmt: Format | None = None,
+        *,
+        gen: int | None = None,
+    ) -> None:
         """``path`` will be a database holding exactly ``tables`` (in ``fmt``, or the
-        transaction's format)."""
+        transaction's format), of generation ``gen`` (default: one more than now)."""
         self._removes.discard(path)
-        self._puts[Path(path)] = ({name: list(docs) for name, docs in tables.items()}, fmt or self.fmt)
+        self._puts[Path(path)] = ({name: list(docs) for name, docs in tables.items()}, fmt or self.fmt, gen)
 
     def remove(self, path: Path) -> None:
         """``path`` will be gone."""
@@ -52,9 +60,11 @@ class Transaction:
             return
         steps: list[dict[str, Any]] = []
         try:
-            for target, (tables, fmt) in sorted(self._puts.items(), key=lambda item: item[0]):
+            for target, (tables, fmt, gen) in sorted(self._puts.items(), key=lambda item: item[0]):
                 staged = target.with_name(target.name + STAGED_SUFFIX)
-                write_tables(staged, tables, fmt)
+                if gen is None:
+                    gen = generation_of(target, fmt) + 1
+                write_tables(staged, tables, fmt, part=part_of(target), gen=gen)
                 steps.append({"op": "replace", "staged": self._rel(staged), "target": self._rel(target)})
         except BaseException:
             drop_staged(self.root)
@@ -78,7 +88,7 @@ def recover(root: Path) -> bool:
     """Finish a committed transaction, or drop an uncommitted one; True if one was finished."""
     journal = root / JOURNAL_FILE
     try:
-        steps = read_documents(journal, JOURNAL_TABLE)
+        steps = read_documents(journal, JOURNAL_TABLE, LEGACY)
     except Unreadable:
         set_aside(journal)  # written atomically, so this is outside damage: keep it, commit nothing
         steps = None

@@ -122,7 +122,7 @@ def add_all(repo: Repository, episodes: Iterable[Episode], plan: Plan | None = N
 def keep_copy(repo: Repository, taken: dict[str, bytes], reason: str, now: datetime | None = None) -> BackupInfo:
     """Back up the store files ``taken`` (relative name -> bytes); a damaged one is left
     out, and its original is set aside if it is still the same."""
-    info, left_out = repo.backups.make(taken, reason, now or datetime.now(UTC).astimezone())
+    info, left_out = repo.backups.make(taken, reason, now or datetime.now(UTC).astimezone(), repo.schema_version)
     for relative in left_out:
         path = repo.folder / relative
         try:

@@ -11,6 +11,7 @@ import pytest
 from tinydb import TinyDB
 
 from couplepause.store import journal
+from couplepause.store.envelope import INTEGRITY_TABLE
 from couplepause.store.files import read_documents, write_tables
 from couplepause.store.storage import CrashSafeStorage
 from tests.store.crashpoints import crash_at, steps_of
@@ -24,7 +25,7 @@ def contents(root: Path) -> dict[str, list[dict]]:
     for path in sorted(root.rglob("*.json")):
         with TinyDB(path, storage=CrashSafeStorage, access_mode="r") as db:
             found[path.relative_to(root).as_posix()] = {
-                name: db.table(name).all() for name in sorted(db.tables())
+                name: db.table(name).all() for name in sorted(db.tables()) if name != INTEGRITY_TABLE
             }
     return found
 
@@ -102,11 +103,11 @@ def test_a_failed_commit_changes_nothing(store: Path, monkeypatch: pytest.Monkey
     real = journal.write_tables
     calls = []
 
-    def full_disk(path, tables, fmt):
+    def full_disk(path, tables, fmt, **kwargs):
         calls.append(path)
         if len(calls) == 3:
             raise OSError(28, "No space left on device")
-        real(path, tables, fmt)
+        real(path, tables, fmt, **kwargs)
 
     monkeypatch.setattr(journal, "write_tables", full_disk)
     with pytest.raises(OSError):

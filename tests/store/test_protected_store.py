@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from couplepause.store import files, protected, recovery, vault
+from couplepause.store import envelope, files, protected, recovery, vault
 from couplepause.store.repository import EpisodeNotFound, Repository
 from couplepause.store.vault import Locked
 from tests.store.conftest import episode
@@ -122,14 +122,14 @@ def test_crash_inside_archive_keeps_the_month_copy(
     ongoing = episode(repair_minutes=None)
     repo.save_active(ongoing)
     done = ongoing.with_changes(note="done", closed=True)
-    real_write = vault.atomic_write  # what ProtectedStorage writes through
+    real_write = envelope.atomic_write  # what the store's Storage writes through
 
     def crash_on_active(path: Path, data: bytes, **kwargs) -> None:
         if Path(path).name == "active.json":
             raise KeyboardInterrupt("power cut")  # stands in for the process dying here
         real_write(path, data, **kwargs)
 
-    monkeypatch.setattr(vault, "atomic_write", crash_on_active)
+    monkeypatch.setattr(envelope, "atomic_write", crash_on_active)
     with pytest.raises(KeyboardInterrupt):
         repo.archive(done)
     monkeypatch.undo()
@@ -237,7 +237,7 @@ def cut_in_half(data: bytes) -> bytes:
 def foreign_key(data: bytes) -> bytes:
     """A well-formed encrypted database, but under another store's data key (a fresh
     one: every copy of the template shares the template's key)."""
-    return files.Format(vault.new_keys().data).encode({"episodes": {"1": {"id": UNKNOWN_ID}}})
+    return envelope.Format(vault.new_keys().data).encode({"episodes": {"1": {"id": UNKNOWN_ID}}}, "episodes/2025-01", 1)
 
 
 DAMAGE = {

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from couplepause import paths, safekeeping
 from couplepause.app import build
-from couplepause.store import storage
+from couplepause.store import envelope as storage  # the store's files are written through it
 from couplepause.store.repository import Repository
 from couplepause.texts import pauses, words
 from tests.store.conftest import episode
