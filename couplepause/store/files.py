@@ -377,6 +377,7 @@ ACTIVE_PART = "active"  # the pauses still in progress
 ALL_PART = "all"  # the months folder itself was damaged
 PLAN_PART = "plan"  # our plan for hard moments (no pause is missing)
 NAMES_PART = "names"  # the partners' names, kept in a protected store
+SEALED_PART = "sealed"  # the pauses recorded while a protected history was locked
 NOTED_SUFFIX = ".noted"  # the couple has seen the notice
 RECOVERED_SUFFIX = ".recovered"  # its pauses came back from a backup
 ACCEPTED_SUFFIX = ".accepted"  # the couple chose to go on without it (meta.json records it)
@@ -406,8 +407,10 @@ def missing_part(path: Path) -> MissingPart | None:
         return None
     noted = name.endswith(NOTED_SUFFIX)
     original = original_name(path)
-    if original in (ACTIVE_FILE, SEALED_FILE) and path.parent.name != MONTHS_DIR:
+    if original == ACTIVE_FILE and path.parent.name != MONTHS_DIR:
         return MissingPart(path, ACTIVE_PART, noted)
+    if original == SEALED_FILE and path.parent.name != MONTHS_DIR:
+        return MissingPart(path, SEALED_PART, noted)
     if original == MONTHS_DIR:
         return MissingPart(path, ALL_PART, noted)
     if original == PLAN_FILE and path.parent.name != MONTHS_DIR:

@@ -31,6 +31,9 @@ PROTECTION_TABLE = "protection"
 MANIFEST_TABLE = "manifest"
 ACTIVE = "active"
 NAMES = "names"
+PLAN = "plan"
+SEALED = "sealed"
+LOOSE = (PLAN, SEALED)  # parts written while a protected history is locked: listed outside its MAC
 MONTH_PREFIX = f"{envelope.MONTHS_FOLDER}/"
 FIRST_CHECKED_VERSION = 4  # the schema version from which every file carries its part and check
 
@@ -38,29 +41,42 @@ FIRST_CHECKED_VERSION = 4  # the schema version from which every file carries it
 @dataclass(frozen=True)
 class Meta:
     """One meta.json. ``parts``: part -> generation last recorded; ``accepted``: losses the
-    couple chose to go on without ({"part", "file", "at"}); ``mac``: a protected store's."""
+    couple chose to go on without ({"part", "file", "at"}); ``mac``: a protected store's.
+    ``loose``: the parts that are written while a protected history is locked (its plan,
+    when the names are not protected, and the sealed records), listed outside the MAC so
+    that listing them needs no passphrase."""
 
     schema_version: int
     header: dict[str, Any] | None = None
     parts: dict[str, int] = field(default_factory=dict)
     accepted: tuple[dict[str, str], ...] = ()
     mac: str | None = None
+    loose: dict[str, int] = field(default_factory=dict)
 
     # ------------------------------------------------------------ the parts
     def months(self) -> list[str]:
         """The months listed ("2026-03"), oldest first."""
         return sorted(part[len(MONTH_PREFIX):] for part in self.parts if part.startswith(MONTH_PREFIX))
 
+    def listed(self) -> dict[str, int]:
+        """Every part listed, signed or loose."""
+        return {**self.parts, **self.loose}
+
     def with_parts(self, changed: dict[str, int], removed: set[str] = frozenset()) -> Meta:
+        """The manifest with parts changed and removed; the MAC is dropped only when a
+        signed part changes (loose ones are outside it)."""
         parts = {part: gen for part, gen in self.parts.items() if part not in removed}
-        parts.update(changed)
-        return replace(self, parts=parts, mac=None)
+        loose = {part: gen for part, gen in self.loose.items() if part not in removed}
+        for part, gen in changed.items():
+            (loose if part in LOOSE else parts)[part] = gen
+        mac = self.mac if parts == self.parts else None
+        return replace(self, parts=parts, loose=loose, mac=mac)
 
     def accepting(self, part: str, file: str, at: str) -> Meta:
         """The couple go on without ``part`` (its file ``file`` stays set aside, if any)."""
         entry = {"part": part, "file": file, "at": at}
-        parts = {name: gen for name, gen in self.parts.items() if name != part}
-        return replace(self, parts=parts, accepted=(*self.accepted, entry), mac=None)
+        found = self.with_parts({}, {part})
+        return replace(found, accepted=(*self.accepted, entry), mac=None)
 
     # ----------------------------------------------------------- protection
     def authenticated(self) -> dict[str, Any]:
@@ -76,8 +92,10 @@ class Meta:
         """With the MAC of a protected store's keys (unchanged where there is no MAC key)."""
         from couplepause.store import vault
 
-        if self.header is None or keys is None or keys.mac is None:
+        if self.header is None:
             return replace(self, mac=None)
+        if keys is None or keys.mac is None:
+            return self  # locked (only loose parts change then), or an old header without a MAC key
         return replace(self, mac=vault.mac_of(keys, self.authenticated()))
 
     def verified_by(self, keys: Any) -> bool:
@@ -98,6 +116,7 @@ class Meta:
             manifest: dict[str, Any] = {"parts": dict(sorted(self.parts.items())), "accepted": list(self.accepted)}
             if self.mac is not None:
                 manifest["mac"] = self.mac
+            manifest["loose"] = dict(sorted(self.loose.items()))
             tables[MANIFEST_TABLE] = [manifest]
         return tables
 
@@ -121,13 +140,15 @@ def from_tables(tables: dict[str, list[Any]], gen: int) -> Meta:
     parts = manifest.get("parts")
     accepted = manifest.get("accepted", [])
     mac = manifest.get("mac")
-    if not isinstance(parts, dict) or not all(isinstance(k, str) and _is_gen(v) for k, v in parts.items()):
-        raise ValueError("meta.json's manifest is damaged")
+    loose = manifest.get("loose", {})
+    for listing in (parts, loose):
+        if not isinstance(listing, dict) or not all(isinstance(k, str) and _is_gen(v) for k, v in listing.items()):
+            raise ValueError("meta.json's manifest is damaged")
     if not isinstance(accepted, list) or not all(isinstance(a, dict) for a in accepted):
         raise ValueError("meta.json's manifest is damaged")
     if mac is not None and not isinstance(mac, str):
         raise ValueError("meta.json's manifest is damaged")
-    return Meta(version, header, dict(parts), tuple(dict(a) for a in accepted), mac)
+    return Meta(version, header, dict(parts), tuple(dict(a) for a in accepted), mac, dict(loose))
 
 
 def read(path: Path) -> Meta | None:
@@ -145,10 +166,10 @@ def read(path: Path) -> Meta | None:
 
 def listed(path: Path, folder: Path) -> bool:
     """Whether the file at ``path`` is a part the manifest of the store at ``folder`` lists:
-    the pauses in progress, a month, the protected names."""
+    the pauses in progress, a month, the protected names, the plan, the sealed records."""
     path, folder = Path(path), Path(folder)
     if path.parent == folder:
-        return path.name in (f"{ACTIVE}.json", f"{NAMES}.json")
+        return path.name in (f"{ACTIVE}.json", f"{NAMES}.json", f"{PLAN}.json", f"{SEALED}.json")
     return path.parent == folder / envelope.MONTHS_FOLDER and path.name.endswith(".json")
 
 

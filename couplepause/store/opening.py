@@ -41,7 +41,7 @@ def open_writable(repo: Repository) -> int | None:
     migrated_from = None
     if found.schema_version < SCHEMA_VERSION and not repo.protection.locked:
         migrated_from = migrate(repo)
-    elif not repo.protection.locked:
+    elif found.schema_version >= SCHEMA_VERSION:
         _list_unlisted(repo)
     repo.load_active()
     remove_stale_temp_files(temp_files_in(repo.folder))  # the single-instance lock makes them ours
@@ -200,9 +200,13 @@ def _rebuilt(repo: Repository) -> Meta:
 
 def present_parts(repo: Repository) -> dict[str, int]:
     """The parts whose files are in the store now, with their generations."""
-    fmt = repo.protection.fmt
-    paths = [repo.active_path, *repo.month_files(), repo.folder / files.NAMES_FILE]
-    return {meta_part(path): max(generation_of(path, fmt), 1) for path in paths if path.exists()}
+    return {meta_part(path): max(generation_of(path, files.format_of(path, repo.protection.fmt)), 1)
+            for path in _part_paths(repo) if path.exists()}
+
+
+def _part_paths(repo: Repository) -> list[Path]:
+    extra = [files.NAMES_FILE, files.PLAN_FILE, files.SEALED_FILE]
+    return [repo.active_path, *repo.month_files(), *(repo.folder / name for name in extra)]
 
 
 def meta_part(path: Path) -> str:
@@ -212,13 +216,12 @@ def meta_part(path: Path) -> str:
 
 
 def _list_unlisted(repo: Repository) -> None:
-    """Parts written after the manifest last was (a crash between the two): listed now."""
-    listed = repo.meta.parts
-    unlisted = {
-        meta_part(path): generation_of(path, repo.protection.fmt)
-        for path in [repo.active_path, *repo.month_files()]
-        if meta_part(path) not in listed and path.exists()
-    }
-    unlisted = {part: gen for part, gen in unlisted.items() if gen > 0}
+    """Parts written after the manifest last was (a crash between the two, or a plan or
+    sealed records written while locked): listed now (while locked, the loose ones only)."""
+    listed = repo.meta.listed()
+    candidates = [p for p in _part_paths(repo) if meta_part(p) not in listed and p.exists()]
+    if repo.protection.locked:
+        candidates = [p for p in candidates if meta_part(p) in meta.LOOSE]
+    unlisted = {meta_part(p): max(generation_of(p, files.format_of(p, repo.protection.fmt)), 1) for p in candidates}
     if unlisted:
         repo.write_meta(repo.meta.with_parts(unlisted))

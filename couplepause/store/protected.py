@@ -199,13 +199,16 @@ def file_sealed(repo: Repository) -> None:
 
 
 def seal(repo: Repository, op: str, record: dict[str, Any]) -> None:
-    """Seal one write of the live flow; a damaged sealed.json is set aside (and told) first."""
+    """Seal one write of the live flow (one write of sealed.json; a new sealed.json is
+    listed in the manifest after it); a damaged sealed.json is set aside (and told) first."""
     try:
         repo.protection.seal(op, record)
     except files.Unreadable:
         repo.episode_files.handle_unreadable(repo.protection.sealed_path)
         repo.protection.forget_sealed()
         repo.protection.seal(op, record)
+    if meta.SEALED not in repo.meta.loose:
+        repo.write_meta(repo.meta.with_parts({meta.SEALED: 1}))
 
 
 def names(repo: Repository) -> dict[str, str] | None:
@@ -282,9 +285,12 @@ def _rewrite(repo: Repository, keys: Keys | None, header: dict[str, Any] | None,
     elif names_path.exists():
         transaction.remove(names_path)
         gone.add(meta.NAMES)
-    plan_file.put_rewritten(repo, transaction, old, new, names=bool(names))
+    plan_gen = plan_file.put_rewritten(repo, transaction, old, new, names=bool(names))
+    if plan_gen is not None:
+        written[meta.PLAN] = plan_gen
     if repo.protection.sealed_path.exists():
         transaction.remove(repo.protection.sealed_path)
+    gone.add(meta.SEALED)
     plan_fmt = plan_file.write_format(repo.folder, new, names=bool(names))
     repo.backups.rewrite_into(transaction, old, new, repo.protection.keys, header, plan_fmt, keys)
     described = replace(repo.meta.with_parts(written, gone), header=header).signed(keys)

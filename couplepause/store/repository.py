@@ -144,7 +144,7 @@ class Repository:
 
     def _gone(self) -> list[MissingPart]:
         """Parts the manifest lists whose files are not there (a listing only)."""
-        listed = self.meta.parts
+        listed = self.meta.listed()
         gone = [part for part in listed if not meta.part_path(self.folder, part).exists()]
         months = [part for part in gone if part.startswith(meta.MONTH_PREFIX)]
         found = []
@@ -154,8 +154,9 @@ class Repository:
             found += [MissingPart(meta.part_path(self.folder, p), p[len(meta.MONTH_PREFIX):], gone=True) for p in months]
         if meta.ACTIVE in gone:
             found.append(MissingPart(self.active_path, files.ACTIVE_PART, gone=True))
-        if meta.NAMES in gone:
-            found.append(MissingPart(self.folder / NAMES_FILE, files.NAMES_PART, gone=True))
+        for part, name in ((meta.NAMES, files.NAMES_PART), (meta.PLAN, files.PLAN_PART), (meta.SEALED, files.SEALED_PART)):
+            if part in gone:
+                found.append(MissingPart(meta.part_path(self.folder, part), name, gone=True))
         return found
 
     def accept_loss(self, parts: Iterable[MissingPart], now: datetime | None = None) -> None:
@@ -172,7 +173,8 @@ class Repository:
                     for month in described.months():
                         described = described.accepting(f"{meta.MONTH_PREFIX}{month}", name, at)
                     continue
-                listed = {files.ACTIVE_PART: meta.ACTIVE, files.NAMES_PART: meta.NAMES}.get(part.part)
+                listed = {files.ACTIVE_PART: meta.ACTIVE, files.NAMES_PART: meta.NAMES, files.PLAN_PART: meta.PLAN,
+                          files.SEALED_PART: meta.SEALED}.get(part.part)
                 described = described.accepting(listed or f"{meta.MONTH_PREFIX}{part.part}", name, at)
             self.write_meta(described)
             for part in parts:
@@ -182,12 +184,13 @@ class Repository:
     def use_meta(self, found: Meta) -> None:
         """Read the store as ``found`` describes it (its manifest, its schema's files)."""
         self.meta = found
-        self.episode_files.recorded = dict(found.parts)
+        self.episode_files.recorded = found.listed()
         self.protection.legacy = found.schema_version < meta.FIRST_CHECKED_VERSION
 
     def write_meta(self, found: Meta) -> Meta:
-        """Write meta.json (signed where the store is protected) and read the store by it."""
-        if self.protection.protected and self.protection.keys is None:
+        """Write meta.json (signed where the store is protected) and read the store by it.
+        While a protected history is locked only its loose parts can change."""
+        if self.protection.locked and (found.parts != self.meta.parts or found.header != self.meta.header):
             raise Locked("history_locked")
         signed = found.signed(self.protection.keys)
         files.write_tables(self.meta_path, signed.tables(), PLAIN)
