@@ -13,7 +13,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from couplepause.cli import EXIT_OK, Refused, data_dir_of, episodes_count, say
-from couplepause.problems import Problem
+from couplepause.problems import Problem, on_command_line
 from couplepause.texts import pauses, words
 
 if TYPE_CHECKING:
@@ -28,6 +28,8 @@ def run(command: str, args: argparse.Namespace) -> int:
         return cmd_backups(args)
     if command == "restore":
         return cmd_restore(args)
+    if command == "missing":
+        return cmd_missing(args)
     return cmd_protection(args)
 
 
@@ -102,6 +104,70 @@ def cmd_restore(args: argparse.Namespace) -> int:
     else:
         print(words("cli", "restored", pauses=pauses(report.restored), when=when))
     return EXIT_OK
+
+
+def cmd_missing(args: argparse.Namespace) -> int:
+    """``missing``: what the store lacks, one per line (part, file, how, the newest backup
+    that holds it); with ``--accept``, the couple go on without all of it (recorded)."""
+    from couplepause import paths
+    from couplepause.store.repository import Repository
+
+    data_dir = data_dir_of(args)
+    if not paths.store_dir(data_dir).is_dir():
+        raise Refused("no_store", folder=data_dir)
+    if not args.accept:
+        repo = Repository(paths.store_dir(data_dir), read_only=True)
+        repo.open()
+        unlock(repo)
+        repo.load_all()  # a damaged file is found by reading it
+        return _list_missing(repo)
+    with _data_folder_locked(data_dir, "missing"):
+        repo = Repository(paths.store_dir(data_dir))
+        repo.open()
+        unlock(repo)
+        repo.load_all()  # a damaged file is found (and set aside) by reading it
+        parts = repo.missing()
+        if not parts:
+            say(words("cli", "nothing_missing"))
+            return EXIT_OK
+        repo.accept_loss(parts)
+    print(words("cli", "missing_accepted", parts=", ".join(described_parts(parts))))
+    return EXIT_OK
+
+
+def _list_missing(repo) -> int:
+    parts = repo.missing()
+    if not parts:
+        say(words("cli", "nothing_missing"))
+        return EXIT_OK
+    for part in parts:
+        info = repo.backups.newest_with(part.part) if part.part != "all" else next(iter(repo.backups.list()), None)
+        held = info.id if info is not None else "-"
+        how = {"gone": words("cli", "missing_gone"), "set_aside": words("cli", "missing_set_aside"),
+               "damaged": words("cli", "missing_damaged")}[_how(part)]
+        print(f"{part.part}\t{part.path.name}\t{how}\t{held}")
+    return EXIT_OK
+
+
+def _how(part) -> str:
+    """gone, set_aside, or damaged (found damaged by a read-only look, left in place)."""
+    from couplepause.store.files import UNREADABLE_MARK
+
+    return "gone" if part.gone else "set_aside" if UNREADABLE_MARK in part.path.name else "damaged"
+
+
+def described_parts(parts) -> list[str]:
+    """Each missing part as the command line names it: its file, and whether it is set aside or gone."""
+    return [_described(part) for part in parts]
+
+
+def _described(part) -> str:
+    how = _how(part)
+    if how == "gone":
+        return on_command_line(Problem("gone_part", name=part.path.name))
+    if how == "set_aside":
+        return on_command_line(Problem("set_aside_part", name=part.path.name))
+    return part.path.name
 
 
 def cmd_protection(args: argparse.Namespace) -> int:

@@ -130,7 +130,10 @@ def unlock(repo: Repository, passphrase: str) -> None:
     with repo.lock:
         repo.ensure_open()
         protection = repo.protection
-        keys = protection.unlock(passphrase)
+        try:
+            keys = protection.unlock(passphrase)
+        except (vault.WrongPassphrase, HeaderChanged) as error:
+            keys = _unlock_with_a_backups_header(repo, passphrase, error)
         genuine = keys.public == vault.public_key(protection.header)
         if protection.provisional is not None:
             genuine = genuine and protection.provisional.verified_by(keys)
@@ -147,6 +150,30 @@ def unlock(repo: Repository, passphrase: str) -> None:
         if protection.changed or keys.mac is None:
             rewrap(repo, keys, passphrase, mend=protection.changed)
         file_sealed(repo)
+
+
+def _unlock_with_a_backups_header(repo: Repository, passphrase: str, error: Exception) -> Keys:
+    """Where the store's own header does not open with ``passphrase``: a backup's header
+    (another one than the store's) that does, and whose MAC says it is genuine, is taken
+    (the store's header was damaged; told, and mended where writable). Raises ``error``
+    (what the store's own header said) otherwise."""
+    from couplepause.store import opening
+
+    tried = [repo.protection.header]
+    for found in opening.backup_metas(repo):
+        if found.header is None or found.header in tried:
+            continue
+        tried.append(found.header)
+        try:
+            keys = vault.open_keys(found.header, passphrase)
+        except (vault.WrongPassphrase, HeaderChanged):
+            continue
+        if keys.public == vault.public_key(found.header) and found.verified_by(keys):
+            protection = repo.protection
+            protection.header, protection.provisional, protection.keys = found.header, found, keys
+            protection.changed = True
+            return keys
+    raise error
 
 
 def rewrap(repo: Repository, keys: Keys, passphrase: str, *, mend: bool = False) -> None:

@@ -139,6 +139,7 @@ class Repository:
         from a backup (nor been let go by the couple: :meth:`accept_loss`)."""
         with self.lock:
             found = files.missing_parts(self.folder)
+            found += [part for path in self.episode_files.unreadable if (part := files.missing_part(path))]
             told = {part.part for part in found}
             return found + [part for part in self._gone() if part.part not in told]
 
