@@ -1,11 +1,13 @@
 """Rotating backups of the store: make, list, read back, rotate.
 
 A backup is a folder ``<data folder>/backups/<ID>/`` holding copies of the store's
-files (the same relative names) and, written last, ``backup.json``: a TinyDB
-database whose table ``backup`` describes it (when, why, how many pauses, which
-months). A folder without ``backup.json`` was interrupted and is not a backup;
-it is removed by the next rotation. Every file is written crash-safely and is
-private (0600, folders 0700).
+files (the same relative names, meta.json and its manifest included) and
+``backup.json``: a TinyDB database whose table ``backup`` describes it (when, why,
+how many pauses, which months). It is made in a hidden folder (``.making-<ID>``),
+read back whole, and only then given its ID's name: a folder named by an ID is a
+whole backup, and one whose backup.json was later damaged is described from its
+copies. A hidden folder left by a crash is removed (``clean_up``). Every file is
+written crash-safely and is private (0600, folders 0700).
 
 Which backups are kept (:func:`to_keep`): the newest of each of the last
 ``DAILY`` days, the newest of each of the last ``WEEKLY`` weeks, every backup made
@@ -22,7 +24,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -60,6 +62,7 @@ from couplepause.store.files import (
 from couplepause.store.atomic import atomic_write, fsync_dir, make_private_dirs
 
 BACKUP_META = "backup.json"
+MAKING_PREFIX = ".making-"  # a backup's folder until it is complete
 BACKUP_TABLE = "backup"
 DAILY = "daily"
 BEFORE_IMPORT = "before-import"
@@ -173,16 +176,18 @@ class Backups:
             raise ValueError(f"unknown backup reason {reason!r}")
         with self._lock:
             make_private_dirs(self.folder)
-            backup_id, target = self._new_folder(now)
+            backup_id, making = self._new_folder(now)
             try:
-                info, left_out = self._fill(target, backup_id, files, reason, now, version)
+                info, left_out = self._fill(making, backup_id, files, reason, now, version)
                 if info.pauses is not None:
                     self._read(info)  # verified as a restore would read it
+                target = self.folder / backup_id
+                os.rename(making, target)  # complete, or not there at all
             except BaseException:
-                shutil.rmtree(target, ignore_errors=True)
+                shutil.rmtree(making, ignore_errors=True)
                 raise
             fsync_dir(self.folder)
-            return info, left_out
+            return replace(info, folder=target), left_out
 
     def _fill(
         self, target: Path, backup_id: str, files: dict[str, bytes], reason: str, now: datetime, version: int | None
@@ -286,7 +291,8 @@ class Backups:
 
     # --------------------------------------------------------------- rotating
     def rotate(self, now: datetime, holding: Iterable[str] = ()) -> list[str]:
-        """Remove backups that :func:`to_keep` does not keep, and interrupted ones. The
+        """Remove backups that :func:`to_keep` does not keep, and what an interrupted one left
+        (a folder that reads as no backup at all is kept: it may hold pauses). The
         newest backup that holds each part in ``holding`` (parts the store has lost) is
         always kept."""
         with self._lock:
@@ -296,46 +302,60 @@ class Backups:
                 newest = next((info for info in backups if info.has(part) or (part == "all" and info.pauses)), None)
                 if newest is not None:
                     keep.add(newest.id)
-            complete = {info.id for info in backups}
-            removed = []
-            for name in self._names():
-                if name in keep:
-                    continue
-                if name in complete or not (self.folder / name / BACKUP_META).exists():
-                    shutil.rmtree(self.folder / name, ignore_errors=True)
-                    removed.append(name)
+            removed = [info.id for info in backups if info.id not in keep]
+            for name in removed:
+                shutil.rmtree(self.folder / name, ignore_errors=True)
             if removed:
                 fsync_dir(self.folder)
-            return removed
+            return removed + self.clean_up()
 
     # ------------------------------------------------------------- internals
     def _names(self) -> list[str]:
+        """The backups' folders (a backup being made, or cut short, is a hidden one)."""
         try:
-            return sorted(name for name in os.listdir(self.folder) if (self.folder / name).is_dir())
+            return sorted(
+                name for name in os.listdir(self.folder) if not name.startswith(".") and (self.folder / name).is_dir()
+            )
         except (FileNotFoundError, NotADirectoryError):
             return []
 
+    def clean_up(self) -> list[str]:
+        """Remove what a backup cut short left behind (its hidden folder); returns their names."""
+        try:
+            names = [name for name in os.listdir(self.folder) if name.startswith(MAKING_PREFIX)]
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        for name in names:
+            shutil.rmtree(self.folder / name, ignore_errors=True)
+        if names:
+            fsync_dir(self.folder)
+        return names
+
     def _new_folder(self, now: datetime) -> tuple[str, Path]:
+        """A free backup ID and the hidden folder the backup is made in (renamed to the ID
+        once it is complete, so a folder named by an ID is always a whole backup)."""
         base = now.astimezone(UTC).strftime(_ID_FORMAT)
         number = 1
         while True:
             backup_id = base if number == 1 else f"{base}-{number}"
-            target = self.folder / backup_id
-            try:
-                target.mkdir(mode=0o700)
-            except FileExistsError:
-                number += 1
+            number += 1
+            if (self.folder / backup_id).exists():
                 continue
-            os.chmod(target, 0o700)
-            return backup_id, target
+            making = self.folder / f"{MAKING_PREFIX}{backup_id}"
+            try:
+                making.mkdir(mode=0o700)
+            except FileExistsError:
+                continue
+            os.chmod(making, 0o700)
+            return backup_id, making
 
     def _info(self, folder: Path) -> BackupInfo | None:
         try:
             documents = read_documents(folder / BACKUP_META, BACKUP_TABLE, LEGACY)
         except (Unreadable, OSError):
-            return None
-        if not documents:
-            return None
+            documents = None
+        if not documents:  # backup.json damaged or gone: the backup is still whole (see _new_folder)
+            return self._described(folder)
         doc = dict(documents[0])
         try:
             if "sealed" in doc:  # a protected store's backup: its summary opens with the keys
@@ -354,6 +374,33 @@ class Backups:
             )
         except (KeyError, TypeError, ValueError):
             return None
+
+    def _described(self, folder: Path) -> BackupInfo | None:
+        """A backup whose backup.json was damaged or removed, described from its copies (its
+        time from its ID; it counts as a daily one). None when the copies do not read."""
+        try:
+            created_at = parse_instant(_time_of_id(folder.name))
+            found = meta.read(folder / META_FILE)
+        except (OSError, ValueError):
+            return None
+        if found is None:
+            return None
+        readable = self.header is None or self.keys is not None
+        fmt = self.fmt.reading_legacy(found.schema_version < FIRST_CHECKED_VERSION)
+        parts: dict[str, int] = {}
+        for copy in sorted(path for path in folder.rglob("*.json") if path.is_file()):
+            relative = copy.relative_to(folder).as_posix()
+            part = part_of(relative)
+            if part is None or not readable:
+                continue
+            try:
+                count = len(_episodes_in(copy, relative, found.schema_version, fmt))
+            except (Unreadable, Sealed, BackupDamaged, OSError):
+                return None
+            if count:
+                parts[part] = count
+        pauses = sum(parts.values()) if readable else None
+        return BackupInfo(folder.name, created_at, DAILY, pauses, parts, found.schema_version, folder)
 
     def _meta_document(self, info: BackupInfo) -> dict[str, Any]:
         """backup.json's document; a protected store's counts are sealed to its public key."""
@@ -412,8 +459,6 @@ class Backups:
             self._reheader(transaction, info, header, keys)
 
     def _reheader(self, transaction, info: BackupInfo, header: dict[str, Any] | None, keys) -> None:
-        from dataclasses import replace
-
         path = info.folder / META_FILE
         try:
             found = meta.read(path)

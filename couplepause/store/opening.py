@@ -45,6 +45,7 @@ def open_writable(repo: Repository) -> int | None:
         _list_unlisted(repo)
     repo.load_active()
     remove_stale_temp_files(temp_files_in(repo.folder))  # the single-instance lock makes them ours
+    repo.backups.clean_up()
     return migrated_from
 
 

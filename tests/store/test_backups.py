@@ -13,6 +13,7 @@ import pytest
 
 from couplepause.store import recovery
 from couplepause.store.backups import (
+    MAKING_PREFIX,
     BackupDamaged,
     BackupInfo,
     BackupNotFound,
@@ -72,12 +73,22 @@ def test_a_damaged_file_is_left_out_of_the_backup_and_set_aside(filled: Reposito
 def test_an_interrupted_backup_is_not_listed_and_is_cleaned_up(filled: Repository) -> None:
     listed = [b.id for b in filled.backups.list()]
     good = filled.backup("daily", NOW)
-    half = filled.backups.folder / "20261202T200001Z"
+    half = filled.backups.folder / f"{MAKING_PREFIX}20261202T200001Z"  # a backup cut short is never renamed
     shutil.copytree(good.folder, half)
     (half / "backup.json").unlink()
     assert sorted(b.id for b in filled.backups.list()) == sorted([*listed, good.id])
     assert half.name in filled.backups.rotate(NOW)
     assert not half.exists() and good.folder.exists()
+
+
+def test_a_backup_whose_description_is_damaged_or_gone_is_still_whole(filled: Repository) -> None:
+    good = filled.backup("daily", NOW)
+    for damage in (lambda path: path.unlink(), lambda path: path.write_bytes(b"\0" * 40)):
+        damage(good.folder / "backup.json")
+        [again] = [b for b in filled.backups.list() if b.id == good.id]
+        assert (again.pauses, again.parts, again.created_at) == (good.pauses, good.parts, good.created_at)
+        assert filled.backups.read(good.id).info.pauses == good.pauses
+        assert good.id not in filled.backups.rotate(NOW)
 
 
 def info(day: float, reason: str = "daily", n: int = 0) -> BackupInfo:
