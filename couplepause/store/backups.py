@@ -45,8 +45,11 @@ from couplepause.store.files import (
     MONTHS_DIR,
     PLAIN,
     PLAN_FILE,
+    NAMES_FILE,
+    NAMES_PART,
     PLAN_PART,
     PLAN_TABLE,
+    SEALED_PART,
     PROTECTION_TABLE,
     SEALED_FILE,
     SEALED_TABLE,
@@ -102,8 +105,15 @@ class BackupInfo:
     folder: Path = field(compare=False)
 
     def has(self, part: str) -> bool:
-        if part == PLAN_PART:
-            return (self.folder / PLAN_FILE).is_file()
+        """Whether the backup holds ``part`` (a month, "active", the plan, the protected names,
+        the sealed records). A backup made while its history was locked was not counted:
+        its copies say what it holds."""
+        single = {PLAN_PART: PLAN_FILE, NAMES_PART: NAMES_FILE, SEALED_PART: SEALED_FILE}
+        if part in single:
+            return (self.folder / single[part]).is_file()
+        if self.pauses is None:
+            copy = ACTIVE_FILE if part == ACTIVE_PART else f"{MONTHS_DIR}/{part}.json"
+            return (self.folder / copy).is_file()
         return self.parts.get(part, 0) > 0
 
 

@@ -239,21 +239,30 @@ def seal(repo: Repository, op: str, record: dict[str, Any]) -> None:
 
 
 def names(repo: Repository) -> dict[str, str] | None:
+    """The protected names (None: none kept, or damaged: set aside and told)."""
     with repo.lock:
         repo.require_unlocked()
+        path = repo.folder / NAMES_FILE
         try:
-            found = files.read_documents(repo.folder / NAMES_FILE, NAMES_TABLE, repo.protection.fmt)
-        except files.Unreadable:
+            found = files.read_documents(path, NAMES_TABLE, repo.protection.fmt)
+            return {"a": str(found[0].get("a", "")), "b": str(found[0].get("b", ""))} if found else None
+        except (files.Unreadable, AttributeError, IndexError):
+            repo.episode_files.handle_unreadable(path)
             return None
-        return {"a": str(found[0].get("a", "")), "b": str(found[0].get("b", ""))} if found else None
 
 
 def with_sealed(repo: Repository, active: dict) -> dict:
     """A read-only look at a protected store: what is still sealed counts too."""
     from couplepause.core.episode import Episode
 
-    if repo.protection.sealed_path.exists():
-        for _op, record in repo.protection.sealed_records():
+    path = repo.protection.sealed_path
+    if path.exists():
+        try:
+            records = repo.protection.sealed_records()
+        except files.Unreadable:
+            repo.episode_files.handle_unreadable(path)  # read-only: noted, and told as missing
+            return active
+        for _op, record in records:
             episode = Episode.from_dict(record)
             active[episode.id] = episode
     return active
