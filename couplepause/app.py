@@ -371,7 +371,9 @@ def build(
         log.error("the store could not be opened (%s)", exc.key)
         notices.append(words("notices", "not_saving", reason=cause(exc)))
         report = None
-    if report is not None and any(path.name.startswith("meta.json") for path in report.set_aside):
+    if repository.protection.changed:
+        notices.append(words("notices", "header_changed"))
+    elif report is not None and (repository.meta_rebuilt or any(p.name.startswith("meta.json") for p in report.set_aside)):
         notices.append(words("notices", "store_meta_set_aside"))
 
     if window is None:

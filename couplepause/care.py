@@ -180,12 +180,14 @@ class Care(QObject):
             return None
         if self.rescues and unwritten == self._rescued:
             return self.rescues[-1]
-        header = self.app.repository.protection.header
+        protection = self.app.repository.protection
         sealed_to = None
-        if header is not None:
+        if protection.header is not None:
             from couplepause.store import vault
 
-            sealed_to = vault.public_key(header)
+            sealed_to = vault.public_key(protection.header)
+        elif protection.required:
+            return None  # protected, with no key left to seal it to: never kept in the clear
         path = write_rescue(self.app.data_dir, unwritten, sealed_to=sealed_to)
         if path is not None:
             self.rescues.append(path)

@@ -100,12 +100,14 @@ def _settled(repo: Repository, found: Meta | None) -> Meta | None:
     is gone or damaged though the store is protected, its newest backup's (provisional
     until unlock tells). Raises StoreError("keys_damaged") where no header is left."""
     repo.protection.header = repo.protection.provisional = None
+    repo.protection.required = False
     header = found.header if found is not None else None
     if header is not None and _sound(header):
         repo.protection.header = header
         return found
     if header is None and not looks_protected(repo):
         return found
+    repo.protection.required = True
     backup = _header_from_backups(repo)
     if backup is None:
         raise StoreError("keys_damaged")

@@ -62,6 +62,7 @@ class Protection:
         # the backup whose header it is read with, until unlock shows it is genuine.
         self.provisional: Any = None
         self.changed = False  # the header or the manifest was found changed (told to the couple)
+        self.required = False  # the files say the store is protected, though no header is left
         self._sealed: dict[str, int] = {}  # episode id -> its record in sealed.json (this run)
         self._mutex = threading.Lock()
 
