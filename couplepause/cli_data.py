@@ -185,11 +185,15 @@ class _data_folder_locked:  # noqa: N801 - used as a context manager, like a fun
         if self.lock.tryLock(0):
             paths.private_file(paths.lock_file(self.data_dir))
             return
-        if self.lock.error() == QLockFile.LockError.LockFailedError:
-            if _app_answers(paths.instance_key(self.data_dir)):
-                raise Refused("app_open", folder=self.data_dir)
+        held = self.lock.error() == QLockFile.LockError.LockFailedError  # a lock file is there
+        if held and _app_answers(paths.instance_key(self.data_dir)):
+            raise Refused("app_open", folder=self.data_dir)
+        # Full, read-only or not allowed before "busy": a lock file left by an earlier
+        # run cannot be replaced on such a disk, and no command can be using it.
+        problem = paths.cannot_write(self.data_dir)
+        if held and problem is None:
             raise Refused("busy", folder=self.data_dir)
-        raise Refused("cannot_lock", folder=self.data_dir, reason=paths.write_problem(self.data_dir))
+        raise Refused("cannot_lock", folder=self.data_dir, reason=problem or Problem("lock_held_elsewhere"))
 
     def __exit__(self, *exc: object) -> None:
         self.lock.unlock()

@@ -81,6 +81,7 @@ class Controller(QObject):
         self.inviting = False  # the break is over: inviting them back
         self._save_failed = False
         self._unsaved_reason = ""
+        self.cannot_save: str | None = None  # why nothing can be saved this run (read-only): said for a failed write
 
         self.turn_timer = QTimer(self)
         self.turn_timer.setInterval(TURN_TICK_MS)
@@ -340,9 +341,11 @@ class Controller(QObject):
     def on_write_result(self, result) -> None:
         """Called on the main thread with each WriteResult from the writer."""
         if not result.ok:
+            told = self._save_failed and result.error == self._unsaved_reason  # a retry that failed alike
             self._save_failed = True
             self._unsaved_reason = result.error or ""
-            self.window.show_notice(words("notices", "save_failed", reason=self._unsaved_reason))
+            if not told:
+                self.window.show_notice(self.cannot_save or words("notices", "save_failed", reason=self._unsaved_reason))
         elif self._save_failed and result.pending == 0:
             self._save_failed = False
             self._unsaved_reason = ""
