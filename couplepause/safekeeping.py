@@ -108,7 +108,7 @@ class FolderGuard:
 class Keeper:
     """The store's background care (see the module docstring). Qt-free; ``on_event(kind, value)``
     is called on the keeper's thread: ("rescued", count), ("rescue_failed", text), ("backup", info),
-    ("problem", text): a backup or a round of checks that failed."""
+    ("problem", text): a backup or a round of checks that failed (a backup skipped for lack of room too)."""
 
     def __init__(
         self,

@@ -210,3 +210,32 @@ def test_a_read_only_disk_with_a_stale_lock_opens_the_window(small_disk: Path, q
         _out, err = first.communicate(timeout=20)
     assert first.returncode == 0 and "Traceback" not in err and "another couplepause" not in err
 
+
+def test_a_backup_never_takes_the_room_a_pause_needs(small_disk: Path, monkeypatch) -> None:
+    from datetime import datetime, timezone
+
+    from couplepause.store import backups, space
+
+    data = small_disk / "data"
+    repo = Repository(data / "store", backups_dir=data / "backups")
+    repo.open()
+    repo.archive(episode("2025-03-10T20:00:00.000+01:00", note="n" * 60_000))  # a month with long notes
+    repo.save_active(episode(repair_minutes=None))
+    now = datetime(2026, 3, 5, 20, 0, tzinfo=timezone.utc)
+    with pytest.raises(space.BackupNoRoom):  # 256 KiB: far below the reserve
+        repo.backup("daily", now)
+    assert not (data / "backups").exists()
+
+    # A disk that fills up while the backup is written: the copy made so far goes again.
+    monkeypatch.setattr(backups, "room_for_backup", lambda _folder, _files: None)
+    filler = fill(small_disk)
+    os.truncate(filler, max(0, filler.stat().st_size - 40 * 1024))  # a little room, not enough for the copy
+    free = shutil.disk_usage(small_disk).free
+    with pytest.raises(OSError):
+        repo.backup("daily", now)
+    assert [p.name for p in (data / "backups").iterdir()] == []
+    assert shutil.disk_usage(small_disk).free == free  # the failed backup holds on to nothing
+    repo.save_active(episode("2025-03-15T20:00:00.000+01:00", repair_minutes=None))  # the next Pause is saved
+    fresh = Repository(data / "store")
+    fresh.open()
+    assert len(fresh.active()) == 2

@@ -54,6 +54,7 @@ from couplepause.store.files import (
     write_tables,
 )
 from couplepause.store.atomic import atomic_write, fsync_dir, make_private_dirs
+from couplepause.store.space import room_for_backup
 
 BACKUP_META = "backup.json"
 BACKUP_TABLE = "backup"
@@ -124,7 +125,7 @@ class Backups:
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # make() holds it around _write(), which takes it too
         # Set by the repository: how the store's files read now, and a protected
         # store's keys while it is unlocked (None: locked, or not protected).
         self.fmt: Format = PLAIN
@@ -154,6 +155,20 @@ class Backups:
 
     # ----------------------------------------------------------------- making
     def make(self, files: dict[str, bytes], reason: str, now: datetime) -> tuple[BackupInfo, list[str]]:
+        """Write a backup of the store files ``files`` (see :meth:`_write`), only where the
+        disk keeps room for the pauses after it (BackupNoRoom otherwise, before anything
+        is written); one that fails half-way leaves no folder behind."""
+        with self._lock:
+            room_for_backup(self.folder, files)
+            before = set(self._names())
+            try:
+                return self._write(files, reason, now)
+            except BaseException:
+                for name in set(self._names()) - before:  # this backup's folder, as far as it got
+                    shutil.rmtree(self.folder / name, ignore_errors=True)
+                raise
+
+    def _write(self, files: dict[str, bytes], reason: str, now: datetime) -> tuple[BackupInfo, list[str]]:
         """Write a backup of the store files ``files`` (relative name -> bytes).
 
         Each copy is read back with TinyDB and its episodes checked; a copy that

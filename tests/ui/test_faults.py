@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import errno
 import tempfile
+import threading
+from collections import namedtuple
+from datetime import datetime, timezone
 
 import pytest
 from PySide6.QtCore import QLockFile, Qt
@@ -16,12 +19,14 @@ from couplepause import paths, safekeeping
 from couplepause.app import build
 from couplepause.core.flow import State
 from couplepause.problems import Problem
+from couplepause.store import space
 from couplepause.store.errors import StoreUnavailable, cause
 from couplepause.store.repository import Repository
 from couplepause.texts import words
 from tests.store.conftest import episode
 
 READ_ONLY = "The disk that holds the data folder is read-only."
+NOW = datetime(2026, 11, 23, 20, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
@@ -149,4 +154,29 @@ def test_a_backup_problem_says_the_pauses_are_saved_only_while_they_are(app, qtb
     failing = app.window.notice_shown()
     app.care.keeper_event("problem", "The disk is full.")  # said on this thread at once
     assert app.window.notice_shown() == failing == words("notices", "save_failed", reason="The disk is full.")
+
+
+def test_the_keeper_skips_the_day_s_backup_on_a_nearly_full_disk_and_says_so(data_dir, monkeypatch, tmp_path):
+    repo = Repository(paths.store_dir(data_dir), backups_dir=paths.backups_dir(data_dir))
+    repo.open()
+    repo.merge([episode(f"2025-0{m}-10T20:00:00.000+01:00") for m in (1, 2, 3)], now=NOW)
+    monkeypatch.setattr(safekeeping, "rescue_dirs", lambda: [tmp_path / "rescue"])
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(space.shutil, "disk_usage", lambda _path: usage(100 * space.MIB, 95 * space.MIB, 5 * space.MIB))
+    events = []
+    told = threading.Event()
+
+    def on_event(kind, value):
+        events.append((kind, value))
+        told.set()
+
+    keeper = safekeeping.Keeper(repo, data_dir, on_event, now=lambda: NOW, first_delay=0)
+    keeper.start()
+    try:
+        assert told.wait(10)
+    finally:
+        keeper.stop()
+    [(kind, text)] = events
+    assert kind == "problem" and text.startswith("The disk is nearly full: 5 MiB are free")
+    assert not [b for b in repo.backups.list() if b.reason == "daily"]
 
