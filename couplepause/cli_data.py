@@ -12,7 +12,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from couplepause.cli import EXIT_OK, Refused, data_dir_of, episodes_count, say
+from couplepause.cli import EXIT_OK, Refused, data_dir_of, episodes_count, existing_data_dir, say
 from couplepause.problems import Problem
 from couplepause.texts import pauses, words
 
@@ -64,6 +64,7 @@ def cmd_backups(args: argparse.Namespace) -> int:
     from couplepause.store.backups import Backups
 
     data_dir = data_dir_of(args)
+    existing_data_dir(data_dir)
     backups = Backups(paths.backups_dir(data_dir))
     if paths.store_dir(data_dir).is_dir():
         from couplepause.store.repository import Repository
@@ -73,7 +74,10 @@ def cmd_backups(args: argparse.Namespace) -> int:
         if repo.protection.protected and backups.list():
             unlock(repo)  # the counts of a protected history's backups are sealed
         backups = repo.backups
-    for info in backups.list():
+    listed = backups.list()
+    if not listed:
+        say(words("cli", "no_backups_yet", folder=data_dir))  # stdout stays an empty list
+    for info in listed:
         moment = info.created_at.astimezone().isoformat(timespec="seconds")
         print(f"{info.id}\t{moment}\t{info.pauses}")
     return EXIT_OK
