@@ -195,9 +195,16 @@ class Controller(QObject):
     # --------------------------------------------------------------- intents
     def pause(self, at: tuple[float, datetime] | None = None) -> None:
         """The shared Pause button: a new rupture, saved at once. ``at`` is the
-        (monotonic, wall) moment of a press made before the flow was ready."""
+        (monotonic, wall) moment of a press made before the flow was ready. While a
+        pause on a longer break waits to be picked up, the press comes back to it: the
+        couple is still in that pause, and a second one would close it unrepaired."""
         if self.flow.state is not State.TALKING:
             return  # one press is exactly one pause
+        if self.offered is not None and self.offered.on_break:
+            since = time_of_day(self.offered.paused_at)
+            self.pick_up()
+            self.window.show_notice(words("talking", "came_back_to_break", time=since), linger=True)
+            return
         if self.offered is not None:
             # An unfinished episode from before stays in the history as it was.
             self._close_offered()

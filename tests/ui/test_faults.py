@@ -14,10 +14,12 @@ from datetime import datetime, timezone
 
 import pytest
 from PySide6.QtCore import QLockFile, Qt
+from PySide6.QtWidgets import QApplication
 
 from couplepause import paths, safekeeping
 from couplepause.app import build
-from couplepause.core.flow import State
+from couplepause.core.flow import Ev, State
+from couplepause.formatting import time_of_day
 from couplepause.problems import Problem
 from couplepause.store import space
 from couplepause.store.errors import StoreUnavailable, cause
@@ -179,4 +181,51 @@ def test_the_keeper_skips_the_day_s_backup_on_a_nearly_full_disk_and_says_so(dat
     [(kind, text)] = events
     assert kind == "problem" and text.startswith("The disk is nearly full: 5 MiB are free")
     assert not [b for b in repo.backups.list() if b.reason == "daily"]
+
+
+# --------------------------------------------------------- a break waiting to be picked up
+def offered_after_restart(make_app, qtbot, clock, *, on_break: bool):
+    first = make_app()
+    first.controller.pause()
+    if on_break:
+        first.controller.dispatch(Ev.START_BREAK, value=20)
+    paused = first.controller.flow.episode
+    first.shutdown()
+    clock.advance(5 * 60)
+    second = make_app()
+    second.window.show()
+    qtbot.waitUntil(lambda: second.window.talking.resume_card.isVisible())
+    with qtbot.waitActive(second.window):
+        second.window.activateWindow()
+    assert QApplication.focusWidget() is second.window.talking.pause_button
+    return second, paused
+
+
+def stored(bundle):
+    assert bundle.writer.flush(5)
+    repo = Repository(bundle.repository.folder, read_only=True)
+    repo.open()
+    return repo.load_all()
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Space, Qt.Key.Key_P], ids=["Space", "P"])
+def test_pause_while_a_break_waits_comes_back_to_that_pause(make_app, qtbot, clock, key):
+    bundle, paused = offered_after_restart(make_app, qtbot, clock, on_break=True)
+    qtbot.keyClick(QApplication.focusWidget(), key)
+    c = bundle.controller
+    assert c.flow.state is State.BREATHING and c.flow.episode.id == paused.id  # that one, not a second
+    assert not bundle.window.talking.resume_card.isVisible()
+    assert bundle.window.notice_shown() == words("talking", "came_back_to_break", time=time_of_day(paused.paused_at))
+    [kept] = stored(bundle)
+    assert kept.id == paused.id and not kept.closed and kept.breaks[-1].ended_at is not None
+
+
+def test_pause_with_no_break_waiting_starts_exactly_one_pause(make_app, qtbot, clock):
+    bundle, before = offered_after_restart(make_app, qtbot, clock, on_break=False)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    assert bundle.controller.flow.state is State.BREATHING
+    episodes = stored(bundle)
+    assert len(episodes) == 2  # the interrupted one kept in the history as it was, one new
+    [old] = [e for e in episodes if e.id == before.id]
+    assert old.closed and not old.is_repaired
 
