@@ -21,12 +21,13 @@ from couplepause.app import build
 from couplepause.core.flow import Ev, State
 from couplepause.formatting import time_of_day
 from couplepause.problems import Problem
-from couplepause.store import space
+from couplepause.store import protected, space
 from couplepause.store.errors import StoreUnavailable, cause
 from couplepause.store.repository import Repository
 from couplepause.texts import words
 from tests.store.conftest import episode
 
+PASS = "kettle on the windowsill"
 READ_ONLY = "The disk that holds the data folder is read-only."
 NOW = datetime(2026, 11, 23, 20, 0, tzinfo=timezone.utc)
 
@@ -229,3 +230,34 @@ def test_pause_with_no_break_waiting_starts_exactly_one_pause(make_app, qtbot, c
     [old] = [e for e in episodes if e.id == before.id]
     assert old.closed and not old.is_repaired
 
+
+# ------------------------------------------------------------- a protected store
+@pytest.mark.parametrize("unlocked_before", [False, True], ids=["sealed", "encrypted"])
+def test_a_protected_store_offers_an_interrupted_pause_once_unlocked(make_app, data_dir, qtbot, clock, unlocked_before):
+    repo = Repository(paths.store_dir(data_dir))
+    repo.open()
+    protected.protect(repo, PASS)
+    first = make_app()
+    if unlocked_before:
+        first.writer.call(lambda r: r.unlock(PASS), lambda _r, _e: None)
+    first.controller.pause()  # then the laptop's battery ran out
+    paused = first.controller.flow.episode
+    assert first.writer.flush(10)
+    first.shutdown()
+
+    clock.advance(10 * 60)
+    second = make_app()
+    second.window.show()
+    qtbot.waitExposed(second.window)
+    qtbot.waitUntil(lambda: second.writer.pending() == 0)
+    assert second.repository.locked and second.controller.offered is None  # nothing can be read yet
+    presenter = second.open_history()
+    panel = presenter.view.lock_panel
+    panel.field.setText(PASS)
+    qtbot.mouseClick(panel.unlock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: second.controller.offered is not None, timeout=15000)
+    assert second.controller.offered.id == paused.id
+    second.close_history()
+    talking = second.window.talking
+    assert talking.resume_card.isVisible()
+    assert talking.resume_text.text() == words("talking", "resume_open", time=time_of_day(paused.paused_at))
