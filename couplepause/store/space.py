@@ -25,7 +25,7 @@ BLOCK = 4096  # a file takes whole blocks of the disk
 
 class BackupNoRoom(StoreError):
     """A backup not made: the disk would keep too little room for the pauses after it.
-    ``free`` and ``needed`` are in MiB, rounded up."""
+    ``free`` and ``needed`` are in MiB (free rounded down, needed up)."""
 
     key = "backup_no_room"
 
@@ -39,12 +39,8 @@ def room_for_backup(folder: Path, files: dict[str, bytes]) -> None:
     there = next(path for path in (Path(folder), *Path(folder).parents) if path.exists())
     free = shutil.disk_usage(there).free
     if free < needed:
-        raise BackupNoRoom(free=_mib(free), needed=_mib(needed))
+        raise BackupNoRoom(free=free // MIB, needed=-(-needed // MIB))  # never more free, nor less needed, than is
 
 
 def _blocks(size: int) -> int:
     return -(-size // BLOCK) * BLOCK
-
-
-def _mib(size: int) -> int:
-    return -(-size // MIB)
