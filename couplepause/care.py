@@ -158,8 +158,17 @@ class Care(QObject):
                 self.store_changed()  # a pause kept there may be one to pick up
 
             self.app.on_main(told)
-        elif kind == "problem":
-            self.app.on_main(lambda: self.app.window.show_notice(words("notices", "backup_failed", reason=value)))
+        elif kind in ("problem", "rescue_failed"):
+            key = "backup_failed" if kind == "problem" else "rescue_waits"
+            self.app.on_main(lambda: self._tell_care_problem(key, value))
+
+    def _tell_care_problem(self, key: str, reason: str) -> None:
+        """A backup (or a rescue copy) that could not be saved now. The notice says the
+        pauses are saved only while they are: while a write fails, that failure's notice
+        stays (it says what matters), and this one waits for the next round."""
+        if self.app.controller.unsaved_reason or self.app.writer.unwritten():
+            return
+        self.app.window.show_notice(words("notices", key, reason=reason))
 
     def all_saved(self) -> None:
         """Every write is durable again: the rescue copies of this run hold nothing more."""

@@ -278,8 +278,7 @@ def _load_read_only(data_dir: Path, *, skip_unreadable: bool = False, plan: bool
     """
     from couplepause import paths
 
-    if data_dir.exists() and not data_dir.is_dir():
-        raise paths.DataDirError("data_dir_is_file", folder=data_dir)
+    existing_data_dir(data_dir)
     folder = paths.store_dir(data_dir)
     if not folder.is_dir():
         return [], None  # nothing stored yet: an empty export, not an error
@@ -302,6 +301,17 @@ def _load_read_only(data_dir: Path, *, skip_unreadable: bool = False, plan: bool
     for name in lost:
         say(Problem("left_out", name=name))
     return episodes, repo.plan() if plan else None
+
+
+def existing_data_dir(data_dir: Path) -> None:
+    """Commands that only read stop where there is no data folder (a mistyped --data-dir
+    must not look like an empty history); they never create it."""
+    from couplepause import paths
+
+    if data_dir.exists() and not data_dir.is_dir():
+        raise paths.DataDirError("data_dir_is_file", folder=data_dir)
+    if not data_dir.exists():
+        raise Refused("data_dir_missing", folder=data_dir, env=paths.ENV_DATA_DIR)
 
 
 class Refused(Problem):

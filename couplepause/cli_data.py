@@ -12,7 +12,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from couplepause.cli import EXIT_OK, Refused, data_dir_of, episodes_count, say
+from couplepause.cli import EXIT_OK, Refused, data_dir_of, episodes_count, existing_data_dir, say
 from couplepause.problems import Problem, on_command_line
 from couplepause.texts import pauses, words
 
@@ -66,6 +66,7 @@ def cmd_backups(args: argparse.Namespace) -> int:
     from couplepause.store.backups import Backups
 
     data_dir = data_dir_of(args)
+    existing_data_dir(data_dir)
     backups = Backups(paths.backups_dir(data_dir))
     if paths.store_dir(data_dir).is_dir():
         from couplepause.store.repository import Repository
@@ -75,7 +76,10 @@ def cmd_backups(args: argparse.Namespace) -> int:
         if repo.protection.protected and backups.list():
             unlock(repo)  # the counts of a protected history's backups are sealed
         backups = repo.backups
-    for info in backups.list():
+    listed = backups.list()
+    if not listed:
+        say(words("cli", "no_backups_yet", folder=data_dir))  # stdout stays an empty list
+    for info in listed:
         moment = info.created_at.astimezone().isoformat(timespec="seconds")
         print(f"{info.id}\t{moment}\t{info.pauses}")
     return EXIT_OK
@@ -251,11 +255,15 @@ class _data_folder_locked:  # noqa: N801 - used as a context manager, like a fun
         if self.lock.tryLock(0):
             paths.private_file(paths.lock_file(self.data_dir))
             return
-        if self.lock.error() == QLockFile.LockError.LockFailedError:
-            if _app_answers(paths.instance_key(self.data_dir)):
-                raise Refused("app_open", folder=self.data_dir)
+        held = self.lock.error() == QLockFile.LockError.LockFailedError  # a lock file is there
+        if held and _app_answers(paths.instance_key(self.data_dir)):
+            raise Refused("app_open", folder=self.data_dir)
+        # Full, read-only or not allowed before "busy": a lock file left by an earlier
+        # run cannot be replaced on such a disk, and no command can be using it.
+        problem = paths.cannot_write(self.data_dir)
+        if held and problem is None:
             raise Refused("busy", folder=self.data_dir)
-        raise Refused("cannot_lock", folder=self.data_dir, reason=paths.write_problem(self.data_dir))
+        raise Refused("cannot_lock", folder=self.data_dir, reason=problem or Problem("lock_held_elsewhere"))
 
     def __exit__(self, *exc: object) -> None:
         self.lock.unlock()

@@ -69,6 +69,10 @@ class Privacy(QObject):
             self._unlocked(names)
             self.app.history.load()
             self.app.care.tell_history_what_is_missing()
+            if self.app.controller.idle():
+                # The pauses in progress could not be read while locked: one interrupted
+                # by a quit or a crash is offered now, as an unprotected store does at start.
+                self.app.controller.load_from_store()
             if changed:  # found at unlock, and mended: said once, before any loss it caused
                 self.app.window.show_notice(words("notices", "header_mended"), on_dismiss=self.app.care.show_losses)
             else:

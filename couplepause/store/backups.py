@@ -63,6 +63,7 @@ from couplepause.store.files import (
     write_tables,
 )
 from couplepause.store.atomic import atomic_write, fsync_dir, make_private_dirs
+from couplepause.store.space import room_for_backup
 
 BACKUP_META = "backup.json"
 MAKING_PREFIX = ".making-"  # a backup's folder until it is complete
@@ -178,13 +179,16 @@ class Backups:
         Each copy is read back with TinyDB and its episodes checked; a copy that
         does not read back is left out (and its part out of the backup's manifest).
         Once written, the backup is read back whole (:meth:`read`); one that does not
-        read back is removed and BackupDamaged raised. Returns the backup and the
-        relative names left out, so the store can set the originals aside.
-        ``version``: the schema version of the files (default: as their meta.json says).
+        read back is removed and BackupDamaged raised. It is made only where the disk
+        keeps room for the pauses after it (BackupNoRoom otherwise, before anything is
+        written). Returns the backup and the relative names left out, so the store can
+        set the originals aside. ``version``: the schema version of the files (default:
+        as their meta.json says).
         """
         if reason not in REASONS:
             raise ValueError(f"unknown backup reason {reason!r}")
         with self._lock:
+            room_for_backup(self.folder, files)
             make_private_dirs(self.folder)
             backup_id, making = self._new_folder(now)
             try:
