@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from tinydb.table import Document
 
 from couplepause.core.episode import Episode, format_instant, parse_instant
@@ -373,7 +374,10 @@ class Backups:
         doc = dict(documents[0])
         try:
             if "sealed" in doc:  # a protected store's backup: its summary opens with the keys
-                summary = _opened_summary(doc["sealed"], self.keys)
+                try:
+                    summary = _opened_summary(doc["sealed"], self.keys)
+                except (InvalidTag, ValueError, TypeError):
+                    return self._described(folder)  # not sealed to these keys: described from its copies
                 doc.update(summary if summary is not None else {"pauses": None, "parts": {}})
                 doc.setdefault("created_at", _time_of_id(folder.name))
             parts = {str(k): int(v) for k, v in dict(doc.get("parts") or {}).items()}
@@ -449,11 +453,17 @@ class Backups:
                 relative = copy.relative_to(info.folder).as_posix()
                 if relative in (BACKUP_META, SEALED_FILE, META_FILE):
                     continue
-                tables = read_tables(copy, format_of(copy, reading))
+                try:
+                    tables = read_tables(copy, format_of(copy, reading))
+                except (Unreadable, Sealed) as exc:  # never left behind in the old format unsaid
+                    raise BackupDamaged("backup_damaged", id=info.id, file=relative) from exc
                 if tables is not None:
                     puts[copy] = tables
             if sealed_path.exists() and old_keys is not None:
-                records = protected.open_sealed(sealed_path, old_keys)
+                try:
+                    records = protected.open_sealed(sealed_path, old_keys)
+                except Unreadable as exc:
+                    raise BackupDamaged("backup_damaged", id=info.id, file=SEALED_FILE) from exc
                 if public is None:  # no protection any more: file them into the backup's own files
                     protected.file_records(records, puts, info.folder)
                     transaction.remove(sealed_path)

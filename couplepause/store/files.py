@@ -33,6 +33,7 @@ from tinydb.table import Document
 
 from couplepause.core.episode import Episode
 from couplepause.store.atomic import atomic_write, fsync_dir, make_private_dirs
+from couplepause.store.errors import StoreError
 from couplepause.store.envelope import (
     ENVELOPE,
     PLAIN,
@@ -61,11 +62,14 @@ _STAMP_FORMAT = "%Y%m%dT%H%M%S"
 _MONTH_FILE = re.compile(r"^\d{4}-\d{2}\.json$")
 
 
-class Unreadable(Exception):
-    """A store file that is there but cannot be read as what we wrote."""
+class Unreadable(StoreError):
+    """A store file that is there but cannot be read as what we wrote (where it reaches a
+    person, a Problem: which file, and why in plain words)."""
+
+    key = "file_unreadable"
 
     def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
+        super().__init__(path=Path(path), reason=reason)
         self.path = Path(path)
         self.reason = reason
 

@@ -312,7 +312,11 @@ def _rewrite(repo: Repository, keys: Keys | None, header: dict[str, Any] | None,
     transaction = Transaction(repo.root, new)
     written: dict[str, int] = {}
     for path in [repo.active_path, *repo.month_files()]:
-        found = files.read_database(path, old)
+        try:
+            found = files.read_database(path, old)
+        except files.Unreadable:  # set aside (and told) as at any read; never rewritten
+            repo.episode_files.handle_unreadable(path)
+            continue
         if found is not None:
             written[part_of(path)] = _put(transaction, repo, path, found[0], new)
     names_path = repo.folder / NAMES_FILE
