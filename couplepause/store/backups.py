@@ -105,6 +105,9 @@ class BackupInfo:
     parts: dict[str, int]  # "YYYY-MM" (UTC month) or "active" -> pauses in it
     schema_version: int
     folder: Path = field(compare=False)
+    # Parts the store's manifest listed that the backup has no copy of: gone from the store
+    # when it was made, or left out because they did not read back.
+    absent: tuple[str, ...] = field(default=(), compare=False)
 
     def has(self, part: str) -> bool:
         """Whether the backup holds ``part`` (a month, "active", the plan, the protected names,
@@ -227,8 +230,6 @@ class Backups:
             part = part_of(relative)
             if part is not None and episodes:
                 parts[part] = len(episodes)
-        if left_out and readable:
-            self._unlist(target, left_out)
         for folder, _dirs, _names in os.walk(target):
             fsync_dir(Path(folder))
         info = BackupInfo(
@@ -239,21 +240,10 @@ class Backups:
             parts=parts,
             schema_version=version,
             folder=target,
+            absent=_absent(target),
         )
         write_tables(target / BACKUP_META, {BACKUP_TABLE: [self._meta_document(info)]})
         return info, left_out
-
-    def _unlist(self, target: Path, left_out: list[str]) -> None:
-        """The backup's manifest without the parts whose copies were left out."""
-        path = target / META_FILE
-        try:
-            found = meta.read(path)
-        except (OSError, ValueError):
-            return
-        if found is None or not found.parts:
-            return
-        gone = {envelope_part(target / relative) for relative in left_out}
-        write_tables(path, found.with_parts({}, gone).signed(self.keys).tables(), PLAIN)
 
     # ---------------------------------------------------------------- reading
     def read(self, backup_id: str) -> BackupContent:
@@ -296,7 +286,9 @@ class Backups:
             raise BackupDamaged("backup_damaged", id=info.id, file=META_FILE) from exc
         if found is None:
             return  # made from a store whose meta.json was lost: backup.json's counts are checked
-        for part, gen in found.parts.items():
+        for part, gen in found.listed().items():
+            if part in info.absent:
+                continue
             if part not in gens:
                 raise BackupDamaged("backup_part_missing", id=info.id, file=f"{part}.json")
             if gens[part] < gen:
@@ -389,6 +381,7 @@ class Backups:
                 parts=parts,
                 schema_version=int(doc["schema_version"]),
                 folder=folder,
+                absent=tuple(str(part) for part in doc.get("absent") or ()),
             )
         except (KeyError, TypeError, ValueError):
             return None
@@ -418,7 +411,7 @@ class Backups:
             if count:
                 parts[part] = count
         pauses = sum(parts.values()) if readable else None
-        return BackupInfo(folder.name, created_at, DAILY, pauses, parts, found.schema_version, folder)
+        return BackupInfo(folder.name, created_at, DAILY, pauses, parts, found.schema_version, folder, _absent(folder))
 
     def _meta_document(self, info: BackupInfo) -> dict[str, Any]:
         """backup.json's document; a protected store's counts are sealed to its public key."""
@@ -446,6 +439,7 @@ class Backups:
         public = vault.public_key(header) if header else None
         for info in self.list():
             sealed_path = info.folder / SEALED_FILE
+            gone: set[str] = set()
             legacy = info.schema_version < FIRST_CHECKED_VERSION
             reading = old.reading_legacy(legacy)
             puts: dict[Path, dict[str, list]] = {}
@@ -467,6 +461,7 @@ class Backups:
                 if public is None:  # no protection any more: file them into the backup's own files
                     protected.file_records(records, puts, info.folder)
                     transaction.remove(sealed_path)
+                    gone.add(meta.SEALED)
                 else:
                     tokens = [{"token": vault.seal(public, json.dumps({"op": op, "record": r}).encode())}
                               for op, r in records]
@@ -474,7 +469,7 @@ class Backups:
             for copy, tables in puts.items():
                 fmt = plan_fmt if copy.name == PLAN_FILE else format_of(copy, new)
                 transaction.put(copy, tables, fmt, gen=max(generation_of(copy, reading), 1))
-            self._reheader(transaction, info, header, new_keys)
+            self._reheader(transaction, info, header, new_keys, gone)
             transaction.put(info.folder / BACKUP_META, {BACKUP_TABLE: [_backup_document(info, public)]}, PLAIN)
 
     def reheader_into(self, transaction, header: dict[str, Any], keys) -> None:
@@ -482,7 +477,9 @@ class Backups:
         for info in self.list():
             self._reheader(transaction, info, header, keys)
 
-    def _reheader(self, transaction, info: BackupInfo, header: dict[str, Any] | None, keys) -> None:
+    def _reheader(
+        self, transaction, info: BackupInfo, header: dict[str, Any] | None, keys, gone: set[str] = frozenset()
+    ) -> None:
         path = info.folder / META_FILE
         try:
             found = meta.read(path)
@@ -490,7 +487,7 @@ class Backups:
             return  # a damaged copy is not made better by a new header; the backup reads as damaged
         if found is None:
             return
-        signed = replace(found, header=header).signed(keys)
+        signed = replace(found.with_parts({}, gone), header=header).signed(keys)
         transaction.put(path, signed.tables(), PLAIN, gen=generation_of(path, LEGACY) + 1)
 
 
@@ -533,12 +530,22 @@ def _backup_document(info: BackupInfo, public: bytes | None) -> dict[str, Any]:
     summary: dict[str, Any] = {"created_at": format_instant(info.created_at)}
     if info.pauses is not None:
         summary.update(pauses=info.pauses, parts=dict(sorted(info.parts.items())))
-    doc: dict[str, Any] = {"reason": info.reason, "schema_version": info.schema_version}
+    doc: dict[str, Any] = {"reason": info.reason, "schema_version": info.schema_version, "absent": list(info.absent)}
     if public is None:
         return {**doc, **summary, "pauses": info.pauses, "parts": summary.get("parts", {})}
     from couplepause.store import vault
 
     return {**doc, "sealed": vault.seal(public, json.dumps(summary).encode())}
+
+
+def _absent(folder: Path) -> tuple[str, ...]:
+    """The parts the manifest copied into a backup lists that it has no copy of."""
+    try:
+        found = meta.read(folder / META_FILE)
+    except (OSError, ValueError):
+        return ()
+    listed = found.listed() if found is not None else {}
+    return tuple(sorted(part for part in listed if not meta.part_path(folder, part).is_file()))
 
 
 def _time_of_id(backup_id: str) -> str:
