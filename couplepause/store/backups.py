@@ -468,7 +468,7 @@ class Backups:
                     transaction.put(sealed_path, {SEALED_TABLE: tokens}, PLAIN)
             for copy, tables in puts.items():
                 fmt = plan_fmt if copy.name == PLAN_FILE else format_of(copy, new)
-                transaction.put(copy, tables, fmt, gen=max(generation_of(copy, reading), 1))
+                transaction.put(copy, tables, fmt, gen=max(generation_of(copy), 1))
             self._reheader(transaction, info, header, new_keys, gone)
             transaction.put(info.folder / BACKUP_META, {BACKUP_TABLE: [_backup_document(info, public)]}, PLAIN)
 
@@ -488,7 +488,7 @@ class Backups:
         if found is None:
             return
         signed = replace(found.with_parts({}, gone), header=header).signed(keys)
-        transaction.put(path, signed.tables(), PLAIN, gen=generation_of(path, LEGACY) + 1)
+        transaction.put(path, signed.tables(), PLAIN, gen=generation_of(path) + 1)
 
 
 def to_keep(backups: Iterable[BackupInfo], now: datetime) -> set[str]:

@@ -199,12 +199,18 @@ def read_file(path: Path, fmt: Format, part: str | None = None) -> tuple[dict[st
     return fmt.decode(Path(path).read_bytes(), part or part_of(path))
 
 
-def generation_of(path: Path, fmt: Format) -> int:
-    """The generation of the file at ``path``: 0 when there is none, or it does not read."""
+def generation_of(path: Path) -> int:
+    """The generation the file at ``path`` says it has (read, not checked: the next write
+    goes past it either way); 0 when there is none, or it does not say."""
     try:
-        return read_file(path, fmt.reading_legacy())[1]
-    except (OSError, FileDamaged):
+        found = json.loads(Path(path).read_bytes())
+        if ENVELOPE in found:
+            gen = found.get("gen")
+        else:
+            gen = next(iter(found[INTEGRITY_TABLE].values())).get("gen")
+    except (OSError, ValueError, TypeError, AttributeError, KeyError, StopIteration):
         return 0
+    return gen if _is_gen(gen) else 0
 
 
 class StoreFileStorage(Storage):

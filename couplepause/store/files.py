@@ -186,18 +186,23 @@ def write_tables(
     gen: int | None = None,
 ) -> int:
     """Make ``path`` a new database holding exactly ``tables`` (doc ids kept for Documents),
-    in one atomic write: the database is put together by TinyDB in memory first. ``part``:
-    where the file belongs (default: where it lies); ``gen``: its generation (default: one
-    more than the file there now). Returns the generation written."""
+    in one atomic write. ``part``: where the file belongs (default: where it lies);
+    ``gen``: its generation (default: one more than the file there now). Returns the
+    generation written."""
+    if gen is None:
+        gen = generation_of(path) + 1
+    make_private_dirs(path.parent)
+    atomic_write(path, encode_tables(tables, fmt, part or part_of(path), gen))
+    return gen
+
+
+def encode_tables(tables: dict[str, Iterable[dict[str, Any]]], fmt: Format, part: str, gen: int) -> bytes:
+    """The bytes of a database holding exactly ``tables``, put together by TinyDB in memory."""
     with TinyDB(storage=MemoryStorage) as memory:
         for name, documents in tables.items():
             memory.table(name).insert_multiple(_with_doc_ids(list(documents)))
         data = memory.storage.read() or {}
-    if gen is None:
-        gen = generation_of(path, fmt) + 1
-    make_private_dirs(path.parent)
-    atomic_write(path, fmt.encode(data, part or part_of(path), gen))
-    return gen
+    return fmt.encode(data, part, gen)
 
 
 def _with_doc_ids(documents: list[dict[str, Any]]) -> list[Document]:

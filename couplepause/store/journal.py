@@ -1,7 +1,7 @@
 """Several store files changed all or nothing, through a journal.
 
 A :class:`Transaction` writes each new file next to its target
-(``<name>.staged``), then writes the journal (``journal.json``, a TinyDB database
+(``<name>.staged``, fsync'ed; each folder once), then writes the journal (``journal.json``, a TinyDB database
 whose table ``steps`` lists what to do): that write is the commit. Then the
 staged files take their targets' names, the files to drop go, and the journal is
 removed. :func:`recover`, run when the store opens, finishes a committed
@@ -18,9 +18,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from couplepause.store.atomic import fsync_dir
+from couplepause.store.atomic import fsync_dir, make_private_dirs, write_durably
 from couplepause.store.envelope import LEGACY, PLAIN, Format, generation_of, part_of
-from couplepause.store.files import Unreadable, read_documents, set_aside, write_tables
+from couplepause.store.files import Unreadable, encode_tables, read_documents, set_aside, write_tables
 
 STAGED_SUFFIX = ".staged"
 JOURNAL_FILE = "journal.json"
@@ -60,12 +60,17 @@ class Transaction:
             return
         steps: list[dict[str, Any]] = []
         try:
+            folders: set[Path] = set()
             for target, (tables, fmt, gen) in sorted(self._puts.items(), key=lambda item: item[0]):
                 staged = target.with_name(target.name + STAGED_SUFFIX)
                 if gen is None:
-                    gen = generation_of(target, fmt) + 1
-                write_tables(staged, tables, fmt, part=part_of(target), gen=gen)
+                    gen = generation_of(target) + 1
+                make_private_dirs(staged.parent)
+                write_durably(staged, encode_tables(tables, fmt, part_of(target), gen))
+                folders.add(staged.parent)
                 steps.append({"op": "replace", "staged": self._rel(staged), "target": self._rel(target)})
+            for folder in sorted(folders):  # every staged file is durable before the journal names it
+                fsync_dir(folder)
         except BaseException:
             drop_staged(self.root)
             raise

@@ -168,7 +168,7 @@ def backup_metas(repo: Repository) -> list[Meta]:
 def _new_store(repo: Repository) -> Meta:
     """A new, empty store: ``active.json``, then ``meta.json`` listing it."""
     files.ensure_database(repo.active_path, repo.protection.fmt)
-    found = Meta(SCHEMA_VERSION, repo.protection.header, {meta.ACTIVE: generation_of(repo.active_path, repo.protection.fmt)})
+    found = Meta(SCHEMA_VERSION, repo.protection.header, {meta.ACTIVE: generation_of(repo.active_path)})
     return repo.write_meta(found)
 
 
@@ -178,7 +178,7 @@ def _holds_parts(repo: Repository) -> bool:
 
 def _checked_files(repo: Repository) -> bool:
     """Whether the store's files carry their part and check (written by schema 4 or later)."""
-    return any(generation_of(path, repo.protection.fmt) > 0 for path in [repo.active_path, *repo.month_files()[-1:]])
+    return any(generation_of(path) > 0 for path in [repo.active_path, *repo.month_files()[-1:]])
 
 
 def _described(repo: Repository, version: int) -> Meta:
@@ -203,7 +203,7 @@ def _rebuilt(repo: Repository) -> Meta:
 
 def present_parts(repo: Repository) -> dict[str, int]:
     """The parts whose files are in the store now, with their generations."""
-    return {meta_part(path): max(generation_of(path, files.format_of(path, repo.protection.fmt)), 1)
+    return {meta_part(path): max(generation_of(path), 1)
             for path in _part_paths(repo) if path.exists()}
 
 
@@ -225,6 +225,6 @@ def _list_unlisted(repo: Repository) -> None:
     candidates = [p for p in _part_paths(repo) if meta_part(p) not in listed and p.exists()]
     if repo.protection.locked:
         candidates = [p for p in candidates if meta_part(p) in meta.LOOSE]
-    unlisted = {meta_part(p): max(generation_of(p, files.format_of(p, repo.protection.fmt)), 1) for p in candidates}
+    unlisted = {meta_part(p): max(generation_of(p), 1) for p in candidates}
     if unlisted:
         repo.write_meta(repo.meta.with_parts(unlisted))

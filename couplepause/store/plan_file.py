@@ -163,7 +163,7 @@ def put_rewritten(repo: Repository, transaction, old: Format, new: Format, names
         return None
     if found is None:
         return None
-    gen = generation_of(path, old) + 1
+    gen = generation_of(path) + 1
     transaction.put(path, found, write_format(repo.folder, new, names=names), gen=gen)
     return gen
 

@@ -318,11 +318,12 @@ def _rewrite(repo: Repository, keys: Keys | None, header: dict[str, Any] | None,
             repo.episode_files.handle_unreadable(path)
             continue
         if found is not None:
-            written[part_of(path)] = _put(transaction, repo, path, found[0], new)
+            written[part_of(path)] = _put(transaction, repo, path, found, new)
     names_path = repo.folder / NAMES_FILE
     gone = set()
     if names:
-        written[meta.NAMES] = _put(transaction, repo, names_path, {NAMES_TABLE: [dict(names)]}, new)
+        found = {NAMES_TABLE: [dict(names)]}, generation_of(names_path)
+        written[meta.NAMES] = _put(transaction, repo, names_path, found, new)
     elif names_path.exists():
         transaction.remove(names_path)
         gone.add(meta.NAMES)
@@ -342,8 +343,10 @@ def _rewrite(repo: Repository, keys: Keys | None, header: dict[str, Any] | None,
     repo.reopen()
 
 
-def _put(transaction: Transaction, repo: Repository, path: Path, tables: dict, fmt: Format) -> int:
-    gen = max(generation_of(path, repo.protection.fmt), repo.meta.parts.get(part_of(path), 0)) + 1
+def _put(transaction: Transaction, repo: Repository, path: Path, found: tuple[dict, int], fmt: Format) -> int:
+    """``path`` rewritten in ``fmt`` (``found``: its tables and generation); its new generation."""
+    tables, gen = found
+    gen = max(gen, repo.meta.parts.get(part_of(path), 0)) + 1
     transaction.put(path, tables, fmt, gen=gen)
     return gen
 

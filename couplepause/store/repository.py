@@ -527,7 +527,7 @@ class Repository:
         written: dict[str, int] = {}
         for path, tables in sorted(puts.items()):
             part = part_of(path)
-            gen = max(generation_of(path, self.protection.fmt), self.episode_files.recorded.get(part, 0)) + 1
+            gen = max(generation_of(path), self.episode_files.recorded.get(part, 0)) + 1
             transaction.put(path, tables, plan_file.format_in(path, fmt, puts), gen=gen)
             if meta.listed(path, self.folder):
                 written[part] = gen
@@ -539,7 +539,7 @@ class Repository:
         if schema_version is not None:
             described = replace(described, schema_version=schema_version)
         signed = described.signed(self.protection.keys)
-        transaction.put(self.meta_path, signed.tables(), PLAIN, gen=generation_of(self.meta_path, PLAIN) + 1)
+        transaction.put(self.meta_path, signed.tables(), PLAIN, gen=generation_of(self.meta_path) + 1)
         transaction.commit()
         self.use_meta(signed)
 

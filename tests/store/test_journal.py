@@ -100,16 +100,16 @@ def test_a_damaged_journal_is_kept_aside_and_nothing_is_applied(store: Path) -> 
 
 def test_a_failed_commit_changes_nothing(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = contents(store)
-    real = journal.write_tables
+    real = journal.write_durably
     calls = []
 
-    def full_disk(path, tables, fmt, **kwargs):
+    def full_disk(path, data):
         calls.append(path)
         if len(calls) == 3:
             raise OSError(28, "No space left on device")
-        real(path, tables, fmt, **kwargs)
+        real(path, data)
 
-    monkeypatch.setattr(journal, "write_tables", full_disk)
+    monkeypatch.setattr(journal, "write_durably", full_disk)
     with pytest.raises(OSError):
         change(store)
     monkeypatch.undo()

@@ -136,7 +136,7 @@ def test_a_schema_3_store_gets_its_checks_and_manifest_once(tmp_path: Path) -> N
     [backup] = repo.backups.list()
     assert (backup.reason, backup.pauses, backup.schema_version) == ("before-migration", len(old), 3)
     assert repo.backups.read(backup.id).info.pauses == len(old)  # its unchecked copies read as schema 3
-    checked = {path.relative_to(store).as_posix(): generation_of(path, PLAIN) for path in repo.files()}
+    checked = {path.relative_to(store).as_posix(): generation_of(path) for path in repo.files()}
     assert all(gen >= 1 for gen in checked.values()), checked  # every file names its part and is checked
     described = meta.read(store / "meta.json")
     assert set(described.parts) == {"active", "episodes/2025-01", "episodes/2025-02", "episodes/2025-03"}

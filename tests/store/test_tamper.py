@@ -157,7 +157,7 @@ def test_a_month_rolled_back_to_an_older_copy_is_found(history: Repository, stor
     month = store_dir / "episodes" / "2025-02.json"
     older = month.read_bytes()
     history.archive(episode("2025-02-20T20:00:00.000+01:00", note=NOTE))  # the month's next generation
-    assert meta.read(store_dir / "meta.json").parts["episodes/2025-02"] == generation_of(month, history.protection.fmt)
+    assert meta.read(store_dir / "meta.json").parts["episodes/2025-02"] == generation_of(month)
     month.write_bytes(older)
     fresh = opened(store_dir)
     fresh.unlock(PASS)
