@@ -417,7 +417,8 @@ def build(
     if read_only:
         controller.cannot_save = notices[0]
     if notices:
-        window.show_notice(" ".join(notices))
+        mend = (words("notices", "unlock_to_mend"), bundle.open_history) if repository.protection.changed else None
+        window.show_notice(" ".join(notices), action=mend)
     controller.load_from_store()
     bundle.planning.load()
     if report is not None:
