@@ -126,12 +126,7 @@ class Format:
         Raises FileDamaged (NotOurs for a file this format cannot open)."""
         if not raw.strip():
             return None, 0
-        try:
-            found = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise FileDamaged("the file is not readable JSON") from exc
-        if not isinstance(found, dict):
-            raise FileDamaged("the file does not hold a database")
+        found = _database(raw, "the file is not readable JSON")
         if ENVELOPE in found:
             if self.key is None:
                 raise NotOurs("the file is encrypted")
@@ -176,13 +171,18 @@ class Format:
             plaintext = vault.decrypt(self.key, _unb64(envelope.get("nonce")), _unb64(envelope.get("data")), aad)
         except vault.InvalidTag as exc:
             raise FileDamaged("the file does not open with this history's key, or was changed") from exc
-        try:
-            data = json.loads(plaintext.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise FileDamaged("the file's contents are not readable") from exc
-        if not isinstance(data, dict):
-            raise FileDamaged("the file does not hold a database")
-        return data, gen
+        return _database(plaintext, "the file's contents are not readable"), gen
+
+
+def _database(raw: bytes, unreadable: str) -> dict[str, Any]:
+    """The JSON object in ``raw``; FileDamaged (saying ``unreadable``) for anything else."""
+    try:
+        found = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise FileDamaged(unreadable) from exc
+    if not isinstance(found, dict):
+        raise FileDamaged("the file does not hold a database")
+    return found
 
 
 def _aad(part: str, gen: int) -> bytes:
@@ -217,8 +217,8 @@ class StoreFileStorage(Storage):
     """A TinyDB Storage for the store's files: each write names the file's part and its next
     generation and carries its check (plain) or is encrypted (``fmt`` with a key), written
     atomically like :class:`~couplepause.store.storage.CrashSafeStorage` and with the same
-    constructor, plus ``fmt`` and ``after`` (a generation the next write must pass). A file that is not what we wrote raises FileDamaged (a
-    ValueError) on read."""
+    constructor, plus ``fmt`` and ``after`` (a generation the next write must pass). A
+    file that is not what we wrote raises FileDamaged (a ValueError) on read."""
 
     def __init__(
         self,
