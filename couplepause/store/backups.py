@@ -224,7 +224,9 @@ class Backups:
             try:
                 episodes = _episodes_in(copy, relative, version, fmt)
             except (Unreadable, BackupDamaged):
-                copy.unlink()
+                if copy.read_bytes() != data:  # the original was fine: this copy did not come out whole
+                    raise BackupDamaged("backup_not_verified", file=relative) from None
+                copy.unlink()  # the original itself is damaged: left out (and set aside by the store)
                 left_out.append(relative)
                 continue
             part = part_of(relative)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from couplepause.store import recovery
+from couplepause.store import backups as backups_module, recovery
 from couplepause.store.backups import (
     MAKING_PREFIX,
     BackupDamaged,
@@ -212,3 +212,20 @@ def test_nothing_to_bring_back_says_so(filled: Repository, store_dir: Path) -> N
     with pytest.raises(BackupError, match="No backup"):
         recovery.bring_back(filled, missing)
     assert filled.missing() == [missing]
+
+
+def test_a_backup_is_read_back_when_it_is_made_and_one_that_does_not_is_gone(filled: Repository, monkeypatch) -> None:
+    before = [b.id for b in filled.backups.list()]
+    real = backups_module.atomic_write
+
+    def bad_disk(path, data, **kwargs):  # a copy comes out different from what was written
+        real(path, data[:-7] if Path(path).name == "2025-04.json" else data, **kwargs)
+
+    monkeypatch.setattr(backups_module, "atomic_write", bad_disk)
+    with pytest.raises(BackupDamaged) as failed:
+        filled.backup("daily", NOW)
+    assert failed.value.key == "backup_not_verified"
+    monkeypatch.undo()
+    assert [b.id for b in filled.backups.list()] == before
+    assert [p.name for p in filled.backups.folder.iterdir()] == before  # no folder left half-made
+    assert filled.missing() == []  # the store's own file is fine, and is not set aside
