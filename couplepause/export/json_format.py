@@ -300,15 +300,20 @@ def _check(doc: Any, path: Path, skip_contradictions: bool = False) -> ExportFil
     seen: dict[str, int] = {}
     for index, raw in enumerate(doc["episodes"]):
         where = f"episodes[{index}]"
+        mending: Counter[str] = Counter()
         if version == 1:  # 0.1's record: migrated as a 0.1 data folder is
             from couplepause.store.migrations import upgrade
 
-            raw = upgrade(dict(raw), 1, mended)
+            raw = upgrade(dict(raw), 1, mending)
         found = _record(raw, where, path)
         if found.id in seen:
             raise ImportRejected("import_duplicate_id", path, where=where, id=found.id, first=seen[found.id])
         seen[found.id] = index
-        (left_out if isinstance(found, LeftOut) else episodes).append(found)
+        if isinstance(found, LeftOut):
+            left_out.append(found)
+        else:
+            episodes.append(found)
+            mended.update(mending)  # what comes in is told; what is left out is named instead
     if left_out and not skip_contradictions:
         first = left_out[0]
         raise ImportRejected("import_contradiction", path, n=len(left_out), id=first.id, where=first.where,

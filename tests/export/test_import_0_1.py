@@ -168,6 +168,13 @@ def test_several_contradictions_are_counted_and_the_first_is_named(tmp_path):
     assert len(checked.episodes) == 3
 
 
+def test_what_is_left_out_is_not_counted_as_mended(tmp_path):
+    skewed = {**over_a_year(), "repaired_at": "2026-03-01T10:00:00.000+01:00"}  # mended, still over a year
+    checked = read_export_file(write(tmp_path, old_doc(skewed)), skip_contradictions=True)
+    assert [left.id for left in checked.left_out] == [OVER_A_YEAR]
+    assert checked.mended == Counter({"break_end_after_repair": 1})
+
+
 def test_a_duplicated_id_is_never_skipped(tmp_path):
     twin = {**over_a_year(), "id": MENDED}
     with pytest.raises(ImportRejected) as info:
