@@ -8,10 +8,10 @@ and hold imported words to what the window lets a person write:
 * ``MAX_PAUSES`` in one file: ten pauses every day for 27 years. A couple pauses a
   few times a week; and 100,000 pauses as the app writes them, notes and all, already
   fill the reader's 64 MiB (``json_format.MAX_BYTES``).
-* ``MAX_PAUSES_A_MONTH`` in one UTC month of the file: 16 pauses every day of it. A
+* ``MAX_PAUSES_A_MONTH`` in one UTC month of the file: ten pauses every day of it. A
   month is one store file, and when the couple presses Pause while a pause from
   before is offered, the window first closes that one into its month: the Pause is
-  saved after that month is read and written again (about 300 KiB at this limit).
+  saved after that month is read and written again (about 200 KiB at this limit).
 * a note: ``NOTE_MAX`` characters (core/flow.py), what the after screen and the
   note editor keep; a partner's name: ``NAME_MAX`` characters on one line, as
   Settings keeps it; the plan's texts: ``MAX_TEXT`` characters (core/plan.py),
@@ -46,7 +46,7 @@ from couplepause.problems import Problem
 from couplepause.texts import words
 
 MAX_PAUSES = 100_000
-MAX_PAUSES_A_MONTH = 500
+MAX_PAUSES_A_MONTH = 300
 MAX_TURNS = 500
 MAX_BREAKS = 100
 PATTERN_MAX = 40
