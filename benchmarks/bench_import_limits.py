@@ -198,6 +198,7 @@ def _press_while_offered(store: Path, offered: Episode) -> float:
         writer.flush(60)
     finally:
         writer.close()
+    repo.delete(offered.id)  # each run finds the month as the import left it
     return took
 
 
