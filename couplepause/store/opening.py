@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from couplepause.store import files, journal, meta, migrations, recovery, vault
 from couplepause.store.atomic import make_private_dirs, remove_stale_temp_files, temp_files_in
-from couplepause.store.envelope import FileDamaged, generation_of
+from couplepause.store.envelope import FileDamaged, generation_of, part_of
 from couplepause.store.errors import StoreError, StoreTooNew
 from couplepause.store.meta import Meta
 from couplepause.store.migrations import SCHEMA_VERSION
@@ -203,7 +203,7 @@ def _rebuilt(repo: Repository) -> Meta:
 
 def present_parts(repo: Repository) -> dict[str, int]:
     """The parts whose files are in the store now, with their generations."""
-    return {meta_part(path): max(generation_of(path), 1)
+    return {part_of(path): max(generation_of(path), 1)
             for path in _part_paths(repo) if path.exists()}
 
 
@@ -212,19 +212,13 @@ def _part_paths(repo: Repository) -> list[Path]:
     return [repo.active_path, *repo.month_files(), *(repo.folder / name for name in extra)]
 
 
-def meta_part(path: Path) -> str:
-    from couplepause.store.envelope import part_of
-
-    return part_of(path)
-
-
 def _list_unlisted(repo: Repository) -> None:
     """Parts written after the manifest last was (a crash between the two, or a plan or
     sealed records written while locked): listed now (while locked, the loose ones only)."""
     listed = repo.meta.listed()
-    candidates = [p for p in _part_paths(repo) if meta_part(p) not in listed and p.exists()]
+    candidates = [p for p in _part_paths(repo) if part_of(p) not in listed and p.exists()]
     if repo.protection.locked:
-        candidates = [p for p in candidates if meta_part(p) in meta.LOOSE]
-    unlisted = {meta_part(p): max(generation_of(p), 1) for p in candidates}
+        candidates = [p for p in candidates if part_of(p) in meta.LOOSE]
+    unlisted = {part_of(p): max(generation_of(p), 1) for p in candidates}
     if unlisted:
         repo.write_meta(repo.meta.with_parts(unlisted))
