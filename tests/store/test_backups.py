@@ -20,7 +20,7 @@ from couplepause.store.backups import (
 )
 from couplepause.store.repository import Repository
 from tests.store.conftest import episode
-from tests.store.crashpoints import crash_at, steps_of
+from tests.store.killpoints import crash_at, steps_of
 
 NOW = datetime(2026, 12, 2, 20, 0, tzinfo=timezone.utc)
 
@@ -163,12 +163,12 @@ def test_killed_at_any_step_of_a_restore_it_is_all_or_nothing(filled: Repository
 
     counting = tmp_path / "count"
     shutil.copytree(data, counting)
-    steps = steps_of(lambda: restore_in(counting))
+    steps = steps_of(lambda: restore_in(counting), counting)
     outcomes = set()
     for step in range(0, steps, max(1, steps // 40)):
         trial = tmp_path / f"trial-{step}"
         shutil.copytree(data, trial)
-        crash_at(lambda trial=trial: restore_in(trial), step)
+        crash_at(lambda trial=trial: restore_in(trial), trial, step)
         repo = Repository(trial / "store")
         assert repo.open().set_aside == []
         ids = {e.id for e in repo.load_all()}

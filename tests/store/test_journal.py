@@ -13,7 +13,7 @@ from tinydb import TinyDB
 from couplepause.store import journal
 from couplepause.store.files import read_documents, write_tables
 from couplepause.store.storage import CrashSafeStorage
-from tests.store.crashpoints import crash_at, steps_of
+from tests.store.killpoints import crash_at, steps_of
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs fork")
 
@@ -65,13 +65,13 @@ def test_a_crash_at_any_step_leaves_all_or_nothing(store: Path, tmp_path: Path) 
     change(work)
     after = contents(work)
     shutil.copytree(store, tmp_path / "count")
-    steps = steps_of(lambda: change(tmp_path / "count"))
+    steps = steps_of(lambda: change(tmp_path / "count"), tmp_path / "count")
     assert steps > 10
     outcomes = set()
     for step in range(steps):
         trial = tmp_path / f"trial-{step}"
         shutil.copytree(store, trial)
-        crash_at(lambda trial=trial: change(trial), step)
+        crash_at(lambda trial=trial: change(trial), trial, step)
         journal.recover(trial)
         now = contents(trial)
         assert now in (before, after), f"crash before step {step} left a mix"

@@ -570,13 +570,15 @@ def test_aware_times_survive_a_round_trip(repo: Repository, store_dir: Path, mak
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs fork")
 def test_killed_at_any_step_of_the_first_open_nothing_is_set_aside(tmp_path: Path) -> None:
-    from tests.store.crashpoints import crash_at, steps_of
+    from tests.store.killpoints import crash_at, steps_of
 
-    steps = steps_of(lambda: Repository(tmp_path / "count" / "store").open())
+    (tmp_path / "count").mkdir()
+    steps = steps_of(lambda: Repository(tmp_path / "count" / "store").open(), tmp_path / "count")
     assert steps >= 4
     for step in range(steps):
         store = tmp_path / f"trial-{step}" / "store"
-        crash_at(lambda store=store: Repository(store).open(), step)
+        store.parent.mkdir()
+        crash_at(lambda store=store: Repository(store).open(), store.parent, step)
         report = Repository(store).open()
         assert report.set_aside == [], f"a crash before step {step} left a damaged-looking file"
 
