@@ -148,10 +148,8 @@ def read_documents(path: Path, table: str = EPISODES_TABLE, fmt: Format = PLAIN)
         return None  # removed meanwhile
     except Unreadable:
         raise
-    except (ValueError, TypeError, AttributeError, KeyError) as exc:  # bad JSON or shape
-        if not fmt.protected and is_protected_file(path):
-            raise Sealed(str(path)) from exc
-        raise Unreadable(path, _short(exc)) from exc
+    except _BAD_SHAPE as exc:  # bad JSON or shape
+        raise _damaged(path, fmt, exc) from exc
     return documents
 
 
@@ -160,11 +158,26 @@ def read_tables(path: Path, fmt: Format = PLAIN) -> dict[str, list[Document]] | 
     first = read_documents(path, fmt=fmt)
     if first is None:
         return None
-    with fmt.open_db(path, read_only=True) as db:
-        names = db.tables()
-        return {name: (first if name == EPISODES_TABLE else db.table(name).all()) for name in names} or {
-            EPISODES_TABLE: first
-        }
+    try:
+        with fmt.open_db(path, read_only=True) as db:
+            names = db.tables()
+            return {name: (first if name == EPISODES_TABLE else db.table(name).all()) for name in names} or {
+                EPISODES_TABLE: first
+            }
+    except FileNotFoundError:
+        return None  # removed meanwhile
+    except _BAD_SHAPE as exc:  # a table that is not one
+        raise _damaged(path, fmt, exc) from exc
+
+
+_BAD_SHAPE = (ValueError, TypeError, AttributeError, KeyError)
+
+
+def _damaged(path: Path, fmt: Format, exc: BaseException) -> Exception:
+    """What a file that does not read as a database is: encrypted (met without its key), or damaged."""
+    if not fmt.protected and is_protected_file(path):
+        return Sealed(str(path))
+    return Unreadable(path, _short(exc))
 
 
 def month_files(root: Path) -> list[Path]:

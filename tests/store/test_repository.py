@@ -357,6 +357,18 @@ def test_stale_temp_files_among_months_are_cleaned_by_load_all(
     assert not leftover.exists()
 
 
+def test_a_database_whose_table_is_not_one_is_unreadable_not_an_error(store_dir: Path) -> None:
+    """The AttributeError that a staged temp file left in a backup folder gave a passphrase
+    change (an encrypted file read as a plain one): damage, said as such."""
+    from couplepause.store.files import Unreadable, read_tables
+
+    store_dir.mkdir(parents=True)
+    odd = store_dir / "odd.json"
+    odd.write_text('{"episodes": {}, "nonce": "not a table"}', encoding="utf-8")
+    with pytest.raises(Unreadable):
+        read_tables(odd)
+
+
 # ------------------------------------------------------------------ versions
 def write_meta(store_dir: Path, version: int) -> None:
     CrashSafeStorage(store_dir / "meta.json").write({"meta": {"1": {"schema_version": version}}})
