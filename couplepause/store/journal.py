@@ -6,7 +6,11 @@ whose table ``steps`` lists what to do): that write is the commit. Then the
 staged files take their targets' names, the files to drop go, and the journal is
 removed. :func:`recover`, run when the store opens, finishes a committed
 transaction that a crash interrupted and drops the staged files of one that
-never committed. Either all of it happens or none of it.
+never committed, and the temp files that crashed writes left anywhere under the
+journal's folder (backups included). Either all of it happens or none of it.
+
+One transaction at a time per journal folder in this process (a lock), and one
+process per data folder (the app's single-instance lock).
 
 Qt-free.
 """
@@ -14,16 +18,26 @@ Qt-free.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from couplepause.store.files import PLAIN, Format, Unreadable, read_documents, set_aside, write_tables
-from couplepause.store.atomic import fsync_dir
+from couplepause.store.atomic import fsync_dir, is_temp_name, remove_temp_file
 
 STAGED_SUFFIX = ".staged"
 JOURNAL_FILE = "journal.json"
 JOURNAL_TABLE = "steps"
+
+_locks: dict[str, threading.RLock] = {}
+_locks_guard = threading.Lock()
+
+
+def _lock(root: Path) -> threading.RLock:
+    """The lock of the journal in ``root``: its transactions and recovery never overlap."""
+    with _locks_guard:
+        return _locks.setdefault(os.path.abspath(root), threading.RLock())
 
 
 class Transaction:
@@ -50,6 +64,10 @@ class Transaction:
         """Stage, write the journal (the commit), apply, drop the journal."""
         if not self._puts and not self._removes:
             return
+        with _lock(self.root):
+            self._commit()
+
+    def _commit(self) -> None:
         steps: list[dict[str, Any]] = []
         try:
             for target, (tables, fmt) in sorted(self._puts.items(), key=lambda item: item[0]):
@@ -75,30 +93,33 @@ class Transaction:
 
 
 def recover(root: Path) -> bool:
-    """Finish a committed transaction, or drop an uncommitted one; True if one was finished."""
-    journal = root / JOURNAL_FILE
-    try:
-        steps = read_documents(journal, JOURNAL_TABLE)
-    except Unreadable:
-        set_aside(journal)  # written atomically, so this is outside damage: keep it, commit nothing
-        steps = None
-    if not steps:
+    """Finish a committed transaction, or drop an uncommitted one, and remove what crashed
+    writes left under ``root`` (staged and temp files); True if a transaction was finished."""
+    with _lock(root):
+        journal = root / JOURNAL_FILE
+        try:
+            steps = read_documents(journal, JOURNAL_TABLE)
+        except Unreadable:
+            set_aside(journal)  # written atomically, so this is outside damage: keep it, commit nothing
+            steps = None
+        finished = bool(steps)
+        if steps:
+            _apply(root, [dict(step) for step in steps])
         if steps is not None:
-            _discard_journal(journal)  # created, never filled: not committed
+            _discard_journal(journal)  # applied now, or created and never filled: not committed
         drop_staged(root)
-        return False
-    _apply(root, [dict(step) for step in steps])
-    _discard_journal(journal)
-    drop_staged(root)
-    return True
+        return finished
 
 
 def drop_staged(root: Path) -> None:
-    """Remove staged files that no committed journal refers to."""
+    """Remove staged files that no committed journal refers to, and the temp files of
+    writes that crashed (any that this process is writing now stay), anywhere under ``root``."""
     for folder, _dirs, names in os.walk(root):
         for name in names:
             if name.endswith(STAGED_SUFFIX):
                 Path(folder, name).unlink(missing_ok=True)
+            elif is_temp_name(name):
+                remove_temp_file(Path(folder, name))
 
 
 def _apply(root: Path, steps: list[dict[str, Any]]) -> None:

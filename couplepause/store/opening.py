@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from couplepause.store import files, journal, migrations, recovery
-from couplepause.store.atomic import make_private_dirs, remove_stale_temp_files, temp_files_in
+from couplepause.store.atomic import make_private_dirs
 from couplepause.store.errors import StoreError, StoreTooNew
 from couplepause.store.files import META_TABLE, PROTECTION_TABLE, Unreadable
 from couplepause.store.migrations import SCHEMA_VERSION
@@ -24,7 +24,7 @@ def open_writable(repo: Repository) -> int | None:
     if repo.folder.exists() and not repo.folder.is_dir():
         repo.episode_files.handle_unreadable(repo.folder)
     make_private_dirs(repo.folder)
-    journal.recover(repo.root)
+    journal.recover(repo.root)  # also removes what crashed writes left (the single-instance lock makes them ours)
     version = read_version(repo)
     migrated_from = None
     if version is None:
@@ -37,7 +37,6 @@ def open_writable(repo: Repository) -> int | None:
         migrations.migrate(repo.folder, version)
         migrated_from = version
     repo.load_active()
-    remove_stale_temp_files(temp_files_in(repo.folder))  # the single-instance lock makes them ours
     return migrated_from
 
 

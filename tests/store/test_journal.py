@@ -115,3 +115,23 @@ def test_a_failed_commit_changes_nothing(store: Path, monkeypatch: pytest.Monkey
     assert contents(store) == before
     assert not list(store.rglob("*.staged"))
     assert read_documents(store / "journal.json") is None
+
+
+def test_recovery_removes_what_crashed_writes_left_anywhere_but_not_a_write_in_progress(tmp_path: Path) -> None:
+    from couplepause.store.atomic import atomic_file, is_temp_name
+
+    left = [tmp_path / ".journal.json.0123456789ab.tmp",
+            tmp_path / "store" / "episodes" / ".2026-03.json.staged.0123456789ab.tmp",
+            tmp_path / "backups" / "20261123T200000Z" / ".meta.json.0123456789ab.tmp",
+            tmp_path / "backups" / "20261123T200000Z" / "active.json.staged"]
+    for path in left:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b'{"episodes": {"1": {"note": "half')
+    keeper = tmp_path / "backups" / "20261123T210000Z" / "active.json"
+    keeper.parent.mkdir(parents=True)
+    with atomic_file(keeper) as stream:  # a backup being written by another thread meanwhile
+        stream.write(b"{}")
+        journal.recover(tmp_path)
+        assert [p.name for p in keeper.parent.iterdir() if is_temp_name(p.name)]  # still there
+    assert keeper.read_bytes() == b"{}"
+    assert not any(path.exists() for path in left)

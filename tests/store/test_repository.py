@@ -336,12 +336,16 @@ def test_other_tables_in_a_file_are_kept(repo: Repository, store_dir: Path, make
     assert tinydb_docs(month, "notes") == [{"x": 1}]
 
 
-def test_stale_temp_files_are_cleaned_at_open(repo: Repository, store_dir: Path) -> None:
-    leftover = store_dir / ".active.json.0123456789ab.tmp"
-    leftover.write_text("{", encoding="utf-8")
-    os.utime(leftover, (1_000_000_000, 1_000_000_000))
+def test_temp_files_left_anywhere_are_cleaned_at_open(repo: Repository, store_dir: Path, make_episode) -> None:
+    repo.archive(make_episode())
+    repo.backup("daily")
+    left = [store_dir / ".active.json.0123456789ab.tmp",
+            store_dir / "episodes" / ".2025-03.json.staged.0123456789ab.tmp",
+            next(store_dir.parent.glob("backups/*")) / ".meta.json.0123456789ab.tmp"]
+    for leftover in left:
+        leftover.write_text("{", encoding="utf-8")  # as young as can be: ours, under the lock
     reopened(store_dir)
-    assert not leftover.exists()
+    assert not any(leftover.exists() for leftover in left)
 
 
 def test_stale_temp_files_among_months_are_cleaned_by_load_all(
@@ -351,8 +355,6 @@ def test_stale_temp_files_among_months_are_cleaned_by_load_all(
     leftover = store_dir / "episodes" / ".2025-03.json.0123456789ab.tmp"
     leftover.write_text("{", encoding="utf-8")
     os.utime(leftover, (1_000_000_000, 1_000_000_000))
-    reopened(store_dir)
-    assert leftover.exists()  # open() does not even list the month folder
     assert len(repo.load_all()) == 1
     assert not leftover.exists()
 
