@@ -45,9 +45,11 @@ from couplepause.store.files import (
     PROTECTION_TABLE,
     SEALED_FILE,
     SEALED_TABLE,
+    DIRECT,
     Format,
     Sealed,
     Unreadable,
+    View,
     format_of,
     read_documents,
     read_tables,
@@ -130,6 +132,7 @@ class Backups:
         self.fmt: Format = PLAIN
         self.keys = None
         self.header: dict[str, Any] | None = None
+        self.view: View = DIRECT  # a read-only look through a committed change: opening.py
 
     # ---------------------------------------------------------------- listing
     def list(self) -> list[BackupInfo]:
@@ -205,12 +208,13 @@ class Backups:
         info = self.get(backup_id)
         files: dict[str, dict[str, list[Document]]] = {}
         episodes: dict[str, list[Episode]] = {}
-        for copy in sorted(path for path in info.folder.rglob("*") if path.is_file()):
+        for copy in self.view.files_under(info.folder):
             relative = copy.relative_to(info.folder).as_posix()
             if relative == BACKUP_META:
                 continue
+            source = self.view.source(copy)
             try:
-                tables = read_tables(copy, format_of(copy, self.fmt)) or {}
+                tables = (read_tables(source, format_of(source, self.fmt)) or {}) if source is not None else {}
             except (Unreadable, Sealed, OSError) as exc:
                 raise BackupDamaged("backup_damaged", id=info.id, file=relative) from exc
             files[relative] = tables
@@ -243,7 +247,7 @@ class Backups:
     # ------------------------------------------------------------- internals
     def _names(self) -> list[str]:
         try:
-            return sorted(name for name in os.listdir(self.folder) if (self.folder / name).is_dir())
+            return sorted(name for name in self.view.names(self.folder) if (self.folder / name).is_dir())
         except (FileNotFoundError, NotADirectoryError):
             return []
 
@@ -262,8 +266,9 @@ class Backups:
             return backup_id, target
 
     def _info(self, folder: Path) -> BackupInfo | None:
+        source = self.view.source(folder / BACKUP_META)
         try:
-            documents = read_documents(folder / BACKUP_META, BACKUP_TABLE)
+            documents = read_documents(source, BACKUP_TABLE) if source is not None else None
         except (Unreadable, OSError):
             return None
         if not documents:
@@ -306,7 +311,7 @@ class Backups:
         for info in self.list():
             sealed_path = info.folder / SEALED_FILE
             puts: dict[Path, dict[str, list]] = {}
-            for copy in sorted(path for path in info.folder.rglob("*") if path.is_file()):
+            for copy in DIRECT.files_under(info.folder):  # what a crash left half-written is no copy
                 relative = copy.relative_to(info.folder).as_posix()
                 if relative in (BACKUP_META, SEALED_FILE):
                     continue

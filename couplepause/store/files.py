@@ -33,7 +33,7 @@ from tinydb.storages import MemoryStorage
 from tinydb.table import Document
 
 from couplepause.core.episode import Episode
-from couplepause.store.atomic import atomic_write, fsync_dir, make_private_dirs
+from couplepause.store.atomic import atomic_write, fsync_dir, is_temp_name, make_private_dirs
 from couplepause.store.storage import CrashSafeStorage
 
 # The store folder (see docs/ARCHITECTURE.md, "The store's files"):
@@ -50,6 +50,7 @@ SEALED_TABLE = "sealed"
 NAMES_TABLE = "names"
 PLAN_TABLE = "plan"
 UNREADABLE_MARK = ".unreadable-"
+STAGED_SUFFIX = ".staged"  # a file's next version, written before a journaled change commits (journal.py)
 _STAMP_FORMAT = "%Y%m%dT%H%M%S"
 _MONTH_FILE = re.compile(r"^\d{4}-\d{2}\.json$")
 
@@ -114,7 +115,7 @@ def format_of(path: Path, fmt: Format) -> Format:
     """The format a store file is kept in: meta.json and sealed.json are always plain
     (they must be read before the passphrase is known); plan.json as its bytes say (it
     follows the partners' names: see plan_file.py); the rest as the store says."""
-    name = Path(path).name
+    name = Path(path).name.removesuffix(STAGED_SUFFIX)  # a staged file is read as its target
     if name == PLAN_FILE:
         return fmt if fmt.protected and is_protected_file(path) else PLAIN
     return PLAIN if name in (META_FILE, SEALED_FILE) else fmt
@@ -180,14 +181,45 @@ def _damaged(path: Path, fmt: Format, exc: BaseException) -> Exception:
     return Unreadable(path, _short(exc))
 
 
-def month_files(root: Path) -> list[Path]:
+class View:
+    """Where reads look: at the files as they are. A read-only look at a store whose
+    journaled change is committed but not yet applied sees them as the change leaves them
+    (``journal.Pending``). Either way, what a crash left half-written is not there."""
+
+    def source(self, path: Path) -> Path | None:
+        """The file that holds ``path``'s content (None: it is gone)."""
+        return Path(path)
+
+    def names(self, folder: Path) -> list[str]:
+        """The names in ``folder`` (raises as ``os.listdir`` does), staged and temp files left out."""
+        return [name for name in os.listdir(folder) if not is_scratch(name)]
+
+    def files_under(self, folder: Path) -> list[Path]:
+        """Every file under ``folder`` (all its subfolders), sorted, staged and temp files left out."""
+        return sorted(
+            Path(top, name)
+            for top, _dirs, names in os.walk(folder)
+            for name in names
+            if not is_scratch(name)
+        )
+
+
+DIRECT = View()
+
+
+def is_scratch(name: str) -> bool:
+    """A file that is no part of the store: a staged version (journal.py) or a temp file."""
+    return name.endswith(STAGED_SUFFIX) or is_temp_name(name)
+
+
+def month_files(root: Path, view: View = DIRECT) -> list[Path]:
     """The month files of the store at ``root``, oldest month first (a listing only).
 
     Raises NotADirectoryError when a file stands where the months folder should be.
     """
     folder = root / MONTHS_DIR
     try:
-        names = os.listdir(folder)
+        names = view.names(folder)
     except FileNotFoundError:
         return []
     return sorted(folder / name for name in names if _MONTH_FILE.match(name))
@@ -288,6 +320,7 @@ class EpisodeFiles:
         self.on_loss = on_loss
         self.fmt = PLAIN  # a protected store's Format once it is unlocked
         self.upgrade: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+        self.view: View = DIRECT  # a read-only look through a committed change: opening.py
         self.set_aside: list[Path] = []
         self.unreadable: list[Path] = []
 
@@ -295,7 +328,7 @@ class EpisodeFiles:
         """The month files, oldest first; a file standing where the months folder
         should be is set aside."""
         try:
-            return month_files(self.root)
+            return month_files(self.root, self.view)
         except NotADirectoryError:
             self.handle_unreadable(self.root / MONTHS_DIR)
             return []
@@ -316,12 +349,17 @@ class EpisodeFiles:
         return False
 
     def _read(self, path: Path) -> list[Episode]:
-        return [self._episode(doc) for doc in read_documents(path, fmt=self.fmt) or ()]
+        return [self._episode(doc) for doc in self.documents(path)]
+
+    def documents(self, path: Path, table: str = EPISODES_TABLE) -> list[Document]:
+        """The documents of one table of ``path`` as this store's view sees it (none: no file)."""
+        source = self.view.source(path)
+        return (read_documents(source, table, self.fmt) or []) if source is not None else []
 
     def ids(self, path: Path) -> set[str]:
         """Ids in a file, from a quick read (records not checked; a damaged file holds none)."""
         try:
-            documents = read_documents(path, fmt=self.fmt) or []
+            documents = self.documents(path)
         except Unreadable:
             return set()
         return {str(doc.get("id", "")).lower() for doc in documents}

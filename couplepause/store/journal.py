@@ -9,6 +9,10 @@ transaction that a crash interrupted and drops the staged files of one that
 never committed, and the temp files that crashed writes left anywhere under the
 journal's folder (backups included). Either all of it happens or none of it.
 
+A read-only look cannot finish anything: :func:`pending` gives it a view of the
+files as a committed transaction leaves them (each staged file in place of its
+target, what goes gone), without writing a byte; an uncommitted one is ignored.
+
 One transaction at a time per journal folder in this process (a lock), and one
 process per data folder (the app's single-instance lock).
 
@@ -23,12 +27,23 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from couplepause.store.files import PLAIN, Format, Unreadable, read_documents, set_aside, write_tables
 from couplepause.store.atomic import fsync_dir, is_temp_name, remove_temp_file
+from couplepause.store.files import (
+    PLAIN,
+    STAGED_SUFFIX,
+    Format,
+    Unreadable,
+    View,
+    read_documents,
+    set_aside,
+    write_tables,
+)
 
-STAGED_SUFFIX = ".staged"
+__all__ = ["JOURNAL_FILE", "STAGED_SUFFIX", "Pending", "Transaction", "pending", "recover"]
+
 JOURNAL_FILE = "journal.json"
 JOURNAL_TABLE = "steps"
+REPLACE, REMOVE = "replace", "remove"
 
 _locks: dict[str, threading.RLock] = {}
 _locks_guard = threading.Lock()
@@ -73,11 +88,11 @@ class Transaction:
             for target, (tables, fmt) in sorted(self._puts.items(), key=lambda item: item[0]):
                 staged = target.with_name(target.name + STAGED_SUFFIX)
                 write_tables(staged, tables, fmt)
-                steps.append({"op": "replace", "staged": self._rel(staged), "target": self._rel(target)})
+                steps.append({"op": REPLACE, "staged": self._rel(staged), "target": self._rel(target)})
         except BaseException:
             drop_staged(self.root)
             raise
-        steps += [{"op": "remove", "target": self._rel(path)} for path in sorted(self._removes)]
+        steps += [{"op": REMOVE, "target": self._rel(path)} for path in sorted(self._removes)]
         journal = self.root / JOURNAL_FILE
         try:
             write_tables(journal, {JOURNAL_TABLE: steps})
@@ -127,7 +142,7 @@ def _apply(root: Path, steps: list[dict[str, Any]]) -> None:
     folders: set[Path] = set()
     for step in steps:
         target = root / step["target"]
-        if step["op"] == "replace":
+        if step["op"] == REPLACE:
             staged = root / step["staged"]
             if staged.exists():
                 os.replace(staged, target)
@@ -143,3 +158,55 @@ def _discard_journal(journal: Path) -> None:
     journal.unlink(missing_ok=True)
     if journal.parent.is_dir():
         fsync_dir(journal.parent)
+
+
+# ------------------------------------------------------------ a read-only look
+class Pending(View):
+    """The files under a journal's folder as its committed transaction leaves them."""
+
+    def __init__(self, root: Path, steps: list[dict[str, Any]]) -> None:
+        self.root = Path(root)
+        self._staged = {self._at(s["target"]): self._at(s["staged"]) for s in steps if s.get("op") == REPLACE}
+        self._removed = {self._at(s["target"]) for s in steps if s.get("op") == REMOVE} | {self._at(JOURNAL_FILE)}
+
+    def _at(self, relative: Any) -> Path:
+        return Path(os.path.abspath(self.root / str(relative)))
+
+    def _gone(self, path: Path) -> bool:
+        return path in self._removed
+
+    def source(self, path: Path) -> Path | None:
+        path = Path(os.path.abspath(path))
+        if self._gone(path):
+            return None
+        staged = self._staged.get(path)
+        return staged if staged is not None and staged.exists() else path  # applied already: the target
+
+    def names(self, folder: Path) -> list[str]:
+        folder = Path(os.path.abspath(folder))
+        if self._gone(folder):
+            raise FileNotFoundError(2, "No such file or directory", str(folder))
+        names = set(super().names(folder))
+        names |= {target.name for target in self._staged if target.parent == folder}
+        return sorted(name for name in names if self.source(folder / name) is not None)
+
+    def files_under(self, folder: Path) -> list[Path]:
+        folder = Path(os.path.abspath(folder))
+        if self._gone(folder) or not folder.is_dir():
+            return []
+        found = set(super().files_under(folder))
+        found |= {target for target in self._staged if folder in target.parents}
+        return sorted(path for path in found if self.source(path) is not None)
+
+
+def pending(root: Path) -> View | None:
+    """A view through the committed transaction that waits in ``root``'s journal, or None
+    when there is none (no journal, an empty one, or one that does not read: nothing was
+    committed that can be trusted)."""
+    try:
+        steps = read_documents(Path(root) / JOURNAL_FILE, JOURNAL_TABLE)
+    except (Unreadable, OSError):
+        return None
+    if not steps:
+        return None
+    return Pending(root, [dict(step) for step in steps])

@@ -41,7 +41,9 @@ def open_writable(repo: Repository) -> int | None:
 
 
 def open_read_only(repo: Repository) -> None:
-    """Get a read-only look at a store (an older one is upgraded in memory only)."""
+    """Get a read-only look at a store (an older one is upgraded in memory only), as its
+    last committed change left it: through the journal if that change is not applied yet."""
+    look_through_journal(repo)
     if not repo.folder.is_dir():
         return
     version = read_version(repo)
@@ -51,11 +53,18 @@ def open_read_only(repo: Repository) -> None:
     repo.load_active()
 
 
+def look_through_journal(repo: Repository) -> None:
+    """A read-only repository reads what a committed but unapplied change leaves (journal.py)."""
+    view = journal.pending(repo.root) or files.DIRECT
+    repo.episode_files.view = repo.backups.view = view
+
+
 def read_version(repo: Repository) -> int | None:
     """The stored schema version, with the protection header; None for a new store
     (or an unreadable meta.json, set aside)."""
     try:
-        tables = files.read_tables(repo.meta_path)
+        meta = repo.episode_files.view.source(repo.meta_path)
+        tables = None if meta is None else files.read_tables(meta)
         if tables is None:
             return None
         documents = tables.get(META_TABLE, [])

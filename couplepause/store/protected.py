@@ -160,7 +160,7 @@ def names(repo: Repository) -> dict[str, str] | None:
     with repo.lock:
         repo.require_unlocked()
         try:
-            found = files.read_documents(repo.folder / NAMES_FILE, NAMES_TABLE, repo.protection.fmt)
+            found = repo.episode_files.documents(repo.folder / NAMES_FILE, NAMES_TABLE)
         except files.Unreadable:
             return None
         return {"a": str(found[0].get("a", "")), "b": str(found[0].get("b", ""))} if found else None
@@ -170,8 +170,9 @@ def with_sealed(repo: Repository, active: dict) -> dict:
     """A read-only look at a protected store: what is still sealed counts too."""
     from couplepause.core.episode import Episode
 
-    if repo.protection.sealed_path.exists():
-        for _op, record in repo.protection.sealed_records():
+    sealed = repo.episode_files.view.source(repo.protection.sealed_path)  # as last committed
+    if sealed is not None and sealed.exists():
+        for _op, record in open_sealed(sealed, repo.protection.keys):
             episode = Episode.from_dict(record)
             active[episode.id] = episode
     return active

@@ -177,6 +177,27 @@ def test_killed_at_any_step_of_a_restore_it_is_all_or_nothing(filled: Repository
     assert len(outcomes) == 2
 
 
+def test_what_a_crash_left_in_a_backup_folder_is_no_part_of_it(filled: Repository, store_dir: Path) -> None:
+    """A staged or temp file left in a backup folder (by a passphrase set or a backup
+    killed midway) is never read as one of its copies, not even before the next open
+    removes it."""
+    from couplepause.store import protected
+
+    info = filled.backup("daily", NOW)
+    (info.folder / "episodes" / ".2025-03.json.staged.0123456789ab.tmp").write_bytes(b'{"couplepause-protected": 1}')
+    (info.folder / ".active.json.0123456789ab.tmp").write_bytes(b'{"episodes": {"1": {"id"')
+    (info.folder / "episodes" / "2025-03.json.staged").write_bytes(b"{}")
+    content = filled.backups.read(info.id)
+    assert sorted(content.files) == sorted(
+        p.relative_to(info.folder).as_posix()
+        for p in info.folder.rglob("*")
+        if p.is_file() and not p.name.endswith((".tmp", ".staged")) and p.name != "backup.json"
+    )
+    protected.protect(filled, "kettle on the windowsill")  # rewrites every backup: not stuck on them
+    assert not [p for p in store_dir.parent.rglob("*") if p.name.endswith((".tmp", ".staged"))]
+    assert filled.backups.read(info.id).info.pauses == 7
+
+
 # --------------------------------------------------------------- bring back
 def test_a_damaged_month_comes_back_from_the_newest_backup_that_has_it(filled: Repository, store_dir: Path) -> None:
     filled.backup("daily", NOW - timedelta(days=1))

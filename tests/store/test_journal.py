@@ -117,6 +117,47 @@ def test_a_failed_commit_changes_nothing(store: Path, monkeypatch: pytest.Monkey
     assert read_documents(store / "journal.json") is None
 
 
+# ------------------------------------------------- what a crash leaves, and a read-only look
+def crash_after_the_commit(monkeypatch: pytest.MonkeyPatch) -> type[BaseException]:
+    """Make the next transaction stop right after its journal is written (as a kill would)."""
+
+    class Killed(BaseException):
+        pass
+
+    def killed(_root, _steps):
+        raise Killed()
+
+    monkeypatch.setattr(journal, "_apply", killed)
+    return Killed
+
+
+def test_a_read_only_view_sees_a_committed_change_before_it_is_applied(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    killed = crash_after_the_commit(monkeypatch)
+    with pytest.raises(killed):
+        change(store)
+    monkeypatch.undo()
+    files_before = sorted(p.name for p in store.rglob("*"))
+    view = journal.pending(store)
+    assert view is not None
+    assert view.source(store / "sub" / "gone.json") is None  # removed by the change
+    assert view.source(store / "a.json") == store / "a.json.staged"  # its new version
+    assert view.names(store / "sub") == ["b.json", "new.json"]  # no staged name, the new file in
+    assert [p.relative_to(store).as_posix() for p in view.files_under(store)] == [
+        "a.json", "sub/b.json", "sub/new.json"]
+    assert sorted(p.name for p in store.rglob("*")) == files_before  # looked at, nothing written
+    assert journal.recover(store) is True
+    assert contents(store)["sub/new.json"] == {"episodes": [{"n": 30}]}
+
+
+def test_without_a_committed_journal_there_is_nothing_to_look_through(store: Path) -> None:
+    write_tables(store / "a.json.staged", {"episodes": [{"n": 99}]})  # never committed
+    assert journal.pending(store) is None
+    write_tables(store / "journal.json", {})  # created, never filled
+    assert journal.pending(store) is None
+
+
 def test_recovery_removes_what_crashed_writes_left_anywhere_but_not_a_write_in_progress(tmp_path: Path) -> None:
     from couplepause.store.atomic import atomic_file, is_temp_name
 

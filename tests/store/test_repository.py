@@ -359,6 +359,51 @@ def test_stale_temp_files_among_months_are_cleaned_by_load_all(
     assert not leftover.exists()
 
 
+def test_a_read_only_look_sees_the_last_committed_change(
+    repo: Repository, store_dir: Path, make_episode, monkeypatch: pytest.MonkeyPatch, snapshot
+) -> None:
+    """A kill right after an import committed (its journal written) and before a file took
+    its new name: ``export`` and ``backups`` already see the import, and write nothing."""
+    from couplepause.store import journal
+
+    first = make_episode("2025-03-14T21:04:05.123+01:00")
+    repo.archive(first)
+    new = [make_episode("2025-03-20T20:00:00.000+01:00"), make_episode("2025-06-01T20:00:00.000+02:00")]
+
+    class Killed(BaseException):
+        pass
+
+    def killed(_root, _steps):
+        raise Killed()
+
+    monkeypatch.setattr(journal, "_apply", killed)
+    with pytest.raises(Killed):
+        repo.merge(new)
+    monkeypatch.undo()
+    before = snapshot(store_dir.parent)
+    look = Repository(store_dir, read_only=True)
+    look.open()
+    wanted = sorted([first.id, *(e.id for e in new)])
+    assert sorted(e.id for e in look.load_all()) == wanted
+    assert look.count() == 3 and look.get(new[1].id) == new[1]
+    assert [b.pauses for b in look.backups.list()] == [1]  # the import's backup first
+    assert snapshot(store_dir.parent) == before
+    writable = Repository(store_dir)
+    writable.open()  # finishes the import
+    assert sorted(e.id for e in writable.load_all()) == wanted
+    assert not list(store_dir.parent.rglob("*.staged")) and not (store_dir.parent / "journal.json").exists()
+
+
+def test_a_read_only_look_ignores_what_never_committed(repo: Repository, store_dir: Path, make_episode) -> None:
+    from couplepause.store.files import write_tables
+
+    repo.archive(make_episode("2025-03-14T21:04:05.123+01:00"))
+    write_tables(store_dir / "episodes" / "2025-04.json.staged", {"episodes": [make_episode("2025-04-01T20:00:00.000+02:00").to_record()]})
+    look = Repository(store_dir, read_only=True)
+    look.open()
+    assert len(look.load_all()) == 1
+
+
 def test_a_database_whose_table_is_not_one_is_unreadable_not_an_error(store_dir: Path) -> None:
     """The AttributeError that a staged temp file left in a backup folder gave a passphrase
     change (an encrypted file read as a plain one): damage, said as such."""
