@@ -4,8 +4,9 @@ A backup is a folder ``<data folder>/backups/<ID>/`` holding copies of the store
 files (the same relative names) and, written last, ``backup.json``: a TinyDB
 database whose table ``backup`` describes it (when, why, how many pauses, which
 months). A folder without ``backup.json`` was interrupted and is not a backup;
-it is removed by the next rotation. Every file is written crash-safely and is
-private (0600, folders 0700).
+it is removed by the next rotation, or passphrase change (its copies are in the old
+format). A rotation removes its backups in one journaled step. Every file is
+written crash-safely and is private (0600, folders 0700).
 
 Which backups are kept (:func:`to_keep`): the newest of each of the last
 ``DAILY`` days, the newest of each of the last ``WEEKLY`` weeks, every backup made
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -228,23 +228,25 @@ class Backups:
 
     # --------------------------------------------------------------- rotating
     def rotate(self, now: datetime) -> list[str]:
-        """Remove backups that :func:`to_keep` does not keep, and interrupted ones."""
+        """Remove backups that :func:`to_keep` does not keep, and interrupted ones, all in one
+        journaled step (a crash removes all of them or none)."""
+        from couplepause.store.journal import Transaction
+
         with self._lock:
             backups = self.list()
             keep = to_keep(backups, now)
-            complete = {info.id for info in backups}
-            removed = []
-            for name in self._names():
-                if name in keep:
-                    continue
-                if name in complete or not (self.folder / name / BACKUP_META).exists():
-                    shutil.rmtree(self.folder / name, ignore_errors=True)
-                    removed.append(name)
-            if removed:
-                fsync_dir(self.folder)
+            removed = sorted([*(info.id for info in backups if info.id not in keep), *self._interrupted()])
+            transaction = Transaction(self.folder.parent)  # the data folder: the journal the store recovers
+            for name in removed:
+                transaction.remove_tree(self.folder / name)
+            transaction.commit()
             return removed
 
     # ------------------------------------------------------------- internals
+    def _interrupted(self) -> list[str]:
+        """Folders of backups that were never finished (no backup.json: not a backup)."""
+        return [name for name in self._names() if not (self.folder / name / BACKUP_META).exists()]
+
     def _names(self) -> list[str]:
         try:
             return sorted(name for name in self.view.names(self.folder) if (self.folder / name).is_dir())
@@ -305,36 +307,43 @@ class Backups:
         changed or removed): no copy of the history stays in the old one (a plan copy in
         ``plan_fmt``, as the store's). Records a backup holds sealed are sealed again to
         the new key, or filed (no protection)."""
+        with self._lock:  # no backup is being made meanwhile
+            for name in self._interrupted():  # copies in the old format, and no backup: they go
+                transaction.remove_tree(self.folder / name)
+            for info in self.list():
+                self._rewrite_one(info, transaction, old, new, old_keys, header, plan_fmt)
+
+    def _rewrite_one(self, info: BackupInfo, transaction, old: Format, new: Format, old_keys,
+                     header: dict[str, Any] | None, plan_fmt: Format) -> None:
         from couplepause.store import protected, vault
 
         public = vault.public_key(header) if header else None
-        for info in self.list():
-            sealed_path = info.folder / SEALED_FILE
-            puts: dict[Path, dict[str, list]] = {}
-            for copy in DIRECT.files_under(info.folder):  # what a crash left half-written is no copy
-                relative = copy.relative_to(info.folder).as_posix()
-                if relative in (BACKUP_META, SEALED_FILE):
-                    continue
-                tables = read_tables(copy, format_of(copy, old))
-                if tables is None:
-                    continue
-                if relative == META_FILE:  # the copy's header is the new one, or none
-                    tables.pop(PROTECTION_TABLE, None)
-                    if header is not None:
-                        tables[PROTECTION_TABLE] = [header]
-                puts[copy] = tables
-            if sealed_path.exists() and old_keys is not None:
-                records = protected.open_sealed(sealed_path, old_keys)
-                if public is None:  # no protection any more: file them into the backup's own files
-                    protected.file_records(records, puts, info.folder)
-                    transaction.remove(sealed_path)
-                else:
-                    tokens = [{"token": vault.seal(public, json.dumps({"op": op, "record": r}).encode())}
-                              for op, r in records]
-                    transaction.put(sealed_path, {SEALED_TABLE: tokens}, PLAIN)
-            for copy, tables in puts.items():
-                transaction.put(copy, tables, plan_fmt if copy.name == PLAN_FILE else format_of(copy, new))
-            transaction.put(info.folder / BACKUP_META, {BACKUP_TABLE: [_backup_document(info, public)]}, PLAIN)
+        sealed_path = info.folder / SEALED_FILE
+        puts: dict[Path, dict[str, list]] = {}
+        for copy in DIRECT.files_under(info.folder):
+            relative = copy.relative_to(info.folder).as_posix()
+            if relative in (BACKUP_META, SEALED_FILE):
+                continue
+            tables = read_tables(copy, format_of(copy, old))
+            if tables is None:
+                continue
+            if relative == META_FILE:  # the copy's header is the new one, or none
+                tables.pop(PROTECTION_TABLE, None)
+                if header is not None:
+                    tables[PROTECTION_TABLE] = [header]
+            puts[copy] = tables
+        if sealed_path.exists() and old_keys is not None:
+            records = protected.open_sealed(sealed_path, old_keys)
+            if public is None:  # no protection any more: file them into the backup's own files
+                protected.file_records(records, puts, info.folder)
+                transaction.remove(sealed_path)
+            else:
+                tokens = [{"token": vault.seal(public, json.dumps({"op": op, "record": r}).encode())}
+                          for op, r in records]
+                transaction.put(sealed_path, {SEALED_TABLE: tokens}, PLAIN)
+        for copy, tables in puts.items():
+            transaction.put(copy, tables, plan_fmt if copy.name == PLAN_FILE else format_of(copy, new))
+        transaction.put(info.folder / BACKUP_META, {BACKUP_TABLE: [_backup_document(info, public)]}, PLAIN)
 
 
 def to_keep(backups: Iterable[BackupInfo], now: datetime) -> set[str]:

@@ -3,8 +3,8 @@
 A :class:`Transaction` writes each new file next to its target
 (``<name>.staged``), then writes the journal (``journal.json``, a TinyDB database
 whose table ``steps`` lists what to do): that write is the commit. Then the
-staged files take their targets' names, the files to drop go, and the journal is
-removed. :func:`recover`, run when the store opens, finishes a committed
+staged files take their targets' names, the files and folders to drop go, and the
+journal is removed. :func:`recover`, run when the store opens, finishes a committed
 transaction that a crash interrupted and drops the staged files of one that
 never committed, and the temp files that crashed writes left anywhere under the
 journal's folder (backups included). Either all of it happens or none of it.
@@ -22,6 +22,7 @@ Qt-free.
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -43,7 +44,7 @@ __all__ = ["JOURNAL_FILE", "STAGED_SUFFIX", "Pending", "Transaction", "pending",
 
 JOURNAL_FILE = "journal.json"
 JOURNAL_TABLE = "steps"
-REPLACE, REMOVE = "replace", "remove"
+REPLACE, REMOVE, REMOVE_TREE = "replace", "remove", "remove_tree"
 
 _locks: dict[str, threading.RLock] = {}
 _locks_guard = threading.Lock()
@@ -63,6 +64,7 @@ class Transaction:
         self.fmt = fmt
         self._puts: dict[Path, tuple[dict[str, list[dict[str, Any]]], Format]] = {}
         self._removes: set[Path] = set()
+        self._trees: list[Path] = []
 
     def put(self, path: Path, tables: dict[str, Iterable[dict[str, Any]]], fmt: Format | None = None) -> None:
         """``path`` will be a database holding exactly ``tables`` (in ``fmt``, or the
@@ -75,9 +77,15 @@ class Transaction:
         self._puts.pop(Path(path), None)
         self._removes.add(Path(path))
 
+    def remove_tree(self, folder: Path) -> None:
+        """``folder`` and everything in it will be gone (after the files are replaced; the
+        folders in the order given)."""
+        if Path(folder) not in self._trees:
+            self._trees.append(Path(folder))
+
     def commit(self) -> None:
         """Stage, write the journal (the commit), apply, drop the journal."""
-        if not self._puts and not self._removes:
+        if not self._puts and not self._removes and not self._trees:
             return
         with _lock(self.root):
             self._commit()
@@ -93,6 +101,7 @@ class Transaction:
             drop_staged(self.root)
             raise
         steps += [{"op": REMOVE, "target": self._rel(path)} for path in sorted(self._removes)]
+        steps += [{"op": REMOVE_TREE, "target": self._rel(path)} for path in self._trees]
         journal = self.root / JOURNAL_FILE
         try:
             write_tables(journal, {JOURNAL_TABLE: steps})
@@ -105,6 +114,16 @@ class Transaction:
 
     def _rel(self, path: Path) -> str:
         return Path(path).relative_to(self.root).as_posix()
+
+
+def erase(root: Path, folders: list[Path]) -> None:
+    """Remove ``folders`` (under ``root``) and everything in them, all or nothing, in this
+    order: a read-only look sees them all, or none."""
+    transaction = Transaction(root)
+    for folder in folders:
+        if folder.exists():
+            transaction.remove_tree(folder)
+    transaction.commit()
 
 
 def recover(root: Path) -> bool:
@@ -146,12 +165,21 @@ def _apply(root: Path, steps: list[dict[str, Any]]) -> None:
             staged = root / step["staged"]
             if staged.exists():
                 os.replace(staged, target)
+        elif step["op"] == REMOVE_TREE:
+            if target.is_dir():
+                shutil.rmtree(target, onerror=_gone_already)
         else:
             target.unlink(missing_ok=True)
         folders.add(target.parent)
     for folder in sorted(folders):
         if folder.is_dir():
             fsync_dir(folder)
+
+
+def _gone_already(_function: Any, _path: str, exc_info: Any) -> None:
+    """Part of a tree removed again after a crash is gone already; other failures count."""
+    if not issubclass(exc_info[0], FileNotFoundError):
+        raise exc_info[1]
 
 
 def _discard_journal(journal: Path) -> None:
@@ -168,12 +196,13 @@ class Pending(View):
         self.root = Path(root)
         self._staged = {self._at(s["target"]): self._at(s["staged"]) for s in steps if s.get("op") == REPLACE}
         self._removed = {self._at(s["target"]) for s in steps if s.get("op") == REMOVE} | {self._at(JOURNAL_FILE)}
+        self._trees = [self._at(s["target"]) for s in steps if s.get("op") == REMOVE_TREE]
 
     def _at(self, relative: Any) -> Path:
         return Path(os.path.abspath(self.root / str(relative)))
 
     def _gone(self, path: Path) -> bool:
-        return path in self._removed
+        return path in self._removed or any(tree == path or tree in path.parents for tree in self._trees)
 
     def source(self, path: Path) -> Path | None:
         path = Path(os.path.abspath(path))

@@ -198,6 +198,16 @@ def test_what_a_crash_left_in_a_backup_folder_is_no_part_of_it(filled: Repositor
     assert filled.backups.read(info.id).info.pauses == 7
 
 
+def test_a_backup_never_finished_is_not_left_in_the_clear_by_a_passphrase(filled: Repository, store_dir: Path) -> None:
+    from couplepause.store import protected
+
+    info = filled.backup("daily", NOW)
+    (info.folder / "backup.json").unlink()  # killed before it was finished: no backup
+    protected.protect(filled, "kettle on the windowsill")
+    assert not info.folder.exists()
+    assert filled.backups.list() == []
+
+
 # --------------------------------------------------------------- bring back
 def test_a_damaged_month_comes_back_from_the_newest_backup_that_has_it(filled: Repository, store_dir: Path) -> None:
     filled.backup("daily", NOW - timedelta(days=1))

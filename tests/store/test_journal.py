@@ -158,6 +158,19 @@ def test_without_a_committed_journal_there_is_nothing_to_look_through(store: Pat
     assert journal.pending(store) is None
 
 
+def test_a_tree_removal_is_all_or_nothing_and_seen_through(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    killed = crash_after_the_commit(monkeypatch)
+    with pytest.raises(killed):
+        journal.erase(store, [store / "sub"])
+    monkeypatch.undo()
+    view = journal.pending(store)
+    assert view.source(store / "sub" / "b.json") is None and view.files_under(store / "sub") == []
+    with pytest.raises(FileNotFoundError):
+        view.names(store / "sub")
+    journal.recover(store)
+    assert not (store / "sub").exists() and (store / "a.json").exists()
+
+
 def test_recovery_removes_what_crashed_writes_left_anywhere_but_not_a_write_in_progress(tmp_path: Path) -> None:
     from couplepause.store.atomic import atomic_file, is_temp_name
 
