@@ -45,17 +45,16 @@ from couplepause.store.files import (
     PROTECTION_TABLE,
     SEALED_FILE,
     SEALED_TABLE,
-    DIRECT,
     Format,
     Sealed,
     Unreadable,
-    View,
     format_of,
     read_documents,
     read_tables,
     write_tables,
 )
 from couplepause.store.atomic import atomic_write, fsync_dir, make_private_dirs
+from couplepause.store.view import DIRECT, View
 
 BACKUP_META = "backup.json"
 BACKUP_TABLE = "backup"

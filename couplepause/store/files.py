@@ -33,8 +33,9 @@ from tinydb.storages import MemoryStorage
 from tinydb.table import Document
 
 from couplepause.core.episode import Episode
-from couplepause.store.atomic import atomic_write, fsync_dir, is_temp_name, make_private_dirs
+from couplepause.store.atomic import atomic_write, fsync_dir, make_private_dirs
 from couplepause.store.storage import CrashSafeStorage
+from couplepause.store.view import DIRECT, STAGED_SUFFIX, View
 
 # The store folder (see docs/ARCHITECTURE.md, "The store's files"):
 META_FILE = "meta.json"  # table "meta": {"schema_version": N}
@@ -50,7 +51,6 @@ SEALED_TABLE = "sealed"
 NAMES_TABLE = "names"
 PLAN_TABLE = "plan"
 UNREADABLE_MARK = ".unreadable-"
-STAGED_SUFFIX = ".staged"  # a file's next version, written before a journaled change commits (journal.py)
 _STAMP_FORMAT = "%Y%m%dT%H%M%S"
 _MONTH_FILE = re.compile(r"^\d{4}-\d{2}\.json$")
 
@@ -179,37 +179,6 @@ def _damaged(path: Path, fmt: Format, exc: BaseException) -> Exception:
     if not fmt.protected and is_protected_file(path):
         return Sealed(str(path))
     return Unreadable(path, _short(exc))
-
-
-class View:
-    """Where reads look: at the files as they are. A read-only look at a store whose
-    journaled change is committed but not yet applied sees them as the change leaves them
-    (``journal.Pending``). Either way, what a crash left half-written is not there."""
-
-    def source(self, path: Path) -> Path | None:
-        """The file that holds ``path``'s content (None: it is gone)."""
-        return Path(path)
-
-    def names(self, folder: Path) -> list[str]:
-        """The names in ``folder`` (raises as ``os.listdir`` does), staged and temp files left out."""
-        return [name for name in os.listdir(folder) if not is_scratch(name)]
-
-    def files_under(self, folder: Path) -> list[Path]:
-        """Every file under ``folder`` (all its subfolders), sorted, staged and temp files left out."""
-        return sorted(
-            Path(top, name)
-            for top, _dirs, names in os.walk(folder)
-            for name in names
-            if not is_scratch(name)
-        )
-
-
-DIRECT = View()
-
-
-def is_scratch(name: str) -> bool:
-    """A file that is no part of the store: a staged version (journal.py) or a temp file."""
-    return name.endswith(STAGED_SUFFIX) or is_temp_name(name)
 
 
 def month_files(root: Path, view: View = DIRECT) -> list[Path]:

@@ -29,16 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from couplepause.store.atomic import fsync_dir, is_temp_name, remove_temp_file
-from couplepause.store.files import (
-    PLAIN,
-    STAGED_SUFFIX,
-    Format,
-    Unreadable,
-    View,
-    read_documents,
-    set_aside,
-    write_tables,
-)
+from couplepause.store.files import PLAIN, Format, Unreadable, read_documents, set_aside, write_tables
+from couplepause.store.view import STAGED_SUFFIX, View
 
 __all__ = ["JOURNAL_FILE", "STAGED_SUFFIX", "Pending", "Transaction", "pending", "recover"]
 

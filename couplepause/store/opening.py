@@ -14,6 +14,7 @@ from couplepause.store.atomic import make_private_dirs
 from couplepause.store.errors import StoreError, StoreTooNew
 from couplepause.store.files import META_TABLE, PROTECTION_TABLE, Unreadable
 from couplepause.store.migrations import SCHEMA_VERSION
+from couplepause.store.view import DIRECT
 
 if TYPE_CHECKING:
     from couplepause.store.repository import Repository
@@ -55,7 +56,7 @@ def open_read_only(repo: Repository) -> None:
 
 def look_through_journal(repo: Repository) -> None:
     """A read-only repository reads what a committed but unapplied change leaves (journal.py)."""
-    view = journal.pending(repo.root) or files.DIRECT
+    view = journal.pending(repo.root) or DIRECT
     repo.episode_files.view = repo.backups.view = view
 
 
