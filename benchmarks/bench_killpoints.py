@@ -73,7 +73,8 @@ def main() -> int:
     ]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for row in table:
-        print("  ".join(cell.ljust(width) if i == 0 else cell.rjust(width) for i, (cell, width) in enumerate(zip(row, widths))))
+        cells = [cell.ljust(width) if i == 0 else cell.rjust(width) for i, (cell, width) in enumerate(zip(row, widths))]
+        print("  ".join(cells))
     total_points = sum(t.points for t, _ in rows)
     print(f"\n{total_points} kill points in {time.perf_counter() - started:.0f} s"
           + ("" if args.every == 1 else f" (every {args.every}th only)"))

@@ -124,13 +124,13 @@ def recover(root: Path) -> bool:
     with _lock(root):
         journal = root / JOURNAL_FILE
         try:
-            steps = read_documents(journal, JOURNAL_TABLE)
+            steps = _steps(journal)
         except Unreadable:
             set_aside(journal)  # written atomically, so this is outside damage: keep it, commit nothing
             steps = None
         finished = bool(steps)
         if steps:
-            _apply(root, [dict(step) for step in steps])
+            _apply(root, steps)
         if steps is not None:
             _discard_journal(journal)  # applied now, or created and never filled: not committed
         drop_staged(root)
@@ -159,19 +159,13 @@ def _apply(root: Path, steps: list[dict[str, Any]]) -> None:
                 os.replace(staged, target)
         elif step["op"] == REMOVE_TREE:
             if target.is_dir():
-                shutil.rmtree(target, onerror=_gone_already)
+                shutil.rmtree(target)  # what a killed removal left: the rest of the tree
         else:
             target.unlink(missing_ok=True)
         folders.add(target.parent)
     for folder in sorted(folders):
         if folder.is_dir():
             fsync_dir(folder)
-
-
-def _gone_already(_function: Any, _path: str, exc_info: Any) -> None:
-    """Part of a tree removed again after a crash is gone already; other failures count."""
-    if not issubclass(exc_info[0], FileNotFoundError):
-        raise exc_info[1]
 
 
 def _discard_journal(journal: Path) -> None:
@@ -212,12 +206,12 @@ class Pending(View):
         return sorted(name for name in names if self.source(folder / name) is not None)
 
     def files_under(self, folder: Path) -> list[Path]:
-        folder = Path(os.path.abspath(folder))
+        given, folder = Path(folder), Path(os.path.abspath(folder))
         if self._gone(folder) or not folder.is_dir():
             return []
         found = set(super().files_under(folder))
         found |= {target for target in self._staged if folder in target.parents}
-        return sorted(path for path in found if self.source(path) is not None)
+        return sorted(given / path.relative_to(folder) for path in found if self.source(path) is not None)
 
 
 def pending(root: Path) -> View | None:
@@ -225,9 +219,28 @@ def pending(root: Path) -> View | None:
     when there is none (no journal, an empty one, or one that does not read: nothing was
     committed that can be trusted)."""
     try:
-        steps = read_documents(Path(root) / JOURNAL_FILE, JOURNAL_TABLE)
+        steps = _steps(Path(root) / JOURNAL_FILE)
     except (Unreadable, OSError):
+        return None  # not one we wrote: the next writable open sets it aside
+    return Pending(root, steps) if steps else None
+
+
+def _steps(journal: Path) -> list[dict[str, Any]] | None:
+    """The journal's steps (None: no journal); raises Unreadable for one we did not write
+    (a step of another shape, or a path that leaves its folder)."""
+    found = read_documents(journal, JOURNAL_TABLE)
+    if found is None:
         return None
-    if not steps:
-        return None
-    return Pending(root, [dict(step) for step in steps])
+    steps = [dict(step) for step in found]
+    for step in steps:
+        paths = [step.get("target")] + ([step.get("staged")] if step.get("op") == REPLACE else [])
+        if step.get("op") not in (REPLACE, REMOVE, REMOVE_TREE) or not all(_inside(p) for p in paths):
+            raise Unreadable(journal, "a step that this app does not write")
+    return steps
+
+
+def _inside(relative: Any) -> bool:
+    """A path that stays inside the journal's folder."""
+    if not isinstance(relative, str) or not relative:
+        return False
+    return not Path(relative).is_absolute() and ".." not in Path(relative).parts

@@ -169,7 +169,8 @@ class Point:
         return not (self.stuck or self.lost or self.mixed or self.left or self.in_clear)
 
     def problems(self) -> list[str]:
-        return [f"{kind}: {what}" for kind in ("stuck", "lost", "mixed", "left", "in_clear") for what in getattr(self, kind)]
+        kinds = ("stuck", "lost", "mixed", "left", "in_clear")
+        return [f"{kind}: {what}" for kind in kinds for what in getattr(self, kind)]
 
 
 @dataclass

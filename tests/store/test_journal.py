@@ -97,6 +97,17 @@ def test_a_damaged_journal_is_kept_aside_and_nothing_is_applied(store: Path) -> 
     assert [p.name.split(".unreadable-")[0] for p in store.glob("journal.json.unreadable-*")] == ["journal.json"]
 
 
+@pytest.mark.parametrize("step", [{"op": "remove_tree", "target": ".."}, {"op": "replace", "target": "a.json"},
+                                  {"op": "format", "target": "a.json"}, {"op": "remove", "target": "/etc/passwd"}])
+def test_a_journal_this_app_did_not_write_is_kept_aside_and_never_followed(store: Path, step: dict) -> None:
+    before = contents(store)
+    write_tables(store / "journal.json", {"steps": [step]})
+    assert journal.pending(store) is None  # a read-only look does not follow it either
+    assert journal.recover(store) is False
+    assert contents(store) == before
+    assert [p.name.split(".unreadable-")[0] for p in store.glob("journal.json.unreadable-*")] == ["journal.json"]
+
+
 def test_a_failed_commit_changes_nothing(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = contents(store)
     real = journal.write_tables

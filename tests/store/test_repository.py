@@ -398,7 +398,8 @@ def test_a_read_only_look_ignores_what_never_committed(repo: Repository, store_d
     from couplepause.store.files import write_tables
 
     repo.archive(make_episode("2025-03-14T21:04:05.123+01:00"))
-    write_tables(store_dir / "episodes" / "2025-04.json.staged", {"episodes": [make_episode("2025-04-01T20:00:00.000+02:00").to_record()]})
+    staged = make_episode("2025-04-01T20:00:00.000+02:00").to_record()
+    write_tables(store_dir / "episodes" / "2025-04.json.staged", {"episodes": [staged]})  # no journal: not committed
     look = Repository(store_dir, read_only=True)
     look.open()
     assert len(look.load_all()) == 1
