@@ -9,7 +9,9 @@ With 10,000 realistic pauses (benchmarks/demo_data.py), plain and protected:
     public key, as in the live flow);
 (b) the history's first open: every pause read (load_all), plain vs protected
     and unlocked (for information; the key is opened once, outside the timing);
-(c) unlocking: the passphrase through scrypt (for information).
+(c) unlocking: the passphrase through scrypt (for information);
+(d) protecting 10,000 pauses: every file of the store and its backups encrypted
+    again in one transaction, scrypt included (target <= 2 s, median of 3).
 
 Timings on a shared 2-core machine are noisy: compare within one run. Prints a table.
 """
@@ -37,6 +39,8 @@ from couplepause.store.writer import Writer  # noqa: E402
 PASSPHRASE = "kettle on the windowsill"
 SIZE = 10_000
 TARGET_MS = 100.0
+PROTECT_TARGET_S = 2.0
+PROTECT_RUNS = 3
 
 
 def press_to_durable(store: Path, runs: int, *, locked: bool) -> float:
@@ -87,13 +91,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         plain = work / "plain"
         fill(plain, realistic(SIZE, days=365 * 40))
-        shielded = work / "protected"
-        shutil.copytree(plain, shielded)
-        repo = Repository(shielded / "store")
-        repo.open()
-        began = time.perf_counter()
-        protected.protect(repo, PASSPHRASE)
-        protect_s = time.perf_counter() - began
+        Repository(plain / "store").backup("daily")  # a backup is encrypted again too
+        protect_times = []
+        for run in range(PROTECT_RUNS):
+            shielded = work / f"protected-{run}"
+            shutil.copytree(plain, shielded)
+            repo = Repository(shielded / "store")
+            repo.open()
+            began = time.perf_counter()
+            protected.protect(repo, PASSPHRASE)
+            protect_times.append(time.perf_counter() - began)
+        protect_s = statistics.median(protect_times)
         unlock_times = []
         for _ in range(3):
             fresh = Repository(shielded / "store", read_only=True)
@@ -113,8 +121,9 @@ def main(argv: list[str] | None = None) -> int:
             (f"(b) history first open (load_all), {SIZE:,} pauses, plain", "-", f"{plain_open:.0f} ms", "info"),
             ("(b) same, protected and unlocked", "-",
              f"{shielded_open:.0f} ms ({shielded_open / plain_open:.2f}x)", "info"),
-            ("(c) unlocking (scrypt n=2^15, r=8, p=1)", "-", f"{statistics.median(unlock_times) * 1000:.0f} ms", "info"),
-            (f"    protecting {SIZE:,} pauses (everything encrypted again)", "-", f"{protect_s:.1f} s", "info"),
+            ("(c) unlocking (scrypt n=2^17, r=8, p=1)", "-", f"{statistics.median(unlock_times) * 1000:.0f} ms", "info"),
+            (f"(d) protecting {SIZE:,} pauses and a backup", f"<= {PROTECT_TARGET_S:.0f} s", f"{protect_s:.2f} s",
+             "pass" if protect_s <= PROTECT_TARGET_S else "FAIL"),
         ]
         width = max(len(r[0]) for r in rows)
         print(f"\nProtection benchmark: median of {args.runs} runs, Python {sys.version.split()[0]}\n")

@@ -25,6 +25,7 @@ from couplepause.ui.main_window import MainWindow
 if TYPE_CHECKING:  # the heavy parts load after the window shows (see run_gui)
     from datetime import datetime
 
+    from couplepause.problems import Problem
     from couplepause.settings import Settings
     from couplepause.store.repository import Repository
     from couplepause.store.writer import Writer
@@ -310,13 +311,18 @@ def build(
     window: MainWindow | None = None,
     guard: Callable[[], None] | None = None,
     keep: bool = False,
+    cannot_save: Problem | None = None,
 ) -> App:
     """Open the store and build (or complete) the window for ``data_dir``; no event loop.
 
     ``clock``: the clock durations are measured with (default: the system's clock
     that counts sleep, see core/clock.py), ``boot`` names its run when it is given;
     ``guard``: run before every write (the
-    data folder's lock); ``keep``: start the background Keeper (backups, checks).
+    data folder's lock); ``keep``: start the background Keeper (backups, checks);
+    ``cannot_save``: why nothing can be saved in the data folder now (its lock could
+    not be taken: a full disk, no permission, a read-only disk): the window says so,
+    and on a read-only disk the store is opened read-only (its history is read, never
+    mended or set aside there).
     """
     from couplepause.core.clock import boot_id, system_clock
     from couplepause.core.episode import now_local
@@ -334,10 +340,15 @@ def build(
         run = ClockRun(boot)
     wall = wall or now_local
     notices: list[str] = []
+    read_only = cannot_save is not None and cannot_save.key == "read_only_disk"
+    if cannot_save is not None:
+        notices.append(words("notices", "read_only_disk" if read_only else "not_saving", reason=cause(cannot_save)))
     try:
         data_dir = paths.ensure_data_dir(data_dir)
     except paths.DataDirError as exc:  # written as soon as it can be (the guard makes the folder)
-        notices.append(words("notices", "not_saving", reason=cause(exc)))
+        if not notices:
+            notices.append(words("notices", "not_saving", reason=cause(exc)))
+    folder_told = bool(notices)  # a store that cannot open for the same reason is not told again
     settings = Settings.for_data_dir(data_dir)
     theme.set_style(QApplication.instance(), settings.get("theme"))
     theme.set_icon(QApplication.instance())
@@ -357,7 +368,7 @@ def build(
             on_loss=on_loss,
         )
 
-    repository = store()
+    repository = store(read_only=read_only)
     try:
         report = repository.open()
     except StoreTooNew:
@@ -369,10 +380,14 @@ def build(
         # The folder cannot be used now (a full disk, no permission): the
         # repository opens at its first write, which is retried until it works.
         log.error("the store could not be opened (%s)", exc.key)
-        notices.append(words("notices", "not_saving", reason=cause(exc)))
+        if not folder_told:
+            notices.append(words("notices", "not_saving", reason=cause(exc)))
         report = None
-    if report is not None and any(path.name.startswith("meta.json") for path in report.set_aside):
-        notices.append(words("notices", "store_meta_set_aside"))
+    if repository.protection.changed:
+        notices.append(words("notices", "header_changed"))
+    elif report is not None and (repository.meta_rebuilt or any(p.name.startswith("meta.json") for p in report.set_aside)):
+        if not repository.missing():  # what is missing is told instead (care.show_losses)
+            notices.append(words("notices", "store_meta_set_aside"))
 
     if window is None:
         window = MainWindow(wall, welcome=not settings.get("welcome_seen"))
@@ -399,8 +414,11 @@ def build(
     if window.windowHandle() is not None and window.windowHandle().isExposed():
         bundle.follow_theme()  # the window was on screen before the store opened
     bundle.add_menus()
+    if read_only:
+        controller.cannot_save = notices[0]
     if notices:
-        window.show_notice(" ".join(notices))
+        mend = (words("notices", "unlock_to_mend"), bundle.open_history) if repository.protection.changed else None
+        window.show_notice(" ".join(notices), action=mend)
     controller.load_from_store()
     bundle.planning.load()
     if report is not None:

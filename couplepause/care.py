@@ -67,28 +67,19 @@ class Care(QObject):
             self.tell_history_what_is_missing()
 
     def show_losses(self) -> None:
-        """Tell the couple about pauses that could not be read, with the offer of a backup."""
+        """Tell the couple about pauses that could not be read, or whose file is gone, with the
+        offer of a backup that holds them, or, where none does, of going on without them."""
         def offer(result, error) -> None:
             if error is not None or not result:
                 return
-            from couplepause.formatting import long_date, month_of_store
+            from couplepause.formatting import long_date
 
             parts, backup = result
-            months = [p.part for p in parts if p.part[:1].isdigit()]
-            if all(p.part == "plan" for p in parts):  # no pause is missing: our plan is
-                text = words("notices", "lost_plan")
-            elif any(p.part == "all" for p in parts):
-                text = words("notices", "lost_all")
-            elif months and len(months) == 1:
-                text = words("notices", "lost_month", month=month_of_store(months[0]))
-            elif months:
-                text = words("notices", "lost_months", month=month_of_store(months[0]), more=len(months) - 1)
-            else:
-                text = words("notices", "lost_active")
-            action = None
             plan = all(p.part == "plan" for p in parts)  # "it", not "them"
+            text = loss_text(parts)
             if backup is None:
                 text = f"{text} {words('notices', 'lost_plan_no_backup' if plan else 'lost_no_backup')}"
+                action = (words("notices", "go_on_without_it" if plan else "go_on_without"), lambda: self._go_on(parts))
             else:
                 held = words("notices", "lost_plan_in_backup" if plan else "lost_in_backup", date=long_date(backup.created_at))
                 text = f"{text} {held}"
@@ -104,6 +95,19 @@ class Care(QObject):
             return parts, backup
 
         self.app.reader.call(look, lambda r, e: self.app.on_main(lambda: offer(r, e)))
+
+    def _go_on(self, parts) -> None:
+        """The couple go on without what no backup holds: recorded, told once, never again."""
+        plan = all(part.part == "plan" for part in parts)
+
+        def done(_result, error) -> None:
+            if error is not None:
+                self.app.window.show_notice(words("notices", "go_on_failed", reason=_reason(error)))
+                return
+            self.app.window.show_notice(words("notices", "went_on_without_it" if plan else "went_on_without"), linger=True)
+            self.store_changed()
+
+        self.app.writer.call(lambda repo: repo.accept_loss(parts), lambda r, e: self.app.on_main(lambda: done(r, e)))
 
     def _bring_back(self, parts) -> None:
         from couplepause.store import recovery
@@ -122,8 +126,10 @@ class Care(QObject):
             return count
 
         def done(count, error) -> None:
-            if error is not None:
-                self.app.window.show_notice(words("notices", "bring_back_failed", reason=_reason(error)))
+            if error is not None:  # the backup could not give them back: going on without them stays open
+                plan = all(part.part == "plan" for part in parts)
+                go_on = (words("notices", "go_on_without_it" if plan else "go_on_without"), lambda: self._go_on(parts))
+                self.app.window.show_notice(words("notices", "bring_back_failed", reason=_reason(error)), action=go_on)
                 return
             if all(part.part == "plan" for part in parts):
                 text = words("notices", "plan_brought_back")
@@ -152,8 +158,17 @@ class Care(QObject):
                 self.store_changed()  # a pause kept there may be one to pick up
 
             self.app.on_main(told)
-        elif kind == "problem":
-            self.app.on_main(lambda: self.app.window.show_notice(words("notices", "backup_failed", reason=value)))
+        elif kind in ("problem", "rescue_failed"):
+            key = "backup_failed" if kind == "problem" else "rescue_waits"
+            self.app.on_main(lambda: self._tell_care_problem(key, value))
+
+    def _tell_care_problem(self, key: str, reason: str) -> None:
+        """A backup (or a rescue copy) that could not be saved now. The notice says the
+        pauses are saved only while they are: while a write fails, that failure's notice
+        stays (it says what matters), and this one waits for the next round."""
+        if self.app.controller.unsaved_reason or self.app.writer.unwritten():
+            return
+        self.app.window.show_notice(words("notices", key, reason=reason))
 
     def all_saved(self) -> None:
         """Every write is durable again: the rescue copies of this run hold nothing more."""
@@ -174,12 +189,14 @@ class Care(QObject):
             return None
         if self.rescues and unwritten == self._rescued:
             return self.rescues[-1]
-        header = self.app.repository.protection.header
+        protection = self.app.repository.protection
         sealed_to = None
-        if header is not None:
+        if protection.header is not None:
             from couplepause.store import vault
 
-            sealed_to = vault.public_key(header)
+            sealed_to = vault.public_key(protection.header)
+        elif protection.required:
+            return None  # protected, with no key left to seal it to: never kept in the clear
         path = write_rescue(self.app.data_dir, unwritten, sealed_to=sealed_to)
         if path is not None:
             self.rescues.append(path)
@@ -205,6 +222,28 @@ class Care(QObject):
         self.app.reader.call(
             lambda repo: sorted({p.part for p in repo.missing()}), lambda r, e: self.app.on_main(lambda: told(r, e))
         )
+
+
+def loss_text(parts) -> str:
+    """What is missing, in one sentence: a damaged file kept safe, or a file that is gone."""
+    from couplepause.formatting import month_of_store
+
+    kinds = {part.part for part in parts}
+    months = [part.part for part in parts if part.part[:1].isdigit()]
+    suffix = "_gone" if all(part.gone for part in parts) else ""
+    if kinds == {"plan"}:
+        return words("notices", "lost_plan" + suffix)
+    if "all" in kinds:
+        return words("notices", "lost_all" + suffix)
+    if len(months) == 1:
+        return words("notices", "lost_month" + suffix, month=month_of_store(months[0]))
+    if months:
+        return words("notices", "lost_months" + suffix, month=month_of_store(months[0]), more=len(months) - 1)
+    if "sealed" in kinds:
+        return words("notices", "lost_sealed" + suffix)
+    if "names" in kinds:
+        return words("notices", "lost_names" + suffix)
+    return words("notices", "lost_active" + suffix)
 
 
 def _reason(error: BaseException) -> str:

@@ -121,6 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", metavar="FILE", type=Path)
 
     commands.add_parser("backups", help=words("cli", "backups"))
+    missing = commands.add_parser(
+        "missing", help=words("cli", "missing"), description=words("cli", "missing_description")
+    )
+    missing.add_argument("--accept", action="store_true", help=words("cli", "missing_accept"))
     restorer = commands.add_parser("restore", help=words("cli", "restore"))
     restorer.add_argument("backup_id", metavar="ID", help=words("cli", "restore_id"))
 
@@ -184,7 +188,7 @@ def _run(args: argparse.Namespace) -> int:
         elif args.format not in _formats():
             raise Refused("format_not_known", name=args.format, formats=", ".join(_formats()), exit_code=EXIT_USAGE)
         return cmd_export(args)
-    if command in ("import", "backups", "restore", "protect", "unprotect"):
+    if command in ("import", "backups", "restore", "protect", "unprotect", "missing"):
         from couplepause import cli_data
 
         return cli_data.run(command, args)
@@ -274,8 +278,7 @@ def _load_read_only(data_dir: Path, *, skip_unreadable: bool = False, plan: bool
     """
     from couplepause import paths
 
-    if data_dir.exists() and not data_dir.is_dir():
-        raise paths.DataDirError("data_dir_is_file", folder=data_dir)
+    existing_data_dir(data_dir)
     folder = paths.store_dir(data_dir)
     if not folder.is_dir():
         return [], None  # nothing stored yet: an empty export, not an error
@@ -283,20 +286,32 @@ def _load_read_only(data_dir: Path, *, skip_unreadable: bool = False, plan: bool
 
     repo = Repository(folder, read_only=True)
     repo.open()
-    from couplepause.cli_data import unlock
+    from couplepause.cli_data import described_parts, unlock
 
     unlock(repo)
+    if repo.protection.changed and not skip_unreadable:
+        raise Refused("header_changed_export")
     episodes = repo.load_all()
-    lost = [path.name for path in repo.unreadable] + [
-        on_command_line(Problem("set_aside_part", name=missing.path.name))
-        for missing in repo.missing()
-        if missing.part != "plan"  # no pause is missing
-    ]
+    missing = [part for part in repo.missing() if part.part != "plan"]  # no pause is missing without the plan
+    lost = described_parts(missing)
     if lost and not skip_unreadable:
-        raise Refused("unreadable_pauses", files=", ".join(lost), folder=folder)
+        if any(repo.backups.newest_with(part.part) for part in missing):
+            raise Refused("unreadable_pauses", files=", ".join(lost), folder=folder)
+        raise Refused("unreadable_pauses_no_backup", files=", ".join(lost), folder=folder)
     for name in lost:
         say(Problem("left_out", name=name))
     return episodes, repo.plan() if plan else None
+
+
+def existing_data_dir(data_dir: Path) -> None:
+    """Commands that only read stop where there is no data folder (a mistyped --data-dir
+    must not look like an empty history); they never create it."""
+    from couplepause import paths
+
+    if data_dir.exists() and not data_dir.is_dir():
+        raise paths.DataDirError("data_dir_is_file", folder=data_dir)
+    if not data_dir.exists():
+        raise Refused("data_dir_missing", folder=data_dir, env=paths.ENV_DATA_DIR)
 
 
 class Refused(Problem):

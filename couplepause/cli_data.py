@@ -12,8 +12,8 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from couplepause.cli import EXIT_OK, Refused, data_dir_of, episodes_count, say
-from couplepause.problems import Problem
+from couplepause.cli import EXIT_OK, Refused, data_dir_of, episodes_count, existing_data_dir, say
+from couplepause.problems import Problem, on_command_line
 from couplepause.texts import pauses, words
 
 if TYPE_CHECKING:
@@ -28,6 +28,8 @@ def run(command: str, args: argparse.Namespace) -> int:
         return cmd_backups(args)
     if command == "restore":
         return cmd_restore(args)
+    if command == "missing":
+        return cmd_missing(args)
     return cmd_protection(args)
 
 
@@ -64,6 +66,7 @@ def cmd_backups(args: argparse.Namespace) -> int:
     from couplepause.store.backups import Backups
 
     data_dir = data_dir_of(args)
+    existing_data_dir(data_dir)
     backups = Backups(paths.backups_dir(data_dir))
     if paths.store_dir(data_dir).is_dir():
         from couplepause.store.repository import Repository
@@ -73,7 +76,10 @@ def cmd_backups(args: argparse.Namespace) -> int:
         if repo.protection.protected and backups.list():
             unlock(repo)  # the counts of a protected history's backups are sealed
         backups = repo.backups
-    for info in backups.list():
+    listed = backups.list()
+    if not listed:
+        say(words("cli", "no_backups_yet", folder=data_dir))  # stdout stays an empty list
+    for info in listed:
         moment = info.created_at.astimezone().isoformat(timespec="seconds")
         print(f"{info.id}\t{moment}\t{info.pauses}")
     return EXIT_OK
@@ -102,6 +108,70 @@ def cmd_restore(args: argparse.Namespace) -> int:
     else:
         print(words("cli", "restored", pauses=pauses(report.restored), when=when))
     return EXIT_OK
+
+
+def cmd_missing(args: argparse.Namespace) -> int:
+    """``missing``: what the store lacks, one per line (part, file, how, the newest backup
+    that holds it); with ``--accept``, the couple go on without all of it (recorded)."""
+    from couplepause import paths
+    from couplepause.store.repository import Repository
+
+    data_dir = data_dir_of(args)
+    if not paths.store_dir(data_dir).is_dir():
+        raise Refused("no_store", folder=data_dir)
+    if not args.accept:
+        repo = Repository(paths.store_dir(data_dir), read_only=True)
+        repo.open()
+        unlock(repo)
+        repo.load_all()  # a damaged file is found by reading it
+        return _list_missing(repo)
+    with _data_folder_locked(data_dir, "missing"):
+        repo = Repository(paths.store_dir(data_dir))
+        repo.open()
+        unlock(repo)
+        repo.load_all()  # a damaged file is found (and set aside) by reading it
+        parts = repo.missing()
+        if not parts:
+            say(words("cli", "nothing_missing"))
+            return EXIT_OK
+        repo.accept_loss(parts)
+    print(words("cli", "missing_accepted", parts=", ".join(described_parts(parts))))
+    return EXIT_OK
+
+
+def _list_missing(repo) -> int:
+    parts = repo.missing()
+    if not parts:
+        say(words("cli", "nothing_missing"))
+        return EXIT_OK
+    for part in parts:
+        info = repo.backups.newest_with(part.part) if part.part != "all" else next(iter(repo.backups.list()), None)
+        held = info.id if info is not None else "-"
+        how = {"gone": words("cli", "missing_gone"), "set_aside": words("cli", "missing_set_aside"),
+               "damaged": words("cli", "missing_damaged")}[_how(part)]
+        print(f"{part.part}\t{part.path.name}\t{how}\t{held}")
+    return EXIT_OK
+
+
+def _how(part) -> str:
+    """gone, set_aside, or damaged (found damaged by a read-only look, left in place)."""
+    from couplepause.store.files import UNREADABLE_MARK
+
+    return "gone" if part.gone else "set_aside" if UNREADABLE_MARK in part.path.name else "damaged"
+
+
+def described_parts(parts) -> list[str]:
+    """Each missing part as the command line names it: its file, and whether it is set aside or gone."""
+    return [_described(part) for part in parts]
+
+
+def _described(part) -> str:
+    how = _how(part)
+    if how == "gone":
+        return on_command_line(Problem("gone_part", name=part.path.name))
+    if how == "set_aside":
+        return on_command_line(Problem("set_aside_part", name=part.path.name))
+    return part.path.name
 
 
 def cmd_protection(args: argparse.Namespace) -> int:
@@ -185,11 +255,15 @@ class _data_folder_locked:  # noqa: N801 - used as a context manager, like a fun
         if self.lock.tryLock(0):
             paths.private_file(paths.lock_file(self.data_dir))
             return
-        if self.lock.error() == QLockFile.LockError.LockFailedError:
-            if _app_answers(paths.instance_key(self.data_dir)):
-                raise Refused("app_open", folder=self.data_dir)
+        held = self.lock.error() == QLockFile.LockError.LockFailedError  # a lock file is there
+        if held and _app_answers(paths.instance_key(self.data_dir)):
+            raise Refused("app_open", folder=self.data_dir)
+        # Full, read-only or not allowed before "busy": a lock file left by an earlier
+        # run cannot be replaced on such a disk, and no command can be using it.
+        problem = paths.cannot_write(self.data_dir)
+        if held and problem is None:
             raise Refused("busy", folder=self.data_dir)
-        raise Refused("cannot_lock", folder=self.data_dir, reason=paths.write_problem(self.data_dir))
+        raise Refused("cannot_lock", folder=self.data_dir, reason=problem or Problem("lock_held_elsewhere"))
 
     def __exit__(self, *exc: object) -> None:
         self.lock.unlock()

@@ -40,6 +40,10 @@ class _PrivateRotatingFile(logging.handlers.RotatingFileHandler):
             os.fchmod(stream.fileno(), 0o600)
         return stream
 
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - the logging API's name
+        """A line the disk does not take (full, read-only) is left out: the window says
+        what matters, and logging's own traceback must not reach the terminal."""
+
 
 def start(data_dir: Path) -> Path | None:
     """Log warnings and errors to the data folder; the log's path (None if it cannot be made)."""

@@ -50,19 +50,24 @@ def _ask_running_instance_to_raise(key: str) -> bool:
     return True
 
 
-def _take_lock_or_hand_over(lock: QLockFile, key: str) -> str:
+def _take_lock_or_hand_over(lock: QLockFile, key: str, folder: Path) -> str:
     """"owner": this process holds the data folder. "handed": a running instance was
     asked to come forward. "silent": another instance holds it but does not answer.
-    "cannot": the folder cannot be locked at all (missing, read-only, full)."""
+    "cannot": the folder cannot be locked at all (missing, read-only, full), even where
+    an earlier run left its lock file (a read-only disk keeps it: no one holds it)."""
     deadline = time.monotonic() + SECOND_LAUNCH_WAIT_S
+    writable: bool | None = None  # found out once, only when a lock file is in the way
     while True:
         if lock.tryLock(0):
             return "owner"
-        if lock.error() != QLockFile.LockError.LockFailedError:
-            # No lock can be made there (read-only, full); one window is still enough.
-            return "handed" if _ask_running_instance_to_raise(key) else "cannot"
         if _ask_running_instance_to_raise(key):
             return "handed"
+        if lock.error() != QLockFile.LockError.LockFailedError:
+            return "cannot"  # no lock can be made there (read-only, full); one window is still enough
+        if writable is None:
+            writable = paths.cannot_write(folder) is None
+        if not writable:
+            return "cannot"  # a lock file no one can replace, and nothing could be saved beside it
         if time.monotonic() > deadline:
             return "silent"
         time.sleep(0.1)  # the owner is still starting up: ask again shortly
@@ -245,8 +250,10 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
     """Start the app on ``data_dir``; exit code for the process.
 
     The window opens even when the data folder cannot be used (missing and not
-    creatable, read-only, a full disk): pauses are kept in memory and written as
-    soon as the folder can take them; the guard takes the lock first. A file in the
+    creatable, read-only, a full disk, a lock file an earlier run left on a disk that
+    is read-only now), and says why: pauses are kept in memory and written as soon as
+    the folder can take them; the guard takes the lock first. On a read-only disk the
+    history is opened read-only. A file in the
     folder's place, or another couplepause that holds it and does not answer, is
     raised as a Problem for the command line to say.
     """
@@ -271,7 +278,7 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
     key = paths.instance_key(data_dir)
     lock = QLockFile(str(paths.lock_file(data_dir)))
     lock.setStaleLockTime(0)  # only a live process holds the lock
-    owner = _take_lock_or_hand_over(lock, key)
+    owner = _take_lock_or_hand_over(lock, key, data_dir)
     if owner == "handed":
         return 0
     if owner == "owner":
@@ -319,12 +326,12 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
                 lambda: holder["app"].window.show_notice(words("notices", "folder_remade"))
             ),
         )
-        bundle = build(data_dir, window=window, guard=guard, keep=True)
+        # Why nothing can be saved there now (a missing folder is told by build()).
+        cannot_save = paths.write_problem(data_dir) if owner == "cannot" and data_dir.is_dir() else None
+        bundle = build(data_dir, window=window, guard=guard, keep=True, cannot_save=cannot_save)
         bundle.guard = guard
         holder["app"] = parts["bundle"] = bundle
-        if owner == "cannot" and data_dir.is_dir():  # a missing folder is told by build()
-            bundle.window.show_notice(words("notices", "not_saving", reason=str(paths.write_problem(data_dir))))
-        elif privacy is not None:
+        if privacy is not None and cannot_save is None:
             bundle.window.show_notice(privacy)
         from couplepause import errorlog
 

@@ -46,7 +46,6 @@ def ensure_data_dir(path: Path) -> Path:
     if path.is_dir():
         return path
     from couplepause.store.atomic import make_private_dirs
-    from couplepause.store.errors import reason_of
 
     if path.exists():
         raise DataDirError("data_dir_is_file", folder=path)
@@ -54,9 +53,27 @@ def ensure_data_dir(path: Path) -> Path:
         make_private_dirs(path)
     except OSError as exc:
         raise DataDirError(
-            "cannot_make_data_dir", folder=path, reason=reason_of(exc), detail=exc.strerror or exc
+            "cannot_make_data_dir", folder=path, reason=making_problem(path, exc), detail=exc.strerror or exc
         ) from None
     return path
+
+
+def making_problem(folder: Path, exc: OSError) -> Problem:
+    """Why ``folder`` could not be made, in plain words: the file that stands where one
+    of its folders should be, a place where no folder can be made, else the disk's
+    answer (full, read-only, not allowed)."""
+    import errno
+
+    from couplepause.store.errors import reason_of
+
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        in_the_way = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+        if in_the_way is not None:
+            return Problem("file_in_path", path=in_the_way)
+    if exc.errno == errno.ENOENT:
+        nearest = next((p for p in folder.parents if p.is_dir()), folder.parent)
+        return Problem("cannot_make_there", place=nearest)
+    return reason_of(exc)
 
 
 def private_file(path: Path) -> None:
@@ -104,18 +121,30 @@ def qt_settings_dir(data_dir: Path) -> Path:
     return data_dir / "qt"
 
 
-def write_problem(folder: Path) -> Problem:
-    """Why nothing can be written in ``folder`` (found by trying)."""
+PROBE_BYTES = 4096  # one block: a full disk refuses it, though it may still make an empty file
+
+
+def cannot_write(folder: Path) -> Problem | None:
+    """Why nothing can be written in ``folder`` now (a full disk, a read-only one, no
+    permission), found by writing a block there and syncing it; None if it can be."""
     import tempfile
 
     from couplepause.store.errors import reason_of
 
     try:
-        with tempfile.TemporaryFile(dir=folder):
-            pass
+        with tempfile.TemporaryFile(dir=folder) as probe:
+            probe.write(bytes(PROBE_BYTES))
+            probe.flush()
+            os.fsync(probe.fileno())
     except OSError as exc:
         return reason_of(exc)
-    return Problem("lock_held_elsewhere")
+    return None
+
+
+def write_problem(folder: Path) -> Problem:
+    """Why the data folder's lock cannot be taken where no couplepause holds it: the
+    folder cannot be written (:func:`cannot_write`), else another program's lock file."""
+    return cannot_write(folder) or Problem("lock_held_elsewhere")
 
 
 def settings_file(data_dir: Path) -> Path:

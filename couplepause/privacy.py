@@ -56,18 +56,27 @@ class Privacy(QObject):
 
             repo.unlock(passphrase)
             take_in_rescues(repo, self.app.data_dir)  # a sealed rescue copy opens now
-            return repo.protected_names()
+            return repo.protected_names(), repo.protection.changed
 
-        def done(names, error) -> None:
+        def done(result, error) -> None:
             if isinstance(error, WrongPassphrase):
                 panel.failed(words("lock", "wrong"))
                 return
             if error is not None:
                 panel.failed(words("protect", "failed", reason=_reason(error)))
                 return
+            names, changed = result
             self._unlocked(names)
             self.app.history.load()
             self.app.care.tell_history_what_is_missing()
+            if self.app.controller.idle():
+                # The pauses in progress could not be read while locked: one interrupted
+                # by a quit or a crash is offered now, as an unprotected store does at start.
+                self.app.controller.load_from_store()
+            if changed:  # found at unlock, and mended: said once, before any loss it caused
+                self.app.window.show_notice(words("notices", "header_mended"), on_dismiss=self.app.care.show_losses)
+            else:
+                self.app.care.show_losses()
 
         self.app.writer.call(job, lambda r, e: self.app.on_main(lambda: done(r, e)))
 

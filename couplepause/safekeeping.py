@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from couplepause import APP_NAME, paths
-from couplepause.store.errors import StoreUnavailable, cause, reason_of
+from couplepause.problems import Problem
+from couplepause.store.errors import StoreError, StoreUnavailable, cause
 from couplepause.store.atomic import atomic_write, make_private_dirs
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ class FolderGuard:
         self.lock = lock
         self.held = held
         self.on_remade = on_remade
+        self.seen = data_dir.is_dir()  # the folder was there in this run (so it can be gone)
         self._mutex = threading.Lock()
 
     def __call__(self) -> None:
@@ -69,17 +71,22 @@ class FolderGuard:
                 self.held = False
             remade = False
             if not folder.exists():
-                if not folder.parent.is_dir():
+                if self.seen and not folder.parent.is_dir():
                     raise StoreUnavailable("folder_and_parent_gone", folder=folder)
                 try:
                     make_private_dirs(folder)
                 except OSError as exc:
-                    raise StoreUnavailable("cannot_remake_folder", folder=folder, reason=reason_of(exc)) from exc
-                remade = True
+                    key = "cannot_remake_folder" if self.seen else "cannot_make_data_dir"
+                    raise StoreUnavailable(key, folder=folder, reason=paths.making_problem(folder, exc)) from exc
+                remade = self.seen
+            self.seen = True
             if not self.lock.tryLock(0):
-                if lock_path.exists():
+                # Full, read-only or not allowed comes first: a lock file left there by an
+                # earlier run cannot be replaced then, and no couplepause can be using it.
+                problem = paths.cannot_write(folder)
+                if problem is None and lock_path.exists():
                     raise StoreUnavailable("folder_taken", folder=folder)
-                raise StoreUnavailable("cannot_lock", folder=folder, reason=paths.write_problem(folder))
+                raise StoreUnavailable("cannot_lock", folder=folder, reason=problem or Problem("lock_held_elsewhere"))
             self.held = True
             paths.private_file(lock_path)
             if remade:
@@ -100,7 +107,8 @@ class FolderGuard:
 
 class Keeper:
     """The store's background care (see the module docstring). Qt-free; ``on_event(kind, value)``
-    is called on the keeper's thread: ("rescued", count), ("backup", info), ("problem", text)."""
+    is called on the keeper's thread: ("rescued", count), ("rescue_failed", text), ("backup", info),
+    ("problem", text): a backup or a round of checks that failed (a backup skipped for lack of room too)."""
 
     def __init__(
         self,
@@ -130,32 +138,51 @@ class Keeper:
             self._thread.join(timeout)
 
     def run_once(self) -> None:
-        """One round of care: rescue copies, every file read, the day's backup, rotation."""
+        """One round of care: rescue copies, every file read, the day's backup, rotation.
+        A store opened read-only is only read; one that cannot be opened now is left
+        alone (the window says so already; rescue copies wait for a round that can)."""
+        if self.repo.read_only:
+            if not self.repo.locked:
+                self.repo.load_all()
+            return
+        if not self._opens():
+            return
         self.take_in_rescues()
         locked = self.repo.locked  # protected and locked: files are copied, not read
         if not locked:
             self.repo.load_all()  # a damaged file is set aside and reported through the repository
-        if self.repo.read_only:
-            return
         newest = next(iter(self.repo.backups.list()), None)
         today = self.now().astimezone().date()
         has_pauses = self.repo.has_files() if locked else self.repo.count() > 0
         if (newest is None or newest.created_at.astimezone().date() < today) and has_pauses:
             self.on_event("backup", self.repo.backup("daily", self.now()))
         if not self.repo.missing():  # never let a backup go while pauses are missing
-            self.repo.backups.rotate(self.now())
+            self.repo.rotate_backups(self.now())
 
     def take_in_rescues(self) -> None:
-        saved = take_in_rescues(self.repo, self.data_dir)
+        """Save what rescue copies kept; one that cannot be saved now stays where it is."""
+        try:
+            saved = take_in_rescues(self.repo, self.data_dir)
+        except Exception as exc:  # noqa: BLE001 - told, and tried again next round
+            log.warning("saving a rescue copy failed (%s)", cause(exc))
+            self.on_event("rescue_failed", cause(exc))
+            return
         if saved:
             self.on_event("rescued", saved)
 
-    def _run(self) -> None:
+    def _opens(self) -> bool:
+        """Whether the store is open, or opens now (a data folder that cannot be used is
+        told by the window, never as a failed backup)."""
         try:
+            self.repo.ensure_open()
+        except StoreError as exc:
+            log.info("the store cannot be opened now (%s)", cause(exc))
+            return False
+        return True
+
+    def _run(self) -> None:
+        if not self.repo.read_only and self._opens():
             self.take_in_rescues()  # at once: a pause kept there may be offered to pick up
-        except Exception as exc:  # noqa: BLE001
-            log.warning("saving a rescue copy failed (%s)", cause(exc))
-            self.on_event("problem", cause(exc))
         if self._stop.wait(self.first_delay):
             return
         while True:

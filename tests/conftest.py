@@ -93,3 +93,14 @@ def language():
     texts.set_language("en")
     if qlocale() is not None:
         qlocale().setDefault(saved if saved is not None else qlocale().system())
+
+
+@pytest.fixture(autouse=True)
+def _quick_key_derivation(request, monkeypatch):
+    """A passphrase costs scrypt at OWASP's cost (about half a second and 128 MiB) in the
+    app; in this process's tests a small cost keeps the many protect/unlock steps quick.
+    A test marked ``real_kdf`` keeps the real cost (tests/store/test_tamper.py checks it)."""
+    if request.node.get_closest_marker("real_kdf") is None:
+        from couplepause.store import vault
+
+        monkeypatch.setattr(vault, "SCRYPT", {**vault.SCRYPT, "n": 2**10})

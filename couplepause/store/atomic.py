@@ -152,6 +152,19 @@ def _link_without_overwrite(temp_path: Path, target: Path) -> None:
         os.replace(temp_path, target)
 
 
+def write_durably(target: Path, data: bytes) -> None:
+    """Write ``data`` to a new private file ``target`` (replacing one there) and fsync it;
+    its folder is not fsync'ed (the caller does that once for many files). Not atomic:
+    for files that count only once something else commits them (a journal's staged files)."""
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), PRIVATE_FILE_MODE)
+    with open(fd, "wb", closefd=True) as stream:
+        if hasattr(os, "fchmod"):
+            os.fchmod(stream.fileno(), PRIVATE_FILE_MODE)  # the umask may have removed bits
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
+
+
 def atomic_write(target: Path, data: bytes, *, overwrite: bool = True) -> None:
     """Write ``data`` to ``target`` crash-safely (see :func:`atomic_file`)."""
     with atomic_file(target, overwrite=overwrite) as stream:

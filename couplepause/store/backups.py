@@ -1,11 +1,13 @@
 """Rotating backups of the store: make, list, read back, rotate.
 
 A backup is a folder ``<data folder>/backups/<ID>/`` holding copies of the store's
-files (the same relative names) and, written last, ``backup.json``: a TinyDB
-database whose table ``backup`` describes it (when, why, how many pauses, which
-months). A folder without ``backup.json`` was interrupted and is not a backup;
-it is removed by the next rotation, or passphrase change (its copies are in the old
-format). A rotation removes its backups in one journaled step. Every file is
+files (the same relative names, meta.json and its manifest included) and
+``backup.json``: a TinyDB database whose table ``backup`` describes it (when, why,
+how many pauses, which months). It is made in a hidden folder (``.making-<ID>``),
+read back whole, and only then given its ID's name: a folder named by an ID is a
+whole backup, and one whose backup.json was later damaged is described from its
+copies. A hidden folder left by a crash is removed (``clean_up``). A rotation removes its
+backups in one journaled step (all of them or none, even under ``kill -9``). Every file is
 written crash-safely and is private (0600, folders 0700).
 
 Which backups are kept (:func:`to_keep`): the newest of each of the last
@@ -20,18 +22,23 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from tinydb.table import Document
 
 from couplepause.core.episode import Episode, format_instant, parse_instant
 from couplepause.problems import Problem
-from couplepause.store import migrations
+from couplepause.store import meta, migrations
+from couplepause.store.envelope import LEGACY, generation_of
+from couplepause.store.envelope import part_of as envelope_part
+from couplepause.store.meta import FIRST_CHECKED_VERSION
 from couplepause.store.files import (
     ACTIVE_FILE,
     EPISODES_TABLE,
@@ -40,8 +47,11 @@ from couplepause.store.files import (
     MONTHS_DIR,
     PLAIN,
     PLAN_FILE,
+    NAMES_FILE,
+    NAMES_PART,
     PLAN_PART,
     PLAN_TABLE,
+    SEALED_PART,
     PROTECTION_TABLE,
     SEALED_FILE,
     SEALED_TABLE,
@@ -49,14 +59,17 @@ from couplepause.store.files import (
     Sealed,
     Unreadable,
     format_of,
+    read_database,
     read_documents,
     read_tables,
     write_tables,
 )
 from couplepause.store.atomic import atomic_write, fsync_dir, make_private_dirs
+from couplepause.store.space import room_for_backup
 from couplepause.store.view import DIRECT, View
 
 BACKUP_META = "backup.json"
+MAKING_PREFIX = ".making-"  # a backup's folder until it is complete
 BACKUP_TABLE = "backup"
 DAILY = "daily"
 BEFORE_IMPORT = "before-import"
@@ -94,10 +107,20 @@ class BackupInfo:
     parts: dict[str, int]  # "YYYY-MM" (UTC month) or "active" -> pauses in it
     schema_version: int
     folder: Path = field(compare=False)
+    # Parts the store's manifest listed that the backup has no copy of: gone from the store
+    # when it was made, or left out because they did not read back.
+    absent: tuple[str, ...] = field(default=(), compare=False)
 
     def has(self, part: str) -> bool:
-        if part == PLAN_PART:
-            return (self.folder / PLAN_FILE).is_file()
+        """Whether the backup holds ``part`` (a month, "active", the plan, the protected names,
+        the sealed records). A backup made while its history was locked was not counted:
+        its copies say what it holds."""
+        single = {PLAN_PART: PLAN_FILE, NAMES_PART: NAMES_FILE, SEALED_PART: SEALED_FILE}
+        if part in single:
+            return (self.folder / single[part]).is_file()
+        if self.pauses is None:
+            copy = ACTIVE_FILE if part == ACTIVE_PART else f"{MONTHS_DIR}/{part}.json"
+            return (self.folder / copy).is_file()
         return self.parts.get(part, 0) > 0
 
 
@@ -155,67 +178,99 @@ class Backups:
         return next((info for info in self.list() if info.has(part)), None)
 
     # ----------------------------------------------------------------- making
-    def make(self, files: dict[str, bytes], reason: str, now: datetime) -> tuple[BackupInfo, list[str]]:
+    def make(
+        self, files: dict[str, bytes], reason: str, now: datetime, version: int | None = None
+    ) -> tuple[BackupInfo, list[str]]:
         """Write a backup of the store files ``files`` (relative name -> bytes).
 
         Each copy is read back with TinyDB and its episodes checked; a copy that
-        does not read back is left out. Returns the backup and the relative
-        names left out, so the store can set the originals aside.
+        does not read back is left out (and its part out of the backup's manifest).
+        Once written, the backup is read back whole (:meth:`read`); one that does not
+        read back is removed and BackupDamaged raised. It is made only where the disk
+        keeps room for the pauses after it (BackupNoRoom otherwise, before anything is
+        written). Returns the backup and the relative names left out, so the store can
+        set the originals aside. ``version``: the schema version of the files (default:
+        as their meta.json says).
         """
         if reason not in REASONS:
             raise ValueError(f"unknown backup reason {reason!r}")
         with self._lock:
+            room_for_backup(self.folder, files)
             make_private_dirs(self.folder)
-            backup_id, target = self._new_folder(now)
-            version = _version_of(files)
-            parts: dict[str, int] = {}
-            left_out: list[str] = []
-            readable = self.header is None or self.keys is not None
-            for relative, data in sorted(files.items()):
-                copy = target / relative
-                make_private_dirs(copy.parent)
-                atomic_write(copy, data)
-                if not readable:
-                    continue  # locked: the copy is made, its pauses are counted once unlocked
-                try:
-                    episodes = _episodes_in(copy, relative, version, self.fmt)
-                except (Unreadable, BackupDamaged):
-                    copy.unlink()
-                    left_out.append(relative)
-                    continue
-                part = part_of(relative)
-                if part is not None and episodes:
-                    parts[part] = len(episodes)
-            for folder, _dirs, _names in os.walk(target):
-                fsync_dir(Path(folder))
-            info = BackupInfo(
-                id=backup_id,
-                created_at=now,
-                reason=reason,
-                pauses=sum(parts.values()) if readable else None,
-                parts=parts,
-                schema_version=version,
-                folder=target,
-            )
-            write_tables(target / BACKUP_META, {BACKUP_TABLE: [self._meta_document(info)]})
+            backup_id, making = self._new_folder(now)
+            try:
+                info, left_out = self._fill(making, backup_id, files, reason, now, version)
+                if info.pauses is not None:
+                    self._read(info)  # verified as a restore would read it
+                target = self.folder / backup_id
+                os.rename(making, target)  # complete, or not there at all
+            except BaseException:
+                shutil.rmtree(making, ignore_errors=True)
+                raise
             fsync_dir(self.folder)
-            return info, left_out
+            return replace(info, folder=target), left_out
+
+    def _fill(
+        self, target: Path, backup_id: str, files: dict[str, bytes], reason: str, now: datetime, version: int | None
+    ) -> tuple[BackupInfo, list[str]]:
+        version = version or _version_of(files)
+        fmt = self.fmt.reading_legacy(version < FIRST_CHECKED_VERSION)
+        parts: dict[str, int] = {}
+        left_out: list[str] = []
+        readable = self.header is None or self.keys is not None
+        for relative, data in sorted(files.items()):
+            copy = target / relative
+            make_private_dirs(copy.parent)
+            atomic_write(copy, data)
+            if not readable:
+                continue  # locked: the copy is made, its pauses are counted once unlocked
+            try:
+                episodes = _episodes_in(copy, relative, version, fmt)
+            except (Unreadable, BackupDamaged):
+                if copy.read_bytes() != data:  # the original was fine: this copy did not come out whole
+                    raise BackupDamaged("backup_not_verified", file=relative) from None
+                copy.unlink()  # the original itself is damaged: left out (and set aside by the store)
+                left_out.append(relative)
+                continue
+            part = part_of(relative)
+            if part is not None and episodes:
+                parts[part] = len(episodes)
+        for folder, _dirs, _names in os.walk(target):
+            fsync_dir(Path(folder))
+        info = BackupInfo(
+            id=backup_id,
+            created_at=now,
+            reason=reason,
+            pauses=sum(parts.values()) if readable else None,
+            parts=parts,
+            schema_version=version,
+            folder=target,
+            absent=_absent(target),
+        )
+        write_tables(target / BACKUP_META, {BACKUP_TABLE: [self._meta_document(info)]})
+        return info, left_out
 
     # ---------------------------------------------------------------- reading
     def read(self, backup_id: str) -> BackupContent:
         """Every file of a backup, checked; raises BackupDamaged if anything is off."""
-        info = self.get(backup_id)
+        return self._read(self.get(backup_id))
+
+    def _read(self, info: BackupInfo) -> BackupContent:
+        fmt = self.fmt.reading_legacy(info.schema_version < FIRST_CHECKED_VERSION)
         files: dict[str, dict[str, list[Document]]] = {}
         episodes: dict[str, list[Episode]] = {}
-        for copy in self.view.files_under(info.folder):
+        gens: dict[str, int] = {}
+        for copy in self.view.files_under(info.folder):  # read-only: as the last committed change left it
             relative = copy.relative_to(info.folder).as_posix()
             if relative == BACKUP_META:
                 continue
             source = self.view.source(copy)
             try:
-                tables = (read_tables(source, format_of(source, self.fmt)) or {}) if source is not None else {}
+                found = read_database(source, format_of(source, fmt)) if source is not None else None
             except (Unreadable, Sealed, OSError) as exc:
                 raise BackupDamaged("backup_damaged", id=info.id, file=relative) from exc
+            tables = found[0] if found is not None else {}
+            gens[envelope_part(copy)] = found[1] if found is not None else 0
             files[relative] = tables
             if part_of(relative) is not None:
                 documents = tables.get(EPISODES_TABLE, [])
@@ -223,61 +278,108 @@ class Backups:
         counted = sum(len(found) for found in episodes.values())
         if info.pauses is not None and counted != info.pauses:
             raise BackupDamaged("backup_incomplete", id=info.id, expected=info.pauses, counted=counted)
+        self._check_manifest(info, gens)
         return BackupContent(info, files, episodes)
 
+    def _check_manifest(self, info: BackupInfo, gens: dict[str, int]) -> None:
+        """Every part the backup's manifest lists is there, no older than listed, and (a
+        protected store's, unlocked) the manifest is as the keys' holder wrote it."""
+        if info.schema_version < FIRST_CHECKED_VERSION:
+            return
+        source = self.view.source(info.folder / META_FILE)
+        try:
+            found = meta.read(source) if source is not None else None
+        except (OSError, ValueError) as exc:
+            raise BackupDamaged("backup_damaged", id=info.id, file=META_FILE) from exc
+        if found is None:
+            return  # made from a store whose meta.json was lost: backup.json's counts are checked
+        for part, gen in found.listed().items():
+            if part in info.absent:
+                continue
+            if part not in gens:
+                raise BackupDamaged("backup_part_missing", id=info.id, file=f"{part}.json")
+            if gens[part] < gen:
+                raise BackupDamaged("backup_part_older", id=info.id, file=f"{part}.json")
+        if found.header is not None and not found.verified_by(self.keys if self.header is not None else None):
+            raise BackupDamaged("backup_damaged", id=info.id, file=META_FILE)
+
     # --------------------------------------------------------------- rotating
-    def rotate(self, now: datetime) -> list[str]:
-        """Remove backups that :func:`to_keep` does not keep, and interrupted ones, all in one
-        journaled step (a crash removes all of them or none)."""
+    def rotate(self, now: datetime, holding: Iterable[str] = ()) -> list[str]:
+        """Remove backups that :func:`to_keep` does not keep, all in one journaled step (a
+        crash removes all of them or none), and what an interrupted one left (a folder that
+        reads as no backup at all is kept: it may hold pauses). The newest backup that holds
+        each part in ``holding`` (parts the store has lost) is always kept."""
         from couplepause.store.journal import Transaction
 
         with self._lock:
             backups = self.list()
             keep = to_keep(backups, now)
-            removed = sorted([*(info.id for info in backups if info.id not in keep), *self._interrupted()])
+            for part in holding:
+                newest = next((info for info in backups if info.has(part) or (part == "all" and info.pauses)), None)
+                if newest is not None:
+                    keep.add(newest.id)
+            removed = [info.id for info in backups if info.id not in keep]
             transaction = Transaction(self.folder.parent)  # the data folder: the journal the store recovers
             for name in removed:
                 transaction.remove_tree(self.folder / name)
             transaction.commit()
-            return removed
+            return removed + self.clean_up()
 
     # ------------------------------------------------------------- internals
-    def _interrupted(self) -> list[str]:
-        """Folders of backups that were never finished (no backup.json: not a backup)."""
-        return [name for name in self._names() if not (self.folder / name / BACKUP_META).exists()]
-
     def _names(self) -> list[str]:
+        """The backups' folders (a backup being made, or cut short, is a hidden one)."""
         try:
-            return sorted(name for name in self.view.names(self.folder) if (self.folder / name).is_dir())
+            return sorted(
+                name for name in self.view.names(self.folder) if not name.startswith(".") and (self.folder / name).is_dir()
+            )
         except (FileNotFoundError, NotADirectoryError):
             return []
 
+    def clean_up(self) -> list[str]:
+        """Remove what a backup cut short left behind (its hidden folder); returns their names."""
+        try:
+            names = [name for name in os.listdir(self.folder) if name.startswith(MAKING_PREFIX)]
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        for name in names:
+            shutil.rmtree(self.folder / name, ignore_errors=True)
+        if names:
+            fsync_dir(self.folder)
+        return names
+
     def _new_folder(self, now: datetime) -> tuple[str, Path]:
+        """A free backup ID and the hidden folder the backup is made in (renamed to the ID
+        once it is complete, so a folder named by an ID is always a whole backup)."""
         base = now.astimezone(UTC).strftime(_ID_FORMAT)
         number = 1
         while True:
             backup_id = base if number == 1 else f"{base}-{number}"
-            target = self.folder / backup_id
-            try:
-                target.mkdir(mode=0o700)
-            except FileExistsError:
-                number += 1
+            number += 1
+            if (self.folder / backup_id).exists():
                 continue
-            os.chmod(target, 0o700)
-            return backup_id, target
+            making = self.folder / f"{MAKING_PREFIX}{backup_id}"
+            try:
+                making.mkdir(mode=0o700)
+            except FileExistsError:
+                continue
+            os.chmod(making, 0o700)
+            return backup_id, making
 
     def _info(self, folder: Path) -> BackupInfo | None:
         source = self.view.source(folder / BACKUP_META)
         try:
-            documents = read_documents(source, BACKUP_TABLE) if source is not None else None
+            documents = read_documents(source, BACKUP_TABLE, LEGACY) if source is not None else None
         except (Unreadable, OSError):
-            return None
-        if not documents:
-            return None
+            documents = None
+        if not documents:  # backup.json damaged or gone: the backup is still whole (see _new_folder)
+            return self._described(folder)
         doc = dict(documents[0])
         try:
             if "sealed" in doc:  # a protected store's backup: its summary opens with the keys
-                summary = _opened_summary(doc["sealed"], self.keys)
+                try:
+                    summary = _opened_summary(doc["sealed"], self.keys)
+                except (InvalidTag, ValueError, TypeError):
+                    return self._described(folder)  # not sealed to these keys: described from its copies
                 doc.update(summary if summary is not None else {"pauses": None, "parts": {}})
                 doc.setdefault("created_at", _time_of_id(folder.name))
             parts = {str(k): int(v) for k, v in dict(doc.get("parts") or {}).items()}
@@ -289,9 +391,37 @@ class Backups:
                 parts=parts,
                 schema_version=int(doc["schema_version"]),
                 folder=folder,
+                absent=tuple(str(part) for part in doc.get("absent") or ()),
             )
         except (KeyError, TypeError, ValueError):
             return None
+
+    def _described(self, folder: Path) -> BackupInfo | None:
+        """A backup whose backup.json was damaged or removed, described from its copies (its
+        time from its ID; it counts as a daily one). None when the copies do not read."""
+        try:
+            created_at = parse_instant(_time_of_id(folder.name))
+            found = meta.read(folder / META_FILE)
+        except (OSError, ValueError):
+            return None
+        if found is None:
+            return None
+        readable = self.header is None or self.keys is not None
+        fmt = self.fmt.reading_legacy(found.schema_version < FIRST_CHECKED_VERSION)
+        parts: dict[str, int] = {}
+        for copy in sorted(path for path in folder.rglob("*.json") if path.is_file()):
+            relative = copy.relative_to(folder).as_posix()
+            part = part_of(relative)
+            if part is None or not readable:
+                continue
+            try:
+                count = len(_episodes_in(copy, relative, found.schema_version, fmt))
+            except (Unreadable, Sealed, BackupDamaged, OSError):
+                return None
+            if count:
+                parts[part] = count
+        pauses = sum(parts.values()) if readable else None
+        return BackupInfo(folder.name, created_at, DAILY, pauses, parts, found.schema_version, folder, _absent(folder))
 
     def _meta_document(self, info: BackupInfo) -> dict[str, Any]:
         """backup.json's document; a protected store's counts are sealed to its public key."""
@@ -300,49 +430,75 @@ class Backups:
         return _backup_document(info, vault.public_key(self.header) if self.header else None)
 
     def rewrite_into(
-        self, transaction, old: Format, new: Format, old_keys, header: dict[str, Any] | None, plan_fmt: Format = PLAIN
+        self,
+        transaction,
+        old: Format,
+        new: Format,
+        old_keys,
+        header: dict[str, Any] | None,
+        plan_fmt: Format = PLAIN,
+        new_keys=None,
     ) -> None:
         """Put every backup, in ``new``'s format, into ``transaction`` (a passphrase set,
         changed or removed): no copy of the history stays in the old one (a plan copy in
         ``plan_fmt``, as the store's). Records a backup holds sealed are sealed again to
-        the new key, or filed (no protection)."""
-        with self._lock:  # no backup is being made meanwhile
-            for name in self._interrupted():  # copies in the old format, and no backup: they go
-                transaction.remove_tree(self.folder / name)
-            for info in self.list():
-                self._rewrite_one(info, transaction, old, new, old_keys, header, plan_fmt)
-
-    def _rewrite_one(self, info: BackupInfo, transaction, old: Format, new: Format, old_keys,
-                     header: dict[str, Any] | None, plan_fmt: Format) -> None:
+        the new key, or filed (no protection). Each copy keeps its generation, and the
+        backup's meta.json gets the new header, signed with ``new_keys``."""
         from couplepause.store import protected, vault
 
         public = vault.public_key(header) if header else None
-        sealed_path = info.folder / SEALED_FILE
-        puts: dict[Path, dict[str, list]] = {}
-        for copy in DIRECT.files_under(info.folder):
-            relative = copy.relative_to(info.folder).as_posix()
-            if relative in (BACKUP_META, SEALED_FILE):
-                continue
-            tables = read_tables(copy, format_of(copy, old))
-            if tables is None:
-                continue
-            if relative == META_FILE:  # the copy's header is the new one, or none
-                tables.pop(PROTECTION_TABLE, None)
-                if header is not None:
-                    tables[PROTECTION_TABLE] = [header]
-            puts[copy] = tables
-        if sealed_path.exists() and old_keys is not None:
-            records = protected.open_sealed(sealed_path, old_keys)
-            if public is None:  # no protection any more: file them into the backup's own files
-                protected.file_records(records, puts, info.folder)
-                transaction.remove(sealed_path)
-            else:
-                tokens = [{"token": vault.seal(public, json.dumps({"op": op, "record": r}).encode())}
-                          for op, r in records]
-                transaction.put(sealed_path, {SEALED_TABLE: tokens}, PLAIN)
-        for copy, tables in puts.items():
-            transaction.put(copy, tables, plan_fmt if copy.name == PLAN_FILE else format_of(copy, new))
-        transaction.put(info.folder / BACKUP_META, {BACKUP_TABLE: [_backup_document(info, public)]}, PLAIN)
+        for info in self.list():
+            sealed_path = info.folder / SEALED_FILE
+            gone: set[str] = set()
+            legacy = info.schema_version < FIRST_CHECKED_VERSION
+            reading = old.reading_legacy(legacy)
+            puts: dict[Path, dict[str, list]] = {}
+            for copy in DIRECT.files_under(info.folder):  # what a crash left half-written is no copy
+                relative = copy.relative_to(info.folder).as_posix()
+                if relative in (BACKUP_META, SEALED_FILE, META_FILE):
+                    continue
+                try:
+                    tables = read_tables(copy, format_of(copy, reading))
+                except (Unreadable, Sealed) as exc:  # never left behind in the old format unsaid
+                    raise BackupDamaged("backup_damaged", id=info.id, file=relative) from exc
+                if tables is not None:
+                    puts[copy] = tables
+            if sealed_path.exists() and old_keys is not None:
+                try:
+                    records = protected.open_sealed(sealed_path, old_keys)
+                except Unreadable as exc:
+                    raise BackupDamaged("backup_damaged", id=info.id, file=SEALED_FILE) from exc
+                if public is None:  # no protection any more: file them into the backup's own files
+                    protected.file_records(records, puts, info.folder)
+                    transaction.remove(sealed_path)
+                    gone.add(meta.SEALED)
+                else:
+                    tokens = [{"token": vault.seal(public, json.dumps({"op": op, "record": r}).encode())}
+                              for op, r in records]
+                    transaction.put(sealed_path, {SEALED_TABLE: tokens}, PLAIN)
+            for copy, tables in puts.items():
+                fmt = plan_fmt if copy.name == PLAN_FILE else format_of(copy, new)
+                transaction.put(copy, tables, fmt, gen=max(generation_of(copy), 1))
+            self._reheader(transaction, info, header, new_keys, gone)
+            transaction.put(info.folder / BACKUP_META, {BACKUP_TABLE: [_backup_document(info, public)]}, PLAIN)
+
+    def reheader_into(self, transaction, header: dict[str, Any], keys) -> None:
+        """Every backup's meta.json with ``header`` (the same keys, a new wrapping), signed."""
+        for info in self.list():
+            self._reheader(transaction, info, header, keys)
+
+    def _reheader(
+        self, transaction, info: BackupInfo, header: dict[str, Any] | None, keys, gone: set[str] = frozenset()
+    ) -> None:
+        path = info.folder / META_FILE
+        try:
+            found = meta.read(path)
+        except (OSError, ValueError):
+            return  # a damaged copy is not made better by a new header; the backup reads as damaged
+        if found is None:
+            return
+        signed = replace(found.with_parts({}, gone), header=header).signed(keys)
+        transaction.put(path, signed.tables(), PLAIN, gen=generation_of(path) + 1)
 
 
 def to_keep(backups: Iterable[BackupInfo], now: datetime) -> set[str]:
@@ -384,12 +540,22 @@ def _backup_document(info: BackupInfo, public: bytes | None) -> dict[str, Any]:
     summary: dict[str, Any] = {"created_at": format_instant(info.created_at)}
     if info.pauses is not None:
         summary.update(pauses=info.pauses, parts=dict(sorted(info.parts.items())))
-    doc: dict[str, Any] = {"reason": info.reason, "schema_version": info.schema_version}
+    doc: dict[str, Any] = {"reason": info.reason, "schema_version": info.schema_version, "absent": list(info.absent)}
     if public is None:
         return {**doc, **summary, "pauses": info.pauses, "parts": summary.get("parts", {})}
     from couplepause.store import vault
 
     return {**doc, "sealed": vault.seal(public, json.dumps(summary).encode())}
+
+
+def _absent(folder: Path) -> tuple[str, ...]:
+    """The parts the manifest copied into a backup lists that it has no copy of."""
+    try:
+        found = meta.read(folder / META_FILE)
+    except (OSError, ValueError):
+        return ()
+    listed = found.listed() if found is not None else {}
+    return tuple(sorted(part for part in listed if not meta.part_path(folder, part).is_file()))
 
 
 def _time_of_id(backup_id: str) -> str:

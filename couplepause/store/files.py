@@ -17,7 +17,6 @@ Qt-free.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import stat
@@ -34,7 +33,16 @@ from tinydb.table import Document
 
 from couplepause.core.episode import Episode
 from couplepause.store.atomic import atomic_write, fsync_dir, make_private_dirs
-from couplepause.store.storage import CrashSafeStorage
+from couplepause.store.errors import StoreError
+from couplepause.store.envelope import (
+    ENVELOPE,
+    PLAIN,
+    Format,
+    NotOurs,
+    StoreFileStorage,
+    generation_of,
+    part_of,
+)
 from couplepause.store.view import DIRECT, STAGED_SUFFIX, View
 
 # The store folder (see docs/ARCHITECTURE.md, "The store's files"):
@@ -55,11 +63,14 @@ _STAMP_FORMAT = "%Y%m%dT%H%M%S"
 _MONTH_FILE = re.compile(r"^\d{4}-\d{2}\.json$")
 
 
-class Unreadable(Exception):
-    """A store file that is there but cannot be read as what we wrote."""
+class Unreadable(StoreError):
+    """A store file that is there but cannot be read as what we wrote (where it reaches a
+    person, a Problem: which file, and why in plain words)."""
+
+    key = "file_unreadable"
 
     def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
+        super().__init__(path=Path(path), reason=reason)
         self.path = Path(path)
         self.reason = reason
 
@@ -70,8 +81,6 @@ class Sealed(Exception):
 
 def is_protected_file(path: Path) -> bool:
     """Whether ``path`` holds an encrypted database (looked at by its first bytes)."""
-    from couplepause.store.vault import ENVELOPE
-
     try:
         with open(path, "rb") as handle:
             return f'"{ENVELOPE}"'.encode() in handle.read(64)
@@ -79,58 +88,30 @@ def is_protected_file(path: Path) -> bool:
         return False
 
 
-class Format:
-    """How the store's files are written: plain TinyDB JSON (``key`` None), or
-    encrypted with a protected store's data key (see ``vault.py``)."""
-
-    def __init__(self, key: bytes | None = None) -> None:
-        self.key = key
-
-    @property
-    def protected(self) -> bool:
-        return self.key is not None
-
-    def open_db(self, path: Path, *, read_only: bool = False) -> TinyDB:
-        mode = "r" if read_only else "r+"
-        if self.key is None:
-            return TinyDB(path, storage=CrashSafeStorage, access_mode=mode)
-        from couplepause.store.vault import ProtectedStorage
-
-        return TinyDB(path, storage=ProtectedStorage, access_mode=mode, key=self.key)
-
-    def encode(self, data: dict[str, Any]) -> bytes:
-        """A whole database as the bytes of its file."""
-        text = json.dumps(data).encode("utf-8")
-        if self.key is None:
-            return text
-        from couplepause.store.vault import encrypt
-
-        return encrypt(self.key, text)
-
-
-PLAIN = Format()
-
-
 def format_of(path: Path, fmt: Format) -> Format:
     """The format a store file is kept in: meta.json and sealed.json are always plain
     (they must be read before the passphrase is known); plan.json as its bytes say (it
     follows the partners' names: see plan_file.py); the rest as the store says."""
     name = Path(path).name.removesuffix(STAGED_SUFFIX)  # a staged file is read as its target
+    plain = PLAIN.reading_legacy(fmt.legacy)
     if name == PLAN_FILE:
-        return fmt if fmt.protected and is_protected_file(path) else PLAIN
-    return PLAIN if name in (META_FILE, SEALED_FILE) else fmt
+        return fmt if fmt.protected and is_protected_file(path) else plain
+    return plain if name in (META_FILE, SEALED_FILE) else fmt
 
 
-def open_db(path: Path, *, read_only: bool = False, fmt: Format = PLAIN) -> TinyDB:
-    """The TinyDB database in ``path`` (on the crash-safe storage, or the protected one)."""
-    return fmt.open_db(path, read_only=read_only)
+def open_db(path: Path, *, read_only: bool = False, fmt: Format = PLAIN, after: int = 0) -> TinyDB:
+    """The TinyDB database in ``path``, on the store's Storage (its part, generation and
+    check, or encrypted: envelope.py); ``after``: a generation its next write must pass."""
+    mode = "r" if read_only else "r+"
+    return TinyDB(path, storage=StoreFileStorage, access_mode=mode, fmt=fmt, after=after)
 
 
-def read_documents(path: Path, table: str = EPISODES_TABLE, fmt: Format = PLAIN) -> list[Document] | None:
-    """The documents of one table, checked; None when the file does not exist.
+def read_database(path: Path, fmt: Format = PLAIN) -> tuple[dict[str, list[Document]], int] | None:
+    """Every table of a file and its generation, checked; None when the file does not exist.
 
-    Raises :class:`Unreadable` for anything that is not a TinyDB database as we
-    write them. I/O errors other than a missing file propagate.
+    Raises :class:`Unreadable` for anything that is not a database as we write them
+    (:class:`Sealed` for an encrypted one met without its key). I/O errors other than
+    a missing file propagate.
     """
     try:
         info = os.stat(path)
@@ -141,44 +122,36 @@ def read_documents(path: Path, table: str = EPISODES_TABLE, fmt: Format = PLAIN)
     if info.st_size == 0:
         raise Unreadable(path, "the file is empty")
     try:
-        with fmt.open_db(path, read_only=True) as db:
-            documents = db.table(table).all()
-            if not documents and not isinstance(db.storage.read(), dict):
+        with open_db(path, read_only=True, fmt=fmt) as db:
+            if not isinstance(db.storage.read(), dict):
                 raise Unreadable(path, "the file does not hold a database")
+            tables = {name: db.table(name).all() for name in db.tables()}
+            gen = db.storage.gen
     except FileNotFoundError:
         return None  # removed meanwhile
     except Unreadable:
         raise
-    except _BAD_SHAPE as exc:  # bad JSON or shape
-        raise _damaged(path, fmt, exc) from exc
-    return documents
+    except NotOurs as exc:
+        if not fmt.protected:
+            raise Sealed(str(path)) from exc
+        raise Unreadable(path, str(exc)) from exc
+    except (ValueError, TypeError, AttributeError, KeyError) as exc:  # bad JSON or shape
+        raise Unreadable(path, _short(exc)) from exc
+    return tables, gen
+
+
+def read_documents(path: Path, table: str = EPISODES_TABLE, fmt: Format = PLAIN) -> list[Document] | None:
+    """The documents of one table, checked; None when the file does not exist (see read_database)."""
+    found = read_database(path, fmt)
+    return None if found is None else found[0].get(table, [])
 
 
 def read_tables(path: Path, fmt: Format = PLAIN) -> dict[str, list[Document]] | None:
     """Every table of a database, checked; None when the file does not exist."""
-    first = read_documents(path, fmt=fmt)
-    if first is None:
+    found = read_database(path, fmt)
+    if found is None:
         return None
-    try:
-        with fmt.open_db(path, read_only=True) as db:
-            names = db.tables()
-            return {name: (first if name == EPISODES_TABLE else db.table(name).all()) for name in names} or {
-                EPISODES_TABLE: first
-            }
-    except FileNotFoundError:
-        return None  # removed meanwhile
-    except _BAD_SHAPE as exc:  # a table that is not one
-        raise _damaged(path, fmt, exc) from exc
-
-
-_BAD_SHAPE = (ValueError, TypeError, AttributeError, KeyError)
-
-
-def _damaged(path: Path, fmt: Format, exc: BaseException) -> Exception:
-    """What a file that does not read as a database is: encrypted (met without its key), or damaged."""
-    if not fmt.protected and is_protected_file(path):
-        return Sealed(str(path))
-    return Unreadable(path, _short(exc))
+    return found[0] or {EPISODES_TABLE: []}
 
 
 def month_files(root: Path, view: View = DIRECT) -> list[Path]:
@@ -200,20 +173,37 @@ def ensure_database(path: Path, fmt: Format = PLAIN) -> None:
         return
     make_private_dirs(path.parent)
     try:
-        atomic_write(path, fmt.encode({}), overwrite=False)
+        atomic_write(path, fmt.encode({}, part_of(path), 1), overwrite=False)
     except FileExistsError:
         pass  # created meanwhile: fine
 
 
-def write_tables(path: Path, tables: dict[str, Iterable[dict[str, Any]]], fmt: Format = PLAIN) -> None:
+def write_tables(
+    path: Path,
+    tables: dict[str, Iterable[dict[str, Any]]],
+    fmt: Format = PLAIN,
+    *,
+    part: str | None = None,
+    gen: int | None = None,
+) -> int:
     """Make ``path`` a new database holding exactly ``tables`` (doc ids kept for Documents),
-    in one atomic write: the database is put together by TinyDB in memory first."""
+    in one atomic write. ``part``: where the file belongs (default: where it lies);
+    ``gen``: its generation (default: one more than the file there now). Returns the
+    generation written."""
+    if gen is None:
+        gen = generation_of(path) + 1
+    make_private_dirs(path.parent)
+    atomic_write(path, encode_tables(tables, fmt, part or part_of(path), gen))
+    return gen
+
+
+def encode_tables(tables: dict[str, Iterable[dict[str, Any]]], fmt: Format, part: str, gen: int) -> bytes:
+    """The bytes of a database holding exactly ``tables``, put together by TinyDB in memory."""
     with TinyDB(storage=MemoryStorage) as memory:
         for name, documents in tables.items():
             memory.table(name).insert_multiple(_with_doc_ids(list(documents)))
         data = memory.storage.read() or {}
-    make_private_dirs(path.parent)
-    atomic_write(path, fmt.encode(data))
+    return fmt.encode(data, part, gen)
 
 
 def _with_doc_ids(documents: list[dict[str, Any]]) -> list[Document]:
@@ -290,6 +280,7 @@ class EpisodeFiles:
         self.fmt = PLAIN  # a protected store's Format once it is unlocked
         self.upgrade: Callable[[dict[str, Any]], dict[str, Any]] | None = None
         self.view: View = DIRECT  # a read-only look through a committed change: opening.py
+        self.recorded: dict[str, int] = {}  # the manifest: part -> generation last recorded
         self.set_aside: list[Path] = []
         self.unreadable: list[Path] = []
 
@@ -318,12 +309,20 @@ class EpisodeFiles:
         return False
 
     def _read(self, path: Path) -> list[Episode]:
-        return [self._episode(doc) for doc in self.documents(path)]
+        source = self.view.source(path)  # read-only: as the last committed change left it
+        found = read_database(source, self.fmt) if source is not None else None
+        if found is None:
+            return []
+        tables, gen = found
+        if gen < self.recorded.get(part_of(path), 0):
+            raise Unreadable(path, "an older copy of this file stands where a newer one was")
+        return [self._episode(doc) for doc in tables.get(EPISODES_TABLE, [])]
 
-    def documents(self, path: Path, table: str = EPISODES_TABLE) -> list[Document]:
-        """The documents of one table of ``path`` as this store's view sees it (none: no file)."""
+    def documents(self, path: Path, table: str = EPISODES_TABLE, fmt: Format | None = None) -> list[Document]:
+        """The documents of one table of ``path`` (in ``fmt``, else the store's) as this
+        store's view sees it (none: no file)."""
         source = self.view.source(path)
-        return (read_documents(source, table, self.fmt) or []) if source is not None else []
+        return (read_documents(source, table, fmt or self.fmt) or []) if source is not None else []
 
     def ids(self, path: Path) -> set[str]:
         """Ids in a file, from a quick read (records not checked; a damaged file holds none)."""
@@ -333,14 +332,16 @@ class EpisodeFiles:
             return set()
         return {str(doc.get("id", "")).lower() for doc in documents}
 
-    def put(self, path: Path, record: dict[str, Any]) -> None:
-        """Insert or replace (by id) one record."""
-        self._change(path, lambda table: table.upsert(record, Query().id == record["id"]))
+    def put(self, path: Path, record: dict[str, Any]) -> int:
+        """Insert or replace (by id) one record; returns the file's new generation."""
+        return self._change(path, lambda table: table.upsert(record, Query().id == record["id"]))
 
-    def remove(self, path: Path, episode_ids: Iterable[str]) -> None:
+    def remove(self, path: Path, episode_ids: Iterable[str]) -> int | None:
+        """Remove records by id; returns the file's new generation (None: nothing to do)."""
         ids = list(episode_ids)
         if path.exists() and ids:
-            self._change(path, lambda table: table.remove(Query().id.one_of(ids)))
+            return self._change(path, lambda table: table.remove(Query().id.one_of(ids)))
+        return None
 
     def tables(self, path: Path) -> dict[str, list[Document]]:
         """Every table of a file, for a transaction that rewrites it (damaged: set aside, empty)."""
@@ -375,53 +376,65 @@ class EpisodeFiles:
         except Exception as exc:  # noqa: BLE001 - any failure on stored data means "damaged"
             raise Unreadable(self.root, f"an episode could not be read: {_short(exc)}") from exc
 
-    def _change(self, path: Path, change: Callable[[Any], Any]) -> None:
+    def _change(self, path: Path, change: Callable[[Any], Any]) -> int:
         """Apply ``change(table)`` to the episodes table through TinyDB, after checking
-        the file (a damaged one is set aside first, never overwritten)."""
+        the file (a damaged one is set aside first, never overwritten); returns the
+        file's new generation."""
         try:
-            read_documents(path, fmt=self.fmt)
+            self._read(path)
         except Unreadable:
             self.handle_unreadable(path)
-        ensure_database(path, self.fmt)
-        with self.fmt.open_db(path) as db:
+        make_private_dirs(path.parent)
+        with open_db(path, fmt=self.fmt, after=self.recorded.get(part_of(path), 0)) as db:
             change(db.table(EPISODES_TABLE))
+            return db.storage.gen
 
 
 # ------------------------------------------------------------ what is missing
 ACTIVE_PART = "active"  # the pauses still in progress
 ALL_PART = "all"  # the months folder itself was damaged
 PLAN_PART = "plan"  # our plan for hard moments (no pause is missing)
+NAMES_PART = "names"  # the partners' names, kept in a protected store
+SEALED_PART = "sealed"  # the pauses recorded while a protected history was locked
 NOTED_SUFFIX = ".noted"  # the couple has seen the notice
 RECOVERED_SUFFIX = ".recovered"  # its pauses came back from a backup
+ACCEPTED_SUFFIX = ".accepted"  # the couple chose to go on without it (meta.json records it)
 
 
 @dataclass(frozen=True)
 class MissingPart:
     """Pauses that could not be read: a damaged file, set aside as ``path``.
 
-    ``part`` is the UTC month ("2026-03"), "active", "all" (the months folder) or
-    "plan" (our plan for hard moments: no pause is missing, but the plan is).
+    ``part`` is the UTC month ("2026-03"), "active", "all" (the months folder),
+    "names" or "plan" (our plan for hard moments: no pause is missing, but the plan is).
+    ``gone``: the file is not there at all (the manifest lists it); ``path`` is then
+    where it should be.
     """
 
     path: Path
     part: str
     noted: bool = False
+    gone: bool = False
 
 
 def missing_part(path: Path) -> MissingPart | None:
     """What a set-aside file means for the couple; None when no pause is missing
     (meta.json holds none, or the pauses came back)."""
     name = path.name
-    if name.endswith(RECOVERED_SUFFIX):
+    if name.endswith((RECOVERED_SUFFIX, ACCEPTED_SUFFIX)):
         return None
     noted = name.endswith(NOTED_SUFFIX)
     original = original_name(path)
-    if original in (ACTIVE_FILE, SEALED_FILE) and path.parent.name != MONTHS_DIR:
+    if original == ACTIVE_FILE and path.parent.name != MONTHS_DIR:
         return MissingPart(path, ACTIVE_PART, noted)
+    if original == SEALED_FILE and path.parent.name != MONTHS_DIR:
+        return MissingPart(path, SEALED_PART, noted)
     if original == MONTHS_DIR:
         return MissingPart(path, ALL_PART, noted)
     if original == PLAN_FILE and path.parent.name != MONTHS_DIR:
         return MissingPart(path, PLAN_PART, noted)
+    if original == NAMES_FILE and path.parent.name != MONTHS_DIR:
+        return MissingPart(path, NAMES_PART, noted)
     if path.parent.name == MONTHS_DIR and _MONTH_FILE.match(original):
         return MissingPart(path, original[: -len(".json")], noted)
     return None
@@ -435,8 +448,12 @@ def missing_parts(root: Path) -> list[MissingPart]:
 
 
 def mark(part: MissingPart, suffix: str) -> None:
-    """Mark a set-aside file as noted or recovered; it is kept either way."""
-    if part.path.exists() and not part.path.name.endswith((NOTED_SUFFIX, RECOVERED_SUFFIX)):
+    """Mark a set-aside file as noted, recovered or accepted; it is kept either way (a
+    part whose file is gone has nothing to mark)."""
+    name = part.path.name
+    if part.gone or name.endswith((RECOVERED_SUFFIX, ACCEPTED_SUFFIX)) or name.endswith(suffix):
+        return
+    if part.path.exists():
         part.path.rename(part.path.with_name(part.path.name + suffix))
         fsync_dir(part.path.parent)
 

@@ -1,8 +1,8 @@
 """Several store files changed all or nothing, through a journal.
 
-A :class:`Transaction` writes each new file next to its target
-(``<name>.staged``), then writes the journal (``journal.json``, a TinyDB database
-whose table ``steps`` lists what to do): that write is the commit. Then the
+A :class:`Transaction` writes each new file next to its target (``<name>.staged``,
+fsync'ed; each folder once), then writes the journal (``journal.json``, a TinyDB
+database whose table ``steps`` lists what to do): that write is the commit. Then the
 staged files take their targets' names, the files and folders to drop go, and the
 journal is removed. :func:`recover`, run when the store opens, finishes a committed
 transaction that a crash interrupted and drops the staged files of one that
@@ -28,8 +28,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from couplepause.store.atomic import fsync_dir, is_temp_name, remove_temp_file
-from couplepause.store.files import PLAIN, Format, Unreadable, read_documents, set_aside, write_tables
+from couplepause.store.atomic import fsync_dir, is_temp_name, make_private_dirs, remove_temp_file, write_durably
+from couplepause.store.envelope import LEGACY, PLAIN, Format, generation_of, part_of
+from couplepause.store.files import Unreadable, encode_tables, read_documents, set_aside, write_tables
 from couplepause.store.view import STAGED_SUFFIX, View
 
 __all__ = ["JOURNAL_FILE", "STAGED_SUFFIX", "Pending", "Transaction", "pending", "recover"]
@@ -54,15 +55,22 @@ class Transaction:
     def __init__(self, root: Path, fmt: Format = PLAIN) -> None:
         self.root = Path(root)
         self.fmt = fmt
-        self._puts: dict[Path, tuple[dict[str, list[dict[str, Any]]], Format]] = {}
+        self._puts: dict[Path, tuple[dict[str, list[dict[str, Any]]], Format, int | None]] = {}
         self._removes: set[Path] = set()
         self._trees: list[Path] = []
 
-    def put(self, path: Path, tables: dict[str, Iterable[dict[str, Any]]], fmt: Format | None = None) -> None:
+    def put(
+        self,
+        path: Path,
+        tables: dict[str, Iterable[dict[str, Any]]],
+        fmt: Format | None = None,
+        *,
+        gen: int | None = None,
+    ) -> None:
         """``path`` will be a database holding exactly ``tables`` (in ``fmt``, or the
-        transaction's format)."""
+        transaction's format), of generation ``gen`` (default: one more than now)."""
         self._removes.discard(path)
-        self._puts[Path(path)] = ({name: list(docs) for name, docs in tables.items()}, fmt or self.fmt)
+        self._puts[Path(path)] = ({name: list(docs) for name, docs in tables.items()}, fmt or self.fmt, gen)
 
     def remove(self, path: Path) -> None:
         """``path`` will be gone."""
@@ -85,10 +93,17 @@ class Transaction:
     def _commit(self) -> None:
         steps: list[dict[str, Any]] = []
         try:
-            for target, (tables, fmt) in sorted(self._puts.items(), key=lambda item: item[0]):
+            folders: set[Path] = set()
+            for target, (tables, fmt, gen) in sorted(self._puts.items(), key=lambda item: item[0]):
                 staged = target.with_name(target.name + STAGED_SUFFIX)
-                write_tables(staged, tables, fmt)
+                if gen is None:
+                    gen = generation_of(target) + 1
+                make_private_dirs(staged.parent)
+                write_durably(staged, encode_tables(tables, fmt, part_of(target), gen))
+                folders.add(staged.parent)
                 steps.append({"op": REPLACE, "staged": self._rel(staged), "target": self._rel(target)})
+            for folder in sorted(folders):  # every staged file is durable before the journal names it
+                fsync_dir(folder)
         except BaseException:
             drop_staged(self.root)
             raise
@@ -228,7 +243,7 @@ def pending(root: Path) -> View | None:
 def _steps(journal: Path) -> list[dict[str, Any]] | None:
     """The journal's steps (None: no journal); raises Unreadable for one we did not write
     (a step of another shape, or a path that leaves its folder)."""
-    found = read_documents(journal, JOURNAL_TABLE)
+    found = read_documents(journal, JOURNAL_TABLE, LEGACY)
     if found is None:
         return None
     steps = [dict(step) for step in found]

@@ -2,10 +2,9 @@
 
 ``SCHEMA_VERSION`` is what this version writes (``meta.json``, table ``meta``,
 one document ``{"schema_version": N}``). ``STEPS[n]`` turns one stored episode
-record of version ``n`` into version ``n + 1``. :func:`migrate` rewrites every
-store file in one :class:`~couplepause.store.journal.Transaction` (so it happens
-whole or not at all, even under ``kill -9``); the repository takes a backup
-before it starts.
+record of version ``n`` into version ``n + 1``. :func:`upgraded` gives every store
+file brought up to date, which ``opening.migrate`` writes in one journaled
+transaction (so it happens whole or not at all, even under ``kill -9``) after a backup.
 
 Version history:
 
@@ -17,6 +16,9 @@ Version history:
    each one stored before: practice pauses were not kept then). Our plan for hard
    moments may be stored beside the pauses (``plan.json``, see plan_file.py); it
    is new in this version, so no step touches it.
+4. Every file names its part and generation and carries its check (plain) or has
+   them as the associated data of its encryption (envelope.py); meta.json holds the
+   manifest of the store's parts (meta.py). No record changes: the files are rewritten.
 
 Qt-free.
 """
@@ -32,17 +34,10 @@ from tinydb.table import Document
 
 from couplepause.core.episode import EpisodeError, format_instant, parse_instant, round_ms
 from couplepause.store.errors import StoreError
-from couplepause.store.files import (
-    ACTIVE_FILE,
-    META_FILE,
-    META_TABLE,
-    Unreadable,
-    month_files,
-    read_tables,
-)
-from couplepause.store.journal import Transaction
+from couplepause.store.envelope import Format
+from couplepause.store.files import ACTIVE_FILE, META_TABLE, Unreadable, read_tables
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 Step = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -85,25 +80,24 @@ def upgrade(record: dict[str, Any], from_version: int) -> dict[str, Any]:
     return record
 
 
-def migrate(root: Path, from_version: int) -> None:
-    """Rewrite the store at ``root`` from ``from_version`` to ``SCHEMA_VERSION``, all or nothing.
-
-    A file that cannot be read is left as it is: it is set aside when it is next
-    read, as at any other time.
+def upgraded(folder: Path, from_version: int, fmt: Format, months: list[Path]) -> dict[Path, dict[str, list]]:
+    """Every episode file of the store at ``folder``, its records brought from
+    ``from_version`` to ``SCHEMA_VERSION``: path -> tables, for one transaction that
+    rewrites them all (``fmt`` reads the old files). A file that cannot be read is left
+    as it is: it is set aside when it is next read, as at any other time.
     """
-    transaction = Transaction(root.parent)
-    for path in [root / ACTIVE_FILE, *month_files(root)]:
+    puts: dict[Path, dict[str, list]] = {}
+    for path in [folder / ACTIVE_FILE, *months]:
         try:
-            tables = read_tables(path)
+            tables = read_tables(path, fmt)
         except Unreadable:
             continue
         if tables is None:
             continue
         episodes = tables.get("episodes", [])
         tables["episodes"] = [Document(upgrade(dict(doc), from_version), doc.doc_id) for doc in episodes]
-        transaction.put(path, tables)
-    transaction.put(root / META_FILE, meta_tables())
-    transaction.commit()
+        puts[path] = tables
+    return puts
 
 
 # --------------------------------------------------------------------- steps
@@ -160,4 +154,8 @@ def _is_version(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
-STEPS: dict[int, Step] = {1: _v1_to_v2, 2: _v2_to_v3}
+def _v3_to_v4(record: dict[str, Any]) -> dict[str, Any]:
+    return record  # the files change (their part and check), not the records
+
+
+STEPS: dict[int, Step] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from couplepause.core.plan import Plan, PlanError
-from couplepause.store import files
+from couplepause.store import files, meta
 from couplepause.store.atomic import fsync_dir
 from couplepause.store.errors import StoreError
 from couplepause.store.files import NAMES_FILE, PLAIN, PLAN_FILE, PLAN_TABLE, Format, Sealed, Unreadable
@@ -129,12 +129,15 @@ def save(repo: Repository, plan: Plan) -> None:
             raise Locked("plan_locked")
         path = path_of(repo.folder)
         _set_aside_if_damaged(repo, path)
-        if record is None:
+        if record is None:  # unlisted first, then removed: never a listed plan that is not there
+            if meta.PLAN in repo.meta.loose:
+                repo.write_meta(repo.meta.with_parts({}, {meta.PLAN}))
             if path.exists():
                 path.unlink()
                 fsync_dir(path.parent)
             return
-        files.write_tables(path, {PLAN_TABLE: [record]}, fmt)
+        gen = files.write_tables(path, {PLAN_TABLE: [record]}, fmt)  # written, then listed
+        repo.write_meta(repo.meta.with_parts({meta.PLAN: gen}))
 
 
 def _set_aside_if_damaged(repo: Repository, path: Path) -> None:
@@ -147,17 +150,23 @@ def _set_aside_if_damaged(repo: Repository, path: Path) -> None:
         repo.episode_files.handle_unreadable(path)
 
 
-def put_rewritten(repo: Repository, transaction, old: Format, new: Format, names: bool) -> None:
+def put_rewritten(repo: Repository, transaction, old: Format, new: Format, names: bool) -> int | None:
     """The plan in its new format, into the transaction that sets, changes or removes the
-    passphrase (``names``: the names are protected after it). A damaged plan is set aside."""
+    passphrase (``names``: the names are protected after it); returns its generation (None:
+    no plan). A damaged plan is set aside."""
+    from couplepause.store.envelope import generation_of
+
     path = path_of(repo.folder)
     try:
         found = tables(path, old)
     except Unreadable:
         repo.episode_files.handle_unreadable(path)
-        return
-    if found is not None:
-        transaction.put(path, found, write_format(repo.folder, new, names=names))
+        return None
+    if found is None:
+        return None
+    gen = generation_of(path) + 1
+    transaction.put(path, found, write_format(repo.folder, new, names=names), gen=gen)
+    return gen
 
 
 def bring_back(repo: Repository, missing: files.MissingPart) -> bool:

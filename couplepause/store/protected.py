@@ -18,13 +18,15 @@ Qt-free.
 from __future__ import annotations
 
 import json
+import os
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tinydb.table import Document
 
-from couplepause.store import files, plan_file, vault
+from couplepause.store import files, meta, plan_file, vault
 from couplepause.store.files import (
     EPISODES_TABLE,
     META_TABLE,
@@ -36,8 +38,10 @@ from couplepause.store.files import (
     SEALED_TABLE,
     Format,
 )
+from couplepause.store.envelope import LEGACY, generation_of, part_of
+from couplepause.store.migrations import SCHEMA_VERSION
 from couplepause.store.journal import Transaction
-from couplepause.store.vault import Keys, Locked
+from couplepause.store.vault import HeaderChanged, Keys, Locked
 
 if TYPE_CHECKING:
     from couplepause.store.repository import Repository
@@ -53,6 +57,12 @@ class Protection:
         self.folder = folder
         self.header: dict[str, Any] | None = None
         self.keys: Keys | None = None
+        self.legacy = False  # the store's files are of an older schema (envelope.py)
+        # The store's own header was gone or damaged: ``provisional`` is the meta.json of
+        # the backup whose header it is read with, until unlock shows it is genuine.
+        self.provisional: Any = None
+        self.changed = False  # the header or the manifest was found changed (told to the couple)
+        self.required = False  # the files say the store is protected, though no header is left
         self._sealed: dict[str, int] = {}  # episode id -> its record in sealed.json (this run)
         self._mutex = threading.Lock()
 
@@ -67,7 +77,7 @@ class Protection:
     @property
     def fmt(self) -> Format:
         """How the store's files are read and written now."""
-        return Format(self.keys.data) if self.keys is not None else PLAIN
+        return Format(self.keys.data if self.keys is not None else None, legacy=self.legacy)
 
     @property
     def sealed_path(self) -> Path:
@@ -88,10 +98,10 @@ class Protection:
         earlier record of the same pause. One atomic write of sealed.json."""
         assert self.header is not None
         token = vault.seal(vault.public_key(self.header), json.dumps({"op": op, "record": record}).encode())
+        plain = PLAIN.reading_legacy(self.legacy)
         with self._mutex:
-            files.read_documents(self.sealed_path, SEALED_TABLE)  # raises files.Unreadable: never written over
-            files.ensure_database(self.sealed_path)
-            with files.open_db(self.sealed_path) as db:
+            files.read_documents(self.sealed_path, SEALED_TABLE, plain)  # raises files.Unreadable: never written over
+            with files.open_db(self.sealed_path, fmt=plain) as db:
                 table = db.table(SEALED_TABLE)
                 doc_id = self._sealed.get(record["id"])
                 if doc_id is not None and table.contains(doc_id=doc_id):
@@ -105,7 +115,7 @@ class Protection:
         Raises files.Unreadable when sealed.json, or a record in it, does not open.
         """
         assert self.keys is not None
-        return open_sealed(self.sealed_path, self.keys)
+        return open_sealed(self.sealed_path, self.keys, PLAIN.reading_legacy(self.legacy))
 
     def forget_sealed(self) -> None:
         """The sealed records were filed (their file is empty now)."""
@@ -115,12 +125,82 @@ class Protection:
 
 # ------------------------------------------------------- locking, unlocking
 def unlock(repo: Repository, passphrase: str) -> None:
+    """Open the keys; check that the header and the manifest are as we wrote them (a
+    changed one is told: ``Protection.changed``, and mended where the store is writable);
+    bring an older store up to date; file what was sealed while locked."""
     with repo.lock:
         repo.ensure_open()
-        repo.protection.unlock(passphrase)
+        protection = repo.protection
+        try:
+            keys = protection.unlock(passphrase)
+        except (vault.WrongPassphrase, HeaderChanged) as error:
+            keys = _unlock_with_a_backups_header(repo, passphrase, error)
+        genuine = keys.public == vault.public_key(protection.header)
+        if protection.provisional is not None:
+            genuine = genuine and protection.provisional.verified_by(keys)
+        described = protection.provisional is None and repo.meta.verified_by(keys)
+        if not (genuine and described):
+            protection.changed = True
         repo.load_active()
-        if not repo.read_only:
-            file_sealed(repo)
+        if repo.read_only:
+            return
+        if repo.meta.schema_version < SCHEMA_VERSION:
+            from couplepause.store import opening
+
+            opening.migrate(repo)
+        if protection.changed or keys.mac is None:
+            rewrap(repo, keys, passphrase, mend=protection.changed)
+        file_sealed(repo)
+
+
+def _unlock_with_a_backups_header(repo: Repository, passphrase: str, error: Exception) -> Keys:
+    """Where the store's own header does not open with ``passphrase``: a backup's header
+    (another one than the store's) that does, and whose MAC says it is genuine, is taken
+    (the store's header was damaged; told, and mended where writable). Raises ``error``
+    (what the store's own header said) otherwise."""
+    from couplepause.store import opening
+
+    tried = [repo.protection.header]
+    for found in opening.backup_metas(repo):
+        if found.header is None or found.header in tried:
+            continue
+        tried.append(found.header)
+        try:
+            keys = vault.open_keys(found.header, passphrase)
+        except (vault.WrongPassphrase, HeaderChanged):
+            continue
+        if keys.public == vault.public_key(found.header) and found.verified_by(keys):
+            protection = repo.protection
+            protection.header, protection.provisional, protection.keys = found.header, found, keys
+            protection.changed = True
+            return keys
+    raise error
+
+
+def rewrap(repo: Repository, keys: Keys, passphrase: str, *, mend: bool = False) -> None:
+    """A new header for the same keys (today's key derivation, a MAC key where an old
+    header had none), in the store's meta.json and every backup's, in one transaction.
+    ``mend``: the header or manifest was found changed: the manifest is made again from
+    what it listed, what is there and what the newest backup lists."""
+    from couplepause.store import opening
+
+    if keys.mac is None:
+        keys = keys._replace(mac=os.urandom(32))
+    header = vault.header_for(keys, passphrase)
+    parts = dict(repo.meta.parts)
+    if mend:
+        for part, gen in opening.present_parts(repo).items():
+            parts[part] = max(parts.get(part, 0), gen)
+        newest = next(iter(opening.backup_metas(repo)), None)
+        for part, gen in (newest.parts if newest is not None else {}).items():
+            parts.setdefault(part, gen)
+    transaction = Transaction(repo.root, repo.protection.fmt)
+    repo.backups.reheader_into(transaction, header, keys)
+    described = replace(repo.meta, header=header, parts=parts).signed(keys)
+    transaction.put(repo.meta_path, described.tables(), PLAIN)
+    transaction.commit()
+    repo.protection.header, repo.protection.keys, repo.protection.provisional = header, keys, None
+    repo.use_meta(described)
 
 
 def lock(repo: Repository) -> None:
@@ -147,32 +227,44 @@ def file_sealed(repo: Repository) -> None:
 
 
 def seal(repo: Repository, op: str, record: dict[str, Any]) -> None:
-    """Seal one write of the live flow; a damaged sealed.json is set aside (and told) first."""
+    """Seal one write of the live flow (one write of sealed.json; a new sealed.json is
+    listed in the manifest after it); a damaged sealed.json is set aside (and told) first."""
     try:
         repo.protection.seal(op, record)
     except files.Unreadable:
         repo.episode_files.handle_unreadable(repo.protection.sealed_path)
         repo.protection.forget_sealed()
         repo.protection.seal(op, record)
+    if meta.SEALED not in repo.meta.loose:
+        repo.write_meta(repo.meta.with_parts({meta.SEALED: 1}))
 
 
 def names(repo: Repository) -> dict[str, str] | None:
+    """The protected names (None: none kept, or damaged: set aside and told)."""
     with repo.lock:
         repo.require_unlocked()
+        path = repo.folder / NAMES_FILE
         try:
-            found = repo.episode_files.documents(repo.folder / NAMES_FILE, NAMES_TABLE)
-        except files.Unreadable:
+            found = repo.episode_files.documents(path, NAMES_TABLE, repo.protection.fmt)  # read-only: as last committed
+            return {"a": str(found[0].get("a", "")), "b": str(found[0].get("b", ""))} if found else None
+        except (files.Unreadable, AttributeError, IndexError):
+            repo.episode_files.handle_unreadable(path)
             return None
-        return {"a": str(found[0].get("a", "")), "b": str(found[0].get("b", ""))} if found else None
 
 
 def with_sealed(repo: Repository, active: dict) -> dict:
     """A read-only look at a protected store: what is still sealed counts too."""
     from couplepause.core.episode import Episode
 
-    sealed = repo.episode_files.view.source(repo.protection.sealed_path)  # as last committed
-    if sealed is not None and sealed.exists():
-        for _op, record in open_sealed(sealed, repo.protection.keys):
+    path = repo.protection.sealed_path
+    source = repo.episode_files.view.source(path)  # as the last committed change left it
+    if source is not None and source.exists():
+        try:
+            records = open_sealed(source, repo.protection.keys, PLAIN.reading_legacy(repo.protection.legacy))
+        except files.Unreadable:
+            repo.episode_files.handle_unreadable(path)  # read-only: noted, and told as missing
+            return active
+        for _op, record in records:
             episode = Episode.from_dict(record)
             active[episode.id] = episode
     return active
@@ -219,32 +311,50 @@ def _rewrite(repo: Repository, keys: Keys | None, header: dict[str, Any] | None,
     repo.file_sealed_records()  # nothing may stay sealed to the old keys
     old, new = repo.protection.fmt, Format(keys.data) if keys else PLAIN
     transaction = Transaction(repo.root, new)
+    written: dict[str, int] = {}
     for path in [repo.active_path, *repo.month_files()]:
-        tables = files.read_tables(path, old)
-        if tables is not None:
-            transaction.put(path, tables)
-    meta = {META_TABLE: [{"schema_version": repo.schema_version}]}
-    if header is not None:
-        meta[PROTECTION_TABLE] = [header]
-    transaction.put(repo.meta_path, meta, PLAIN)
+        try:
+            found = files.read_database(path, old)
+        except files.Unreadable:  # set aside (and told) as at any read; never rewritten
+            repo.episode_files.handle_unreadable(path)
+            continue
+        if found is not None:
+            written[part_of(path)] = _put(transaction, repo, path, found, new)
     names_path = repo.folder / NAMES_FILE
+    gone = set()
     if names:
-        transaction.put(names_path, {NAMES_TABLE: [dict(names)]})
+        found = {NAMES_TABLE: [dict(names)]}, generation_of(names_path)
+        written[meta.NAMES] = _put(transaction, repo, names_path, found, new)
     elif names_path.exists():
         transaction.remove(names_path)
-    plan_file.put_rewritten(repo, transaction, old, new, names=bool(names))
+        gone.add(meta.NAMES)
+    plan_gen = plan_file.put_rewritten(repo, transaction, old, new, names=bool(names))
+    if plan_gen is not None:
+        written[meta.PLAN] = plan_gen
     if repo.protection.sealed_path.exists():
         transaction.remove(repo.protection.sealed_path)
+    gone.add(meta.SEALED)
     plan_fmt = plan_file.write_format(repo.folder, new, names=bool(names))
-    repo.backups.rewrite_into(transaction, old, new, repo.protection.keys, header, plan_fmt)
+    repo.backups.rewrite_into(transaction, old, new, repo.protection.keys, header, plan_fmt, keys)
+    described = replace(repo.meta.with_parts(written, gone), header=header).signed(keys)
+    transaction.put(repo.meta_path, described.tables(), PLAIN)
     transaction.commit()
     repo.protection.header, repo.protection.keys = header, keys
+    repo.protection.provisional, repo.protection.changed = None, False
     repo.reopen()
 
 
-def open_sealed(path: Path, keys: Keys) -> list[tuple[str, dict[str, Any]]]:
+def _put(transaction: Transaction, repo: Repository, path: Path, found: tuple[dict, int], fmt: Format) -> int:
+    """``path`` rewritten in ``fmt`` (``found``: its tables and generation); its new generation."""
+    tables, gen = found
+    gen = max(gen, repo.meta.parts.get(part_of(path), 0)) + 1
+    transaction.put(path, tables, fmt, gen=gen)
+    return gen
+
+
+def open_sealed(path: Path, keys: Keys, plain: Format = LEGACY) -> list[tuple[str, dict[str, Any]]]:
     """The records of a sealed.json, oldest first; raises files.Unreadable if one does not open."""
-    documents = files.read_documents(path, SEALED_TABLE) or []
+    documents = files.read_documents(path, SEALED_TABLE, plain) or []
     found = []
     for doc in sorted(documents, key=lambda d: d.doc_id):
         try:

@@ -122,7 +122,7 @@ def add_all(repo: Repository, episodes: Iterable[Episode], plan: Plan | None = N
 def keep_copy(repo: Repository, taken: dict[str, bytes], reason: str, now: datetime | None = None) -> BackupInfo:
     """Back up the store files ``taken`` (relative name -> bytes); a damaged one is left
     out, and its original is set aside if it is still the same."""
-    info, left_out = repo.backups.make(taken, reason, now or datetime.now(UTC).astimezone())
+    info, left_out = repo.backups.make(taken, reason, now or datetime.now(UTC).astimezone(), repo.schema_version)
     for relative in left_out:
         path = repo.folder / relative
         try:
@@ -180,6 +180,10 @@ def bring_back(repo: Repository, missing: files.MissingPart) -> int:
 
         plan_file.bring_back(repo, missing)
         return 0
+    if missing.part == files.NAMES_PART:
+        return _names_back(repo, missing)
+    if missing.part == files.SEALED_PART:
+        return _sealed_back(repo, missing)
     with repo.lock:
         info = repo.backups.newest_with(missing.part) if missing.part != files.ALL_PART else _newest(repo)
         if info is None:
@@ -200,6 +204,44 @@ def bring_back(repo: Repository, missing: files.MissingPart) -> int:
         return len(new)
 
 
+def _names_back(repo: Repository, missing: files.MissingPart) -> int:
+    """The protected names from the newest backup whose copy reads (no pause is missing)."""
+    with repo.lock:
+        repo.require_unlocked()
+        for info in repo.backups.list():
+            if not info.has(files.NAMES_PART):
+                continue
+            try:
+                tables = files.read_tables(info.folder / files.NAMES_FILE, repo.protection.fmt)
+            except (files.Unreadable, files.Sealed):
+                continue
+            if tables and tables.get(files.NAMES_TABLE):
+                repo.commit({repo.folder / files.NAMES_FILE: {files.NAMES_TABLE: tables[files.NAMES_TABLE]}})
+                files.mark(missing, files.RECOVERED_SUFFIX)
+                return 0
+        raise BackupError("no_backup_holds")
+
+
+def _sealed_back(repo: Repository, missing: files.MissingPart) -> int:
+    """The records sealed while locked, from the newest backup that holds them, filed where
+    they belong (they are newer than what the store held when they were sealed)."""
+    from couplepause.store import protected
+
+    with repo.lock:
+        repo.require_unlocked()
+        info = repo.backups.newest_with(files.SEALED_PART)
+        if info is None:
+            raise BackupError("no_backup_holds")
+        try:
+            records = protected.open_sealed(info.folder / files.SEALED_FILE, repo.protection.keys)
+        except files.Unreadable as exc:
+            raise BackupDamaged("backup_damaged", id=info.id, file=files.SEALED_FILE) from exc
+        if records:
+            repo.commit(protected.sealed_tables(records, repo))
+        files.mark(missing, files.RECOVERED_SUFFIX)
+        return len(records)
+
+
 def _sealed_in(repo: Repository) -> list:
     if repo.protection.keys is None or not repo.protection.sealed_path.exists():
         return []
@@ -207,4 +249,4 @@ def _sealed_in(repo: Repository) -> list:
 
 
 def _newest(repo: Repository) -> BackupInfo | None:
-    return next((info for info in repo.backups.list() if info.pauses), None)
+    return next((info for info in repo.backups.list() if info.pauses is None or info.pauses), None)

@@ -28,17 +28,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from couplepause.core.episode import Episode
 from couplepause.core.plan import Plan
-from couplepause.store import files, journal, opening, plan_file, protected, recovery
+from couplepause.store import files, journal, meta, opening, plan_file, protected, recovery
 from couplepause.store.backups import Backups
+from couplepause.store.envelope import PLAIN, generation_of, part_of
 from couplepause.store.errors import EpisodeNotFound, InvalidEpisode, StoreError, StoreReadOnly, reason_of
 from couplepause.store.errors import StoreTooNew  # noqa: F401 - part of this API: imported from here
 from couplepause.store.files import ACTIVE_FILE, META_FILE, MONTHS_DIR, NAMES_FILE, PLAN_FILE, MissingPart
+from couplepause.store.meta import Meta
 from couplepause.store.migrations import SCHEMA_VERSION
 from couplepause.store.vault import Locked
 from couplepause.store.recovery import MergeReport
@@ -90,10 +92,16 @@ class Repository:
         self.episode_files = files.EpisodeFiles(self.folder, read_only=read_only, lock=self.lock, on_loss=on_loss)
         self.root = self.folder.parent  # journaled changes may span the store and its backups
         self.protection = protected.Protection(self.folder)
-        self.schema_version = SCHEMA_VERSION
+        self.meta = Meta(SCHEMA_VERSION)  # meta.json as last read or written (meta.py)
+        self.meta_rebuilt = False  # meta.json was gone or damaged and was made again at open
+        self.meta_damaged: str | None = None
         self._opened = False
         self._active: dict[str, Episode] = {}
         self._month_hint: dict[str, Path] = {}
+
+    @property
+    def schema_version(self) -> int:
+        return self.meta.schema_version
 
     # ------------------------------------------------------------ locations
     @property
@@ -128,9 +136,69 @@ class Repository:
             return list(self.episode_files.unreadable)
 
     def missing(self) -> list[MissingPart]:
-        """Pauses that could not be read and have not come back from a backup."""
+        """Pauses that could not be read, or whose file is gone, and have not come back
+        from a backup (nor been let go by the couple: :meth:`accept_loss`)."""
         with self.lock:
-            return files.missing_parts(self.folder)
+            found = files.missing_parts(self.folder)
+            found += [part for path in self.episode_files.unreadable if (part := files.missing_part(path))]
+            told = {part.part for part in found}
+            return found + [part for part in self._gone() if part.part not in told]
+
+    def _gone(self) -> list[MissingPart]:
+        """Parts the manifest lists whose files are not there (a listing only)."""
+        listed = self.meta.listed()
+        view = self.episode_files.view  # read-only: as the last committed change left it
+        gone = [part for part in listed if not view.exists(meta.part_path(self.folder, part))]
+        months = [part for part in gone if part.startswith(meta.MONTH_PREFIX)]
+        found = []
+        if months and not self.months_dir.is_dir():
+            found.append(MissingPart(self.months_dir, files.ALL_PART, gone=True))
+        else:
+            found += [MissingPart(meta.part_path(self.folder, p), p[len(meta.MONTH_PREFIX):], gone=True) for p in months]
+        if meta.ACTIVE in gone:
+            found.append(MissingPart(self.active_path, files.ACTIVE_PART, gone=True))
+        for part, name in ((meta.NAMES, files.NAMES_PART), (meta.PLAN, files.PLAN_PART), (meta.SEALED, files.SEALED_PART)):
+            if part in gone:
+                found.append(MissingPart(meta.part_path(self.folder, part), name, gone=True))
+        return found
+
+    def accept_loss(self, parts: Iterable[MissingPart], now: datetime | None = None) -> None:
+        """The couple go on without these parts: the loss is recorded in meta.json, a
+        set-aside file is kept (marked accepted), and none of them is told or refused again."""
+        with self.lock:
+            self.ensure_writable()
+            self.require_unlocked()
+            at = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
+            described = self.meta
+            for part in parts:
+                name = part.path.name
+                if part.part == files.ALL_PART:
+                    for month in described.months():
+                        described = described.accepting(f"{meta.MONTH_PREFIX}{month}", name, at)
+                    continue
+                listed = {files.ACTIVE_PART: meta.ACTIVE, files.NAMES_PART: meta.NAMES, files.PLAN_PART: meta.PLAN,
+                          files.SEALED_PART: meta.SEALED}.get(part.part)
+                described = described.accepting(listed or f"{meta.MONTH_PREFIX}{part.part}", name, at)
+            self.write_meta(described)
+            for part in parts:
+                files.mark(part, files.ACCEPTED_SUFFIX)
+
+    # ---------------------------------------------------------------- meta.json
+    def use_meta(self, found: Meta) -> None:
+        """Read the store as ``found`` describes it (its manifest, its schema's files)."""
+        self.meta = found
+        self.episode_files.recorded = found.listed()
+        self.protection.legacy = found.schema_version < meta.FIRST_CHECKED_VERSION
+
+    def write_meta(self, found: Meta) -> Meta:
+        """Write meta.json (signed where the store is protected) and read the store by it.
+        While a protected history is locked only its loose parts can change."""
+        if self.protection.locked and (found.parts != self.meta.parts or found.header != self.meta.header):
+            raise Locked("history_locked")
+        signed = found.signed(self.protection.keys)
+        files.write_tables(self.meta_path, signed.tables(), PLAIN)
+        self.use_meta(signed)
+        return signed
 
     # -------------------------------------------------------------- opening
     def open(self) -> OpenReport:
@@ -218,9 +286,9 @@ class Repository:
             self._active[episode.id] = Episode.from_dict(record)
 
     def archive(self, episode: Episode) -> None:
-        """Move an episode into its month file: the month first, then active.json,
-        so a crash in between leaves it in both places (``open`` drops the active
-        copy), never in neither."""
+        """Move an episode into its month file: the month first, then active.json, then
+        the manifest, so a crash in between leaves it in both places (``open`` drops the
+        active copy), never in neither, and never a listed file that is not there."""
         with self.lock:
             self.ensure_writable()
             record = self._checked(episode)
@@ -229,11 +297,14 @@ class Repository:
                 self._active.pop(episode.id, None)
                 return
             path = self.month_path(episode)
-            self.episode_files.put(path, record)
+            written = {part_of(path): self.episode_files.put(path, record)}
             self._month_hint[episode.id] = path
             if episode.id in self._active:
-                self.episode_files.remove(self.active_path, [episode.id])
+                gen = self.episode_files.remove(self.active_path, [episode.id])
+                if gen is not None:
+                    written[meta.ACTIVE] = gen
                 self._active.pop(episode.id, None)
+            self.write_meta(self.meta.with_parts(written))
 
     # -------------------------------------------------------------- protection
     @property
@@ -280,7 +351,8 @@ class Repository:
             self.ensure_writable()
             found = self.folder.exists() or self.backups.folder.exists()
             journal.erase(self.root, [self.backups.folder, self.folder])
-            self.protection.header = self.protection.keys = None
+            self.protection.header = self.protection.keys = self.protection.provisional = None
+            self.protection.changed = False
             self.protection.forget_sealed()
             self._active.clear()
             self.reopen()
@@ -431,13 +503,42 @@ class Repository:
         with self.lock:
             self.ensure_writable()
             self.require_unlocked()
-            transaction = journal.Transaction(self.root, self.protection.fmt)
-            for path, tables in sorted(puts.items()):
-                transaction.put(path, tables, plan_file.format_in(path, self.protection.fmt, puts))
-            for path in removes:
-                transaction.remove(path)
-            transaction.commit()
+            version = _version_in(puts.get(self.meta_path))
+            self.commit_files({p: t for p, t in puts.items() if p != self.meta_path}, removes, schema_version=version)
             self.reopen()  # the keys stay: an unlocked store stays unlocked
+
+    def commit_files(
+        self,
+        puts: dict[Path, dict[str, list]],
+        removes: Iterable[Path] = (),
+        *,
+        schema_version: int | None = None,
+        transaction: journal.Transaction | None = None,
+    ) -> None:
+        """The journaled step under every change of several files: each file put gets its
+        next generation, and meta.json, in the same transaction, lists them (its schema
+        version ``schema_version``, else as it is). ``transaction``: one that holds more
+        (the backups' files) and is committed here."""
+        fmt = self.protection.fmt.reading_legacy(False)
+        transaction = transaction or journal.Transaction(self.root, fmt)
+        written: dict[str, int] = {}
+        for path, tables in sorted(puts.items()):
+            part = part_of(path)
+            gen = max(generation_of(path), self.episode_files.recorded.get(part, 0)) + 1
+            transaction.put(path, tables, plan_file.format_in(path, fmt, puts), gen=gen)
+            if meta.listed(path, self.folder):
+                written[part] = gen
+        removes = list(removes)
+        for path in removes:
+            transaction.remove(path)
+        gone = {part_of(path) for path in removes if meta.listed(path, self.folder)}
+        described = self.meta.with_parts(written, gone)
+        if schema_version is not None:
+            described = replace(described, schema_version=schema_version)
+        signed = described.signed(self.protection.keys)
+        transaction.put(self.meta_path, signed.tables(), PLAIN, gen=generation_of(self.meta_path) + 1)
+        transaction.commit()
+        self.use_meta(signed)
 
     def count(self) -> int:
         """How many episodes are stored (a quick count: files are read, records not checked)."""
@@ -477,9 +578,26 @@ class Repository:
             taken = self.take_snapshot()
         return recovery.keep_copy(self, taken, reason, now)
 
+    def rotate_backups(self, now: datetime) -> list[str]:
+        """Rotate the backups, keeping the newest that holds each part the store has lost."""
+        return self.backups.rotate(now, holding=[part.part for part in self.missing()])
+
     def check(self, path: Path) -> None:
         """Read one store file; a damaged one is set aside and reported."""
         self.episode_files.episodes(path)
+
+
+def _version_in(tables: dict[str, list] | None) -> int | None:
+    """The schema version a meta.json's tables give (a restore's), or None."""
+    if not tables:
+        return None
+    from couplepause.store import migrations
+
+    try:
+        documents = tables.get(files.META_TABLE, [])
+        return migrations.version_in({files.META_TABLE: {str(i): dict(d) for i, d in enumerate(documents)}})
+    except ValueError:
+        return None
 
 
 def _sorted(found: dict[str, Episode], active: dict[str, Episode]) -> list[Episode]:

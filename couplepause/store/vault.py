@@ -10,8 +10,9 @@ made here.
   what the live flow writes while the history is locked (an ephemeral X25519 key,
   HKDF-SHA256, AES-GCM): a pause never waits for a passphrase, and only the
   passphrase can read it back.
-* :class:`ProtectedStorage` is a TinyDB Storage beside :class:`CrashSafeStorage`:
-  the same atomic writes, of the database encrypted with the data key.
+* The store's files are encrypted with the data key by ``envelope.py`` (their part
+  and generation as associated data). A third secret authenticates the header and
+  the store's manifest (``meta.py``): an edited, stripped or swapped header is found.
 
 Qt-free.
 """
@@ -19,9 +20,9 @@ Qt-free.
 from __future__ import annotations
 
 import base64
+import hmac
 import json
 import os
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from cryptography.exceptions import InvalidTag
@@ -30,18 +31,22 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-from tinydb.storages import Storage
-
-from couplepause.store.atomic import atomic_write, make_private_dirs
 from couplepause.store.errors import StoreError
 
-HEADER_VERSION = 1
-# scrypt's cost: about a quarter of a second on a laptop, written into each header.
-SCRYPT = {"n": 2**15, "r": 8, "p": 1}
+HEADER_VERSION = 2
+# scrypt's cost for a new header: OWASP's guidance (N=2^17, r=8, p=1), about half a
+# second and 128 MiB. An older header may ask for less (it still opens); none may ask
+# for more than the bounds below, so an edited header cannot make unlocking hang.
+SCRYPT = {"n": 2**17, "r": 8, "p": 1}
+SCRYPT_MAX_N = 2**20
+SCRYPT_MAX_R = 16
+SCRYPT_MAX_P = 4
+SCRYPT_MAX_MEMORY = 1 << 30  # 128 * n * r bytes
 ENVELOPE = "couplepause-protected"
-_KEYS_AAD = b"couplepause keys v1"
-_FILE_AAD = b"couplepause store file v1"
+_KEYS_AAD = {1: b"couplepause keys v1", 2: b"couplepause keys v2"}
+LEGACY_FILE_AAD = b"couplepause store file v1"
 _SEAL_INFO = b"couplepause sealed v1"
+_MAC_INFO = b"couplepause header mac v2"
 _NONCE = 12
 
 
@@ -55,12 +60,20 @@ class Locked(StoreError):
     """The history is protected and locked: reading it needs the passphrase."""
 
 
+class HeaderChanged(StoreError):
+    """The protection record (meta.json's header) is not as we wrote it: edited,
+    stripped, or swapped for another. Nothing is read as plain and nothing is written."""
+
+    key = "header_changed"
+
+
 class Keys(NamedTuple):
     """A protected store's secrets, once the passphrase opened them."""
 
     data: bytes  # AES-GCM key of every store file
     private: X25519PrivateKey  # opens what was sealed while locked
     public: bytes  # the raw X25519 public key
+    mac: bytes | None = None  # authenticates the header and the manifest (None: an old header)
 
 
 def _b64(data: bytes) -> str:
@@ -77,30 +90,58 @@ def _raw_public(key: X25519PublicKey) -> bytes:
     return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
+def check_kdf(kdf: Any) -> dict[str, Any]:
+    """The header's key-derivation parameters, if they are scrypt's within our bounds;
+    raises HeaderChanged otherwise (before any derivation is tried)."""
+    if not isinstance(kdf, dict) or kdf.get("name") != "scrypt":
+        raise HeaderChanged()
+    n, r, p = kdf.get("n"), kdf.get("r"), kdf.get("p")
+    numbers = all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in (n, r, p))
+    if not numbers or n < 2 or n & (n - 1) or n > SCRYPT_MAX_N or r > SCRYPT_MAX_R or p > SCRYPT_MAX_P:
+        raise HeaderChanged()
+    if 128 * n * r > SCRYPT_MAX_MEMORY:
+        raise HeaderChanged()
+    try:
+        if len(_unb64(kdf.get("salt"))) < 16:
+            raise HeaderChanged()
+    except ValueError as exc:
+        raise HeaderChanged() from exc
+    return kdf
+
+
 def _kek(passphrase: str, kdf: dict[str, Any]) -> bytes:
+    kdf = check_kdf(kdf)
     return Scrypt(salt=_unb64(kdf["salt"]), length=32, n=kdf["n"], r=kdf["r"], p=kdf["p"]).derive(
         passphrase.encode("utf-8")
     )
 
 
+def _canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+
+
 # ------------------------------------------------------------------- header
 def new_keys() -> Keys:
     private = X25519PrivateKey.generate()
-    return Keys(AESGCM.generate_key(bit_length=256), private, _raw_public(private.public_key()))
+    return Keys(AESGCM.generate_key(bit_length=256), private, _raw_public(private.public_key()), os.urandom(32))
 
 
 def header_for(keys: Keys, passphrase: str) -> dict[str, Any]:
     """What ``meta.json`` keeps in the clear: how to derive the key, the public key,
-    and the secrets encrypted under the passphrase."""
+    and the secrets encrypted under the passphrase. The whole header is authenticated
+    with the manifest by ``mac_of`` (meta.py), once the keys are open."""
+    if keys.mac is None:
+        keys = keys._replace(mac=os.urandom(32))
     kdf = {"name": "scrypt", "salt": _b64(os.urandom(16)), **SCRYPT}
     secrets = json.dumps({
         "data": _b64(keys.data),
         "private": _b64(keys.private.private_bytes(
             serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
         )),
+        "mac": _b64(keys.mac),
     }).encode("utf-8")
     nonce = os.urandom(_NONCE)
-    wrapped = AESGCM(_kek(passphrase, kdf)).encrypt(nonce, secrets, _KEYS_AAD)
+    wrapped = AESGCM(_kek(passphrase, kdf)).encrypt(nonce, secrets, _KEYS_AAD[HEADER_VERSION])
     return {
         "version": HEADER_VERSION,
         "kdf": kdf,
@@ -113,19 +154,46 @@ def header_for(keys: Keys, passphrase: str) -> dict[str, Any]:
 
 
 def open_keys(header: dict[str, Any], passphrase: str) -> Keys:
-    """The store's secrets; raises WrongPassphrase (for a damaged header too: same words)."""
+    """The store's secrets, with the public key that belongs to the private one (the
+    caller compares it with the header's). Raises HeaderChanged for a header that is not
+    one we write (its parameters out of bounds, its secrets not ours) and WrongPassphrase
+    when the passphrase does not open it."""
+    if not isinstance(header, dict) or header.get("version") not in _KEYS_AAD:
+        raise HeaderChanged()
+    check_kdf(header.get("kdf"))
     try:
         kek = _kek(passphrase, header["kdf"])
-        secrets = AESGCM(kek).decrypt(_unb64(header["nonce"]), _unb64(header["secrets"]), _KEYS_AAD)
-        found = json.loads(secrets)
-        private = X25519PrivateKey.from_private_bytes(_unb64(found["private"]))
-        return Keys(_unb64(found["data"]), private, _unb64(header["public_key"]))
+        secrets = AESGCM(kek).decrypt(_unb64(header["nonce"]), _unb64(header["secrets"]), _KEYS_AAD[header["version"]])
     except (InvalidTag, KeyError, TypeError, ValueError) as exc:
         raise WrongPassphrase() from exc
+    try:
+        found = json.loads(secrets)
+        private = X25519PrivateKey.from_private_bytes(_unb64(found["private"]))
+        mac = _unb64(found["mac"]) if header["version"] >= 2 else None
+        return Keys(_unb64(found["data"]), private, _raw_public(private.public_key()), mac)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise HeaderChanged() from exc
 
 
 def public_key(header: dict[str, Any]) -> bytes:
-    return _unb64(header["public_key"])
+    """The header's public key; raises HeaderChanged when it is not one."""
+    try:
+        raw = _unb64(header["public_key"])
+        X25519PublicKey.from_public_bytes(raw)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise HeaderChanged() from exc
+    return raw
+
+
+def mac_of(keys: Keys, value: Any) -> str:
+    """The MAC of ``value`` (the header and the manifest, as meta.py gives them)."""
+    assert keys.mac is not None
+    key = HKDF(hashes.SHA256(), 32, salt=None, info=_MAC_INFO).derive(keys.mac)
+    return hmac.new(key, _canonical(value), "sha256").hexdigest()
+
+
+def mac_matches(keys: Keys, value: Any, mac: Any) -> bool:
+    return isinstance(mac, str) and hmac.compare_digest(mac_of(keys, value), mac)
 
 
 # ------------------------------------------------------------------ sealing
@@ -148,63 +216,13 @@ def unseal(keys: Keys, token: str) -> bytes:
 
 
 # ------------------------------------------------------------- store files
-def encrypt(data_key: bytes, plaintext: bytes) -> bytes:
-    """A store file's bytes: a small JSON envelope around the AES-GCM ciphertext."""
+def encrypt(data_key: bytes, plaintext: bytes, aad: bytes) -> tuple[bytes, bytes]:
+    """AES-GCM with a fresh nonce; returns (nonce, ciphertext). envelope.py frames it."""
     nonce = os.urandom(_NONCE)
-    envelope = {ENVELOPE: 1, "nonce": _b64(nonce), "data": _b64(AESGCM(data_key).encrypt(nonce, plaintext, _FILE_AAD))}
-    return json.dumps(envelope).encode("ascii")
+    return nonce, AESGCM(data_key).encrypt(nonce, plaintext, aad)
 
 
-def decrypt(data_key: bytes, raw: bytes) -> bytes:
-    """The plaintext of :func:`encrypt`'s bytes; raises ValueError if they are not that."""
-    try:
-        envelope = json.loads(raw)
-        if not isinstance(envelope, dict) or envelope.get(ENVELOPE) != 1:
-            raise ValueError("not a protected file")
-        return AESGCM(data_key).decrypt(_unb64(envelope["nonce"]), _unb64(envelope["data"]), _FILE_AAD)
-    except (InvalidTag, KeyError) as exc:
-        raise ValueError("the file does not open with this history's key") from exc
-
-
-class ProtectedStorage(Storage):
-    """A TinyDB Storage that keeps the database encrypted (AES-GCM with ``key``),
-    written crash-safely like :class:`CrashSafeStorage` and with the same
-    constructor, plus the key. Damaged or foreign bytes raise ValueError."""
-
-    def __init__(
-        self,
-        path: str | os.PathLike[str],
-        create_dirs: bool = False,
-        encoding: str | None = None,
-        access_mode: str = "r+",
-        *,
-        key: bytes,
-        **json_kwargs: Any,
-    ) -> None:
-        super().__init__()
-        self.path = Path(path)
-        self.key = key
-        self.encoding = encoding or "utf-8"
-        self.json_kwargs = json_kwargs
-        self.read_only = not any(char in access_mode for char in ("+", "w", "a"))
-        if self.read_only and not self.path.exists():
-            raise FileNotFoundError(2, "No such file or directory", str(self.path))
-        if not self.read_only and create_dirs:
-            make_private_dirs(self.path.parent)
-
-    def read(self) -> dict[str, dict[str, Any]] | None:
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            return None
-        if not raw.strip():
-            return None
-        return json.loads(decrypt(self.key, raw).decode(self.encoding))
-
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        if self.read_only:
-            raise PermissionError("Cannot write to the database: it is open read-only")
-        atomic_write(self.path, encrypt(self.key, json.dumps(data, **self.json_kwargs).encode(self.encoding)))
-
-    def close(self) -> None:
-        """Nothing to release."""
+def decrypt(data_key: bytes, nonce: bytes, sealed: bytes, aad: bytes) -> bytes:
+    """The plaintext of :func:`encrypt`; raises InvalidTag when the key, the associated
+    data or any byte differs."""
+    return AESGCM(data_key).decrypt(nonce, sealed, aad)

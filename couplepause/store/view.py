@@ -31,6 +31,11 @@ class View:
         """The file that holds ``path``'s content (None: it is gone)."""
         return Path(path)
 
+    def exists(self, path: Path) -> bool:
+        """Whether there is a file (or folder) at ``path``."""
+        source = self.source(path)
+        return source is not None and source.exists()
+
     def names(self, folder: Path) -> list[str]:
         """The names in ``folder`` (raises as ``os.listdir`` does), staged and temp files left out."""
         return [name for name in os.listdir(folder) if not is_scratch(name)]

@@ -81,6 +81,7 @@ class Controller(QObject):
         self.inviting = False  # the break is over: inviting them back
         self._save_failed = False
         self._unsaved_reason = ""
+        self.cannot_save: str | None = None  # why nothing can be saved this run (read-only): said for a failed write
 
         self.turn_timer = QTimer(self)
         self.turn_timer.setInterval(TURN_TICK_MS)
@@ -194,9 +195,16 @@ class Controller(QObject):
     # --------------------------------------------------------------- intents
     def pause(self, at: tuple[float, datetime] | None = None) -> None:
         """The shared Pause button: a new rupture, saved at once. ``at`` is the
-        (monotonic, wall) moment of a press made before the flow was ready."""
+        (monotonic, wall) moment of a press made before the flow was ready. While a
+        pause on a longer break waits to be picked up, the press comes back to it: the
+        couple is still in that pause, and a second one would close it unrepaired."""
         if self.flow.state is not State.TALKING:
             return  # one press is exactly one pause
+        if self.offered is not None and self.offered.on_break:
+            since = time_of_day(self.offered.paused_at)
+            self.pick_up()
+            self.window.show_notice(words("talking", "came_back_to_break", time=since), linger=True)
+            return
         if self.offered is not None:
             # An unfinished episode from before stays in the history as it was.
             self._close_offered()
@@ -340,9 +348,11 @@ class Controller(QObject):
     def on_write_result(self, result) -> None:
         """Called on the main thread with each WriteResult from the writer."""
         if not result.ok:
+            told = self._save_failed and result.error == self._unsaved_reason  # a retry that failed alike
             self._save_failed = True
             self._unsaved_reason = result.error or ""
-            self.window.show_notice(words("notices", "save_failed", reason=self._unsaved_reason))
+            if not told:
+                self.window.show_notice(self.cannot_save or words("notices", "save_failed", reason=self._unsaved_reason))
         elif self._save_failed and result.pending == 0:
             self._save_failed = False
             self._unsaved_reason = ""

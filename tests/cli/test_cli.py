@@ -92,10 +92,22 @@ def test_since_after_until_is_a_usage_error(run, data_dir, tmp_path):
 
 
 # ------------------------------------------------------------- export
-def test_export_of_a_missing_data_folder_is_an_empty_list(run, data_dir, tmp_path):
+@pytest.mark.parametrize("command", [["export", "--format", "json", "--output", "OUT"], ["backups"]])
+def test_a_command_that_only_reads_a_missing_data_folder_says_so(run, data_dir, tmp_path, command):
+    """A mistyped --data-dir is not an empty history (issue #19): exit 1, one line, nothing written."""
+    out = tmp_path / "out.json"
+    result = run("--data-dir", data_dir, *[str(out) if arg == "OUT" else arg for arg in command])
+    assert result.code == 1 and result.out == ""
+    line = assert_one_error_line(result)
+    assert line == f"couplepause: the data folder {data_dir} does not exist; check --data-dir (or COUPLEPAUSE_DATA_DIR)"
+    assert not data_dir.exists() and not out.exists()  # reading created nothing
+
+
+def test_export_of_a_data_folder_without_a_store_is_an_empty_list(run, data_dir, tmp_path):
+    data_dir.mkdir()
     doc = export_doc(run, data_dir, tmp_path / "out.json")
     assert doc["episodes"] == []
-    assert not data_dir.exists()  # reading created nothing
+    assert list(data_dir.iterdir()) == []  # reading created nothing
 
 
 def test_export_of_an_empty_data_folder(run, data_dir, tmp_path):

@@ -113,11 +113,12 @@ def test_csv_names_from_settings_only_with_include_names(run, data_dir, tmp_path
 
 
 def test_empty_store_csv_is_a_header_and_exit_0(run, data_dir, tmp_path):
+    data_dir.mkdir()
     out = tmp_path / "empty.csv"
     result = run("--data-dir", data_dir, "export", "--format", "csv", "--output", out)
     assert result.code == 0, result.err
     assert rows(out) == []
-    assert not data_dir.exists()  # exporting creates nothing in the data folder
+    assert list(data_dir.iterdir()) == []  # exporting creates nothing in the data folder
 
 
 @pytest.mark.parametrize("fmt", ["csv", "pdf"])
@@ -191,6 +192,7 @@ def test_pdf_with_a_display_that_is_not_there(tmp_path):
 
 def test_pdf_from_an_empty_store_is_one_page_exit_0(tmp_path):
     data = tmp_path / "data"
+    data.mkdir()
     out = tmp_path / "empty.pdf"
     result = headless(data, "export", "--format", "pdf", "--output", out,
                       "--since", "2026-01-01", "--until", "2026-01-31")
@@ -198,7 +200,7 @@ def test_pdf_from_an_empty_store_is_one_page_exit_0(tmp_path):
     assert result.out.strip() == f"Exported 0 pauses to {out}."
     assert pdf_pages(out) == 1
     assert "No pauses were recorded between 1 January 2026 and 31 January 2026." in pdf_text(out)
-    assert not data.exists()
+    assert list(data.iterdir()) == []
 
 
 def test_pdf_in_process_keeps_notes_and_names_private(run, data_dir, tmp_path, qapp):
@@ -259,8 +261,11 @@ def test_backups_lists_id_time_and_count_newest_first(run, data_dir):
     from couplepause import paths
     from couplepause.store.repository import Repository
 
+    data_dir.mkdir()
     result = run("--data-dir", data_dir, "backups")
-    assert (result.code, result.out, result.err) == (0, "", "")
+    assert (result.code, result.out) == (0, "")
+    assert assert_one_error_line(result) == f"couplepause: there are no backups in {data_dir} yet; " \
+        "the app makes one each day it is open with pauses saved"
     repo = Repository(paths.store_dir(data_dir))
     repo.open()
     repo.merge(sample())

@@ -37,12 +37,13 @@ def test_malformed_since(tmp_path):
 
 def test_empty_store_exports_an_empty_list_without_a_display(tmp_path):
     data = tmp_path / "data"
+    data.mkdir()
     out = tmp_path / "o.json"
     result = run_subprocess(data, "export", "--format", "json", "--output", out)
     assert result.code == 0, result.err
     assert result.err == ""
     assert load(out)["episodes"] == []
-    assert not data.exists()
+    assert list(data.iterdir()) == []
 
 
 @pytest.mark.parametrize(

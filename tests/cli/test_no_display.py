@@ -264,7 +264,7 @@ def test_the_headless_commands_need_no_display(tmp_path):
     assert result.code == 0, result.err
     assert load(tmp_path / "pauses.json")["episodes"]
     result = start(data, "backups")
-    assert result.code == 0 and result.err == ""
+    assert result.code == 0 and result.out == "" and "no backups" in assert_one_error_line(result)
 
 
 # ------------------------------------------------------------- the check itself

@@ -33,6 +33,7 @@ from pathlib import Path
 from couplepause.core.episode import Episode
 from couplepause.store import protected, recovery
 from couplepause.store.atomic import is_temp_name
+from couplepause.store.backups import MAKING_PREFIX
 from couplepause.store.journal import JOURNAL_FILE, STAGED_SUFFIX
 from couplepause.store.repository import Repository
 from couplepause.store.vault import WrongPassphrase
@@ -95,14 +96,12 @@ def protected_history(data: Path) -> None:
 
 def rotation_history(data: Path) -> None:
     """The plain history with one more old backup (rotation removes two of five) and the
-    folder of a backup that was never finished (no backup.json)."""
+    folder of a backup that a crash cut short (never named by its ID)."""
     plain_history(data)
     repo = Repository(store_of(data))
     repo.open()
     oldest = repo.backup("daily", NOW - timedelta(days=75))
-    unfinished = oldest.folder.with_name("20261001T200000Z")
-    shutil.copytree(oldest.folder, unfinished)
-    (unfinished / "backup.json").unlink()
+    shutil.copytree(oldest.folder, oldest.folder.with_name(f"{MAKING_PREFIX}20261001T200000Z"))
 
 
 def v1_store(data: Path) -> None:

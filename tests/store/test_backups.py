@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from couplepause.store import recovery
+from couplepause.store import backups as backups_module, recovery
 from couplepause.store.backups import (
+    MAKING_PREFIX,
     BackupDamaged,
     BackupInfo,
     BackupNotFound,
@@ -72,12 +73,22 @@ def test_a_damaged_file_is_left_out_of_the_backup_and_set_aside(filled: Reposito
 def test_an_interrupted_backup_is_not_listed_and_is_cleaned_up(filled: Repository) -> None:
     listed = [b.id for b in filled.backups.list()]
     good = filled.backup("daily", NOW)
-    half = filled.backups.folder / "20261202T200001Z"
+    half = filled.backups.folder / f"{MAKING_PREFIX}20261202T200001Z"  # a backup cut short is never renamed
     shutil.copytree(good.folder, half)
     (half / "backup.json").unlink()
     assert sorted(b.id for b in filled.backups.list()) == sorted([*listed, good.id])
     assert half.name in filled.backups.rotate(NOW)
     assert not half.exists() and good.folder.exists()
+
+
+def test_a_backup_whose_description_is_damaged_or_gone_is_still_whole(filled: Repository) -> None:
+    good = filled.backup("daily", NOW)
+    for damage in (lambda path: path.unlink(), lambda path: path.write_bytes(b"\0" * 40)):
+        damage(good.folder / "backup.json")
+        [again] = [b for b in filled.backups.list() if b.id == good.id]
+        assert (again.pauses, again.parts, again.created_at) == (good.pauses, good.parts, good.created_at)
+        assert filled.backups.read(good.id).info.pauses == good.pauses
+        assert good.id not in filled.backups.rotate(NOW)
 
 
 def info(day: float, reason: str = "daily", n: int = 0) -> BackupInfo:
@@ -198,16 +209,6 @@ def test_what_a_crash_left_in_a_backup_folder_is_no_part_of_it(filled: Repositor
     assert filled.backups.read(info.id).info.pauses == 7
 
 
-def test_a_backup_never_finished_is_not_left_in_the_clear_by_a_passphrase(filled: Repository, store_dir: Path) -> None:
-    from couplepause.store import protected
-
-    info = filled.backup("daily", NOW)
-    (info.folder / "backup.json").unlink()  # killed before it was finished: no backup
-    protected.protect(filled, "kettle on the windowsill")
-    assert not info.folder.exists()
-    assert filled.backups.list() == []
-
-
 # --------------------------------------------------------------- bring back
 def test_a_damaged_month_comes_back_from_the_newest_backup_that_has_it(filled: Repository, store_dir: Path) -> None:
     filled.backup("daily", NOW - timedelta(days=1))
@@ -232,3 +233,20 @@ def test_nothing_to_bring_back_says_so(filled: Repository, store_dir: Path) -> N
     with pytest.raises(BackupError, match="No backup"):
         recovery.bring_back(filled, missing)
     assert filled.missing() == [missing]
+
+
+def test_a_backup_is_read_back_when_it_is_made_and_one_that_does_not_is_gone(filled: Repository, monkeypatch) -> None:
+    before = [b.id for b in filled.backups.list()]
+    real = backups_module.atomic_write
+
+    def bad_disk(path, data, **kwargs):  # a copy comes out different from what was written
+        real(path, data[:-7] if Path(path).name == "2025-04.json" else data, **kwargs)
+
+    monkeypatch.setattr(backups_module, "atomic_write", bad_disk)
+    with pytest.raises(BackupDamaged) as failed:
+        filled.backup("daily", NOW)
+    assert failed.value.key == "backup_not_verified"
+    monkeypatch.undo()
+    assert [b.id for b in filled.backups.list()] == before
+    assert [p.name for p in filled.backups.folder.iterdir()] == before  # no folder left half-made
+    assert filled.missing() == []  # the store's own file is fine, and is not set aside

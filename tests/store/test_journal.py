@@ -11,6 +11,7 @@ import pytest
 from tinydb import TinyDB
 
 from couplepause.store import journal
+from couplepause.store.envelope import INTEGRITY_TABLE
 from couplepause.store.files import read_documents, write_tables
 from couplepause.store.storage import CrashSafeStorage
 from tests.store.killpoints import crash_at, steps_of
@@ -24,7 +25,7 @@ def contents(root: Path) -> dict[str, list[dict]]:
     for path in sorted(root.rglob("*.json")):
         with TinyDB(path, storage=CrashSafeStorage, access_mode="r") as db:
             found[path.relative_to(root).as_posix()] = {
-                name: db.table(name).all() for name in sorted(db.tables())
+                name: db.table(name).all() for name in sorted(db.tables()) if name != INTEGRITY_TABLE
             }
     return found
 
@@ -110,16 +111,16 @@ def test_a_journal_this_app_did_not_write_is_kept_aside_and_never_followed(store
 
 def test_a_failed_commit_changes_nothing(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = contents(store)
-    real = journal.write_tables
+    real = journal.write_durably
     calls = []
 
-    def full_disk(path, tables, fmt):
+    def full_disk(path, data):
         calls.append(path)
         if len(calls) == 3:
             raise OSError(28, "No space left on device")
-        real(path, tables, fmt)
+        real(path, data)
 
-    monkeypatch.setattr(journal, "write_tables", full_disk)
+    monkeypatch.setattr(journal, "write_durably", full_disk)
     with pytest.raises(OSError):
         change(store)
     monkeypatch.undo()

@@ -13,6 +13,8 @@ import pytest
 from tinydb import TinyDB
 
 from couplepause.core.episode import Break, inconsistencies
+from couplepause.store import meta
+from couplepause.store.envelope import PLAIN, generation_of
 from couplepause.store.repository import SCHEMA_VERSION, Repository
 from couplepause.store.storage import CrashSafeStorage
 from tests.store.conftest import episode
@@ -42,10 +44,20 @@ def write_v2_store(store: Path) -> list:
     return [*done, ongoing]
 
 
+def write_v3_store(store: Path) -> list:
+    """The store as schema 3 left it: plain TinyDB files with no part, generation or check,
+    and no manifest."""
+    done = [episode(f"2025-0{m}-10T20:00:00.000+01:00", note=f"note {m}") for m in range(1, 4)]
+    ongoing = episode("2025-05-01T20:00:00.000+02:00", repair_minutes=None)
+    write_store(store, 3, done, ongoing)
+    return [*done, ongoing]
+
+
 def write_store(store: Path, version: int, closed: list, ongoing) -> None:
     def record(item) -> dict:
         data = item.to_record() if version >= 2 else item.to_dict()
-        data.pop("practice")  # new in schema 3
+        if version < 3:
+            data.pop("practice")  # new in schema 3
         if version < 2:
             data.pop("timing", None)
         return data
@@ -70,7 +82,7 @@ def stored_records(store: Path) -> list[dict]:
     return found
 
 
-WRITERS = {1: write_v1_store, 2: write_v2_store}
+WRITERS = {1: write_v1_store, 2: write_v2_store, 3: write_v3_store}
 
 
 def schema_version(store: Path) -> int:
@@ -83,7 +95,7 @@ def test_a_0_1_store_is_backed_up_then_migrated_once(tmp_path: Path) -> None:
     old = write_v1_store(store)
     repo = Repository(store)
     assert repo.open().migrated_from == 1
-    assert schema_version(store) == SCHEMA_VERSION == 3
+    assert schema_version(store) == SCHEMA_VERSION == 4
     [backup] = repo.backups.list()
     assert backup.reason == "before-migration" and backup.pauses == len(old)
     assert backup.schema_version == 1
@@ -93,7 +105,7 @@ def test_a_0_1_store_is_backed_up_then_migrated_once(tmp_path: Path) -> None:
     assert {e.id: e.note for e in migrated} == {e.id: e.note for e in old}
     assert Repository(store).open().migrated_from is None
     assert len(repo.backups.list()) == 1  # not migrated (or backed up) twice
-    assert all(record["practice"] is False for record in stored_records(store))  # all the way to 3
+    assert all(record["practice"] is False for record in stored_records(store))  # all the way to 4
 
 
 def test_a_schema_2_store_is_backed_up_then_marked_not_practice_once(tmp_path: Path) -> None:
@@ -102,7 +114,7 @@ def test_a_schema_2_store_is_backed_up_then_marked_not_practice_once(tmp_path: P
     assert all("practice" not in record for record in stored_records(store))
     repo = Repository(store)
     assert repo.open().migrated_from == 2
-    assert schema_version(store) == 3
+    assert schema_version(store) == SCHEMA_VERSION
     [backup] = repo.backups.list()
     assert (backup.reason, backup.pauses, backup.schema_version) == ("before-migration", len(old), 2)
     assert all("practice" not in record for record in repo.backups.read(backup.id).files["active.json"]["episodes"])
@@ -115,13 +127,30 @@ def test_a_schema_2_store_is_backed_up_then_marked_not_practice_once(tmp_path: P
     assert len(again.backups.list()) == 1  # once: no second migration, no second backup
 
 
-def test_a_new_store_starts_at_schema_3_without_a_migration(tmp_path: Path) -> None:
+def test_a_schema_3_store_gets_its_checks_and_manifest_once(tmp_path: Path) -> None:
+    store = tmp_path / "data" / "store"
+    old = write_v3_store(store)
+    repo = Repository(store)
+    assert repo.open().migrated_from == 3
+    assert schema_version(store) == SCHEMA_VERSION
+    [backup] = repo.backups.list()
+    assert (backup.reason, backup.pauses, backup.schema_version) == ("before-migration", len(old), 3)
+    assert repo.backups.read(backup.id).info.pauses == len(old)  # its unchecked copies read as schema 3
+    checked = {path.relative_to(store).as_posix(): generation_of(path) for path in repo.files()}
+    assert all(gen >= 1 for gen in checked.values()), checked  # every file names its part and is checked
+    described = meta.read(store / "meta.json")
+    assert set(described.parts) == {"active", "episodes/2025-01", "episodes/2025-02", "episodes/2025-03"}
+    assert {e.id: e.to_record() for e in repo.load_all()} == {e.id: e.to_record() for e in old}
+    assert Repository(store).open().migrated_from is None and len(repo.backups.list()) == 1
+
+
+def test_a_new_store_starts_at_this_schema_without_a_migration(tmp_path: Path) -> None:
     repo = Repository(tmp_path / "data" / "store")
     assert repo.open().migrated_from is None
-    assert schema_version(repo.folder) == 3 and repo.backups.list() == []
+    assert schema_version(repo.folder) == SCHEMA_VERSION and repo.backups.list() == []
 
 
-@pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.parametrize("version", [1, 2, 3])
 def test_a_read_only_look_at_an_older_store_changes_nothing(tmp_path: Path, snapshot, version: int) -> None:
     store = tmp_path / "data" / "store"
     old = WRITERS[version](store)
@@ -135,7 +164,7 @@ def test_a_read_only_look_at_an_older_store_changes_nothing(tmp_path: Path, snap
 
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs fork")
-@pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.parametrize("version", [1, 2, 3])
 def test_killed_at_any_step_of_the_migration_nothing_is_lost(tmp_path: Path, version: int) -> None:
     template = tmp_path / "template" / "store"
     old = WRITERS[version](template)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from couplepause.store import files, protected, recovery, vault
+from couplepause.store import envelope, files, protected, recovery, vault
 from couplepause.store.repository import EpisodeNotFound, Repository
 from couplepause.store.vault import Locked
 from tests.store.conftest import episode
@@ -33,7 +33,9 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("protected") / "data"
     repo = Repository(data / "store")
     repo.open()
-    protected.protect(repo, PASS)
+    with pytest.MonkeyPatch.context() as patch:  # as the autouse fixture in tests/conftest.py
+        patch.setattr(vault, "SCRYPT", {**vault.SCRYPT, "n": 2**10})
+        protected.protect(repo, PASS)
     return data
 
 
@@ -122,14 +124,14 @@ def test_crash_inside_archive_keeps_the_month_copy(
     ongoing = episode(repair_minutes=None)
     repo.save_active(ongoing)
     done = ongoing.with_changes(note="done", closed=True)
-    real_write = vault.atomic_write  # what ProtectedStorage writes through
+    real_write = envelope.atomic_write  # what the store's Storage writes through
 
     def crash_on_active(path: Path, data: bytes, **kwargs) -> None:
         if Path(path).name == "active.json":
             raise KeyboardInterrupt("power cut")  # stands in for the process dying here
         real_write(path, data, **kwargs)
 
-    monkeypatch.setattr(vault, "atomic_write", crash_on_active)
+    monkeypatch.setattr(envelope, "atomic_write", crash_on_active)
     with pytest.raises(KeyboardInterrupt):
         repo.archive(done)
     monkeypatch.undo()
@@ -237,7 +239,7 @@ def cut_in_half(data: bytes) -> bytes:
 def foreign_key(data: bytes) -> bytes:
     """A well-formed encrypted database, but under another store's data key (a fresh
     one: every copy of the template shares the template's key)."""
-    return files.Format(vault.new_keys().data).encode({"episodes": {"1": {"id": UNKNOWN_ID}}})
+    return envelope.Format(vault.new_keys().data).encode({"episodes": {"1": {"id": UNKNOWN_ID}}}, "episodes/2025-01", 1)
 
 
 DAMAGE = {
@@ -393,7 +395,7 @@ def test_a_pause_sealed_after_a_damaged_sealed_file_is_kept(repo: Repository, st
     repo.save_active(first)  # sealed record number 1
     (store_dir / files.SEALED_FILE).write_bytes(b"garbage")
     repo.unlock(PASS)  # sets sealed.json aside and reports it
-    assert [part.part for part in repo.missing()] == ["active"]
+    assert [part.part for part in repo.missing()] == ["sealed"]
     repo.lock_history()
     later = episode("2025-07-03T21:00:00.000+02:00", repair_minutes=None)
     repo.save_active(later)  # number 1 of the new sealed.json

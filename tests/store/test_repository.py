@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from tinydb import TinyDB
 
-from couplepause.store import storage as storage_module
+from couplepause.store import envelope as envelope_module
 from couplepause.store.repository import (
     EpisodeNotFound,
     InvalidEpisode,
@@ -24,6 +24,8 @@ from couplepause.store.repository import (
     StoreReadOnly,
     StoreTooNew,
 )
+from couplepause.store import files
+from couplepause.store.envelope import Format
 from couplepause.store.storage import CrashSafeStorage
 
 SET_ASIDE = re.compile(r"^(?P<name>.+)\.unreadable-\d{8}T\d{6}(-\d+)?$")
@@ -84,7 +86,7 @@ def test_files_are_byte_for_byte_what_json_dumps_writes(
 ) -> None:
     month = store_dir / "episodes" / "2025-03.json"
     month.parent.mkdir()
-    CrashSafeStorage(month).write({"notes": {"1": {"x": "ü"}}})
+    files.write_tables(month, {"notes": [{"x": "ü"}]})
     march = [make_episode(f"2025-03-{day:02d}T20:00:00.000+01:00") for day in range(1, 8)]
     repo.merge(march[:4])
     for episode in march[4:]:
@@ -167,14 +169,14 @@ def test_crash_inside_archive_keeps_the_month_copy(
     ongoing = make_episode(repair_minutes=None)
     repo.save_active(ongoing)
     done = ongoing.with_changes(note="done", closed=True)
-    real_write = storage_module.atomic_write
+    real_write = envelope_module.atomic_write
 
     def crash_on_active(path: Path, data: bytes, **kwargs) -> None:
         if Path(path).name == "active.json":
             raise KeyboardInterrupt("power cut")  # stands in for the process dying here
         real_write(path, data, **kwargs)
 
-    monkeypatch.setattr(storage_module, "atomic_write", crash_on_active)
+    monkeypatch.setattr(envelope_module, "atomic_write", crash_on_active)
     with pytest.raises(KeyboardInterrupt):
         repo.archive(done)
     monkeypatch.undo()
@@ -208,13 +210,13 @@ def test_open_reads_only_meta_and_active(
     )
     repo.save_active(make_episode("2025-06-01T20:00:00.000+02:00", repair_minutes=None))
     read: list[str] = []
-    real_read = CrashSafeStorage.read
+    real_decode = Format.decode
 
-    def recording_read(self: CrashSafeStorage) -> dict | None:
-        read.append(self.path.name)
-        return real_read(self)
+    def recording_decode(self: Format, raw: bytes, part: str):
+        read.append(part.rsplit("/", 1)[-1] + ".json")
+        return real_decode(self, raw, part)
 
-    monkeypatch.setattr(CrashSafeStorage, "read", recording_read)
+    monkeypatch.setattr(Format, "decode", recording_decode)
     reopened(store_dir)
     assert set(read) == {"active.json", "meta.json"}
 
@@ -331,7 +333,7 @@ def test_read_only_on_a_missing_folder_creates_nothing(tmp_path: Path) -> None:
 def test_other_tables_in_a_file_are_kept(repo: Repository, store_dir: Path, make_episode) -> None:
     month = store_dir / "episodes" / "2025-03.json"
     month.parent.mkdir()
-    CrashSafeStorage(month).write({"notes": {"1": {"x": 1}}, "episodes": {}})
+    files.write_tables(month, {"notes": [{"x": 1}], "episodes": []})
     repo.archive(make_episode("2025-03-14T21:04:05.123+01:00"))
     assert tinydb_docs(month, "notes") == [{"x": 1}]
 
@@ -469,13 +471,13 @@ def test_latest_repaired_stops_early_and_respects_limit(
     )
     repo.merge([make_episode("2024-01-10T20:00:00.000+01:00")])
     read: list[str] = []
-    real_read = CrashSafeStorage.read
+    real_decode = Format.decode
 
-    def recording_read(self: CrashSafeStorage) -> dict | None:
-        read.append(self.path.name)
-        return real_read(self)
+    def recording_decode(self: Format, raw: bytes, part: str):
+        read.append(part.rsplit("/", 1)[-1] + ".json")
+        return real_decode(self, raw, part)
 
-    monkeypatch.setattr(CrashSafeStorage, "read", recording_read)
+    monkeypatch.setattr(Format, "decode", recording_decode)
     fresh = reopened(store_dir)  # nothing cached yet
     read.clear()
     assert fresh.latest_repaired().paused_at.year == 2024

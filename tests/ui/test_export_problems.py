@@ -86,6 +86,7 @@ def said(capsys):
 
 def test_the_command_line_names_its_flags_for_the_same_problems(said, tmp_path, monkeypatch):
     data = tmp_path / "data"
+    data.mkdir()
     out = tmp_path / "out.json"
     out.write_bytes(b"keep")
     code, line = said("--data-dir", data, "export", "--output", out)

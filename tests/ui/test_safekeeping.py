@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from couplepause import paths, safekeeping
 from couplepause.app import build
-from couplepause.store import storage
+from couplepause.store import envelope as storage  # the store's files are written through it
 from couplepause.store.repository import Repository
 from couplepause.texts import pauses, words
 from tests.store.conftest import episode
@@ -70,7 +70,7 @@ def test_a_loss_no_backup_holds_is_told_once_the_couple_has_seen_it(make_app, da
     first = make_app()
     first.repository.load_all()
     assert notice(first, qtbot) == f"{words('notices', 'lost_month', month='January 2025')} {words('notices', 'lost_no_backup')}"
-    assert not first.window.notice_action.isVisibleTo(first.window)
+    assert first.window.notice_action.text() == words("notices", "go_on_without")  # offered, never pressed here
     qtbot.mouseClick(first.window.notice_dismiss, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: first.repository.missing()[0].noted, timeout=5000)
     first.shutdown()
@@ -79,6 +79,36 @@ def test_a_loss_no_backup_holds_is_told_once_the_couple_has_seen_it(make_app, da
     qtbot.wait(50)
     assert again.window.notice_shown() is None  # seen: not again at every start
     assert [m.part for m in again.repository.missing()] == ["2025-01"]  # still missing, still known
+
+
+def test_a_gone_month_is_told_and_brought_back_from_a_backup(make_app, data_dir, qtbot):
+    seeded(data_dir)
+    (paths.store_dir(data_dir) / "episodes" / "2025-02.json").unlink()
+    bundle = make_app()
+    text = notice(bundle, qtbot)  # found at open, before anything is read
+    assert text.startswith(words("notices", "lost_month_gone", month="February 2025")) and "The backup of " in text
+    qtbot.mouseClick(bundle.window.notice_action, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bundle.window.notice_shown() == words("notices", "brought_back", pauses=pauses(1)), timeout=5000)
+    assert len(bundle.repository.load_all()) == 3 and bundle.repository.missing() == []
+
+
+def test_a_loss_no_backup_holds_can_be_let_go_once_and_is_never_told_again(make_app, data_dir, qtbot):
+    seeded(data_dir, backup=False)
+    (paths.store_dir(data_dir) / "episodes" / "2025-01.json").unlink()
+    first = make_app()
+    expected = f"{words('notices', 'lost_month_gone', month='January 2025')} {words('notices', 'lost_no_backup')}"
+    assert notice(first, qtbot) == expected
+    qtbot.mouseClick(first.window.notice_action, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: first.window.notice_shown() == words("notices", "went_on_without"), timeout=5000)
+    assert first.repository.missing() == []
+    [accepted] = first.repository.meta.accepted
+    assert accepted["part"] == "episodes/2025-01"
+    first.shutdown()
+    again = make_app()
+    assert again.writer.flush(5)
+    qtbot.wait(50)
+    assert again.window.notice_shown() is None and again.repository.missing() == []
+    assert len(again.repository.load_all()) == 2
 
 
 def test_a_damaged_plan_is_told_as_the_plan_and_brought_back(make_app, data_dir, qtbot):
