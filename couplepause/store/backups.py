@@ -323,7 +323,7 @@ class Backups:
             for name in removed:
                 transaction.remove_tree(self.folder / name)
             transaction.commit()
-            return removed + self.clean_up()
+            return removed + self._clean_up()
 
     # ------------------------------------------------------------- internals
     def _names(self) -> list[str]:
@@ -336,7 +336,17 @@ class Backups:
             return []
 
     def clean_up(self) -> list[str]:
-        """Remove what a backup cut short left behind (its hidden folder); returns their names."""
+        """Remove what a backup cut short left behind (its hidden folder); returns their names.
+        Not while a backup is being made (by the keeper's thread, while the store reopens
+        after an import): its hidden folder is no leftover."""
+        if not self._lock.acquire(blocking=False):
+            return []
+        try:
+            return self._clean_up()
+        finally:
+            self._lock.release()
+
+    def _clean_up(self) -> list[str]:
         try:
             names = [name for name in os.listdir(self.folder) if name.startswith(MAKING_PREFIX)]
         except (FileNotFoundError, NotADirectoryError):

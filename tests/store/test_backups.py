@@ -209,6 +209,35 @@ def test_what_a_crash_left_in_a_backup_folder_is_no_part_of_it(filled: Repositor
     assert filled.backups.read(info.id).info.pauses == 7
 
 
+def test_opening_never_takes_the_folder_of_a_backup_being_made(filled: Repository, store_dir: Path) -> None:
+    """The keeper makes a backup on its thread while the store reopens (after an import):
+    the backup's hidden folder is no leftover of a crash."""
+    import threading
+
+    from couplepause.store import backups as backups_module
+
+    writing, go_on = threading.Event(), threading.Event()
+    real = backups_module.atomic_write
+
+    def slow(path, data, **kwargs):
+        writing.set()
+        go_on.wait(10)
+        real(path, data, **kwargs)
+
+    backups_module.atomic_write = slow
+    try:
+        made: list = []
+        keeper = threading.Thread(target=lambda: made.append(filled.backup("daily", NOW)))
+        keeper.start()
+        assert writing.wait(10)
+        filled.reopen()  # cleans up after crashes: not this one
+        go_on.set()
+        keeper.join(10)
+    finally:
+        backups_module.atomic_write = real
+    assert [b.id for b in filled.backups.list()] == [made[0].id]
+
+
 # --------------------------------------------------------------- bring back
 def test_a_damaged_month_comes_back_from_the_newest_backup_that_has_it(filled: Repository, store_dir: Path) -> None:
     filled.backup("daily", NOW - timedelta(days=1))
