@@ -13,7 +13,6 @@ listing of the months), so that opening costs the same after years as on the fir
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -142,11 +141,13 @@ def _sound(header: object) -> bool:
 
 def looks_protected(repo: Repository) -> bool:
     """Whether the store's files or its backups say it is protected (asked only when its
-    meta.json holds no header): names or sealed records, an encrypted file, a backup's header."""
-    if repo.protection.sealed_path.exists():
+    meta.json holds no header): names or sealed records, an encrypted file, a backup's header.
+    Read-only: as the last committed change left them (a passphrase removed, not applied yet)."""
+    view = repo.episode_files.view
+    if view.exists(repo.protection.sealed_path):
         return True
-    paths = [repo.active_path, repo.folder / files.NAMES_FILE, *repo.month_files()]
-    if any(files.is_protected_file(path) for path in paths):
+    paths = [view.source(path) for path in [repo.active_path, repo.folder / files.NAMES_FILE, *repo.month_files()]]
+    if any(files.is_protected_file(path) for path in paths if path is not None):
         return True
     return any(found.header is not None for found in backup_metas(repo))
 
@@ -158,14 +159,16 @@ def _header_from_backups(repo: Repository) -> Meta | None:
 
 def backup_metas(repo: Repository) -> list[Meta]:
     """The meta.json of every backup folder, newest first (damaged ones left out)."""
+    view = repo.episode_files.view  # read-only: as the last committed change left them
     try:
-        names = sorted(os.listdir(repo.backups.folder), reverse=True)
+        names = sorted(view.names(repo.backups.folder), reverse=True)
     except (FileNotFoundError, NotADirectoryError):
         return []
     found = []
     for name in names:
+        source = view.source(repo.backups.folder / name / files.META_FILE)
         try:
-            backup_meta = meta.read(repo.backups.folder / name / files.META_FILE)
+            backup_meta = meta.read(source) if source is not None else None
         except (OSError, ValueError):
             continue
         if backup_meta is not None:
