@@ -204,14 +204,14 @@ def run(base: Path, runs: int) -> list[Row]:
     return rows
 
 
-def print_table(rows: list[Row], runs: int) -> None:
+def print_table(rows: list[Row], runs: int, title: str = "Store benchmark") -> None:
     header = ("metric", "target", "measured", "pass/fail")
     cells = [header] + [
         (r.metric, r.target, r.measured, "info" if r.ok is None else ("pass" if r.ok else "FAIL"))
         for r in rows
     ]
     widths = [max(len(row[i]) for row in cells) for i in range(4)]
-    print(f"\nStore benchmark: median of {runs} runs, Python {sys.version.split()[0]}\n")
+    print(f"\n{title}: median of {runs} runs, Python {sys.version.split()[0]}\n")
     for number, row in enumerate(cells):
         padded = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
         print("| " + " | ".join(padded) + " |")

@@ -119,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
         "import", help=words("cli", "import"), description=words("cli", "import_description")
     )
     imp.add_argument("file", metavar="FILE", type=Path)
+    imp.add_argument("--skip-contradictions", action="store_true", help=words("cli", "import_skip_contradictions"))
 
     commands.add_parser("backups", help=words("cli", "backups"))
     missing = commands.add_parser(

@@ -36,9 +36,10 @@ def run(command: str, args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from couplepause import paths
     from couplepause.export import read_export_file
+    from couplepause.export.import_rules import mending_text
 
     # Everything about the file is checked before the data folder is touched.
-    checked = read_export_file(args.file)
+    checked = read_export_file(args.file, skip_contradictions=args.skip_contradictions)
     data_dir = data_dir_of(args)
     paths.ensure_data_dir(data_dir)
 
@@ -52,6 +53,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         unlock(repo)
         report = repo.merge(checked.episodes, plan=checked.plan)
     print(import_summary(report.added, report.unchanged, list(report.conflicts)))
+    mended = mending_text(checked.mended)
+    if mended:
+        print(mended)
+    for left in checked.left_out:
+        print(words("cli", "import_left_out", id=left.id, where=left.where, field=left.field,
+                    reason=on_command_line(left.reason)))
     from couplepause.store.recovery import PLAN_ADOPTED, PLAN_KEPT
 
     if report.plan == PLAN_ADOPTED:  # the same plan as ours needs no word

@@ -12,9 +12,8 @@ from typing import Any, Callable
 
 from couplepause import paths, texts
 from couplepause.core import breathing, flow
+from couplepause.core.episode import NAME_MAX, NOT_IN_A_NAME
 from couplepause.problems import Problem
-
-NAME_MAX = 40
 
 
 class SettingError(Problem, ValueError):
@@ -25,7 +24,7 @@ def _name(value: Any) -> str:
     text = str(value).strip()
     if len(text) > NAME_MAX:
         raise SettingError("name_too_long", limit=NAME_MAX)
-    if any(ch in text for ch in "\r\n\t"):
+    if any(ch in text for ch in NOT_IN_A_NAME):
         raise SettingError("name_one_line")
     return text
 

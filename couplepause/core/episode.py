@@ -18,6 +18,10 @@ from couplepause.core.clock import Timing
 from couplepause.problems import Problem
 
 PARTNERS = ("a", "b")
+# A partner's name, as Settings keeps it (and an import accepts it): at most NAME_MAX
+# characters, on one line.
+NAME_MAX = 40
+NOT_IN_A_NAME = "\r\n\t"
 PAUSED_BY = ("a", "b", "both")
 REPAIR_ANSWERS = ("yes", "partly", "not_yet")
 CYCLES = ("pursue_withdraw", "both_withdraw", "both_pursue", "other")

@@ -15,8 +15,16 @@ Draft 2020-12). The reader checks everything before it returns anything, so a
 caller that gets episodes back can write them without a second thought.
 
 Versions: 1 is couplepause 0.1 (no ``practice`` on an episode, no ``plan``);
-2 adds both. The reader takes either: what version 1 lacks reads as "not
-practice" and "no plan".
+2 adds both. The reader takes either: a version 1 record goes through the same
+steps as a 0.1 data folder's (store/migrations.py ``upgrade``), so it comes in
+exactly as it would have been migrated, mended where a wall clock set back had
+left it contradicting itself (``ExportFile.mended``, told by
+``import_rules.mending_text``).
+
+A record that contradicts itself in a way nothing mends refuses the file, naming
+it by its id; with ``skip_contradictions`` it is left out instead
+(``ExportFile.left_out``) and the rest is read. What one file may bring at all is
+in import_rules.py (limits on pauses, notes, names, lists).
 """
 
 from __future__ import annotations
@@ -26,7 +34,8 @@ import json
 import math
 import os
 import stat
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -35,6 +44,7 @@ from couplepause.core.episode import Episode, EpisodeError, format_instant, inco
 from couplepause.core.gcpause import collector_paused
 from couplepause.core.plan import Plan
 from couplepause.export.base import DEFAULT_NAMES, ExportOptions, Exporter
+from couplepause.export.import_rules import ImportRejected, LeftOut, check_limits, check_months
 from couplepause.problems import Problem
 from couplepause.texts import resource_folder, words
 
@@ -49,16 +59,6 @@ YEARS = (1970, 9998)
 _MESSAGE_MAX = 160
 
 
-class ImportRejected(Problem):
-    """A file that cannot be read as a couplepause export: what is wrong, and what to do,
-    in one line. Its values name the file twice: ``name`` as given (the command line
-    says it), ``file`` its name alone (the window says it)."""
-
-    def __init__(self, key: str, path: Path, /, *, exit_code: int = 1, **values: Any) -> None:
-        super().__init__(key, name=str(path), file=Path(path).name, **values)
-        self.exit_code = exit_code
-
-
 @dataclass(frozen=True)
 class ExportFile:
     """A checked export: its episodes plus what the file says about itself."""
@@ -70,6 +70,8 @@ class ExportFile:
     until: str | None
     schema_version: int
     plan: Plan | None = None  # our plan for hard moments, when the file holds one
+    mended: Counter[str] = field(default_factory=Counter)  # kind (migrations.MENDINGS) -> how many
+    left_out: tuple[LeftOut, ...] = ()  # contradicting records left out (skip_contradictions)
 
 
 # ------------------------------------------------------------------- writing
@@ -155,17 +157,19 @@ def read_export(path: os.PathLike[str] | str) -> list[Episode]:
     return read_export_file(path).episodes
 
 
-def read_export_file(path: os.PathLike[str] | str) -> ExportFile:
-    """Read and check a whole export file; raises ImportRejected with a plain message."""
+def read_export_file(path: os.PathLike[str] | str, *, skip_contradictions: bool = False) -> ExportFile:
+    """Read and check a whole export file; raises ImportRejected with a plain message.
+    ``skip_contradictions``: leave out the records that contradict themselves (see the
+    module docstring) instead of refusing the file."""
     path = Path(path)
-    return read_export_data(_read_bytes(path), path)
+    return read_export_data(_read_bytes(path), path, skip_contradictions=skip_contradictions)
 
 
-def read_export_data(data: bytes, path: Path) -> ExportFile:
+def read_export_data(data: bytes, path: Path, *, skip_contradictions: bool = False) -> ExportFile:
     """Check an export's bytes (``path`` names it in messages); raises ImportRejected."""
     with collector_paused():  # parsed JSON, schema checks, episodes: no cycles
         doc = _parse(data, path)
-        return _check(doc, path)
+        return _check(doc, path, skip_contradictions)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -270,7 +274,7 @@ def _check_text(text: str, path: Path) -> None:
         raise ImportRejected("import_bad_text", path) from None
 
 
-def _check(doc: Any, path: Path) -> ExportFile:
+def _check(doc: Any, path: Path, skip_contradictions: bool = False) -> ExportFile:
     if not isinstance(doc, dict):
         raise ImportRejected("import_not_object", path, kind=_kind(_json_type(doc)))
     if doc.get("format") != FORMAT:
@@ -285,30 +289,36 @@ def _check(doc: Any, path: Path) -> ExportFile:
     if version < 1:
         raise ImportRejected("import_unknown_version", path, version=version)
 
+    check_limits(doc, path)
     error = _first_schema_error(doc)
     if error is not None:
         raise ImportRejected("import_schema", path, error=error)
 
     episodes: list[Episode] = []
+    mended: Counter[str] = Counter()
+    left_out: list[LeftOut] = []
     seen: dict[str, int] = {}
     for index, raw in enumerate(doc["episodes"]):
         where = f"episodes[{index}]"
-        try:
-            episode = Episode.from_dict(raw)
-            # The canonical form: what the store will hold and what a later
-            # export writes (ids in lower case, times to the millisecond).
-            episode = Episode.from_dict(episode.to_dict())
-            _check_years(episode)
-        except (EpisodeError, ValueError, TypeError, OverflowError) as exc:
-            raise ImportRejected("import_episode", path, where=where, detail=_detail(exc)) from None
-        problems = inconsistencies(episode)
-        if problems:
-            field, reason = problems[0]
-            raise ImportRejected("import_contradiction", path, where=where, field=field, reason=reason)
-        if episode.id in seen:
-            raise ImportRejected("import_duplicate_id", path, where=where, id=episode.id, first=seen[episode.id])
-        seen[episode.id] = index
-        episodes.append(episode)
+        mending: Counter[str] = Counter()
+        if version == 1:  # 0.1's record: migrated as a 0.1 data folder is
+            from couplepause.store.migrations import upgrade
+
+            raw = upgrade(dict(raw), 1, mending)
+        found = _record(raw, where, path)
+        if found.id in seen:
+            raise ImportRejected("import_duplicate_id", path, where=where, id=found.id, first=seen[found.id])
+        seen[found.id] = index
+        if isinstance(found, LeftOut):
+            left_out.append(found)
+        else:
+            episodes.append(found)
+            mended.update(mending)  # what comes in is told; what is left out is named instead
+    if left_out and not skip_contradictions:
+        first = left_out[0]
+        raise ImportRejected("import_contradiction", path, n=len(left_out), id=first.id, where=first.where,
+                             field=first.field, reason=first.reason)
+    check_months(episodes, path)
     episodes.sort(key=lambda e: (e.paused_at, e.id))
 
     try:
@@ -331,7 +341,35 @@ def _check(doc: Any, path: Path) -> ExportFile:
         until=span.get("until"),
         schema_version=version,
         plan=None if plan is None or plan.is_empty else plan,
+        mended=mended,
+        left_out=tuple(left_out),
     )
+
+
+# A record whose own facts disagree, told by Episode.from_dict: the field it names.
+_CONTRADICTING = {"repaired_before_paused": "repaired_at", "repair_seconds_alone": "repair_seconds"}
+
+
+def _record(raw: Any, where: str, path: Path) -> Episode | LeftOut:
+    """One record as the store will hold it, or, when it contradicts itself, what to
+    name it by; anything else wrong with it refuses the file."""
+    try:
+        episode = Episode.from_dict(raw)
+        # The canonical form: what the store will hold and what a later
+        # export writes (ids in lower case, times to the millisecond).
+        episode = Episode.from_dict(episode.to_dict())
+        _check_years(episode)
+    except EpisodeError as exc:
+        if exc.key in _CONTRADICTING:
+            return LeftOut(str(raw["id"]).lower(), where, _CONTRADICTING[exc.key], exc)
+        raise ImportRejected("import_episode", path, where=where, detail=_detail(exc)) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ImportRejected("import_episode", path, where=where, detail=_detail(exc)) from None
+    problems = inconsistencies(episode)
+    if problems:
+        field, reason = problems[0]
+        return LeftOut(episode.id, where, field, reason)
+    return episode
 
 
 def _check_years(episode: Episode) -> None:

@@ -11,7 +11,9 @@ Version history:
 1. couplepause 0.1.
 2. Records keep the clock readings behind their durations (``timing``), and the
    times after a pause follow from its durations (core/clock.py): ``repaired_at``
-   is ``paused_at + repair_seconds``, and breaks lie inside their episode.
+   is ``paused_at + repair_seconds``, and breaks lie inside their episode. The
+   step mends what a wall clock set back had left behind, and notes each mending
+   (``MENDINGS``) for whoever asks: the import of a 0.1 export tells them.
 3. Every record says whether it was a practice pause (``"practice": false`` for
    each one stored before: practice pauses were not kept then). Our plan for hard
    moments may be stored beside the pauses (``plan.json``, see plan_file.py); it
@@ -25,21 +27,36 @@ Qt-free.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from tinydb.table import Document
 
-from couplepause.core.episode import EpisodeError, format_instant, parse_instant, round_ms
+from couplepause.core.episode import TOLERANCE_SECONDS, EpisodeError, format_instant, parse_instant, round_ms
 from couplepause.store.errors import StoreError
 from couplepause.store.envelope import Format
 from couplepause.store.files import ACTIVE_FILE, META_TABLE, Unreadable, read_tables
 
 SCHEMA_VERSION = 4
 
-Step = Callable[[dict[str, Any]], dict[str, Any]]
+Mended = Counter[str]  # how many of each kind of mending (MENDINGS) a step made
+Step = Callable[[dict[str, Any], Mended], dict[str, Any]]
+
+# What the step from 0.1 mends (each by more than TOLERANCE_SECONDS, else it is
+# rounding, not a mending): a repair time set from its duration; a break's start
+# set to the pause, or to the repair; its end set to its start, or to the repair;
+# its time to come back set to its start.
+MENDINGS = (
+    "repair_time",
+    "break_start_before_pause",
+    "break_start_after_repair",
+    "break_end_before_start",
+    "break_end_after_repair",
+    "return_before_start",
+)
 
 
 class MigrationError(StoreError):
@@ -70,13 +87,15 @@ def meta_tables(version: int = SCHEMA_VERSION) -> dict[str, list[dict[str, Any]]
     return {META_TABLE: [{"schema_version": version}]}
 
 
-def upgrade(record: dict[str, Any], from_version: int) -> dict[str, Any]:
-    """One episode record brought from ``from_version`` to ``SCHEMA_VERSION``."""
+def upgrade(record: dict[str, Any], from_version: int, mended: Mended | None = None) -> dict[str, Any]:
+    """One episode record brought from ``from_version`` to ``SCHEMA_VERSION``; what the
+    steps mended is counted into ``mended`` by kind (MENDINGS)."""
+    mended = Counter() if mended is None else mended
     for version in range(from_version, SCHEMA_VERSION):
         step = STEPS.get(version)
         if step is None:
             raise MigrationError("cannot_migrate", version=from_version)
-        record = step(dict(record))
+        record = step(dict(record), mended)
     return record
 
 
@@ -101,7 +120,7 @@ def upgraded(folder: Path, from_version: int, fmt: Format, months: list[Path]) -
 
 
 # --------------------------------------------------------------------- steps
-def _v1_to_v2(record: dict[str, Any]) -> dict[str, Any]:
+def _v1_to_v2(record: dict[str, Any], mended: Mended) -> dict[str, Any]:
     record.setdefault("timing", None)
     try:
         paused = parse_instant(record.get("paused_at"))
@@ -111,39 +130,69 @@ def _v1_to_v2(record: dict[str, Any]) -> dict[str, Any]:
     seconds = record.get("repair_seconds")
     repaired = None
     if isinstance(repaired_at, str) and _is_number(seconds) and seconds >= 0:
-        repaired = round_ms(paused + timedelta(seconds=seconds))
+        try:
+            repaired = round_ms(paused + timedelta(seconds=seconds))
+        except OverflowError:
+            return record  # past the calendar's end: reading it will say what is wrong
+        stated = _instant_or_none(repaired_at)
+        if stated is not None and _moved(stated, repaired):
+            mended["repair_time"] += 1
         record["repaired_at"] = format_instant(repaired)
     breaks = record.get("breaks")
     if isinstance(breaks, list):
-        record["breaks"] = [_inside(item, paused, repaired) for item in breaks]
+        record["breaks"] = [_inside(item, paused, repaired, mended) for item in breaks]
     return record
 
 
-def _v2_to_v3(record: dict[str, Any]) -> dict[str, Any]:
+def _v2_to_v3(record: dict[str, Any], mended: Mended) -> dict[str, Any]:
     record.setdefault("practice", False)
     return record
 
 
-def _inside(item: Any, paused, repaired) -> Any:
+def _inside(item: Any, paused: datetime, repaired: datetime | None, mended: Mended) -> Any:
     """A break moved inside its episode, where a wall clock set back had put it outside."""
     if not isinstance(item, dict):
         return item
     try:
-        started = max(parse_instant(item.get("started_at")), paused)
-        back = max(parse_instant(item.get("return_at")), started)
-        ended = item.get("ended_at")
-        ended = None if ended is None else max(parse_instant(ended), started)
+        was_started = parse_instant(item.get("started_at"))
+        was_back = parse_instant(item.get("return_at"))
+        was_ended = item.get("ended_at")
+        was_ended = None if was_ended is None else parse_instant(was_ended)
     except EpisodeError:
         return item
+    started = max(was_started, paused)
+    back = max(was_back, started)
+    ended = None if was_ended is None else max(was_ended, started)
     if repaired is not None:
         started = min(started, repaired)
         ended = None if ended is None else min(ended, repaired)
+    moved = _moved(was_started, started)
+    if moved:
+        mended["break_start_before_pause" if moved > 0 else "break_start_after_repair"] += 1
+    moved = 0 if ended is None else _moved(was_ended, ended)
+    if moved:
+        mended["break_end_before_start" if moved > 0 else "break_end_after_repair"] += 1
+    if _moved(was_back, back):
+        mended["return_before_start"] += 1
     return {
         **item,
         "started_at": format_instant(started),
         "return_at": format_instant(back),
         "ended_at": None if ended is None else format_instant(ended),
     }
+
+
+def _moved(before: datetime, after: datetime) -> int:
+    """1 when a time was moved later, -1 earlier, 0 when it stayed within the tolerance."""
+    seconds = (after - before).total_seconds()
+    return 0 if abs(seconds) <= TOLERANCE_SECONDS else (1 if seconds > 0 else -1)
+
+
+def _instant_or_none(value: str) -> datetime | None:
+    try:
+        return parse_instant(value)
+    except EpisodeError:
+        return None
 
 
 def _is_number(value: Any) -> bool:
@@ -154,7 +203,7 @@ def _is_version(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
-def _v3_to_v4(record: dict[str, Any]) -> dict[str, Any]:
+def _v3_to_v4(record: dict[str, Any], mended: Mended) -> dict[str, Any]:
     return record  # the files change (their part and check), not the records
 
 

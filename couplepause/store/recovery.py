@@ -2,7 +2,8 @@
 of a backup, or only the part of one that was lost.
 
 * :func:`merge` adds an import's new pauses (and its plan, when the store has none),
-  all or nothing, after a backup.
+  all or nothing, after a backup. Its new unfinished pauses are settled as the
+  window settles those open at its start (:func:`settled`), so active.json stays small.
 * :func:`keep_copy` writes a backup; a file that does not read back is left out
   of it, and the original is set aside and reported.
 * :func:`restore` makes the store what a backup holds. The backup is read and
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING
 from collections.abc import Iterable
 
 from couplepause.core.episode import Episode
+from couplepause.core.flow import ClockRun, settle_open
 from couplepause.core.plan import Plan
 from couplepause.store import files
 from couplepause.store.backups import (
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
     from couplepause.store.repository import Repository
 
 
+_WALL_CLOCK = ClockRun(boot="the wall clock")  # no record's clock readings come from this run
 PLAN_ADOPTED = "adopted"  # the store had no plan: the file's is ours now
 PLAN_KEPT = "kept"  # the store has its own plan, which stays (the file's is not used)
 PLAN_SAME = "same"  # the file's plan is the one stored
@@ -63,8 +66,9 @@ def merge(
     """Add imported episodes (and an imported plan when the store has none of its own):
     a backup first, then every file they touch in one transaction.
 
-    Identical records (``to_dict()`` equal) count as unchanged; an id already
-    stored with other content is kept as stored and reported as a conflict. The
+    Identical records (``to_dict()`` equal, or the stored one is the file's closed since,
+    as it was let rest) count as unchanged; an id already stored with other content is
+    kept as stored and reported as a conflict. The new pauses are :func:`settled`. The
     couple's own plan is never replaced. Merging the same file twice adds nothing
     (and backs nothing up) the second time.
     """
@@ -82,10 +86,11 @@ def merge(
             if stored is None:
                 known[episode.id] = episode
                 new.append(episode)
-            elif stored.to_dict() == episode.to_dict():
+            elif _same(stored, episode):
                 report.unchanged += 1
             elif episode.id not in report.conflicts:
                 report.conflicts.append(episode.id)
+        new = settled(new, now or datetime.now(UTC).astimezone())
         report.added = len(new)
         if plan is not None and not plan.is_empty:
             same = ours is not None and ours.to_dict() == plan_file.document(plan)
@@ -95,6 +100,25 @@ def merge(
                 repo.backup(BEFORE_IMPORT, now)
             add_all(repo, new, plan if adopt else None)
         return report
+
+
+def settled(episodes: list[Episode], now: datetime) -> list[Episode]:
+    """Imported pauses as the live flow leaves them (core/flow.py ``settle_open``, what the
+    window does with the pauses open at its start): of the unfinished ones only the newest,
+    and only while it can still be picked up, stays open; the others are closed as they
+    are, into their months. An export keeps no clock readings, so the wall clock times them."""
+    unfinished = [episode for episode in episodes if not episode.closed]
+    if not unfinished:
+        return episodes
+    closed = {e.id: e for e in settle_open(unfinished, current=None, now=0.0, wall=now, run=_WALL_CLOCK).let_rest}
+    return [closed.get(episode.id, episode) for episode in episodes]
+
+
+def _same(stored: Episode, incoming: Episode) -> bool:
+    """The same pause: equal, or stored closed since (let rest as it was, or settled at an import)."""
+    if stored.closed and not incoming.closed:
+        incoming = incoming.with_changes(closed=True)
+    return stored.to_dict() == incoming.to_dict()
 
 
 def add_all(repo: Repository, episodes: Iterable[Episode], plan: Plan | None = None) -> None:

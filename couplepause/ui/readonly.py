@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from couplepause.export import ImportRejected, read_export_file
+from couplepause.export.import_rules import mending_text
 from couplepause.texts import words
 from couplepause.ui.background import in_background
 from couplepause.ui.widgets import show_beside
@@ -57,6 +58,9 @@ class ReadOnlyWindow(QMainWindow):
             menu.addAction(plan_action)
         menu.addAction(close_action)
         self.chooser: QFileDialog | None = None
+        mended = mending_text(export_file.mended)  # a 0.1 file, brought up to date as its data folder would be
+        if mended:
+            self.show_notice(mended)
 
     def open_plan(self):
         """The plan as the couple wrote it, read-only."""

@@ -235,8 +235,11 @@ def test_round_trip_export_import_export(run, data_dir, tmp_path):
     assert result.out.strip() == "Imported 4 pauses."
     doc2 = export_doc(run, fresh, tmp_path / "second.json", "--include-notes")
 
-    assert doc2["episodes"] == doc1["episodes"]
-    assert {e.id: e.to_dict() for e in stored(fresh)} == {e.id: e.to_dict() for e in originals}
+    # The one unfinished pause is months old: it comes in let rest, as the window leaves it at its start.
+    expected = {e.id: e.with_changes(closed=True) if not e.closed else e for e in originals}
+    assert [e for e in originals if not e.closed]
+    assert doc2["episodes"] == [expected[item["id"]].to_dict() for item in doc1["episodes"]]
+    assert {e.id: e.to_dict() for e in stored(fresh)} == {i: e.to_dict() for i, e in expected.items()}
     assert "2026-03-02T23:59:59.999+05:30" in (tmp_path / "second.json").read_text("utf-8")
 
 
@@ -317,7 +320,7 @@ def test_import_releases_the_lock(run, data_dir, tmp_path):
 def valid_doc() -> dict:
     return {
         "format": "couplepause-export",
-        "schema_version": 1,
+        "schema_version": 2,  # a 0.1 file (1) is mended as its data folder would be: tests/export/test_import_0_1.py
         "exported_at": "2026-03-05T10:00:00.000+00:00",
         "episodes": [episode_dict("2026-03-04T09:00:00.000+01:00")],
     }

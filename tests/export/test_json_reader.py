@@ -24,7 +24,7 @@ ID = "0b6f1f8e-8a4e-4c43-9d55-3a8d8f4f4e01"
 def good_doc(*episodes: dict) -> dict:
     return {
         "format": "couplepause-export",
-        "schema_version": 1,
+        "schema_version": 2,  # a 0.1 file (1) is mended first: tests/export/test_import_0_1.py
         "exported_at": "2026-03-05T10:00:00.250+00:00",
         "range": {"since": None, "until": None},
         "partners": {"a": "Partner A", "b": "Partner B"},
@@ -324,7 +324,7 @@ def contradicting(**changes) -> dict:
     [
         (contradicting(repair_seconds=5.0, repaired_at="2026-03-01T22:04:05.123+01:00"),
          "episodes[1].repair_seconds"),
-        (contradicting(repair_seconds=1e9, repaired_at=None), "episodes[1]"),
+        (contradicting(repair_seconds=1e9, repaired_at=None), "episodes[1].repair_seconds"),
         (contradicting(repair_seconds=1e9, repaired_at="2057-11-08T23:50:45.123+01:00"),
          "episodes[1].repair_seconds"),
         (contradicting(breaks=[{"started_at": "2026-03-01T20:00:00.000+01:00",
@@ -347,9 +347,9 @@ def test_a_record_that_contradicts_itself_is_refused_with_its_place(tmp_path, re
     with pytest.raises(ImportRejected) as info:
         read_export(path)
     message = on_command_line(info.value)
-    assert f": {where}" in message, message
-    assert "\n" not in message
-    assert f"({where}" in str(info.value)  # the window names the place too
+    assert f"the pause {ID} contradicts itself ({where}" in message, message
+    assert "--skip-contradictions" in message and "\n" not in message
+    assert f"{ID}, {where}" in str(info.value)  # the window names the pause and the place too
 
 
 def test_what_the_app_writes_never_contradicts_itself_within_the_tolerance(tmp_path):

@@ -53,6 +53,7 @@ from couplepause.export import ExportOptions
 from couplepause.export.json_format import JSON
 from couplepause.store import files, protected
 from couplepause.store.journal import JOURNAL_FILE, STAGED_SUFFIX
+from couplepause.store.recovery import settled
 from couplepause.store.repository import Repository
 from couplepause.store.atomic import is_temp_name
 from couplepause.store.storage import CrashSafeStorage
@@ -291,8 +292,10 @@ while True:
         if rng.random() < 0.3:
             batch.append(new_episode())
         repo.merge(batch)
-        active.update((found.id, found) for found in batch if not found.closed)
         ack(*batch)
+        # An import settles what it brings as the live flow would: an unfinished pause may
+        # be closed into its month, so what is still in progress is the store's to say.
+        active = {found.id: found for found in repo.active()}
     elif not active or (roll < 0.4 and len(active) < 6):
         found = new_episode()
         repo.save_active(found)
@@ -477,11 +480,13 @@ def import_case(root: Path, old: int, new: int, months: int, seed: int = SEED) -
     incoming = spread_episodes(new, months, rng)
     export = root / "new-pauses.json"
     JSON.export(incoming, ExportOptions(include_notes=True), export)
+    # As an import stores them: its unfinished pauses settled as the window settles them.
+    now = datetime.now(timezone.utc)
     return ImportCase(
         template,
         export,
-        {found.id: found.to_dict() for found in stored},
-        {found.id: found.to_dict() for found in incoming},
+        {found.id: found.to_dict() for found in settled(stored, now)},
+        {found.id: found.to_dict() for found in settled(incoming, now)},
     )
 
 

@@ -288,3 +288,21 @@ def test_a_plan_shared_in_the_file_is_shown_read_only(qtbot, tmp_path):
     qtbot.addWidget(without)
     assert without.plan is None
     assert words("menu", "plan_in_file") not in [a.text() for a in without.menuBar().actions()[0].menu().actions()]
+
+
+def test_a_file_from_0_1_opens_mended_as_its_data_folder_would_be_and_says_so(qtbot):
+    from pathlib import Path
+
+    old = Path(__file__).parent.parent / "export" / "data" / "0.1-break-after-repair" / "export.json"
+    window = open_window(old)
+    qtbot.addWidget(window)
+    assert window.notice_shown() == "1 break ended after its repair; its end was set to the repair time."
+    assert window.view.episodes_model.rowCount() == 3
+    window.close()
+
+
+def test_a_file_with_nothing_mended_opens_without_a_word(qtbot, tmp_path):
+    window = open_window(export_json(tmp_path / "ours.json", sample(3)))
+    qtbot.addWidget(window)
+    assert window.notice_shown() is None
+    window.close()
