@@ -8,9 +8,10 @@ at each write). The store's manifest (``meta.py``) keeps the generation each par
 had when it was last recorded, so a file moved to another part's place, or an older
 copy put back, is found.
 
-* **Plain** files stay ordinary TinyDB JSON: beside the couple's tables, a table
+* **Plain** files stay ordinary TinyDB JSON: after the couple's tables, a last table
   ``integrity`` holds one document ``{"part", "gen", "sha256"}``, the SHA-256 of the
-  other tables with the part and the generation. A flipped bit anywhere is found.
+  file's bytes before it with the part and the generation. A flipped bit anywhere is
+  found (so is the file rewritten by another program, which is the same to us).
 * **Encrypted** files (a protected store, ``vault.py``) are a small JSON envelope
   around the AES-GCM ciphertext of the database; the part and the generation are
   its associated data, so they cannot be changed without the key noticing.
@@ -64,12 +65,13 @@ def part_of(path: Path | str) -> str:
     return stem
 
 
-def _canonical(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+_CHECK_KEY = f'"{INTEGRITY_TABLE}": '.encode("ascii")
 
 
-def _digest(data: dict[str, Any], part: str, gen: int) -> str:
-    return hashlib.sha256(_canonical({"part": part, "gen": gen, "tables": data})).hexdigest()
+def _digest(tables: bytes, part: str, gen: int) -> str:
+    """SHA-256 of a plain file's tables as written (the bytes before its check) with its
+    part and generation."""
+    return hashlib.sha256(tables + b"\0" + part.encode("utf-8") + b"\0" + str(gen).encode("ascii")).hexdigest()
 
 
 def _b64(data: bytes) -> str:
@@ -114,9 +116,10 @@ class Format:
     # --------------------------------------------------------------- writing
     def encode(self, data: dict[str, Any], part: str, gen: int) -> bytes:
         """A whole database as the bytes of its file, naming ``part`` and ``gen``."""
-        if self.key is None:
-            check = {"part": part, "gen": gen, "sha256": _digest(data, part, gen)}
-            return json.dumps({**data, INTEGRITY_TABLE: {"1": check}}).encode("utf-8")
+        if self.key is None:  # the tables as JSON, then the check of those very bytes, last
+            tables = json.dumps(data).encode("ascii")[:-1] + (b", " if data else b"")
+            check = json.dumps({"1": {"part": part, "gen": gen, "sha256": _digest(tables, part, gen)}})
+            return tables + _CHECK_KEY + check.encode("ascii") + b"}"
         from couplepause.store import vault
 
         nonce, sealed = vault.encrypt(self.key, json.dumps(data).encode("utf-8"), _aad(part, gen))
@@ -136,9 +139,9 @@ class Format:
             return self._opened(found, part)
         if self.key is not None and found:
             raise NotOurs("the file is not encrypted, though this history is protected")
-        return self._checked(found, part)
+        return self._checked(found, part, raw)
 
-    def _checked(self, found: dict[str, Any], part: str) -> tuple[dict[str, Any], int]:
+    def _checked(self, found: dict[str, Any], part: str, raw: bytes) -> tuple[dict[str, Any], int]:
         integrity = found.pop(INTEGRITY_TABLE, None)
         if integrity is None:
             if self.legacy or not found:
@@ -151,7 +154,8 @@ class Format:
             raise FileDamaged("the check of the file is damaged")
         if check["part"] != part:
             raise FileDamaged(f"the file belongs to another part of the history ({check['part']})")
-        if check.get("sha256") != _digest(found, part, gen):
+        tables = raw[: raw.rfind(_CHECK_KEY)]  # the check is the last table: what precedes it is checked
+        if check.get("sha256") != _digest(tables, part, gen):
             raise FileDamaged("the file was changed after it was written: its contents do not match its check")
         return found, gen
 
