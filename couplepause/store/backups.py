@@ -6,7 +6,8 @@ files (the same relative names, meta.json and its manifest included) and
 how many pauses, which months). It is made in a hidden folder (``.making-<ID>``),
 read back whole, and only then given its ID's name: a folder named by an ID is a
 whole backup, and one whose backup.json was later damaged is described from its
-copies. A hidden folder left by a crash is removed (``clean_up``). Every file is
+copies. A hidden folder left by a crash is removed (``clean_up``). A rotation removes its
+backups in one journaled step (all of them or none, even under ``kill -9``). Every file is
 written crash-safely and is private (0600, folders 0700).
 
 Which backups are kept (:func:`to_keep`): the newest of each of the last
@@ -65,6 +66,7 @@ from couplepause.store.files import (
 )
 from couplepause.store.atomic import atomic_write, fsync_dir, make_private_dirs
 from couplepause.store.space import room_for_backup
+from couplepause.store.view import DIRECT, View
 
 BACKUP_META = "backup.json"
 MAKING_PREFIX = ".making-"  # a backup's folder until it is complete
@@ -152,6 +154,7 @@ class Backups:
         self.fmt: Format = PLAIN
         self.keys = None
         self.header: dict[str, Any] | None = None
+        self.view: View = DIRECT  # a read-only look through a committed change: opening.py
 
     # ---------------------------------------------------------------- listing
     def list(self) -> list[BackupInfo]:
@@ -257,12 +260,13 @@ class Backups:
         files: dict[str, dict[str, list[Document]]] = {}
         episodes: dict[str, list[Episode]] = {}
         gens: dict[str, int] = {}
-        for copy in sorted(path for path in info.folder.rglob("*") if path.is_file()):
+        for copy in self.view.files_under(info.folder):  # read-only: as the last committed change left it
             relative = copy.relative_to(info.folder).as_posix()
             if relative == BACKUP_META:
                 continue
+            source = self.view.source(copy)
             try:
-                found = read_database(copy, format_of(copy, fmt))
+                found = read_database(source, format_of(source, fmt)) if source is not None else None
             except (Unreadable, Sealed, OSError) as exc:
                 raise BackupDamaged("backup_damaged", id=info.id, file=relative) from exc
             tables = found[0] if found is not None else {}
@@ -282,8 +286,9 @@ class Backups:
         protected store's, unlocked) the manifest is as the keys' holder wrote it."""
         if info.schema_version < FIRST_CHECKED_VERSION:
             return
+        source = self.view.source(info.folder / META_FILE)
         try:
-            found = meta.read(info.folder / META_FILE)
+            found = meta.read(source) if source is not None else None
         except (OSError, ValueError) as exc:
             raise BackupDamaged("backup_damaged", id=info.id, file=META_FILE) from exc
         if found is None:
@@ -300,10 +305,12 @@ class Backups:
 
     # --------------------------------------------------------------- rotating
     def rotate(self, now: datetime, holding: Iterable[str] = ()) -> list[str]:
-        """Remove backups that :func:`to_keep` does not keep, and what an interrupted one left
-        (a folder that reads as no backup at all is kept: it may hold pauses). The
-        newest backup that holds each part in ``holding`` (parts the store has lost) is
-        always kept."""
+        """Remove backups that :func:`to_keep` does not keep, all in one journaled step (a
+        crash removes all of them or none), and what an interrupted one left (a folder that
+        reads as no backup at all is kept: it may hold pauses). The newest backup that holds
+        each part in ``holding`` (parts the store has lost) is always kept."""
+        from couplepause.store.journal import Transaction
+
         with self._lock:
             backups = self.list()
             keep = to_keep(backups, now)
@@ -312,24 +319,34 @@ class Backups:
                 if newest is not None:
                     keep.add(newest.id)
             removed = [info.id for info in backups if info.id not in keep]
+            transaction = Transaction(self.folder.parent)  # the data folder: the journal the store recovers
             for name in removed:
-                shutil.rmtree(self.folder / name, ignore_errors=True)
-            if removed:
-                fsync_dir(self.folder)
-            return removed + self.clean_up()
+                transaction.remove_tree(self.folder / name)
+            transaction.commit()
+            return removed + self._clean_up()
 
     # ------------------------------------------------------------- internals
     def _names(self) -> list[str]:
         """The backups' folders (a backup being made, or cut short, is a hidden one)."""
         try:
             return sorted(
-                name for name in os.listdir(self.folder) if not name.startswith(".") and (self.folder / name).is_dir()
+                name for name in self.view.names(self.folder) if not name.startswith(".") and (self.folder / name).is_dir()
             )
         except (FileNotFoundError, NotADirectoryError):
             return []
 
     def clean_up(self) -> list[str]:
-        """Remove what a backup cut short left behind (its hidden folder); returns their names."""
+        """Remove what a backup cut short left behind (its hidden folder); returns their names.
+        Not while a backup is being made (by the keeper's thread, while the store reopens
+        after an import): its hidden folder is no leftover."""
+        if not self._lock.acquire(blocking=False):
+            return []
+        try:
+            return self._clean_up()
+        finally:
+            self._lock.release()
+
+    def _clean_up(self) -> list[str]:
         try:
             names = [name for name in os.listdir(self.folder) if name.startswith(MAKING_PREFIX)]
         except (FileNotFoundError, NotADirectoryError):
@@ -359,8 +376,9 @@ class Backups:
             return backup_id, making
 
     def _info(self, folder: Path) -> BackupInfo | None:
+        source = self.view.source(folder / BACKUP_META)
         try:
-            documents = read_documents(folder / BACKUP_META, BACKUP_TABLE, LEGACY)
+            documents = read_documents(source, BACKUP_TABLE, LEGACY) if source is not None else None
         except (Unreadable, OSError):
             documents = None
         if not documents:  # backup.json damaged or gone: the backup is still whole (see _new_folder)
@@ -445,7 +463,7 @@ class Backups:
             legacy = info.schema_version < FIRST_CHECKED_VERSION
             reading = old.reading_legacy(legacy)
             puts: dict[Path, dict[str, list]] = {}
-            for copy in sorted(path for path in info.folder.rglob("*") if path.is_file()):
+            for copy in DIRECT.files_under(info.folder):  # what a crash left half-written is no copy
                 relative = copy.relative_to(info.folder).as_posix()
                 if relative in (BACKUP_META, SEALED_FILE, META_FILE):
                     continue

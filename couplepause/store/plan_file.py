@@ -78,10 +78,11 @@ def read(repo: Repository) -> Plan | None:
     damaged (then set aside and reported)."""
     repo.ensure_open()
     path = path_of(repo.folder)
-    if not path.exists():
+    source = repo.episode_files.view.source(path)  # read-only: as the last committed change left it
+    if source is None or not source.exists():
         return None
     try:
-        return _plan(path, repo.protection.fmt)
+        return _plan(source, repo.protection.fmt)
     except Sealed:
         return None  # protected with the names, and locked
     except Unreadable:

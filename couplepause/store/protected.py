@@ -245,7 +245,7 @@ def names(repo: Repository) -> dict[str, str] | None:
         repo.require_unlocked()
         path = repo.folder / NAMES_FILE
         try:
-            found = files.read_documents(path, NAMES_TABLE, repo.protection.fmt)
+            found = repo.episode_files.documents(path, NAMES_TABLE, repo.protection.fmt)  # read-only: as last committed
             return {"a": str(found[0].get("a", "")), "b": str(found[0].get("b", ""))} if found else None
         except (files.Unreadable, AttributeError, IndexError):
             repo.episode_files.handle_unreadable(path)
@@ -257,9 +257,10 @@ def with_sealed(repo: Repository, active: dict) -> dict:
     from couplepause.core.episode import Episode
 
     path = repo.protection.sealed_path
-    if path.exists():
+    source = repo.episode_files.view.source(path)  # as the last committed change left it
+    if source is not None and source.exists():
         try:
-            records = repo.protection.sealed_records()
+            records = open_sealed(source, repo.protection.keys, PLAIN.reading_legacy(repo.protection.legacy))
         except files.Unreadable:
             repo.episode_files.handle_unreadable(path)  # read-only: noted, and told as missing
             return active

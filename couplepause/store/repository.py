@@ -10,7 +10,8 @@ Writes of one file are atomic; writes that span files are either ordered so that
 a crash leaves a duplicate and never a gap (``archive`` writes the month, then
 ``active.json``; ``open`` drops the copy left in ``active.json``), or go through
 a journaled :class:`~couplepause.store.journal.Transaction` (import, restore,
-migration), which happens whole or not at all.
+migration, the passphrase, delete all), which happens whole or not at all; a
+read-only repository reads through one that is committed but not yet applied.
 
 A damaged file is set aside, never overwritten or deleted, and reported: in
 :attr:`Repository.set_aside`, through ``on_loss``, and in :meth:`missing` until
@@ -146,7 +147,8 @@ class Repository:
     def _gone(self) -> list[MissingPart]:
         """Parts the manifest lists whose files are not there (a listing only)."""
         listed = self.meta.listed()
-        gone = [part for part in listed if not meta.part_path(self.folder, part).exists()]
+        view = self.episode_files.view  # read-only: as the last committed change left it
+        gone = [part for part in listed if not view.exists(meta.part_path(self.folder, part))]
         months = [part for part in gone if part.startswith(meta.MONTH_PREFIX)]
         found = []
         if months and not self.months_dir.is_dir():
@@ -345,15 +347,10 @@ class Repository:
     def erase(self) -> bool:
         """Delete the store and its backups (delete all our data), then start a new, empty
         store. Needs no passphrase. True if there was anything to delete."""
-        import shutil
-
         with self.lock:
             self.ensure_writable()
-            found = False
-            for folder in (self.folder, self.backups.folder):
-                if folder.exists():
-                    shutil.rmtree(folder)
-                    found = True
+            found = self.folder.exists() or self.backups.folder.exists()
+            journal.erase(self.root, [self.backups.folder, self.folder])
             self.protection.header = self.protection.keys = self.protection.provisional = None
             self.protection.changed = False
             self.protection.forget_sealed()
