@@ -385,7 +385,7 @@ def build(
         report = None
     if repository.protection.changed:
         notices.append(words("notices", "header_changed"))
-    elif report is not None and (repository.meta_rebuilt or any(p.name.startswith("meta.json") for p in report.set_aside)):
+    elif report is not None and (repository.manifest.rebuilt or any(p.name.startswith("meta.json") for p in report.set_aside)):
         if not repository.missing():  # what is missing is told instead (care.show_losses)
             notices.append(words("notices", "store_meta_set_aside"))
 

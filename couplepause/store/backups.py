@@ -52,7 +52,6 @@ from couplepause.store.files import (
     PLAN_PART,
     PLAN_TABLE,
     SEALED_PART,
-    PROTECTION_TABLE,
     SEALED_FILE,
     SEALED_TABLE,
     Format,

@@ -23,7 +23,7 @@ import stat
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +152,11 @@ def read_tables(path: Path, fmt: Format = PLAIN) -> dict[str, list[Document]] | 
     if found is None:
         return None
     return found[0] or {EPISODES_TABLE: []}
+
+
+def month_key(moment: datetime) -> str:
+    """The month file an episode belongs to: UTC year-month of its pause."""
+    return moment.astimezone(UTC).strftime("%Y-%m")
 
 
 def month_files(root: Path, view: View = DIRECT) -> list[Path]:

@@ -37,7 +37,7 @@ def open_writable(repo: Repository) -> int | None:
     found = _settled(repo, read_meta(repo))
     if found is None:
         found = _rebuilt(repo) if _holds_parts(repo) else _new_store(repo)
-    repo.use_meta(found)
+    repo.manifest.use(found)
     migrated_from = None
     if found.schema_version < SCHEMA_VERSION and not repo.protection.locked:
         migrated_from = migrate(repo)
@@ -57,7 +57,7 @@ def open_read_only(repo: Repository) -> None:
     found = _settled(repo, read_meta(repo))
     if found is None:
         found = _described(repo, SCHEMA_VERSION if _checked_files(repo) else SCHEMA_VERSION - 1)
-    repo.use_meta(found)
+    repo.manifest.use(found)
     version = found.schema_version
     if version < SCHEMA_VERSION:
         migrations.upgrade({}, version)  # fail now if this version cannot read it
@@ -77,7 +77,7 @@ def migrate(repo: Repository) -> int:
     if repo.active_path.exists() or repo.month_files():
         recovery.keep_copy(repo, repo.take_snapshot(), "before-migration")
     puts = migrations.upgraded(repo.folder, version, repo.protection.fmt, repo.month_files())
-    repo.commit_files(puts, schema_version=SCHEMA_VERSION)
+    repo.manifest.commit(puts, schema_version=SCHEMA_VERSION)
     repo.episode_files.upgrade = None
     return version
 
@@ -89,7 +89,7 @@ def read_meta(repo: Repository) -> Meta | None:
         found = meta.read(source) if source is not None else None
     except (FileDamaged, ValueError) as exc:
         repo.episode_files.handle_unreadable(repo.meta_path)
-        repo.meta_damaged = str(exc) or "damaged"
+        repo.manifest.damaged = str(exc) or "damaged"
         return None
     except files.Unreadable:
         repo.episode_files.handle_unreadable(repo.meta_path)
@@ -181,7 +181,7 @@ def _new_store(repo: Repository) -> Meta:
     """A new, empty store: ``active.json``, then ``meta.json`` listing it."""
     files.ensure_database(repo.active_path, repo.protection.fmt)
     found = Meta(SCHEMA_VERSION, repo.protection.header, {meta.ACTIVE: generation_of(repo.active_path)})
-    return repo.write_meta(found)
+    return repo.manifest.write(found)
 
 
 def _holds_parts(repo: Repository) -> bool:
@@ -206,11 +206,11 @@ def _described(repo: Repository, version: int) -> Meta:
 
 def _rebuilt(repo: Repository) -> Meta:
     """meta.json was gone or damaged while pauses are stored: made again from the files."""
-    repo.meta_rebuilt = True
+    repo.manifest.rebuilt = True
     found = _described(repo, SCHEMA_VERSION if _checked_files(repo) else SCHEMA_VERSION - 1)
     if found.schema_version < SCHEMA_VERSION or repo.protection.locked:
         return found  # written by the migration (or at unlock)
-    return repo.write_meta(found)
+    return repo.manifest.write(found)
 
 
 def present_parts(repo: Repository) -> dict[str, int]:
@@ -233,4 +233,4 @@ def _list_unlisted(repo: Repository) -> None:
         candidates = [p for p in candidates if part_of(p) in meta.LOOSE]
     unlisted = {part_of(p): max(generation_of(p), 1) for p in candidates}
     if unlisted:
-        repo.write_meta(repo.meta.with_parts(unlisted))
+        repo.manifest.write(repo.meta.with_parts(unlisted))
