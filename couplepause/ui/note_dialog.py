@@ -1,4 +1,5 @@
-"""The note-edit dialog of the history: an episode's note and cycle tag."""
+"""A pause's note and cycle tag, opened from the history's list (Enter, a double
+click, or its button): to edit them, or, in a read-only view, to read them whole."""
 
 from __future__ import annotations
 
@@ -11,22 +12,42 @@ from couplepause.formatting import when
 from couplepause.texts import words
 from couplepause.ui.widgets import button, dialog_frame, label, row
 
+NOTE_LINES = 6  # the note's field shows this many lines at least
+
 
 class NoteDialog(QDialog):
-    """Edit an episode's note and cycle tag; hands them back, stores nothing."""
+    """Edit an episode's note and cycle tag; hands them back, stores nothing.
+    ``read_only``: the note and the cycle shown whole, nothing to change."""
 
     saved = Signal(object, object)  # note (str | None), cycle (str | None)
 
-    def __init__(self, episode: Episode, parent=None):
+    def __init__(self, episode: Episode, parent=None, *, read_only: bool = False):
         super().__init__(parent)
-        layout = dialog_frame(self, words("history", "edit_title"), 520, margins=(24, 20, 24, 20), spacing=10)
+        self.read_only = read_only
+        title = words("history", "read_title" if read_only else "edit_title")
+        layout = dialog_frame(self, title, 520, margins=(24, 20, 24, 20), spacing=10)
         layout.addWidget(label(when(episode.paused_at), "muted"))
         layout.addWidget(label(words("after", "note_label")))
         self.note = QPlainTextEdit(episode.note or "")
         self.note.setAccessibleName(words("after", "note_label"))
         self.note.setTabChangesFocus(True)
-        layout.addWidget(self.note)
+        self.note.setReadOnly(read_only)  # read-only: still reached, read and selected with the keyboard
+        if read_only and not episode.note:
+            self.note.setPlaceholderText(words("history", "no_note"))
+        lines = self.note.fontMetrics().lineSpacing() * NOTE_LINES
+        self.note.setMinimumHeight(lines + 2 * self.note.frameWidth() + 16)
+        layout.addWidget(self.note, 1)
         layout.addWidget(label(words("after", "cycle_label")))
+        if read_only:
+            self.cycle_text = label(words("cycles", episode.cycle) if episode.cycle else words("history", "no_cycle"))
+            self.cycle_text.setAccessibleName(words("after", "cycle_label"))
+            layout.addWidget(self.cycle_text)
+            self.close_button = button(words("history", "read_close"), "primary")
+            self.close_button.clicked.connect(self.reject)
+            self.close_button.setDefault(True)
+            layout.addLayout(row(None, self.close_button, center=False))
+            self.note.setFocus()
+            return
         self.cycle = QComboBox()
         self.cycle.setAccessibleName(words("after", "cycle_label"))
         self.cycle.addItem(words("history", "no_cycle"), None)
