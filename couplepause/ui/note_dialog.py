@@ -3,7 +3,7 @@ click, or its button): to edit them, or, in a read-only view, to read them whole
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QPlainTextEdit
 
 from couplepause.core.episode import CYCLES, Episode
@@ -12,7 +12,7 @@ from couplepause.formatting import when
 from couplepause.texts import words
 from couplepause.ui.widgets import button, dialog_frame, label, row
 
-NOTE_LINES = 6  # the note's field shows this many lines at least
+NOTE_LINES = (6, 14)  # the note's field shows its whole text within this many lines (beyond, it scrolls)
 
 
 class NoteDialog(QDialog):
@@ -34,8 +34,7 @@ class NoteDialog(QDialog):
         self.note.setReadOnly(read_only)  # read-only: still reached, read and selected with the keyboard
         if read_only and not episode.note:
             self.note.setPlaceholderText(words("history", "no_note"))
-        lines = self.note.fontMetrics().lineSpacing() * NOTE_LINES
-        self.note.setMinimumHeight(lines + 2 * self.note.frameWidth() + 16)
+        self.note.setMinimumHeight(self._note_height(episode.note or "", 520 - 48))
         layout.addWidget(self.note, 1)
         layout.addWidget(label(words("after", "cycle_label")))
         if read_only:
@@ -62,6 +61,14 @@ class NoteDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         self.save_button.setDefault(True)
         self.note.setFocus()
+
+    def _note_height(self, text: str, width: int) -> int:
+        """Tall enough for the whole note at about ``width`` (the dialog's), within NOTE_LINES."""
+        metrics = self.note.fontMetrics()
+        inner = width - 2 * self.note.frameWidth() - self.note.verticalScrollBar().sizeHint().width() - 24
+        wrapped = metrics.boundingRect(0, 0, max(1, inner), 1 << 20, int(Qt.TextFlag.TextWordWrap), text).height()
+        lines = max(NOTE_LINES[0], min(NOTE_LINES[1], -(-wrapped // metrics.lineSpacing())))
+        return lines * metrics.lineSpacing() + 2 * self.note.frameWidth() + 16
 
     def _save(self) -> None:
         note = self.note.toPlainText().strip()[:NOTE_MAX] or None
