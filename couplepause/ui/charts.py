@@ -196,7 +196,7 @@ class RepairChart(QWidget):
         self.readout.setZValue(10)
         self.readout.hide()
         self.plot.addItem(self.readout, ignoreBounds=True)
-        self._set_legend(with_open=False, log_scale=False, trend_window=ROLLING_N)
+        self._set_legend(with_open=False, trend_window=ROLLING_N)
         self.points.sigHovered.connect(lambda _item, points, _event: self._show(points))
         self.open_points.sigHovered.connect(lambda _item, points, _event: self._show(points, opened=True))
         self.points.sigClicked.connect(lambda _item, points, _event: self._clicked(points))
@@ -238,7 +238,7 @@ class RepairChart(QWidget):
             x=[p.paused_at.timestamp() for p in opened], y=[0.0] * len(opened), data=[p.episode_id for p in opened],
         )
         self.open_row.setVisible(bool(opened))
-        self._set_legend(with_open=bool(opened), log_scale=log_scale, trend_window=trend_window)
+        self._set_legend(with_open=bool(opened), trend_window=trend_window)
         trend = [(p.paused_at.timestamp(), y(p.trend_minutes)) for p in points if p.trend_minutes is not None]
         # A rolling median is smooth: a few hundred vertices draw it as well as ten thousand.
         step = max(1, len(trend) // TREND_VERTICES)
@@ -273,8 +273,8 @@ class RepairChart(QWidget):
         for axis in (self.axis, self.open_row.getAxis("left")):
             axis.setWidth(self.left_width)
 
-    def _set_legend(self, with_open: bool, log_scale: bool, trend_window: int) -> None:
-        self.legend = _legend_html(with_open, log_scale, trend_window)
+    def _set_legend(self, with_open: bool, trend_window: int) -> None:
+        self.legend = _legend_html(with_open, trend_window)
         self.legend_label.setText(self.legend)
         self.legend_label.setAccessibleName(QTextDocumentFragment.fromHtml(self.legend).toPlainText())
 
@@ -327,14 +327,15 @@ def _caption(text: str, *, wrap: bool = False) -> QLabel:
     return caption
 
 
-def _legend_html(with_open: bool = True, log_scale: bool = False, trend_window: int = ROLLING_N) -> str:
+def _legend_html(with_open: bool = True, trend_window: int = ROLLING_N) -> str:
     """The legend of the marks shown, the dots named by what the minutes are (the
-    chart's title); the open ring only when there is an open pause."""
+    chart's title; the log-scale switch beside the chart says how they are spaced);
+    the open ring only when there is an open pause."""
     def swatch(glyph: str, colour: str) -> str:
         return f'<span style="color:{theme.color(colour).name()}; font-weight:bold">{glyph}</span>'
 
     items = [
-        (swatch("●", "accent"), words("history", "legend_repaired_log" if log_scale else "legend_repaired")),
+        (swatch("●", "accent"), words("history", "legend_repaired")),
         (swatch("━", "pacer_out"), words("history", "legend_trend", n=trend_window)),
     ]
     if with_open:

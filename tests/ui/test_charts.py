@@ -155,7 +155,7 @@ def test_with_log_scale_the_open_pauses_stay_on_their_row(chart):
     chart.set_points(points, log_scale=True)
     _, y = xy(chart.open_points)
     assert set(y) == {0.0}
-    assert words("history", "legend_repaired_log") in chart.legend_label.text()
+    assert chart.axis.log_scale and words("history", "legend_repaired") in chart.legend_label.text()
 
 
 def test_without_open_pauses_there_is_no_open_row(chart):

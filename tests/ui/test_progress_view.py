@@ -120,7 +120,7 @@ CASES = [(SMALL, "de"), (SMALL, "en"), (LARGE, "en"), (LARGE, "de")]
 
 
 @pytest.mark.parametrize(("size", "lang"), CASES)
-def test_the_chart_keeps_its_plot_and_everything_is_whole(progress, size, lang):
+def test_the_chart_keeps_its_plot_and_everything_is_whole(progress, qtbot, size, lang):
     bundle, view = progress(size, lang)
     assert view.plot_height() >= charts.PLOT_MIN_PX, view.plot_height()
     assert not view.chart_tab.scrolls()
@@ -137,6 +137,12 @@ def test_the_chart_keeps_its_plot_and_everything_is_whole(progress, size, lang):
     assert uncut(view.repair_chart.legend_label)
     # The charts share one date axis, under the weekly bars.
     assert view.weekly_chart.dates.shown()
+    # On a log scale too (long breaks stretch the minutes).
+    view.log_scale.setChecked(True)
+    qtbot.wait(60)
+    assert view.repair_chart.axis.log_scale
+    assert view.plot_height() >= charts.PLOT_MIN_PX and not view.chart_tab.scrolls()
+    assert axis_uncrowded(view.repair_chart.axis) and uncut(view.repair_chart.legend_label)
 
 
 def test_on_a_small_laptop_the_summary_folds_to_a_line_and_opens_whole(progress, qtbot):
