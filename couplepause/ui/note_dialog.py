@@ -4,12 +4,13 @@ click, or its button): to edit them, or, in a read-only view, to read them whole
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QPlainTextEdit
+from PySide6.QtWidgets import QDialog, QPlainTextEdit
 
 from couplepause.core.episode import CYCLES, Episode
 from couplepause.core.flow import NOTE_MAX
 from couplepause.formatting import when
 from couplepause.texts import words
+from couplepause.ui.fields import Dropdown
 from couplepause.ui.widgets import button, dialog_frame, label, row
 
 NOTE_LINES = (6, 14)  # the note's field shows its whole text within this many lines (beyond, it scrolls)
@@ -47,8 +48,7 @@ class NoteDialog(QDialog):
             layout.addLayout(row(None, self.close_button, center=False))
             self.note.setFocus()
             return
-        self.cycle = QComboBox()
-        self.cycle.setAccessibleName(words("after", "cycle_label"))
+        self.cycle = Dropdown(words("after", "cycle_label"))
         self.cycle.addItem(words("history", "no_cycle"), None)
         for value in CYCLES:
             self.cycle.addItem(words("cycles", value), value)

@@ -13,6 +13,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QGuiApplication, QPainter, QRadialGradient
 from PySide6.QtWidgets import (
     QAccessibleWidget,
+    QApplication,
     QButtonGroup,
     QFrame,
     QHBoxLayout,
@@ -155,6 +156,8 @@ def mark_problem(line: QLabel, problem: bool) -> None:
         line.setProperty("problem", problem)
         line.style().unpolish(line)
         line.style().polish(line)
+        # A label takes its band's padding and edge only when told its style changed.
+        QApplication.sendEvent(line, QEvent(QEvent.Type.StyleChange))
 
 
 def announce(widget: QWidget, message: str) -> None:

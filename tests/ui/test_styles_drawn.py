@@ -129,6 +129,8 @@ def test_a_problem_sits_on_its_band_and_a_notice_does_not(qtbot, scheme):
     image = line.grab().toImage()
     assert not where(image, colours["error_edge"]).isEmpty() and not where(image, colours["error_back"]).isEmpty()
     assert line.accessibleName() == "Problem"
+    band = line.contentsMargins()
+    assert min(band.left(), band.top(), band.bottom()) >= 6  # the words inside the band, clear of its edge
     say_in(dialog, line, "Encrypting everything again…", problem=False)
     image = line.grab().toImage()
     assert where(image, colours["error_edge"]).isEmpty() and where(image, colours["error_back"]).isEmpty()
