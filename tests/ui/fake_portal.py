@@ -43,9 +43,9 @@ class FakePortal(QDBusVirtualObject):
         connection.send(signal)
 
 
-@pytest.fixture
-def bus(qapp):
-    """A private session bus: the app's connection, the portal's, the portals served."""
+def private_bus(qapp):
+    """A private session bus: the app's connection, the portal's, the portals served.
+    A test module takes it as its fixture ``bus``: ``_bus = pytest.fixture(name="bus")(private_bus)``."""
     if shutil.which("dbus-daemon") is None:
         pytest.skip("needs dbus-daemon (apt package dbus-daemon)")
     daemon = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],

@@ -9,7 +9,9 @@ from PySide6.QtWidgets import QApplication
 from couplepause.texts import words
 from couplepause.ui import desktop_scheme, theme
 from couplepause.ui.desktop_scheme import COLOR_SCHEME, GNOME_COLOR_SCHEME, DesktopScheme, scheme_said
-from tests.ui.fake_portal import bus, serve  # noqa: F401 (bus: a fixture)
+from tests.ui.fake_portal import private_bus, serve
+
+_bus = pytest.fixture(name="bus")(private_bus)
 
 
 @pytest.fixture(autouse=True)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from couplepause.ui import motion
-from tests.ui.fake_portal import bus, serve  # noqa: F401 (bus: a fixture)
+from tests.ui.fake_portal import private_bus, serve
+
+_bus = pytest.fixture(name="bus")(private_bus)
 
 
 def test_the_portals_reduced_motion_is_followed(bus, qtbot):
