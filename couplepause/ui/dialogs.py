@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from couplepause import __version__
 from couplepause.core import breathing
 from couplepause.core.flow import BREAK_CHOICES
 from couplepause.settings import KEYS, LANGUAGES, THEMES, SettingError, Settings
@@ -331,5 +332,9 @@ class SafetyDialog(QDialog):
         layout.addWidget(text)
         close = button(words("safety", "close"), "primary")
         close.clicked.connect(self.accept)
-        layout.addLayout(row(None, close, center=False))
+        # The version and the licence (its text is LICENSE), beside Close: no taller.
+        self.licence = label(words("safety", "licence", version=__version__), "small")
+        bottom = row(self.licence, close, center=False)
+        bottom.setStretchFactor(self.licence, 1)
+        layout.addLayout(bottom)
         close.setFocus()
