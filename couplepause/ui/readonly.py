@@ -89,8 +89,11 @@ def open_window(path: Path, export_file=None) -> ReadOnlyWindow:
     """Open ``path`` (a JSON export) in a new read-only window. Raises
     ImportRejected with a plain message for a bad file."""
     export_file = export_file or read_export_file(path)
+    from couplepause.ui.placing import keep_on_screen
+
     window = ReadOnlyWindow(Path(path), export_file)
     _open_windows.append(window)
+    keep_on_screen(window)
     window.show()
     return window
 

@@ -34,14 +34,22 @@ __all__ = ["Choice", "Pacer", "RadioGroup", "announce", "button", "card", "card_
 def show_beside(dialog: QWidget) -> QWidget:
     """Show a dialog next to the window, never modal: the Pause button stays
     within reach whatever else is open."""
+    from couplepause.ui.placing import keep_on_screen
+
     dialog.setWindowModality(Qt.WindowModality.NonModal)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     fit(dialog)
+    _no_larger_than_the_screen(dialog)  # before it shows, so that it is placed at that size
+    keep_on_screen(dialog)  # and once placed, its frame inside the screen
     dialog.show()
+    _no_larger_than_the_screen(dialog)
+    return bring_forward(dialog)
+
+
+def _no_larger_than_the_screen(dialog: QWidget) -> None:
     inside = fitting((dialog.width(), dialog.height()))
     if inside != (dialog.width(), dialog.height()):
-        dialog.resize(*inside)  # never larger than the screen
-    return bring_forward(dialog)
+        dialog.resize(*inside)
 
 
 def bring_forward(dialog: QWidget) -> QWidget:
