@@ -139,3 +139,12 @@ def test_the_chart_plot_is_tall_enough_to_read(walked, size, language, name):
 def test_the_pause_button_reads_as_the_main_action(walked, size, language, name):
     found = problems(walked, size, language, name, "pause")
     assert not found, f"{name} at {size[0]}x{size[1]} in {language}:\n{said(found)}"
+
+
+@pytest.mark.parametrize(("size", "language"), [
+    pytest.param(size, language, id=f"{size[0]}x{size[1]}-{language}",
+                 marks=pytest.mark.xdist_group(f"wm-{size[0]}x{size[1]}-{language}"))
+    for size in screens.SIZES for language in screens.LANGUAGES
+])
+def test_the_walk_knows_every_tab_of_the_progress_view(walked, size, language):
+    assert walked(size, language)["unvisited_tabs"] == [], "add them to screens.TABS and walker.TAB_WORDS"

@@ -78,6 +78,7 @@ class Walk:
         self.results: dict[str, dict] = {}
         self.heard: list[str] = []  # what Qt said (warnings), for the report
         self.keep_open: tuple[QWidget, ...] = ()  # windows a dialog's step leaves open (the read-only one)
+        self.unvisited: list[str] = []  # tabs of the progress view that screens.TABS does not name
         self.app = None
 
     # ---------------------------------------------------------------- looking
@@ -219,6 +220,8 @@ class Walk:
 
     # ---------------------------------------------------------------- progress
     def progress(self) -> None:
+        from couplepause.texts import words
+
         app = self.app
         w = app.window
         done = {"complete": False}
@@ -236,16 +239,21 @@ class Walk:
             unlocked = wait_until(lambda: done["complete"])
         except Exception:  # noqa: BLE001 (each screen of the history then says so)
             unlocked = False
-        for tab_index, tab in enumerate(screens.TABS):
+        if unlocked:  # a tab the walk does not know is a screen it would never see
+            view = app.history.view
+            known = {words(*key).replace("&", "") for key in TAB_WORDS.values()}
+            self.unvisited = [view.tabs.tabText(i).replace("&", "") for i in range(view.tabs.count())
+                              if view.tabs.tabText(i).replace("&", "") not in known]
+        for tab in screens.TABS:
             for key in screens.RANGES:
-                self.step(f"progress/{tab}/{key}", lambda t=tab_index, k=key: self.show_range(
+                self.step(f"progress/{tab}/{key}", lambda t=tab, k=key: self.show_range(
                     app.history.view if unlocked else None, w, t, k))
 
-    def show_range(self, view, window, tab: int, key: str):
+    def show_range(self, view, window, tab: str, key: str):
         if view is None:
             raise RuntimeError("the protected history did not open with its passphrase")
         view.set_range(key)
-        view.tabs.setCurrentIndex(tab)
+        view.tabs.setCurrentIndex(tab_index(view, tab))
         measures = {}
         if view.tabs.currentWidget() is view.chart_tab:
             settle([window])
@@ -277,7 +285,7 @@ class Walk:
         def select_long_note():
             if view is None:
                 raise RuntimeError("no history to take a pause from")
-            view.tabs.setCurrentIndex(screens.TABS.index("pauses"))
+            view.tabs.setCurrentIndex(tab_index(view, "pauses"))
             model = view.episodes_model
             rows = [r for r in range(model.rowCount()) if (model.episode(r).note or "").startswith(LONG_NOTE_MARK)]
             view.episodes_table.selectRow(rows[0] if rows else 0)
@@ -307,9 +315,9 @@ class Walk:
                 self.keep_open = (open_window(self.export),)
             return self.keep_open[0]
 
-        for tab_index, tab in enumerate(screens.TABS):
+        for tab in screens.TABS:
             for key in screens.RANGES:
-                def bring_about(t=tab_index, k=key):
+                def bring_about(t=tab, k=key):
                     window = opened()
                     windows, measures = self.show_range(window.view, window, t, k)
                     measures["readonly_frame"] = list(window.frameGeometry().getRect())
@@ -333,11 +341,27 @@ class Walk:
         missing = [name for name in screens.ALL if name not in self.results]
         for name in missing:
             self.results[name] = {"error": "the walk never came to this screen"}
-        return {"screens": self.results, "qt_messages": self.heard}
+        return {"screens": self.results, "unvisited_tabs": self.unvisited, "qt_messages": self.heard}
 
     def stop(self) -> None:
         if self.app is not None:
             self.app.shutdown()
+
+
+TAB_WORDS = {"chart": ("history", "tab_chart"), "table": ("history", "tab_table"),
+             "pauses": ("history", "tab_episodes"), "patterns": ("cycle_patterns", "tab"),
+             "cycles": ("cycle_patterns", "cycles_title")}
+
+
+def tab_index(view, tab: str) -> int:
+    """The index of a tab of the progress view, found by its words (screens.TABS names it)."""
+    from couplepause.texts import words
+
+    wanted = words(*TAB_WORDS[tab]).replace("&", "")
+    shown = [view.tabs.tabText(i).replace("&", "") for i in range(view.tabs.count())]
+    if wanted not in shown:
+        raise RuntimeError(f"the progress view has no tab {wanted!r} (its tabs: {shown})")
+    return shown.index(wanted)
 
 
 def walk_clock():
