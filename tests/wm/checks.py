@@ -11,7 +11,8 @@ that names the widget by its class and its words, so a report reads like a revie
 - ``text``: a text wider than its place where it does not wrap (QFontMetrics'
   horizontalAdvance against the contents rect: labels, buttons, check boxes, radio
   buttons, group box titles, combo boxes, tabs, field placeholders), a wrapping text
-  taller than its label, or one of its words wider than the label.
+  taller than its label, one of its words wider than the label, or a sentence squeezed
+  into a column of about one word a line.
 - ``overlap``: two visible siblings that share pixels.
 - ``pause``: the Pause button under ``PAUSE_SMALLEST`` (the main action must read as one).
 """
@@ -54,6 +55,9 @@ from PySide6.QtWidgets import (
 
 PAUSE_SMALLEST = 120  # issue 20: the Pause button keeps a size that reads as the main action
 SLACK_PX = 1  # rounding: a text may touch its edge
+# A sentence of at least this many words, with fewer than two a line in a label narrower
+# than one and a half of its longest word, is squeezed into a column.
+SQUEEZED_WORDS = 4
 KINDS = ("outside", "text", "overlap", "pause")
 
 
@@ -256,6 +260,11 @@ def label_fits(label: QLabel) -> list[Problem]:
     if wanted > label.height() + SLACK_PX:
         problems.append(Problem("text", f"{describe(label)} wraps to {wanted} px of height "
                                         f"but has {label.height()} px (its last lines are cut)"))
+    count = len(plain.split())
+    lines = round((wanted - (label.height() - room.height())) / metrics.lineSpacing())
+    if count >= SQUEEZED_WORDS and lines > count / 2 and room.width() < 1.5 * widest:
+        problems.append(Problem("text", f"{describe(label)} is squeezed to {room.width()} px: its {count} words "
+                                        f"stand on {lines} lines, about one a line"))
     return problems
 
 

@@ -55,6 +55,10 @@ def test_a_wrapping_label_must_be_tall_enough_for_its_lines_and_wide_enough_for_
     assert "cut" in checks.label_fits(text)[0].what
     word.setGeometry(0, 200, word.fontMetrics().horizontalAdvance("Verabredungs"), 200)
     assert any("the word" in p.what for p in checks.label_fits(word))
+    column = text.fontMetrics().horizontalAdvance("conversation ")
+    text.setFixedSize(column, text.heightForWidth(column))  # whole, but one word a line
+    (problem,) = checks.label_fits(text)
+    assert f"is squeezed to {column} px: its 10 words" in problem.what
 
 
 def test_a_button_must_hold_its_words(qtbot, window):

@@ -32,10 +32,14 @@ FLOW = "home: a live screen must be scrolled at 1024x600 (its lower buttons out 
 EXPECTED: list[tuple[str, str, object, object, str]] = [
     # The home screen (the `home` engineer's part): the welcome's lines and buttons, the
     # pick-up card's sentence and button, the Pause button, squeezed by the other banners.
-    ("text", "home+welcome*", SMALL, ANY, f"{BANNERS}: the welcome's lines are cut"),
-    ("text", "home+pickup*+*", SMALL, ANY, f"{BANNERS}: the pick-up card's sentence and button are cut"),
-    ("text", "home+pickup", SMALL, DE, f"{BANNERS}: the pick-up card's button is cut"),
-    ("text", "home+pickup-break", SMALL, DE, f"{BANNERS}: the pick-up card's sentence is cut"),
+    ("text", "home+welcome*", SMALL, ANY, f"{BANNERS}: the welcome's lines are cut (with the pick-up card, "
+                                          "its sentence too)"),
+    ("text", "home+pickup*+*", SMALL, ANY, f"{BANNERS}: the Pause button's word spills out of its circle; in German "
+                                           "the pick-up card's sentence stands one word a line, cut, and its button"),
+    ("text", "home+pickup", SMALL, DE, f"{BANNERS}: the pick-up card's sentence stands one word a line, its button "
+                                       "is cut, the Pause button's word spills out of its circle"),
+    ("text", "home+pickup-break", SMALL, DE, f"{BANNERS}: the pick-up card's sentence stands one word a line, the "
+                                             "Pause button's word spills out of its circle"),
     ("text", "home+welcome+pickup*+*", LARGE, ANY, f"{BANNERS}: with the pick-up card and a notice, "
                                                    "at 1280x800 too"),
     ("outside", "home+welcome+notice", SMALL, ANY, f"{BANNERS}: the welcome's buttons are cut off"),
