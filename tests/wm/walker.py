@@ -83,13 +83,15 @@ class Walk:
 
     # ---------------------------------------------------------------- looking
     def look(self, name: str, windows: list[QWidget], measures: dict | None = None) -> None:
+        """Measure ``windows`` once settled; ``measures``: more to record (a callable is read then)."""
         settle(windows)
         screen = windows[0].windowHandle().screen()  # (MainWindow.screen(name) is its own)
         area = screen.availableGeometry()
         problems = []
         for window in windows:
             problems += checks.look(window, area)
-        found = {"problems": [p.to_dict() for p in problems], "measures": dict(measures or {})}
+        measured = {key: value() if callable(value) else value for key, value in (measures or {}).items()}
+        found = {"problems": [p.to_dict() for p in problems], "measures": measured}
         found["measures"]["windows"] = [
             {"title": w.windowTitle(), "frame": list(w.frameGeometry().getRect()),
              "inner": list(w.geometry().getRect())}
@@ -163,7 +165,7 @@ class Walk:
             window.hide_notice()
         window.show_view(window.talking)
         pause = window.talking.pause_button
-        return [window], {"pause_button": min(pause.width(), pause.height())}
+        return [window], {"pause_button": lambda: min(pause.width(), pause.height())}  # once settled
 
     def leave_home(self) -> None:
         window, controller = self.app.window, self.app.controller
@@ -256,8 +258,7 @@ class Walk:
         view.tabs.setCurrentIndex(tab_index(view, tab))
         measures = {}
         if view.tabs.currentWidget() is view.chart_tab:
-            settle([window])
-            measures["plot_height"] = plot_height(view)
+            measures["plot_height"] = lambda: plot_height(view)  # once settled
         return [window], measures
 
     # ---------------------------------------------------------------- dialogs
@@ -319,9 +320,7 @@ class Walk:
             for key in screens.RANGES:
                 def bring_about(t=tab, k=key):
                     window = opened()
-                    windows, measures = self.show_range(window.view, window, t, k)
-                    measures["readonly_frame"] = list(window.frameGeometry().getRect())
-                    return windows, measures
+                    return self.show_range(window.view, window, t, k)
 
                 self.step(f"readonly/{tab}/{key}", bring_about)
         self.dialog("readonly/plan", lambda: opened().open_plan())
