@@ -69,6 +69,7 @@ class App:
         self.planning = Planning(self)  # our plan for hard moments
         self._closing = False
         self._following_theme = False
+        self.desktop_scheme = None  # the desktop's light or dark, asked once the window shows
         self._leaving_the_pause = False  # the couple said yes to closing in the middle of a pause
         self.leave_question = None  # the question, while it is asked
 
@@ -83,11 +84,19 @@ class App:
         self.window.talking.focus_pause()
 
     def follow_theme(self) -> None:
-        """Follow the desktop's light or dark (when the setting says so)."""
+        """Follow the desktop's light or dark (when the setting says so): as Qt hears it,
+        and as the desktop's portal says it (asked now, answered later)."""
+        from PySide6.QtCore import QTimer
+
+        from couplepause.ui.desktop_scheme import DesktopScheme
+
         app = QApplication.instance()
         if app is not None and not self._following_theme:
             self._following_theme = True
             theme.follow(app, lambda: self.settings.get("theme"))
+            desktop = self.desktop_scheme = DesktopScheme(self.window)
+            desktop.changed.connect(lambda: theme.desktop_said(app, self.settings.get("theme"), desktop.said()))
+            QTimer.singleShot(0, desktop, desktop.start)
 
     def apply_theme(self) -> None:
         app = QApplication.instance()
@@ -114,6 +123,11 @@ class App:
         dialog.restore_requested.connect(self.care.open_restore)
         dialog.passphrase_requested.connect(self.privacy.open_passphrase)
         dialog.delete_all_requested.connect(self.privacy.open_delete_all)
+        self.privacy.protection_changed.connect(dialog.set_protected)
+        # What "like the desktop" follows, said anew when the desktop changes.
+        QApplication.instance().styleHints().colorSchemeChanged.connect(dialog.follow_desktop)
+        if self.desktop_scheme is not None:
+            self.desktop_scheme.changed.connect(dialog.follow_desktop)
         return show_beside(dialog)
 
     def open_safety(self):
@@ -385,7 +399,7 @@ def build(
         report = None
     if repository.protection.changed:
         notices.append(words("notices", "header_changed"))
-    elif report is not None and (repository.meta_rebuilt or any(p.name.startswith("meta.json") for p in report.set_aside)):
+    elif report is not None and (repository.manifest.rebuilt or any(p.name.startswith("meta.json") for p in report.set_aside)):
         if not repository.missing():  # what is missing is told instead (care.show_losses)
             notices.append(words("notices", "store_meta_set_aside"))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 
 from couplepause import errorlog, paths
 from couplepause.texts import words
@@ -24,7 +24,10 @@ _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Whe
 
 
 class Privacy(QObject):
-    """Everything about the passphrase for one running window."""
+    """Everything about the passphrase for one running window; ``protection_changed``
+    when the history got or lost its passphrase."""
+
+    protection_changed = Signal(bool)
 
     def __init__(self, app: App) -> None:
         super().__init__(app.window)
@@ -173,6 +176,7 @@ class Privacy(QObject):
                 self.idle.stop()
             self.app.controller.apply_settings()
             dialog.show_result(words("protect", f"done_{'protect' if mode == 'set' else mode}"), ok=True)
+            self.protection_changed.emit(mode != "remove")
 
         self.app.writer.call(job, lambda r, e: self.app.on_main(lambda: done(r, e)))
 
@@ -228,6 +232,7 @@ class Privacy(QObject):
                 return
             text = words("delete_all", "done", what=", ".join(removed)) if removed else words("delete_all", "nothing")
             dialog.show_result(text, ok=True)
+            self.protection_changed.emit(False)
             app.window.show_notice(text, linger=True)
 
         app.writer.call(job, lambda r, e: app.on_main(lambda: done(r, e)))

@@ -30,6 +30,8 @@ from couplepause.texts import duration, words
 
 RANGES = ("4w", "3m", "12m", "all")  # last 4 weeks / 3 months / 12 months / all
 ROLLING_N = 5  # default window of the rolling median (last N episodes)
+TREND_WINDOW_SHARE = 40  # a dense history's trend spans 1/40 of its pauses...
+TREND_WINDOW_MAX = 25  # ...but never more than this many
 
 RANGE_DAYS = {"4w": 28}
 RANGE_MONTHS = {"3m": 3, "12m": 12}
@@ -202,6 +204,18 @@ def rolling_median(values: list[float | None], window: int = ROLLING_N) -> list[
         present = [v for v in values[max(0, index - window + 1) : index + 1] if v is not None]
         trend.append(median_or_none(present))
     return trend
+
+
+def trend_window(count: int) -> int:
+    """How many pauses the trend's rolling median spans, for ``count`` pauses
+    shown: the one rule for the history's chart and the report's, so the same
+    pauses draw the same line in both (and their legends say the same number).
+
+    ROLLING_N for a usual history; a dense one (hundreds of pauses in the
+    range) gets a wider window, about one fortieth of the pauses and at most
+    TREND_WINDOW_MAX, so the line shows a trend rather than the noise.
+    """
+    return max(ROLLING_N, min(TREND_WINDOW_MAX, round(count / TREND_WINDOW_SHARE)))
 
 
 def series(episodes: Iterable[Episode], tz: tzinfo | None = None, window: int = ROLLING_N) -> list[Point]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -28,6 +29,14 @@ TEMP_SUFFIX = ".tmp"
 _TEMP_TOKEN_BYTES = 6
 # ".<target name>.<12 hex digits>.tmp", as made by _open_temp_file.
 _TEMP_NAME = re.compile(r"^\..+\.[0-9a-f]{12}\.tmp$")
+# The temp files this process is writing now: a sweep for what a crash left behind
+# (remove_temp_file, at the next open) never takes one of them.
+_in_flight: set[str] = set()  # absolute paths
+_in_flight_lock = threading.Lock()
+
+
+def _in_flight_key(path: Path) -> str:
+    return os.path.abspath(path)
 
 
 def make_private_dirs(folder: Path) -> None:
@@ -67,18 +76,41 @@ def fsync_dir(folder: Path) -> None:
 
 
 def _open_temp_file(target: Path) -> tuple[Path, int]:
-    """A new, private temp file next to ``target`` (O_EXCL: never reuses one)."""
+    """A new, private temp file next to ``target`` (O_EXCL: never reuses one), known to be
+    in flight from before it exists until :func:`atomic_file` is done with it."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     while True:
         name = f".{target.name}.{os.urandom(_TEMP_TOKEN_BYTES).hex()}{TEMP_SUFFIX}"
         temp_path = target.parent / name
+        with _in_flight_lock:
+            _in_flight.add(_in_flight_key(temp_path))
         try:
             fd = os.open(temp_path, flags, PRIVATE_FILE_MODE)
         except FileExistsError:
+            _forget(temp_path)  # another one's: never touched
             continue
-        if hasattr(os, "fchmod"):
-            os.fchmod(fd, PRIVATE_FILE_MODE)  # the umask may have removed bits
+        except BaseException:
+            _forget(temp_path)
+            raise
+        try:
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, PRIVATE_FILE_MODE)  # the umask may have removed bits
+        except BaseException:
+            os.close(fd)
+            _done_with(temp_path)
+            raise
         return temp_path, fd
+
+
+def _done_with(temp_path: Path) -> None:
+    """The temp file removed (if it did not become the target) and no longer in flight."""
+    temp_path.unlink(missing_ok=True)
+    _forget(temp_path)
+
+
+def _forget(temp_path: Path) -> None:
+    with _in_flight_lock:
+        _in_flight.discard(_in_flight_key(temp_path))
 
 
 @contextlib.contextmanager
@@ -106,7 +138,7 @@ def atomic_file(target: Path, *, overwrite: bool = True) -> Iterator[BinaryIO]:
             _link_without_overwrite(temp_path, target)
         fsync_dir(target.parent)
     finally:
-        temp_path.unlink(missing_ok=True)
+        _done_with(temp_path)
 
 
 def _link_without_overwrite(temp_path: Path, target: Path) -> None:
@@ -173,3 +205,17 @@ def remove_stale_temp_files(candidates: Iterable[Path], *, older_than: float = 6
         except FileNotFoundError:
             continue
     return removed
+
+
+def remove_temp_file(path: Path) -> bool:
+    """Remove one temporary file a crashed write left, unless a write of this process is
+    using it; True if it was removed. Only in a folder this process holds the
+    single-instance lock of, so that no other process writes there."""
+    with _in_flight_lock:
+        if _in_flight_key(path) in _in_flight:
+            return False
+        try:
+            Path(path).unlink()
+        except FileNotFoundError:
+            return False
+    return True

@@ -6,7 +6,8 @@ files (the same relative names, meta.json and its manifest included) and
 how many pauses, which months). It is made in a hidden folder (``.making-<ID>``),
 read back whole, and only then given its ID's name: a folder named by an ID is a
 whole backup, and one whose backup.json was later damaged is described from its
-copies. A hidden folder left by a crash is removed (``clean_up``). Every file is
+copies. A hidden folder left by a crash is removed (``clean_up``). A rotation removes its
+backups in one journaled step (all of them or none, even under ``kill -9``). Every file is
 written crash-safely and is private (0600, folders 0700).
 
 Which backups are kept (:func:`to_keep`): the newest of each of the last
@@ -24,121 +25,56 @@ import os
 import shutil
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from tinydb.table import Document
-
-from couplepause.core.episode import Episode, format_instant, parse_instant
-from couplepause.problems import Problem
 from couplepause.store import meta, migrations
-from couplepause.store.envelope import LEGACY, generation_of
-from couplepause.store.envelope import part_of as envelope_part
+from couplepause.store.envelope import generation_of
 from couplepause.store.meta import FIRST_CHECKED_VERSION
 from couplepause.store.files import (
-    ACTIVE_FILE,
-    EPISODES_TABLE,
     META_FILE,
-    META_TABLE,
-    MONTHS_DIR,
     PLAIN,
     PLAN_FILE,
-    NAMES_FILE,
-    NAMES_PART,
-    PLAN_PART,
-    PLAN_TABLE,
-    SEALED_PART,
-    PROTECTION_TABLE,
     SEALED_FILE,
     SEALED_TABLE,
     Format,
     Sealed,
     Unreadable,
     format_of,
-    read_database,
-    read_documents,
     read_tables,
     write_tables,
 )
 from couplepause.store.atomic import atomic_write, fsync_dir, make_private_dirs
+from couplepause.store.backup_folder import (  # noqa: F401 - BackupContent, part_of and the reasons are this module's API too
+    BACKUP_META,
+    BACKUP_TABLE,
+    BEFORE_IMPORT,
+    BEFORE_MIGRATION,
+    BEFORE_RESTORE,
+    DAILY,
+    ID_FORMAT,
+    REASONS,
+    BackupContent,
+    BackupDamaged,
+    BackupError,
+    BackupInfo,
+    BackupNotFound,
+    Reading,
+    absent,
+    backup_document,
+    episodes_in,
+    part_of,
+)
 from couplepause.store.space import room_for_backup
+from couplepause.store.view import DIRECT, View
 
-BACKUP_META = "backup.json"
 MAKING_PREFIX = ".making-"  # a backup's folder until it is complete
-BACKUP_TABLE = "backup"
-DAILY = "daily"
-BEFORE_IMPORT = "before-import"
-BEFORE_RESTORE = "before-restore"
-BEFORE_MIGRATION = "before-migration"
-REASONS = (DAILY, BEFORE_IMPORT, BEFORE_RESTORE, BEFORE_MIGRATION)
 DAILY_DAYS = 7
 WEEKLY_WEEKS = 4
 EVENT_DAYS = 28
 ALWAYS = 3
-ACTIVE_PART = "active"  # the part name of the pauses still in progress
-_ID_FORMAT = "%Y%m%dT%H%M%SZ"
-
-
-class BackupError(Problem):
-    """A backup that cannot be made, found or read."""
-
-
-class BackupNotFound(BackupError):
-    key = "backup_not_found"
-
-
-class BackupDamaged(BackupError):
-    pass
-
-
-@dataclass(frozen=True)
-class BackupInfo:
-    """What ``backup.json`` says about one backup."""
-
-    id: str
-    created_at: datetime
-    reason: str
-    pauses: int | None  # None: made while a protected store was locked (not counted)
-    parts: dict[str, int]  # "YYYY-MM" (UTC month) or "active" -> pauses in it
-    schema_version: int
-    folder: Path = field(compare=False)
-    # Parts the store's manifest listed that the backup has no copy of: gone from the store
-    # when it was made, or left out because they did not read back.
-    absent: tuple[str, ...] = field(default=(), compare=False)
-
-    def has(self, part: str) -> bool:
-        """Whether the backup holds ``part`` (a month, "active", the plan, the protected names,
-        the sealed records). A backup made while its history was locked was not counted:
-        its copies say what it holds."""
-        single = {PLAN_PART: PLAN_FILE, NAMES_PART: NAMES_FILE, SEALED_PART: SEALED_FILE}
-        if part in single:
-            return (self.folder / single[part]).is_file()
-        if self.pauses is None:
-            copy = ACTIVE_FILE if part == ACTIVE_PART else f"{MONTHS_DIR}/{part}.json"
-            return (self.folder / copy).is_file()
-        return self.parts.get(part, 0) > 0
-
-
-@dataclass
-class BackupContent:
-    """A backup read back and checked: each file's documents, by relative name."""
-
-    info: BackupInfo
-    files: dict[str, dict[str, list[Document]]]  # relative name -> its tables
-    episodes: dict[str, list[Episode]]  # the same files' episodes, upgraded to this version
-
-
-def part_of(relative: str) -> str | None:
-    """The part a store file holds: its month, "active", or None (meta)."""
-    name = relative.rsplit("/", 1)[-1]
-    if relative.startswith(f"{MONTHS_DIR}/") and name.endswith(".json"):
-        return name[: -len(".json")]
-    if relative == ACTIVE_FILE:
-        return ACTIVE_PART
-    return None
 
 
 class Backups:
@@ -152,6 +88,7 @@ class Backups:
         self.fmt: Format = PLAIN
         self.keys = None
         self.header: dict[str, Any] | None = None
+        self.view: View = DIRECT  # a read-only look through a committed change: opening.py
 
     # ---------------------------------------------------------------- listing
     def list(self) -> list[BackupInfo]:
@@ -198,7 +135,7 @@ class Backups:
             try:
                 info, left_out = self._fill(making, backup_id, files, reason, now, version)
                 if info.pauses is not None:
-                    self._read(info)  # verified as a restore would read it
+                    self._reading().read(info)  # verified as a restore would read it
                 target = self.folder / backup_id
                 os.rename(making, target)  # complete, or not there at all
             except BaseException:
@@ -222,7 +159,7 @@ class Backups:
             if not readable:
                 continue  # locked: the copy is made, its pauses are counted once unlocked
             try:
-                episodes = _episodes_in(copy, relative, version, fmt)
+                episodes = episodes_in(copy, relative, version, fmt)
             except (Unreadable, BackupDamaged):
                 if copy.read_bytes() != data:  # the original was fine: this copy did not come out whole
                     raise BackupDamaged("backup_not_verified", file=relative) from None
@@ -242,7 +179,7 @@ class Backups:
             parts=parts,
             schema_version=version,
             folder=target,
-            absent=_absent(target),
+            absent=absent(target),
         )
         write_tables(target / BACKUP_META, {BACKUP_TABLE: [self._meta_document(info)]})
         return info, left_out
@@ -250,60 +187,22 @@ class Backups:
     # ---------------------------------------------------------------- reading
     def read(self, backup_id: str) -> BackupContent:
         """Every file of a backup, checked; raises BackupDamaged if anything is off."""
-        return self._read(self.get(backup_id))
+        return self._reading().read(self.get(backup_id))
 
-    def _read(self, info: BackupInfo) -> BackupContent:
-        fmt = self.fmt.reading_legacy(info.schema_version < FIRST_CHECKED_VERSION)
-        files: dict[str, dict[str, list[Document]]] = {}
-        episodes: dict[str, list[Episode]] = {}
-        gens: dict[str, int] = {}
-        for copy in sorted(path for path in info.folder.rglob("*") if path.is_file()):
-            relative = copy.relative_to(info.folder).as_posix()
-            if relative == BACKUP_META:
-                continue
-            try:
-                found = read_database(copy, format_of(copy, fmt))
-            except (Unreadable, Sealed, OSError) as exc:
-                raise BackupDamaged("backup_damaged", id=info.id, file=relative) from exc
-            tables = found[0] if found is not None else {}
-            gens[envelope_part(copy)] = found[1] if found is not None else 0
-            files[relative] = tables
-            if part_of(relative) is not None:
-                documents = tables.get(EPISODES_TABLE, [])
-                episodes[relative] = _checked_episodes(documents, relative, info.schema_version, info.id)
-        counted = sum(len(found) for found in episodes.values())
-        if info.pauses is not None and counted != info.pauses:
-            raise BackupDamaged("backup_incomplete", id=info.id, expected=info.pauses, counted=counted)
-        self._check_manifest(info, gens)
-        return BackupContent(info, files, episodes)
+    def _reading(self) -> Reading:
+        return Reading(self.fmt, self.keys, self.header, self.view)
 
-    def _check_manifest(self, info: BackupInfo, gens: dict[str, int]) -> None:
-        """Every part the backup's manifest lists is there, no older than listed, and (a
-        protected store's, unlocked) the manifest is as the keys' holder wrote it."""
-        if info.schema_version < FIRST_CHECKED_VERSION:
-            return
-        try:
-            found = meta.read(info.folder / META_FILE)
-        except (OSError, ValueError) as exc:
-            raise BackupDamaged("backup_damaged", id=info.id, file=META_FILE) from exc
-        if found is None:
-            return  # made from a store whose meta.json was lost: backup.json's counts are checked
-        for part, gen in found.listed().items():
-            if part in info.absent:
-                continue
-            if part not in gens:
-                raise BackupDamaged("backup_part_missing", id=info.id, file=f"{part}.json")
-            if gens[part] < gen:
-                raise BackupDamaged("backup_part_older", id=info.id, file=f"{part}.json")
-        if found.header is not None and not found.verified_by(self.keys if self.header is not None else None):
-            raise BackupDamaged("backup_damaged", id=info.id, file=META_FILE)
+    def _info(self, folder: Path) -> BackupInfo | None:
+        return self._reading().info(folder)
 
     # --------------------------------------------------------------- rotating
     def rotate(self, now: datetime, holding: Iterable[str] = ()) -> list[str]:
-        """Remove backups that :func:`to_keep` does not keep, and what an interrupted one left
-        (a folder that reads as no backup at all is kept: it may hold pauses). The
-        newest backup that holds each part in ``holding`` (parts the store has lost) is
-        always kept."""
+        """Remove backups that :func:`to_keep` does not keep, all in one journaled step (a
+        crash removes all of them or none), and what an interrupted one left (a folder that
+        reads as no backup at all is kept: it may hold pauses). The newest backup that holds
+        each part in ``holding`` (parts the store has lost) is always kept."""
+        from couplepause.store.journal import Transaction
+
         with self._lock:
             backups = self.list()
             keep = to_keep(backups, now)
@@ -312,24 +211,34 @@ class Backups:
                 if newest is not None:
                     keep.add(newest.id)
             removed = [info.id for info in backups if info.id not in keep]
+            transaction = Transaction(self.folder.parent)  # the data folder: the journal the store recovers
             for name in removed:
-                shutil.rmtree(self.folder / name, ignore_errors=True)
-            if removed:
-                fsync_dir(self.folder)
-            return removed + self.clean_up()
+                transaction.remove_tree(self.folder / name)
+            transaction.commit()
+            return removed + self._clean_up()
 
     # ------------------------------------------------------------- internals
     def _names(self) -> list[str]:
         """The backups' folders (a backup being made, or cut short, is a hidden one)."""
         try:
             return sorted(
-                name for name in os.listdir(self.folder) if not name.startswith(".") and (self.folder / name).is_dir()
+                name for name in self.view.names(self.folder) if not name.startswith(".") and (self.folder / name).is_dir()
             )
         except (FileNotFoundError, NotADirectoryError):
             return []
 
     def clean_up(self) -> list[str]:
-        """Remove what a backup cut short left behind (its hidden folder); returns their names."""
+        """Remove what a backup cut short left behind (its hidden folder); returns their names.
+        Not while a backup is being made (by the keeper's thread, while the store reopens
+        after an import): its hidden folder is no leftover."""
+        if not self._lock.acquire(blocking=False):
+            return []
+        try:
+            return self._clean_up()
+        finally:
+            self._lock.release()
+
+    def _clean_up(self) -> list[str]:
         try:
             names = [name for name in os.listdir(self.folder) if name.startswith(MAKING_PREFIX)]
         except (FileNotFoundError, NotADirectoryError):
@@ -343,7 +252,7 @@ class Backups:
     def _new_folder(self, now: datetime) -> tuple[str, Path]:
         """A free backup ID and the hidden folder the backup is made in (renamed to the ID
         once it is complete, so a folder named by an ID is always a whole backup)."""
-        base = now.astimezone(UTC).strftime(_ID_FORMAT)
+        base = now.astimezone(UTC).strftime(ID_FORMAT)
         number = 1
         while True:
             backup_id = base if number == 1 else f"{base}-{number}"
@@ -358,68 +267,11 @@ class Backups:
             os.chmod(making, 0o700)
             return backup_id, making
 
-    def _info(self, folder: Path) -> BackupInfo | None:
-        try:
-            documents = read_documents(folder / BACKUP_META, BACKUP_TABLE, LEGACY)
-        except (Unreadable, OSError):
-            documents = None
-        if not documents:  # backup.json damaged or gone: the backup is still whole (see _new_folder)
-            return self._described(folder)
-        doc = dict(documents[0])
-        try:
-            if "sealed" in doc:  # a protected store's backup: its summary opens with the keys
-                try:
-                    summary = _opened_summary(doc["sealed"], self.keys)
-                except (InvalidTag, ValueError, TypeError):
-                    return self._described(folder)  # not sealed to these keys: described from its copies
-                doc.update(summary if summary is not None else {"pauses": None, "parts": {}})
-                doc.setdefault("created_at", _time_of_id(folder.name))
-            parts = {str(k): int(v) for k, v in dict(doc.get("parts") or {}).items()}
-            return BackupInfo(
-                id=folder.name,
-                created_at=parse_instant(doc["created_at"]),
-                reason=str(doc["reason"]),
-                pauses=None if doc.get("pauses") is None else int(doc["pauses"]),
-                parts=parts,
-                schema_version=int(doc["schema_version"]),
-                folder=folder,
-                absent=tuple(str(part) for part in doc.get("absent") or ()),
-            )
-        except (KeyError, TypeError, ValueError):
-            return None
-
-    def _described(self, folder: Path) -> BackupInfo | None:
-        """A backup whose backup.json was damaged or removed, described from its copies (its
-        time from its ID; it counts as a daily one). None when the copies do not read."""
-        try:
-            created_at = parse_instant(_time_of_id(folder.name))
-            found = meta.read(folder / META_FILE)
-        except (OSError, ValueError):
-            return None
-        if found is None:
-            return None
-        readable = self.header is None or self.keys is not None
-        fmt = self.fmt.reading_legacy(found.schema_version < FIRST_CHECKED_VERSION)
-        parts: dict[str, int] = {}
-        for copy in sorted(path for path in folder.rglob("*.json") if path.is_file()):
-            relative = copy.relative_to(folder).as_posix()
-            part = part_of(relative)
-            if part is None or not readable:
-                continue
-            try:
-                count = len(_episodes_in(copy, relative, found.schema_version, fmt))
-            except (Unreadable, Sealed, BackupDamaged, OSError):
-                return None
-            if count:
-                parts[part] = count
-        pauses = sum(parts.values()) if readable else None
-        return BackupInfo(folder.name, created_at, DAILY, pauses, parts, found.schema_version, folder, _absent(folder))
-
     def _meta_document(self, info: BackupInfo) -> dict[str, Any]:
         """backup.json's document; a protected store's counts are sealed to its public key."""
         from couplepause.store import vault
 
-        return _backup_document(info, vault.public_key(self.header) if self.header else None)
+        return backup_document(info, vault.public_key(self.header) if self.header else None)
 
     def rewrite_into(
         self,
@@ -445,7 +297,7 @@ class Backups:
             legacy = info.schema_version < FIRST_CHECKED_VERSION
             reading = old.reading_legacy(legacy)
             puts: dict[Path, dict[str, list]] = {}
-            for copy in sorted(path for path in info.folder.rglob("*") if path.is_file()):
+            for copy in DIRECT.files_under(info.folder):  # what a crash left half-written is no copy
                 relative = copy.relative_to(info.folder).as_posix()
                 if relative in (BACKUP_META, SEALED_FILE, META_FILE):
                     continue
@@ -472,7 +324,7 @@ class Backups:
                 fmt = plan_fmt if copy.name == PLAN_FILE else format_of(copy, new)
                 transaction.put(copy, tables, fmt, gen=max(generation_of(copy), 1))
             self._reheader(transaction, info, header, new_keys, gone)
-            transaction.put(info.folder / BACKUP_META, {BACKUP_TABLE: [_backup_document(info, public)]}, PLAIN)
+            transaction.put(info.folder / BACKUP_META, {BACKUP_TABLE: [backup_document(info, public)]}, PLAIN)
 
     def reheader_into(self, transaction, header: dict[str, Any], keys) -> None:
         """Every backup's meta.json with ``header`` (the same keys, a new wrapping), signed."""
@@ -521,49 +373,6 @@ def _plain_name(backup_id: str) -> bool:
     return bool(backup_id) and "/" not in backup_id and "\\" not in backup_id and backup_id not in (".", "..")
 
 
-def _table_of(relative: str) -> str:
-    tables = {META_FILE: META_TABLE, SEALED_FILE: SEALED_TABLE, PLAN_FILE: PLAN_TABLE}
-    return tables.get(relative.rsplit("/", 1)[-1], EPISODES_TABLE)
-
-
-def _backup_document(info: BackupInfo, public: bytes | None) -> dict[str, Any]:
-    """backup.json's document. For a protected store (``public``: its key) the time and the
-    counts are sealed: the file then holds no time of the couple's, nor counts by month."""
-    summary: dict[str, Any] = {"created_at": format_instant(info.created_at)}
-    if info.pauses is not None:
-        summary.update(pauses=info.pauses, parts=dict(sorted(info.parts.items())))
-    doc: dict[str, Any] = {"reason": info.reason, "schema_version": info.schema_version, "absent": list(info.absent)}
-    if public is None:
-        return {**doc, **summary, "pauses": info.pauses, "parts": summary.get("parts", {})}
-    from couplepause.store import vault
-
-    return {**doc, "sealed": vault.seal(public, json.dumps(summary).encode())}
-
-
-def _absent(folder: Path) -> tuple[str, ...]:
-    """The parts the manifest copied into a backup lists that it has no copy of."""
-    try:
-        found = meta.read(folder / META_FILE)
-    except (OSError, ValueError):
-        return ()
-    listed = found.listed() if found is not None else {}
-    return tuple(sorted(part for part in listed if not meta.part_path(folder, part).is_file()))
-
-
-def _time_of_id(backup_id: str) -> str:
-    """A backup's time from its ID (UTC, to the second), while its sealed time is locked."""
-    moment = datetime.strptime(backup_id.split("-", 1)[0], _ID_FORMAT).replace(tzinfo=UTC)
-    return format_instant(moment)
-
-
-def _opened_summary(token: Any, keys: Any) -> dict[str, Any] | None:
-    if token is None or keys is None:
-        return None
-    from couplepause.store import vault
-
-    return json.loads(vault.unseal(keys, token))
-
-
 def _version_of(files: dict[str, bytes]) -> int:
     """The schema version the copied files are in (meta.json says; none means this one)."""
     try:
@@ -573,15 +382,3 @@ def _version_of(files: dict[str, bytes]) -> int:
         return migrations.SCHEMA_VERSION
 
 
-def _episodes_in(copy: Path, relative: str, version: int, fmt: Format) -> list[Episode]:
-    documents = read_documents(copy, _table_of(relative), format_of(copy, fmt)) or []
-    if part_of(relative) is None:
-        return []
-    return _checked_episodes(documents, relative, version, copy.parent.name)
-
-
-def _checked_episodes(documents: list[Document], relative: str, version: int, backup_id: str) -> list[Episode]:
-    try:
-        return [Episode.from_dict(migrations.upgrade(dict(doc), version)) for doc in documents]
-    except (ValueError, TypeError, AttributeError, KeyError) as exc:
-        raise BackupDamaged("backup_record_damaged", id=backup_id, file=relative) from exc

@@ -36,6 +36,7 @@ from typing import Any
 from tinydb.storages import Storage
 
 from couplepause.store.atomic import atomic_write, make_private_dirs
+from couplepause.store.view import STAGED_SUFFIX
 
 INTEGRITY_TABLE = "integrity"
 ENVELOPE = "couplepause-protected"
@@ -54,8 +55,10 @@ class NotOurs(FileDamaged):
 
 def part_of(path: Path | str) -> str:
     """The part a file at ``path`` holds, from its place: ``episodes/2026-03`` for a month,
-    else its name without ``.json`` (``active``, ``meta``, ``plan``, ``backup``…)."""
+    else its name without ``.json`` (``active``, ``meta``, ``plan``, ``backup``…); a
+    staged file (journal.py) holds its target's."""
     path = Path(path)
+    path = path.with_name(path.name.removesuffix(STAGED_SUFFIX))
     stem = path.name[: -len(_JSON_SUFFIX)] if path.name.endswith(_JSON_SUFFIX) else path.name
     if path.parent.name == MONTHS_FOLDER:
         return f"{MONTHS_FOLDER}/{stem}"

@@ -23,7 +23,7 @@ import stat
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ from couplepause.store.envelope import (
     generation_of,
     part_of,
 )
+from couplepause.store.view import DIRECT, STAGED_SUFFIX, View
 
 # The store folder (see docs/ARCHITECTURE.md, "The store's files"):
 META_FILE = "meta.json"  # table "meta": {"schema_version": N}
@@ -91,7 +92,7 @@ def format_of(path: Path, fmt: Format) -> Format:
     """The format a store file is kept in: meta.json and sealed.json are always plain
     (they must be read before the passphrase is known); plan.json as its bytes say (it
     follows the partners' names: see plan_file.py); the rest as the store says."""
-    name = Path(path).name
+    name = Path(path).name.removesuffix(STAGED_SUFFIX)  # a staged file is read as its target
     plain = PLAIN.reading_legacy(fmt.legacy)
     if name == PLAN_FILE:
         return fmt if fmt.protected and is_protected_file(path) else plain
@@ -153,14 +154,19 @@ def read_tables(path: Path, fmt: Format = PLAIN) -> dict[str, list[Document]] | 
     return found[0] or {EPISODES_TABLE: []}
 
 
-def month_files(root: Path) -> list[Path]:
+def month_key(moment: datetime) -> str:
+    """The month file an episode belongs to: UTC year-month of its pause."""
+    return moment.astimezone(UTC).strftime("%Y-%m")
+
+
+def month_files(root: Path, view: View = DIRECT) -> list[Path]:
     """The month files of the store at ``root``, oldest month first (a listing only).
 
     Raises NotADirectoryError when a file stands where the months folder should be.
     """
     folder = root / MONTHS_DIR
     try:
-        names = os.listdir(folder)
+        names = view.names(folder)
     except FileNotFoundError:
         return []
     return sorted(folder / name for name in names if _MONTH_FILE.match(name))
@@ -278,6 +284,7 @@ class EpisodeFiles:
         self.on_loss = on_loss
         self.fmt = PLAIN  # a protected store's Format once it is unlocked
         self.upgrade: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+        self.view: View = DIRECT  # a read-only look through a committed change: opening.py
         self.recorded: dict[str, int] = {}  # the manifest: part -> generation last recorded
         self.set_aside: list[Path] = []
         self.unreadable: list[Path] = []
@@ -286,7 +293,7 @@ class EpisodeFiles:
         """The month files, oldest first; a file standing where the months folder
         should be is set aside."""
         try:
-            return month_files(self.root)
+            return month_files(self.root, self.view)
         except NotADirectoryError:
             self.handle_unreadable(self.root / MONTHS_DIR)
             return []
@@ -307,7 +314,8 @@ class EpisodeFiles:
         return False
 
     def _read(self, path: Path) -> list[Episode]:
-        found = read_database(path, self.fmt)
+        source = self.view.source(path)  # read-only: as the last committed change left it
+        found = read_database(source, self.fmt) if source is not None else None
         if found is None:
             return []
         tables, gen = found
@@ -315,10 +323,16 @@ class EpisodeFiles:
             raise Unreadable(path, "an older copy of this file stands where a newer one was")
         return [self._episode(doc) for doc in tables.get(EPISODES_TABLE, [])]
 
+    def documents(self, path: Path, table: str = EPISODES_TABLE, fmt: Format | None = None) -> list[Document]:
+        """The documents of one table of ``path`` (in ``fmt``, else the store's) as this
+        store's view sees it (none: no file)."""
+        source = self.view.source(path)
+        return (read_documents(source, table, fmt or self.fmt) or []) if source is not None else []
+
     def ids(self, path: Path) -> set[str]:
         """Ids in a file, from a quick read (records not checked; a damaged file holds none)."""
         try:
-            documents = read_documents(path, fmt=self.fmt) or []
+            documents = self.documents(path)
         except Unreadable:
             return set()
         return {str(doc.get("id", "")).lower() for doc in documents}

@@ -151,6 +151,17 @@ def from_tables(tables: dict[str, list[Any]], gen: int) -> Meta:
     return Meta(version, header, dict(parts), tuple(dict(a) for a in accepted), mac, dict(loose))
 
 
+def version_of(tables: dict[str, list[Any]] | None) -> int | None:
+    """The schema version a meta.json's tables give (a backup's, being restored), or None."""
+    from couplepause.store import migrations
+
+    documents = (tables or {}).get(META_TABLE, [])
+    try:
+        return migrations.version_in({META_TABLE: {str(i): dict(d) for i, d in enumerate(documents)}})
+    except ValueError:
+        return None
+
+
 def read(path: Path) -> Meta | None:
     """The Meta in ``path``; None when there is none. Raises ValueError (FileDamaged
     included) when it is damaged."""

@@ -13,16 +13,16 @@ listing of the months), so that opening costs the same after years as on the fir
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from couplepause.store import files, journal, meta, migrations, recovery, vault
-from couplepause.store.atomic import make_private_dirs, remove_stale_temp_files, temp_files_in
-from couplepause.store.envelope import FileDamaged, generation_of
+from couplepause.store.atomic import make_private_dirs
+from couplepause.store.envelope import FileDamaged, generation_of, part_of
 from couplepause.store.errors import StoreError, StoreTooNew
 from couplepause.store.meta import Meta
 from couplepause.store.migrations import SCHEMA_VERSION
+from couplepause.store.view import DIRECT
 
 if TYPE_CHECKING:
     from couplepause.store.repository import Repository
@@ -33,35 +33,42 @@ def open_writable(repo: Repository) -> int | None:
     if repo.folder.exists() and not repo.folder.is_dir():
         repo.episode_files.handle_unreadable(repo.folder)
     make_private_dirs(repo.folder)
-    journal.recover(repo.root)
+    journal.recover(repo.root)  # also removes what crashed writes left (the single-instance lock makes them ours)
     found = _settled(repo, read_meta(repo))
     if found is None:
         found = _rebuilt(repo) if _holds_parts(repo) else _new_store(repo)
-    repo.use_meta(found)
+    repo.manifest.use(found)
     migrated_from = None
     if found.schema_version < SCHEMA_VERSION and not repo.protection.locked:
         migrated_from = migrate(repo)
     elif found.schema_version >= SCHEMA_VERSION:
         _list_unlisted(repo)
     repo.load_active()
-    remove_stale_temp_files(temp_files_in(repo.folder))  # the single-instance lock makes them ours
     repo.backups.clean_up()
     return migrated_from
 
 
 def open_read_only(repo: Repository) -> None:
-    """Get a read-only look at a store (an older one is upgraded in memory only)."""
-    if not repo.folder.is_dir():
-        return
+    """Get a read-only look at a store (an older one is upgraded in memory only), as its
+    last committed change left it: through the journal if that change is not applied yet."""
+    look_through_journal(repo)
+    if not repo.folder.is_dir() or repo.episode_files.view.source(repo.folder) is None:
+        return  # no store, or one whose removal is committed (delete all)
     found = _settled(repo, read_meta(repo))
     if found is None:
         found = _described(repo, SCHEMA_VERSION if _checked_files(repo) else SCHEMA_VERSION - 1)
-    repo.use_meta(found)
+    repo.manifest.use(found)
     version = found.schema_version
     if version < SCHEMA_VERSION:
         migrations.upgrade({}, version)  # fail now if this version cannot read it
         repo.episode_files.upgrade = lambda record: migrations.upgrade(record, version)
     repo.load_active()
+
+
+def look_through_journal(repo: Repository) -> None:
+    """A read-only repository reads what a committed but unapplied change leaves (journal.py)."""
+    view = journal.pending(repo.root) or DIRECT
+    repo.episode_files.view = repo.backups.view = view
 
 
 def migrate(repo: Repository) -> int:
@@ -70,18 +77,19 @@ def migrate(repo: Repository) -> int:
     if repo.active_path.exists() or repo.month_files():
         recovery.keep_copy(repo, repo.take_snapshot(), "before-migration")
     puts = migrations.upgraded(repo.folder, version, repo.protection.fmt, repo.month_files())
-    repo.commit_files(puts, schema_version=SCHEMA_VERSION)
+    repo.manifest.commit(puts, schema_version=SCHEMA_VERSION)
     repo.episode_files.upgrade = None
     return version
 
 
 def read_meta(repo: Repository) -> Meta | None:
     """The store's meta.json; None for none, or a damaged one (set aside, and said)."""
+    source = repo.episode_files.view.source(repo.meta_path)  # read-only: as last committed
     try:
-        found = meta.read(repo.meta_path)
+        found = meta.read(source) if source is not None else None
     except (FileDamaged, ValueError) as exc:
         repo.episode_files.handle_unreadable(repo.meta_path)
-        repo.meta_damaged = str(exc) or "damaged"
+        repo.manifest.damaged = str(exc) or "damaged"
         return None
     except files.Unreadable:
         repo.episode_files.handle_unreadable(repo.meta_path)
@@ -133,11 +141,13 @@ def _sound(header: object) -> bool:
 
 def looks_protected(repo: Repository) -> bool:
     """Whether the store's files or its backups say it is protected (asked only when its
-    meta.json holds no header): names or sealed records, an encrypted file, a backup's header."""
-    if repo.protection.sealed_path.exists():
+    meta.json holds no header): names or sealed records, an encrypted file, a backup's header.
+    Read-only: as the last committed change left them (a passphrase removed, not applied yet)."""
+    view = repo.episode_files.view
+    if view.exists(repo.protection.sealed_path):
         return True
-    paths = [repo.active_path, repo.folder / files.NAMES_FILE, *repo.month_files()]
-    if any(files.is_protected_file(path) for path in paths):
+    paths = [view.source(path) for path in [repo.active_path, repo.folder / files.NAMES_FILE, *repo.month_files()]]
+    if any(files.is_protected_file(path) for path in paths if path is not None):
         return True
     return any(found.header is not None for found in backup_metas(repo))
 
@@ -149,14 +159,16 @@ def _header_from_backups(repo: Repository) -> Meta | None:
 
 def backup_metas(repo: Repository) -> list[Meta]:
     """The meta.json of every backup folder, newest first (damaged ones left out)."""
+    view = repo.episode_files.view  # read-only: as the last committed change left them
     try:
-        names = sorted(os.listdir(repo.backups.folder), reverse=True)
+        names = sorted(view.names(repo.backups.folder), reverse=True)
     except (FileNotFoundError, NotADirectoryError):
         return []
     found = []
     for name in names:
+        source = view.source(repo.backups.folder / name / files.META_FILE)
         try:
-            backup_meta = meta.read(repo.backups.folder / name / files.META_FILE)
+            backup_meta = meta.read(source) if source is not None else None
         except (OSError, ValueError):
             continue
         if backup_meta is not None:
@@ -169,7 +181,7 @@ def _new_store(repo: Repository) -> Meta:
     """A new, empty store: ``active.json``, then ``meta.json`` listing it."""
     files.ensure_database(repo.active_path, repo.protection.fmt)
     found = Meta(SCHEMA_VERSION, repo.protection.header, {meta.ACTIVE: generation_of(repo.active_path)})
-    return repo.write_meta(found)
+    return repo.manifest.write(found)
 
 
 def _holds_parts(repo: Repository) -> bool:
@@ -194,16 +206,16 @@ def _described(repo: Repository, version: int) -> Meta:
 
 def _rebuilt(repo: Repository) -> Meta:
     """meta.json was gone or damaged while pauses are stored: made again from the files."""
-    repo.meta_rebuilt = True
+    repo.manifest.rebuilt = True
     found = _described(repo, SCHEMA_VERSION if _checked_files(repo) else SCHEMA_VERSION - 1)
     if found.schema_version < SCHEMA_VERSION or repo.protection.locked:
         return found  # written by the migration (or at unlock)
-    return repo.write_meta(found)
+    return repo.manifest.write(found)
 
 
 def present_parts(repo: Repository) -> dict[str, int]:
     """The parts whose files are in the store now, with their generations."""
-    return {meta_part(path): max(generation_of(path), 1)
+    return {part_of(path): max(generation_of(path), 1)
             for path in _part_paths(repo) if path.exists()}
 
 
@@ -212,19 +224,13 @@ def _part_paths(repo: Repository) -> list[Path]:
     return [repo.active_path, *repo.month_files(), *(repo.folder / name for name in extra)]
 
 
-def meta_part(path: Path) -> str:
-    from couplepause.store.envelope import part_of
-
-    return part_of(path)
-
-
 def _list_unlisted(repo: Repository) -> None:
     """Parts written after the manifest last was (a crash between the two, or a plan or
     sealed records written while locked): listed now (while locked, the loose ones only)."""
     listed = repo.meta.listed()
-    candidates = [p for p in _part_paths(repo) if meta_part(p) not in listed and p.exists()]
+    candidates = [p for p in _part_paths(repo) if part_of(p) not in listed and p.exists()]
     if repo.protection.locked:
-        candidates = [p for p in candidates if meta_part(p) in meta.LOOSE]
-    unlisted = {meta_part(p): max(generation_of(p), 1) for p in candidates}
+        candidates = [p for p in candidates if part_of(p) in meta.LOOSE]
+    unlisted = {part_of(p): max(generation_of(p), 1) for p in candidates}
     if unlisted:
-        repo.write_meta(repo.meta.with_parts(unlisted))
+        repo.manifest.write(repo.meta.with_parts(unlisted))

@@ -78,10 +78,11 @@ def read(repo: Repository) -> Plan | None:
     damaged (then set aside and reported)."""
     repo.ensure_open()
     path = path_of(repo.folder)
-    if not path.exists():
+    source = repo.episode_files.view.source(path)  # read-only: as the last committed change left it
+    if source is None or not source.exists():
         return None
     try:
-        return _plan(path, repo.protection.fmt)
+        return _plan(source, repo.protection.fmt)
     except Sealed:
         return None  # protected with the names, and locked
     except Unreadable:
@@ -130,13 +131,13 @@ def save(repo: Repository, plan: Plan) -> None:
         _set_aside_if_damaged(repo, path)
         if record is None:  # unlisted first, then removed: never a listed plan that is not there
             if meta.PLAN in repo.meta.loose:
-                repo.write_meta(repo.meta.with_parts({}, {meta.PLAN}))
+                repo.manifest.write(repo.meta.with_parts({}, {meta.PLAN}))
             if path.exists():
                 path.unlink()
                 fsync_dir(path.parent)
             return
         gen = files.write_tables(path, {PLAN_TABLE: [record]}, fmt)  # written, then listed
-        repo.write_meta(repo.meta.with_parts({meta.PLAN: gen}))
+        repo.manifest.write(repo.meta.with_parts({meta.PLAN: gen}))
 
 
 def _set_aside_if_damaged(repo: Repository, path: Path) -> None:

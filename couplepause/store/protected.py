@@ -29,11 +29,9 @@ from tinydb.table import Document
 from couplepause.store import files, meta, plan_file, vault
 from couplepause.store.files import (
     EPISODES_TABLE,
-    META_TABLE,
     NAMES_FILE,
     NAMES_TABLE,
     PLAIN,
-    PROTECTION_TABLE,
     SEALED_FILE,
     SEALED_TABLE,
     Format,
@@ -200,7 +198,7 @@ def rewrap(repo: Repository, keys: Keys, passphrase: str, *, mend: bool = False)
     transaction.put(repo.meta_path, described.tables(), PLAIN)
     transaction.commit()
     repo.protection.header, repo.protection.keys, repo.protection.provisional = header, keys, None
-    repo.use_meta(described)
+    repo.manifest.use(described)
 
 
 def lock(repo: Repository) -> None:
@@ -236,7 +234,7 @@ def seal(repo: Repository, op: str, record: dict[str, Any]) -> None:
         repo.protection.forget_sealed()
         repo.protection.seal(op, record)
     if meta.SEALED not in repo.meta.loose:
-        repo.write_meta(repo.meta.with_parts({meta.SEALED: 1}))
+        repo.manifest.write(repo.meta.with_parts({meta.SEALED: 1}))
 
 
 def names(repo: Repository) -> dict[str, str] | None:
@@ -245,7 +243,7 @@ def names(repo: Repository) -> dict[str, str] | None:
         repo.require_unlocked()
         path = repo.folder / NAMES_FILE
         try:
-            found = files.read_documents(path, NAMES_TABLE, repo.protection.fmt)
+            found = repo.episode_files.documents(path, NAMES_TABLE, repo.protection.fmt)  # read-only: as last committed
             return {"a": str(found[0].get("a", "")), "b": str(found[0].get("b", ""))} if found else None
         except (files.Unreadable, AttributeError, IndexError):
             repo.episode_files.handle_unreadable(path)
@@ -257,9 +255,10 @@ def with_sealed(repo: Repository, active: dict) -> dict:
     from couplepause.core.episode import Episode
 
     path = repo.protection.sealed_path
-    if path.exists():
+    source = repo.episode_files.view.source(path)  # as the last committed change left it
+    if source is not None and source.exists():
         try:
-            records = repo.protection.sealed_records()
+            records = open_sealed(source, repo.protection.keys, PLAIN.reading_legacy(repo.protection.legacy))
         except files.Unreadable:
             repo.episode_files.handle_unreadable(path)  # read-only: noted, and told as missing
             return active
@@ -390,9 +389,10 @@ def file_records(records: list[tuple[str, dict[str, Any]]], puts: dict[Path, dic
 def sealed_tables(records: list[tuple[str, dict[str, Any]]], repo: Repository) -> dict[Path, dict[str, list]]:
     """The store files that change when ``records`` are filed, with their new tables."""
     puts: dict[Path, dict[str, list]] = {}
-    for op, record in records:
-        episode = json.loads(json.dumps(record))
-        for path in {repo.active_path, repo.month_path_of(episode)}:
+    from couplepause.core.episode import Episode
+
+    for _op, record in records:
+        for path in {repo.active_path, repo.month_path(Episode.from_dict(record))}:
             if path not in puts:
                 puts[path] = repo.tables_of(path)
     file_records(records, puts, repo.folder)

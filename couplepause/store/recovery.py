@@ -128,7 +128,8 @@ def add_all(repo: Repository, episodes: Iterable[Episode], plan: Plan | None = N
 
     by_file: dict = {}
     for episode in episodes:
-        by_file.setdefault(repo.target_of(episode), []).append(episode)
+        target = repo.month_path(episode) if episode.closed else repo.active_path  # where it belongs
+        by_file.setdefault(target, []).append(episode)
     if not by_file and plan is None:
         return
     with repo.lock:

@@ -1,46 +1,40 @@
 """The only public API that reads and writes episodes.
 
-The store folder holds TinyDB databases (see ``files.py`` for the layout and the
-rules): ``active.json`` for the few pauses still in progress, so that saving a
-pause costs the same after years as on the first day, and one file per UTC month
-of closed pauses, so that archiving rewrites one month, never the history.
-Opening reads ``meta.json`` and ``active.json`` only.
+The store folder holds TinyDB databases (``files.py``; the map is in
+docs/ARCHITECTURE.md): ``active.json`` for the few pauses still in progress, so that
+saving a pause costs the same after years as on the first day, and one file per UTC
+month of closed pauses, so that archiving rewrites one month, never the history.
+Opening reads ``meta.json`` and ``active.json`` only. Writes of one file are atomic;
+writes that span files are ordered so that a crash leaves a duplicate and never a gap
+(``archive``: the month, ``active.json``, the manifest), or go through a journaled
+transaction (``manifest.Manifest.commit``), whole or not at all. A damaged or missing
+file is told (``missing()``, ``on_loss``), never dropped without a word.
 
-Writes of one file are atomic; writes that span files are either ordered so that
-a crash leaves a duplicate and never a gap (``archive`` writes the month, then
-``active.json``; ``open`` drops the copy left in ``active.json``), or go through
-a journaled :class:`~couplepause.store.journal.Transaction` (import, restore,
-migration), which happens whole or not at all.
-
-A damaged file is set aside, never overwritten or deleted, and reported: in
-:attr:`Repository.set_aside`, through ``on_loss``, and in :meth:`missing` until
-its pauses are brought back from a backup (``recovery.py``). Nothing is ever dropped without a word.
-
-Thread safety: one re-entrant lock guards every write; reads parse files
-without it (see ``_read_view``), so reading never holds up a pause. Qt-free: the app
-resolves the folders and passes them in, with a ``guard`` that is called before
-every write (it checks that the data folder is there and that this process
-still holds its lock; it raises ``StoreUnavailable`` otherwise).
+Thread safety: one re-entrant lock guards every write; reads parse files without it
+(``_read_view``), so reading never holds up a pause. Qt-free: the app passes the folders
+in, with a ``guard`` called before every write (the data folder is there and this
+process holds its lock; it raises ``StoreUnavailable`` otherwise).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from couplepause.core.episode import Episode
 from couplepause.core.plan import Plan
 from couplepause.store import files, journal, meta, opening, plan_file, protected, recovery
 from couplepause.store.backups import Backups
-from couplepause.store.envelope import PLAIN, generation_of, part_of
+from couplepause.store.envelope import part_of
 from couplepause.store.errors import EpisodeNotFound, InvalidEpisode, StoreError, StoreReadOnly, reason_of
 from couplepause.store.errors import StoreTooNew  # noqa: F401 - part of this API: imported from here
-from couplepause.store.files import ACTIVE_FILE, META_FILE, MONTHS_DIR, NAMES_FILE, PLAN_FILE, MissingPart
+from couplepause.store.files import ACTIVE_FILE, META_FILE, MONTHS_DIR, NAMES_FILE, PLAN_FILE, MissingPart, month_key
+from couplepause.store.manifest import Manifest
 from couplepause.store.meta import Meta
-from couplepause.store.migrations import SCHEMA_VERSION
+from couplepause.store.migrations import SCHEMA_VERSION  # noqa: F401 - part of this API: imported from here
 from couplepause.store.vault import Locked
 from couplepause.store.recovery import MergeReport
 from couplepause.store.atomic import remove_stale_temp_files, temp_files_in
@@ -59,11 +53,6 @@ class OpenReport:
     set_aside: list[Path]
     migrated_from: int | None
     unreadable: list[Path] = field(default_factory=list)
-
-
-def month_key(moment: datetime) -> str:
-    """The month file an episode belongs to: UTC year-month of its pause."""
-    return moment.astimezone(UTC).strftime("%Y-%m")
 
 
 def _nothing() -> None:
@@ -91,9 +80,7 @@ class Repository:
         self.episode_files = files.EpisodeFiles(self.folder, read_only=read_only, lock=self.lock, on_loss=on_loss)
         self.root = self.folder.parent  # journaled changes may span the store and its backups
         self.protection = protected.Protection(self.folder)
-        self.meta = Meta(SCHEMA_VERSION)  # meta.json as last read or written (meta.py)
-        self.meta_rebuilt = False  # meta.json was gone or damaged and was made again at open
-        self.meta_damaged: str | None = None
+        self.manifest = Manifest(self.folder, self.lock, self.protection, self.episode_files)
         self._opened = False
         self._active: dict[str, Episode] = {}
         self._month_hint: dict[str, Path] = {}
@@ -137,28 +124,7 @@ class Repository:
     def missing(self) -> list[MissingPart]:
         """Pauses that could not be read, or whose file is gone, and have not come back
         from a backup (nor been let go by the couple: :meth:`accept_loss`)."""
-        with self.lock:
-            found = files.missing_parts(self.folder)
-            found += [part for path in self.episode_files.unreadable if (part := files.missing_part(path))]
-            told = {part.part for part in found}
-            return found + [part for part in self._gone() if part.part not in told]
-
-    def _gone(self) -> list[MissingPart]:
-        """Parts the manifest lists whose files are not there (a listing only)."""
-        listed = self.meta.listed()
-        gone = [part for part in listed if not meta.part_path(self.folder, part).exists()]
-        months = [part for part in gone if part.startswith(meta.MONTH_PREFIX)]
-        found = []
-        if months and not self.months_dir.is_dir():
-            found.append(MissingPart(self.months_dir, files.ALL_PART, gone=True))
-        else:
-            found += [MissingPart(meta.part_path(self.folder, p), p[len(meta.MONTH_PREFIX):], gone=True) for p in months]
-        if meta.ACTIVE in gone:
-            found.append(MissingPart(self.active_path, files.ACTIVE_PART, gone=True))
-        for part, name in ((meta.NAMES, files.NAMES_PART), (meta.PLAN, files.PLAN_PART), (meta.SEALED, files.SEALED_PART)):
-            if part in gone:
-                found.append(MissingPart(meta.part_path(self.folder, part), name, gone=True))
-        return found
+        return self.manifest.missing()
 
     def accept_loss(self, parts: Iterable[MissingPart], now: datetime | None = None) -> None:
         """The couple go on without these parts: the loss is recorded in meta.json, a
@@ -166,37 +132,12 @@ class Repository:
         with self.lock:
             self.ensure_writable()
             self.require_unlocked()
-            at = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
-            described = self.meta
-            for part in parts:
-                name = part.path.name
-                if part.part == files.ALL_PART:
-                    for month in described.months():
-                        described = described.accepting(f"{meta.MONTH_PREFIX}{month}", name, at)
-                    continue
-                listed = {files.ACTIVE_PART: meta.ACTIVE, files.NAMES_PART: meta.NAMES, files.PLAN_PART: meta.PLAN,
-                          files.SEALED_PART: meta.SEALED}.get(part.part)
-                described = described.accepting(listed or f"{meta.MONTH_PREFIX}{part.part}", name, at)
-            self.write_meta(described)
-            for part in parts:
-                files.mark(part, files.ACCEPTED_SUFFIX)
+            self.manifest.accept(parts, now)
 
-    # ---------------------------------------------------------------- meta.json
-    def use_meta(self, found: Meta) -> None:
-        """Read the store as ``found`` describes it (its manifest, its schema's files)."""
-        self.meta = found
-        self.episode_files.recorded = found.listed()
-        self.protection.legacy = found.schema_version < meta.FIRST_CHECKED_VERSION
-
-    def write_meta(self, found: Meta) -> Meta:
-        """Write meta.json (signed where the store is protected) and read the store by it.
-        While a protected history is locked only its loose parts can change."""
-        if self.protection.locked and (found.parts != self.meta.parts or found.header != self.meta.header):
-            raise Locked("history_locked")
-        signed = found.signed(self.protection.keys)
-        files.write_tables(self.meta_path, signed.tables(), PLAIN)
-        self.use_meta(signed)
-        return signed
+    @property
+    def meta(self) -> Meta:
+        """meta.json as last read or written (meta.py)."""
+        return self.manifest.meta
 
     # -------------------------------------------------------------- opening
     def open(self) -> OpenReport:
@@ -302,7 +243,7 @@ class Repository:
                 if gen is not None:
                     written[meta.ACTIVE] = gen
                 self._active.pop(episode.id, None)
-            self.write_meta(self.meta.with_parts(written))
+            self.manifest.write(self.meta.with_parts(written))
 
     # -------------------------------------------------------------- protection
     @property
@@ -335,9 +276,6 @@ class Repository:
         """Keep the plan, one atomic write (an empty plan removes it; Locked("plan_locked"): see plan_file.py)."""
         plan_file.save(self, plan)
 
-    def month_path_of(self, record: dict) -> Path:
-        return self.month_path(Episode.from_dict(record))
-
     def has_files(self) -> bool:
         """Whether anything is stored (a listing only: it works while locked)."""
         return self.active_path.exists() or bool(self.month_files()) or self.protection.sealed_path.exists()
@@ -345,15 +283,10 @@ class Repository:
     def erase(self) -> bool:
         """Delete the store and its backups (delete all our data), then start a new, empty
         store. Needs no passphrase. True if there was anything to delete."""
-        import shutil
-
         with self.lock:
             self.ensure_writable()
-            found = False
-            for folder in (self.folder, self.backups.folder):
-                if folder.exists():
-                    shutil.rmtree(folder)
-                    found = True
+            found = self.folder.exists() or self.backups.folder.exists()
+            journal.erase(self.root, [self.backups.folder, self.folder])
             self.protection.header = self.protection.keys = self.protection.provisional = None
             self.protection.changed = False
             self.protection.forget_sealed()
@@ -491,10 +424,6 @@ class Repository:
         """Add imported episodes (and a plan, if we have none), all or nothing, after a backup (recovery.merge)."""
         return recovery.merge(self, episodes, plan=plan, now=now)
 
-    def target_of(self, episode: Episode) -> Path:
-        """The file an episode belongs in: its month once closed, else active.json."""
-        return self.month_path(episode) if episode.closed else self.active_path
-
     def tables_of(self, path: Path) -> dict[str, list]:
         """Every table of one store file, to rewrite it in a :meth:`commit` (damaged: set aside)."""
         return self.episode_files.tables(path)
@@ -506,42 +435,9 @@ class Repository:
         with self.lock:
             self.ensure_writable()
             self.require_unlocked()
-            version = _version_in(puts.get(self.meta_path))
-            self.commit_files({p: t for p, t in puts.items() if p != self.meta_path}, removes, schema_version=version)
+            version = meta.version_of(puts.get(self.meta_path))
+            self.manifest.commit({p: t for p, t in puts.items() if p != self.meta_path}, removes, schema_version=version)
             self.reopen()  # the keys stay: an unlocked store stays unlocked
-
-    def commit_files(
-        self,
-        puts: dict[Path, dict[str, list]],
-        removes: Iterable[Path] = (),
-        *,
-        schema_version: int | None = None,
-        transaction: journal.Transaction | None = None,
-    ) -> None:
-        """The journaled step under every change of several files: each file put gets its
-        next generation, and meta.json, in the same transaction, lists them (its schema
-        version ``schema_version``, else as it is). ``transaction``: one that holds more
-        (the backups' files) and is committed here."""
-        fmt = self.protection.fmt.reading_legacy(False)
-        transaction = transaction or journal.Transaction(self.root, fmt)
-        written: dict[str, int] = {}
-        for path, tables in sorted(puts.items()):
-            part = part_of(path)
-            gen = max(generation_of(path), self.episode_files.recorded.get(part, 0)) + 1
-            transaction.put(path, tables, plan_file.format_in(path, fmt, puts), gen=gen)
-            if meta.listed(path, self.folder):
-                written[part] = gen
-        removes = list(removes)
-        for path in removes:
-            transaction.remove(path)
-        gone = {part_of(path) for path in removes if meta.listed(path, self.folder)}
-        described = self.meta.with_parts(written, gone)
-        if schema_version is not None:
-            described = replace(described, schema_version=schema_version)
-        signed = described.signed(self.protection.keys)
-        transaction.put(self.meta_path, signed.tables(), PLAIN, gen=generation_of(self.meta_path) + 1)
-        transaction.commit()
-        self.use_meta(signed)
 
     def count(self) -> int:
         """How many episodes are stored (a quick count: files are read, records not checked)."""
@@ -588,19 +484,6 @@ class Repository:
     def check(self, path: Path) -> None:
         """Read one store file; a damaged one is set aside and reported."""
         self.episode_files.episodes(path)
-
-
-def _version_in(tables: dict[str, list] | None) -> int | None:
-    """The schema version a meta.json's tables give (a restore's), or None."""
-    if not tables:
-        return None
-    from couplepause.store import migrations
-
-    try:
-        documents = tables.get(files.META_TABLE, [])
-        return migrations.version_in({files.META_TABLE: {str(i): dict(d) for i, d in enumerate(documents)}})
-    except ValueError:
-        return None
 
 
 def _sorted(found: dict[str, Episode], active: dict[str, Episode]) -> list[Episode]:

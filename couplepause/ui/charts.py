@@ -7,44 +7,42 @@ Time to come back per pause, with the open pauses on a row of their own above
 the minutes (they have no value to place on that axis; the PDF report draws
 them the same way), and the pauses per week below. Both charts cover the same
 stretch of time (``RangeView.start`` to ``end``), their left axes are equally
-wide and their x ranges are linked, so a week's bar stands under its pauses.
-The dates on the time axis are as many as fit its width: days, weeks (Mondays),
-months or years, written by couplepause/formatting.py (QLocale).
+wide and their x ranges are linked, so a week's bar stands under its pauses;
+the dates under the weekly bars serve both. The dates on the time axis are as
+many as fit its width: days, weeks (Mondays), months or years, written by
+couplepause/formatting.py (QLocale). The numbers on the value axes are as many
+as fit their height, never crowded. Each chart's title (and the marks'
+legend) is a line of Qt text above it, which wraps where it must.
 """
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QTextDocumentFragment
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from couplepause.core.stats import Point, Week
-from couplepause.formatting import calendar_date, day_and_month, month_short, month_short_year, number, when
+from couplepause.core.stats import ROLLING_N, Point, Week
+from couplepause.formatting import number, when
 from couplepause.texts import duration, words
 from couplepause.ui import theme
+from couplepause.ui.chart_ticks import DAY, date_ticks, local_midnight, time_span, value_ticks
+
+__all__ = ["CountAxis", "DatesAxis", "MinutesAxis", "RepairChart", "WeeklyChart", "date_ticks", "time_span",
+           "value_ticks", "OPEN_ROW_PX", "PLOT_MIN_PX", "WEEKLY_MIN_PX"]
 
 pg.setConfigOptions(antialias=True, background=None, foreground=theme.color("muted"))
 
-DAY = 86400.0
 TREND_VERTICES = 600
-EDGE_SHARE = 0.015  # the time axis reaches this share of its span past the first and last day
 WEEK_BAR_DAYS = 5.0  # a week's bar, centred on its week
 OPEN_ROW_PX = 30  # the height of the open pauses' row
-MIN_HEIGHT_PX = 140  # the repair chart, open row included: a chart still worth reading
-LABEL_GAP_PX = 16  # the least room between two date labels
-# The most date labels on an axis: a year of months, fewer days or weeks.
-MAX_LABELS = {"day": 9, "week": 9, "month": 13, "year": 13}
-UNIT_DAYS = {"day": 1.0, "week": 7.0, "month": 30.4, "year": 365.25}
-TICK_STEPS = (
-    ("day", 1), ("day", 2), ("week", 1), ("week", 2),
-    ("month", 1), ("month", 2), ("month", 3), ("month", 6),
-    ("year", 1), ("year", 2), ("year", 5), ("year", 10), ("year", 25), ("year", 50), ("year", 100),
-)
+PLOT_MIN_PX = 200  # the plot of minutes (below its legend and the open row): a chart worth reading
+WEEKLY_MIN_PX = 80  # the pauses per week, its title and the dates included
 
 
 def _pen(name: str, width: float = 2.0, style=Qt.PenStyle.SolidLine):
@@ -63,6 +61,9 @@ def _plot(axes: dict) -> pg.PlotWidget:
     plot.setMenuEnabled(False)
     plot.setMouseEnabled(x=False, y=False)
     plot.hideButtons()
+    # A picture for the eyes and the mouse: the keyboard and screen readers have
+    # the same figures as tables (the view's Figures tab), so no Tab stop here.
+    plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     plot.setBackground(theme.color("surface"))
     for side in ("left", "bottom"):
         axis = plot.getAxis(side)
@@ -70,107 +71,6 @@ def _plot(axes: dict) -> pg.PlotWidget:
         axis.setTextPen(theme.color("muted"))
         axis.setPen(_pen("line", 1))
     return plot
-
-
-# ------------------------------------------------------------------ time axis
-def local_midnight(day: date) -> float:
-    """The POSIX time at which ``day`` begins, local time."""
-    return datetime.combine(day, time()).astimezone().timestamp()
-
-
-def time_span(start: datetime, end: datetime) -> tuple[float, float]:
-    """The x range (POSIX seconds) of charts covering ``start`` to ``end``:
-    whole local days, and a little more at each edge so marks there stay whole."""
-    first = local_midnight(start.astimezone().date())
-    last = local_midnight(end.astimezone().date() + timedelta(days=1))
-    edge = (last - first) * EDGE_SHARE
-    return first - edge, last + edge
-
-
-def _tick_days(kind: str, step: int, first: date, last: date) -> list[date]:
-    """The days from ``first`` to ``last`` that a step puts a date on. They are
-    counted from fixed days (Mondays, January, year 0), so a date does not
-    move when the span does."""
-    if kind in ("day", "week"):
-        every = step * (7 if kind == "week" else 1)
-        day = first + timedelta(days=(1 - first.toordinal()) % every)  # ordinal 1 is a Monday
-        days = []
-        while day <= last:
-            days.append(day)
-            day += timedelta(days=every)
-        return days
-    if kind == "month":
-        index = first.year * 12 + first.month - 1 + (first.day != 1)
-        index += -index % step
-        days = []
-        while index // 12 <= last.year:
-            day = date(index // 12, index % 12 + 1, 1)
-            if day > last:
-                break
-            days.append(day)
-            index += step
-        return days
-    year = first.year + (first != date(first.year, 1, 1))
-    year += -year % step
-    return [date(y, 1, 1) for y in range(year, last.year + 1, step)]
-
-
-def _labels(kind: str, days: list[date]) -> list[str]:
-    """Each date in words; the first one and the first of each new year with the year."""
-    labels, shown_year = [], None
-    for day in days:
-        with_year = day.year != shown_year
-        shown_year = day.year
-        if kind == "year":
-            labels.append(str(day.year))
-        elif kind == "month":
-            labels.append(month_short_year(day) if with_year else month_short(day.month))
-        else:
-            labels.append(calendar_date(day, short=True) if with_year else day_and_month(day))
-    return labels
-
-
-def _fitted(kind: str, days: list[date], t0: float, pixels: float, scale: float,
-            measure: Callable[[str], float]) -> list[tuple[float, str]] | None:
-    """The labelled dates if they fit the axis side by side, else None. A date
-    whose label would stick out at an end is left out (the year moves on to the next)."""
-    while days:
-        labels = _labels(kind, days)
-        xs = [(local_midnight(day) - t0) * scale for day in days]
-        widths = [measure(label) for label in labels]
-        if xs[0] - widths[0] / 2 < 0:
-            days = days[1:]
-        elif xs[-1] + widths[-1] / 2 > pixels:
-            days = days[:-1]
-        elif any(xs[i + 1] - xs[i] < (widths[i] + widths[i + 1]) / 2 + LABEL_GAP_PX for i in range(len(xs) - 1)):
-            return None
-        else:
-            return [(local_midnight(day), label) for day, label in zip(days, labels)]
-    return None
-
-
-def date_ticks(t0: float, t1: float, pixels: float, measure: Callable[[str], float]) -> list[tuple[float, str]]:
-    """The dates on a time axis from ``t0`` to ``t1`` (POSIX seconds) drawn
-    ``pixels`` wide, as (local midnight, label): the finest of TICK_STEPS whose
-    labels (at most MAX_LABELS of its kind) fit side by side, ``measure``
-    giving a label's width. Days and weeks read "2 Dec", months "Dec", years
-    "2026"; the first label and the first of each new year carry the year
-    ("2 Dec 2026", "Jan 2027"), as in the PDF report."""
-    if not (t1 > t0 and pixels > 0):
-        return []
-    first, last = datetime.fromtimestamp(t0).date(), datetime.fromtimestamp(t1).date()
-    scale = pixels / (t1 - t0)
-    span_days = (t1 - t0) / DAY
-    for kind, step in TICK_STEPS:
-        if span_days / (step * UNIT_DAYS[kind]) > MAX_LABELS[kind] + 2:
-            continue  # far too many: not worth listing (forty years of days)
-        days = [day for day in _tick_days(kind, step, first, last) if t0 <= local_midnight(day) <= t1]
-        if not days or len(days) > MAX_LABELS[kind]:
-            continue
-        ticks = _fitted(kind, days, t0, pixels, scale, measure)
-        if ticks:
-            return ticks
-    return []
 
 
 class DatesAxis(pg.AxisItem):
@@ -199,12 +99,32 @@ class DatesAxis(pg.AxisItem):
 
 
 # --------------------------------------------------------------- value axes
-class MinutesAxis(pg.AxisItem):
-    """Minutes on a linear or log10 scale, labelled in plain numbers."""
+class _ValueAxis(pg.AxisItem):
+    """A left axis numbered by :func:`value_ticks`: never crowded."""
+
+    whole = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.log_scale = False
+
+    def line_height(self) -> float:
+        return QFontMetricsF(self.style["tickFont"] or QFont()).height()
+
+    def tickValues(self, minVal, maxVal, size):  # noqa: N802,N803 (pyqtgraph names)
+        values = value_ticks(minVal, maxVal, size, self.line_height(), whole=self.whole, log=self.log_scale)
+        step = values[1] - values[0] if len(values) > 1 else 1.0
+        return [(step, values)]
+
+    def shown(self) -> list[float]:
+        """The values this axis numbers at its current range and height."""
+        low, high = self.range
+        return value_ticks(low, high, self.geometry().height(), self.line_height(), whole=self.whole,
+                           log=self.log_scale)
+
+
+class MinutesAxis(_ValueAxis):
+    """Minutes on a linear or log10 scale, labelled in plain numbers."""
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph name)
         shown = []
@@ -214,15 +134,10 @@ class MinutesAxis(pg.AxisItem):
         return shown
 
 
-class CountAxis(pg.AxisItem):
+class CountAxis(_ValueAxis):
     """Whole numbers only (pauses are counted, never halved)."""
 
-    def tickValues(self, minVal, maxVal, size):  # noqa: N802,N803
-        levels = []
-        for spacing, values in super().tickValues(minVal, maxVal, size):
-            if spacing >= 1:
-                levels.append((spacing, [v for v in values if abs(v - round(v)) < 1e-9]))
-        return levels or [(1.0, [float(v) for v in range(math.ceil(minVal), math.floor(maxVal) + 1)])]
+    whole = True
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802
         return [number(value) for value in values]
@@ -241,7 +156,11 @@ class RepairChart(QWidget):
         self.setAccessibleName(words("history", "chart_accessible"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
+        layout.setSpacing(2)
+        # What the marks mean, the minutes first (the chart's title), on a line above it.
+        self.legend_label = _caption("", wrap=True)
+        self.legend_label.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.legend_label)
 
         # Open pauses have no time to come back: their own row, not a place on the minutes.
         self.open_row = _plot({"left": pg.AxisItem(orientation="left"), "bottom": DatesAxis()})
@@ -257,7 +176,7 @@ class RepairChart(QWidget):
         self.dates = DatesAxis()
         self.plot = _plot({"bottom": self.dates, "left": self.axis})
         self.plot.showGrid(x=False, y=True, alpha=0.15)
-        self._title(words("history", "axis_minutes"))
+        self.plot.setMinimumHeight(PLOT_MIN_PX)
         self.open_row.setXLink(self.plot)
         layout.addWidget(self.plot, 1)
 
@@ -277,7 +196,7 @@ class RepairChart(QWidget):
         self.readout.setZValue(10)
         self.readout.hide()
         self.plot.addItem(self.readout, ignoreBounds=True)
-        self.legend = _legend_html(with_open=False)  # shown by the view, beside the log-scale switch
+        self._set_legend(with_open=False, trend_window=ROLLING_N)
         self.points.sigHovered.connect(lambda _item, points, _event: self._show(points))
         self.open_points.sigHovered.connect(lambda _item, points, _event: self._show(points, opened=True))
         self.points.sigClicked.connect(lambda _item, points, _event: self._clicked(points))
@@ -287,9 +206,23 @@ class RepairChart(QWidget):
         self.x_range: tuple[float, float] = (0.0, 1.0)
         self.left_width = 0
         self._set_left_width(number(100))
-        self.setMinimumHeight(MIN_HEIGHT_PX)
 
-    def set_points(self, points: list[Point], log_scale: bool) -> None:
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        """No more than it needs: the room beyond is shared out by the layout's stretch."""
+        return self.minimumSizeHint()
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt name)
+        """The least height at this width (the legend may wrap): the room beyond
+        is shared out by stretch, never given to the plot because it would like it."""
+        layout = self.layout()
+        shown = [w for w in (self.legend_label, self.open_row) if not w.isHidden()]
+        height = sum(w.heightForWidth(width) if w.hasHeightForWidth() else w.minimumSizeHint().height()
+                     for w in shown if w is self.legend_label)
+        height += sum(w.height() for w in shown if w is self.open_row)
+        return height + self.plot.minimumHeight() + layout.spacing() * len(shown)
+
+    def set_points(self, points: list[Point], log_scale: bool, trend_window: int = ROLLING_N) -> None:
+        """Draw these points; the trend is their rolling median over ``trend_window`` pauses."""
         self._log = log_scale
         self.axis.log_scale = log_scale
         y = self._y
@@ -305,14 +238,13 @@ class RepairChart(QWidget):
             x=[p.paused_at.timestamp() for p in opened], y=[0.0] * len(opened), data=[p.episode_id for p in opened],
         )
         self.open_row.setVisible(bool(opened))
-        self.legend = _legend_html(with_open=bool(opened))
+        self._set_legend(with_open=bool(opened), trend_window=trend_window)
         trend = [(p.paused_at.timestamp(), y(p.trend_minutes)) for p in points if p.trend_minutes is not None]
         # A rolling median is smooth: a few hundred vertices draw it as well as ten thousand.
         step = max(1, len(trend) // TREND_VERTICES)
         if step > 1:
             trend = trend[::step] + ([trend[-1]] if (len(trend) - 1) % step else [])
         self.trend.setData(x=[t for t, _ in trend], y=[v for _, v in trend])
-        self._title(words("history", "axis_minutes_log" if log_scale else "axis_minutes"))
         self.readout.hide()
         longest = max((p.repair_minutes for p in repaired), default=30.0)
         top = y(longest)
@@ -341,10 +273,18 @@ class RepairChart(QWidget):
         for axis in (self.axis, self.open_row.getAxis("left")):
             axis.setWidth(self.left_width)
 
-    def _title(self, text: str) -> None:
-        """What the minutes axis counts, above it (as the weekly chart's title):
-        a rotated label would be longer than a short chart is high."""
-        self.plot.setTitle(text, color=theme.color("muted").name(), size=f"{theme.size('small_pt')}pt")
+    def _set_legend(self, with_open: bool, trend_window: int) -> None:
+        self.legend = _legend_html(with_open, trend_window)
+        self.legend_label.setText(self.legend)
+        self.legend_label.setAccessibleName(QTextDocumentFragment.fromHtml(self.legend).toPlainText())
+
+    def plot_height(self) -> int:
+        """The height of the plot of minutes (its title and the open row not counted)."""
+        return self.plot.height()
+
+    def show_dates(self, shown: bool) -> None:
+        """The dates under the plot (off where a chart below shows them for both)."""
+        self.plot.showAxis("bottom", shown)
 
     def _y(self, minutes: float) -> float:
         if self._log:
@@ -377,18 +317,30 @@ class RepairChart(QWidget):
         return _describe(point) if point is not None else ""
 
 
-def _legend_html(with_open: bool = True) -> str:
-    """The legend of the marks shown (the open ring only when there is an open pause)."""
+def _caption(text: str, *, wrap: bool = False) -> QLabel:
+    """A chart's title or legend: a line of small, soft text above it."""
+    caption = QLabel(text)
+    caption.setProperty("role", "small")
+    caption.setWordWrap(wrap)
+    if not wrap:
+        caption.setTextFormat(Qt.TextFormat.PlainText)
+    return caption
+
+
+def _legend_html(with_open: bool = True, trend_window: int = ROLLING_N) -> str:
+    """The legend of the marks shown, the dots named by what the minutes are (the
+    chart's title; the log-scale switch beside the chart says how they are spaced);
+    the open ring only when there is an open pause."""
     def swatch(glyph: str, colour: str) -> str:
         return f'<span style="color:{theme.color(colour).name()}; font-weight:bold">{glyph}</span>'
 
     items = [
         (swatch("●", "accent"), words("history", "legend_repaired")),
-        (swatch("━", "pacer_out"), words("history", "legend_trend")),
+        (swatch("━", "pacer_out"), words("history", "legend_trend", n=trend_window)),
     ]
     if with_open:
         items.append((swatch("○", "pause"), words("history", "legend_open")))
-    return " &nbsp;&nbsp; ".join(f"{glyph} {text}" for glyph, text in items)
+    return " &nbsp;&nbsp; ".join(f"{glyph}&nbsp;{html.escape(text)}" for glyph, text in items)
 
 
 def _describe(point: Point) -> str:
@@ -408,14 +360,21 @@ class WeeklyChart(QWidget):
         self._value = value
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.title = _caption(title)
+        layout.addWidget(self.title)
         self.dates = DatesAxis()
-        self.plot = _plot({"bottom": self.dates, "left": CountAxis(orientation="left")})
-        self.plot.setTitle(title, color=theme.color("muted").name(), size=f"{theme.size('small_pt')}pt")
-        layout.addWidget(self.plot)
+        self.axis = CountAxis(orientation="left")
+        self.plot = _plot({"bottom": self.dates, "left": self.axis})
+        layout.addWidget(self.plot, 1)
         self.bars = pg.BarGraphItem(x=[], height=[], width=DAY * WEEK_BAR_DAYS, brush=theme.color("pacer_in"),
                                     pen=None)
         self.plot.addItem(self.bars)
-        self.setMinimumHeight(80)
+        self.setMinimumHeight(WEEKLY_MIN_PX)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        """No more than it needs: the room beyond is shared out by the layout's stretch."""
+        return self.minimumSizeHint()
 
     def set_weeks(self, weeks: list[Week]) -> None:
         xs, heights = [], []
@@ -429,7 +388,9 @@ class WeeklyChart(QWidget):
         self.plot.setYRange(0, max(max(heights, default=0), 1) * 1.15, padding=0)
 
     def align_with(self, chart: RepairChart) -> None:
-        """The same left axis width and x range as ``chart``, linked to it."""
+        """The same left axis width and x range as ``chart``, linked to it; the
+        dates under these bars serve both (``chart`` shows none of its own)."""
+        chart.show_dates(False)
         self.plot.getAxis("left").setWidth(chart.left_width)
         self.plot.setXLink(chart.plot)
         self.plot.setXRange(*chart.x_range, padding=0)

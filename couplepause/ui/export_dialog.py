@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from couplepause.export import EXPORTERS, ExportError, ExportOptions
 from couplepause.formatting import date_pattern
 from couplepause.texts import words
-from couplepause.ui.widgets import button, dialog_frame, label, row, say_in, show_beside
+from couplepause.ui.widgets import button, dialog_frame, label, message_and_buttons, say_in, show_beside
 
 log = logging.getLogger(__name__)
 
@@ -127,10 +127,9 @@ class ExportDialog(QDialog):
 
         self.error = label("", "small")
         self.error.hide()
-        layout.addWidget(self.error)
         self.export_button = button(words("export", "export"), "primary")
         self.cancel_button = button(words("export", "cancel"))
-        layout.addLayout(row(None, self.cancel_button, self.export_button, center=False))
+        layout.addLayout(message_and_buttons(self.error, self.cancel_button, self.export_button))
 
         self.formats.buttonToggled.connect(lambda *_: self._suggest_path())
         self.formats.buttonToggled.connect(lambda *_: self._sync_format_choices())

@@ -9,12 +9,11 @@ module, and with it pyqtgraph, is imported only when this view is first shown.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Callable
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDialog,
     QGridLayout,
     QHBoxLayout,
@@ -27,11 +26,11 @@ from PySide6.QtWidgets import (
 
 from couplepause.core import stats
 from couplepause.core.episode import Episode
-from couplepause.formatting import number, when
-from couplepause.texts import default_names, duration, words
+from couplepause.formatting import when
+from couplepause.texts import default_names, words
+from couplepause.ui.history_chart import ChartTab, SummaryLine
 from couplepause.ui.history_tables import (
     EpisodeTableModel,
-    Figure,
     FiguresTableModel,
     RangeView,
     TablePair,
@@ -42,7 +41,9 @@ from couplepause.ui.history_patterns import CyclesTab, PatternsTab
 from couplepause.ui.note_dialog import NoteDialog
 from couplepause.ui.widgets import Choice, button, label, row, show_beside, vbox
 
-COMPACT_BELOW = 640  # a view shorter than this (a small laptop) shows its figures smaller
+COMPACT_BELOW = 640  # a view shorter than this (a small laptop): a compact header, the summary folded
+MARGINS = {False: (32, 16, 32, 12), True: (24, 8, 24, 8)}  # the view's margins: roomy, compact
+SPACING = {False: 10, True: 6}
 TINY_HISTORY = 3  # fewer episodes than this: a friendly word instead of a chart
 
 
@@ -63,9 +64,9 @@ class HistoryView(QWidget):
         self.figures_for: Callable[[str, int], RangeView] | None = None
         self._names = default_names()
         self._range = "3m"
-        self._charts = None  # built on first chart render: imports pyqtgraph
         self.setAccessibleName(words("history", "title"))
-        layout = vbox(self, margins=(32, 16, 32, 12), spacing=10)
+        self._compact: bool | None = None
+        layout = vbox(self, margins=MARGINS[False], spacing=SPACING[False])
 
         title = words("history", "title_readonly", file=source) if read_only else words("history", "title")
         self.title = label(title, "heading", wrap=False)
@@ -79,8 +80,12 @@ class HistoryView(QWidget):
             header.addWidget(widget)
             widget.setVisible(not read_only)
         layout.addLayout(header)
+        self.readonly_note = None
         if read_only:
-            layout.addWidget(label(words("history", "readonly_note"), "muted"))
+            # Under the title where there is room; on a short view its words are the title's tooltip.
+            self.readonly_note = label(words("history", "readonly_note"), "muted")
+            self.title.setAccessibleDescription(words("history", "readonly_note"))
+            layout.addWidget(self.readonly_note)
         # Pauses that could not be read are never left out without a word.
         self.missing_note = label("", "muted")
         self.missing_note.setAccessibleName(words("accessible", "notice"))
@@ -91,14 +96,21 @@ class HistoryView(QWidget):
                              words("history", "range_label"))
         self.ranges.set_value(self._range)
         self.ranges.chosen.connect(self._range_chosen)
-        self.summary = label("", None)
-        self.summary.setAccessibleName(words("accessible", "summary"))
-        top = QHBoxLayout()
-        top.addWidget(self.summary, 1)
+        self.summary = SummaryLine()
         self.range_label = label(words("history", "range_label"), "muted", wrap=False)
-        top.addWidget(self.range_label)
-        top.addWidget(self.ranges)
-        layout.addLayout(top)
+        self.range_row = QWidget()
+        shown = QHBoxLayout(self.range_row)
+        shown.setContentsMargins(0, 0, 0, 0)
+        shown.addWidget(self.range_label)
+        shown.addWidget(self.ranges)
+        # Folded, the summary's line stands beside the ranges; whole, it takes the
+        # width of the view and the ranges go below it.
+        self.top = QGridLayout()
+        self.top.setHorizontalSpacing(16)
+        self.top.setColumnStretch(0, 1)
+        layout.addLayout(self.top)
+        self.summary.folded_changed.connect(self._place_summary)
+        self._place_summary(self.summary.folded())
 
         self.pages = QStackedWidget()
         self.message = label(words("history", "loading"), "muted", center=True)
@@ -111,36 +123,10 @@ class HistoryView(QWidget):
 
         # Chart tab (charts themselves are added on first render). A tiny
         # history gets a friendly word instead of an almost empty chart.
-        self.chart_tab = QStackedWidget()
-        self.tiny_message = label(words("history", "tiny"), "muted", center=True)
-        self.chart_tab.addWidget(self.tiny_message)
-        chart_page = QWidget()
-        self.chart_layout = QVBoxLayout(chart_page)
-        self.chart_layout.setContentsMargins(8, 6, 8, 2)
-        self.chart_layout.setSpacing(4)
-        self.chart_tab.addWidget(chart_page)
-        # One pair of charts per range, kept while the episodes stay the same:
-        # switching back to a range only shows what was already drawn.
-        self.repair_charts = QStackedWidget()
-        self.weekly_charts = QStackedWidget()
-        self._chart_pages: dict[str, tuple[int, bool, Any, Any]] = {}
-        self.log_scale = QCheckBox(words("history", "log_scale"))
-        self.log_scale.setAccessibleName(words("history", "log_scale"))
-        self.log_scale.toggled.connect(lambda _on: self._render_range())
-        self.chart_legend = label("", "small")  # what the marks of the chart shown mean
-        self.chart_legend.setTextFormat(Qt.TextFormat.RichText)
-        self.chart_legend.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        figures = QGridLayout()
-        figures.setHorizontalSpacing(12)
-        self.figures = {
-            "median": Figure(words("history", "figure_median")),
-            "breaks": Figure(words("history", "figure_breaks")),
-            "activation": Figure(words("history", "figure_activation")),
-            "first_turn": Figure(words("history", "figure_first_turn")),
-        }
-        for column, figure in enumerate(self.figures.values()):
-            figures.addWidget(figure, 0, column)
-        self.figures_row = figures
+        self.chart_tab = ChartTab()
+        self.chart_tab.redraw.connect(self._render_range)
+        self.log_scale = self.chart_tab.log_scale
+        self.figures = self.chart_tab.figures
         self.tabs.addTab(self.chart_tab, words("history", "tab_chart"))
 
         # Table alternative with the same figures.
@@ -160,11 +146,15 @@ class HistoryView(QWidget):
         list_layout.addWidget(self.episodes_table, 1)
         self.notes_button = button(words("history", "show_notes"))
         self.notes_button.setCheckable(True)
-        self.edit_button = button(words("history", "edit"))
+        # As wide for "Show notes" as for "Hide notes": the buttons beside it never move.
+        self.notes_button.setMinimumWidth(max(self._hint_width(self.notes_button, key)
+                                              for key in ("show_notes", "hide_notes")))
+        # Opens the pause's note in full: to edit it, or to read it in a read-only view.
+        self.edit_button = button(words("history", "read" if read_only else "edit"))
         self.delete_button = button(words("history", "delete"))
         self.undo_button = button(words("history", "undo"))
         self.undo_button.setEnabled(False)
-        for widget in (self.edit_button, self.delete_button, self.undo_button):
+        for widget in (self.delete_button, self.undo_button):
             widget.setVisible(not read_only)
         list_layout.addLayout(row(self.notes_button, self.edit_button, self.delete_button, None, self.undo_button,
                                   center=False))
@@ -183,7 +173,7 @@ class HistoryView(QWidget):
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.undo_button.clicked.connect(self.undo_requested)
-        self.episodes_table.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.episodes_table.opened.connect(lambda _row: self.edit_selected())  # Enter, Return, a double click
         if not read_only:
             undo = QShortcut(QKeySequence.StandardKey.Undo, self)
             undo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -197,6 +187,8 @@ class HistoryView(QWidget):
         self.missing_note.setVisible(bool(text))
 
     def set_names(self, names: dict[str, str]) -> None:
+        if dict(names) != self._names:
+            self.episodes_table.reset_widths()
         self._names = dict(names)
 
     def set_loading(self) -> None:
@@ -221,6 +213,12 @@ class HistoryView(QWidget):
 
     def is_locked(self) -> bool:
         return self.lock_panel is not None and self.pages.currentWidget() is self.lock_panel
+
+    def _place_summary(self, folded: bool) -> None:
+        for widget in (self.summary, self.range_row):
+            self.top.removeWidget(widget)
+        self.top.addWidget(self.summary, 0, 0, 1, 1 if folded else 2)
+        self.top.addWidget(self.range_row, 0 if folded else 1, 1, Qt.AlignmentFlag.AlignTop)
 
     def _show_tools(self, shown: bool) -> None:
         for widget in (self.summary, self.range_label, self.ranges, self.export_button):
@@ -252,65 +250,47 @@ class HistoryView(QWidget):
         if key is None:  # tapping the chosen range again keeps it
             self.ranges.set_value(self._range)
             return
+        if key != self._range:
+            for table in (self.episodes_table, self.points_table, self.weeks_table):
+                table.reset_widths()  # other rows: their own widths (a delete keeps them)
         self._range = key
         self._render_range()
 
-    def _show_charts(self, figures: RangeView) -> None:
-        """Show the charts of this range, drawing them only if they are out of date."""
-        if self._charts is None:
-            from couplepause.ui import charts  # pyqtgraph: only now
-
-            self.chart_layout.addWidget(self.repair_charts, 3)
-            below = QHBoxLayout()
-            below.addWidget(self.log_scale)
-            below.addWidget(self.chart_legend, 1)
-            self.chart_layout.addLayout(below)
-            self.chart_layout.addLayout(self.figures_row)
-            self.chart_layout.addWidget(self.weekly_charts, 1)
-            self._charts = charts
-        log_scale = self.log_scale.isChecked()
-        page = self._chart_pages.get(figures.key)
-        if page is None:
-            repair = self._charts.RepairChart()
-            weekly = self._charts.WeeklyChart(words("history", "weekly_pauses"), lambda w: w.ruptures)
-            self.repair_charts.addWidget(repair)
-            self.weekly_charts.addWidget(weekly)
-            page = (-1, log_scale, repair, weekly)
-        version, drawn_log, repair, weekly = page
-        if version != figures.version or drawn_log != log_scale:
-            repair.set_points(figures.points, log_scale)
-            repair.set_span(figures.start, figures.end)
-            weekly.set_weeks(figures.weeks)
-            weekly.align_with(repair)  # one time axis for both: same width, same range, linked
-        self._chart_pages[figures.key] = (figures.version, log_scale, repair, weekly)
-        self.chart_legend.setText(repair.legend)
-        self.repair_charts.setCurrentWidget(repair)
-        self.weekly_charts.setCurrentWidget(weekly)
-
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
-        for figure in self.figures.values():
-            figure.set_compact(self.height() < COMPACT_BELOW)
+        self._set_compact(self.height() < COMPACT_BELOW)
 
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        """Another colour scheme (Settings, or the desktop's light or dark): the charts
-        take their colours when drawn, so they are drawn again."""
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and self._chart_pages:
-            for _version, _log, repair, weekly in self._chart_pages.values():
-                for chart in (repair, weekly):
-                    chart.setParent(None)
-                    chart.deleteLater()
-            self._chart_pages.clear()
-            self._render_range()
+    def _set_compact(self, compact: bool) -> None:
+        """On a short view (a small laptop): smaller margins and title, smaller
+        figures, the summary folded to a line, so the chart keeps its height."""
+        if compact == self._compact:
+            return
+        self._compact = compact
+        self.layout().setContentsMargins(*MARGINS[compact])
+        self.layout().setSpacing(SPACING[compact])
+        self.top.setVerticalSpacing(SPACING[compact])
+        role = "title" if compact else "heading"
+        self.title.setProperty("role", role)
+        self.title.style().unpolish(self.title)
+        self.title.style().polish(self.title)
+        self.chart_tab.set_compact(compact)
+        self.summary.set_folded(compact)
+        if self.readonly_note is not None:
+            self.readonly_note.setVisible(not compact)
+            self.title.setToolTip(self.readonly_note.text() if compact else "")
+
+    def plot_height(self) -> int:
+        """The height of the chart's plot on show (0 when no chart is): the
+        geometry tests hold it to charts.PLOT_MIN_PX."""
+        return self.chart_tab.plot_height()
 
     @property
     def repair_chart(self):
-        return self.repair_charts.currentWidget()
+        return self.chart_tab.repair_chart
 
     @property
     def weekly_chart(self):
-        return self.weekly_charts.currentWidget()
+        return self.chart_tab.weekly_chart
 
     def _render_range(self) -> None:
         if self.figures_for is None:
@@ -327,30 +307,18 @@ class HistoryView(QWidget):
             return
         self.pages.setCurrentWidget(self.tabs)
         tiny = figures.counted < TINY_HISTORY  # practice pauses never count
-        self.chart_tab.setCurrentIndex(0 if tiny else 1)
+        self.chart_tab.show_tiny(tiny)
         if not tiny:
-            self._show_charts(figures)
+            self.chart_tab.show_charts(figures)
         self.points_model.set_rows(figures.points)
         self.weeks_model.set_rows(list(reversed(figures.weeks)))
         self.patterns_tab.set_text(figures.patterns)
         self.cycles_tab.set_text(figures.patterns)
-        self._render_figures(figures.overview)
-
-    def _render_figures(self, overview: stats.Overview) -> None:
-        none = words("history", "figure_none")
-        median = overview.median_repair_minutes
-        self.figures["median"].set_value(none if median is None else duration(median * 60))
-        share = overview.share_with_break
-        self.figures["breaks"].set_value(none if share is None else words("history", "percent", value=round(share * 100)))
-        activation = overview.median_activation
-        self.figures["activation"].set_value(
-            none if activation is None else words("history", "activation_value", value=number(activation, 1))
-        )
-        first = overview.median_first_turn_minutes
-        self.figures["first_turn"].set_value(none if first is None else duration(first * 60))
+        self.chart_tab.show_figures(figures.overview)
 
     # ----------------------------------------------------- list and edits
     def _toggle_notes(self, shown: bool) -> None:
+        self.episodes_table.reset_widths()  # the notes' column measured afresh
         self.episodes_model.show_notes(shown)
         self.notes_button.setText(words("history", "hide_notes" if shown else "show_notes"))
 
@@ -367,13 +335,24 @@ class HistoryView(QWidget):
         self.delete_button.setEnabled(has_rows)
 
     def edit_selected(self) -> NoteDialog | None:
+        """The selected pause's note in full: to edit, or only to read in a read-only view."""
         episode = self.selected_episode()
-        if episode is None or self.read_only:
+        if episode is None:
             return None
-        self.dialog = NoteDialog(episode, self)
-        self.dialog.saved.connect(lambda note, cycle, i=episode.id: self.edit_requested.emit(i, note, cycle))
+        self.dialog = NoteDialog(episode, self, read_only=self.read_only)
+        if not self.read_only:
+            self.dialog.saved.connect(lambda note, cycle, i=episode.id: self.edit_requested.emit(i, note, cycle))
         show_beside(self.dialog)
         return self.dialog
+
+    @staticmethod
+    def _hint_width(widget, key: str) -> int:
+        """How wide ``widget`` would like to be with the words of ``key`` ([history])."""
+        shown = widget.text()
+        widget.setText(words("history", key))
+        width = widget.sizeHint().width()
+        widget.setText(shown)
+        return width
 
     def delete_selected(self) -> QMessageBox | None:
         episode = self.selected_episode()

@@ -126,7 +126,7 @@ class TextRows(RowsModel):
     def __init__(self, columns: tuple[str, ...], source: tuple[str, ...] | None = None, parent=None):
         super().__init__(parent)
         self.COLUMNS = columns
-        self.SHORTENED = "col_cycle" if "col_cycle" in columns else None
+        self.SHORTENED = tuple(key for key in ("col_cycle",) if key in columns)
         self._at = {key: index for index, key in enumerate(source or columns)}
 
     def cell(self, item, column: str) -> str:
@@ -197,21 +197,31 @@ class PatternsTab(QWidget):
 
 
 class CyclesTab(QWidget):
-    """Which cycle recurs, how that changes, and the way back after each."""
+    """Which cycle recurs, how that changes, and the way back after each; with
+    too few pauses, the same kind word as the Patterns tab, in the same look."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 6, 8, 4)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 6, 8, 4)
+        self.pages = QStackedWidget()
+        outer.addWidget(self.pages)
+        self.not_enough = label(w("not_enough"), "muted", center=True)
+        self.pages.addWidget(self.not_enough)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
         self.words = label("", None)
         self.model = TextRows(CYCLE_COLUMNS, parent=self)
         self.table = table_view(self.model, w("cycles_title"))
         layout.addWidget(self.words)
         layout.addWidget(self.table, 1)
+        self.pages.addWidget(page)
 
     def set_text(self, text: PatternText | None) -> None:
         enough = text is not None and text.enough
-        self.words.setText(" ".join(text.cycles) if enough else w("not_enough"))
+        self.pages.setCurrentIndex(1 if enough else 0)
+        self.words.setText(" ".join(text.cycles) if enough else "")
         self.words.setAccessibleName(self.words.text())
         self.model.set_rows(text.cycle_rows if enough else [])
         self.table.setVisible(bool(self.model.rowCount()))

@@ -42,7 +42,8 @@ def compute(
     shown = stats.in_range(episodes, key, now)  # the list shows practice pauses too, marked
     figured = stats.counted(shown)  # every figure leaves them out
     make_way()
-    points = stats.series(figured)
+    window = stats.trend_window(len(figured))  # as the report's, for the same pauses
+    points = stats.series(figured, window=window)
     make_way()
     weeks = stats.weekly(figured)
     make_way()
@@ -62,6 +63,7 @@ def compute(
         end=end,
         counted=len(figured),
         patterns=found,
+        trend_window=window,
     )
 
 

@@ -8,6 +8,7 @@ in, and the plain figure cards.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -40,6 +41,7 @@ class RangeView:
     end: datetime | None = None
     counted: int = 0  # pauses in the range that count in figures (practice ones do not)
     patterns: PatternText | None = None  # the Patterns tab's content (export/patterns_text.py)
+    trend_window: int = stats.ROLLING_N  # how many pauses the trend's median spans (stats.trend_window)
 
 
 def _fmt_minutes(minutes: float | None) -> str:
@@ -52,9 +54,10 @@ class RowsModel(QAbstractTableModel):
 
     COLUMNS: tuple[str, ...] = ()
     SECTION = "history"  # the words.toml section of the COLUMNS' headers
-    # A column of free words that may be shown shortened ("We both pulled…",
-    # whole in its tooltip) when the table is short of room; never its header.
-    SHORTENED: str | None = None
+    # Columns of free words (a pattern, a name, a note) that may be shown shortened
+    # ("We both pulled…", whole in its tooltip) when the table is short of room;
+    # never narrower than their header.
+    SHORTENED: tuple[str, ...] = ()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -99,8 +102,9 @@ class RowsModel(QAbstractTableModel):
         if not index.isValid():
             return None
         column = self.COLUMNS[index.column()]
-        shown = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole)
-        if role in shown or (role == Qt.ItemDataRole.ToolTipRole and column == self.SHORTENED):
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self.cell(self._rows[index.row()], column)
+        if role == Qt.ItemDataRole.ToolTipRole and column in self.SHORTENED:
             return self.cell(self._rows[index.row()], column)
         return None
 
@@ -112,7 +116,9 @@ class EpisodeTableModel(RowsModel):
     """The episode list: newest first; notes hidden until revealed."""
 
     COLUMNS = ("col_date", "col_repair", "col_break", "col_paused_by", "col_cycle", "col_note")
-    SHORTENED = "col_cycle"
+    # A note is whole in its tooltip once shown (a hidden one is "•••" there too), and
+    # opens in full with Enter or a double click (ui/history.py).
+    SHORTENED = ("col_paused_by", "col_cycle", "col_note")
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -194,11 +200,13 @@ class HistoryTable(QTableView):
     named for screen readers. Every column is as wide as its cells and its
     header, so no header is cut: when the table is short of room, a header
     wider than its cells goes onto two lines, then the model's SHORTENED
-    column shows its words shortened (never below its header); the last
-    column takes the room that is left; if even that does not fit, the table
-    scrolls sideways. Columns are measured only while the table is shown."""
+    columns show their words shortened (never below their header), each
+    giving up the same share of what it would like beyond its header; the
+    last column takes the room that is left; if even that does not fit, the
+    table scrolls sideways. Columns are measured only while the table is shown."""
 
     needed_changed = Signal()  # the width its columns need changed (see sizeHint)
+    opened = Signal(int)  # a row was opened (Enter, Return or a double click): its row
 
     def __init__(self, model: RowsModel, accessible: str):
         super().__init__()
@@ -217,7 +225,22 @@ class HistoryTable(QTableView):
         self._rows_model = model
         self._fitting = False
         self._needed = 0  # the width its columns need, headers on two lines where that helps
+        # The widths its cells have needed since reset_widths(): a row deleted (or
+        # any change to the same rows) never makes the columns jump narrower.
+        self._least: list[int] = []
         model.modelReset.connect(self.fit_columns)
+        model.dataChanged.connect(lambda *_: self.fit_columns())  # notes shown or hidden
+        self.doubleClicked.connect(lambda index: self.opened.emit(index.row()))
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.opened.emit(self.currentIndex().row())
+            return
+        super().keyPressEvent(event)
+
+    def reset_widths(self) -> None:
+        """Measure the columns afresh from the next rows (another range was chosen)."""
+        self._least = []
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
         """As wide as the columns need (once measured), so a layout shares out the room by need."""
@@ -256,6 +279,9 @@ class HistoryTable(QTableView):
             model, header = self._rows_model, self.horizontalHeader()
             columns = range(model.columnCount())
             cells = [max(0, self.sizeHintForColumn(c)) for c in columns]
+            if len(self._least) == len(cells):
+                cells = [max(cell, least) for cell, least in zip(cells, self._least)]
+            self._least = cells
             headers = [self._header_widths(c) for c in columns]
             one_line = [max(cell, one) for cell, (one, _) in zip(cells, headers)]
             narrowest = [max(cell, min(one, two)) for cell, (one, two) in zip(cells, headers)]
@@ -266,12 +292,17 @@ class HistoryTable(QTableView):
                 widths = narrowest
                 # Two lines where the header, not its cells, makes the column wide.
                 wrap = {c for c, (one, two) in enumerate(headers) if two < one and one > cells[c]}
+            if sum(widths) > room:
+                # Shorten the free words, not the other columns: down to their header at most
+                # (on two lines, where that is narrower).
+                floors = {c: min(headers[c]) for c, key in enumerate(model.COLUMNS) if key in model.SHORTENED}
+                wrap |= {c for c in floors if headers[c][1] < headers[c][0]}
+                spare = sum(max(0, widths[c] - floor) for c, floor in floors.items())
+                if spare > 0:
+                    keep = max(0.0, 1.0 - (sum(widths) - room) / spare)  # the share each keeps
+                    for c, floor in floors.items():
+                        widths[c] = max(floor, floor + math.floor((widths[c] - floor) * keep))
             model.wrap_headers(wrap)
-            short = model.COLUMNS.index(model.SHORTENED) if model.SHORTENED else None
-            if short is not None and sum(widths) > room:
-                # Shorten the free words, not the other columns: down to their header.
-                header_need = min(headers[short]) if short in wrap else headers[short][0]
-                widths[short] = max(header_need, widths[short] - (sum(widths) - room))
             if sum(narrowest) != self._needed:
                 self._needed = sum(narrowest)
                 self.updateGeometry()
@@ -319,12 +350,13 @@ class TablePair(QWidget):
 
 
 class Figure(QFrame):
-    """One plain figure: a number and what it means."""
+    """One plain figure: a number and what it means (the words wrap where the
+    card is narrower than they are long)."""
 
     def __init__(self, caption: str, parent=None):
         super().__init__(parent)
         layout = card_layout(self, margins=(12, 8, 12, 8), spacing=2)
-        self.value = label("", "heading")
+        self.value = label("", "heading", wrap=False)
         self.caption = label(caption, "small")
         layout.addWidget(self.value)
         layout.addWidget(self.caption)
@@ -333,10 +365,18 @@ class Figure(QFrame):
         self.value.setText(text)
         self.setAccessibleName(f"{self.caption.text()}: {text}")
 
+    def needed_width(self) -> int:
+        """As wide as the card needs for its number and its words on one line each."""
+        margins = self.layout().contentsMargins()
+        text = max(self.value.fontMetrics().horizontalAdvance(self.value.text()),
+                   self.caption.fontMetrics().horizontalAdvance(self.caption.text()))
+        return text + margins.left() + margins.right() + 2 * self.frameWidth() + 2
+
     def set_compact(self, compact: bool) -> None:
-        """On a short screen the number is smaller, so the chart above keeps its room."""
+        """On a short screen the number is smaller, so the chart beside keeps its room."""
         role = "title" if compact else "heading"
         if self.value.property("role") != role:
             self.value.setProperty("role", role)
             self.value.style().unpolish(self.value)
             self.value.style().polish(self.value)
+            self.layout().setContentsMargins(*((12, 3, 12, 4) if compact else (12, 8, 12, 8)))

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from couplepause.texts import words
-from couplepause.ui.widgets import button, label, row, vbox
+from couplepause.ui.widgets import button, label, mark_problem, row, vbox
 
 
 class UnlockPanel(QWidget):
@@ -48,7 +48,7 @@ class UnlockPanel(QWidget):
         self.field.setEnabled(False)
         self.unlock_button.setEnabled(False)
         self.message.setText(words("lock", "opening"))
-        self.message.setAccessibleName(words("accessible", "notice"))
+        mark_problem(self.message, False)
         self.message.show()
 
     def failed(self, text: str) -> None:
@@ -56,7 +56,7 @@ class UnlockPanel(QWidget):
         self.unlock_button.setEnabled(True)
         self.field.selectAll()
         self.message.setText(text)
-        self.message.setAccessibleName(words("accessible", "problem"))
+        mark_problem(self.message, True)
         self.message.show()
         self.field.setFocus(Qt.FocusReason.OtherFocusReason)
 

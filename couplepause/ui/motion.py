@@ -22,22 +22,19 @@ combo boxes and tooltips that slide or fade in), and the pacer keeps its size
 
 from __future__ import annotations
 
-import logging
 import sys
 
-from PySide6.QtCore import SLOT, QObject, Qt, Signal, Slot
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-log = logging.getLogger(__name__)
+from couplepause.ui.portal import PORTAL, DesktopSetting
 
-PORTAL = ("org.freedesktop.portal.Desktop", "/org/freedesktop/portal/desktop", "org.freedesktop.portal.Settings")
+__all__ = ["GNOME_ANIMATIONS", "PORTAL", "REDUCED_MOTION", "DesktopMotion", "reduces", "still_effects"]
+
 REDUCED_MOTION = ("org.freedesktop.appearance", "reduced-motion")
 GNOME_ANIMATIONS = ("org.gnome.desktop.interface", "enable-animations")
-PORTAL_TIMEOUT_MS = 5000
 SPI_GETCLIENTAREAANIMATION = 0x1042
-# The platforms whose desktops speak through the XDG portal.
-_PORTAL_SYSTEMS = ("linux", "freebsd", "openbsd", "netbsd", "dragonfly")
 
 
 def reduces(key: tuple[str, str], value: object) -> bool | None:
@@ -50,30 +47,31 @@ def reduces(key: tuple[str, str], value: object) -> bool | None:
     return None
 
 
-class DesktopMotion(QObject):
+class DesktopMotion(DesktopSetting):
     """Whether the desktop asks for less motion; ``changed`` when that is learnt or changes."""
 
-    changed = Signal()
+    KEYS = (REDUCED_MOTION, GNOME_ANIMATIONS)  # an older portal passes on GNOME's switch
 
-    def __init__(self, parent: QObject | None = None):
+    def __init__(self, parent=None):
         super().__init__(parent)
         self._reduces = False
-        self._bus = None
-        self._asked: list[QObject] = []  # the one or two calls' watchers: they go with this object
 
     def reduces_motion(self) -> bool:
         """True when the desktop asked for less motion (False until it said so)."""
         return self._reduces
 
     def start(self, bus=None) -> None:
-        """Ask the desktop; the answer comes later, as ``changed``. ``bus``: the
-        D-Bus connection its portal is on (default: the session's)."""
-        if bus is None and QGuiApplication.platformName() in ("offscreen", "minimal"):
-            return  # no desktop to ask
-        if sys.platform == "win32":
-            self.learn(_windows_reduces())
-        elif sys.platform.startswith(_PORTAL_SYSTEMS):
-            self._ask_portal(bus)
+        """Ask the desktop; the answer comes later, as ``changed``."""
+        if bus is None and sys.platform == "win32":
+            if QGuiApplication.platformName() not in ("offscreen", "minimal"):
+                self.learn(_windows_reduces())
+            return
+        super().start(bus)
+
+    def heard(self, key: tuple[str, str], value: object) -> None:
+        said = reduces(key, value)
+        if said is not None:
+            self.learn(said)
 
     def learn(self, reduced: bool | None) -> None:
         """What the desktop said (None: nothing)."""
@@ -81,60 +79,6 @@ class DesktopMotion(QObject):
         if reduced != self._reduces:
             self._reduces = reduced
             self.changed.emit()
-
-    # --------------------------------------------------------------- the portal
-    def _ask_portal(self, bus) -> None:
-        if bus is None:
-            try:
-                from PySide6.QtDBus import QDBusConnection
-            except ImportError:  # a Qt without D-Bus
-                return
-            bus = QDBusConnection.sessionBus()
-        if not bus.isConnected():
-            return
-        self._bus = bus
-        service, path, interface = PORTAL
-        bus.connect(service, path, interface, "SettingChanged", self, SLOT("_setting_changed(QDBusMessage)"))
-        self._read(REDUCED_MOTION)
-
-    def _read(self, key: tuple[str, str]) -> None:
-        from PySide6.QtDBus import QDBusMessage, QDBusPendingCallWatcher
-
-        service, path, interface = PORTAL
-        message = QDBusMessage.createMethodCall(service, path, interface, "ReadOne")
-        message.setArguments(list(key))
-        watcher = QDBusPendingCallWatcher(self._bus.asyncCall(message, PORTAL_TIMEOUT_MS), self)
-        self._asked.append(watcher)
-        watcher.finished.connect(lambda _=None, k=key, w=watcher: self._answered(w, k))
-
-    def _answered(self, watcher, key: tuple[str, str]) -> None:
-        if watcher.isError():
-            if key == REDUCED_MOTION:  # an older portal: GNOME's own switch
-                self._read(GNOME_ANIMATIONS)
-            else:
-                log.info("the desktop does not say whether to reduce motion")
-            return
-        arguments = watcher.reply().arguments()
-        if arguments:
-            self.learn(reduces(key, _plain(arguments[0])))
-
-    @Slot("QDBusMessage")
-    def _setting_changed(self, message) -> None:
-        arguments = message.arguments()
-        if len(arguments) == 3:
-            said = reduces((arguments[0], arguments[1]), _plain(arguments[2]))
-            if said is not None:
-                self.learn(said)
-
-
-def _plain(value: object) -> object:
-    """A D-Bus variant's value (QtDBus hands them over wrapped, sometimes twice)."""
-    for _ in range(3):
-        unwrap = getattr(value, "variant", None)
-        if unwrap is None:
-            break
-        value = unwrap()
-    return value
 
 
 def _windows_reduces() -> bool | None:

@@ -11,7 +11,7 @@ from couplepause.core.episode import PARTNERS
 from couplepause.core.plan import MAX_TEXT, MOVES, PartnerPlan, Plan
 from couplepause.texts import words
 from couplepause.ui.basics import scroller
-from couplepause.ui.widgets import Choice, button, dialog_frame, label, row, say_in, size_to_contents
+from couplepause.ui.widgets import Choice, button, dialog_frame, label, message_and_buttons, say_in, size_to_contents
 
 WIDTH = 980  # as wide as it likes to be (a small laptop has 1008); narrower screens scroll
 MIN_WIDTH = 600
@@ -24,7 +24,7 @@ class PartnerPart(QGroupBox):
         super().__init__(name, parent)
         self.setAccessibleName(name)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 8)
+        layout.setContentsMargins(8, 4, 8, 4)
         layout.setSpacing(3)
         layout.addWidget(label(words("plan", "move"), "small"))
         self.move = Choice([(m, words("plan", f"move_{m}")) for m in MOVES], f"{name}: {words('plan', 'move')}")
@@ -83,7 +83,7 @@ class PlanDialog(QDialog):
         together = QGroupBox(words("plan", "together"))
         together.setAccessibleName(words("plan", "together"))
         shared = QHBoxLayout(together)
-        shared.setContentsMargins(10, 6, 10, 8)
+        shared.setContentsMargins(8, 4, 8, 4)
         shared.setSpacing(20)
         self.pause_signal = text_field(plan.pause_signal, words("plan", "pause_signal_hint"), words("plan", "pause_signal"))
         self.way_back = text_field(plan.way_back, words("plan", "way_back_hint"), words("plan", "way_back"))
@@ -99,10 +99,9 @@ class PlanDialog(QDialog):
 
         self.error = label("", "small")
         self.error.hide()
-        layout.addWidget(self.error)
         self.save_button = button(words("plan", "save"), "primary")
         self.cancel_button = button(words("plan", "cancel"))
-        layout.addLayout(row(None, self.cancel_button, self.save_button, center=False))
+        layout.addLayout(message_and_buttons(self.error, self.cancel_button, self.save_button))
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
         self.save_button.setDefault(True)  # Enter in a field saves

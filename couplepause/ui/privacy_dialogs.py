@@ -4,11 +4,11 @@ how it went."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QDialog, QLineEdit, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QDialog, QFormLayout, QLineEdit, QWidget
 
 from couplepause.texts import words
-from couplepause.ui.widgets import button, dialog_frame, label, row, say_in
+from couplepause.ui.widgets import button, dialog_frame, label, message_and_buttons, say_in
 
 PASSPHRASE_MIN = 8
 SET, CHANGE, REMOVE = "set", "change", "remove"
@@ -18,7 +18,6 @@ def _secret(accessible: str) -> QLineEdit:
     field = QLineEdit()
     field.setEchoMode(QLineEdit.EchoMode.Password)
     field.setAccessibleName(accessible)
-    field.setPlaceholderText(accessible)
     return field
 
 
@@ -40,12 +39,18 @@ class PassphraseDialog(QDialog):
         if mode != REMOVE:
             layout.addWidget(label(words("protect", "warning")))
         self.current = _secret(words("protect", "current")) if mode != SET else None
-        self.new = _secret(words("protect", "new")) if mode != REMOVE else None
+        self.new = _secret(words("protect", "new" if mode == SET else "new_one")) if mode != REMOVE else None
         self.again = _secret(words("protect", "again")) if mode != REMOVE else None
+        fields = QFormLayout()  # each field named on its left: a short dialog on a small screen
+        fields.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        fields.setHorizontalSpacing(16)
+        fields.setVerticalSpacing(10)
         for field in (self.current, self.new, self.again):
             if field is not None:
-                layout.addWidget(label(field.accessibleName(), "muted"))
-                layout.addWidget(field)
+                name = label(field.accessibleName(), wrap=False)
+                name.setBuddy(field)
+                fields.addRow(name, field)
+        layout.addLayout(fields)
         self.names = QCheckBox(words("protect", "names")) if mode == SET else None
         if self.names is not None:
             self.names.setAccessibleName(words("protect", "names"))
@@ -54,11 +59,10 @@ class PassphraseDialog(QDialog):
             layout.addWidget(label(words("protect", "names_hint"), "small"))
         self.message = label("", "small")
         self.message.hide()
-        layout.addWidget(self.message)
         action = {SET: "protect", CHANGE: "change", REMOVE: "remove"}[mode]
         self.go_button = button(words("protect", action), "primary")
         self.cancel_button = button(words("protect", "cancel"))
-        layout.addLayout(row(None, self.cancel_button, self.go_button, center=False))
+        layout.addLayout(message_and_buttons(self.message, self.cancel_button, self.go_button))
         self.go_button.clicked.connect(self.go)
         self.cancel_button.clicked.connect(self.reject)
         (self.current or self.new).setFocus()
@@ -67,9 +71,12 @@ class PassphraseDialog(QDialog):
         if self.new is not None:
             if len(self.new.text()) < PASSPHRASE_MIN:
                 say_in(self, self.message, words("protect", "too_short", n=PASSPHRASE_MIN))
+                self.new.setFocus()
                 return
             if self.new.text() != self.again.text():
                 say_in(self, self.message, words("protect", "differ"))
+                self.again.setFocus()
+                self.again.selectAll()
                 return
         if self.current is not None and not self.current.text():
             self.current.setFocus()
@@ -113,11 +120,10 @@ class DeleteAllDialog(QDialog):
         layout.addWidget(self.field)
         self.message = label("", "small")
         self.message.hide()
-        layout.addWidget(self.message)
         self.delete_button = button(words("delete_all", "delete"), "primary")
         self.delete_button.setEnabled(False)
         self.cancel_button = button(words("delete_all", "cancel"))
-        layout.addLayout(row(None, self.cancel_button, self.delete_button, center=False))
+        layout.addLayout(message_and_buttons(self.message, self.cancel_button, self.delete_button))
         self.field.textChanged.connect(
             lambda text: self.delete_button.setEnabled(text.strip().casefold() == self.word.casefold())
         )

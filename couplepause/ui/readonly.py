@@ -17,11 +17,14 @@ from couplepause.export import ImportRejected, read_export_file
 from couplepause.export.import_rules import mending_text
 from couplepause.texts import words
 from couplepause.ui.background import in_background
+from couplepause.ui.basics import fitting
+from couplepause.ui.main_window import MINIMUM_SIZE
 from couplepause.ui.widgets import show_beside
 from couplepause.ui.history import HistoryView
 from couplepause.ui.history_presenter import HistoryPresenter
 
 log = logging.getLogger(__name__)
+DEFAULT_SIZE = (1200, 800)  # when the screen has room; else the screen's free area
 _open_windows: list["ReadOnlyWindow"] = []  # keeps each window alive until closed
 
 
@@ -31,8 +34,9 @@ class ReadOnlyWindow(QMainWindow):
         self.path = path
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(words("history", "window_readonly", file=path.name))
-        self.setMinimumSize(960, 680)
-        self.resize(1200, 800)
+        # Inside the screen's free area (less a window frame), and as small as the main window can be.
+        self.setMinimumSize(*MINIMUM_SIZE)
+        self.resize(*fitting(DEFAULT_SIZE))
         exported = export_file.exported_at
         self.view = HistoryView(read_only=True, source=path.name)
         # No writer: this presenter can only compute figures, never save.
@@ -43,11 +47,12 @@ class ReadOnlyWindow(QMainWindow):
         self.view.set_range("all")
         self.presenter.show_episodes(export_file.episodes)
         self.setCentralWidget(self.view)
+        self.view.tabs.setFocus()  # the first stop that says where one is (not the summary's "More")
         menu = self.menuBar().addMenu(words("menu", "file"))
         open_action = QAction(words("menu", "open_export"), self)
         open_action.setShortcut(QKeySequence.StandardKey.Open)
         open_action.triggered.connect(lambda: choose_and_open(self))
-        close_action = QAction(words("menu", "quit"), self)
+        close_action = QAction(words("menu", "close"), self)  # this window only: the app goes on
         close_action.setShortcut(QKeySequence.StandardKey.Close)
         close_action.triggered.connect(self.close)
         menu.addAction(open_action)
@@ -89,11 +94,8 @@ def open_window(path: Path, export_file=None) -> ReadOnlyWindow:
     """Open ``path`` (a JSON export) in a new read-only window. Raises
     ImportRejected with a plain message for a bad file."""
     export_file = export_file or read_export_file(path)
-    from couplepause.ui.placing import keep_on_screen
-
     window = ReadOnlyWindow(Path(path), export_file)
     _open_windows.append(window)
-    keep_on_screen(window)
     window.show()
     return window
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QGuiApplication, QPainter, QRadialGradient
 from PySide6.QtWidgets import (
     QAccessibleWidget,
+    QApplication,
     QButtonGroup,
     QFrame,
     QHBoxLayout,
@@ -28,28 +29,57 @@ from couplepause.texts import words
 from couplepause.ui import basics, theme
 from couplepause.ui.basics import fitting, label, row, set_text, vbox
 
-__all__ = ["Choice", "Pacer", "RadioGroup", "announce", "button", "card", "card_layout", "dialog_frame", "fit", "hand_cursor", "label", "row", "say_in", "set_text", "show_beside", "vbox"]
+__all__ = ["Choice", "Pacer", "RadioGroup", "announce", "button", "card", "card_layout", "dialog_frame", "fit", "hand_cursor", "keep_inside", "label", "mark_problem", "message_and_buttons", "place", "row", "say_in", "set_text", "show_beside", "vbox"]
 
 
 def show_beside(dialog: QWidget) -> QWidget:
     """Show a dialog next to the window, never modal: the Pause button stays
-    within reach whatever else is open."""
-    from couplepause.ui.placing import keep_on_screen
-
+    within reach whatever else is open. It opens whole inside the screen's free
+    area, its title bar included."""
     dialog.setWindowModality(Qt.WindowModality.NonModal)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.ensurePolished()  # its fonts and paddings, before it is measured
     fit(dialog)
-    _no_larger_than_the_screen(dialog)  # before it shows, so that it is placed at that size
-    keep_on_screen(dialog)  # and once placed, its frame inside the screen
+    dialog.resize(*fitting((dialog.width(), dialog.height())))  # never larger than the screen
+    place(dialog)
     dialog.show()
-    _no_larger_than_the_screen(dialog)
-    return bring_forward(dialog)
-
-
-def _no_larger_than_the_screen(dialog: QWidget) -> None:
     inside = fitting((dialog.width(), dialog.height()))
     if inside != (dialog.width(), dialog.height()):
         dialog.resize(*inside)
+        place(dialog)
+    return bring_forward(dialog)
+
+
+def keep_inside(dialog: QWidget) -> None:
+    """Move a dialog that grew back inside the screen's free area, frame included."""
+    screen = QWidget.screen(dialog)
+    if screen is None or not dialog.isVisible():
+        return
+    area, frame = screen.availableGeometry(), dialog.frameGeometry()
+    if not area.contains(frame):
+        x = max(area.left(), min(frame.x(), area.right() + 1 - frame.width()))
+        y = max(area.top(), min(frame.y(), area.bottom() + 1 - frame.height()))
+        dialog.move(x, y)
+
+
+def place(dialog: QWidget) -> None:
+    """Centre a top-level dialog over its window, with its frame (as the window's
+    frame is, where the window manager has drawn one) inside the screen's free area."""
+    owner = dialog.parentWidget().window() if dialog.parentWidget() is not None else None
+    screen = QWidget.screen(owner) if owner is not None else QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    area = screen.availableGeometry()
+    if owner is not None and owner.isVisible():
+        frame = owner.frameGeometry()
+        extra = QSize(frame.width() - owner.width(), frame.height() - owner.height())
+        centre = frame.center()
+    else:
+        extra, centre = QSize(0, 0), area.center()
+    whole = QSize(dialog.width() + extra.width(), dialog.height() + extra.height())
+    x = max(area.left(), min(centre.x() - whole.width() // 2, area.right() + 1 - whole.width()))
+    y = max(area.top(), min(centre.y() - whole.height() // 2, area.bottom() + 1 - whole.height()))
+    dialog.move(x, y)  # a window's position is its frame's
 
 
 def bring_forward(dialog: QWidget) -> QWidget:
@@ -94,16 +124,40 @@ def fit(dialog: QWidget) -> None:
 
 
 def say_in(dialog: QWidget, line: QLabel, text: str, *, problem: bool = True) -> None:
-    """Show ``text`` on a dialog's message ``line`` (named for screen readers
-    as a problem, or as a plain notice); the dialog grows to fit it rather
-    than squeezing the choices above it."""
-    line.setAccessibleName(words("accessible", "problem" if problem else "notice"))
+    """Show ``text`` on a dialog's message ``line``: a problem looks like one (its own
+    band, style.qss ``problem``) and is named so for screen readers, a notice looks
+    plain; the dialog grows to fit it rather than squeezing the choices above it."""
+    mark_problem(line, problem)
     line.setText(text)
     line.show()
     dialog.layout().activate()
     needed = dialog.sizeHint().height()
     if dialog.height() < needed:
-        dialog.resize(dialog.width(), needed)
+        dialog.resize(dialog.width(), fitting((dialog.width(), needed))[1])  # never past the screen
+        keep_inside(dialog)
+
+
+def message_and_buttons(message: QLabel, *buttons: QWidget) -> QHBoxLayout:
+    """A dialog's last row: its message line (``say_in``) in the room left of its
+    buttons, so a problem said costs the dialog no height on a small screen."""
+    layout = QHBoxLayout()
+    layout.setSpacing(12)
+    layout.addWidget(message, 100)
+    layout.addStretch(1)  # the buttons stay right while there is no message
+    for widget in buttons:
+        layout.addWidget(widget)
+    return layout
+
+
+def mark_problem(line: QLabel, problem: bool) -> None:
+    """Show ``line`` as a problem (True) or as a plain notice (False)."""
+    line.setAccessibleName(words("accessible", "problem" if problem else "notice"))
+    if bool(line.property("problem")) != problem:
+        line.setProperty("problem", problem)
+        line.style().unpolish(line)
+        line.style().polish(line)
+        # A label takes its band's padding and edge only when told its style changed.
+        QApplication.sendEvent(line, QEvent(QEvent.Type.StyleChange))
 
 
 def announce(widget: QWidget, message: str) -> None:

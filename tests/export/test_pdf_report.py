@@ -15,7 +15,8 @@ import pytest
 from couplepause.core import stats
 from couplepause.export import EXPORTERS, Exporter, ExportError, ExportOptions
 from couplepause.export.pdf import A4, LETTER, paper_for, prefer_offscreen_platform
-from couplepause.export.pdf.content import TREND_WINDOW_MAX, format_minutes, trend_window
+from couplepause.core.stats import TREND_WINDOW_MAX, trend_window
+from couplepause.export.pdf.content import format_minutes
 from couplepause.export.pdf.ticks import date_ticks, linear_ticks, log_ticks
 from couplepause.formatting import month_name
 from couplepause.texts import section
@@ -340,11 +341,11 @@ def test_format_minutes(minutes, text):
 
 
 def test_trend_window():
-    assert trend_window(0, 5) == 5
-    assert trend_window(100, 5) == 5
-    assert trend_window(400, 5) == 10
-    assert trend_window(1000, 5) == TREND_WINDOW_MAX
-    assert trend_window(50_000, 5) == TREND_WINDOW_MAX
+    assert trend_window(0) == 5
+    assert trend_window(100) == 5
+    assert trend_window(400) == 10
+    assert trend_window(1000) == TREND_WINDOW_MAX
+    assert trend_window(50_000) == TREND_WINDOW_MAX
 
 
 @pytest.mark.parametrize(

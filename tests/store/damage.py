@@ -168,7 +168,7 @@ def outcome(template: Path, work: Path, target: str, damage: str, *, protect: bo
 
     repo = _open(work, passphrase=passphrase)
     seen, now_plan = _everything(repo)
-    told = repo.missing() or repo.protection.changed or repo.meta_rebuilt
+    told = repo.missing() or repo.protection.changed or repo.manifest.rebuilt
     if in_backup:
         if seen != whole:
             return SILENT

@@ -21,7 +21,7 @@ from couplepause.store.backups import (
 )
 from couplepause.store.repository import Repository
 from tests.store.conftest import episode
-from tests.store.crashpoints import crash_at, steps_of
+from tests.store.killpoints import crash_at, steps_of
 
 NOW = datetime(2026, 12, 2, 20, 0, tzinfo=timezone.utc)
 
@@ -174,18 +174,68 @@ def test_killed_at_any_step_of_a_restore_it_is_all_or_nothing(filled: Repository
 
     counting = tmp_path / "count"
     shutil.copytree(data, counting)
-    steps = steps_of(lambda: restore_in(counting))
+    steps = steps_of(lambda: restore_in(counting), counting)
     outcomes = set()
     for step in range(0, steps, max(1, steps // 40)):
         trial = tmp_path / f"trial-{step}"
         shutil.copytree(data, trial)
-        crash_at(lambda trial=trial: restore_in(trial), step)
+        crash_at(lambda trial=trial: restore_in(trial), trial, step)
         repo = Repository(trial / "store")
         assert repo.open().set_aside == []
         ids = {e.id for e in repo.load_all()}
         assert ids in (present, before_ids), f"step {step}"
         outcomes.add(frozenset(ids))
     assert len(outcomes) == 2
+
+
+def test_what_a_crash_left_in_a_backup_folder_is_no_part_of_it(filled: Repository, store_dir: Path) -> None:
+    """A staged or temp file left in a backup folder (by a passphrase set or a backup
+    killed midway) is never read as one of its copies, not even before the next open
+    removes it."""
+    from couplepause.store import protected
+
+    info = filled.backup("daily", NOW)
+    (info.folder / "episodes" / ".2025-03.json.staged.0123456789ab.tmp").write_bytes(b'{"couplepause-protected": 1}')
+    (info.folder / ".active.json.0123456789ab.tmp").write_bytes(b'{"episodes": {"1": {"id"')
+    (info.folder / "episodes" / "2025-03.json.staged").write_bytes(b"{}")
+    content = filled.backups.read(info.id)
+    assert sorted(content.files) == sorted(
+        p.relative_to(info.folder).as_posix()
+        for p in info.folder.rglob("*")
+        if p.is_file() and not p.name.endswith((".tmp", ".staged")) and p.name != "backup.json"
+    )
+    protected.protect(filled, "kettle on the windowsill")  # rewrites every backup: not stuck on them
+    assert not [p for p in store_dir.parent.rglob("*") if p.name.endswith((".tmp", ".staged"))]
+    assert filled.backups.read(info.id).info.pauses == 7
+
+
+def test_opening_never_takes_the_folder_of_a_backup_being_made(filled: Repository, store_dir: Path) -> None:
+    """The keeper makes a backup on its thread while the store reopens (after an import):
+    the backup's hidden folder is no leftover of a crash."""
+    import threading
+
+    from couplepause.store import backups as backups_module
+
+    writing, go_on = threading.Event(), threading.Event()
+    real = backups_module.atomic_write
+
+    def slow(path, data, **kwargs):
+        writing.set()
+        go_on.wait(10)
+        real(path, data, **kwargs)
+
+    backups_module.atomic_write = slow
+    try:
+        made: list = []
+        keeper = threading.Thread(target=lambda: made.append(filled.backup("daily", NOW)))
+        keeper.start()
+        assert writing.wait(10)
+        filled.reopen()  # cleans up after crashes: not this one
+        go_on.set()
+        keeper.join(10)
+    finally:
+        backups_module.atomic_write = real
+    assert [b.id for b in filled.backups.list()] == [made[0].id]
 
 
 # --------------------------------------------------------------- bring back

@@ -18,7 +18,7 @@ from couplepause.store.envelope import PLAIN, generation_of
 from couplepause.store.repository import SCHEMA_VERSION, Repository
 from couplepause.store.storage import CrashSafeStorage
 from tests.store.conftest import episode
-from tests.store.crashpoints import crash_at, steps_of
+from tests.store.killpoints import crash_at, steps_of
 
 
 def write_v1_store(store: Path) -> list:
@@ -171,12 +171,12 @@ def test_killed_at_any_step_of_the_migration_nothing_is_lost(tmp_path: Path, ver
     wanted = {e.id for e in old}
     counting = tmp_path / "count"
     shutil.copytree(template.parent, counting)
-    steps = steps_of(lambda: Repository(counting / "store").open())
+    steps = steps_of(lambda: Repository(counting / "store").open(), counting)
     assert steps > 20
     for step in range(0, steps, max(1, steps // 40)):
         trial = tmp_path / f"trial-{step}"
         shutil.copytree(template.parent, trial)
-        crash_at(lambda trial=trial: Repository(trial / "store").open(), step)
+        crash_at(lambda trial=trial: Repository(trial / "store").open(), trial, step)
         repo = Repository(trial / "store")
         report = repo.open()
         assert report.set_aside == [], f"step {step}"

@@ -18,7 +18,7 @@ from couplepause.store.repository import Repository
 from couplepause.store.vault import Locked
 from tests.factory import PLAN_SECRET, a_plan
 from tests.store.conftest import episode
-from tests.store.crashpoints import crash_at, steps_of
+from tests.store.killpoints import crash_at, steps_of
 from tests.store.test_protected import NAMES, PASS
 
 NOW = datetime(2026, 11, 23, 20, 0, tzinfo=timezone.utc)
@@ -200,11 +200,11 @@ def test_killed_at_any_step_of_saving_or_protecting_the_plan_is_never_lost(repo:
 
     counting = tmp_path / "count"
     shutil.copytree(data, counting)
-    steps = steps_of(lambda: act(counting))
+    steps = steps_of(lambda: act(counting), counting)
     for step in range(0, steps, max(1, steps // 25)):
         trial = tmp_path / f"trial-{step}"
         shutil.copytree(data, trial)
-        crash_at(lambda trial=trial: act(trial), step)
+        crash_at(lambda trial=trial: act(trial), trial, step)
         after = reopened(trial / "store")
         assert after.open().set_aside == [], f"step {step}"
         if after.locked:

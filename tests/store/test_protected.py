@@ -16,7 +16,7 @@ from couplepause.store import protected, recovery
 from couplepause.store.repository import Repository
 from couplepause.store.vault import Locked, WrongPassphrase
 from tests.store.conftest import episode
-from tests.store.crashpoints import crash_at, steps_of
+from tests.store.killpoints import crash_at, steps_of
 
 NOTE = "ZEBRA-NOTE-41: your mother's visit; I felt left out"
 NAMES = {"a": "Quinlan-Okafor", "b": "Marisol-Vanterpool"}
@@ -184,12 +184,12 @@ def test_killed_at_any_step_of_encrypting_again_nothing_is_lost(history: Reposit
 
     counting = tmp_path / "count"
     shutil.copytree(data, counting)
-    steps = steps_of(lambda: act(counting))
+    steps = steps_of(lambda: act(counting), counting)
     outcomes = set()
     for step in range(0, steps, max(1, steps // 30)):
         trial = tmp_path / f"trial-{step}"
         shutil.copytree(data, trial)
-        crash_at(lambda trial=trial: act(trial), step)
+        crash_at(lambda trial=trial: act(trial), trial, step)
         repo = Repository(trial / "store")
         assert repo.open().set_aside == [], f"step {step}"
         if repo.locked:

@@ -338,12 +338,16 @@ def test_other_tables_in_a_file_are_kept(repo: Repository, store_dir: Path, make
     assert tinydb_docs(month, "notes") == [{"x": 1}]
 
 
-def test_stale_temp_files_are_cleaned_at_open(repo: Repository, store_dir: Path) -> None:
-    leftover = store_dir / ".active.json.0123456789ab.tmp"
-    leftover.write_text("{", encoding="utf-8")
-    os.utime(leftover, (1_000_000_000, 1_000_000_000))
+def test_temp_files_left_anywhere_are_cleaned_at_open(repo: Repository, store_dir: Path, make_episode) -> None:
+    repo.archive(make_episode())
+    repo.backup("daily")
+    left = [store_dir / ".active.json.0123456789ab.tmp",
+            store_dir / "episodes" / ".2025-03.json.staged.0123456789ab.tmp",
+            next(store_dir.parent.glob("backups/*")) / ".meta.json.0123456789ab.tmp"]
+    for leftover in left:
+        leftover.write_text("{", encoding="utf-8")  # as young as can be: ours, under the lock
     reopened(store_dir)
-    assert not leftover.exists()
+    assert not any(leftover.exists() for leftover in left)
 
 
 def test_stale_temp_files_among_months_are_cleaned_by_load_all(
@@ -353,10 +357,66 @@ def test_stale_temp_files_among_months_are_cleaned_by_load_all(
     leftover = store_dir / "episodes" / ".2025-03.json.0123456789ab.tmp"
     leftover.write_text("{", encoding="utf-8")
     os.utime(leftover, (1_000_000_000, 1_000_000_000))
-    reopened(store_dir)
-    assert leftover.exists()  # open() does not even list the month folder
     assert len(repo.load_all()) == 1
     assert not leftover.exists()
+
+
+def test_a_read_only_look_sees_the_last_committed_change(
+    repo: Repository, store_dir: Path, make_episode, monkeypatch: pytest.MonkeyPatch, snapshot
+) -> None:
+    """A kill right after an import committed (its journal written) and before a file took
+    its new name: ``export`` and ``backups`` already see the import, and write nothing."""
+    from couplepause.store import journal
+
+    first = make_episode("2025-03-14T21:04:05.123+01:00")
+    repo.archive(first)
+    new = [make_episode("2025-03-20T20:00:00.000+01:00"), make_episode("2025-06-01T20:00:00.000+02:00")]
+
+    class Killed(BaseException):
+        pass
+
+    def killed(_root, _steps):
+        raise Killed()
+
+    monkeypatch.setattr(journal, "_apply", killed)
+    with pytest.raises(Killed):
+        repo.merge(new)
+    monkeypatch.undo()
+    before = snapshot(store_dir.parent)
+    look = Repository(store_dir, read_only=True)
+    look.open()
+    wanted = sorted([first.id, *(e.id for e in new)])
+    assert sorted(e.id for e in look.load_all()) == wanted
+    assert look.count() == 3 and look.get(new[1].id) == new[1]
+    assert [b.pauses for b in look.backups.list()] == [1]  # the import's backup first
+    assert snapshot(store_dir.parent) == before
+    writable = Repository(store_dir)
+    writable.open()  # finishes the import
+    assert sorted(e.id for e in writable.load_all()) == wanted
+    assert not list(store_dir.parent.rglob("*.staged")) and not (store_dir.parent / "journal.json").exists()
+
+
+def test_a_read_only_look_ignores_what_never_committed(repo: Repository, store_dir: Path, make_episode) -> None:
+    from couplepause.store.files import write_tables
+
+    repo.archive(make_episode("2025-03-14T21:04:05.123+01:00"))
+    staged = make_episode("2025-04-01T20:00:00.000+02:00").to_record()
+    write_tables(store_dir / "episodes" / "2025-04.json.staged", {"episodes": [staged]})  # no journal: not committed
+    look = Repository(store_dir, read_only=True)
+    look.open()
+    assert len(look.load_all()) == 1
+
+
+def test_a_database_whose_table_is_not_one_is_unreadable_not_an_error(store_dir: Path) -> None:
+    """The AttributeError that a staged temp file left in a backup folder gave a passphrase
+    change (an encrypted file read as a plain one): damage, said as such."""
+    from couplepause.store.files import Unreadable, read_tables
+
+    store_dir.mkdir(parents=True)
+    odd = store_dir / "odd.json"
+    odd.write_text('{"episodes": {}, "nonce": "not a table"}', encoding="utf-8")
+    with pytest.raises(Unreadable):
+        read_tables(odd)
 
 
 # ------------------------------------------------------------------ versions
@@ -572,13 +632,15 @@ def test_aware_times_survive_a_round_trip(repo: Repository, store_dir: Path, mak
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs fork")
 def test_killed_at_any_step_of_the_first_open_nothing_is_set_aside(tmp_path: Path) -> None:
-    from tests.store.crashpoints import crash_at, steps_of
+    from tests.store.killpoints import crash_at, steps_of
 
-    steps = steps_of(lambda: Repository(tmp_path / "count" / "store").open())
+    (tmp_path / "count").mkdir()
+    steps = steps_of(lambda: Repository(tmp_path / "count" / "store").open(), tmp_path / "count")
     assert steps >= 4
     for step in range(steps):
         store = tmp_path / f"trial-{step}" / "store"
-        crash_at(lambda store=store: Repository(store).open(), step)
+        store.parent.mkdir()
+        crash_at(lambda store=store: Repository(store).open(), store.parent, step)
         report = Repository(store).open()
         assert report.set_aside == [], f"a crash before step {step} left a damaged-looking file"
 

@@ -147,7 +147,7 @@ def test_empty_history_explains_kindly(history):
 def test_tiny_history_shows_words_not_an_empty_chart(history):
     bundle, presenter = history(episodes(2, 3))
     view = presenter.view
-    assert view.chart_tab.currentWidget() is view.tiny_message
+    assert view.chart_tab.currentWidget() is view.chart_tab.tiny_message
     assert view.episodes_model.rowCount() == 2
 
 

@@ -116,7 +116,12 @@ def test_few_pauses_say_not_enough_yet(history_view):
     _bundle, view = history_view(made(5, 20))
     tab = view.patterns_tab
     assert tab.pages.currentWidget() is tab.not_enough
-    assert view.cycles_tab.words.text() == words("cycle_patterns", "not_enough")
+    cycles = view.cycles_tab
+    # The same word in the same look on both tabs: soft, centred.
+    assert cycles.pages.currentWidget() is cycles.not_enough
+    assert cycles.not_enough.text() == tab.not_enough.text() == words("cycle_patterns", "not_enough")
+    for shown in (tab.not_enough, cycles.not_enough):
+        assert shown.property("role") == "muted" and shown.alignment() & Qt.AlignmentFlag.AlignHCenter
 
 
 def below(upper, lower) -> bool:

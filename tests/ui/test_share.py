@@ -55,11 +55,13 @@ def test_read_only_window_shows_the_file_and_changes_nothing(qtbot, tmp_path, da
     assert "read-only" in window.windowTitle() and "ours.json" in window.windowTitle()
     assert "couplepause" in window.windowTitle()
     assert view.episodes_model.rowCount() == 8
-    for control in (view.edit_button, view.delete_button, view.undo_button, view.export_button,
+    for control in (view.delete_button, view.undo_button, view.export_button,
                     view.pause_button, view.back_button):
         assert not control.isVisibleTo(window)
     view.episodes_table.selectRow(0)
-    assert view.edit_selected() is None
+    reading = view.edit_selected()  # the note to read, nothing to change
+    assert reading.read_only and reading.note.isReadOnly() and not hasattr(reading, "save_button")
+    reading.close()
     assert view.delete_selected() is None
     view.undo_requested.emit()  # nothing listens: nothing to undo
     view.notes_button.click()  # reading notes is fine, they are in the file

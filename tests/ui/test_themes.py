@@ -21,6 +21,7 @@ TEXT_ON = {
     "muted": ("background", "surface", "field", "notice"),
     "accent_text": ("accent", "accent_hover"),
     "pause_text": ("pause", "pause_hover", "pause_pressed"),
+    "error": ("error_back",),  # a problem's words on its band
 }
 # The marks that show a control (its edge, or its fill where it has no edge)
 # and the focus ring, against what is around them.
@@ -29,7 +30,11 @@ MARKS_ON = {
     "focus": ("background", "surface", "field", "soft", "notice"),
     "accent": ("background", "surface", "field"),
     "pause": ("background",),
+    "error_edge": ("background", "surface", "error_back"),  # a problem's band stands out
 }
+# A control that cannot be used now: its words still readable (3:1, as large text
+# needs; WCAG asks nothing of a disabled control), yet plainly unlike an enabled one's.
+DISABLED_ON = {"disabled": ("background", "surface", "field")}
 # Colours that only decorate (the cards' hairline, the breathing shape): no
 # one has to read them or find a control by them.
 DECORATION = {"line", "notice_line", "pacer_in", "pacer_out", "pacer_glow"}
@@ -83,10 +88,36 @@ def test_every_edge_and_focus_mark_can_be_seen(scheme):
     assert below(scheme, MARKS_ON, 3.0) == [], f"{scheme}: marks below 3:1"
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_a_disabled_control_looks_unlike_an_enabled_one(scheme):
+    table = theme.colors(scheme)
+    assert below(scheme, DISABLED_ON, 3.0) == [], f"{scheme}: disabled words below 3:1"
+    assert contrast(table["disabled"], table["text"]) >= 2.0  # dimmer words
+    assert contrast(table["disabled"], table["muted"]) >= 1.5  # unlike a hint's too
+    assert contrast(table["disabled_edge"], table["edge"]) >= 1.5  # a dimmer, dashed edge
+    assert min(contrast(table["disabled_edge"], table[back]) for back in ("surface", "field")) >= 1.5
+
+
+def test_the_contrast_of_the_theme_module_is_this_one():
+    for a, b in (("#000000", "#FFFFFF"), ("#777777", "#FFFFFF"), ("#4F7475", "#FBF8F4")):
+        assert theme.contrast(a, b) == pytest.approx(contrast(a, b))
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_a_tick_stands_out_on_the_accent_it_is_drawn_on(scheme):
+    name = theme.tick(scheme)
+    stroke = re.search(r'stroke="(#[0-9A-Fa-f]{6})"', resource_folder().joinpath(name).read_text())
+    assert stroke.group(1).upper() == theme.TICKS[name]
+    assert contrast(theme.TICKS[name], theme.colors(scheme)["accent"]) >= 4.5
+    assert f"{name}" in theme.stylesheet(scheme)
+
+
 def test_every_colour_the_style_uses_is_checked():
     used = set(re.findall(r"\$(\w+)", resource_folder().joinpath("style.qss").read_text("utf-8")))
     colours = used & set(theme.colors("light"))
-    checked = set(TEXT_ON) | set(MARKS_ON) | {b for backs in (*TEXT_ON.values(), *MARKS_ON.values()) for b in backs}
+    pairs = (TEXT_ON, MARKS_ON, DISABLED_ON)
+    checked = {c for table in pairs for c in table} | {b for table in pairs for backs in table.values() for b in backs}
+    checked.add("disabled_edge")  # test_a_disabled_control_looks_unlike_an_enabled_one
     assert colours - checked - DECORATION == set()
 
 

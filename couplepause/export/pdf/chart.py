@@ -2,8 +2,8 @@
 
 Repaired pauses are dots (diamonds where a longer break was needed), open
 pauses hollow rings in a band along the top, and the rolling-median trend a
-line (over ``stats.ROLLING_N`` pauses, wider for a dense history: see
-``content.trend_window``; the legend says how many). The minutes axis turns
+line (over ``stats.trend_window`` pauses, the same rule as the history's
+chart; the legend says how many). The minutes axis turns
 logarithmic when the largest repair time is more than LOG_SCALE_RATIO times
 the smallest (the axis label says so).
 """
@@ -112,8 +112,10 @@ class ChartPage(Page):
                 return v / ticks[-1]
 
         axis_label = phrase("axis_minutes_log") if log else phrase("axis_minutes")
-        label_w = max(self.f_small.width(tick_text(t)) for t in ticks) + 6
         has_open = any(p.repair_minutes is None for p in c.points)
+        # Room at the left for the minutes and, beside the open band, its label whole.
+        shown = [tick_text(t) for t in ticks] + ([phrase("axis_open")] if has_open else [])
+        label_w = max(self.f_small.width(text) for text in shown) + 6
         px0 = x + 14 + label_w  # room for the rotated axis label and the tick labels
         px1 = x + w - 6
         band = 18.0 if has_open else 0.0
@@ -179,7 +181,8 @@ class ChartPage(Page):
         if has_open:
             by = y + 8 + band / 2
             self.fill(px0, y + 8, pw, band, self.c_background)
-            self.text(x, by - 6, px0 - x - 6, 12, self.f_small, self.c_muted, phrase("axis_open"), align="right")
+            self.text(px0 - label_w - 4, by - 6, label_w, 12, self.f_small, self.c_muted, phrase("axis_open"),
+                      align="right")
 
         dots, diamonds, rings, trend = [], [], [], []
         for point in c.points:

@@ -21,9 +21,6 @@ if TYPE_CHECKING:  # pragma: no cover - names for the type hints only
     from couplepause.core.stats import Point, Week
     from couplepause.export.patterns_text import PatternText
 
-TREND_WINDOW_SHARE = 40  # a dense history's trend spans 1/40 of its pauses...
-TREND_WINDOW_MAX = 25  # ...but never more than this many
-
 
 # ------------------------------------------------------------------- words
 def phrase(key: str, **values) -> str:
@@ -52,9 +49,18 @@ def format_activation(value: float | None) -> str:
     return number(value, 1)
 
 
-def _break_minutes(episode: Episode) -> float | None:
-    seconds = episode.break_seconds
-    return None if seconds is None else seconds / 60.0
+def break_text(episode: Episode) -> str:
+    """The longer breaks of a pause in short words: how long they lasted, "–"
+    without one; a break that was never ended has no length to give, and says
+    so ("not ended"), after the length of those that did end, if any."""
+    if not episode.breaks:
+        return phrase("none")
+    ended = sum((b.ended_at - b.started_at).total_seconds() for b in episode.breaks if b.ended_at is not None)
+    if all(b.ended_at is not None for b in episode.breaks):
+        return format_minutes(max(0.0, ended) / 60.0)
+    if ended <= 0:
+        return phrase("break_not_ended")
+    return phrase("break_then_not_ended", duration=format_minutes(ended / 60.0))
 
 
 # --------------------------------------------------------------- the content
@@ -97,17 +103,6 @@ class Content:
         return not self.rows
 
 
-def trend_window(count: int, smallest: int) -> int:
-    """How many pauses the trend's rolling median spans.
-
-    The app's own window (``stats.ROLLING_N``) for a usual history; a dense
-    one (hundreds of pauses in the range) gets a wider window, about one
-    fortieth of the pauses and at most TREND_WINDOW_MAX, so the line shows a
-    trend rather than the noise. The legend says how many pauses it spans.
-    """
-    return max(smallest, min(TREND_WINDOW_MAX, round(count / TREND_WINDOW_SHARE)))
-
-
 def build_content(episodes: list[Episode], options: ExportOptions) -> Content:
     """The report's words and figures for these (filtered, private) episodes."""
     from couplepause.core import stats
@@ -115,7 +110,7 @@ def build_content(episodes: list[Episode], options: ExportOptions) -> Content:
     exported = options.moment()
     # Practice pauses (there only when asked for) are listed, marked, but never counted in a figure.
     figured = stats.counted(episodes)
-    window = trend_window(len(figured), getattr(stats, "ROLLING_N", 5))
+    window = stats.trend_window(len(figured))  # the history's chart draws these pauses with the same line
     points = stats.series(figured, window=window)
     ordered = stats.in_time_order(episodes)
     first = ordered[0].paused_at.astimezone().date() if ordered else None
@@ -188,7 +183,7 @@ def build_content(episodes: list[Episode], options: ExportOptions) -> Content:
                 when=when(episode.paused_at),
                 repair=repair,
                 is_open=minutes is None or episode.practice,
-                had_break=format_minutes(_break_minutes(episode)) if episode.breaks else none,
+                had_break=break_text(episode),
                 paused_by=who_words.get(episode.paused_by or "", none),
                 activation=(
                     none

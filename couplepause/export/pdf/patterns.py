@@ -91,15 +91,23 @@ def _table(report: "Report", keys: tuple[str, ...], rows: list[tuple[str, ...]],
     titles = tuple(w(key) for key in keys)
     aligns = ("left",) + ("right",) * (len(keys) - 1)
     columns = report._columns(titles, widths, aligns)
-    row_h = report.f_table.line + 5
-    report.need(row_h * 3 + 30)
+    line_h = report.f_table.line
+    report.need((line_h + 5) * 3 + 30)
     report.y = report.table_header(columns, report.y)
     for index, row in enumerate(rows):
+        # The first column's words (a cycle: "One reached out, one pulled back") go on
+        # as many lines as they need, never cut; the figures beside are short.
+        first = report.f_table.wrap(row[0], columns[0][2]) or [""]
+        row_h = len(first) * line_h + 5
         if report.need(row_h):
             report.y = report.table_header(columns, report.y)
         if index % 2 == 1:
             report.fill(report.left, report.y, report.width, row_h, report.c_row_tint)
-        for cell, (_, cx, cw, align) in zip(row, columns):
-            report.text(cx, report.y, cw, row_h, report.f_table, report.c_text, cell, align=align)
+        _, cx, cw, align = columns[0]
+        for number, line in enumerate(first):
+            report.text(cx, report.y + 2.5 + number * line_h, cw, line_h, report.f_table, report.c_text, line,
+                        align=align)
+        for cell, (_, cx, cw, align) in zip(row[1:], columns[1:]):
+            report.text(cx, report.y + 2.5, cw, line_h, report.f_table, report.c_text, cell, align=align)
         report.y += row_h
     report.y += 6

@@ -242,12 +242,20 @@ class Report(ChartPage):
         cells = list(zip(*((r.when, r.repair, r.had_break, r.paused_by, r.activation, r.cycle)
                            for r in c.rows)))
         columns = self._fitted_columns(titles, cells, aligns, caps=(130, 70, 60, 90, 60), pad=5.0)
-        pattern_w = columns[-1][2]
         line_h = self.f_table.line
         note_x = columns[1][1]
         note_w = self.right - note_x - 14  # after the accent bar and its gap
         note_line = self.f_note.line
-        wrapped: dict[str, list[str]] = {}  # the patterns are few: wrap each once
+        # Who paused (a long name) and the pattern (free words) go on as many lines as
+        # they need, never cut; they are few, so each is wrapped once.
+        wrapped: dict[tuple[int, str], list[str]] = {}
+
+        def lines(column: int, text: str) -> list[str]:
+            found = wrapped.get((column, text))
+            if found is None:
+                found = wrapped[(column, text)] = self.f_table.wrap(text, columns[column][2]) or [""]
+            return found
+
         self.y = self.table_header(columns, self.y)
 
         def continue_table() -> None:
@@ -256,24 +264,25 @@ class Report(ChartPage):
             self.y = self.table_header(columns, self.y + self.f_body_bold.line + 6)
 
         for row in c.rows:
-            pattern = wrapped.get(row.cycle)
-            if pattern is None:
-                pattern = wrapped[row.cycle] = self.f_table.wrap(row.cycle, pattern_w)[:2] or [""]
-            row_h = len(pattern) * line_h + 5
+            who, pattern = lines(3, row.paused_by), lines(len(columns) - 1, row.cycle)
+            row_h = max(len(who), len(pattern)) * line_h + 5
             note_lines = self.f_note.wrap(row.note, note_w) if row.note else []
             # Keep a row with (up to six lines of) its note on one page.
             keep = row_h + min(len(note_lines), 6) * note_line + (4 if note_lines else 0)
             if self.need(keep):
                 continue_table()
             for index, (text, (_, cx, cw, align)) in enumerate(zip(
-                    (row.when, row.repair, row.had_break, row.paused_by, row.activation), columns)):
+                    (row.when, row.repair, row.had_break, None, row.activation), columns)):
+                if text is None:
+                    continue  # who paused: below, line by line
                 muted = index == 1 and row.is_open
                 self.text(cx, self.y + 2.5, cw, line_h, self.f_note if muted else self.f_table,
                           self.c_muted if muted else self.c_text, text, align=align)
-            _, cx, cw, align = columns[-1]
-            for number, line in enumerate(pattern):
-                self.text(cx, self.y + 2.5 + number * line_h, cw, line_h, self.f_table, self.c_text,
-                          line, align=align)
+            for column, shown in ((3, who), (len(columns) - 1, pattern)):
+                _, cx, cw, align = columns[column]
+                for number, line in enumerate(shown):
+                    self.text(cx, self.y + 2.5 + number * line_h, cw, line_h, self.f_table, self.c_text,
+                              line, align=align)
             self.y += row_h
             if note_lines:
                 top = self.y
