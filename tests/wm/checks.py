@@ -170,7 +170,7 @@ def widgets_outside(window: QWidget, area: QRect) -> list[Problem]:
             continue
         parent = widget.parentWidget()
         inner = widget.geometry()
-        if not parent.rect().contains(inner):
+        if not inner.isEmpty() and not parent.rect().contains(inner):  # (a widget of no size shows nothing)
             problems.append(Problem("outside", f"{describe(widget)} ({rect_text(inner)}) is cut by its parent "
                                                f"{describe(parent)} ({parent.width()}x{parent.height()})"))
         if isinstance(widget, _SEEN) and not area.contains(global_rect(widget)):

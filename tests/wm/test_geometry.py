@@ -40,16 +40,16 @@ EXPECTED: list[tuple[str, str, object, object, str]] = [
                                        "is cut, the Pause button's word spills out of its circle"),
     ("text", "home+pickup-break", SMALL, DE, f"{BANNERS}: the pick-up card's sentence stands one word a line, the "
                                              "Pause button's word spills out of its circle"),
-    ("text", "home+welcome+pickup*+*", LARGE, ANY, f"{BANNERS}: with the pick-up card and a notice, "
-                                                   "at 1280x800 too"),
+    ("text", "home+welcome+pickup*+*", LARGE, ANY, "home: with the pick-up card and a notice, the welcome's "
+                                                   "lines are cut at 1280x800 too"),
     ("outside", "home+welcome+notice", SMALL, ANY, f"{BANNERS}: the welcome's buttons are cut off"),
     ("outside", "home+welcome+practice-done", SMALL, ANY, f"{BANNERS}: the welcome's buttons are cut off"),
     ("outside", "home+welcome+pickup*", SMALL, ANY, f"{BANNERS}: the welcome's buttons are cut off"),
     ("overlap", "home+welcome+notice", SMALL, ANY, f"{BANNERS}: the welcome's title, text and buttons overlap"),
     ("overlap", "home+welcome+practice-done", SMALL, ANY, f"{BANNERS}: the welcome's title, text and buttons overlap"),
     ("overlap", "home+welcome+pickup*", SMALL, ANY, f"{BANNERS}: the welcome's title, text and buttons overlap"),
-    ("overlap", "home+welcome+pickup+notice", LARGE, DE, f"{BANNERS}: the welcome's buttons overlap, "
-                                                         "at 1280x800 too"),
+    ("overlap", "home+welcome+pickup+notice", LARGE, DE, "home: with the pick-up card and a notice, the "
+                                                         "welcome's buttons overlap at 1280x800 too"),
     ("pause", "home+pickup*+*", SMALL, ANY, f"{BANNERS}: the Pause button shrinks under 120 px"),
     ("pause", "home+welcome+pickup*+notice", SMALL, ANY, f"{BANNERS}: the Pause button shrinks under 120 px"),
     ("pause", "home+pickup", SMALL, DE, f"{BANNERS}: the Pause button shrinks under 120 px"),
@@ -64,15 +64,6 @@ EXPECTED: list[tuple[str, str, object, object, str]] = [
       for step in ("breathing", "turns-start", "turns", "repair", "break", "after")),
     ("outside", "practice/break-choice", SMALL, DE, f"{FLOW} (with the practice notice on top)"),
     ("text", "*/breathing", SMALL, DE, "home: the breathing screen's name chips cut the long names at 1024x600"),
-    # The progress view and the read-only window (the `progress` engineer's part).
-    ("plot", "progress/chart/*", SMALL, ANY, "progress: the chart's plot is squeezed to nothing at 1024x600"),
-    ("plot", "readonly/chart/*", SMALL, ANY, "progress: the read-only chart's plot is under 200 px at 1024x600"),
-    ("outside", "progress/chart/*", SMALL, ANY, "progress: the charts are cut by their row at 1024x600"),
-    ("text", "progress/chart/*", SMALL, ANY, "progress: the figure cards' lines are cut at 1024x600"),
-    ("overlap", "progress/patterns/*", SMALL, DE, "progress: the patterns' note lies over the grid's last row"),
-    ("outside", "readonly/*/*", SMALL, ANY, "progress: the read-only window cannot be made shorter than 680 px"),
-    # Settings (the `dialogs` engineer's part).
-    ("text", "dialog/settings", SMALL, ANY, "dialogs: Settings' link buttons are cut at 1024x600"),
 ]
 
 
