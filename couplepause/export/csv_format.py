@@ -8,10 +8,15 @@ and to be read by any CSV library:
   and garbles "Łódź" or "😊"); LibreOffice, Numbers, Google Sheets, pandas
   and Python's ``csv`` with ``encoding="utf-8-sig"`` all accept it.
 * **Dialect**: RFC 4180 as Python's ``csv`` module writes it by default:
-  comma separated, ``"``-quoted where needed (a note may hold commas, quotes
-  and line breaks), CRLF line ends. Numbers use a decimal point, never a
-  comma. (Where the spreadsheet's list separator is ``;``, e.g. a German
-  Excel, open it through Data > From Text/CSV and choose comma.)
+  ``"``-quoted where needed (a note may hold separators, quotes and line
+  breaks), CRLF line ends, and the spreadsheet conventions of the export's
+  language, so its numbers open as numbers in that language's spreadsheets.
+  ``decimal_mark`` in ``[csv]`` of words.toml says which: ``.`` (English):
+  comma separated, ``8.9``, as a spreadsheet in English reads on open; ``,``
+  (German): semicolon separated, ``8,9``, as a German LibreOffice or Excel
+  reads on open (their list separator is ``;`` where the decimal mark is
+  ``,``), and every cell quoted (see :data:`DECIMAL_COMMA`). No thousands
+  separators, so every number reads the same way in both.
 * **Header row**: one per column, in this order; in English these stable keys,
   in another language its words for them (``[csv]`` of words.toml), except
   ``id``, which every language keeps:
@@ -22,7 +27,8 @@ and to be read by any CSV library:
                           episode was recorded in, e.g.
                           ``2026-03-01T21:04:05.123+01:00``
   ``repaired_at``         the same, or empty while the episode is open
-  ``minutes_to_repair``   rounded to 0.1, empty while open
+  ``minutes_to_repair``   rounded to 0.1 (``8.9``, or ``8,9`` with a decimal
+                          comma), empty while open
   ``status``              ``repaired`` or ``open`` (in English; the words of
                           the language otherwise, like the other words below)
   ``had_break``           ``yes`` or ``no`` (a longer break was taken)
@@ -69,8 +75,8 @@ and to be read by any CSV library:
 * **Formula injection**: a spreadsheet runs a cell that starts with ``=``,
   ``+``, ``-`` or ``@`` as a formula (tab, CR and LF can hide such a start).
   Every cell that starts with one of those (or their full-width forms), and
-  is not a plain number like ``-3.5``, gets a leading ``'`` so it is shown as
-  text. Notes and names are the cells a person types; the guard is applied to
+  is not a plain number like ``-3.5`` (``-3,5`` with a decimal comma), gets a
+  leading ``'`` so it is shown as text. Notes and names are the cells a person types; the guard is applied to
   every cell anyway.
 """
 
@@ -79,6 +85,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import BinaryIO
 
@@ -122,16 +129,47 @@ YES = "yes"
 NO = "no"
 BOTH = "both"
 
+
+
+@dataclass(frozen=True)
+class Convention:
+    """How a language's spreadsheets read a CSV on open: the decimal mark of its
+    numbers, the separator between cells, and which cells are quoted."""
+
+    decimal_mark: str
+    delimiter: str
+    quoting: int
+
+
+# English, as the file always was: quoted only where a cell needs it.
+DECIMAL_POINT = Convention(decimal_mark=".", delimiter=",", quoting=csv.QUOTE_MINIMAL)
+# German, and the like. Every cell quoted: LibreOffice's import splits at commas,
+# semicolons and tabs alike until told otherwise, and "8,9" or "Nähe gesucht,
+# zurückgezogen" must stay one cell. Quotes keep no number from being one (in
+# LibreOffice and Excel alike, a quoted 8,9 opens as a number).
+DECIMAL_COMMA = Convention(decimal_mark=",", delimiter=";", quoting=csv.QUOTE_ALL)
+
+
+def convention() -> Convention:
+    """The conventions of the language spoken (``decimal_mark`` in ``[csv]``): a
+    decimal comma where it says ``,``, a decimal point otherwise."""
+    return DECIMAL_COMMA if words("csv", "decimal_mark").strip() == "," else DECIMAL_POINT
+
+
 # What a spreadsheet may read as the start of a formula: = + - @, the tab and
 # line breaks that can precede one, and the full-width forms of the four.
 FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
 GUARD = "'"
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_PLAIN_NUMBER = {
+    mark: re.compile(rf"[+-]?(?:[0-9]+(?:{re.escape(mark)}[0-9]*)?|{re.escape(mark)}[0-9]+)(?:[eE][+-]?[0-9]+)?")
+    for mark in (DECIMAL_POINT.decimal_mark, DECIMAL_COMMA.decimal_mark)
+}
 
 
-def neutralise(cell: str) -> str:
-    """The cell as a spreadsheet may safely show it (see the module docstring)."""
-    if cell and cell[0] in FORMULA_STARTS and not _PLAIN_NUMBER.fullmatch(cell):
+def neutralise(cell: str, decimal_mark: str = DECIMAL_POINT.decimal_mark) -> str:
+    """The cell as a spreadsheet may safely show it (see the module docstring); a
+    plain number is one with this decimal mark."""
+    if cell and cell[0] in FORMULA_STARTS and not _PLAIN_NUMBER[decimal_mark].fullmatch(cell):
         return GUARD + cell
     return cell
 
@@ -154,8 +192,13 @@ def _word(key: str) -> str:
     return words("csv", key)
 
 
-def _minutes(seconds: float | None) -> str:
-    return "" if seconds is None else f"{seconds / 60.0:.1f}"
+def _decimal(number: str, mark: str) -> str:
+    """A number Python wrote (``8.9``) with the file's decimal mark (``8,9``)."""
+    return number.replace(".", mark)
+
+
+def _minutes(seconds: float | None, mark: str) -> str:
+    return "" if seconds is None else _decimal(f"{seconds / 60.0:.1f}", mark)
 
 
 def repair_seconds(episode: Episode) -> float | None:
@@ -170,19 +213,21 @@ def _activation(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
-def _offset_hours(moment: datetime) -> str:
+def _offset_hours(moment: datetime, mark: str) -> str:
     """``1``, ``-8``, ``5.5``, ``0``: a plain number a spreadsheet reads as one (``+01:00``
     would have to be guarded as a formula)."""
     hours = (moment.utcoffset() or timedelta(0)).total_seconds() / 3600
-    return f"{round(hours, 4):g}"
+    return _decimal(f"{round(hours, 4):g}", mark)
 
 
 def _answer(value: str | None) -> str:
     return "" if value is None else _word(f"answer_{value}")
 
 
-def row(episode: Episode, options: ExportOptions) -> list[str]:
-    """One episode as the cells of its row, guarded against formula injection."""
+def row(episode: Episode, options: ExportOptions, style: Convention = DECIMAL_POINT) -> list[str]:
+    """One episode as the cells of its row, its numbers in ``style``, guarded against
+    formula injection."""
+    mark = style.decimal_mark
     a_name, b_name = options.names
     who = {"a": a_name, "b": b_name, "both": _word(BOTH)}.get(episode.paused_by or "", "")
     seconds = repair_seconds(episode)
@@ -193,10 +238,10 @@ def row(episode: Episode, options: ExportOptions) -> list[str]:
         episode.id,
         format_instant(episode.paused_at),
         format_instant(episode.repaired_at) if episode.repaired_at is not None else "",
-        _minutes(seconds),
+        _minutes(seconds, mark),
         _word(OPEN if episode.repaired_at is None else REPAIRED),
         _word(YES if episode.breaks else NO),
-        _minutes(episode.break_seconds),
+        _minutes(episode.break_seconds, mark),
         who,
         _activation(activation.get("a")),
         _activation(activation.get("b")),
@@ -204,10 +249,10 @@ def row(episode: Episode, options: ExportOptions) -> list[str]:
         paused.date().isoformat(),
         _word(WEEKDAYS[paused.weekday()]),
         paused.strftime("%H:%M"),
-        _offset_hours(paused),
+        _offset_hours(paused, mark),
         str(len(episode.turns)),
-        _minutes(sum(turn.seconds for turn in episode.turns)),
-        _minutes(episode.breathing_seconds),
+        _minutes(sum(turn.seconds for turn in episode.turns), mark),
+        _minutes(episode.breathing_seconds, mark),
         str(len(episode.breaks)),
         _answer(answers.get("a")),
         _answer(answers.get("b")),
@@ -216,7 +261,7 @@ def row(episode: Episode, options: ExportOptions) -> list[str]:
         cells.append(_word(YES if episode.practice else NO))
     if options.include_notes:
         cells.append(episode.note or "")
-    return [neutralise(cell) for cell in cells]
+    return [neutralise(cell, mark) for cell in cells]
 
 
 class CsvExporter(Exporter):
@@ -224,10 +269,13 @@ class CsvExporter(Exporter):
     suffix = ".csv"
 
     def text(self, episodes: list[Episode], options: ExportOptions) -> str:
+        """The file's text in the language spoken, and in its spreadsheets' conventions."""
+        style = convention()
         buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer)  # excel dialect: comma, minimal quoting, CRLF
+        # The excel dialect (CRLF) with the language's separator and quoting.
+        writer = csv.writer(buffer, delimiter=style.delimiter, quoting=style.quoting)
         writer.writerow(header(options))
-        writer.writerows(row(e, options) for e in episodes)
+        writer.writerows(row(e, options, style) for e in episodes)
         return buffer.getvalue()
 
     def write(self, episodes: list[Episode], options: ExportOptions, stream: BinaryIO) -> None:

@@ -58,7 +58,9 @@ def test_the_csv_header_and_words_are_german(data_dir, tmp_path):
     out = tmp_path / "ours.csv"
     result = run_subprocess(data_dir, "export", "--output", out, "--include-notes", **GERMAN)
     assert result.code == 0, result.err
-    rows = list(csv.reader(out.read_text("utf-8-sig").splitlines()))
+    text = out.read_text("utf-8-sig")
+    assert text.startswith('"id";"Pause";')  # a German spreadsheet's separator, every cell quoted
+    rows = list(csv.reader(text.splitlines(), delimiter=";"))
     assert rows[0] == ["id", "Pause", "Zurückgefunden", "Minuten zum Zurückfinden", "Stand", "Längere Auszeit",
                        "Minuten Auszeit", "Pausiert von", "Aufgewühlt A", "Aufgewühlt B", "Muster",
                        "Datum", "Wochentag", "Uhrzeit", "Abstand zu UTC (Stunden)", "Redebeiträge", "Minuten Redebeiträge",
@@ -67,6 +69,7 @@ def test_the_csv_header_and_words_are_german(data_dir, tmp_path):
     assert {"zurückgefunden", "offen", "ja", "nein", "zum Teil"} <= cells
     assert cells & {"Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"}
     assert not cells & {"repaired", "open", "yes", "no", "Partner A", "Partner B"}
+    assert {"8,9", "45,0", "5,5", "-8"} <= cells and not cells & {"8.9", "45.0", "5.5"}  # decimal commas
     english = run_subprocess(data_dir, "export", "--output", tmp_path / "en.csv")
     assert english.code == 0
     assert (tmp_path / "en.csv").read_text("utf-8-sig").splitlines()[0].startswith("id,paused_at,repaired_at,")

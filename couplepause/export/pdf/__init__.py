@@ -6,6 +6,8 @@ header, every page a footer "page N of M · exported <date>".
 
 - ``content.py``: what the report says, as plain text (dates and numbers
   through couplepause/formatting.py, which uses QLocale);
+- ``catalog.py``: the report's language (``/Lang``) and its title in the
+  viewer's window, which Qt does not write (no Qt);
 - ``ticks.py``: the arithmetic behind the chart's axes (no Qt);
 - ``page.py``: fonts and the page primitives;
 - ``chart.py`` and ``sections.py``: what goes on the pages.
@@ -117,6 +119,7 @@ def render(content: Content, paper: str | None = None) -> bytes:
     _gui_application()
     from PySide6 import QtCore, QtGui
 
+    from couplepause.export.pdf.catalog import amend_catalog
     from couplepause.export.pdf.content import phrase
     from couplepause.export.pdf.sections import Report
 
@@ -152,7 +155,7 @@ def render(content: Content, paper: str | None = None) -> bytes:
     finally:
         painter.end()
     buffer.close()
-    return bytes(data.data())
+    return amend_catalog(bytes(data.data()), content.language)
 
 
 PDF = PdfExporter()

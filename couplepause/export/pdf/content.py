@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from couplepause.core.episode import Episode
 from couplepause.export.base import ExportOptions
 from couplepause.formatting import calendar_date, month_name, number, when
-from couplepause.texts import section, words
+from couplepause.texts import language, section, words
 
 if TYPE_CHECKING:  # pragma: no cover - names for the type hints only
     from couplepause.core.stats import Point, Week
@@ -97,6 +97,7 @@ class Content:
     names: tuple[str, str] = ("Partner A", "Partner B")
     trend_window: int = 5
     patterns: "PatternText | None" = None  # only when the couple opted in
+    language: str = "en"  # the language of its words (the PDF's /Lang)
 
     @property
     def empty(self) -> bool:
@@ -141,6 +142,7 @@ def build_content(episodes: list[Episode], options: ExportOptions) -> Content:
         include_notes=options.include_notes,
         names=(a_name, b_name),
         trend_window=window,
+        language=language(),
     )
     if not episodes:
         return content
