@@ -393,10 +393,13 @@ class Controller(QObject):
                 w.talking.focus_pause()
         elif state is State.BREATHING:
             w.breathing.reset_captures(episode.paused_by, episode.activation)
+            back = w.current_view() is not w.breathing  # e.g. "Not now, go back" from the break's choice
             w.show_view(w.breathing)
             if not w.breathing.is_animating():
                 self.chime.reset()
-                w.breathing.start(self._breathing_frame)
+                w.breathing.start(self._breathing_frame)  # the focus on its main action
+            elif back:
+                w.breathing.focus_main()  # never on "We need a longer break", where one Space goes back
         elif state is State.TURNS:
             w.show_view(w.turns)
             self._render_turns()
