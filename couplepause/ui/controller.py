@@ -51,6 +51,7 @@ class Controller(QObject):
     persisted = Signal(object)
     # Every write is durable again after one failed.
     all_saved = Signal()
+    real_pause_closed = Signal()  # a pause that counts came to its end (finished, or let rest)
 
     def __init__(
         self,
@@ -225,6 +226,7 @@ class Controller(QObject):
     def let_rest(self) -> None:
         if self.offered is not None:
             self._close_offered()
+            self.real_pause_closed.emit()
         self.render()
 
     def choose_break(self) -> None:
@@ -251,6 +253,8 @@ class Controller(QObject):
         if self.practising and self.flow.state is State.TALKING:
             self.practising = False
             self.window.show_notice(words("welcome", "practice_done"), linger=True)
+        elif kind is Ev.FINISH:
+            self.real_pause_closed.emit()
         if self.flow.state is State.AFTER and not self.practising:
             self._show_last_time(self.flow.episode)
         self.render()
@@ -430,9 +434,8 @@ class Controller(QObject):
         if episode is None:
             talking.show_open_episode(None)
         elif episode.on_break:
-            back = episode.breaks[-1].return_at
-            key = "invite_heading" if self.inviting else None
-            text = words("break", key) if key else words("talking", "resume_break", time=time_of_day(back))
+            back = time_of_day(episode.breaks[-1].return_at)
+            text = words("break", "invite_heading") if self.inviting else words("talking", "resume_break", time=back)
             talking.show_open_episode(text, words("talking", "resume_come_back"))
         else:
             talking.show_open_episode(
