@@ -97,9 +97,10 @@ class TalkingView(QWidget):
         beside.addStretch(1)
         beside.addWidget(self.welcome)
         beside.addStretch(1)
-        middle.addLayout(beside, 100)  # as wide as it may be before the room around it grows
+        middle.addLayout(beside)
         middle.addStretch(1)
         layout.addLayout(middle)
+        self._middle, self._beside = middle, beside
 
         self.signal = label("", "muted", center=True)  # their own sign for a pause, from their plan
         self.signal.hide()
@@ -159,22 +160,21 @@ class TalkingView(QWidget):
         it too little, the welcome says less, a step at a time (``_folds``): first
         the buttons the screen has elsewhere (the plan's link above, the names in
         Settings), then its long text; the title, the safety note, the practice
-        pause and "Got it" stay. Last, the hint under the Pause button (its
-        description for screen readers says it too). The Pause button goes under
-        PAUSE_FOLDS_FIRST only where that is not enough, and never under
-        PAUSE_MIN_DIAMETER."""
+        pause and "Got it" stay. The Pause button goes under PAUSE_FOLDS_FIRST only
+        where that is not enough, and never under PAUSE_MIN_DIAMETER. The hint
+        under it (its description for screen readers says it too) goes before the
+        button gets small, except beside the welcome, where it is news."""
         if self.width() <= 0 or self.height() <= 0:
             return
         self._fit_hint()
-        folds = (self._folds if self.welcome.isVisibleTo(self) else ()) + ((self.hint,),)
-        done = False
-        for floor in (PAUSE_FOLDS_FIRST, PAUSE_MIN_DIAMETER):
-            for level in range(len(folds) + 1):
-                self._fold(folds, level)
-                if self._largest_pause(floor):
-                    done = True
-                    break
-            if done:
+        welcome = self._folds if self.welcome.isVisibleTo(self) else ()
+        folds = (*welcome, (self.hint,))
+        first = len(welcome) if welcome else len(folds)  # the most folded before the button gets small
+        tries = [(PAUSE_FOLDS_FIRST, level) for level in range(first + 1)]
+        tries += [(PAUSE_MIN_DIAMETER, level) for level in range(first, len(folds) + 1)]
+        for floor, level in tries:
+            self._fold(folds, level)
+            if self._largest_pause(floor):
                 break
         self.pause_button.set_diameter(self.pause_button.diameter())  # its word in the size that fits
 
@@ -223,6 +223,9 @@ class TalkingView(QWidget):
         """The first-run welcome beside the Pause button; the line under it ("Last
         time…") makes room for it."""
         self.welcome.setVisible(shown)
+        # As wide as it may be before the room around it grows; without it, the
+        # Pause button in the middle.
+        self._middle.setStretchFactor(self._beside, 100 if shown else 0)
         self.last_time.setVisible(not shown)
         if not shown:
             self._fold(self._folds, 0)  # whole, should it come back
