@@ -202,7 +202,7 @@ class Lines(QWidget):
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         text, buttons = self._shown()
-        widths = [b.sizeHint().width() for b in buttons] + ([text.minimumSizeHint().width()] if text else [])
+        widths = [b.sizeHint().width() for b in buttons] + ([text.minimumSizeHint().width()] if text is not None else [])
         return QSize(max(widths, default=0), max((b.sizeHint().height() for b in buttons), default=0))
 
     def resizeEvent(self, event) -> None:  # noqa: N802

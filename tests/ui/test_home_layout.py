@@ -93,19 +93,24 @@ def problems(window) -> list[str]:
     return found
 
 
-@pytest.fixture(params=["en", "de"])
-def home(request, language, make_app, qtbot, monkeypatch):
-    """The window, once it has read what to offer (so that nothing it reads later
-    changes the banners a test shows)."""
-    language(request.param)
+def started(make_app, qtbot, monkeypatch):
+    """The window shown, once it has read what to offer (so that nothing it reads
+    later changes the banners a test shows)."""
     loaded = []
     read = Controller._loaded
     monkeypatch.setattr(Controller, "_loaded", lambda self, *args: (read(self, *args), loaded.append(True)))
     bundle = make_app()
-    bundle.settings.update(NAMES)
     bundle.window.show()
     qtbot.waitExposed(bundle.window)
     qtbot.waitUntil(lambda: bool(loaded))
+    return bundle
+
+
+@pytest.fixture(params=["en", "de"])
+def home(request, language, make_app, qtbot, monkeypatch):
+    language(request.param)
+    bundle = started(make_app, qtbot, monkeypatch)
+    bundle.settings.update(NAMES)
     return bundle
 
 

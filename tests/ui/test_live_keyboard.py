@@ -14,13 +14,15 @@ from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from couplepause.core.flow import BREAK_CHOICES, Ev, State
 from couplepause.ui.widgets import Choice
+from tests.ui.test_home_layout import started
 from tests.ui.test_keyboard import focused, press, tab_stops, tab_to
 
 BACK = Qt.Key.Key_Backtab
 
 
 @pytest.fixture
-def active(app, qtbot):
+def active(make_app, qtbot, monkeypatch):
+    app = started(make_app, qtbot, monkeypatch)
     with qtbot.waitActive(app.window):
         app.window.activateWindow()
     assert focused() is app.window.talking.pause_button
@@ -201,7 +203,10 @@ def assert_one_focus_mark_on_every_stop(qtbot, view: QWidget) -> int:
 
 def test_every_tab_stop_of_the_live_screens_shows_one_focus(active, qtbot, clock):
     w, c = active.window, active.controller
-    assert assert_one_focus_mark_on_every_stop(qtbot, w.talking) >= 5
+    w.resize(1264, 752)  # room for everything the home screen can show
+    w.talking.show_open_episode("You paused at 21:04 and didn't get to finish.", "Pick up where we left off")
+    assert assert_one_focus_mark_on_every_stop(qtbot, w.talking) >= 11  # the links, Pause, welcome, pick-up
+    w.talking.show_open_episode(None)
     c.pause()
     w.breathing.stop()  # the shape holds still while the screen is looked at
     assert assert_one_focus_mark_on_every_stop(qtbot, w.breathing) >= 6  # a row of choices is one stop
