@@ -191,7 +191,8 @@ class Controller(QObject):
         self.practising = True
         self.flow.config = flow_config(self.settings, self.began_last_time, practice=True)
         self.dispatch(Ev.PAUSE)
-        self.window.show_notice(words("welcome", "practice_notice"))
+        # Said, then out of the way of the live screens (a small laptop has little room).
+        self.window.show_notice(words("welcome", "practice_notice"), linger=True)
 
     # --------------------------------------------------------------- intents
     def pause(self, at: tuple[float, datetime] | None = None) -> None:

@@ -136,3 +136,12 @@ def test_the_practice_pause_stays_in_the_help_menu_once_the_welcome_is_put_away(
     assert [e.practice for e in on_disk(app)] == [True]
     w.help_menu.aboutToShow.emit()
     assert action.isEnabled()
+
+
+def test_the_practice_notice_fades_and_leaves_the_live_screens_their_room(app, qtbot):
+    w = app.window
+    app.controller.practice()
+    assert "kept as practice" in w.notice_shown()
+    assert w._notice_timer.isActive()  # it fades by itself, as a calm line does
+    w._notice_timer.timeout.emit()
+    assert w.notice_shown() is None
