@@ -83,6 +83,12 @@ class App:
         self.settings.update({"welcome_seen": True})
         self.window.talking.focus_pause()
 
+    def real_pause_closed(self) -> None:
+        """The couple have used the Pause for real: the welcome has done its work and
+        goes by itself, without a word; "Last time…" shows in its place."""
+        if not self.settings.get("welcome_seen"):
+            self.put_welcome_away()
+
     def follow_theme(self) -> None:
         """Follow the desktop's light or dark (when the setting says so): as Qt hears it,
         and as the desktop's portal says it (asked now, answered later)."""
@@ -228,9 +234,16 @@ class App:
             action.setMenuRole(menu_role)  # where macOS puts it
             action.triggered.connect(handler)
             file_menu.addAction(action)
+        # The practice pause, on a calm evening, also once the welcome is put away.
+        practice = QAction(words("menu", "practice"), self.window)
+        practice.triggered.connect(self.controller.practice)
+        help_menu = self.window.help_menu
+        help_menu.aboutToShow.connect(lambda: practice.setEnabled(self.controller.idle()))
+        help_menu.addAction(practice)
+        self.practice_action = practice
         about = QAction(words("menu", "about"), self.window)
         about.triggered.connect(self.open_safety)
-        self.window.help_menu.addAction(about)
+        help_menu.addAction(about)
 
     def close_history(self) -> None:
         if self.history is not None:
@@ -264,17 +277,23 @@ class App:
             box.setText(words("notices", "quit_rescued", reason=reason, path=path))
         else:
             box.setText(words("notices", "quit_unsaved", reason=reason))
-        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-        box.setDefaultButton(QMessageBox.StandardButton.No)
+        # Buttons that say what they do: closing (with the copy kept, or losing what
+        # is not saved) or staying open, which is where Enter and Escape lead.
+        close = box.addButton(words("notices", "quit_rescued_close" if path is not None else "quit_unsaved_close"),
+                              QMessageBox.ButtonRole.DestructiveRole)
+        stay = box.addButton(words("notices", "quit_keep_open"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stay)
+        box.setEscapeButton(stay)
 
-        def answered(button: int) -> None:
-            if button == QMessageBox.StandardButton.Yes:
+        def answered(_result: int) -> None:
+            if box.clickedButton() is close:
                 self._closing = True
                 self.shutdown()
                 self.window.close()
 
         box.finished.connect(answered)
         box.open()
+        self.leave_question = box
         return False
 
     def _ask_before_leaving_the_pause(self) -> None:
@@ -422,6 +441,7 @@ def build(
     window.talking.names_requested.connect(bundle.open_settings)
     window.talking.plan_requested.connect(bundle.planning.open)
     window.talking.welcome_done.connect(bundle.put_welcome_away)
+    controller.real_pause_closed.connect(bundle.real_pause_closed)
     window.talking.history_requested.connect(bundle.open_history)
     window.close_guard = bundle.close_guard
     window.first_exposed.connect(bundle.follow_theme)

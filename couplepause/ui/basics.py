@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize
+from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, QSize
 from PySide6.QtGui import QGuiApplication, QPainter, QPainterPath, QPalette, QPen, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -98,15 +98,122 @@ def button(text: str, role: str | None = None, *, accessible: str | None = None)
 
 
 def notice_bar(text: QLabel, *buttons: QPushButton, margins: tuple[int, int, int, int]) -> QFrame:
-    """A soft band with a line of text and its buttons on the right."""
+    """A soft band with a line of text and its buttons on the right, or under it
+    where the width is short (``Lines``)."""
     frame = QFrame()
     frame.setProperty("role", "notice")
-    layout = QHBoxLayout(frame)
+    layout = QVBoxLayout(frame)
     layout.setContentsMargins(*margins)
-    layout.addWidget(text, 1)
-    for widget in buttons:
-        layout.addWidget(widget)
+    layout.addWidget(Lines(text, buttons, end=True))
     return frame
+
+
+TEXT_ROOM = 300  # the least width a text keeps beside its buttons; else it takes a line of its own
+
+
+class Lines(QWidget):
+    """A text and its buttons, or buttons alone, folded to the width they get: the
+    text beside the buttons while it keeps ``TEXT_ROOM`` (or its whole line), else
+    above them; the buttons in one row while it fits, else in as many columns as
+    fit. ``end``: the buttons lean to the right. Placed by hand (no layout), so the
+    height asked for at a width is the height of what is placed at that width."""
+
+    def __init__(self, text: QLabel | None, buttons, *, spacing: int = 12, end: bool = False):
+        super().__init__()
+        self._text = text
+        self._buttons = list(buttons)
+        self._spacing = spacing
+        self._end = end
+        for widget in (text, *self._buttons):
+            if widget is not None:
+                widget.setParent(self)  # its own from now on: shown unless hidden
+        for before, after in zip(self._buttons, self._buttons[1:]):
+            QWidget.setTabOrder(before, after)  # Tab goes the way the eyes read
+
+    def _shown(self) -> tuple[QLabel | None, list[QPushButton]]:
+        text = self._text if self._text is not None and not self._text.isHidden() else None
+        return text, [b for b in self._buttons if not b.isHidden()]
+
+    def _plan(self, width: int) -> tuple[bool, list[int]]:
+        """At ``width``: whether the text sits beside the buttons, and the width of
+        each column of buttons."""
+        text, buttons = self._shown()
+        widths = [b.sizeHint().width() for b in buttons]
+        if text is not None:
+            text.ensurePolished()  # its font from the style sheet
+            whole = text.fontMetrics().horizontalAdvance(text.text()) + 2 * text.margin() + 4
+            if width - sum(widths) - self._spacing * len(widths) >= min(TEXT_ROOM, whole):
+                return True, widths
+        for count in range(len(widths), 1, -1):
+            columns = [max(widths[c::count]) for c in range(count)]
+            if sum(columns) + self._spacing * (count - 1) <= width:
+                return False, columns
+        return False, [min(width, max(widths, default=0))]
+
+    def _places(self, width: int) -> tuple[list[tuple[QWidget, QRect]], int]:
+        """Where each shown widget goes at ``width``, and the height it all takes."""
+        text, buttons = self._shown()
+        beside, columns = self._plan(width)
+        spacing, places = self._spacing, []
+        if beside:
+            room = width - sum(columns) - spacing * len(columns)
+            height = max([b.sizeHint().height() for b in buttons] + [text.heightForWidth(room)])
+            places.append((text, QRect(0, 0, room, height)))
+            x = room + spacing
+            for b, w in zip(buttons, columns):
+                h = b.sizeHint().height()
+                places.append((b, QRect(x, (height - h) // 2, w, h)))
+                x += w + spacing
+            return places, height
+        y = 0
+        if text is not None:
+            y = text.heightForWidth(width)
+            places.append((text, QRect(0, 0, width, y)))
+            y += spacing if buttons else 0
+        across = sum(columns) + spacing * (len(columns) - 1)
+        left = max(0, width - across) if self._end else 0
+        count = len(columns)
+        for start in range(0, len(buttons), count):
+            line = buttons[start:start + count]
+            h = max(b.sizeHint().height() for b in line)
+            x = left
+            for b, w in zip(line, columns):
+                places.append((b, QRect(x, y, w, h)))
+                x += w + spacing
+            y += h + spacing
+        return places, (y - spacing if buttons else y)
+
+    def _place(self) -> None:
+        for widget, rect in self._places(self.width())[0]:
+            if widget.geometry() != rect:
+                widget.setGeometry(rect)
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt name)
+        return self._places(width)[1]
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return True
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        text, buttons = self._shown()
+        hints = [b.sizeHint() for b in buttons] + ([text.sizeHint()] if text is not None else [])
+        width = sum(h.width() for h in hints) + self._spacing * max(0, len(hints) - 1)
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        text, buttons = self._shown()
+        widths = [b.sizeHint().width() for b in buttons] + ([text.minimumSizeHint().width()] if text is not None else [])
+        return QSize(max(widths, default=0), max((b.sizeHint().height() for b in buttons), default=0))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._place()
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:  # a text or a button changed, or was shown or hidden
+            self.updateGeometry()
+            self._place()
+        return super().event(event)
 
 
 def row(*items: QWidget | None, spacing: int = 12, center: bool = True) -> QHBoxLayout:
@@ -138,38 +245,54 @@ def set_text(widget: QLabel | QPushButton, text: str) -> None:
         widget.setText(text)
 
 
-class RoundButton(QPushButton):
-    """The big round Pause button. Drawn by hand so it stays a circle that
-    holds its word at any text size; colours come from the theme."""
+# The Pause button's size: as large as PAUSE_DIAMETER where the screen has room,
+# never under PAUSE_MIN_DIAMETER, where it still reads as the main action; its word
+# a step smaller below each of PAUSE_WORD_STEPS (style.qss: ``word``).
+PAUSE_DIAMETER = 300
+PAUSE_MIN_DIAMETER = 120
+PAUSE_WORD_STEPS = ((250, "large"), (170, "compact"), (0, "small"))
 
-    MIN_DIAMETER = 260
-    SMALLEST = 170  # on a short screen
+
+class RoundButton(QPushButton):
+    """The big round Pause button. Drawn by hand so it stays a circle; its
+    diameter is what the screen has room for, its word sized to fit it; colours
+    come from the theme."""
+
     FOCUS_WIDTH = 5
 
     def __init__(self, text: str):
         super().__init__(text)  # (text, parent) would have PySide build QIcon's enums to choose an overload
-        self._diameter = self.MIN_DIAMETER
+        self._diameter = PAUSE_DIAMETER
+        self.setProperty("word", "large")
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         set_enum(self, "focusPolicy", "StrongFocus")
         self.setAutoDefault(True)  # Enter presses it too
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
-        metrics = self.fontMetrics()
-        side = max(self._diameter, metrics.horizontalAdvance(self.text()) + 2 * metrics.height())
-        return QSize(side, side)
+        return QSize(self._diameter, self._diameter)
 
-    def fit_height(self, room: int) -> None:
-        """As large as usual, smaller where the screen is short (never below SMALLEST;
-        its word a size smaller then, style.qss: ``compact``)."""
-        diameter = max(self.SMALLEST, min(self.MIN_DIAMETER, room))
-        compact = diameter < self.MIN_DIAMETER
-        if bool(self.property("compact")) != compact:
-            self.setProperty("compact", compact)
-            self.style().unpolish(self)
-            self.style().polish(self)
+    def diameter(self) -> int:
+        return self._diameter
+
+    def set_diameter(self, diameter: int, *, word: bool = True) -> int:
+        """As large as ``diameter`` (between PAUSE_MIN_DIAMETER and PAUSE_DIAMETER),
+        its word in the size that fits it (``word=False``: the size only, while the
+        room is measured); the diameter taken."""
+        diameter = max(PAUSE_MIN_DIAMETER, min(PAUSE_DIAMETER, diameter))
         if diameter != self._diameter:
             self._diameter = diameter
-        self.updateGeometry()
+            self.updateGeometry()
+        if word:
+            self._fit_word()
+        return diameter
+
+    def _fit_word(self) -> None:
+        diameter = self._diameter
+        word = next(step for least, step in PAUSE_WORD_STEPS if diameter >= least)
+        if self.property("word") != word:
+            self.setProperty("word", word)
+            self.style().unpolish(self)
+            self.style().polish(self)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         return self.sizeHint()

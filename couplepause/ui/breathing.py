@@ -120,6 +120,9 @@ class BreathingView(QWidget):
         self._said = None
         self.tick()
         self._timer.start()
+        self.focus_main()
+
+    def focus_main(self) -> None:
         self.skip_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def stop(self) -> None:

@@ -51,6 +51,7 @@ class Controller(QObject):
     persisted = Signal(object)
     # Every write is durable again after one failed.
     all_saved = Signal()
+    real_pause_closed = Signal()  # a pause that counts came to its end (finished, or let rest)
 
     def __init__(
         self,
@@ -190,7 +191,8 @@ class Controller(QObject):
         self.practising = True
         self.flow.config = flow_config(self.settings, self.began_last_time, practice=True)
         self.dispatch(Ev.PAUSE)
-        self.window.show_notice(words("welcome", "practice_notice"))
+        # Said, then out of the way of the live screens (a small laptop has little room).
+        self.window.show_notice(words("welcome", "practice_notice"), linger=True)
 
     # --------------------------------------------------------------- intents
     def pause(self, at: tuple[float, datetime] | None = None) -> None:
@@ -225,6 +227,7 @@ class Controller(QObject):
     def let_rest(self) -> None:
         if self.offered is not None:
             self._close_offered()
+            self.real_pause_closed.emit()
         self.render()
 
     def choose_break(self) -> None:
@@ -251,6 +254,8 @@ class Controller(QObject):
         if self.practising and self.flow.state is State.TALKING:
             self.practising = False
             self.window.show_notice(words("welcome", "practice_done"), linger=True)
+        elif kind is Ev.FINISH:
+            self.real_pause_closed.emit()
         if self.flow.state is State.AFTER and not self.practising:
             self._show_last_time(self.flow.episode)
         self.render()
@@ -393,10 +398,13 @@ class Controller(QObject):
                 w.talking.focus_pause()
         elif state is State.BREATHING:
             w.breathing.reset_captures(episode.paused_by, episode.activation)
+            back = w.current_view() is not w.breathing  # e.g. "Not now, go back" from the break's choice
             w.show_view(w.breathing)
             if not w.breathing.is_animating():
                 self.chime.reset()
-                w.breathing.start(self._breathing_frame)
+                w.breathing.start(self._breathing_frame)  # the focus on its main action
+            elif back:
+                w.breathing.focus_main()  # never on "We need a longer break", where one Space goes back
         elif state is State.TURNS:
             w.show_view(w.turns)
             self._render_turns()
@@ -427,9 +435,8 @@ class Controller(QObject):
         if episode is None:
             talking.show_open_episode(None)
         elif episode.on_break:
-            back = episode.breaks[-1].return_at
-            key = "invite_heading" if self.inviting else None
-            text = words("break", key) if key else words("talking", "resume_break", time=time_of_day(back))
+            back = time_of_day(episode.breaks[-1].return_at)
+            text = words("break", "invite_heading") if self.inviting else words("talking", "resume_break", time=back)
             talking.show_open_episode(text, words("talking", "resume_come_back"))
         else:
             talking.show_open_episode(

@@ -6,12 +6,15 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from couplepause.core.flow import BREAK_CHOICES
 from couplepause.texts import words
 from couplepause.formatting import time_of_day
 from couplepause.ui.widgets import Choice, button, card, label, row, set_text, vbox
+
+TEXT_WIDTH = 640  # the break's few lines of advice, at most
+
 
 class BreakChoiceView(QWidget):
     """Agree on a break length; the return time is shown as a clock time."""
@@ -27,8 +30,12 @@ class BreakChoiceView(QWidget):
         layout.addStretch(1)
         layout.addWidget(label(words("break", "choose_heading"), "heading", center=True))
         self.text = label(words("break", "choose_text"), center=True)
-        layout.addLayout(row(self.text))
-        self.text.setMaximumWidth(760)
+        self.text.setMaximumWidth(TEXT_WIDTH)
+        line = QHBoxLayout()  # the text as wide as reads well, in the middle (a row would give it a narrow column)
+        line.addStretch(1)
+        line.addWidget(self.text, 1000)
+        line.addStretch(1)
+        layout.addLayout(line)
         self.minutes = Choice(
             [(m, words("break", "minutes_choice", n=m)) for m in BREAK_CHOICES], words("break", "minutes")
         )

@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLayout, QVBoxLayout, QWidget
 
 from couplepause.texts import words
-from couplepause.ui.basics import RoundButton, button, label, notice_bar, row, screen_shortcut, vbox
+from couplepause.ui.basics import (
+    PAUSE_DIAMETER,
+    PAUSE_MIN_DIAMETER,
+    Lines,
+    RoundButton,
+    button,
+    label,
+    notice_bar,
+    row,
+    screen_shortcut,
+    vbox,
+)
 
 
 # The first window: built from ``basics`` only, never touching the ``Qt``
 # namespace (see basics); ``finish()`` adds the niceties that need it.
 PAUSE_KEYS = ("P",)
-WELCOME_WIDTH = 560
+WELCOME_WIDTH = 720
+PAUSE_FOLDS_FIRST = 170  # the welcome says less before the Pause button goes under this
+HINT_BESIDE = 300  # the hint under the Pause button, while the welcome is beside it
+MARGINS = (32, 8, 32, 8)  # the stretches above and below the Pause button give the air
+SPACING = 12
 
 
 class TalkingView(QWidget):
@@ -30,7 +45,7 @@ class TalkingView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setAccessibleName(words("accessible", "home"))
-        layout = vbox(self, spacing=18)
+        layout = vbox(self, margins=MARGINS, spacing=SPACING)
 
         self.history_button = button(words("history", "open_button"), "link")
         self.plan_button = button(words("talking", "plan"), "link")
@@ -44,6 +59,14 @@ class TalkingView(QWidget):
         self.pause_button.setObjectName("pauseButton")
         self.pause_button.setAccessibleName(words("talking", "pause_accessible"))
         self.pause_button.setAccessibleDescription(words("talking", "pause_hint"))
+        self.hint = label(words("talking", "pause_hint"), "muted", center=True)
+        # The Pause button with its hint under it: one column, the welcome beside it.
+        column = QVBoxLayout()
+        column.setSpacing(SPACING)
+        column.addStretch(1)
+        column.addLayout(row(self.pause_button))
+        column.addLayout(row(self.hint))
+        column.addStretch(1)
         # The first start: what this is, the safety note and a practice pause,
         # beside the Pause button, never in front of it.
         self.welcome_title = label(words("welcome", "title"), "title")
@@ -56,18 +79,29 @@ class TalkingView(QWidget):
         self.welcome = QFrame()
         self.welcome.setProperty("role", "card")
         self.welcome.setAccessibleName(words("welcome", "title"))
-        band = vbox(self.welcome, margins=(20, 12, 20, 12), spacing=6)
-        band.addLayout(row(self.welcome_title, None, self.welcome_done_button, center=False))
-        for line in (self.welcome_text, self.welcome_safety):
+        self.welcome.setAccessibleDescription(words("welcome", "text"))
+        band = vbox(self.welcome, margins=(20, 14, 20, 16), spacing=8)
+        for line in (self.welcome_title, self.welcome_text, self.welcome_safety):
             band.addWidget(line)
-        band.addLayout(row(self.practice_button, self.welcome_plan_button, None, center=False))
-        band.addLayout(row(self.names_button, None, center=False))
+        band.addSpacing(4)
+        band.addWidget(Lines(None, (self.practice_button, self.welcome_plan_button, self.names_button,
+                                    self.welcome_done_button), spacing=10))
         self.welcome.setMaximumWidth(WELCOME_WIDTH)
         self.welcome.hide()
-        layout.addLayout(row(self.pause_button, self.welcome, spacing=40))
+        self._folds = ((self.welcome_plan_button, self.names_button), (self.welcome_text,))
+        middle = QHBoxLayout()
+        middle.setSpacing(2 * SPACING)
+        middle.addStretch(1)
+        middle.addLayout(column)
+        beside = QVBoxLayout()  # the welcome as tall as its words, in the middle of the row
+        beside.addStretch(1)
+        beside.addWidget(self.welcome)
+        beside.addStretch(1)
+        middle.addLayout(beside)
+        middle.addStretch(1)
+        layout.addLayout(middle)
+        self._middle, self._beside = middle, beside
 
-        self.hint = label(words("talking", "pause_hint"), "muted", center=True)
-        layout.addWidget(self.hint)
         self.signal = label("", "muted", center=True)  # their own sign for a pause, from their plan
         self.signal.hide()
         layout.addWidget(self.signal)
@@ -81,7 +115,7 @@ class TalkingView(QWidget):
         self.resume_button = button(words("talking", "resume_pick_up"), "primary")
         self.let_rest_button = button(words("talking", "resume_let_rest"))
         self.resume_card = notice_bar(self.resume_text, self.resume_button, self.let_rest_button,
-                                      margins=(20, 14, 20, 14))
+                                      margins=(20, 12, 20, 12))
         self.resume_card.hide()
         layout.addWidget(self.resume_card)
 
@@ -114,36 +148,130 @@ class TalkingView(QWidget):
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
-        self._fit_pause()
+        self._fit()
 
-    def _fit_pause(self) -> None:
-        """The Pause button as large as the screen's height allows (it stays round)."""
-        others = self.layout().sizeHint().height() - self.pause_button.sizeHint().height()
-        self.pause_button.fit_height(self.height() - others)
+    def _needed(self) -> int:
+        """The height this screen needs at its width, as it stands."""
+        _invalidate(self.layout())
+        return self.layout().totalHeightForWidth(self.width())
+
+    def _fit(self) -> None:
+        """The Pause button as large as the room allows. Where the welcome leaves
+        it too little, the welcome says less, a step at a time (``_folds``): first
+        the buttons the screen has elsewhere (the plan's link above, the names in
+        Settings), then its long text; the title, the safety note, the practice
+        pause and "Got it" stay. The Pause button goes under PAUSE_FOLDS_FIRST only
+        where that is not enough, and never under PAUSE_MIN_DIAMETER. The hint
+        under it (its description for screen readers says it too) goes before the
+        button gets small, except beside the welcome, where it is news."""
+        if self.width() <= 0 or self.height() <= 0:
+            return
+        self._fit_hint()
+        welcome = self._folds if self.welcome.isVisibleTo(self) else ()
+        folds = (*welcome, (self.hint,))
+        first = len(welcome) if welcome else len(folds)  # the most folded before the button gets small
+        tries = [(PAUSE_FOLDS_FIRST, level) for level in range(first + 1)]
+        tries += [(PAUSE_MIN_DIAMETER, level) for level in range(first, len(folds) + 1)]
+        for floor, level in tries:
+            self._fold(folds, level)
+            if self._largest_pause(floor):
+                break
+        self.pause_button.set_diameter(self.pause_button.diameter())  # its word in the size that fits
+
+    def _fold(self, folds, level: int) -> None:
+        """The first ``level`` steps of ``folds`` hidden, the others shown."""
+        for step, widgets in enumerate(folds):
+            for widget in widgets:
+                if widget.isHidden() != (step < level):
+                    widget.setVisible(step >= level)
+
+    def _fit_hint(self) -> None:
+        """The hint under the Pause button: a narrow column beside the welcome, else
+        one line where the width allows."""
+        hint = self.hint
+        if self.welcome.isVisibleTo(self):
+            width = HINT_BESIDE
+        else:
+            hint.ensurePolished()
+            left, _, right, _ = MARGINS
+            width = min(hint.fontMetrics().horizontalAdvance(hint.text()) + 8, self.width() - left - right)
+        if hint.width() != width or hint.minimumWidth() != width:
+            hint.setFixedWidth(width)
+
+    def _largest_pause(self, floor: int) -> bool:
+        """Give the Pause button the largest diameter, from ``floor`` up, that the
+        screen's height holds; False where even ``floor`` does not fit."""
+        button, room = self.pause_button, self.height()
+        low, high = floor, PAUSE_DIAMETER
+        button.set_diameter(high, word=False)
+        if self._needed() <= room:
+            return True
+        button.set_diameter(low, word=False)
+        if self._needed() > room:
+            return False
+        while high - low > 1:  # the largest that fits lies in [low, high)
+            middle = (low + high) // 2
+            button.set_diameter(middle, word=False)
+            if self._needed() <= room:
+                low = middle
+            else:
+                high = middle
+        button.set_diameter(low, word=False)
+        return True
 
     def show_welcome(self, shown: bool) -> None:
-        """The first-run welcome; the line under the Pause button makes room for it."""
+        """The first-run welcome beside the Pause button; the line under it ("Last
+        time…") makes room for it."""
         self.welcome.setVisible(shown)
+        # As wide as it may be before the room around it grows; without it, the
+        # Pause button in the middle.
+        self._middle.setStretchFactor(self._beside, 100 if shown else 0)
         self.last_time.setVisible(not shown)
+        if not shown:
+            self._fold(self._folds, 0)  # whole, should it come back
+        self._refit()
+
+    def _refit(self) -> None:
         if self.isVisible():  # before the first show, the first resize does it
-            self._fit_pause()
+            self._fit()
 
     def set_pause_signal(self, text: str) -> None:
         self.signal.setText(text)
         self.signal.setVisible(bool(text))
+        self._refit()
 
     def set_last_time(self, text: str | None) -> None:
         self.last_time.setText(text or words("talking", "welcome"))
+        self._refit()
 
     def show_open_episode(self, text: str | None, action: str = "") -> None:
         """Offer to pick up an open episode (text=None hides the offer)."""
         if text is None:
-            self.resume_card.hide()
+            if not self.resume_card.isHidden():
+                self.resume_card.hide()
+                self._refit()
             return
         self.resume_text.setText(text)
         self.resume_button.setText(action)
         self.resume_button.setAccessibleName(action)
         self.resume_card.show()
+        self._refit()
 
     def focus_pause(self) -> None:
         self.pause_button.setFocus()
+
+
+def _invalidate(layout: QLayout) -> None:
+    """Forget what ``layout``, the layouts in it and the bands it holds measured
+    (Qt does that when it next lays them out; the Pause button's room is measured
+    before, right after a part of the welcome was shown or hidden)."""
+    layout.invalidate()
+    for i in range(layout.count()):
+        item = layout.itemAt(i)
+        widget = item.widget()
+        if item.layout() is not None:
+            _invalidate(item.layout())
+        elif widget is not None and (widget.layout() is not None or isinstance(widget, Lines)):
+            if widget.layout() is not None:
+                _invalidate(widget.layout())
+            widget.updateGeometry()  # what the layout above kept of its size

@@ -12,6 +12,7 @@ from typing import Iterable
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QGuiApplication, QPainter, QRadialGradient
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAccessibleWidget,
     QApplication,
     QButtonGroup,
@@ -233,12 +234,43 @@ _ARROW_STEPS = {Qt.Key.Key_Left: -1, Qt.Key.Key_Up: -1, Qt.Key.Key_Right: 1, Qt.
 
 class RadioGroup(QWidget):
     """What holds a set of radio buttons: to a screen reader, a group named ``name``
-    (the question they answer)."""
+    (the question they answer). To the keyboard, one stop: Tab and Shift+Tab come
+    to the chosen button (the first, while none is), never to whichever was last
+    or happens to be at the end; the arrow keys move along the group."""
 
     def __init__(self, name: str, parent=None):
         _install_group_role()
         super().__init__(parent)
         self.setAccessibleName(name)
+        self._radios: list[QAbstractButton] = []
+
+    def childEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().childEvent(event)
+        child = event.child()
+        if event.added() and isinstance(child, QAbstractButton) and child not in self._radios:
+            self._radios.append(child)
+            child.installEventFilter(self)
+            child.toggled.connect(self._rest)
+            self._rest()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.FocusOut:
+            self._rest()
+        return False
+
+    def _rest(self) -> None:
+        """While the focus is elsewhere, the group's one stop is its chosen button
+        (or its first). Within it, Qt keeps the stop on the focused one, so Tab
+        leaves the group."""
+        focus = QApplication.focusWidget()
+        if focus is not None and focus in self._radios:
+            return
+        shown = [b for b in self._radios if b.isEnabled() and not b.isHidden()]
+        if not shown:
+            return
+        stop = next((b for b in shown if b.isChecked()), shown[0])
+        for b in self._radios:
+            b.setFocusPolicy(Qt.FocusPolicy.StrongFocus if b is stop else Qt.FocusPolicy.ClickFocus)
 
 
 class Choice(RadioGroup):

@@ -8,7 +8,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QScrollArea
 
 from couplepause.core.flow import Ev
-from couplepause.ui.basics import FRAME_ROOM, fitting
+from couplepause.ui.basics import FRAME_ROOM, PAUSE_MIN_DIAMETER, fitting
 from couplepause.ui.main_window import DEFAULT_SIZE, MainWindow
 from tests.ui.conftest import DIALOG_OPENERS, open_dialog
 
@@ -94,7 +94,7 @@ def test_the_pause_button_stays_round_and_clear_of_the_welcome_on_a_small_screen
     talking = w.talking
     assert talking.welcome.isVisible()
     button = talking.pause_button
-    assert button.width() == button.height() >= button.SMALLEST
+    assert button.width() == button.height() >= PAUSE_MIN_DIAMETER
     pause = QRect(button.mapTo(talking, button.rect().topLeft()), button.size())
     band = QRect(talking.welcome.mapTo(talking, talking.welcome.rect().topLeft()), talking.welcome.size())
     assert talking.rect().contains(pause) and talking.rect().contains(band)

@@ -6,7 +6,7 @@ from PySide6.QtCore import QRect
 
 from couplepause.core.flow import Ev, State
 from couplepause.store.repository import Repository
-from couplepause.texts import words
+from couplepause.texts import duration, words
 
 
 def on_disk(bundle):
@@ -78,3 +78,70 @@ def test_the_first_window_reads_what_it_needs_as_settings_wrote_it(data_dir):
     assert early_settings(data_dir) == {"language": "system", "theme": "system", "welcome_seen": False}
     Settings.for_data_dir(data_dir).update({"welcome_seen": True, "theme": "dark", "language": "de"})
     assert early_settings(data_dir) == {"language": "de", "theme": "dark", "welcome_seen": True}
+
+
+def through_a_pause(c, clock) -> None:
+    c.dispatch(Ev.END_BREATHING)
+    c.dispatch(Ev.SWAP)
+    clock.advance(30)
+    c.dispatch(Ev.TO_REPAIR)
+    c.dispatch(Ev.ANSWER, "a", "yes")
+    c.dispatch(Ev.ANSWER, "b", "yes")
+    c.dispatch(Ev.FINISH, value=None)
+
+
+def test_the_welcome_goes_by_itself_once_a_real_pause_is_closed(app, make_app, data_dir, clock):
+    c, talking = app.controller, app.window.talking
+    c.practice()
+    through_a_pause(c, clock)
+    assert talking.welcome.isVisible()  # a practice pause is not real use
+    app.window.hide_notice()  # "that was a practice pause" has faded
+    c.pause()
+    through_a_pause(c, clock)
+    assert c.flow.state is State.TALKING
+    assert not talking.welcome.isVisible() and talking.last_time.isVisible()
+    assert talking.last_time.text() == words("talking", "last_time", duration=duration(30))
+    assert app.window.notice_shown() is None  # nothing said about it
+    assert app.settings.get("welcome_seen") is True
+    app.shutdown()
+    assert not make_app(data_dir).window.talking.welcome.isVisibleTo(app.window)
+
+
+def test_the_welcome_goes_when_an_interrupted_real_pause_is_let_rest(make_app, data_dir, qtbot):
+    first = make_app()
+    first.controller.pause()
+    assert first.writer.flush(5)
+    first.shutdown()
+    again = make_app()
+    qtbot.waitUntil(lambda: again.controller.offered is not None, timeout=5000)
+    talking = again.window.talking
+    assert talking.welcome.isVisibleTo(again.window)
+    talking.let_rest_button.click()
+    assert not talking.welcome.isVisibleTo(again.window) and again.settings.get("welcome_seen") is True
+
+
+def test_the_practice_pause_stays_in_the_help_menu_once_the_welcome_is_put_away(app, clock):
+    c, w = app.controller, app.window
+    w.talking.welcome_done_button.click()
+    assert not w.talking.welcome.isVisible()
+    action = app.practice_action
+    assert action in w.help_menu.actions() and action.text() == words("menu", "practice")
+    w.help_menu.aboutToShow.emit()
+    assert action.isEnabled()
+    action.trigger()
+    assert c.flow.state is State.BREATHING and c.practising
+    w.help_menu.aboutToShow.emit()
+    assert not action.isEnabled()  # not in the middle of a pause
+    through_a_pause(c, clock)
+    assert [e.practice for e in on_disk(app)] == [True]
+    w.help_menu.aboutToShow.emit()
+    assert action.isEnabled()
+
+
+def test_the_practice_notice_fades_and_leaves_the_live_screens_their_room(app, qtbot):
+    w = app.window
+    app.controller.practice()
+    assert "kept as practice" in w.notice_shown()
+    assert w._notice_timer.isActive()  # it fades by itself, as a calm line does
+    w._notice_timer.timeout.emit()
+    assert w.notice_shown() is None
