@@ -60,6 +60,15 @@ VENDORED = [
     ("PySide6_Essentials", "ICU (International Components for Unicode), inside Qt", "PySide6/Qt/lib/libicu*",
      "Unicode-DFS-2016 and ICU", "ICU.txt"),
 ]
+# The full texts Debian keeps in /usr/share/common-licenses, as a licence file includes
+# them: replaced by where they are (lintian: copyright-file-contains-full-*-license).
+FULL_TEXTS = [
+    (re.compile(r"^[ \t]*GNU (LESSER |LIBRARY )?GENERAL PUBLIC LICENSE\s+Version (\d(?:\.\d)?), [\w ]+ \d{4}"
+                r".*?END OF TERMS AND CONDITIONS", re.DOTALL | re.MULTILINE),
+     lambda m: ("LGPL-" if m[1] else "GPL-") + m[2].removesuffix(".0")),
+    (re.compile(r"^[ \t]*Apache License\s+Version 2\.0, January 2004.*?END OF TERMS AND CONDITIONS",
+                re.DOTALL | re.MULTILINE), lambda m: "Apache-2.0"),
+]
 COPYRIGHT_LINE = re.compile(r"^\s*(Copyright\b|\(c\)|©).*\d{4}.*$", re.IGNORECASE | re.MULTILINE)
 
 
@@ -228,6 +237,14 @@ def dist_licence(dist: importlib.metadata.Distribution) -> str:
     return f"LicenseRef-{meta['Name']}"
 
 
+def shortened(text: str) -> str:
+    """``text`` with the full texts Debian ships replaced by their place."""
+    for pattern, name in FULL_TEXTS:
+        text = pattern.sub(lambda m, name=name: f"[The full text of {name(m)}: on Debian systems in "
+                           f"/usr/share/common-licenses/{name(m)}.]", text)
+    return text
+
+
 def copyright_lines(texts: list[str], fallback: str) -> str:
     lines = dict.fromkeys(" ".join(m.group(0).split()) for text in texts for m in COPYRIGHT_LINE.finditer(text))
     lines.pop("", None)
@@ -252,7 +269,7 @@ def licence_blocks(text: str) -> list[tuple[str, str, str, str]]:
 def dist_paragraphs(dist, paths: list[str], bundle_paths: list[str], prefix: str) -> list[str]:
     meta = dist.metadata
     expression = dist_licence(dist)
-    texts = [p.read_text("utf-8", errors="replace") for p in licence_files(dist)]
+    texts = [shortened(p.read_text("utf-8", errors="replace")) for p in licence_files(dist)]
     body = "\n\n".join(t.strip("\n") for t in texts) or common_licence_note(expression)
     if not body:
         raise Untraced(f"deb_copyright: {meta['Name']} has no licence text and {expression} is not in "
@@ -291,7 +308,7 @@ def dist_paragraphs(dist, paths: list[str], bundle_paths: list[str], prefix: str
 
 def debian_notice(package: str) -> str:
     notice_path = Path("/usr/share/doc") / package / "copyright"
-    notice = notice_path.read_text("utf-8", errors="replace") if notice_path.is_file() else ""
+    notice = shortened(notice_path.read_text("utf-8", errors="replace")) if notice_path.is_file() else ""
     if not notice:
         raise Untraced(f"deb_copyright: the Debian package {package} has no {notice_path}")
     return notice
@@ -322,13 +339,13 @@ def debian_paragraph(packages: list[str], paths: list[str]) -> str:
 
 def python_paragraph(paths: list[str]) -> str:
     licence = python_licence_file()
-    text = licence.read_text("utf-8", errors="replace") if licence else ""
+    text = shortened(licence.read_text("utf-8", errors="replace")) if licence else ""
     return paragraph(Files=files_field(paths), Copyright=copyright_lines([text], "Python Software Foundation"),
                      License="PSF-2.0\n" + text, Comment=f"Python {sys.version.split()[0]}, its library and modules")
 
 
 def bootloader_paragraph(dist, paths: list[str]) -> str:
-    texts = [p.read_text("utf-8", errors="replace") for p in licence_files(dist)]
+    texts = [shortened(p.read_text("utf-8", errors="replace")) for p in licence_files(dist)]
     return paragraph(Files=files_field(paths), Copyright=copyright_lines(texts, authors(dist.metadata)),
                      License="GPL-2.0-or-later with Bootloader exception\n" + "\n\n".join(texts),
                      Comment=f"The executable is PyInstaller {dist.version}'s bootloader "

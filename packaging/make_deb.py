@@ -176,7 +176,9 @@ def stage(bundle: Path, icons: Path, root: Path) -> None:
     for path in [root, *root.rglob("*")]:
         if path.is_symlink():
             continue
-        executable = path.is_dir() or os.access(path, os.X_OK)
+        # Shared libraries and plugins are loaded, not run: not executable (as Debian ships them).
+        library = ".so" in path.suffixes or path.name.endswith(".so")
+        executable = path.is_dir() or (os.access(path, os.X_OK) and not library)
         path.chmod(0o755 if executable else 0o644)
 
 
