@@ -301,7 +301,14 @@ def deb(bundle) -> Path:
     return found[-1]
 
 
-def test_the_deb_puts_the_app_in_the_menu(deb, tmp_path):
+@pytest.fixture(scope="module")
+def deb_root(deb, tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("deb") / "root"
+    subprocess.run(["dpkg-deb", "--extract", deb, root], check=True, timeout=300)
+    return root
+
+
+def test_the_deb_puts_the_app_in_the_menu(deb, deb_root):
     field = subprocess.run(["dpkg-deb", "--field", deb, "Package", "Version", "Depends"],
                            capture_output=True, text=True, check=True).stdout
     assert "Package: couplepause" in field and f"Version: {__version__}-" in field
@@ -311,8 +318,7 @@ def test_the_deb_puts_the_app_in_the_menu(deb, tmp_path):
     assert re.search(r"Depends: .*\blibstdc\+\+6 \(>= ", field), field
     assert re.search(r"Depends: .*\blibfontconfig1\b", field), field
 
-    root = tmp_path / "root"
-    subprocess.run(["dpkg-deb", "--extract", deb, root], check=True, timeout=300)
+    root = deb_root
     assert os.readlink(root / "usr/bin/couplepause") == "/opt/couplepause/couplepause"
     result = run([root / "opt/couplepause/couplepause", "--version"])
     assert result.stdout == f"couplepause {__version__}\n"
@@ -387,13 +393,6 @@ def paragraphs(text: str) -> list[dict[str, str]]:
     return result
 
 
-@pytest.fixture(scope="module")
-def deb_root(deb, tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("deb") / "root"
-    subprocess.run(["dpkg-deb", "--extract", deb, root], check=True, timeout=300)
-    return root
-
-
 def test_the_deb_s_copyright_lists_every_part_of_the_bundle(deb_root):
     """Machine-readable, made from the bundle: every distribution the app needs is named,
     and every file in /opt/couplepause but our own is claimed by a paragraph of its own."""
@@ -442,3 +441,6 @@ def test_the_deb_has_a_changelog_and_md5sums(deb, deb_root, tmp_path):
     assert set(sums) == set(files)
     for rel in ("opt/couplepause/couplepause", "usr/share/doc/couplepause/copyright"):
         assert sums[rel] == hashlib.md5(files[rel].read_bytes(), usedforsecurity=False).hexdigest()
+    # Shared libraries and plugins are loaded, not run (lintian: shared-library-is-executable).
+    assert [rel for rel, path in files.items() if ".so" in path.suffixes + [path.suffix] and path.stat().st_mode & 0o111] == []
+    assert files["opt/couplepause/couplepause"].stat().st_mode & 0o111
