@@ -172,6 +172,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _report(exc)
 
 
+def window_main(argv: Sequence[str] | None = None) -> int:
+    """The windowed launcher (``couplepause-window``: Windows' Start menu, no console;
+    elsewhere the same as :func:`main`). Where there is no stderr to say a failure
+    on (Windows' pythonw), its line is shown in a message box instead."""
+    from couplepause import platform_support
+
+    if platform_support.has_console():
+        return main(argv)
+    import io
+
+    heard = sys.stderr = io.StringIO()
+    try:
+        code = main(argv)
+    finally:
+        sys.stderr = None  # as it was: nothing to print on
+    lines = [line for line in heard.getvalue().splitlines() if line.strip()]
+    if code != EXIT_OK and lines:
+        platform_support.tell_without_console(lines[-1], APP_NAME)
+    return code
+
+
 def _run(args: argparse.Namespace) -> int:
     command = args.command or "gui"
     if command not in ("gui", "open"):  # the window reads its settings itself; open has none
