@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, NoReturn, Sequence
 
 if TYPE_CHECKING:
     import argparse
+    import io
     from datetime import date
 
 from couplepause import APP_NAME, __version__
@@ -182,15 +183,35 @@ def window_main(argv: Sequence[str] | None = None) -> int:
         return main(argv)
     import io
 
-    heard = sys.stderr = io.StringIO()
+    _Unheard.lines = sys.stderr = io.StringIO()
     try:
         code = main(argv)
     finally:
         sys.stderr = None  # as it was: nothing to print on
-    lines = [line for line in heard.getvalue().splitlines() if line.strip()]
-    if code != EXIT_OK and lines:
-        platform_support.tell_without_console(lines[-1], APP_NAME)
+    _show_unheard(code)
     return code
+
+
+class _Unheard:
+    lines: io.StringIO | None = None  # what was said where no one could read it (window_main)
+
+
+def _show_unheard(code: int) -> None:
+    """A failure's line, said where there is no console, shown in a message box."""
+    from couplepause import platform_support
+
+    said = [line for line in (_Unheard.lines.getvalue() if _Unheard.lines else "").splitlines() if line.strip()]
+    _Unheard.lines = None
+    if code != EXIT_OK and said:
+        platform_support.tell_without_console(said[-1], APP_NAME)
+
+
+def end_now(code: int) -> NoReturn:
+    """End the process at once (Qt would abort it), what was said shown first."""
+    _show_unheard(code)
+    if sys.stderr is not None:
+        sys.stderr.flush()
+    os._exit(code)
 
 
 def _run(args: argparse.Namespace) -> int:

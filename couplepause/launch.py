@@ -149,7 +149,7 @@ def _qt_application() -> QApplication:
 def _cannot_start(heard: list[tuple[str, str]], fatal: str) -> NoReturn:
     """Say why Qt cannot start, in one line, and end the process (exit 1): Qt aborts it
     when this returns. Nothing is open yet (the data folder's lock comes later)."""
-    from couplepause.cli import EXIT_FAILURE, Refused, say
+    from couplepause.cli import EXIT_FAILURE, Refused, end_now, say
 
     if os.environ.get("COUPLEPAUSE_DEBUG"):
         for category, message in [*heard, ("default", fatal)]:
@@ -158,9 +158,7 @@ def _cannot_start(heard: list[tuple[str, str]], fatal: str) -> NoReturn:
             if category.startswith("qt.qpa") and category != "qt.qpa.plugin"]
     detail = (told or fatal.splitlines() or [""])[0].strip()
     say(_plugin_library_problem(heard) or Refused("qt_found_no_display", detail=detail))
-    if sys.stderr is not None:  # Windows' windowed launcher has none
-        sys.stderr.flush()
-    os._exit(EXIT_FAILURE)
+    end_now(EXIT_FAILURE)
 
 
 def _plugin_library_problem(heard: list[tuple[str, str]]):

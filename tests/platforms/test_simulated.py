@@ -154,15 +154,21 @@ def test_the_command_line_speaks_the_desktops_language(system, tmp_path):
     assert english.returncode == 0 and english.stdout.startswith("usage: couplepause")
 
 
-def test_the_windowed_launcher_without_a_console_shows_a_failure(tmp_path):
+@pytest.mark.parametrize("failure", ["data_dir_is_a_file", "qt_cannot_start"])
+def test_the_windowed_launcher_without_a_console_shows_a_failure(tmp_path, failure):
     """Windows' windowed launcher (pythonw) has no stderr: a start that fails is
-    shown in a message box, not lost."""
+    shown in a message box, not lost; also where Qt ends the process at once."""
     log = tmp_path / "log"
     (tmp_path / "file").write_text("not a folder")
     env = simulated("windows", log, COUPLEPAUSE_SIM_NO_CONSOLE="1")
+    if failure == "data_dir_is_a_file":
+        data, shown = tmp_path / "file", str(tmp_path / "file")
+    else:
+        data, shown = tmp_path / "data", "Qt"  # Qt's fatal message, in one line
+        env["QT_QPA_PLATFORM"] = "no-such-platform"
     done = run(["-c", "import sys; from couplepause.cli import window_main; sys.exit(window_main())",
-                "--data-dir", tmp_path / "file"], env)
+                "--data-dir", data], env)
     assert done.returncode == 1
     assert (done.stdout, done.stderr) == ("", "")
     boxes = [line for line in logged(log) if line.startswith("message-box ")]
-    assert len(boxes) == 1 and str(tmp_path / "file") in boxes[0]
+    assert len(boxes) == 1 and boxes[0].startswith("message-box couplepause: ") and shown in boxes[0], boxes
