@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 LINUX, WINDOWS, MACOS, POSIX = "linux", "windows", "macos", "posix"  # POSIX: the BSDs and others
 
@@ -55,8 +55,8 @@ _KCF_STRING_ENCODING_UTF8 = 0x08000100
 def _system_of(platform: str) -> str:
     if platform.startswith("linux"):
         return LINUX
-    if platform in ("win32", "cygwin", "msys"):
-        return WINDOWS
+    if platform == "win32":
+        return WINDOWS  # Cygwin's and MSYS2's Pythons are POSIX ones
     if platform == "darwin":
         return MACOS
     return POSIX
@@ -160,7 +160,8 @@ def folders_sync() -> bool:
 def replace(source: str | os.PathLike, target: str | os.PathLike, *,
             sleep: Callable[[float], None] | None = None) -> None:
     """``os.replace``; on Windows tried again for about a second while another
-    program (an antivirus, the search indexer) holds one of the files."""
+    program (an antivirus, the search indexer) or another thread reading it holds
+    one of the files (Windows does not replace a file that is open)."""
     _retried(os.replace, source, target, sleep)
 
 
