@@ -26,8 +26,8 @@ def test_every_dialog_is_whole(tmp_path, width, height, language):
         "screens": [{"name": "laptop", "x": 0, "y": 0, "width": width, "height": height,
                      "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}],
     }))
-    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screen}", "LANGUAGE": language,
-           "PYTHONPATH": str(LOOK.parents[2])}
+    # The installed package, never the source tree (whose resources folder is not a package).
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screen}", "LANGUAGE": language}
     done = subprocess.run([sys.executable, str(LOOK), str(tmp_path / "data"), language], env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
