@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
+from couplepause import platform_support
 from couplepause.texts import words
 
 if TYPE_CHECKING:
@@ -176,7 +177,7 @@ class Care(QObject):
 
         for path in self.rescues:
             if path.exists():
-                path.rename(path.with_name(path.name + SAVED_SUFFIX))
+                platform_support.rename(path, path.with_name(path.name + SAVED_SUFFIX))
         self.rescues.clear()
         self._rescued = []
 

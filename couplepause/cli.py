@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, NoReturn, Sequence
 
 if TYPE_CHECKING:
     import argparse
+    import io
     from datetime import date
 
 from couplepause import APP_NAME, __version__
@@ -170,6 +171,47 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # noqa: BLE001 - the one place that turns errors into a line
         return _report(exc)
+
+
+def window_main(argv: Sequence[str] | None = None) -> int:
+    """The windowed launcher (``couplepause-window``: Windows' Start menu, no console;
+    elsewhere the same as :func:`main`). Where there is no stderr to say a failure
+    on (Windows' pythonw), its line is shown in a message box instead."""
+    from couplepause import platform_support
+
+    if platform_support.has_console():
+        return main(argv)
+    import io
+
+    _Unheard.lines = sys.stderr = io.StringIO()
+    try:
+        code = main(argv)
+    finally:
+        sys.stderr = None  # as it was: nothing to print on
+    _show_unheard(code)
+    return code
+
+
+class _Unheard:
+    lines: io.StringIO | None = None  # what was said where no one could read it (window_main)
+
+
+def _show_unheard(code: int) -> None:
+    """A failure's line, said where there is no console, shown in a message box."""
+    from couplepause import platform_support
+
+    said = [line for line in (_Unheard.lines.getvalue() if _Unheard.lines else "").splitlines() if line.strip()]
+    _Unheard.lines = None
+    if code != EXIT_OK and said:
+        platform_support.tell_without_console(said[-1], APP_NAME)
+
+
+def end_now(code: int) -> NoReturn:
+    """End the process at once (Qt would abort it), what was said shown first."""
+    _show_unheard(code)
+    if sys.stderr is not None:
+        sys.stderr.flush()
+    os._exit(code)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -46,7 +46,12 @@ class NoDisplay(NamedTuple):
 def no_display(environ: Mapping[str, str] | None = None, system: str | None = None) -> NoDisplay | None:
     """Why Qt would find no display to open a window on, or None when it may try."""
     environ = os.environ if environ is None else environ
-    system = sys.platform if system is None else system
+    if system is None:
+        from couplepause import platform_support
+
+        if platform_support.system() in (platform_support.WINDOWS, platform_support.MACOS):
+            return None  # no DISPLAY there: Qt opens a window on the system's own platform
+        system = sys.platform
     if not system.startswith(_CHECKED_SYSTEMS):
         return None
     named: NoDisplay | None = None

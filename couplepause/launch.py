@@ -19,11 +19,11 @@ import time
 from pathlib import Path
 from typing import Callable, NoReturn
 
-from PySide6.QtCore import QLockFile, QSocketNotifier, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QLockFile, QSocketNotifier, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from couplepause import APP_NAME, __version__, paths, texts
+from couplepause import APP_NAME, __version__, paths, platform_support, texts
 from couplepause.texts import words
 from couplepause.ui import theme
 from couplepause.ui.main_window import MainWindow
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 RAISE_MESSAGE = b"raise\n"
 SECOND_LAUNCH_WAIT_S = 8.0
+SIGNAL_LOOK_MS = 250  # Windows: how often Python looks for Ctrl+C (SIGTERM must quit within 3 s)
 
 
 def _ask_running_instance_to_raise(key: str) -> bool:
@@ -92,26 +93,32 @@ def _serve_raise_requests(key: str, window: MainWindow):
     return server
 
 
-def _install_signal_handlers(app: QApplication, on_signal: Callable[[], None]) -> QSocketNotifier:
-    """Turn SIGTERM/SIGINT into a clean quit, without a polling timer."""
-    reader, writer = os.pipe()
-    os.set_blocking(reader, False)
-    os.set_blocking(writer, False)
-    signal.set_wakeup_fd(writer)
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+def _install_signal_handlers(app: QApplication, on_signal: Callable[[], None]) -> Callable[[], None]:
+    """Turn SIGTERM/SIGINT (and SIGHUP, or Windows' SIGBREAK) into a clean quit; returns
+    what stops listening. Python runs a signal's handler only when it runs at all, so
+    the signal wakes Qt's event loop: through a pipe on Linux and macOS (no polling);
+    on Windows, which has no such pipe, a timer lets Python look every
+    ``SIGNAL_LOOK_MS`` (platform_support.signals_wake_by_pipe)."""
+    if not platform_support.signals_wake_by_pipe():
+        for sig in platform_support.quit_signals():
+            signal.signal(sig, lambda *_: QTimer.singleShot(0, on_signal))
+        look = QTimer(app)
+        look.timeout.connect(lambda: None)  # Python runs, and with it any handler due
+        look.start(SIGNAL_LOOK_MS)
+        return look.stop
+    wakeup = platform_support.Wakeup()  # both ends live as long as the process
+    signal.set_wakeup_fd(wakeup.write_end)
+    for sig in platform_support.quit_signals():
         signal.signal(sig, lambda *_: None)
-    notifier = QSocketNotifier(reader, QSocketNotifier.Type.Read, app)
+    notifier = QSocketNotifier(wakeup.fileno, QSocketNotifier.Type.Read, app)
 
     def woke() -> None:
-        try:
-            os.read(reader, 64)
-        except OSError:
-            pass
+        wakeup.drain()
         on_signal()
 
     notifier.activated.connect(woke)
-    notifier._pipe = (reader, writer)  # both ends live as long as the process
-    return notifier
+    notifier._wakeup = wakeup
+    return lambda: notifier.setEnabled(False)
 
 
 def _qt_application() -> QApplication:
@@ -142,7 +149,7 @@ def _qt_application() -> QApplication:
 def _cannot_start(heard: list[tuple[str, str]], fatal: str) -> NoReturn:
     """Say why Qt cannot start, in one line, and end the process (exit 1): Qt aborts it
     when this returns. Nothing is open yet (the data folder's lock comes later)."""
-    from couplepause.cli import EXIT_FAILURE, Refused, say
+    from couplepause.cli import EXIT_FAILURE, Refused, end_now, say
 
     if os.environ.get("COUPLEPAUSE_DEBUG"):
         for category, message in [*heard, ("default", fatal)]:
@@ -151,8 +158,7 @@ def _cannot_start(heard: list[tuple[str, str]], fatal: str) -> NoReturn:
             if category.startswith("qt.qpa") and category != "qt.qpa.plugin"]
     detail = (told or fatal.splitlines() or [""])[0].strip()
     say(_plugin_library_problem(heard) or Refused("qt_found_no_display", detail=detail))
-    sys.stderr.flush()
-    os._exit(EXIT_FAILURE)
+    end_now(EXIT_FAILURE)
 
 
 def _plugin_library_problem(heard: list[tuple[str, str]]):
@@ -214,9 +220,9 @@ def run_readonly(path: Path, export_file=None) -> int:
     theme.set_style(qt_app)
     theme.set_icon(qt_app)
     open_window(Path(path), export_file)
-    notifier = _install_signal_handlers(qt_app, qt_app.quit)
+    stop_listening = _install_signal_handlers(qt_app, qt_app.quit)
     code = qt_app.exec()
-    notifier.setEnabled(False)
+    stop_listening()
     scratch.cleanup()
     return code
 
@@ -345,7 +351,10 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
         parts["server"] = _serve_raise_requests(key, window)
         window.build_all()
 
-    notifier = _install_signal_handlers(qt_app, on_signal)
+    stop_listening = _install_signal_handlers(qt_app, on_signal)
+    # Windows ends a session by emitting this and ending the process right after
+    # (WM_ENDSESSION): what is open is written there. Elsewhere exec() returns first.
+    qt_app.aboutToQuit.connect(lambda: parts["bundle"].shutdown() if "bundle" in parts else None)
     window.first_exposed.connect(after_first_show)
     window.show()
     code = qt_app.exec()
@@ -355,7 +364,7 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
         lock.unlock()
     if "server" in parts:
         parts["server"].close()
-    notifier.setEnabled(False)
+    stop_listening()
     if "failed" in parts:
         raise parts["failed"]
     return code

@@ -11,7 +11,7 @@ import os
 import zlib
 from pathlib import Path
 
-from couplepause import APP_NAME
+from couplepause import APP_NAME, platform_support
 from couplepause.problems import Problem
 
 ENV_DATA_DIR = "COUPLEPAUSE_DATA_DIR"
@@ -85,7 +85,11 @@ def private_file(path: Path) -> None:
 
 
 def openness(path: Path) -> int:
-    """The permission bits that let other accounts into ``path`` (0: only this one)."""
+    """The permission bits that let other accounts into ``path`` (0: only this one).
+    Always 0 on Windows: its permission bits mean nothing (a folder in the account's
+    profile is private by the profile's access control), so nothing is told there."""
+    if not platform_support.mode_bits_matter():
+        return 0
     try:
         return path.stat().st_mode & 0o077
     except OSError:
@@ -157,7 +161,7 @@ def lock_file(data_dir: Path) -> Path:
 
 def instance_key(data_dir: Path) -> str:
     """A name for the local socket of the instance that owns ``data_dir``."""
-    real = os.path.realpath(data_dir).encode("utf-8", "surrogateescape")
+    real = os.fsencode(os.path.realpath(data_dir))  # the path's bytes as the system keeps them
     # Two checksums of the path: a short, stable name (zlib is cheaper to load than hashlib).
     digest = f"{zlib.crc32(real):08x}{zlib.adler32(real):08x}"
-    return f"{APP_NAME}-{os.getuid() if hasattr(os, 'getuid') else 0}-{digest}"
+    return f"{APP_NAME}-{platform_support.user_token()}-{digest}"

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from couplepause import APP_NAME, paths
+from couplepause import APP_NAME, paths, platform_support
 from couplepause.problems import Problem
 from couplepause.store.errors import StoreError, StoreUnavailable, cause
 from couplepause.store.atomic import atomic_write, make_private_dirs
@@ -198,8 +198,8 @@ class Keeper:
 # ------------------------------------------------------------------- rescue
 def rescue_dirs() -> list[Path]:
     """Where a rescue copy may go, in order: the home folder, then the temporary folder."""
-    uid = os.getuid() if hasattr(os, "getuid") else 0
-    return [Path.home() / f"{APP_NAME}-rescue", Path(tempfile.gettempdir()) / f"{APP_NAME}-rescue-{uid}"]
+    account = platform_support.user_token()
+    return [Path.home() / f"{APP_NAME}-rescue", Path(tempfile.gettempdir()) / f"{APP_NAME}-rescue-{account}"]
 
 
 def write_rescue(
@@ -264,7 +264,7 @@ def take_in_rescues(repo: Repository, data_dir: Path) -> int:
             continue
         for episode in episodes:
             repo.save(episode)
-        path.rename(path.with_name(path.name + SAVED_SUFFIX))
+        platform_support.rename(path, path.with_name(path.name + SAVED_SUFFIX))
         saved += len(episodes)
     return saved
 

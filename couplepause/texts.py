@@ -14,7 +14,9 @@ A count is a plural entry: ``pauses = { one = "{n} pause", other = "{n} pauses" 
 catalogue's Plural-Forms say which form a number takes in its language.
 
 The language follows the system (``LANGUAGE``, then ``LC_ALL``, ``LC_MESSAGES``,
-``LANG``) unless :func:`set_language` is told otherwise (Settings). Qt-free, so the
+``LANG``; where none is set, as for an app started from the Windows or macOS
+desktop, the desktop's own languages) unless :func:`set_language` is told
+otherwise (Settings). Qt-free, so the
 core (summaries), the command line and the views share one source of words.
 """
 
@@ -23,7 +25,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import tomli
 
@@ -81,19 +83,30 @@ def _known(code: str) -> str | None:
     return None
 
 
-def system_language(environ: Mapping[str, str] | None = None) -> str:
+def system_language(
+    environ: Mapping[str, str] | None = None, desktop: Callable[[], list[str]] | None = None
+) -> str:
     """The language of this computer, as gettext reads it: the first of LANGUAGE,
     LC_ALL, LC_MESSAGES and LANG that is set (LANGUAGE may list several, "fr:de"),
-    and of those the first we have words for; English otherwise."""
+    and of those the first we have words for; English otherwise. Where none is set,
+    the desktop's languages (``desktop``, default
+    :func:`couplepause.platform_support.desktop_languages`: Windows' and macOS'
+    own setting), in their order."""
     environ = os.environ if environ is None else environ
     for variable in LANGUAGE_VARIABLES:
         value = environ.get(variable, "")
         if value:
-            for code in value.split(":"):
-                known = _known(code)
-                if known is not None:
-                    return known
-            return SOURCE_LANGUAGE
+            return _first_known(value.split(":"))
+    if desktop is None:
+        from couplepause.platform_support import desktop_languages as desktop
+    return _first_known(desktop())
+
+
+def _first_known(codes: list[str]) -> str:
+    for code in codes:
+        known = _known(code)
+        if known is not None:
+            return known
     return SOURCE_LANGUAGE
 
 

@@ -2,16 +2,21 @@
 
     python packaging/make_deb.py dist/couplepause build/bundle/icons dist
 
-writes ``dist/couplepause_VERSION_ARCH.deb`` (its path is the last line printed):
+writes ``dist/couplepause_VERSION-1_ARCH.deb`` (its path is the last line printed):
 
 - ``/opt/couplepause/``: the one-folder bundle, and ``/usr/bin/couplepause`` linking to it;
 - ``/usr/share/applications/`` and ``/usr/share/metainfo/``: the desktop entry and the
   AppStream metainfo from packaging/;
-- ``/usr/share/icons/hicolor/``: the icons that make_icons.py rendered.
+- ``/usr/share/icons/hicolor/``: the icons that make_icons.py rendered;
+- ``/usr/share/doc/couplepause/``: the machine-readable ``copyright`` listing every part of
+  the bundle and its licence, and ``changelog.Debian.gz`` (packaging/deb_copyright.py);
+- ``DEBIAN/md5sums`` of every file.
 
-``Depends`` lists the system libraries that the bundle's binaries link to but that
-PyInstaller leaves to the system (the C library, OpenGL and EGL, libxcb, Wayland), found
-with ``ldd`` and named by ``dpkg -S``; libc6 at least at the build machine's version.
+``Depends`` lists the system libraries that the bundle's binaries link to but that the
+bundle leaves to the system (the C library, the C++ and GCC runtimes, OpenGL and EGL,
+libxcb, Wayland, fontconfig and FreeType), found with ``ldd`` and named by ``dpkg -S``;
+libc6 and libstdc++6 at least at the build machine's version. The package's version is
+the app's with a Debian revision (0.1.0-1).
 The icon cache and the menu are refreshed by the dpkg triggers of the desktop's own
 packages, so the package has no maintainer scripts. Built with ``dpkg-deb
 --root-owner-group`` (no fakeroot needed).
@@ -20,6 +25,7 @@ packages, so the package has no maintainer scripts. Built with ``dpkg-deb
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import shutil
@@ -28,13 +34,21 @@ import sys
 import textwrap
 from pathlib import Path
 
+from deb_copyright import HOMEPAGE, changelog, copyright_file
+
 APP = "couplepause"
 APP_ID = "io.github.couplepause.couplepause"
 HERE = Path(__file__).resolve().parent
 PREFIX = Path("opt") / APP
 MAINTAINER = "The couplepause team <maintainers@couplepause.invalid>"
-# Asked for although no binary links to them: a font for Qt to draw with.
+DEBIAN_REVISION = "1"
+# Asked for although no binary links to them: a font for Qt to draw with (fontconfig's
+# configuration already brings one).
 RECOMMENDS = ["fonts-dejavu-core"]
+# At least the build machine's version: symbols are versioned, newer ones are missing on
+# an older system.
+VERSIONED = ("libc6", "libstdc++6", "libgcc-s1")
+DOC = Path("usr") / "share" / "doc" / APP
 
 
 def elf_files(folder: Path) -> list[Path]:
@@ -103,8 +117,8 @@ def depends(bundle: Path) -> list[str]:
     packages.update(package_by_soname(name) for name in missing)
     result = []
     for package in sorted(packages):
-        if package == "libc6" and (version := upstream_version("libc6")):
-            package = f"libc6 (>= {version})"
+        if package in VERSIONED and (version := upstream_version(package)):
+            package = f"{package} (>= {version})"
         result.append(package)
     return result
 
@@ -142,6 +156,7 @@ def control(version: str, arch: str, size_kib: int, deps: list[str]) -> str:
         f"Depends: {', '.join(deps)}\n"
         f"Recommends: {', '.join(RECOMMENDS)}\n"
         "Section: utils\n"
+        f"Homepage: {HOMEPAGE}\n"
         "Priority: optional\n"
         f"Description: {summary}\n"
         f"{body}\n"
@@ -161,8 +176,30 @@ def stage(bundle: Path, icons: Path, root: Path) -> None:
     for path in [root, *root.rglob("*")]:
         if path.is_symlink():
             continue
-        executable = path.is_dir() or os.access(path, os.X_OK)
+        # Shared libraries and plugins are loaded, not run: not executable (as Debian ships them).
+        library = ".so" in path.suffixes or path.name.endswith(".so")
+        executable = path.is_dir() or (os.access(path, os.X_OK) and not library)
         path.chmod(0o755 if executable else 0o644)
+
+
+def write_doc(root: Path, version: str, sources: Path) -> None:
+    """The copyright file (traced from the bundle's contents) and the changelog."""
+    doc = root / DOC
+    doc.mkdir(parents=True)
+    (doc / "copyright").write_text(copyright_file(root / PREFIX, sources, str(PREFIX), MAINTAINER), "utf-8")
+    (doc / "changelog.Debian.gz").write_bytes(changelog(HERE / f"{APP_ID}.metainfo.xml", version, MAINTAINER))
+    for path in (doc, doc / "copyright", doc / "changelog.Debian.gz"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def md5sums(root: Path) -> str:
+    lines = []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if path.is_file() and not path.is_symlink() and rel.parts[0] != "DEBIAN":
+            digest = hashlib.md5(path.read_bytes(), usedforsecurity=False).hexdigest()
+            lines.append(f"{digest}  {rel}\n")
+    return "".join(lines)
 
 
 def installed_size_kib(root: Path) -> int:
@@ -176,15 +213,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("icons", type=Path, help="the folder make_icons.py wrote")
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--compression", default="xz", help="dpkg-deb -Z (default xz, readable everywhere)")
+    parser.add_argument("--sources", type=Path, default=Path("build/bundle/pyinstaller/couplepause/bundle-sources.json"),
+                        help="where each file of the bundle came from (couplepause.spec writes it)")
     args = parser.parse_args(argv)
 
-    version, arch = bundle_version(args.bundle), architecture()
+    version, arch = f"{bundle_version(args.bundle)}-{DEBIAN_REVISION}", architecture()
     name = f"{APP}_{version}_{arch}"
     root = Path("build") / "bundle" / "deb" / name
     stage(args.bundle, args.icons, root)
+    write_doc(root, version, args.sources)
     deps = depends(root / PREFIX)
     (root / "DEBIAN").mkdir()
     (root / "DEBIAN" / "control").write_text(control(version, arch, installed_size_kib(root), deps))
+    (root / "DEBIAN" / "md5sums").write_text(md5sums(root))
     target = args.out_dir / f"{name}.deb"
     args.out_dir.mkdir(parents=True, exist_ok=True)
     subprocess.run(["dpkg-deb", "--root-owner-group", f"-Z{args.compression}", "--build", str(root), str(target)],

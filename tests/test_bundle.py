@@ -34,11 +34,13 @@ BUNDLE_ENV = "COUPLEPAUSE_BUNDLE"
 APP_ID = "io.github.couplepause.couplepause"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 WAIT_MS = 60_000  # a bound for a stuck process on a busy machine, not a timing
-# What a bundle leaves to the system by design: the C library, the OpenGL/EGL
-# drivers, the X connection and Wayland. Anything else must be inside the bundle.
+# What a bundle leaves to the system by design: the C library, the C++ and GCC
+# runtimes, the OpenGL/EGL drivers, the X connection, Wayland, fontconfig and FreeType.
+# Anything else the bundle's files ask for must be inside the bundle.
 SYSTEM_LIBRARY = re.compile(
     r"(ld-linux.*|linux-vdso.*|lib(c|m|dl|pthread|rt|resolv|util)\.so.*|lib(GL|GLX|GLdispatch|EGL|OpenGL)\.so.*"
-    r"|libxcb\.so\.1|libwayland-(client|cursor|egl)\.so.*)"
+    r"|libxcb\.so\.1|libwayland-(client|cursor|egl)\.so.*|libstdc\+\+\.so\.6|libgcc_s\.so\.1"
+    r"|libfontconfig\.so\.1|libfreetype\.so\.6)"
 )
 
 
@@ -249,19 +251,40 @@ def elf_files(folder: Path) -> list[Path]:
     return found
 
 
-@pytest.mark.skipif(sys.platform != "linux" or not shutil.which("ldd"), reason="ELF files and ldd")
+def dynamic_section(path: Path) -> str:
+    return subprocess.run(["objdump", "-p", str(path)], capture_output=True, text=True, timeout=60).stdout
+
+
+@pytest.mark.skipif(sys.platform != "linux" or not shutil.which("ldd") or not shutil.which("objdump"),
+                    reason="ELF files, ldd and objdump")
 def test_every_library_is_in_the_bundle_but_the_system_s_own(bundle):
+    """What each file of the bundle asks for (its NEEDED entries) is found inside the bundle,
+    or is one of the system's own; what those system libraries need is the system's business."""
     internal = bundle / "_internal"
     env = {**os.environ, "LD_LIBRARY_PATH": str(internal)}  # as the bootloader sets it
     outside: dict[str, set[str]] = {}
     for path in elf_files(bundle):
+        needed = set(re.findall(r"^\s*NEEDED\s+(\S+)", dynamic_section(path), re.MULTILINE))
         out = subprocess.run(["ldd", str(path)], capture_output=True, text=True, env=env, timeout=60).stdout
         for line in out.splitlines():
             match = re.match(r"\s*(\S+) => (not found|\S+)", line)
             if match and (match[2] == "not found" or not Path(match[2]).resolve().is_relative_to(internal)):
-                if not SYSTEM_LIBRARY.fullmatch(match[1]):
+                if (match[2] == "not found" or match[1] in needed) and not SYSTEM_LIBRARY.fullmatch(match[1]):
                     outside.setdefault(match[1], set()).add(path.name)
     assert outside == {}, "libraries the bundle should carry"
+    assert not [p.name for p in internal.rglob("*") if SYSTEM_LIBRARY.fullmatch(p.name) and p.name.startswith(
+        ("libstdc++", "libgcc_s", "libfontconfig", "libfreetype"))], "left to the system, not bundled"
+
+
+@pytest.mark.skipif(sys.platform != "linux" or not shutil.which("objdump"), reason="ELF files and objdump")
+def test_no_library_searches_the_build_machine_s_folders(bundle):
+    """Every RUNPATH (or RPATH) entry is relative to the library itself ($ORIGIN...)."""
+    foreign = {}
+    for path in elf_files(bundle):
+        for entry in re.findall(r"^\s*R(?:UN)?PATH\s+(\S+)", dynamic_section(path), re.MULTILINE):
+            if any(not part.startswith("$ORIGIN") for part in entry.split(":")):
+                foreign[str(path.relative_to(bundle))] = entry
+    assert foreign == {}
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -278,14 +301,24 @@ def deb(bundle) -> Path:
     return found[-1]
 
 
-def test_the_deb_puts_the_app_in_the_menu(deb, tmp_path):
+@pytest.fixture(scope="module")
+def deb_root(deb, tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("deb") / "root"
+    subprocess.run(["dpkg-deb", "--extract", deb, root], check=True, timeout=300)
+    return root
+
+
+def test_the_deb_puts_the_app_in_the_menu(deb, deb_root):
     field = subprocess.run(["dpkg-deb", "--field", deb, "Package", "Version", "Depends"],
                            capture_output=True, text=True, check=True).stdout
-    assert "Package: couplepause" in field and f"Version: {__version__}" in field
+    assert "Package: couplepause" in field and f"Version: {__version__}-" in field
     assert re.search(r"Depends: .*\blibc6 \(>= ", field), field
+    # Left to the system: the C++ runtime (as new as the build machine's) and fontconfig,
+    # which brings its configuration and a font with it.
+    assert re.search(r"Depends: .*\blibstdc\+\+6 \(>= ", field), field
+    assert re.search(r"Depends: .*\blibfontconfig1\b", field), field
 
-    root = tmp_path / "root"
-    subprocess.run(["dpkg-deb", "--extract", deb, root], check=True, timeout=300)
+    root = deb_root
     assert os.readlink(root / "usr/bin/couplepause") == "/opt/couplepause/couplepause"
     result = run([root / "opt/couplepause/couplepause", "--version"])
     assert result.stdout == f"couplepause {__version__}\n"
@@ -303,10 +336,111 @@ def test_the_deb_puts_the_app_in_the_menu(deb, tmp_path):
     description = " ".join(subprocess.run(["dpkg-deb", "--field", deb, "Description"], capture_output=True,
                                           text=True, check=True).stdout.split())
     lang = "{http://www.w3.org/XML/1998/namespace}lang"
-    for element in ET.parse(share / "metainfo" / f"{APP_ID}.metainfo.xml").getroot().iter():
-        if element.tag in ("summary", "p"):
-            text = " ".join("".join(element.itertext()).split())
-            assert (text in description) == (lang not in element.attrib), text
+    root = ET.parse(share / "metainfo" / f"{APP_ID}.metainfo.xml").getroot()
+    for element in [*root.iterfind("summary"), *root.iterfind("description/p")]:  # not the releases' notes
+        text = " ".join("".join(element.itertext()).split())
+        assert (text in description) == (lang not in element.attrib), text
     if shutil.which("desktop-file-validate"):
         checked = subprocess.run(["desktop-file-validate", desktop], capture_output=True, text=True)
         assert checked.returncode == 0 and checked.stdout == "", checked.stdout
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def bundled_distributions(internal: Path) -> set[str]:
+    """The distributions couplepause needs to run (its requirements, without extras, as this
+    environment has them installed) that have a file in the bundle (a module as .pyc)."""
+    from importlib.metadata import distribution
+
+    from packaging.requirements import Requirement
+
+    todo, seen = ["couplepause"], set()
+    while todo:
+        name = canonical(todo.pop())
+        if name in seen:
+            continue
+        seen.add(name)
+        for text in distribution(name).requires or []:
+            requirement = Requirement(text)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(requirement.name)
+
+    def in_bundle(name: str) -> bool:
+        for file in distribution(name).files or []:
+            path = Path(file)
+            if ".." not in path.parts and (internal / (path.with_suffix(".pyc") if path.suffix == ".py" else path)).exists():
+                return True
+        return False
+
+    return {name for name in seen if in_bundle(name)}
+
+
+def paragraphs(text: str) -> list[dict[str, str]]:
+    """A deb822 file's paragraphs: {field: value} (continuation lines joined by newlines)."""
+    result = []
+    for block in re.split(r"\n\s*\n(?=\S)", text.strip()):
+        fields: dict[str, str] = {}
+        name = ""
+        for line in block.splitlines():
+            if line[:1] in (" ", "\t") and name:
+                fields[name] += "\n" + line.strip()
+            elif ":" in line:
+                name, _, value = line.partition(":")
+                fields[name] = value.strip()
+        result.append(fields)
+    return result
+
+
+def test_the_deb_s_copyright_lists_every_part_of_the_bundle(deb_root):
+    """Machine-readable, made from the bundle: every distribution the app needs is named,
+    and every file in /opt/couplepause but our own is claimed by a paragraph of its own."""
+    import fnmatch
+
+    text = (deb_root / "usr/share/doc/couplepause/copyright").read_text("utf-8")
+    parts = paragraphs(text)
+    assert parts[0]["Format"].startswith("https://www.debian.org/doc/packaging-manuals/copyright-format/1.0")
+    assert parts[1]["Files"] == "*" and parts[1]["License"].startswith("GPL-3.0-or-later")
+    files_parts = [part for part in parts[1:] if "Files" in part]
+    assert all(part.get("Copyright") and part.get("License") for part in files_parts)
+
+    named = {canonical(m) for m in re.findall(r"^Comment: Python distribution (\S+) ", text, re.MULTILINE)}
+    assert bundled_distributions(deb_root / "opt/couplepause/_internal") - {"couplepause"} <= named
+    licences = {canonical(part["Comment"].split()[2]): part["License"].splitlines()[0] for part in files_parts
+                if part.get("Comment", "").startswith("Python distribution ")}
+    assert licences["tinydb"] == "MIT" and licences["cryptography"] == "Apache-2.0 or BSD-3-Clause"
+    assert licences["pyside6-essentials"].startswith("LGPL-3.0")
+    assert any(part["License"].startswith("PSF-2.0") for part in files_parts)  # Python itself
+
+    def claimed_by(path: str) -> str:
+        last = "*"
+        for part in files_parts:
+            for pattern in part["Files"].split():
+                if fnmatch.fnmatchcase(path, pattern):
+                    last = pattern
+        return last
+
+    ours = ("opt/couplepause/_internal/couplepause/",)
+    unclaimed = [rel for p in (deb_root / "opt").rglob("*") if p.is_file() and not p.is_symlink()
+                 and not (rel := str(p.relative_to(deb_root))).startswith(ours) and claimed_by(rel) == "*"]
+    assert unclaimed == []
+
+
+def test_the_deb_has_a_changelog_and_md5sums(deb, deb_root, tmp_path):
+    import gzip
+    import hashlib
+
+    changelog = gzip.decompress((deb_root / "usr/share/doc/couplepause/changelog.Debian.gz").read_bytes())
+    assert changelog.decode("utf-8").startswith(f"couplepause ({__version__}-")
+
+    control = tmp_path / "control"
+    subprocess.run(["dpkg-deb", "--control", deb, control], check=True, timeout=300)
+    sums = dict(line.split("  ", 1)[::-1] for line in (control / "md5sums").read_text().splitlines())
+    files = {str(p.relative_to(deb_root)): p for p in deb_root.rglob("*") if p.is_file() and not p.is_symlink()}
+    assert set(sums) == set(files)
+    for rel in ("opt/couplepause/couplepause", "usr/share/doc/couplepause/copyright"):
+        assert sums[rel] == hashlib.md5(files[rel].read_bytes(), usedforsecurity=False).hexdigest()
+    # Shared libraries and plugins are loaded, not run (lintian: shared-library-is-executable).
+    assert [rel for rel, path in files.items() if ".so" in path.suffixes + [path.suffix] and path.stat().st_mode & 0o111] == []
+    assert files["opt/couplepause/couplepause"].stat().st_mode & 0o111

@@ -6,9 +6,14 @@ docs/ARCHITECTURE.md, "Honest durations"):
 1. **Same run of the clock** (the computer has not restarted since the pause):
    ``elapsed = clock now - clock at the pause``. The clock keeps counting while
    the computer sleeps and never follows changes of the wall clock:
-   ``CLOCK_BOOTTIME`` on Linux, ``CLOCK_MONOTONIC`` on macOS (which counts sleep
-   there, unlike ``time.monotonic``), ``time.monotonic`` on Windows (its
-   performance counter keeps counting in sleep and hibernation).
+   ``CLOCK_BOOTTIME`` on Linux; on macOS ``clock_gettime(CLOCK_MONOTONIC)``, which
+   Apple's clock_gettime(3) says "will continue to increment while the system is
+   asleep" (``time.monotonic`` there is ``mach_absolute_time``, which stops);
+   on Windows ``time.monotonic``: ``GetTickCount64`` up to Python 3.12, whose
+   count includes sleep (Microsoft points to ``QueryUnbiasedInterruptTime`` for the
+   time awake alone), and ``QueryPerformanceCounter`` from 3.13, which counts
+   "including the time when the machine was in a sleep state such as standby,
+   hibernate, or connected standby".
 2. **Cross-check with the wall clock.** Where no clock that counts sleep is known
    (any other system), the longer of the clock's and the wall clock's figures is
    taken, but the wall clock may add at most ``WALL_SLACK_FACTOR`` times the
@@ -28,10 +33,11 @@ durations, whatever the wall clock did meanwhile.
 from __future__ import annotations
 
 import os
-import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
+
+from couplepause import platform_support
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -55,24 +61,31 @@ class SystemClock:
         return time.clock_gettime(self.clock_id)
 
 
-def system_clock(platform: str = sys.platform) -> SystemClock:
-    """The clock that durations are measured with on this system."""
-    if platform.startswith("linux") and hasattr(time, "CLOCK_BOOTTIME"):
+def system_clock(system: str | None = None) -> SystemClock:
+    """The clock that durations are measured with on this system (a name from
+    :mod:`couplepause.platform_support`; default: this one)."""
+    system = platform_support.system() if system is None else system
+    if system == platform_support.LINUX and hasattr(time, "CLOCK_BOOTTIME"):
         return SystemClock(time.CLOCK_BOOTTIME, counts_sleep=True)
-    if platform == "darwin" and hasattr(time, "CLOCK_MONOTONIC"):
+    if system == platform_support.MACOS and hasattr(time, "CLOCK_MONOTONIC"):
         return SystemClock(time.CLOCK_MONOTONIC, counts_sleep=True)
-    return SystemClock(None, counts_sleep=platform == "win32")
+    return SystemClock(None, counts_sleep=system == platform_support.WINDOWS)
 
 
 _PROCESS_RUN = os.urandom(16).hex()
 
 
-def boot_id(source: Path = _LINUX_BOOT_ID) -> str:
+def boot_id(source: Path | None = None) -> str:
     """Names this run of the clock: the same until the computer restarts.
 
-    Linux tells it; elsewhere this process's own run is used, so readings are
-    only compared within one run of the app (rule 3 covers the rest).
+    Linux tells it (``source``: its file); elsewhere this process's own run is
+    used, so readings are only compared within one run of the app (rule 3 covers
+    the rest).
     """
+    if source is None:
+        if platform_support.system() != platform_support.LINUX:
+            return f"run:{_PROCESS_RUN}"
+        source = _LINUX_BOOT_ID
     try:
         text = source.read_text("ascii").strip()
     except (OSError, UnicodeDecodeError):

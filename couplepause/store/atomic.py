@@ -5,7 +5,9 @@ may leave behind.
 Every write goes to a temporary file in the same folder, is flushed and fsync'ed,
 then takes the target's name with ``os.replace``; the folder is fsync'ed too, so
 that the rename itself survives a power cut. At any moment the file on disk is
-either the complete old version or the complete new one.
+either the complete old version or the complete new one. What the systems do
+differently (macOS' full sync, Windows' folders that cannot be synced and files an
+antivirus holds a moment) is in :mod:`couplepause.platform_support`.
 
 Qt-free, and light to import (the window's start-up makes its data folder with it).
 """
@@ -20,6 +22,8 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
+
+from couplepause import platform_support
 
 PRIVATE_FILE_MODE = 0o600
 PRIVATE_DIR_MODE = 0o700
@@ -61,16 +65,16 @@ def make_private_dirs(folder: Path) -> None:
 
 
 def fsync_dir(folder: Path) -> None:
-    """Make a rename or a new file in ``folder`` durable (POSIX only).
+    """Make a rename or a new file in ``folder`` durable (Linux and macOS).
 
     Windows cannot open a folder for fsync; there ``os.replace`` is as durable
     as the platform allows.
     """
-    if os.name == "nt":
+    if not platform_support.folders_sync():
         return
     fd = os.open(folder, os.O_RDONLY)
     try:
-        os.fsync(fd)
+        platform_support.fsync(fd)
     finally:
         os.close(fd)
 
@@ -131,9 +135,9 @@ def atomic_file(target: Path, *, overwrite: bool = True) -> Iterator[BinaryIO]:
         with open(fd, "wb", closefd=True) as stream:
             yield stream
             stream.flush()
-            os.fsync(stream.fileno())
+            platform_support.fsync(stream.fileno())
         if overwrite:
-            os.replace(temp_path, target)
+            platform_support.replace(temp_path, target)
         else:
             _link_without_overwrite(temp_path, target)
         fsync_dir(target.parent)
@@ -149,7 +153,7 @@ def _link_without_overwrite(temp_path: Path, target: Path) -> None:
     except OSError:
         if target.exists():
             raise FileExistsError(17, "File exists", str(target)) from None
-        os.replace(temp_path, target)
+        platform_support.replace(temp_path, target)
 
 
 def write_durably(target: Path, data: bytes) -> None:
@@ -162,7 +166,7 @@ def write_durably(target: Path, data: bytes) -> None:
             os.fchmod(stream.fileno(), PRIVATE_FILE_MODE)  # the umask may have removed bits
         stream.write(data)
         stream.flush()
-        os.fsync(stream.fileno())
+        platform_support.fsync(stream.fileno())
 
 
 def atomic_write(target: Path, data: bytes, *, overwrite: bool = True) -> None:

@@ -30,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from couplepause import platform_support
 from couplepause.store import meta, migrations
 from couplepause.store.envelope import generation_of
 from couplepause.store.meta import FIRST_CHECKED_VERSION
@@ -137,7 +138,7 @@ class Backups:
                 if info.pauses is not None:
                     self._reading().read(info)  # verified as a restore would read it
                 target = self.folder / backup_id
-                os.rename(making, target)  # complete, or not there at all
+                platform_support.rename(making, target)  # complete, or not there at all
             except BaseException:
                 shutil.rmtree(making, ignore_errors=True)
                 raise

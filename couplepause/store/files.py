@@ -31,6 +31,7 @@ from tinydb import Query, TinyDB
 from tinydb.storages import MemoryStorage
 from tinydb.table import Document
 
+from couplepause import platform_support
 from couplepause.core.episode import Episode
 from couplepause.store.atomic import atomic_write, fsync_dir, make_private_dirs
 from couplepause.store.errors import StoreError
@@ -233,14 +234,14 @@ def set_aside(path: Path) -> Path:
         if target.exists():
             continue
         if path.is_dir():
-            os.rename(path, target)  # folders cannot be hard-linked; the name was just free
+            platform_support.rename(path, target)  # folders cannot be hard-linked; the name was just free
         else:
             try:
                 os.link(path, target)  # fails instead of replacing
             except FileExistsError:
                 continue
             except OSError:
-                os.rename(path, target)
+                platform_support.rename(path, target)
             else:
                 os.unlink(path)
         fsync_dir(path.parent)
@@ -459,7 +460,7 @@ def mark(part: MissingPart, suffix: str) -> None:
     if part.gone or name.endswith((RECOVERED_SUFFIX, ACCEPTED_SUFFIX)) or name.endswith(suffix):
         return
     if part.path.exists():
-        part.path.rename(part.path.with_name(part.path.name + suffix))
+        platform_support.rename(part.path, part.path.with_name(part.path.name + suffix))
         fsync_dir(part.path.parent)
 
 

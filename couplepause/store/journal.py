@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from couplepause import platform_support
 from couplepause.store.atomic import fsync_dir, is_temp_name, make_private_dirs, remove_temp_file, write_durably
 from couplepause.store.envelope import LEGACY, PLAIN, Format, generation_of, part_of
 from couplepause.store.files import Unreadable, encode_tables, read_documents, set_aside, write_tables
@@ -171,7 +172,7 @@ def _apply(root: Path, steps: list[dict[str, Any]]) -> None:
         if step["op"] == REPLACE:
             staged = root / step["staged"]
             if staged.exists():
-                os.replace(staged, target)
+                platform_support.replace(staged, target)
         elif step["op"] == REMOVE_TREE:
             if target.is_dir():
                 shutil.rmtree(target)  # what a killed removal left: the rest of the tree

@@ -1,9 +1,9 @@
 """Reduced motion: the couple's own setting, or the desktop's.
 
 Qt 6.11 has no property for the desktop's "reduce motion": QStyleHints and
-QAccessibilityHints say nothing of it, and the UI-effects flag
-(``QApplication.isEffectEnabled``) is off on most Linux desktops whatever was chosen
-there. So :class:`DesktopMotion` asks the desktop itself:
+QAccessibilityHints say nothing of it (QAccessibilityHints has the contrast alone),
+and the UI-effects flag (``QApplication.isEffectEnabled``) is off on most Linux
+desktops whatever was chosen there. So :class:`DesktopMotion` asks the desktop itself:
 
 - Linux and the BSDs: the XDG desktop portal's setting ``org.freedesktop.appearance
   reduced-motion`` (1: reduce), or where a portal does not know it yet, GNOME's
@@ -11,9 +11,13 @@ there. So :class:`DesktopMotion` asks the desktop itself:
   and GTK portals pass on. Asked over D-Bus without waiting for the answer (the window
   never waits for it) and followed when it changes.
 - Windows: "Animation effects" (``SystemParametersInfo(SPI_GETCLIENTAREAANIMATION)``),
-  read once.
-- Elsewhere (macOS), and where there is no desktop (the offscreen platform): no
-  answer. The option in Settings is there for everyone.
+  read once when the window shows.
+- macOS: Accessibility's "Reduce motion"
+  (``NSWorkspace.accessibilityDisplayShouldReduceMotion``), read once when the
+  window shows.
+  Both through :func:`couplepause.platform_support.desktop_reduces_motion`.
+- Where there is no desktop (the offscreen platform): no answer. The option in
+  Settings is there for everyone.
 
 When motion is reduced, :func:`still_effects` also turns off Qt's own effects (menus,
 combo boxes and tooltips that slide or fade in), and the pacer keeps its size
@@ -22,19 +26,19 @@ combo boxes and tooltips that slide or fade in), and the pacer keeps its size
 
 from __future__ import annotations
 
-import sys
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from couplepause import platform_support
 from couplepause.ui.portal import PORTAL, DesktopSetting
 
 __all__ = ["GNOME_ANIMATIONS", "PORTAL", "REDUCED_MOTION", "DesktopMotion", "reduces", "still_effects"]
 
 REDUCED_MOTION = ("org.freedesktop.appearance", "reduced-motion")
 GNOME_ANIMATIONS = ("org.gnome.desktop.interface", "enable-animations")
-SPI_GETCLIENTAREAANIMATION = 0x1042
+# Where the desktop says it without a message bus: asked once, as the window shows.
+READ_ONCE_SYSTEMS = (platform_support.WINDOWS, platform_support.MACOS)
 
 
 def reduces(key: tuple[str, str], value: object) -> bool | None:
@@ -62,9 +66,9 @@ class DesktopMotion(DesktopSetting):
 
     def start(self, bus=None) -> None:
         """Ask the desktop; the answer comes later, as ``changed``."""
-        if bus is None and sys.platform == "win32":
+        if bus is None and platform_support.system() in READ_ONCE_SYSTEMS:
             if QGuiApplication.platformName() not in ("offscreen", "minimal"):
-                self.learn(_windows_reduces())
+                self.learn(platform_support.desktop_reduces_motion())
             return
         super().start(bus)
 
@@ -79,18 +83,6 @@ class DesktopMotion(DesktopSetting):
         if reduced != self._reduces:
             self._reduces = reduced
             self.changed.emit()
-
-
-def _windows_reduces() -> bool | None:
-    try:
-        import ctypes
-
-        on = ctypes.c_int()
-        if not ctypes.windll.user32.SystemParametersInfoW(SPI_GETCLIENTAREAANIMATION, 0, ctypes.byref(on), 0):
-            return None
-        return not on.value
-    except (AttributeError, OSError):
-        return None
 
 
 _platform_effects: bool | None = None

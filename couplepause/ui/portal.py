@@ -12,17 +12,18 @@ asked.
 from __future__ import annotations
 
 import logging
-import sys
 
 from PySide6.QtCore import SLOT, QObject, Signal, Slot
 from PySide6.QtGui import QGuiApplication
+
+from couplepause import platform_support
 
 log = logging.getLogger(__name__)
 
 PORTAL = ("org.freedesktop.portal.Desktop", "/org/freedesktop/portal/desktop", "org.freedesktop.portal.Settings")
 PORTAL_TIMEOUT_MS = 5000
-# The platforms whose desktops speak through the XDG portal.
-PORTAL_SYSTEMS = ("linux", "freebsd", "openbsd", "netbsd", "dragonfly")
+# The systems whose desktops speak through the XDG portal (POSIX: the BSDs).
+PORTAL_SYSTEMS = (platform_support.LINUX, platform_support.POSIX)
 
 
 class DesktopSetting(QObject):
@@ -42,7 +43,7 @@ class DesktopSetting(QObject):
         its portal is on (default: the session's)."""
         if bus is None and QGuiApplication.platformName() in ("offscreen", "minimal"):
             return  # no desktop to ask
-        if sys.platform.startswith(PORTAL_SYSTEMS):
+        if platform_support.system() in PORTAL_SYSTEMS:
             self._ask_portal(bus)
 
     def heard(self, key: tuple[str, str], value: object) -> None:

@@ -67,9 +67,14 @@ def prefer_offscreen_platform(
     ``QT_QPA_PLATFORM=offscreen``.
     """
     env = os.environ if environ is None else environ
-    platform = sys.platform if platform is None else platform
     if env.get("QT_QPA_PLATFORM"):
         return False
+    if platform is None:
+        from couplepause import platform_support
+
+        if platform_support.system() in (platform_support.WINDOWS, platform_support.MACOS):
+            return False
+        platform = sys.platform
     if platform.startswith(("win", "darwin", "cygwin", "msys")):
         return False
     env["QT_QPA_PLATFORM"] = "offscreen"
