@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -210,7 +211,9 @@ class Lines(QWidget):
         self._place()
 
     def event(self, event) -> bool:
-        if event.type() == QEvent.Type.LayoutRequest:  # a text or a button changed, or was shown or hidden
+        # A text or a button changed, or was shown or hidden; or the band comes into view
+        # (a button shown or hidden while it was out of view told it nothing).
+        if event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.Show):
             self.updateGeometry()
             self._place()
         return super().event(event)
@@ -237,6 +240,22 @@ def vbox(widget: QWidget, margins: tuple[int, int, int, int] = (48, 32, 48, 32),
     layout.setContentsMargins(*margins)
     layout.setSpacing(spacing)
     return layout
+
+
+def invalidate(layout: QLayout) -> None:
+    """Forget what ``layout``, the layouts in it and the bands it holds measured
+    (Qt does that when it next lays them out; a screen that fits itself measures its
+    room before, right after a part of it was shown, hidden or restyled)."""
+    layout.invalidate()
+    for i in range(layout.count()):
+        item = layout.itemAt(i)
+        widget = item.widget()
+        if item.layout() is not None:
+            invalidate(item.layout())
+        elif widget is not None:
+            if widget.layout() is not None:
+                invalidate(widget.layout())
+            widget.updateGeometry()  # what the layout above kept of its size (a band placed by hand too)
 
 
 def set_text(widget: QLabel | QPushButton, text: str) -> None:

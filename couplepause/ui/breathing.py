@@ -5,17 +5,26 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QGridLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QGridLayout, QWidget
 
 from couplepause.core.episode import ACTIVATION_RANGE
 from couplepause.texts import clock_time, words
+from couplepause.ui.fitting import Asked, Fitted, regrid, restyle
 from couplepause.ui.models import Frame
 from couplepause.ui.widgets import Choice, Pacer, announce, button, label, row, set_text, vbox
 
 FRAME_MS = 40  # 25 frames a second: a slow breath moves under a pixel per frame
+QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum"
+MARGINS = ((40, 14, 40, 12), (32, 6, 32, 8))  # roomy, short
+PACER_ROOMY = 240  # the pacer's room in the one-column ways; beside the captures it keeps Pacer.SMALLEST
 
 
-class BreathingView(QWidget):
+class BreathingView(Fitted):
+    """Laid out three ways (``Fitted``): in one column; the same with its headings a
+    size smaller; and on a short window the captures beside the pacer, so that the
+    pacer keeps at least ``Pacer.SMALLEST``."""
+
+    STEPS = 3
     skip_requested = Signal()
     extend_requested = Signal()
     break_requested = Signal()
@@ -25,57 +34,56 @@ class BreathingView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setAccessibleName(words("breathing", "heading"))
-        layout = vbox(self, margins=(40, 14, 40, 12), spacing=8)
+        layout = vbox(self, margins=MARGINS[0], spacing=8)
         self.heading = label(words("breathing", "heading"), "heading", center=True)
         layout.addWidget(self.heading)
         self.pacer = Pacer()
+        self.pacer.setObjectName("pacer")
         self.pacer.setAccessibleName(words("accessible", "pacer"))
-        layout.addWidget(self.pacer, 1)
         # The phase is said when it changes (politely: after whatever the screen
         # reader is saying); the time left is there to be read, never said by itself:
         # it changes every second.
         self.phase_word = label("", "big", center=True)
         self.phase_word.setAccessibleName(words("accessible", "phase"))
-        layout.addWidget(self.phase_word)
         self.time_left = label("", "muted", center=True)  # its name is what it shows
-        layout.addWidget(self.time_left)
 
         self.skip_button = button(words("breathing", "skip"), "primary")
         self.extend_button = button(words("breathing", "extend"))
         self.break_button = button(words("breathing", "break"), "link")
-        layout.addLayout(row(self.skip_button, self.extend_button, self.break_button))
+        self.buttons = QWidget()
+        self.buttons.setLayout(row(self.skip_button, self.extend_button, self.break_button))
+        self.buttons.layout().setContentsMargins(0, 0, 0, 0)
 
         # Optional captures: who paused, how stirred up each feels. Never required,
-        # kept small and quiet below everything else.
-        self.who_label = label(words("breathing", "who_paused"), "small", wrap=False)
+        # kept small and quiet below everything else (beside the pacer on a short window).
+        self.who_label = label(words("breathing", "who_paused"), "small", wrap=False, center=True)
         self.who = Choice(
             [("a", words("app", "partner_a")), ("b", words("app", "partner_b")), ("both", words("app", "both"))],
             words("breathing", "who_paused"),
             role="tiny",
         )
-        layout.addSpacing(6)
-        layout.addLayout(row(self.who_label, self.who, spacing=10))
+        self.who_row = Asked(self.who_label, self.who, spacing=10)
         self.who_hint = label(words("breathing", "who_paused_hint"), "small", center=True)
-        layout.addWidget(self.who_hint)
-        captures = QGridLayout()
-        captures.setHorizontalSpacing(10)
-        captures.setVerticalSpacing(4)
         self.activation_label = label(words("breathing", "activation"), "small", wrap=False)
-        captures.addWidget(self.activation_label, 1, 1, Qt.AlignmentFlag.AlignLeft)
         self.activation_names = {}
         self.activation = {}
         low, high = ACTIVATION_RANGE
-        for line, partner in enumerate(("a", "b"), start=2):
+        for partner in ("a", "b"):
             name = label("", "small", wrap=False)
             choice = Choice([(n, str(n)) for n in range(low, high + 1)], "", role="tiny")
             choice.chosen.connect(lambda v, p=partner: self.activation_chosen.emit(p, v))
-            captures.addWidget(name, line, 0, Qt.AlignmentFlag.AlignRight)
-            captures.addWidget(choice, line, 1, Qt.AlignmentFlag.AlignLeft)
             self.activation_names[partner] = name
             self.activation[partner] = choice
-        holder = QWidget()
-        holder.setLayout(captures)
-        layout.addLayout(row(holder))
+        self.captures = QWidget()
+        self.captures_grid = QGridLayout(self.captures)
+        self.captures_grid.setContentsMargins(0, 6, 0, 0)
+        self.captures_grid.setHorizontalSpacing(10)
+        self.captures_grid.setVerticalSpacing(4)
+
+        self.body = QGridLayout()
+        self.body.setHorizontalSpacing(24)
+        self.body.setVerticalSpacing(8)
+        layout.addLayout(self.body, 1)
 
         self.who.chosen.connect(self.paused_by_chosen)
         self.skip_button.clicked.connect(self.skip_requested)
@@ -94,6 +102,61 @@ class BreathingView(QWidget):
         self._edge.timeout.connect(self.tick)
         self._provider: Callable[[], Frame] | None = None
         self._said: str | None = None  # the phase last announced
+        self.lay_out(0)
+
+    def fits(self, room) -> bool:
+        """A roomier way fits only where it leaves the pacer PACER_ROOMY; the last
+        way, where it keeps Pacer.SMALLEST."""
+        side = Pacer.SMALLEST if self.step() == self.STEPS - 1 else PACER_ROOMY
+        self.pacer.setMinimumSize(side, side)
+        try:
+            return super().fits(room)
+        finally:
+            self.pacer.setMinimumSize(Pacer.SMALLEST, Pacer.SMALLEST)
+
+    def lay_out(self, step: int) -> None:
+        beside = step >= 2
+        restyle((self.heading,), "compact", step >= 1)
+        self.layout().setContentsMargins(*MARGINS[min(step, 1)])
+        self.layout().setSpacing(8 if step == 0 else 4)
+        self.body.setVerticalSpacing(8 if step == 0 else 4)
+        center, right, left = Qt.AlignmentFlag.AlignCenter, Qt.AlignmentFlag.AlignRight, Qt.AlignmentFlag.AlignLeft
+        a, b = (self.activation_names[p] for p in "ab")
+        # Beside the pacer, the names to choose from one under another, so the pacer keeps the width.
+        chips = self.who.layout()
+        chips.setDirection(QBoxLayout.Direction.TopToBottom if beside else QBoxLayout.Direction.LeftToRight)
+        centred = Qt.AlignmentFlag.AlignHCenter if beside else Qt.AlignmentFlag(0)
+        for chip in self.who.buttons():
+            chips.setAlignment(chip, centred)
+        self.who_row.set_above(beside)
+        # Beside the pacer the column is as wide as its rows of chips: the hint wraps to it.
+        widest = max(self.activation["a"].sizeHint().width(), self.who.sizeHint().width())
+        self.captures.setMaximumWidth(widest if beside else QWIDGETSIZE_MAX)
+        if beside:  # the captures in a column of their own, each name over its row
+            regrid(self.captures_grid, [
+                (self.who_row, 0, 0, 1, 1, None), (self.who_hint, 1, 0, 1, 1, None),
+                (self.activation_label, 2, 0, 1, 1, center), (a, 3, 0, 1, 1, center),
+                (self.activation["a"], 4, 0, 1, 1, center), (b, 5, 0, 1, 1, center),
+                (self.activation["b"], 6, 0, 1, 1, center),
+            ])
+            regrid(self.body, [
+                (self.pacer, 0, 0, 1, 1, None), (self.phase_word, 1, 0, 1, 1, None), (self.time_left, 2, 0, 1, 1, None),
+                (self.captures, 0, 1, 3, 1, Qt.AlignmentFlag.AlignVCenter), (self.buttons, 3, 0, 1, 2, None),
+            ])
+            self.body.setColumnStretch(0, 1)
+        else:  # under the buttons, each name beside its row
+            regrid(self.captures_grid, [
+                (self.who_row, 0, 0, 1, 2, None), (self.who_hint, 1, 0, 1, 2, None),
+                (self.activation_label, 2, 1, 1, 1, left), (a, 3, 0, 1, 1, right),
+                (self.activation["a"], 3, 1, 1, 1, left), (b, 4, 0, 1, 1, right),
+                (self.activation["b"], 4, 1, 1, 1, left),
+            ])
+            regrid(self.body, [
+                (self.pacer, 0, 0, 1, 1, None), (self.phase_word, 1, 0, 1, 1, None), (self.time_left, 2, 0, 1, 1, None),
+                (self.buttons, 3, 0, 1, 1, None), (self.captures, 4, 0, 1, 1, Qt.AlignmentFlag.AlignHCenter),
+            ])
+            self.body.setColumnStretch(0, 0)
+        self.body.setRowStretch(0, 1)
 
     def set_names(self, a: str, b: str) -> None:
         """Show the partners' own names on the captures."""
@@ -105,6 +168,7 @@ class BreathingView(QWidget):
                 self.activation[partner].button_for(value).setAccessibleName(
                     words("accessible", "activation_button", name=name, value=value, high=ACTIVATION_RANGE[1])
                 )
+        self.fit()
 
     def set_reduced_motion(self, reduced: bool) -> None:
         self.pacer.set_reduced_motion(reduced)

@@ -24,6 +24,11 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
 
 NOTICE_LINGER_MS = 5000
+# The notice band, roomy and compact: compact on a window under COMPACT_HEIGHT (a small
+# laptop), where a live screen under it needs every line.
+COMPACT_HEIGHT = 640
+NOTICE_MARGINS = ((18, 10, 12, 10), (14, 4, 8, 4))
+HOLDER_MARGINS = ((16, 12, 16, 0), (16, 6, 16, 0))
 DEFAULT_SIZE = (1120, 780)  # when the screen has room; else the screen's free area
 MINIMUM_SIZE = (640, 480)
 
@@ -123,11 +128,11 @@ class MainWindow(QMainWindow):
         self.notice_action.hide()
         self.notice_dismiss = button(words("notices", "dismiss"))
         self.notice_dismiss.clicked.connect(self._notice_dismissed)
-        self.notice = notice_bar(self.notice_text, self.notice_action, self.notice_dismiss, margins=(18, 10, 12, 10))
+        self.notice = notice_bar(self.notice_text, self.notice_action, self.notice_dismiss, margins=NOTICE_MARGINS[0])
         self._notice_callbacks: tuple[Callable[[], None] | None, Callable[[], None] | None] = (None, None)
         holder = QWidget()
         holder_layout = QVBoxLayout(holder)
-        holder_layout.setContentsMargins(16, 12, 16, 0)
+        holder_layout.setContentsMargins(*HOLDER_MARGINS[0])
         holder_layout.addWidget(self.notice)
         self.notice_holder = holder
         holder.hide()
@@ -155,6 +160,22 @@ class MainWindow(QMainWindow):
         self._notice_timer.timeout.connect(self.hide_notice)
         # Asked before the window closes; returns False to keep it open.
         self.close_guard: Callable[[], bool] | None = None
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._compact_notice(self.height() < COMPACT_HEIGHT)
+
+    def _compact_notice(self, compact: bool) -> None:
+        if self.notice.property("compact") == compact:
+            return
+        self.notice.setProperty("compact", compact)
+        self.notice.layout().setContentsMargins(*NOTICE_MARGINS[compact])
+        self.notice_holder.layout().setContentsMargins(*HOLDER_MARGINS[compact])
+        for widget in (self.notice_text, self.notice_action, self.notice_dismiss):
+            widget.setProperty("compact", compact)
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+            widget.updateGeometry()
 
     def set_wall(self, wall) -> None:
         self._wall = wall

@@ -7,10 +7,18 @@ from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from couplepause.core.episode import PARTNERS, REPAIR_ANSWERS
 from couplepause.texts import word_list, words
+from couplepause.ui.fitting import Fitted, restyle
 from couplepause.ui.widgets import Choice, button, card, label, row, set_text, vbox
 
+MARGINS = ((40, 10, 40, 10), (32, 4, 32, 6), (24, 2, 24, 4))  # roomy, short, shorter
+CARD_MARGINS = ((24, 20, 24, 20), (20, 12, 20, 12), (16, 8, 16, 8))
 
-class RepairView(QWidget):
+
+class RepairView(Fitted):
+    """Laid out three ways (``Fitted``): roomy; with its heading a size smaller and
+    less air; and with its chips, buttons and cards closer still."""
+
+    STEPS = 3
     answered = Signal(str, str)
     more_turns_requested = Signal()
     break_requested = Signal()
@@ -18,17 +26,20 @@ class RepairView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setAccessibleName(words("repair", "heading"))
-        layout = vbox(self, margins=(40, 10, 40, 10), spacing=10)
+        layout = vbox(self, margins=MARGINS[0], spacing=10)
         layout.addStretch(1)
-        layout.addWidget(label(words("repair", "heading"), "heading", center=True))
+        self.heading = label(words("repair", "heading"), "heading", center=True)
+        layout.addWidget(self.heading)
         prompts = [label(text, "prompt", center=True) for text in word_list("repair", "prompts")]
-        layout.addWidget(card(*prompts, spacing=6))
+        self.prompts_card = card(*prompts, spacing=6)
+        layout.addWidget(self.prompts_card)
 
         answers = QHBoxLayout()
         answers.setSpacing(20)
         self.questions: dict[str, object] = {}
         self.needs: dict[str, object] = {}
         self.choices: dict[str, Choice] = {}
+        self.answer_cards: list[QWidget] = []
         for partner in PARTNERS:
             question = label("", center=True)
             # What the other said they need to hear, from their plan (hidden without one).
@@ -40,7 +51,10 @@ class RepairView(QWidget):
             choice.chosen.connect(lambda v, p=partner: v and self.answered.emit(p, v))
             holder = QWidget()
             holder.setLayout(row(choice))
-            answers.addWidget(card(question, need, holder, spacing=8), 1)
+            answer = card(question, need, holder, spacing=8)
+            answer.layout().insertStretch(2, 1)  # the answers of both on one line, whatever is above them
+            answers.addWidget(answer, 1)
+            self.answer_cards.append(answer)
             self.needs[partner] = need
             self.questions[partner] = question
             self.choices[partner] = choice
@@ -53,6 +67,16 @@ class RepairView(QWidget):
         layout.addStretch(2)
         self.more_button.clicked.connect(self.more_turns_requested)
         self.break_button.clicked.connect(self.break_requested)
+
+    def lay_out(self, step: int) -> None:
+        self.layout().setContentsMargins(*MARGINS[step])
+        self.layout().setSpacing((10, 8, 6)[step])
+        restyle((self.heading,), "compact", step >= 1)
+        chips = [b for choice in self.choices.values() for b in choice.buttons()]
+        restyle((self.more_button, self.break_button, *chips), "compact", step >= 2)
+        for frame in (self.prompts_card, *self.answer_cards):
+            frame.layout().setContentsMargins(*CARD_MARGINS[step])
+            frame.layout().setSpacing((8, 6, 4)[step])
 
     def render(self, names: dict[str, str], answers: dict[str, str | None],
                needs: dict[str, str] | None = None) -> None:
@@ -70,6 +94,7 @@ class RepairView(QWidget):
             choice.set_value(answers.get(partner))
         hesitant = any(answers.get(p) in ("partly", "not_yet") for p in PARTNERS)
         set_text(self.status, words("repair", "not_yet_hint" if hesitant else "waiting"))
+        self.fit()
 
     def focus_first(self) -> None:
         self.choices["a"].button_for("yes").setFocus(Qt.FocusReason.OtherFocusReason)

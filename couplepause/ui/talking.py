@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from couplepause.texts import words
 from couplepause.ui.basics import (
@@ -12,6 +12,7 @@ from couplepause.ui.basics import (
     Lines,
     RoundButton,
     button,
+    invalidate,
     label,
     notice_bar,
     row,
@@ -152,7 +153,7 @@ class TalkingView(QWidget):
 
     def _needed(self) -> int:
         """The height this screen needs at its width, as it stands."""
-        _invalidate(self.layout())
+        invalidate(self.layout())
         return self.layout().totalHeightForWidth(self.width())
 
     def _fit(self) -> None:
@@ -260,18 +261,3 @@ class TalkingView(QWidget):
     def focus_pause(self) -> None:
         self.pause_button.setFocus()
 
-
-def _invalidate(layout: QLayout) -> None:
-    """Forget what ``layout``, the layouts in it and the bands it holds measured
-    (Qt does that when it next lays them out; the Pause button's room is measured
-    before, right after a part of the welcome was shown or hidden)."""
-    layout.invalidate()
-    for i in range(layout.count()):
-        item = layout.itemAt(i)
-        widget = item.widget()
-        if item.layout() is not None:
-            _invalidate(item.layout())
-        elif widget is not None and (widget.layout() is not None or isinstance(widget, Lines)):
-            if widget.layout() is not None:
-                _invalidate(widget.layout())
-            widget.updateGeometry()  # what the layout above kept of its size

@@ -7,28 +7,38 @@ experience, the listener's card prompts to reflect back.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel
 
 from couplepause.texts import words
+from couplepause.ui.fitting import Asked, Column, Fitted, restyle
 from couplepause.ui.models import TurnsScreen
 from couplepause.ui.widgets import Choice, button, card_layout, label, row, set_text, vbox
 
+MARGINS = ((40, 16, 40, 12), (32, 6, 32, 8), (20, 4, 20, 6), (20, 4, 20, 6))  # roomy, short, shorter, shortest
+CARD_MARGINS = ((20, 14, 20, 14), (16, 10, 16, 10), (14, 8, 12, 8), (14, 6, 12, 6))
+
 
 class PartnerCard(QFrame):
+    """One partner's card: their role as its title, and its prompts in a column that
+    scrolls inside the card only when the screen has no room for them all."""
+
     def __init__(self, parent=None):
         super().__init__(parent)
-        layout = card_layout(self, margins=(20, 14, 20, 14), spacing=6)
+        layout = card_layout(self, margins=CARD_MARGINS[0], spacing=6)
         self.title = label("", "title")
         layout.addWidget(self.title)
-        self.prompts = [label("", "prompt") for _ in range(4)]
-        for prompt in self.prompts:
-            layout.addWidget(prompt)
-        layout.addStretch(1)
+        self.column = Column(spacing=6)
+        self.prompts: list[QLabel] = []
+        layout.addWidget(self.column, 1)
 
     def show_role(self, title: str, prompts: list[str], speaking: bool) -> None:
         set_text(self.title, title)
         self.setAccessibleName(title)
+        while len(self.prompts) < len(prompts):  # as many lines as the words have
+            prompt = label("", "prompt")
+            self.prompts.append(prompt)
+            self.column.add(prompt)
         for widget, text in zip(self.prompts, prompts + [""] * len(self.prompts)):
             set_text(widget, text)
             widget.setVisible(bool(text))
@@ -37,8 +47,19 @@ class PartnerCard(QFrame):
             self.style().unpolish(self)
             self.style().polish(self)
 
+    def compact(self, step: int) -> None:
+        self.layout().setContentsMargins(*CARD_MARGINS[step])
+        restyle((self.title,), "compact", "more" if step >= 3 else step >= 1)
+        restyle(self.prompts, "compact", step >= 2)
+        self.column.lines.setSpacing(6 if step < 2 else 3)
 
-class TurnsView(QWidget):
+
+class TurnsView(Fitted):
+    """Laid out four ways (``Fitted``): roomy; with its headings a size smaller and
+    less air; with its buttons and lines closer still; and with the cards' titles
+    smaller again. The prompts give up height last, scrolling inside their cards."""
+
+    STEPS = 4
     swap_requested = Signal()
     speaker_chosen = Signal(str)
     repair_requested = Signal()
@@ -46,15 +67,14 @@ class TurnsView(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        layout = vbox(self, margins=(40, 16, 40, 12), spacing=8)
+        layout = vbox(self, margins=MARGINS[0], spacing=8)
         self.heading = label("", "heading", center=True)
         layout.addWidget(self.heading)
 
-        self.who_starts_label = label(words("turns", "who_starts"), "muted", wrap=False)
+        self.who_starts_label = label(words("turns", "who_starts"), "muted", wrap=False, center=True)
         self.who_starts = Choice([("a", ""), ("b", "")], words("turns", "who_starts"))
         self.who_starts.chosen.connect(lambda v: v and self.speaker_chosen.emit(v))
-        self.who_row = QWidget()
-        self.who_row.setLayout(row(self.who_starts_label, self.who_starts))
+        self.who_row = Asked(self.who_starts_label, self.who_starts)
         layout.addWidget(self.who_row)
 
         cards = QHBoxLayout()
@@ -63,6 +83,7 @@ class TurnsView(QWidget):
         cards.addWidget(self.cards["a"], 1)
         cards.addWidget(self.cards["b"], 1)
         layout.addLayout(cards, 1)
+        self.columns = [card.column for card in self.cards.values()]
 
         self.timer = label("", "title", wrap=False)
         self.timer_hint = label("", "muted", center=True)
@@ -78,6 +99,15 @@ class TurnsView(QWidget):
         self.swap_button.clicked.connect(self.swap_requested)
         self.repair_button.clicked.connect(self.repair_requested)
         self.break_button.clicked.connect(self.break_requested)
+        self._shape: tuple | None = None  # what the last fit measured
+
+    def lay_out(self, step: int) -> None:
+        self.layout().setContentsMargins(*MARGINS[step])
+        self.layout().setSpacing((8, 6, 6, 4)[step])
+        restyle((self.heading,), "compact", step >= 1)
+        restyle((self.swap_button, self.repair_button, self.timer, *self.who_starts.buttons()), "compact", step >= 2)
+        for card in self.cards.values():
+            card.compact(step)
 
     def render(self, screen: TurnsScreen) -> None:
         names = screen.names
@@ -102,6 +132,8 @@ class TurnsView(QWidget):
         set_text(self.swap_button, swap_text)
         self.swap_button.setAccessibleName(swap_text)
         self.repair_button.setEnabled(screen.can_repair)
+        shape = (self.heading.text(), screen.can_choose, screen.can_repair, screen.timer_text is not None,
+                 screen.timer_done, tuple(tuple(p) for p in screen.prompts.values()))
         self.repair_hint.setVisible(not screen.can_repair)
         self.timer.setVisible(screen.timer_text is not None)
         self.timer_hint.setVisible(screen.timer_text is not None and screen.timer_done)
@@ -111,3 +143,6 @@ class TurnsView(QWidget):
             if self.timer.accessibleName() != spoken:  # read when asked for, never said by itself
                 self.timer.setAccessibleName(spoken)
             set_text(self.timer_hint, words("turns", "timer_done"))
+        if shape != self._shape:  # the words changed: lay the screen out for them
+            self._shape = shape
+            self.fit()

@@ -336,6 +336,9 @@ class Choice(RadioGroup):
     def button_for(self, value: object) -> ChoiceButton:
         return self._buttons[value]
 
+    def buttons(self) -> list[ChoiceButton]:
+        return list(self._buttons.values())
+
 
 class _GroupAccessible(QAccessibleWidget):
     """What assistive technology is told a ``RadioGroup`` is: a grouping (a panel on
@@ -367,15 +370,17 @@ def _install_group_role() -> None:
 class Pacer(QWidget):
     """The breathing shape: a soft circle that grows on the in-breath and
     shrinks on the out-breath. With reduced motion it keeps its size and
-    only its colour and glow change."""
+    only its colour and glow change. It grows into the room the screen has, and
+    never goes under SMALLEST across: the breathing shape stays calm and clear."""
 
     MIN_FRACTION = 0.38
+    SMALLEST = 160
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._level = 0.0
         self._reduced = False
-        self.setMinimumSize(80, 80)  # it grows into the room the screen has
+        self.setMinimumSize(self.SMALLEST, self.SMALLEST)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, False)
         self._take_colours()

@@ -6,8 +6,9 @@ Each check returns ``Problem``s: a kind (what the tests group by) and a sentence
 that names the widget by its class and its words, so a report reads like a review.
 
 - ``outside``: a window whose frame (title bar included) leaves the screen's
-  available area, a widget outside the screen, a widget cut by its parent, or a
-  screen of the main window that must be scrolled to be seen whole.
+  available area, a widget outside the screen, a widget cut by its parent, a
+  screen of the main window that must be scrolled to be seen whole, or a column of
+  words inside one (a card's prompts) that must be scrolled to be read whole.
 - ``text``: a text wider than its place where it does not wrap (QFontMetrics'
   horizontalAdvance against the contents rect: labels, buttons, check boxes, radio
   buttons, group box titles, combo boxes, tabs, field placeholders), a wrapping text
@@ -15,6 +16,8 @@ that names the widget by its class and its words, so a report reads like a revie
   into a column of about one word a line.
 - ``overlap``: two visible siblings that share pixels.
 - ``pause``: the Pause button under ``PAUSE_SMALLEST`` (the main action must read as one).
+- ``pacer``: the breathing pacer (the widget named ``pacer``) under ``PACER_SMALLEST``
+  across (the heart of the breathing screen must stay a calm, clearly visible shape).
 """
 
 from __future__ import annotations
@@ -54,11 +57,12 @@ from PySide6.QtWidgets import (
 )
 
 PAUSE_SMALLEST = 120  # issue 20: the Pause button keeps a size that reads as the main action
+PACER_SMALLEST = 160  # issue 20: the breathing shape's room, at its smallest, reads as that shape
 SLACK_PX = 1  # rounding: a text may touch its edge
 # A sentence of at least this many words, with fewer than two a line in a label narrower
 # than one and a half of its longest word, is squeezed into a column.
 SQUEEZED_WORDS = 4
-KINDS = ("outside", "text", "overlap", "pause")
+KINDS = ("outside", "text", "overlap", "pause", "pacer")
 
 
 @dataclass(frozen=True)
@@ -167,6 +171,11 @@ def widgets_outside(window: QWidget, area: QRect) -> list[Problem]:
     problems, off = [], []
     for widget in shown_widgets(window)[1:]:
         if scrolled(widget):
+            if isinstance(widget, QScrollArea) and widget.verticalScrollBar().maximum() > 0:
+                # A column of words inside a screen (a partner's prompts in their card).
+                hidden = widget.verticalScrollBar().maximum()
+                problems.append(Problem("outside", f"the words in {describe(widget.parentWidget())} must be "
+                                                   f"scrolled to be read whole ({hidden} px)"))
             continue
         parent = widget.parentWidget()
         inner = widget.geometry()
@@ -382,6 +391,19 @@ def placeholder_fits(field: QLineEdit) -> list[Problem]:
     return []
 
 
+def pacer_fits(widget: QWidget) -> list[Problem]:
+    """The breathing shape's room: the shape grows and shrinks within its square."""
+    side = min(widget.width(), widget.height())
+    if side < PACER_SMALLEST:
+        return [Problem("pacer", f"the pacer is {widget.width()}x{widget.height()}: its shape has "
+                                 f"{side} px across, under {PACER_SMALLEST} px")]
+    return []
+
+
+def pacers_fit(window: QWidget) -> list[Problem]:
+    return [p for widget in shown_widgets(window) if widget.objectName() == "pacer" for p in pacer_fits(widget)]
+
+
 def texts_fit(window: QWidget) -> list[Problem]:
     problems = []
     for widget in shown_widgets(window):
@@ -404,4 +426,5 @@ def texts_fit(window: QWidget) -> list[Problem]:
 
 def look(window: QWidget, area: QRect) -> list[Problem]:
     """Everything above for one window on a screen whose free area is ``area``."""
-    return [*window_outside(window, area), *widgets_outside(window, area), *texts_fit(window), *overlaps(window)]
+    return [*window_outside(window, area), *widgets_outside(window, area), *texts_fit(window), *overlaps(window),
+            *pacers_fit(window)]

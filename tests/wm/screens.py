@@ -17,9 +17,11 @@ OFFERS = ("", "+pickup", "+pickup-break")
 NOTICES = ("", "+practice-done", "+notice")
 HOME = [f"home{w}{o}{n}" for w, o, n in product(WELCOME, OFFERS, NOTICES)]
 
-# The live flow, once as a pause and once as a practice pause (its notice on top).
+# The live flow: as a pause; as a practice pause (its notice on top); and as a pause while
+# nothing can be saved (the notice that stays on top, "We couldn't save just now").
 FLOW_STEPS = ("breathing", "turns-start", "turns", "repair", "break-choice", "break", "break-invite", "after")
-FLOW = [f"{kind}/{step}" for kind in ("pause", "practice") for step in FLOW_STEPS]
+FLOW_KINDS = ("pause", "practice", "unsaved")
+FLOW = [f"{kind}/{step}" for kind in FLOW_KINDS for step in FLOW_STEPS]
 
 TABS = ("chart", "table", "pauses", "patterns", "cycles")  # in the order of the view's tabs
 RANGES = ("4w", "3m", "12m", "all")
@@ -39,6 +41,8 @@ ALL = [*HOME, *FLOW, *PROGRESS, *DIALOGS, *READONLY]
 CHARTS = [name for name in ALL if "/chart/" in name]
 # Where the Pause button is the main action.
 PAUSE = HOME
+# Where the breathing pacer is the heart of the screen.
+PACER = [name for name in FLOW if name.endswith("/breathing")]
 
 SIZES = ((1024, 600), (1280, 800))
 LANGUAGES = ("de", "en")

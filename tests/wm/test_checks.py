@@ -129,3 +129,43 @@ def test_a_widget_cut_by_its_parent_and_a_window_off_the_screen(qtbot, window):
     assert kinds(checks.window_outside(window, small)) == ["outside"]
     (off,) = [p.what for p in checks.widgets_outside(window, small) if "off the screen" in p.what]
     assert 'QLabel "All"' in off
+
+
+def test_the_pacer_must_keep_room_for_the_breathing_shape(qtbot, window):
+    pacer = QWidget(window)
+    pacer.setObjectName("pacer")
+    shown(qtbot, window)
+    pacer.setGeometry(0, 0, 400, checks.PACER_SMALLEST)
+    assert checks.pacers_fit(window) == []
+    pacer.setGeometry(0, 0, 400, checks.PACER_SMALLEST - 1)  # wide, but too short for the shape
+    (problem,) = checks.pacers_fit(window)
+    assert problem.kind == "pacer" and f"{checks.PACER_SMALLEST - 1} px across" in problem.what
+    pacer.hide()
+    assert checks.pacers_fit(window) == []
+
+
+def test_a_column_of_words_that_scrolls_inside_a_screen_is_seen(qtbot, window):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QScrollArea, QVBoxLayout
+
+    screen = QScrollArea(window)
+    screen.setWidgetResizable(True)
+    page = QWidget()
+    column = QScrollArea(page)
+    column.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    words = QLabel("\n".join(["a few words"] * 6))
+    column.setWidget(words)
+    column.setWidgetResizable(True)
+    QVBoxLayout(page).addWidget(column)
+    screen.setWidget(page)
+    shown(qtbot, window)
+    whole = words.sizeHint().height() + 40
+    column.setFixedHeight(whole)  # every line in view
+    window.resize(600, whole + 200)
+    screen.setGeometry(0, 0, 600, whole + 200)
+    qtbot.waitUntil(lambda: column.verticalScrollBar().maximum() == 0)
+    assert checks.widgets_outside(window, QRect(0, 0, 2000, 2000)) == []
+    column.setFixedHeight(words.fontMetrics().height() * 3)
+    qtbot.waitUntil(lambda: column.verticalScrollBar().maximum() > 0)
+    (problem,) = checks.widgets_outside(window, QRect(0, 0, 2000, 2000))
+    assert problem.kind == "outside" and "must be scrolled to be read whole" in problem.what

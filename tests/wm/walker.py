@@ -176,6 +176,7 @@ class Walk:
     # ---------------------------------------------------------------- flow
     def flow(self, kind: str) -> None:
         from couplepause.core.flow import Ev
+        from couplepause.texts import words
 
         app = self.app
         c, w = app.controller, app.window
@@ -184,10 +185,15 @@ class Walk:
         def begin():
             if kind == "practice":
                 c.practice()
+                # The practice notice fades after a while; the walk measures the screens under it.
+                w.show_notice(words("welcome", "practice_notice"))
             else:
                 c.pause()
+            if kind == "unsaved":  # a notice that stays: the disk did not take the pause
+                w.show_notice(words("notices", "save_failed", reason=words("problems", "io_error")))
             c.dispatch(Ev.SET_PAUSED_BY, value="both")
-            return here()
+            pacer = w.breathing.pacer
+            return [w], {"pacer": lambda: min(pacer.width(), pacer.height())}  # once settled
 
         def to_break_choice():
             c.choose_break()
@@ -332,7 +338,7 @@ class Walk:
         for name in screens.HOME:
             self.step(name, lambda n=name: self.home(n))
         self.leave_home()
-        for kind in ("pause", "practice"):
+        for kind in screens.FLOW_KINDS:
             self.flow(kind)
         self.progress()
         self.dialogs()
