@@ -219,12 +219,26 @@ def run_readonly(path: Path, export_file=None) -> int:
     speak_in_qt(qt_app)
     theme.set_style(qt_app)
     theme.set_icon(qt_app)
-    open_window(Path(path), export_file)
+    window = open_window(Path(path), export_file)
+    _follow_the_desktop(qt_app, window)
     stop_listening = _install_signal_handlers(qt_app, qt_app.quit)
     code = qt_app.exec()
     stop_listening()
     scratch.cleanup()
     return code
+
+
+def _follow_the_desktop(qt_app, window) -> None:
+    """The read-only window has no settings: it follows the desktop's light or dark, as Qt
+    hears it and as the desktop's portal says it (asked once the window shows)."""
+    from PySide6.QtCore import QTimer
+
+    from couplepause.ui.desktop_scheme import DesktopScheme
+
+    theme.follow(qt_app, lambda: "system")
+    desktop = DesktopScheme(window)
+    desktop.changed.connect(lambda: theme.desktop_said(qt_app, "system", desktop.said()))
+    QTimer.singleShot(0, desktop, desktop.start)
 
 
 def early_settings(data_dir: Path) -> dict:
