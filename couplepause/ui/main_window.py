@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
         self.notice_dismiss = button(words("notices", "dismiss"))
         self.notice_dismiss.clicked.connect(self._notice_dismissed)
         self.notice = notice_bar(self.notice_text, self.notice_action, self.notice_dismiss, margins=NOTICE_MARGINS[0])
+        self.notice.setProperty("compact", False)  # as built: restyled only when the window gets short
         self._notice_callbacks: tuple[Callable[[], None] | None, Callable[[], None] | None] = (None, None)
         holder = QWidget()
         holder_layout = QVBoxLayout(holder)
