@@ -2,8 +2,10 @@
 
 Targets (from the issues):
 
-1. start-up to window shown <= 1.3x a bare PySide6 window started the same way
-   (fresh processes, interleaved, median of 15 each, a fresh empty data dir per run);
+1. start-up to window shown, against a bare PySide6 window started the same way (fresh
+   processes, interleaved, median of 15 each): a first start (a fresh empty data folder
+   each run: the welcome shows) <= 1.4x; a later start (10,000 stored pauses, the welcome
+   put away) <= 1.3x;
 2. press -> first breathing frame <= 16 ms, press -> durable <= 100 ms, and the
    UI thread blocked inside the pause handler <= 16 ms, with 0, 10,000 and 50,000
    stored episodes (>= 15 presses each);
@@ -47,8 +49,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 # ----------------------------------------------------------------- targets
-STARTUP_RATIO_WANTED = 1.3
-STARTUP_RATIO_MAX = 1.4  # accepted for plain code without start-up tricks (issue 11)
+STARTUP_RATIO_WANTED = 1.3  # a later start (issue 23); the bundle's start (bench_bundle)
+STARTUP_RATIO_MAX = 1.4  # a first start, plain code without start-up tricks (issues 11, 23)
 PRESS_FRAME_MS_MAX = 16.0
 PRESS_DURABLE_MS_MAX = 100.0
 PAUSE_HANDLER_MS_MAX = 16.0
@@ -287,9 +289,17 @@ def startup_env(env: dict[str, str], bytecode: bool) -> dict[str, str]:
     return env
 
 
-def bench_startup(env: dict[str, str], runs: int, work: Path) -> dict[str, Any]:
+def later_data_dir(parent: Path) -> Path:
+    """A data folder as a couple has it after a while: a year or more of pauses, the
+    welcome put away (the settings file as the app writes it)."""
+    data_dir = fresh_data_dir(cached_store(STARTUP_STORE_SIZE), parent)
+    (data_dir / "settings.ini").write_text("[General]\nwelcome_seen=true\n", encoding="utf-8")
+    return data_dir
+
+
+def bench_startup(env: dict[str, str], runs: int, work: Path, *, later: bool = False) -> dict[str, Any]:
     def app_once() -> float:
-        data_dir = Path(tempfile.mkdtemp(prefix="startup-", dir=work))
+        data_dir = later_data_dir(work) if later else Path(tempfile.mkdtemp(prefix="startup-", dir=work))
         try:
             return spawn_until_exposed(APP_CODE, [str(data_dir)], env)
         finally:
@@ -883,11 +893,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[1] start-up: bare window vs couplepause, {startup_runs} runs each + warm-up ...", flush=True)
             s = bench_startup(startup_env(display.env, bytecode=True), startup_runs, work)
             raw["startup"] = s
-            row(f"1. start-up to window exposed, couplepause / bare PySide6 (median of {startup_runs} each, "
+            row(f"1. first start to window exposed, couplepause / bare PySide6 (median of {startup_runs} each, "
                 "bytecode cached)",
-                f"<= {STARTUP_RATIO_WANTED:.2f}x wanted, <= {STARTUP_RATIO_MAX:.2f}x accepted",
+                f"<= {STARTUP_RATIO_MAX:.2f}x",
                 f"{s['ratio']:.2f}x (app {med(s['app']) * 1000:.0f} ms, bare {med(s['bare']) * 1000:.0f} ms)",
                 s["ratio"] <= STARTUP_RATIO_MAX)
+            print(f"    ... a later start: {STARTUP_STORE_SIZE:,} stored pauses, the welcome put away ...", flush=True)
+            later = bench_startup(startup_env(display.env, bytecode=True), startup_runs, work, later=True)
+            raw["startup_later"] = later
+            row(f"1a. later start to window exposed, couplepause / bare PySide6 (median of {startup_runs} each)",
+                f"<= {STARTUP_RATIO_WANTED:.2f}x",
+                f"{later['ratio']:.2f}x (app {med(later['app']) * 1000:.0f} ms, bare {med(later['bare']) * 1000:.0f} ms)",
+                later["ratio"] <= STARTUP_RATIO_WANTED)
             print(f"    ... with {STARTUP_STORE_SIZE:,} stored pauses vs an empty data folder ...", flush=True)
             st = bench_startup_with_store(startup_env(display.env, bytecode=True), startup_runs, work,
                                           STARTUP_STORE_SIZE)

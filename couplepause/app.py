@@ -75,7 +75,7 @@ class App:
 
     def on_main(self, fn: Callable[[], None]) -> None:
         """Run ``fn`` on the UI thread (from any thread)."""
-        self.controller.main_thread.invoke.emit(fn)
+        self.controller.answers.post(fn)
 
     def put_welcome_away(self) -> None:
         """The couple has read the welcome: it does not come back."""
@@ -150,7 +150,7 @@ class App:
         if self.history is None:
             view = HistoryView()
             presenter = HistoryPresenter(
-                view, self.writer, self.controller.main_thread.invoke.emit, now=self.controller.wall,
+                view, self.writer, self.controller.answers.post, now=self.controller.wall,
                 parent=self.window, reader=self.reader,
             )
             view.back_requested.connect(self.close_history)
@@ -191,7 +191,7 @@ class App:
 
         self.reader.call(
             lambda repo: (repo.load_all(), repo.plan()),
-            lambda result, error: self.controller.main_thread.invoke.emit(lambda: show(result, error)),
+            lambda result, error: self.controller.answers.post(lambda: show(result, error)),
         )
 
     def _export(self, dialog, episodes: list, kind: str, options, target: Path) -> None:
@@ -320,7 +320,7 @@ class App:
         """Stop, writing what is open one more time; what still cannot be written goes
         to a rescue copy, named on stderr. Safe to call more than once."""
         self._closing = True
-        self.controller.main_thread.stop()  # a read or write answering now finds nobody to tell
+        self.controller.answers.stop()  # a read or write answering now finds nobody to tell
         self.controller.stop_timers()
         self.privacy.stop()
         if self.keeper is not None:

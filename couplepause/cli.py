@@ -143,23 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def window_start(argv: Sequence[str]) -> argparse.Namespace | None:
-    """What the parser makes of a plain start of the window (no arguments, as the
-    desktop starts it, or only ``--data-dir PATH``), without building the parser:
-    the window does not wait for every command's words. None for anything else."""
-    import argparse
-
-    if not argv:
-        return argparse.Namespace(data_dir=None, command=None)
-    if len(argv) == 2 and argv[0] == "--data-dir" and not argv[1].startswith("-"):
-        return argparse.Namespace(data_dir=argv[1], command=None)
-    return None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = window_start(argv) or build_parser().parse_args(argv)
+        args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help, --version, usage errors
         return _code(exc.code)
     try:

@@ -111,11 +111,9 @@ def _wayland_answers(environ: Mapping[str, str]) -> bool:
 
 def _answers(address: str) -> bool:
     """A local stream socket that takes a connection (closed again at once)."""
-    # The C module under ``socket``: importing ``socket`` itself (its enums) would cost
-    # the window's start several milliseconds; this costs a fraction of one.
-    import _socket
+    import socket
 
-    probe = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         probe.settimeout(CONNECT_TIMEOUT_S)
         probe.connect(address)

@@ -122,10 +122,10 @@ def user_token() -> str:
     on Windows a checksum of the account's domain and name (no getuid there)."""
     if system() != WINDOWS:
         return str(os.getuid())
-    import zlib
+    import hashlib
 
     account = f"{os.environ.get('USERDOMAIN', '')}\\{os.environ.get('USERNAME', '')}"
-    return f"{zlib.crc32(account.encode('utf-8', 'surrogatepass')):08x}"
+    return hashlib.sha256(account.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def mode_bits_matter() -> bool:

@@ -20,7 +20,7 @@ from couplepause.core.flow import Ev, Flow, FlowConfig, State
 from couplepause.core.plan import Plan
 from couplepause.settings import Settings
 from couplepause.texts import clock_time, default_names, duration, words
-from couplepause.ui.background import MainThread
+from couplepause.ui.background import Answers
 from couplepause.ui.main_window import FLOW_SCREENS, MainWindow
 from couplepause.formatting import time_of_day
 from couplepause.ui.models import Frame, TurnsScreen
@@ -75,7 +75,7 @@ class Controller(QObject):
         self.practising = False  # a practice pause: kept as practice, never counted
         self.chime = Chime(self)  # a tone at each breathing phase, when chosen
         self.flow = Flow(clock=clock, wall=wall, config=flow_config(settings), run=run or fl.ClockRun())
-        self.main_thread = MainThread(self)
+        self.answers = Answers()  # what other threads tell us, on this thread
         self.offered: Episode | None = None  # an open episode from before, on offer
         self.protected_names: dict[str, str] | None = None  # from the unlocked store
         self.plan: Plan | None = None  # our plan for hard moments, once read
@@ -269,7 +269,7 @@ class Controller(QObject):
             return repo.active(), repo.latest_repaired()
 
         def done(result, error):
-            self.main_thread.invoke.emit(lambda: self._loaded(result, error))
+            self.answers.post(lambda: self._loaded(result, error))
 
         (self.reader or self.writer).call(job, done)
 

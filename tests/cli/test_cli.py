@@ -10,8 +10,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from couplepause import __version__, cli, cli_data, paths
@@ -444,19 +442,6 @@ def test_gui_is_the_default_command(run, data_dir, fake_app, monkeypatch):
     monkeypatch.setenv(paths.ENV_DATA_DIR, str(data_dir / "env"))
     assert run().code == 0
     assert fake_app == [("gui", data_dir), ("gui", data_dir), ("gui", data_dir / "env")]
-
-
-@settings(max_examples=200)
-@given(st.one_of(st.just([]), st.lists(st.text(max_size=12), min_size=1, max_size=3),
-                 st.tuples(st.just("--data-dir"), st.text(max_size=12)).map(list)))
-def test_a_plain_start_reads_as_the_parser_reads_it(argv):
-    """The window's start without the parser (no arguments, or --data-dir PATH) makes
-    what the parser makes; anything else is left to the parser."""
-    read = cli.window_start(argv)
-    if read is not None:
-        assert read == cli.build_parser().parse_args(argv)
-    assert (read is not None) == (argv == [] or (len(argv) == 2 and argv[0] == "--data-dir"
-                                                 and not argv[1].startswith("-")))
 
 
 def test_unexpected_errors_are_one_line(run, data_dir, monkeypatch, fake_app):
