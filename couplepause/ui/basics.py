@@ -8,7 +8,8 @@ overloads or defaults name a ``Qt`` enum (``QBrush(QColor)``,
 ``QPainter.setPen(QColor)``). Enum properties are set by their key names
 instead (``set_enum``), a shortcut's key by its text (``QKeySequence``'s class
 is as slow to build). Everything after the first window lives in
-``widgets`` and may use ``Qt`` freely; a test keeps this module honest.
+``widgets`` and may use ``Qt`` freely. tests/ui/test_first_window.py starts the app
+and fails if the namespace is built before the first frame.
 """
 
 from __future__ import annotations
