@@ -6,8 +6,7 @@ wait for (docs/ARCHITECTURE.md, "The way to the first window"; the start-up
 benchmark in benchmarks/bench_live.py shows the cost). That rules out ``Qt.*`` names, and also calls whose
 overloads or defaults name a ``Qt`` enum (``QBrush(QColor)``,
 ``QPainter.setPen(QColor)``). Enum properties are set by their key names
-instead (``set_enum``), a shortcut's key by its text (``QKeySequence``'s class
-is as slow to build). Everything after the first window lives in
+instead (``set_enum``). Everything after the first window lives in
 ``widgets`` and may use ``Qt`` freely. tests/ui/test_first_window.py starts the app
 and fails if the namespace is built before the first frame.
 """
@@ -17,7 +16,7 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, QSize
-from PySide6.QtGui import QGuiApplication, QPainter, QPainterPath, QPalette, QPen, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QPainter, QPainterPath, QPalette, QPen, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -55,9 +54,10 @@ def set_enum(obj: QObject, name: str, keys: str) -> None:
 
 def screen_shortcut(key: str, screen: QWidget, slot: Callable[[], None]) -> QShortcut:
     """A key that works anywhere on ``screen`` (and its children), once per press."""
-    shortcut = QShortcut(screen)
-    if not shortcut.setProperty("key", key):  # by its text, like an enum by its name
+    sequence = QKeySequence(key)
+    if sequence.isEmpty():
         raise ValueError(f"not a key: {key!r}")
+    shortcut = QShortcut(sequence, screen)
     set_enum(shortcut, "context", "WidgetWithChildrenShortcut")
     shortcut.setAutoRepeat(False)
     shortcut.activated.connect(slot)
