@@ -7,9 +7,10 @@ traceback: a :class:`~couplepause.problems.Problem` in the command line's words
 words (``--help``, what a command did) are in ``[cli]``; flag names, metavars and
 choices are syntax and stay here; argparse's own words (usage, its headings and
 errors) are in ``[argparse]``. The language is the system's, or the one chosen in
-Settings for the data folder a command uses (read without Qt). Heavy modules (Qt, the export package,
-jsonschema) are imported only by the command that needs them, so ``--version``
-and ``export`` stay fast and need no display.
+Settings for the data folder a command uses (read by couplepause.settings, which loads
+only Qt's core library for it). Heavy modules (Qt's GUI, the export package, jsonschema)
+are imported only by the command that needs them, so ``--version`` and ``export`` stay
+fast and need no display.
 """
 
 from __future__ import annotations

@@ -241,21 +241,6 @@ def _follow_the_desktop(qt_app, window) -> None:
     QTimer.singleShot(0, desktop, desktop.start)
 
 
-def early_settings(data_dir: Path) -> dict:
-    """What the first window needs from the settings file: the language, the look,
-    whether the welcome was put away. Read with QSettings alone (the settings module
-    brings in the whole flow, which the window can load once it shows); an odd
-    value means the default, as it does in Settings."""
-    from PySide6.QtCore import QSettings
-
-    stored = QSettings(str(paths.settings_file(data_dir)), QSettings.Format.IniFormat)
-    return {
-        "language": str(stored.value("language", texts.SYSTEM)),
-        "theme": str(stored.value("theme", "system")),
-        "welcome_seen": str(stored.value("welcome_seen", "false")).lower() == "true",
-    }
-
-
 def _private_process(qt_settings: Path) -> None:
     """Files this process makes are private (0600, folders 0700), whatever the umask; Qt's
     own settings (the file dialog's recent folders) go to ``qt_settings``."""
@@ -283,8 +268,10 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
     if data_dir.exists() and not data_dir.is_dir():
         raise paths.DataDirError("data_dir_is_file", folder=data_dir)  # the command line says so
     _private_process(paths.qt_settings_dir(data_dir))
-    early = early_settings(data_dir)
-    texts.set_language(early["language"])  # before a word is said
+    from couplepause.settings import Settings
+
+    settings = Settings.for_data_dir(data_dir)  # what the first window needs: language, look, welcome
+    texts.set_language(settings.get("language"))  # before a word is said
     try:
         data_dir = paths.ensure_data_dir(data_dir)
     except paths.DataDirError:
@@ -307,8 +294,8 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
         from couplepause.cli import Refused
 
         raise Refused("instance_silent", folder=data_dir)
-    theme.set_style(qt_app, early["theme"])
-    window = MainWindow(welcome=not early["welcome_seen"])
+    theme.set_style(qt_app, settings.get("theme"))
+    window = MainWindow(welcome=not settings.get("welcome_seen"))
     early_press: list[tuple[float, float]] = []  # (clock, epoch seconds)
 
     def pressed_early() -> None:

@@ -1,7 +1,8 @@
-"""The settings schema: one table of keys, types, defaults and checks, read
-and written through QSettings (an INI file in the data folder, so that each
-data folder, and each test, has its own settings). The schema itself is
-Qt-free, like :func:`language_of`, which the command line reads."""
+"""The settings: one table of keys, types, defaults and checks, read and written
+through QSettings (an INI file in the data folder, so that each data folder, and
+each test, has its own settings). The one reader of that file: the first window
+reads its language, look and welcome here, the command line its language. Importing
+this module loads no Qt and nothing of the live flow (the bounds are core/limits.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from couplepause import paths, texts
-from couplepause.core import breathing, flow
-from couplepause.core.episode import NAME_MAX, NOT_IN_A_NAME
+from couplepause.core import breathing
+from couplepause.core.limits import BREAK_CHOICES, DEFAULT_BREAK_MINUTES, NAME_MAX, NOT_IN_A_NAME
 from couplepause.problems import Problem
 
 
@@ -109,7 +110,7 @@ SCHEMA: tuple[Key, ...] = (
     _minutes("breathing_minutes", 2, 1, 15),
     Key("turn_timer", True, _bool),
     _minutes("turn_minutes", 2, 1, 10),
-    Key("break_minutes", flow.DEFAULT_BREAK_MINUTES, _minutes_choice(flow.BREAK_CHOICES)),
+    Key("break_minutes", DEFAULT_BREAK_MINUTES, _minutes_choice(BREAK_CHOICES)),
     Key("reduced_motion", False, _bool),
     Key("theme", "system", _choice(THEMES)),
     Key("language", texts.SYSTEM, _choice(LANGUAGES)),
@@ -122,16 +123,12 @@ KEYS = {key.name: key for key in SCHEMA}
 
 
 def language_of(file: Path) -> str:
-    """The "language" setting of a settings file, read without Qt: the command line
-    speaks it before it loads Qt (if at all). QSettings writes an INI file whose
-    [General] section holds the keys; anything unreadable means the default."""
-    import configparser  # here: the window's start does not need it
-
-    ini = configparser.ConfigParser(interpolation=None, strict=False)
+    """The "language" setting, which the command line speaks from its first word on.
+    Where Qt cannot be loaded (a library missing, which the command line then says),
+    the system's language."""
     try:
-        ini.read(file, encoding="utf-8")
-        return KEYS["language"].check(ini.get("General", "language", fallback=texts.SYSTEM))
-    except (configparser.Error, OSError, UnicodeError, SettingError):
+        return Settings(file).get("language")
+    except ImportError:
         return texts.SYSTEM
 
 
@@ -147,7 +144,7 @@ class Settings:
     """Typed access to the settings of one data folder."""
 
     def __init__(self, file: Path):
-        from PySide6.QtCore import QSettings  # here: language_of() and the schema need no Qt
+        from PySide6.QtCore import QSettings  # here: the schema needs no Qt
 
         self.file = Path(file)
         self._qs = QSettings(str(file), QSettings.Format.IniFormat)

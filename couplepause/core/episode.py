@@ -15,13 +15,10 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from couplepause.core.clock import Timing
+from couplepause.core.limits import NAME_MAX, NOT_IN_A_NAME  # noqa: F401 - part of the record's rules
 from couplepause.problems import Problem
 
 PARTNERS = ("a", "b")
-# A partner's name, as Settings keeps it (and an import accepts it): at most NAME_MAX
-# characters, on one line.
-NAME_MAX = 40
-NOT_IN_A_NAME = "\r\n\t"
 PAUSED_BY = ("a", "b", "both")
 REPAIR_ANSWERS = ("yes", "partly", "not_yet")
 CYCLES = ("pursue_withdraw", "both_withdraw", "both_pursue", "other")

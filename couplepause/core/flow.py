@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from couplepause.core import breathing, clock
+from couplepause.core.limits import BREAK_CHOICES, DEFAULT_BREAK_MINUTES, MIN_BREAK_MINUTES, NOTE_MAX  # noqa: F401
 from couplepause.core.episode import (
     ACTIVATION_RANGE,
     CYCLES,
@@ -31,11 +32,7 @@ from couplepause.core.episode import (
     round_ms,
 )
 
-MIN_BREAK_MINUTES = 20
-BREAK_CHOICES = (MIN_BREAK_MINUTES, 30, 45, 60, 90, 120)  # minutes offered for a longer break
-DEFAULT_BREAK_MINUTES = 30
 EXTEND_SECONDS = 60.0
-NOTE_MAX = 2000
 
 
 class State(enum.Enum):

@@ -95,20 +95,24 @@ def test_dates_follow_the_local_time_zone(tmp_path):
         assert [e["id"] for e in load(out)["episodes"]] == expected, (tz, day)
 
 
-def test_version_and_export_do_not_load_qt(tmp_path):
-    """--version and a plain export stay fast: no PySide6 import at all."""
+def test_version_and_export_stay_light(tmp_path):
+    """--version loads no Qt at all; a plain export only Qt's core library, to read the
+    language chosen in Settings (no display, no widgets, no charts, no schema)."""
     data = tmp_path / "data"
     seed(data, sample())
+    heavy = "('PySide6.QtGui', 'PySide6.QtWidgets', 'pyqtgraph', 'jsonschema')"
     code = (
         "import sys\n"
         "from couplepause.cli import main\n"
         "assert main(['--version']) == 0\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))))\n"
         f"assert main(['export', '--output', {str(tmp_path / 'o.json')!r}]) == 0\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'pyqtgraph', 'jsonschema'))))\n"
+        f"print(sorted(m for m in sys.modules if m.startswith({heavy})))\n"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code], env=subprocess_env(data), capture_output=True, text=True, timeout=120
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip().splitlines()[-1] == "[]"
+    lines = proc.stdout.strip().splitlines()
+    assert (lines[1], lines[-1]) == ("[]", "[]")  # after the version line, and after the export
     assert len(json.loads((tmp_path / "o.json").read_text())["episodes"]) == 4

@@ -72,12 +72,14 @@ def test_got_it_puts_the_welcome_away_for_good(app, make_app, data_dir):
 
 
 def test_the_first_window_reads_what_it_needs_as_settings_wrote_it(data_dir):
-    from couplepause.launch import early_settings
-    from couplepause.settings import Settings
+    from couplepause.settings import Settings, language_of
 
-    assert early_settings(data_dir) == {"language": "system", "theme": "system", "welcome_seen": False}
+    first = Settings.for_data_dir(data_dir)
+    assert [first.get(key) for key in ("language", "theme", "welcome_seen")] == ["system", "system", False]
     Settings.for_data_dir(data_dir).update({"welcome_seen": True, "theme": "dark", "language": "de"})
-    assert early_settings(data_dir) == {"language": "de", "theme": "dark", "welcome_seen": True}
+    later = Settings.for_data_dir(data_dir)
+    assert [later.get(key) for key in ("language", "theme", "welcome_seen")] == ["de", "dark", True]
+    assert language_of(later.file) == "de"  # as the command line reads it
 
 
 def through_a_pause(c, clock) -> None:

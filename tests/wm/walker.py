@@ -114,17 +114,18 @@ class Walk:
     def start(self) -> None:
         """As ``couplepause`` starts: the window with the Pause button, then the store."""
         from couplepause import APP_NAME, launch, texts
+        from couplepause.settings import Settings
         from couplepause.app import build
         from couplepause.ui import theme
         from couplepause.ui.main_window import MainWindow
 
         QApplication.setApplicationName(APP_NAME)
-        early = launch.early_settings(self.data_dir)
-        texts.set_language(early["language"])
+        settings = Settings.for_data_dir(self.data_dir)
+        texts.set_language(settings.get("language"))
         qt_app = QApplication([sys.argv[0]])
         launch.speak_in_qt(qt_app)
-        theme.set_style(qt_app, early["theme"])
-        window = MainWindow(welcome=not early["welcome_seen"])
+        theme.set_style(qt_app, settings.get("theme"))
+        window = MainWindow(welcome=not settings.get("welcome_seen"))
         window.show()
         if not wait_until(lambda: window.windowHandle() is not None and window.windowHandle().isExposed()):
             raise RuntimeError("the window never showed")
