@@ -1,12 +1,15 @@
 """Which words the live flow shows, given the couple's plan (core/plan.py).
 
-Without a plan, or where a partner left their part open, every couple reads the
-same prompts as before. With one, lightly:
+Every turn keeps the reflection loop, with a plan or without: the listener reflects
+back and asks "Did I get it?", never needing to defend or fix; the speaker says whether
+it fits and passes the floor when they feel heard. Without a plan, or where a partner
+left their part open, every couple reads the same prompts. With one, lightly:
 
-* the speaker's prompts fit their own move (one who pulls back is helped to stay,
-  one who reaches out to slow down);
-* the listener's prompts name how the speaker's move can land, without blame,
-  and help with the listener's own urge;
+* the speaker's prompts fit their own move, and both moves read alike: a feeling, the
+  urge, the fear under it and the need, offered as questions and "maybe";
+* the listener's prompts add how the speaker's move can land (neutral words, no
+  blame) and help with the listener's own urge;
+* the home screen brings back each partner's early signs, in their own words;
 * the break shows each partner what helps them settle, and the invitation back
   uses the way back they agreed;
 * repair offers each partner what the other said they need to hear.
@@ -36,21 +39,26 @@ def _move(plan: Plan | None, partner: str) -> str | None:
 
 
 def speaker_prompts(plan: Plan | None, speaker: str) -> list[str]:
-    return list(word_list("turns", SPEAKER_LISTS[_move(plan, speaker)]))
+    """The prompts for the speaker's own move, then the loop: say whether the
+    reflection fits, and pass the floor when feeling heard."""
+    return [*word_list("turns", SPEAKER_LISTS[_move(plan, speaker)]), words("turns", "speaker_heard")]
 
 
 def listener_prompts(plan: Plan | None, speaker: str, listener: str, names: dict[str, str]) -> list[str]:
-    """Two lines for reflecting back, then the listener's help with their own urge (or
-    "Did I get it?"), then how the speaker's move can land (or the plain reminder): with
-    no moves known, the same four prompts as without a plan."""
-    base = word_list("turns", "listener_prompts")
+    """Listening for the feeling, then how the speaker's move can land (when known),
+    the reflection ("What I heard you say is…") and its check ("Did I get it?"), the
+    listener's help with their own urge (when known), and "No need to defend or fix"
+    last: with no moves known, the four prompts of the loop alone."""
+    listen, reflect, check, no_defending = word_list("turns", "listener_prompts")
     impact = IMPACT_KEYS.get(_move(plan, speaker))
     own = LISTENER_KEYS.get(_move(plan, listener))
     return [
-        base[0],
-        base[1],
-        words("turns", own) if own else base[2],
-        words("turns", impact, speaker=names[speaker]) if impact else base[3],
+        listen,
+        *([words("turns", impact, speaker=names[speaker])] if impact else []),
+        reflect,
+        check,
+        *([words("turns", own)] if own else []),
+        no_defending,
     ]
 
 
@@ -77,6 +85,18 @@ def needs_to_hear(plan: Plan | None, partner: str, names: dict[str, str]) -> str
     other = "b" if partner == "a" else "a"
     need = plan.of(other).need_to_hear if plan is not None else ""
     return words("repair", "other_needs", other=names[other], need=need) if need else ""
+
+
+def early_signs(plan: Plan | None, names: dict[str, str]) -> list[str]:
+    """For the home screen: each partner's early signs, in their own words (in partner
+    order; a partner who wrote none has no line)."""
+    if plan is None:
+        return []
+    return [
+        words("talking", "early_signs", name=names[p], signs=plan.of(p).signs)
+        for p in names
+        if plan.of(p).signs
+    ]
 
 
 def pause_signal(plan: Plan | None) -> str:

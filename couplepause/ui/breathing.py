@@ -37,6 +37,9 @@ class BreathingView(Fitted):
         layout = vbox(self, margins=MARGINS[0], spacing=8)
         self.heading = label(words("breathing", "heading"), "heading", center=True)
         layout.addWidget(self.heading)
+        # The cycle named as what they face together, never one of them.
+        self.common_enemy = label(words("breathing", "common_enemy"), "muted", center=True)
+        layout.addWidget(self.common_enemy)
         self.pacer = Pacer()
         self.pacer.setObjectName("pacer")
         self.pacer.setAccessibleName(words("accessible", "pacer"))
@@ -117,6 +120,7 @@ class BreathingView(Fitted):
     def lay_out(self, step: int) -> None:
         beside = step >= 2
         restyle((self.heading,), "compact", step >= 1)
+        restyle((self.common_enemy,), "role", "small" if step >= 1 else "muted")
         self.layout().setContentsMargins(*MARGINS[min(step, 1)])
         self.layout().setSpacing(8 if step == 0 else 4)
         self.body.setVerticalSpacing(8 if step == 0 else 4)

@@ -148,8 +148,7 @@ class Controller(QObject):
     def set_plan(self, plan: Plan | None) -> None:
         """The plan the live flow speaks to (None or empty: the prompts of before)."""
         self.plan = None if plan is None or plan.is_empty else plan
-        self.window.talking.set_pause_signal(prompts.pause_signal(self.plan))
-        if self.flow.state in (State.TURNS, State.REPAIR, State.BREAK):
+        if self.flow.state in (State.TALKING, State.TURNS, State.REPAIR, State.BREAK):
             self.render()  # the screen that speaks to the plan, now with it
 
     def forget_offer_entirely(self) -> None:
@@ -393,6 +392,7 @@ class Controller(QObject):
         episode = self.flow.episode
         if state is State.TALKING:
             self._render_offer()
+            w.talking.set_plan_lines(prompts.pause_signal(self.plan), prompts.early_signs(self.plan, names))
             if w.current_view() in w.flow_views():  # not over a side page such as the history
                 w.show_view(w.talking)
                 w.talking.focus_pause()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from couplepause.texts import words
 from couplepause.ui.basics import (
@@ -29,6 +29,21 @@ PAUSE_FOLDS_FIRST = 170  # the welcome says less before the Pause button goes un
 HINT_BESIDE = 300  # the hint under the Pause button, while the welcome is beside it
 MARGINS = (32, 8, 32, 8)  # the stretches above and below the Pause button give the air
 SPACING = 12
+
+
+def one_line(text: str, metrics, room: int) -> str:
+    """``text`` as it fits ``room`` pixels across: whole, or cut at a word's end with "…"."""
+    if metrics.horizontalAdvance(text) <= room:
+        return text
+    low, high = 0, len(text)  # the longest start that fits with "…" lies in [low, high)
+    while high - low > 1:
+        middle = (low + high) // 2
+        if metrics.horizontalAdvance(text[:middle] + "…") <= room:
+            low = middle
+        else:
+            high = middle
+    cut = text[:low]
+    return (cut[:cut.rindex(" ")] if " " in cut else cut).rstrip(" ,;:") + "…"
 
 
 class TalkingView(QWidget):
@@ -103,9 +118,16 @@ class TalkingView(QWidget):
         layout.addLayout(middle)
         self._middle, self._beside = middle, beside
 
-        self.signal = label("", "muted", center=True)  # their own sign for a pause, from their plan
-        self.signal.hide()
-        layout.addWidget(self.signal)
+        # From their plan: their own sign for a pause, and each one's early signs. A
+        # line each, cut to the width (_fit_plan_lines); the whole words are each
+        # label's description.
+        self.signal = label("", "muted", wrap=False, center=True)
+        self.signs = label("", "small", wrap=False, center=True)
+        self._plan_lines: dict[QLabel, list[str]] = {self.signal: [], self.signs: []}
+        for line in self._plan_lines:
+            line.setMinimumWidth(1)  # a long line never holds the window wide
+            line.hide()
+            layout.addWidget(line)
         self.last_time = label(words("talking", "welcome"), center=True)
         self.last_time.setAccessibleName(words("accessible", "last_time"))
         layout.addWidget(self.last_time)
@@ -164,13 +186,18 @@ class TalkingView(QWidget):
         pause and "Got it" stay. The Pause button goes under PAUSE_FOLDS_FIRST only
         where that is not enough, and never under PAUSE_MIN_DIAMETER. The hint
         under it (its description for screen readers says it too) goes before the
-        button gets small, except beside the welcome, where it is news."""
+        button gets small, except beside the welcome, where it is news. The lines
+        from their plan go last, only where even the smallest button does not fit."""
         if self.width() <= 0 or self.height() <= 0:
             return
         self._fit_hint()
+        self._fit_plan_lines()
         welcome = self._folds if self.welcome.isVisibleTo(self) else ()
-        folds = (*welcome, (self.hint,))
-        first = len(welcome) if welcome else len(folds)  # the most folded before the button gets small
+        # The lines from their plan: only where nothing else helps.
+        last = (tuple(line for line, texts in self._plan_lines.items() if texts),)
+        last = last if last[0] else ()
+        folds = (*welcome, (self.hint,), *last)
+        first = len(welcome) if welcome else len(folds) - len(last)  # the most folded before the button gets small
         tries = [(PAUSE_FOLDS_FIRST, level) for level in range(first + 1)]
         tries += [(PAUSE_MIN_DIAMETER, level) for level in range(first, len(folds) + 1)]
         for floor, level in tries:
@@ -198,6 +225,18 @@ class TalkingView(QWidget):
             width = min(hint.fontMetrics().horizontalAdvance(hint.text()) + 8, self.width() - left - right)
         if hint.width() != width or hint.minimumWidth() != width:
             hint.setFixedWidth(width)
+
+    def _fit_plan_lines(self) -> None:
+        """The lines from their plan, each cut short with "…" at a word's end where
+        the window is narrower than its words."""
+        left, _, right, _ = MARGINS
+        room = self.width() - left - right
+        for line, texts in self._plan_lines.items():
+            if texts:
+                line.ensurePolished()
+                text = "\n".join(one_line(words_, line.fontMetrics(), room) for words_ in texts)
+                if line.text() != text:
+                    line.setText(text)
 
     def _largest_pause(self, floor: int) -> bool:
         """Give the Pause button the largest diameter, from ``floor`` up, that the
@@ -236,9 +275,17 @@ class TalkingView(QWidget):
         if self.isVisible():  # before the first show, the first resize does it
             self._fit()
 
-    def set_pause_signal(self, text: str) -> None:
-        self.signal.setText(text)
-        self.signal.setVisible(bool(text))
+    def set_plan_lines(self, signal: str, signs: list[str]) -> None:
+        """From their plan: their own sign for a pause, and each partner's early signs
+        in their own words, one line each (empty: not shown)."""
+        lines = {self.signal: [signal] if signal else [], self.signs: list(signs)}
+        if lines == self._plan_lines:
+            return
+        self._plan_lines = lines
+        for line, texts in lines.items():
+            line.setText("\n".join(texts))  # cut to the width when it is fitted
+            line.setAccessibleDescription("\n".join(texts))
+            line.setVisible(bool(texts))
         self._refit()
 
     def set_last_time(self, text: str | None) -> None:

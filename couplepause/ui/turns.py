@@ -15,8 +15,8 @@ from couplepause.ui.fitting import Asked, Column, Fitted, restyle
 from couplepause.ui.models import TurnsScreen
 from couplepause.ui.widgets import Choice, button, card_layout, label, row, set_text, vbox
 
-MARGINS = ((40, 16, 40, 12), (32, 6, 32, 8), (20, 4, 20, 6), (20, 4, 20, 6))  # roomy, short, shorter, shortest
-CARD_MARGINS = ((20, 14, 20, 14), (16, 10, 16, 10), (14, 8, 12, 8), (14, 6, 12, 6))
+MARGINS = ((40, 16, 40, 12), (32, 6, 32, 8), (20, 4, 20, 6), (20, 4, 20, 6), (20, 4, 20, 6))  # roomy ... shortest
+CARD_MARGINS = ((20, 14, 20, 14), (16, 10, 16, 10), (14, 8, 12, 8), (14, 6, 12, 6), (14, 6, 12, 6))
 
 
 class PartnerCard(QFrame):
@@ -50,16 +50,18 @@ class PartnerCard(QFrame):
     def compact(self, step: int) -> None:
         self.layout().setContentsMargins(*CARD_MARGINS[step])
         restyle((self.title,), "compact", "more" if step >= 3 else step >= 1)
-        restyle(self.prompts, "compact", step >= 2)
+        restyle(self.prompts, "compact", "more" if step >= 4 else step >= 2)
         self.column.lines.setSpacing(6 if step < 2 else 3)
 
 
 class TurnsView(Fitted):
-    """Laid out four ways (``Fitted``): roomy; with its headings a size smaller and
-    less air; with its buttons and lines closer still; and with the cards' titles
-    smaller again. The prompts give up height last, scrolling inside their cards."""
+    """Laid out five ways (``Fitted``): roomy; with its headings a size smaller and
+    less air; with its buttons and lines closer still; with the cards' titles
+    smaller again; and with the prompts a size smaller too (a small laptop, long
+    names, a plan and a notice at once). The prompts give up height last, scrolling
+    inside their cards."""
 
-    STEPS = 4
+    STEPS = 5
     swap_requested = Signal()
     speaker_chosen = Signal(str)
     repair_requested = Signal()
@@ -89,7 +91,7 @@ class TurnsView(Fitted):
         self.timer_hint = label("", "muted", center=True)
         layout.addWidget(self.timer_hint)
 
-        self.swap_button = button("", "primary", accessible=words("turns", "swap_accessible"))
+        self.swap_button = button(words("turns", "swap"), "primary")  # the speaker feels heard
         self.repair_button = button(words("turns", "repair"))
         self.break_button = button(words("turns", "break"), "link")
         layout.addLayout(row(self.swap_button, self.repair_button))
@@ -103,7 +105,7 @@ class TurnsView(Fitted):
 
     def lay_out(self, step: int) -> None:
         self.layout().setContentsMargins(*MARGINS[step])
-        self.layout().setSpacing((8, 6, 6, 4)[step])
+        self.layout().setSpacing((8, 6, 6, 4, 4)[step])
         restyle((self.heading,), "compact", step >= 1)
         restyle((self.swap_button, self.repair_button, self.timer, *self.who_starts.buttons()), "compact", step >= 2)
         for card in self.cards.values():
@@ -128,9 +130,8 @@ class TurnsView(Fitted):
         for partner in ("a", "b"):
             self.who_starts.set_label(partner, names[partner])
         self.who_starts.set_value(speaker if screen.can_choose else None)
-        swap_text = words("turns", "swap", listener=names[listener])
-        set_text(self.swap_button, swap_text)
-        self.swap_button.setAccessibleName(swap_text)
+        set_text(self.swap_button, words("turns", "swap"))
+        self.swap_button.setAccessibleName(words("turns", "swap_accessible", listener=names[listener]))
         self.repair_button.setEnabled(screen.can_repair)
         shape = (self.heading.text(), screen.can_choose, screen.can_repair, screen.timer_text is not None,
                  screen.timer_done, tuple(tuple(p) for p in screen.prompts.values()))

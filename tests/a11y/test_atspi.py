@@ -74,7 +74,7 @@ def reader(desktop, start_app):
 
 
 NAMES = default_names()
-SWAP_NAMES = [words("turns", "swap", listener=NAMES[p]) for p in ("a", "b")]
+SWAP_NAMES = [words("turns", "swap_accessible", listener=NAMES[p]) for p in ("a", "b")]
 
 
 def to_breathing(reader: Reader) -> None:

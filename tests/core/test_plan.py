@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -88,34 +89,57 @@ def test_a_practice_pause_keeps_its_mark_and_old_records_are_not_practice():
 
 
 # ---------------------------------------------------------------------- the prompts
-def test_without_a_plan_every_couple_reads_the_prompts_of_before():
+def loop(plan, speaker, listener):
+    """The speaker's and the listener's prompts for one turn."""
+    return prompts.speaker_prompts(plan, speaker), prompts.listener_prompts(plan, speaker, listener, NAMES)
+
+
+def test_without_a_plan_every_couple_reads_the_same_prompts():
+    speaking = [*word_list("turns", "speaker_prompts"), words("turns", "speaker_heard")]
     for plan in (None, Plan(), plan_with("depends", "depends")):
         for speaker, listener in (("a", "b"), ("b", "a")):
-            assert prompts.speaker_prompts(plan, speaker) == word_list("turns", "speaker_prompts")
-            assert prompts.listener_prompts(plan, speaker, listener, NAMES) == word_list("turns", "listener_prompts")
+            assert loop(plan, speaker, listener) == (speaking, word_list("turns", "listener_prompts"))
+
+
+@pytest.mark.parametrize("moves", [None, *itertools.product(MOVE_OR_NONE, repeat=2)], ids=str)
+def test_every_turn_keeps_the_reflection_loop(moves):
+    """With a plan (every combination of moves) or without (None): the listener reads
+    the reflection, its check and "No need to defend or fix"; the speaker reads that
+    they say whether it fits and pass the floor when they feel heard."""
+    plan = plan_with(*moves) if moves else None
+    listen, reflect, check, no_defending = word_list("turns", "listener_prompts")
+    for speaker, listener in (("a", "b"), ("b", "a")):
+        said, heard = loop(plan, speaker, listener)
+        assert said[-1] == words("turns", "speaker_heard")
+        assert heard[0] == listen and heard[-1] == no_defending
+        assert heard.index(reflect) + 1 == heard.index(check)  # the check follows the reflection
+        assert len(set(heard)) == len(heard) and len(set(said)) == len(said)
 
 
 @pytest.mark.parametrize("move_a, move_b", list(itertools.product(MOVE_OR_NONE, repeat=2)))
 def test_the_prompts_fit_each_combination_of_moves(move_a, move_b):
     plan = plan_with(move_a, move_b)
     moves = {"a": move_a, "b": move_b}
+    listen, reflect, check, no_defending = word_list("turns", "listener_prompts")
     for speaker, listener in (("a", "b"), ("b", "a")):
-        said = prompts.speaker_prompts(plan, speaker)
-        heard = prompts.listener_prompts(plan, speaker, listener, NAMES)
-        assert len(said) == len(heard) == 4
-        # The speaker's prompts follow the speaker's own move only.
+        said, heard = loop(plan, speaker, listener)
+        # The speaker's prompts follow the speaker's own move only, then the loop.
         own = {"pull_back": "speaker_prompts_pull_back", "reach_out": "speaker_prompts_reach_out"}
-        assert said == word_list("turns", own.get(moves[speaker], "speaker_prompts"))
-        # The listener hears how the speaker's move can land, by the speaker's name.
+        assert said == [*word_list("turns", own.get(moves[speaker], "speaker_prompts")), words("turns", "speaker_heard")]
+        # The listener hears how the speaker's move can land, by the speaker's name, before
+        # reflecting, and gets help with their own urge after the check.
         impact = {"pull_back": "impact_pull_back", "reach_out": "impact_reach_out"}.get(moves[speaker])
-        if impact:
-            assert heard[3] == words("turns", impact, speaker=NAMES[speaker])
-            assert NAMES[speaker] in heard[3]
-        else:
-            assert heard[3] == word_list("turns", "listener_prompts")[3]
-        # ... and gets help with their own urge.
         urge = {"pull_back": "listening_pull_back", "reach_out": "listening_reach_out"}.get(moves[listener])
-        assert heard[2] == (words("turns", urge) if urge else word_list("turns", "listener_prompts")[2])
+        assert heard == [
+            listen,
+            *([words("turns", impact, speaker=NAMES[speaker])] if impact else []),
+            reflect,
+            check,
+            *([words("turns", urge)] if urge else []),
+            no_defending,
+        ]
+        if impact:
+            assert NAMES[speaker] in heard[1]
 
 
 def test_the_two_partners_are_treated_alike():
@@ -126,6 +150,45 @@ def test_the_two_partners_are_treated_alike():
         swapped = {"a": NAMES["b"], "b": NAMES["a"]}
         assert prompts.speaker_prompts(plan, "a") == prompts.speaker_prompts(mirrored, "b")
         assert prompts.listener_prompts(plan, "a", "b", NAMES) == prompts.listener_prompts(mirrored, "b", "a", swapped)
+
+
+# Per language: the words that mark a line's kind, and a "maybe".
+KINDS = {
+    "en": {"feeling": "feeling", "urge": "urge", "fear": "fear", "need": "need"},
+    "de": {"feeling": "fühle", "urge": "Drang", "fear": "Angst", "need": "brauche"},
+}
+MAYBE = {"en": "maybe", "de": "vielleicht"}
+
+
+def shape(text: str, lang: str) -> tuple:
+    """What a line is, not what it says: its kind, its questions, whether it offers a
+    "maybe", whether it quotes a sentence to say, and how many sentences it has."""
+    kinds = [kind for kind, word in KINDS[lang].items() if word.lower() in text.lower()]
+    sentences = len(re.findall(r"[.?!…](?=[”“]?(\s|$))", text))
+    return (tuple(kinds), text.count("?"), MAYBE[lang] in text.lower(), "“" in text, sentences)
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_both_moves_get_prompts_of_the_same_shape(language, lang):
+    """Whoever reaches out and whoever pulls back each read a feeling, the urge, the
+    fear under it and the need, as questions and "maybe" (never told what they feel);
+    the listener reads how either move can land in neutral words, and help with their
+    own urge, line for line alike."""
+    language(lang)
+    by_move = {}
+    for move in ("reach_out", "pull_back"):
+        plan = plan_with(move, move)
+        said, heard = loop(plan, "a", "b")
+        by_move[move] = ([shape(line, lang) for line in said], [shape(line, lang) for line in heard])
+        kinds = [kind for line in said[:-1] for kind in shape(line, lang)[0]]
+        assert kinds == ["feeling", "urge", "fear", "need"], said
+        for line in said[:-1]:
+            assert MAYBE[lang] in line.lower() or line.endswith("?"), line  # offered, never told
+        assert NAMES["a"] in heard[1]
+    assert by_move["reach_out"] == by_move["pull_back"]
+    for line in (words("turns", "impact_reach_out", speaker="Sam"), words("turns", "impact_pull_back", speaker="Sam")):
+        for judging in ("push", "drängt", "clings", "klammert", "shuts", "abblock"):
+            assert judging not in line.lower()
 
 
 def test_the_impact_lines_never_blame():
@@ -157,6 +220,17 @@ def test_repair_offers_each_partner_what_the_other_needs_to_hear():
     assert "Sam" in for_b and "We're on the same side." in for_b
     assert prompts.needs_to_hear(None, "a", NAMES) == ""
     assert prompts.needs_to_hear(Plan(), "b", NAMES) == ""
+
+
+def test_the_home_screen_brings_back_each_partners_early_signs_in_their_own_words():
+    assert prompts.early_signs(plan_with(), NAMES) == [
+        words("talking", "early_signs", name="Sam", signs="talking fast"),
+        words("talking", "early_signs", name="Robin", signs="going numb"),
+    ]
+    assert "talking fast" in prompts.early_signs(plan_with(), NAMES)[0]
+    only_a = Plan(partners={"a": PartnerPlan(signs="my jaw tightens"), "b": PartnerPlan("pull_back")})
+    assert prompts.early_signs(only_a, NAMES) == [words("talking", "early_signs", name="Sam", signs="my jaw tightens")]
+    assert prompts.early_signs(None, NAMES) == prompts.early_signs(Plan(), NAMES) == []
 
 
 def test_the_home_screen_reminds_them_of_their_sign_only_when_they_have_one():

@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import QEvent, QRect
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
+from couplepause.core.plan import MAX_TEXT, PartnerPlan, Plan
 from couplepause.formatting import time_of_day
 from couplepause.texts import words
 from couplepause.ui.basics import FRAME_ROOM, PAUSE_DIAMETER, PAUSE_MIN_DIAMETER, PAUSE_WORD_STEPS, RoundButton
@@ -34,6 +35,21 @@ def offers():
         "open": (words("talking", "resume_open", time=time_of_day(AT)), words("talking", "resume_pick_up")),
         "break": (words("talking", "resume_break", time=time_of_day(AT)), words("talking", "resume_come_back")),
         "invite": (words("break", "invite_heading"), words("talking", "resume_come_back")),
+    }
+
+
+def plans():
+    """No plan; a plan with each partner's early signs and their sign for a pause; and
+    one written to the longest the plan keeps (core/plan.py MAX_TEXT)."""
+    def plan(signs_a, signs_b, signal):
+        return Plan(partners={"a": PartnerPlan("pull_back", signs_a), "b": PartnerPlan("reach_out", signs_b)},
+                    pause_signal=signal)
+
+    return {
+        None: None,
+        "signs": plan("my jaw tightens and I stop answering in whole sentences",
+                      "I talk faster and louder and start to repeat myself", "a hand on the heart"),
+        "longest": plan(*(("my chest gets tight, " * 10)[:MAX_TEXT],) * 2, ("a hand on the heart " * 10)[:MAX_TEXT]),
     }
 
 
@@ -119,7 +135,10 @@ def test_every_combination_of_banners_is_whole(home, size):
     window, talking = home.window, home.window.talking
     window.resize(*SIZES[size])
     seen = []
-    for welcome, offer, notice in itertools.product((False, True), offers().values(), notices().values()):
+    for welcome, offer, notice, (kind, plan) in itertools.product(
+        (False, True), offers().values(), notices().values(), plans().items()
+    ):
+        home.controller.set_plan(plan)
         talking.show_welcome(welcome)
         talking.show_open_episode(*(offer or (None,)))
         if notice is None:
@@ -127,7 +146,12 @@ def test_every_combination_of_banners_is_whole(home, size):
         else:
             window.show_notice(notice[0], action=(notice[1], lambda: None) if notice[1] else None)
         settle()
-        state = f"welcome={welcome} offer={offer and offer[0][:20]!r} notice={notice and notice[0][:20]!r}"
+        state = (f"welcome={welcome} offer={offer and offer[0][:20]!r} notice={notice and notice[0][:20]!r} "
+                 f"plan={kind}")
+        # Their early signs, a line each, whenever there is a plan: folded away only on a
+        # small laptop crowded with a notice, or for the longest plan there.
+        if plan is None or size == "1280x800" or (kind == "signs" and notice is None):
+            assert talking.signs.isVisible() == bool(plan), state
         assert problems(window) == [], state
         assert talking.welcome.isVisible() == welcome and talking.resume_card.isVisible() == bool(offer)
         if not welcome:  # alone, the Pause button is in the middle

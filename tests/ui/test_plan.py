@@ -70,13 +70,19 @@ def names_and_plan(app):
     app.controller.set_plan(PLAN)
 
 
-def test_the_home_screen_shows_their_own_sign_for_a_pause(app):
+def test_the_home_screen_shows_their_own_sign_for_a_pause_and_each_ones_early_signs(app):
     talking = app.window.talking
-    assert not shown(talking.signal)
+    assert not shown(talking.signal) and not shown(talking.signs)
     names_and_plan(app)
     assert shown(talking.signal) and "a hand on the heart" in talking.signal.text()
+    assert shown(talking.signs)
+    assert talking.signs.text().splitlines() == prompts.early_signs(PLAN, NAMES)
+    assert "Sam" in talking.signs.text() and "my voice gets louder" in talking.signs.text()
+    app.settings.update({"partner_a": "Alex"})  # a new name reads at once
+    app.controller.apply_settings()
+    assert "Alex" in talking.signs.text().splitlines()[0]
     app.controller.set_plan(Plan())  # an empty plan is no plan
-    assert not shown(talking.signal)
+    assert not shown(talking.signal) and not shown(talking.signs)
 
 
 def test_the_turns_speak_to_each_partners_move(app):
@@ -95,14 +101,18 @@ def test_the_turns_speak_to_each_partners_move(app):
     assert texts[speaker] == prompts.listener_prompts(PLAN, listener, speaker, NAMES)
 
 
-def test_without_a_plan_the_turns_show_the_prompts_of_before(app):
+def test_without_a_plan_the_turns_keep_the_reflection_loop(app):
     c, w = app.controller, app.window
     c.pause()
     c.dispatch(Ev.END_BREATHING)
     speaker = c.flow.model.speaker
     listener = "b" if speaker == "a" else "a"
-    assert [l.text() for l in w.turns.cards[speaker].prompts] == word_list("turns", "speaker_prompts")
-    assert [l.text() for l in w.turns.cards[listener].prompts] == word_list("turns", "listener_prompts")
+    texts = {p: [l.text() for l in w.turns.cards[p].prompts if shown(l)] for p in "ab"}
+    assert texts[speaker] == [*word_list("turns", "speaker_prompts"), words("turns", "speaker_heard")]
+    assert texts[listener] == word_list("turns", "listener_prompts")
+    # The speaker passes the floor when they feel heard; a screen reader says to whom.
+    assert w.turns.swap_button.text() == words("turns", "swap")
+    assert w.turns.swap_button.accessibleName() == words("turns", "swap_accessible", listener=c.names()[listener])
 
 
 def test_the_break_shows_what_helps_each_of_them_and_invites_them_back_their_way(app, clock):
