@@ -5,7 +5,7 @@
 What opening never does: read a protected store as a plain one. A store whose header
 is gone or damaged while its files (or its backups) say it is protected is opened
 locked with the header its newest backup holds, until the passphrase shows whether
-that one is genuine (``protected.unlock``); with none anywhere it does not open.
+that one is genuine (``Repository.unlock``); with none anywhere it does not open.
 
 Qt-free. :class:`Opening` is the repository's collaborator for it: it is handed the
 store's layout, files, protection, manifest and backups, and knows nothing of the

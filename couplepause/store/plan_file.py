@@ -31,7 +31,7 @@ from couplepause.store import files, meta
 from couplepause.store.atomic import fsync_dir
 from couplepause.store.envelope import generation_of
 from couplepause.store.errors import StoreError
-from couplepause.store.files import PLAIN, PLAN_FILE, PLAN_TABLE, EpisodeFiles, Format, Sealed, Unreadable
+from couplepause.store.files import PLAN_FILE, PLAN_TABLE, EpisodeFiles, Format, Sealed, Unreadable
 from couplepause.store.journal import Transaction
 from couplepause.store.layout import Layout
 from couplepause.store.manifest import Manifest
