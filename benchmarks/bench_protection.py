@@ -32,7 +32,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from demo_data import fill, realistic  # noqa: E402
 
 from couplepause.core.episode import Episode, now_local  # noqa: E402
-from couplepause.store import protected  # noqa: E402
 from couplepause.store.repository import Repository  # noqa: E402
 from couplepause.store.writer import Writer  # noqa: E402
 
@@ -99,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             repo = Repository(shielded / "store")
             repo.open()
             began = time.perf_counter()
-            protected.protect(repo, PASSPHRASE)
+            repo.protect(PASSPHRASE)
             protect_times.append(time.perf_counter() - began)
         protect_s = statistics.median(protect_times)
         unlock_times = []

@@ -185,7 +185,6 @@ def cmd_protection(args: argparse.Namespace) -> int:
     """``protect`` and ``unprotect``: the passphrase set or removed, all files rewritten."""
     from couplepause import paths
     from couplepause.settings import Settings
-    from couplepause.store import protected
     from couplepause.store.repository import Repository
 
     data_dir = data_dir_of(args)
@@ -201,7 +200,7 @@ def cmd_protection(args: argparse.Namespace) -> int:
             if args.names:
                 a, b = settings.partner_names("", "")
                 names = {"a": a, "b": b}
-            protected.protect(repo, passphrase, names)
+            repo.protect(passphrase, names)
             if names is not None:
                 settings.update({"partner_a": "", "partner_b": ""})
             print(words("cli", "protected"))
@@ -209,7 +208,7 @@ def cmd_protection(args: argparse.Namespace) -> int:
         if not repo.protection.protected:
             raise Refused("not_protected")
         unlock(repo)
-        names = protected.unprotect(repo)
+        names = repo.unprotect()
         if names:
             settings.update({"partner_a": names["a"], "partner_b": names["b"]})
         print(words("cli", "unprotected"))

@@ -34,9 +34,7 @@ class Planning:
         self._reading = True
 
         def job(repo):
-            from couplepause.store import plan_file
-
-            return plan_file.within_reach(repo), repo.plan()
+            return repo.plan_within_reach(), repo.plan()
 
         def done(result, error) -> None:
             self._reading = False

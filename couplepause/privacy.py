@@ -129,7 +129,6 @@ class Privacy(QObject):
         self.dialog = show_beside(dialog)
 
     def _passphrase(self, dialog, values: dict) -> None:
-        from couplepause.store import protected
         from couplepause.store.vault import WrongPassphrase
 
         settings = self.app.settings
@@ -141,7 +140,7 @@ class Privacy(QObject):
 
         def job(repo):
             if mode == "set":
-                protected.protect(repo, values["new"], names)
+                repo.protect(values["new"], names)
                 return None
             if repo.locked:
                 repo.unlock(values["current"])
@@ -150,9 +149,9 @@ class Privacy(QObject):
 
                 vault.open_keys(repo.protection.header, values["current"])
             if mode == "change":
-                protected.change(repo, values["new"])
+                repo.change_passphrase(values["new"])
                 return repo.protected_names()
-            return protected.unprotect(repo)
+            return repo.unprotect()
 
         def done(result, error) -> None:
             if isinstance(error, WrongPassphrase):

@@ -47,3 +47,32 @@ def test_resources_ship_inside_the_package():
 def test_tests_use_the_installed_package_not_a_stray_copy():
     assert Path(couplepause.__file__).resolve().parent.name == "couplepause"
     assert couplepause.__version__ != "0.0.0+unknown"
+
+
+def _circles(modules: dict[str, set[str]]) -> list[list[str]]:
+    """The import circles among ``modules`` (module -> modules it imports): each group of
+    modules that reach one another, of two or more."""
+    reach = {}
+    for start in modules:
+        seen, todo = set(), [start]
+        while todo:
+            for found in modules[todo.pop()]:
+                if found not in seen:
+                    seen.add(found)
+                    todo.append(found)
+        reach[start] = seen
+    groups = {frozenset(m for m in modules if m in reach[start] and start in reach[m]) | {start} for start in modules}
+    return sorted(sorted(group) for group in groups if len(group) > 1)
+
+
+def test_the_store_has_no_import_circle():
+    """No module of couplepause.store imports one that imports it back, directly or not,
+    imports under TYPE_CHECKING and inside functions included: the repository's helpers
+    are handed what they use."""
+    import grimp
+
+    graph = grimp.build_graph("couplepause")
+    store = {m for m in graph.modules if m.startswith("couplepause.store.")}
+    imports = {m: graph.find_modules_directly_imported_by(m) & store for m in store}
+    assert _circles(imports) == []
+    assert _circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]  # the check sees one

@@ -108,7 +108,7 @@ def check_limits(doc: dict[str, Any], path: Path) -> None:
 
 def check_months(episodes: list[Episode], path: Path) -> None:
     """Refuse a file with more than MAX_PAUSES_A_MONTH pauses in one UTC month (a month
-    is one store file: the UTC year-month of the pause, as repository.month_key)."""
+    is one store file: the UTC year-month of the pause, as layout.month_key)."""
     months = Counter(episode.paused_at.astimezone(UTC).strftime("%Y-%m") for episode in episodes)
     if not months:
         return

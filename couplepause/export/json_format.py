@@ -41,7 +41,6 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from couplepause.core.episode import Episode, EpisodeError, format_instant, inconsistencies, parse_instant
-from couplepause.core.gcpause import collector_paused
 from couplepause.core.plan import Plan
 from couplepause.export.base import DEFAULT_NAMES, ExportOptions, Exporter
 from couplepause.export.import_rules import ImportRejected, LeftOut, check_limits, check_months
@@ -95,10 +94,6 @@ class JsonExporter(Exporter):
         }
 
     def write(self, episodes: list[Episode], options: ExportOptions, stream: BinaryIO) -> None:
-        with collector_paused():  # one dict per episode, no cycles
-            self._write(episodes, options, stream)
-
-    def _write(self, episodes: list[Episode], options: ExportOptions, stream: BinaryIO) -> None:
         doc = self.document(episodes, options)
         # One episode per line: readable, diff-friendly, and written by the
         # fast C encoder (an indented dump of the whole document is not).
@@ -167,9 +162,8 @@ def read_export_file(path: os.PathLike[str] | str, *, skip_contradictions: bool 
 
 def read_export_data(data: bytes, path: Path, *, skip_contradictions: bool = False) -> ExportFile:
     """Check an export's bytes (``path`` names it in messages); raises ImportRejected."""
-    with collector_paused():  # parsed JSON, schema checks, episodes: no cycles
-        doc = _parse(data, path)
-        return _check(doc, path, skip_contradictions)
+    doc = _parse(data, path)
+    return _check(doc, path, skip_contradictions)
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from couplepause import platform_support
-from couplepause.store import meta, migrations
+from couplepause.store import meta, migrations, vault
 from couplepause.store.envelope import generation_of
 from couplepause.store.meta import FIRST_CHECKED_VERSION
 from couplepause.store.files import (
@@ -68,7 +68,9 @@ from couplepause.store.backup_folder import (  # noqa: F401 - BackupContent, par
     episodes_in,
     part_of,
 )
+from couplepause.store.protection import Protection, file_records, open_sealed
 from couplepause.store.space import room_for_backup
+from couplepause.store.vault import Keys
 from couplepause.store.view import DIRECT, View
 
 MAKING_PREFIX = ".making-"  # a backup's folder until it is complete
@@ -81,15 +83,25 @@ ALWAYS = 3
 class Backups:
     """The backups folder. Thread-safe; only one process uses a data folder at a time."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, protection: Protection | None = None) -> None:
+        """``protection``: the store's (how its files read now, and its keys while it is
+        unlocked); without one (a listing from the command line) the backups read as plain."""
         self.folder = Path(folder)
         self._lock = threading.Lock()
-        # Set by the repository: how the store's files read now, and a protected
-        # store's keys while it is unlocked (None: locked, or not protected).
-        self.fmt: Format = PLAIN
-        self.keys = None
-        self.header: dict[str, Any] | None = None
+        self._protection = protection
         self.view: View = DIRECT  # a read-only look through a committed change: opening.py
+
+    @property
+    def fmt(self) -> Format:
+        return self._protection.fmt if self._protection is not None else PLAIN
+
+    @property
+    def keys(self) -> Keys | None:
+        return self._protection.keys if self._protection is not None else None
+
+    @property
+    def header(self) -> dict[str, Any] | None:
+        return self._protection.header if self._protection is not None else None
 
     # ---------------------------------------------------------------- listing
     def list(self) -> list[BackupInfo]:
@@ -270,8 +282,6 @@ class Backups:
 
     def _meta_document(self, info: BackupInfo) -> dict[str, Any]:
         """backup.json's document; a protected store's counts are sealed to its public key."""
-        from couplepause.store import vault
-
         return backup_document(info, vault.public_key(self.header) if self.header else None)
 
     def rewrite_into(
@@ -289,8 +299,6 @@ class Backups:
         ``plan_fmt``, as the store's). Records a backup holds sealed are sealed again to
         the new key, or filed (no protection). Each copy keeps its generation, and the
         backup's meta.json gets the new header, signed with ``new_keys``."""
-        from couplepause.store import protected, vault
-
         public = vault.public_key(header) if header else None
         for info in self.list():
             sealed_path = info.folder / SEALED_FILE
@@ -310,11 +318,11 @@ class Backups:
                     puts[copy] = tables
             if sealed_path.exists() and old_keys is not None:
                 try:
-                    records = protected.open_sealed(sealed_path, old_keys)
+                    records = open_sealed(sealed_path, old_keys)
                 except Unreadable as exc:
                     raise BackupDamaged("backup_damaged", id=info.id, file=SEALED_FILE) from exc
                 if public is None:  # no protection any more: file them into the backup's own files
-                    protected.file_records(records, puts, info.folder)
+                    file_records(records, puts, info.folder)
                     transaction.remove(sealed_path)
                     gone.add(meta.SEALED)
                 else:

@@ -23,7 +23,7 @@ import stat
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,15 +44,17 @@ from couplepause.store.envelope import (
     generation_of,
     part_of,
 )
+from couplepause.store.layout import (  # noqa: F401 - the store folder's names (layout.py) are this module's API too
+    ACTIVE_FILE,
+    META_FILE,
+    MONTHS_DIR,
+    NAMES_FILE,
+    PLAN_FILE,
+    SEALED_FILE,
+    month_key,
+)
 from couplepause.store.view import DIRECT, STAGED_SUFFIX, View
 
-# The store folder (see docs/ARCHITECTURE.md, "The store's files"):
-META_FILE = "meta.json"  # table "meta": {"schema_version": N}
-ACTIVE_FILE = "active.json"  # table "episodes": the pauses still in progress
-MONTHS_DIR = "episodes"  # YYYY-MM.json, table "episodes": closed pauses by UTC month
-SEALED_FILE = "sealed.json"  # table "sealed": what the live flow wrote while the history was locked
-NAMES_FILE = "names.json"  # table "names": the partners' names, when they are protected too
-PLAN_FILE = "plan.json"  # table "plan": our plan for hard moments (plan_file.py)
 META_TABLE = "meta"
 PROTECTION_TABLE = "protection"  # in meta.json: a protected store's header (vault.py)
 EPISODES_TABLE = "episodes"
@@ -98,6 +100,22 @@ def format_of(path: Path, fmt: Format) -> Format:
     if name == PLAN_FILE:
         return fmt if fmt.protected and is_protected_file(path) else plain
     return plain if name in (META_FILE, SEALED_FILE) else fmt
+
+
+def plan_format(folder: Path, fmt: Format, *, names: bool | None = None) -> Format:
+    """How the plan of the store (or backup) at ``folder`` is written: with the data key
+    when the names are protected there (``names``, else: names.json is there), else plain."""
+    protected_names = (Path(folder) / NAMES_FILE).exists() if names is None else names
+    return fmt if fmt.protected and protected_names else PLAIN
+
+
+def format_in(path: Path, fmt: Format, puts: dict[Path, Any]) -> Format:
+    """The format ``path`` is written in by a commit putting ``puts`` (a restore): the plan
+    as the names say (names.json there, or coming), every other file by :func:`format_of`."""
+    if Path(path).name != PLAN_FILE:
+        return format_of(path, fmt)
+    names = Path(path).parent / NAMES_FILE
+    return plan_format(Path(path).parent, fmt, names=names.exists() or names in puts)
 
 
 def open_db(path: Path, *, read_only: bool = False, fmt: Format = PLAIN, after: int = 0) -> TinyDB:
@@ -153,11 +171,6 @@ def read_tables(path: Path, fmt: Format = PLAIN) -> dict[str, list[Document]] | 
     if found is None:
         return None
     return found[0] or {EPISODES_TABLE: []}
-
-
-def month_key(moment: datetime) -> str:
-    """The month file an episode belongs to: UTC year-month of its pause."""
-    return moment.astimezone(UTC).strftime("%Y-%m")
 
 
 def month_files(root: Path, view: View = DIRECT) -> list[Path]:

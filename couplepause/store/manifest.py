@@ -4,7 +4,7 @@ journaled step under every change of several files, which lists their new genera
 in the same transaction.
 
 Owned by the Repository, which hands it what it works with (the store folder, the lock,
-the protection, the episode files) and opens it. Qt-free.
+the protection, the episode files) and opens it; it knows nothing of the repository. Qt-free.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from couplepause.store import files, journal, meta, plan_file
+from couplepause.store import files, journal, meta
 from couplepause.store.envelope import PLAIN, generation_of, part_of
 from couplepause.store.files import META_FILE, MONTHS_DIR, EpisodeFiles, MissingPart
 from couplepause.store.meta import Meta
 from couplepause.store.migrations import SCHEMA_VERSION
-from couplepause.store.protected import Protection
+from couplepause.store.protection import Protection
 from couplepause.store.vault import Locked
 
 # The part a missing file is told as, by the part its manifest entry names.
@@ -126,7 +126,7 @@ class Manifest:
         for path, tables in sorted(puts.items()):
             part = part_of(path)
             gen = max(generation_of(path), self.episode_files.recorded.get(part, 0)) + 1
-            transaction.put(path, tables, plan_file.format_in(path, fmt, puts), gen=gen)
+            transaction.put(path, tables, files.format_in(path, fmt, puts), gen=gen)
             if meta.listed(path, self.folder):
                 written[part] = gen
         removes = list(removes)

@@ -3,7 +3,7 @@
 ``SCHEMA_VERSION`` is what this version writes (``meta.json``, table ``meta``,
 one document ``{"schema_version": N}``). ``STEPS[n]`` turns one stored episode
 record of version ``n`` into version ``n + 1``. :func:`upgraded` gives every store
-file brought up to date, which ``opening.migrate`` writes in one journaled
+file brought up to date, which ``Opening.migrate`` writes in one journaled
 transaction (so it happens whole or not at all, even under ``kill -9``) after a backup.
 
 Version history:

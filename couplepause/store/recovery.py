@@ -4,43 +4,73 @@ of a backup, or only the part of one that was lost.
 * :func:`merge` adds an import's new pauses (and its plan, when the store has none),
   all or nothing, after a backup. Its new unfinished pauses are settled as the
   window settles those open at its start (:func:`settled`), so active.json stays small.
-* :func:`keep_copy` writes a backup; a file that does not read back is left out
-  of it, and the original is set aside and reported.
 * :func:`restore` makes the store what a backup holds. The backup is read and
   checked first (nothing changes if it is damaged), the current store is kept as
   a backup of its own, the files are replaced in one transaction, and success is
   reported only when every pause of the backup reads back from the store.
 * :func:`bring_back` adds the pauses of one missing part (a month whose file was
   damaged, or the pauses in progress) from the newest backup that has them,
-  without touching anything else, and marks the damaged file as recovered.
+  without touching anything else, and marks the damaged file as recovered (the plan,
+  the protected names, the sealed records too).
 
-Qt-free.
+These are made of the repository's own operations (read, back up, commit), named by
+the Protocol :class:`Store`: this module imports nothing of the repository, which calls
+:func:`merge` for ``Repository.merge``; the app calls :func:`restore` and
+:func:`bring_back` with the repository. Qt-free.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
-
-from collections.abc import Iterable
+from pathlib import Path
+from typing import Protocol
 
 from couplepause.core.episode import Episode
 from couplepause.core.flow import ClockRun, settle_open
-from couplepause.core.plan import Plan
-from couplepause.store import files
+from couplepause.core.plan import Plan, PlanError
+from couplepause.store import files, plan_file
 from couplepause.store.backups import (
     BEFORE_IMPORT,
     BEFORE_RESTORE,
     BackupDamaged,
     BackupError,
     BackupInfo,
+    Backups,
     part_of,
 )
 from couplepause.store.errors import StoreError
+from couplepause.store.files import MissingPart
+from couplepause.store.layout import Layout
+from couplepause.store.protection import Protection, open_sealed
+from couplepause.store.protected import sealed_tables
 
-if TYPE_CHECKING:
-    from couplepause.store.repository import Repository
+
+class Store(Protocol):
+    """What recovery uses of a store: the repository's public operations."""
+
+    lock: threading.RLock
+    folder: Path
+    backups: Backups
+    protection: Protection
+
+    @property
+    def active_path(self) -> Path: ...
+    def month_path(self, episode: Episode) -> Path: ...
+    def month_files(self) -> list[Path]: ...
+    def load_all(self, between: Callable[[], None] = ...) -> list[Episode]: ...
+    def get(self, episode_id: str) -> Episode | None: ...
+    def count(self) -> int: ...
+    def missing(self) -> list[MissingPart]: ...
+    def plan(self) -> Plan | None: ...
+    def save_plan(self, plan: Plan) -> None: ...
+    def backup(self, reason: str = ..., now: datetime | None = None) -> BackupInfo: ...
+    def tables_of(self, path: Path) -> dict[str, list]: ...
+    def commit(self, puts: dict[Path, dict[str, list]], removes: Iterable[Path] = ()) -> None: ...
+    def file_sealed_records(self) -> None: ...
+    def require_unlocked(self) -> None: ...
 
 
 _WALL_CLOCK = ClockRun(boot="the wall clock")  # no record's clock readings come from this run
@@ -61,7 +91,7 @@ class MergeReport:
 
 
 def merge(
-    repo: Repository, episodes: list[Episode], *, plan: Plan | None = None, now: datetime | None = None
+    repo: Store, episodes: list[Episode], *, plan: Plan | None = None, now: datetime | None = None
 ) -> MergeReport:
     """Add imported episodes (and an imported plan when the store has none of its own):
     a backup first, then every file they touch in one transaction.
@@ -72,8 +102,6 @@ def merge(
     couple's own plan is never replaced. Merging the same file twice adds nothing
     (and backs nothing up) the second time.
     """
-    from couplepause.store import plan_file
-
     with repo.lock:
         known = {e.id: e for e in repo.load_all()}
         ours = repo.plan()  # a damaged one is set aside (and told) here
@@ -121,11 +149,9 @@ def _same(stored: Episode, incoming: Episode) -> bool:
     return stored.to_dict() == incoming.to_dict()
 
 
-def add_all(repo: Repository, episodes: Iterable[Episode], plan: Plan | None = None) -> None:
+def add_all(repo: Store, episodes: Iterable[Episode], plan: Plan | None = None) -> None:
     """Add episodes that are not stored yet (and ``plan``, where there is none), every file
     they touch in one transaction."""
-    from couplepause.store import plan_file
-
     by_file: dict = {}
     for episode in episodes:
         target = repo.month_path(episode) if episode.closed else repo.active_path  # where it belongs
@@ -144,20 +170,6 @@ def add_all(repo: Repository, episodes: Iterable[Episode], plan: Plan | None = N
         repo.commit(puts)
 
 
-def keep_copy(repo: Repository, taken: dict[str, bytes], reason: str, now: datetime | None = None) -> BackupInfo:
-    """Back up the store files ``taken`` (relative name -> bytes); a damaged one is left
-    out, and its original is set aside if it is still the same."""
-    info, left_out = repo.backups.make(taken, reason, now or datetime.now(UTC).astimezone(), repo.schema_version)
-    for relative in left_out:
-        path = repo.folder / relative
-        try:
-            if path.read_bytes() == taken[relative]:
-                repo.check(path)
-        except (FileNotFoundError, IsADirectoryError):
-            continue
-    return info
-
-
 class RestoreIncomplete(StoreError):
     """A restore whose pauses did not all come back (the earlier store is kept as a backup)."""
 
@@ -169,7 +181,7 @@ class RestoreReport:
     kept_as: BackupInfo | None  # the store as it was before, kept as a backup
 
 
-def restore(repo: Repository, backup_id: str, now: datetime | None = None) -> RestoreReport:
+def restore(repo: Store, backup_id: str, now: datetime | None = None) -> RestoreReport:
     """Make the store hold what backup ``backup_id`` holds (see the module docstring)."""
     now = now or datetime.now(UTC).astimezone()
     with repo.lock:
@@ -197,13 +209,11 @@ def restore(repo: Repository, backup_id: str, now: datetime | None = None) -> Re
         return RestoreReport(len(expected), content.info, kept)
 
 
-def bring_back(repo: Repository, missing: files.MissingPart) -> int:
+def bring_back(repo: Store, missing: files.MissingPart) -> int:
     """Add the pauses of ``missing`` from the newest backup that has them; returns how many
     came back. Raises BackupError when no backup has them or the backup is damaged."""
     if missing.part == files.PLAN_PART:  # no pause is missing: the plan comes back, if a backup has it
-        from couplepause.store import plan_file
-
-        plan_file.bring_back(repo, missing)
+        _plan_back(repo, missing)
         return 0
     if missing.part == files.NAMES_PART:
         return _names_back(repo, missing)
@@ -229,7 +239,7 @@ def bring_back(repo: Repository, missing: files.MissingPart) -> int:
         return len(new)
 
 
-def _names_back(repo: Repository, missing: files.MissingPart) -> int:
+def _names_back(repo: Store, missing: files.MissingPart) -> int:
     """The protected names from the newest backup whose copy reads (no pause is missing)."""
     with repo.lock:
         repo.require_unlocked()
@@ -237,7 +247,7 @@ def _names_back(repo: Repository, missing: files.MissingPart) -> int:
             if not info.has(files.NAMES_PART):
                 continue
             try:
-                tables = files.read_tables(info.folder / files.NAMES_FILE, repo.protection.fmt)
+                tables = files.read_tables(info.folder / files.NAMES_FILE, repo.backups.fmt)
             except (files.Unreadable, files.Sealed):
                 continue
             if tables and tables.get(files.NAMES_TABLE):
@@ -247,31 +257,54 @@ def _names_back(repo: Repository, missing: files.MissingPart) -> int:
         raise BackupError("no_backup_holds")
 
 
-def _sealed_back(repo: Repository, missing: files.MissingPart) -> int:
+def _sealed_back(repo: Store, missing: files.MissingPart) -> int:
     """The records sealed while locked, from the newest backup that holds them, filed where
     they belong (they are newer than what the store held when they were sealed)."""
-    from couplepause.store import protected
-
     with repo.lock:
         repo.require_unlocked()
         info = repo.backups.newest_with(files.SEALED_PART)
         if info is None:
             raise BackupError("no_backup_holds")
         try:
-            records = protected.open_sealed(info.folder / files.SEALED_FILE, repo.protection.keys)
+            records = open_sealed(info.folder / files.SEALED_FILE, repo.backups.keys)
         except files.Unreadable as exc:
             raise BackupDamaged("backup_damaged", id=info.id, file=files.SEALED_FILE) from exc
         if records:
-            repo.commit(protected.sealed_tables(records, repo))
+            repo.commit(sealed_tables(records, Layout(repo.folder), repo.tables_of))
         files.mark(missing, files.RECOVERED_SUFFIX)
         return len(records)
 
 
-def _sealed_in(repo: Repository) -> list:
+def _sealed_in(repo: Store) -> list:
     if repo.protection.keys is None or not repo.protection.sealed_path.exists():
         return []
     return repo.protection.sealed_records()
 
 
-def _newest(repo: Repository) -> BackupInfo | None:
+def _newest(repo: Store) -> BackupInfo | None:
     return next((info for info in repo.backups.list() if info.pauses is None or info.pauses), None)
+
+
+def _plan_back(repo: Store, missing: MissingPart) -> bool:
+    """The plan from the newest backup that holds one that reads, when the store has
+    none now (its damaged file was set aside); True if it came back."""
+    with repo.lock:
+        repo.require_unlocked()
+        if repo.plan() is not None:
+            files.mark(missing, files.RECOVERED_SUFFIX)  # a plan was written since: it stays
+            return False
+        for info in repo.backups.list():
+            if not info.has(files.PLAN_PART):
+                continue
+            try:
+                found = plan_file.tables(plan_file.path_of(info.folder), repo.backups.fmt) or {}
+                plan = Plan.from_dict(dict(found[files.PLAN_TABLE][-1]))
+            except (files.Unreadable, files.Sealed, PlanError, KeyError, IndexError, ValueError, TypeError):
+                continue
+            repo.save_plan(plan)
+            back = repo.plan()
+            if (back.to_dict() if back else None) != (None if plan.is_empty else plan_file.document(plan)):
+                raise BackupDamaged("bring_back_incomplete")
+            files.mark(missing, files.RECOVERED_SUFFIX)
+            return True
+        raise BackupError("no_backup_holds")

@@ -11,9 +11,15 @@ transaction (``manifest.Manifest.commit``), whole or not at all. A damaged or mi
 file is told (``missing()``, ``on_loss``), never dropped without a word.
 
 Thread safety: one re-entrant lock guards every write; reads parse files without it
-(``_read_view``), so reading never holds up a pause. Qt-free: the app passes the folders
-in, with a ``guard`` called before every write (the data folder is there and this
-process holds its lock; it raises ``StoreUnavailable`` otherwise).
+(``_read_view``), so reading never holds up a pause; the month hint a read notes has a
+lock of its own (``reading.MonthHints``). Qt-free: the app passes the folders in, with a
+``guard`` called before every write (the data folder is there and this process holds its
+lock; it raises ``StoreUnavailable`` otherwise).
+
+It builds its collaborators and hands them to one another, explicitly; none knows the
+repository (Layout, EpisodeFiles, Protection, Manifest, Backups, PlanFile, Opening;
+protected.py, snapshots.py and reading.py are functions over them; recovery.py uses
+the repository's public operations through its ``Store`` Protocol).
 """
 
 from __future__ import annotations
@@ -26,20 +32,22 @@ from pathlib import Path
 
 from couplepause.core.episode import Episode
 from couplepause.core.plan import Plan
-from couplepause.store import files, journal, meta, opening, plan_file, protected, recovery
-from couplepause.store.backups import Backups
+from couplepause.store import files, journal, meta, protected, reading, recovery, snapshots, vault
+from couplepause.store.atomic import remove_stale_temp_files, temp_files_in
+from couplepause.store.backups import BackupInfo, Backups
 from couplepause.store.envelope import part_of
 from couplepause.store.errors import EpisodeNotFound, InvalidEpisode, StoreError, StoreReadOnly, reason_of
 from couplepause.store.errors import StoreTooNew  # noqa: F401 - part of this API: imported from here
-from couplepause.store.files import ACTIVE_FILE, META_FILE, MONTHS_DIR, NAMES_FILE, PLAN_FILE, MissingPart, month_key
+from couplepause.store.files import MissingPart
+from couplepause.store.layout import BACKUPS_DIR, Layout, month_key  # noqa: F401 - month_key: imported from here too
 from couplepause.store.manifest import Manifest
 from couplepause.store.meta import Meta
-from couplepause.store.migrations import SCHEMA_VERSION  # noqa: F401 - part of this API: imported from here
-from couplepause.store.vault import Locked
+from couplepause.store.migrations import SCHEMA_VERSION
+from couplepause.store.opening import Opening
+from couplepause.store.plan_file import PlanFile
+from couplepause.store.protection import ACTIVE, ARCHIVE, Protection
 from couplepause.store.recovery import MergeReport
-from couplepause.store.atomic import remove_stale_temp_files, temp_files_in
-
-BACKUPS_DIR = "backups"
+from couplepause.store.vault import Locked
 
 
 @dataclass
@@ -53,10 +61,6 @@ class OpenReport:
     set_aside: list[Path]
     migrated_from: int | None
     unreadable: list[Path] = field(default_factory=list)
-
-
-def _nothing() -> None:
-    pass
 
 
 class Repository:
@@ -73,17 +77,19 @@ class Repository:
     ) -> None:
         """Remember where the store lives; does no I/O (start-up stays instant)."""
         self.folder = Path(folder)
+        self.layout = Layout(self.folder)
         self.read_only = read_only
-        self.backups = Backups(backups_dir or self.folder.parent / BACKUPS_DIR)
         self._guard = guard
         self.lock = threading.RLock()  # hold it to make several calls one step
+        self.protection = Protection(self.folder)
+        self.backups = Backups(backups_dir or self.layout.root / BACKUPS_DIR, self.protection)
         self.episode_files = files.EpisodeFiles(self.folder, read_only=read_only, lock=self.lock, on_loss=on_loss)
-        self.root = self.folder.parent  # journaled changes may span the store and its backups
-        self.protection = protected.Protection(self.folder)
         self.manifest = Manifest(self.folder, self.lock, self.protection, self.episode_files)
+        self._plan = PlanFile(self.layout, self.episode_files, self.protection, self.manifest)
+        self._opening = Opening(self.layout, self.episode_files, self.protection, self.manifest, self.backups)
         self._opened = False
         self._active: dict[str, Episode] = {}
-        self._month_hint: dict[str, Path] = {}
+        self._month_hint = reading.MonthHints()
 
     @property
     def schema_version(self) -> int:
@@ -91,19 +97,11 @@ class Repository:
 
     # ------------------------------------------------------------ locations
     @property
-    def meta_path(self) -> Path:
-        return self.folder / META_FILE
-
-    @property
     def active_path(self) -> Path:
-        return self.folder / ACTIVE_FILE
-
-    @property
-    def months_dir(self) -> Path:
-        return self.folder / MONTHS_DIR
+        return self.layout.active_path
 
     def month_path(self, episode: Episode) -> Path:
-        return self.months_dir / f"{month_key(episode.paused_at)}.json"
+        return self.layout.month_path(episode.paused_at)
 
     def month_files(self) -> list[Path]:
         """Existing month files, oldest month first (a listing only)."""
@@ -150,7 +148,8 @@ class Repository:
         with self.lock:
             before = len(self.episode_files.set_aside)
             try:
-                migrated_from = opening.open_read_only(self) if self.read_only else opening.open_writable(self)
+                migrated_from = self._opening.read_only() if self.read_only else self._opening.writable()
+                self.load_active()
             except StoreError:
                 raise
             except OSError as exc:
@@ -160,8 +159,6 @@ class Repository:
 
     def load_active(self) -> None:
         self.episode_files.fmt = self.protection.fmt
-        self.backups.fmt, self.backups.keys = self.protection.fmt, self.protection.keys
-        self.backups.header = self.protection.header
         if self.protection.locked:
             self._active = {}
             return
@@ -196,15 +193,7 @@ class Repository:
             raise InvalidEpisode(detail=exc) from exc
 
     def _find_month(self, episode_id: str) -> Path | None:
-        """The month file holding ``episode_id``: the one last seen, else newest month first."""
-        hint = self._month_hint.get(episode_id)
-        if hint is not None and episode_id in self.episode_files.ids(hint):
-            return hint
-        for path in reversed(self.month_files()):
-            if episode_id in self.episode_files.ids(path):
-                self._month_hint[episode_id] = path
-                return path
-        return None
+        return reading.find_month(episode_id, self._month_hint, self.month_files, self.episode_files)
 
     # ------------------------------------------------------------ public API
     def active(self) -> list[Episode]:
@@ -219,7 +208,7 @@ class Repository:
             self.ensure_writable()
             record = self._checked(episode)
             if self.protection.locked:
-                protected.seal(self, protected.ACTIVE, record)
+                protected.seal(self.protection, self.episode_files, self.manifest, ACTIVE, record)
             else:
                 self.episode_files.put(self.active_path, record)
             self._active[episode.id] = Episode.from_dict(record)
@@ -232,12 +221,12 @@ class Repository:
             self.ensure_writable()
             record = self._checked(episode)
             if self.protection.locked:
-                protected.seal(self, protected.ARCHIVE, record)
+                protected.seal(self.protection, self.episode_files, self.manifest, ARCHIVE, record)
                 self._active.pop(episode.id, None)
                 return
             path = self.month_path(episode)
             written = {part_of(path): self.episode_files.put(path, record)}
-            self._month_hint[episode.id] = path
+            self._month_hint.note({episode.id: path})
             if episode.id in self._active:
                 gen = self.episode_files.remove(self.active_path, [episode.id])
                 if gen is not None:
@@ -252,29 +241,87 @@ class Repository:
         return self.protection.locked
 
     def unlock(self, passphrase: str) -> None:
-        """Open a protected store with its passphrase (WrongPassphrase changes nothing);
-        what was sealed while locked is filed where it belongs."""
-        protected.unlock(self, passphrase)
+        """Open a protected store with its passphrase (WrongPassphrase changes nothing); a changed
+        header is told (``protection.changed``) and mended; what was sealed while locked is filed."""
+        with self.lock:
+            self.ensure_open()
+            keys = protected.open_keys(self.protection, self._opening, passphrase)
+            protected.judge(self.protection, self.meta, keys)
+            self.load_active()
+            if self.read_only:
+                return
+            if self.meta.schema_version < SCHEMA_VERSION:
+                self._opening.migrate()
+            if self.protection.changed or keys.mac is None:
+                protected.rewrap(self.layout, self.protection, self.manifest, self.backups, self._opening,
+                                 keys, passphrase, mend=self.protection.changed)
+            self.file_sealed_records()
 
     def lock_history(self) -> None:
         """Close the keys again; the live flow goes on writing sealed records."""
-        protected.lock(self)
+        with self.lock:
+            if self.protection.protected:
+                self.protection.lock()
+                self.load_active()
 
     def file_sealed_records(self) -> None:
         """File every sealed record (unlocked, writable) and empty sealed.json, in one transaction."""
-        protected.file_sealed(self)
+        with self.lock:
+            records = protected.sealed_to_file(self.protection, self.episode_files)
+            if records is None:
+                return
+            puts = protected.sealed_tables(records, self.layout, self.episode_files.tables)
+            self.commit(puts, removes=[self.protection.sealed_path])
+            self.protection.forget_sealed()
 
     def protected_names(self) -> dict[str, str] | None:
         """The partners' names kept in the protected store, if they are (unlocked only)."""
-        return protected.names(self)
+        with self.lock:
+            self.require_unlocked()
+            return protected.names(self.layout, self.protection, self.episode_files)
+
+    def protect(self, passphrase: str, names: dict[str, str] | None = None) -> None:
+        """Protect an unprotected store; ``names``: the partners' names too (in the encrypted names.json)."""
+        with self.lock:
+            if self.protection.protected:
+                raise Locked("protected_already")
+            self._rewrite(vault.new_keys(), passphrase, names)
+
+    def change_passphrase(self, passphrase: str) -> None:
+        """Give an unlocked protected store a new passphrase and new keys."""
+        with self.lock:
+            protected.require_unlocked(self.protection)
+            self._rewrite(vault.new_keys(), passphrase, self.protected_names())
+
+    def unprotect(self) -> dict[str, str] | None:
+        """Remove the protection of an unlocked store; returns the protected names, for the settings."""
+        with self.lock:
+            protected.require_unlocked(self.protection)
+            names = self.protected_names()
+            self._rewrite(None, None, None)
+            return names
+
+    def _rewrite(self, keys: vault.Keys | None, passphrase: str | None, names: dict[str, str] | None) -> None:
+        """Every file of the store and its backups in the new format, in one transaction."""
+        self.file_sealed_records()  # nothing may stay sealed to the old keys
+        protected.rewrite(self.layout, self.episode_files, self.protection, self.manifest, self.backups,
+                          self._plan, keys, names, passphrase)
+        self.reopen()
 
     def plan(self) -> Plan | None:
         """Our plan for hard moments, or None (none, or protected with the names and locked: plan_file.py)."""
-        return plan_file.read(self)
+        self.ensure_open()
+        return self._plan.read()
+
+    def plan_within_reach(self) -> bool:
+        """Whether the plan can be read and changed now (not protected with the names while locked)."""
+        return self._plan.within_reach()
 
     def save_plan(self, plan: Plan) -> None:
         """Keep the plan, one atomic write (an empty plan removes it; Locked("plan_locked"): see plan_file.py)."""
-        plan_file.save(self, plan)
+        with self.lock:
+            self.ensure_writable()
+            self._plan.save(plan)
 
     def has_files(self) -> bool:
         """Whether anything is stored (a listing only: it works while locked)."""
@@ -286,10 +333,8 @@ class Repository:
         with self.lock:
             self.ensure_writable()
             found = self.folder.exists() or self.backups.folder.exists()
-            journal.erase(self.root, [self.backups.folder, self.folder])
-            self.protection.header = self.protection.keys = self.protection.provisional = None
-            self.protection.changed = False
-            self.protection.forget_sealed()
+            journal.erase(self.layout.root, [self.backups.folder, self.folder])
+            self.protection.forget_keys()
             self._active.clear()
             self.reopen()
             return found
@@ -297,7 +342,7 @@ class Repository:
     def reopen(self) -> None:
         with self.lock:
             self._opened = False
-            self._month_hint.clear()
+            self._month_hint.forget()
             self.open()
 
     def require_unlocked(self) -> None:
@@ -316,7 +361,7 @@ class Repository:
             self.ensure_open()
             self.require_unlocked()
             if self.read_only and self.protection.keys is not None:
-                return protected.with_sealed(self, dict(self._active)), self.month_files()
+                return protected.with_sealed(self.protection, self.episode_files, dict(self._active)), self.month_files()
             return dict(self._active), self.month_files()
 
     def latest_repaired(self, limit_files: int = 24) -> Episode | None:
@@ -325,42 +370,25 @@ class Repository:
         if self.locked:
             return None
         active, months = self._read_view()
-        best = max((e for e in active.values() if e.is_repaired and not e.practice), key=_recency, default=None)
-        for path in list(reversed(months))[:limit_files]:
-            if best is not None and path.stem < month_key(best.paused_at):
-                break
-            repaired = [e for e in self.episode_files.episodes(path) if e.is_repaired and not e.practice]
-            if repaired:
-                best = max([*repaired, *([best] if best else [])], key=_recency)
-                break
-        return best
+        return reading.latest_repaired(active, months, self.episode_files, limit_files)
 
-    def load_all(self, between: Callable[[], None] = _nothing) -> list[Episode]:
+    def load_all(self, between: Callable[[], None] = reading.nothing) -> list[Episode]:
         """Every episode (months and active), sorted by paused_at. Reads the whole
         history: run it off the UI thread (it does not hold up writes);
         ``between()`` is called before each month file."""
         active, months = self._read_view()
         if not self.read_only:
-            remove_stale_temp_files(temp_files_in(self.months_dir))
-        return _sorted(self._history(months, between), active)
+            remove_stale_temp_files(temp_files_in(self.layout.months_dir))
+        return reading.with_active(self._history(months, between), active)
 
-    def load_recent(self, months: int, between: Callable[[], None] = _nothing) -> list[Episode]:
+    def load_recent(self, months: int, between: Callable[[], None] = reading.nothing) -> list[Episode]:
         """Episodes of the last ``months`` month files and the active ones, sorted by paused_at."""
         active, files_ = self._read_view()
-        return _sorted(self._history(files_[-months:] if months > 0 else [], between), active)
+        return reading.with_active(self._history(files_[-months:] if months > 0 else [], between), active)
 
-    def _history(self, paths: Iterable[Path], between: Callable[[], None] = _nothing) -> dict[str, Episode]:
-        """Episodes of month files by id; a duplicate keeps the copy filed in its own month."""
-        found: dict[str, Episode] = {}
-        where: dict[str, Path] = {}
-        for path in paths:
-            between()
-            for episode in self.episode_files.episodes(path):
-                previous = where.get(episode.id)
-                misfiled = previous is not None and previous != self.month_path(found[episode.id])
-                if previous is None or (misfiled and path == self.month_path(episode)):
-                    found[episode.id], where[episode.id] = episode, path
-        self._month_hint.update(where)
+    def _history(self, paths: Iterable[Path], between: Callable[[], None]) -> dict[str, Episode]:
+        found, where = reading.by_id(paths, self.episode_files, self.layout, between)
+        self._month_hint.note(where)  # on the reader thread too: MonthHints has its own lock
         return found
 
     def get(self, episode_id: str) -> Episode | None:
@@ -417,7 +445,7 @@ class Repository:
                     found = next((e for e in self.episode_files.episodes(path) if e.id == episode_id), None)
                     self.episode_files.remove(path, [episode_id])
                     removed = removed or found
-            self._month_hint.pop(episode_id, None)
+            self._month_hint.forget(episode_id)
             return removed
 
     def merge(self, episodes: list[Episode], *, plan: Plan | None = None, now: datetime | None = None) -> MergeReport:
@@ -435,8 +463,8 @@ class Repository:
         with self.lock:
             self.ensure_writable()
             self.require_unlocked()
-            version = meta.version_of(puts.get(self.meta_path))
-            self.manifest.commit({p: t for p, t in puts.items() if p != self.meta_path}, removes, schema_version=version)
+            version = meta.version_of(puts.get(self.layout.meta_path))
+            self.manifest.commit({p: t for p, t in puts.items() if p != self.layout.meta_path}, removes, schema_version=version)
             self.reopen()  # the keys stay: an unlocked store stays unlocked
 
     def count(self) -> int:
@@ -458,39 +486,13 @@ class Repository:
         """The bytes of every store file (relative name -> bytes), taken under the lock."""
         with self.lock:
             self.ensure_open()
-            return self.take_snapshot()
+            return snapshots.take(self.layout, self.month_files())
 
-    def take_snapshot(self) -> dict[str, bytes]:
-        taken: dict[str, bytes] = {}
-        extra = [self.protection.sealed_path, self.folder / NAMES_FILE, self.folder / PLAN_FILE]
-        for path in [self.meta_path, self.active_path, *self.month_files(), *extra]:
-            try:
-                taken[path.relative_to(self.folder).as_posix()] = path.read_bytes()
-            except (FileNotFoundError, IsADirectoryError):
-                continue
-        return taken
-
-    def backup(self, reason: str = "daily", now: datetime | None = None):
+    def backup(self, reason: str = "daily", now: datetime | None = None) -> BackupInfo:
         """Back the store up (run it off the UI thread); returns the new BackupInfo."""
-        with self.lock:
-            self.ensure_open()
-            taken = self.take_snapshot()
-        return recovery.keep_copy(self, taken, reason, now)
+        taken = self.snapshot()
+        return snapshots.keep_copy(self.backups, self.episode_files, taken, reason, now, self.schema_version)
 
     def rotate_backups(self, now: datetime) -> list[str]:
         """Rotate the backups, keeping the newest that holds each part the store has lost."""
         return self.backups.rotate(now, holding=[part.part for part in self.missing()])
-
-    def check(self, path: Path) -> None:
-        """Read one store file; a damaged one is set aside and reported."""
-        self.episode_files.episodes(path)
-
-
-def _sorted(found: dict[str, Episode], active: dict[str, Episode]) -> list[Episode]:
-    for episode in active.values():
-        found.setdefault(episode.id, episode)
-    return sorted(found.values(), key=lambda e: (e.paused_at, e.id))
-
-
-def _recency(episode: Episode) -> tuple[datetime, datetime]:
-    return (episode.paused_at, episode.repaired_at or episode.paused_at)

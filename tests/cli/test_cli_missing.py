@@ -8,7 +8,6 @@ import json
 from datetime import datetime, timedelta, timezone
 
 from couplepause import paths
-from couplepause.store import protected
 from couplepause.store.repository import Repository
 from tests.cli.conftest import assert_one_error_line
 from tests.store.conftest import episode
@@ -71,7 +70,7 @@ def test_a_flipped_bit_in_a_note_is_found(run, data_dir, tmp_path):
 
 def test_an_export_of_a_protected_history_with_a_changed_header_is_refused(run, data_dir, tmp_path, monkeypatch):
     repo = seeded(data_dir, backup=False)
-    protected.protect(repo, PASS)
+    repo.protect(PASS)
     repo.backup("daily", NOW + timedelta(days=1))
     store = paths.store_dir(data_dir)
     (store / "meta.json").unlink()

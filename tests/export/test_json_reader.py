@@ -356,3 +356,21 @@ def test_what_the_app_writes_never_contradicts_itself_within_the_tolerance(tmp_p
     # repaired_at is the pause plus repair_seconds, to the millisecond: well within 1 s.
     record = contradicting(repair_seconds=532.1254)
     assert read_export(write(tmp_path, good_doc(record)))
+
+
+def test_writing_and_reading_an_export_leave_the_garbage_collector_alone(tmp_path):
+    """The collector is one switch for the whole process: an export, which runs on a
+    worker thread, never turns it off (it would pause collection for the window too)."""
+    import gc
+    from datetime import UTC, datetime
+
+    from couplepause.core.episode import Episode
+    from couplepause.export import EXPORTERS, ExportOptions, read_export_file
+
+    episodes = [Episode.start(datetime(2026, 3, day, 20, tzinfo=UTC)) for day in range(1, 6)]
+    out = tmp_path / "x.json"
+    assert gc.isenabled()
+    EXPORTERS["json"].export(episodes, ExportOptions(), out)
+    assert gc.isenabled()
+    assert len(read_export_file(out).episodes) == 5
+    assert gc.isenabled()

@@ -31,7 +31,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from couplepause.core.plan import PartnerPlan, Plan
-from couplepause.store import protected, recovery
+from couplepause.store import recovery
 from couplepause.store.backups import BackupDamaged, BackupError
 from couplepause.store.repository import Repository
 from couplepause.store.vault import Locked
@@ -62,7 +62,7 @@ def make_folder(data: Path, *, protect: bool) -> None:
     repo.save_active(ongoing)
     repo.save_plan(PLAN)
     if protect:
-        protected.protect(repo, PASSPHRASE, {"a": "Alex", "b": "Sam"})
+        repo.protect(PASSPHRASE, {"a": "Alex", "b": "Sam"})
         repo.lock_history()
         repo.save_active(ongoing.with_changes(note="sealed while locked"))  # sealed.json
         repo.unlock(PASSPHRASE)

@@ -31,7 +31,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from couplepause.core.episode import Episode
-from couplepause.store import protected, recovery
+from couplepause.store import recovery
 from couplepause.store.atomic import is_temp_name
 from couplepause.store.backups import MAKING_PREFIX
 from couplepause.store.journal import JOURNAL_FILE, STAGED_SUFFIX
@@ -82,7 +82,7 @@ def protected_history(data: Path) -> None:
     repo = Repository(store_of(data))
     repo.open()
     repo.backups.rotate(NOW - timedelta(hours=12))
-    protected.protect(repo, PASS, NAMES)
+    repo.protect(PASS, NAMES)
     repo.backup("daily", NOW - timedelta(hours=12))
     repo.lock_history()
     ongoing = episode("2026-11-20T21:00:00.000+01:00", repair_minutes=None, note=NOTE)
@@ -256,13 +256,13 @@ def later_commands(point: Point, data: Path, opened: Look) -> None:
         point.in_clear += [f"{when}: {found}" for found in plain_traces(data, [e.id for e in repo.load_all()])]
 
     if opened.state.protected:
-        steps += [("unprotect", lambda: protected.unprotect(repo)),
-                  ("protect again", lambda: protected.protect(repo, PASS, NAMES)),
+        steps += [("unprotect", lambda: repo.unprotect()),
+                  ("protect again", lambda: repo.protect(PASS, NAMES)),
                   ("look for traces", lambda: in_clear("protected again"))]
     else:
-        steps += [("protect", lambda: protected.protect(repo, PASS, NAMES)),
+        steps += [("protect", lambda: repo.protect(PASS, NAMES)),
                   ("look for traces", lambda: in_clear("once protected")),
-                  ("unprotect", lambda: protected.unprotect(repo))]
+                  ("unprotect", lambda: repo.unprotect())]
     steps.append(("open again", lambda: _open_again(data)))
     for name, step in steps:
         try:
@@ -328,10 +328,10 @@ CASES = {
     "import": Case("import", plain_history, _import),
     "restore": Case("restore", plain_history, _restore),
     "restore (protected)": Case("restore (protected)", protected_history, lambda d: _restore(d, PASS), (PASS,)),
-    "protect": Case("protect", plain_history, lambda d: protected.protect(_opened(d), PASS, NAMES), (PASS,)),
-    "unprotect": Case("unprotect", protected_history, lambda d: protected.unprotect(_opened(d, PASS)), (PASS,)),
+    "protect": Case("protect", plain_history, lambda d: _opened(d).protect(PASS, NAMES), (PASS,)),
+    "unprotect": Case("unprotect", protected_history, lambda d: _opened(d, PASS).unprotect(), (PASS,)),
     "change passphrase": Case("change passphrase", protected_history,
-                              lambda d: protected.change(_opened(d, PASS), NEW_PASS), (PASS, NEW_PASS)),
+                              lambda d: _opened(d, PASS).change_passphrase(NEW_PASS), (PASS, NEW_PASS)),
     "migration from 1": Case("migration from 1", v1_store, _opened, backup_ids=False, open_finishes=True),
     "migration from 2": Case("migration from 2", v2_store, _opened, backup_ids=False, open_finishes=True),
     "backup": Case("backup", plain_history, lambda d: _opened(d).backup("daily", NOW)),

@@ -192,7 +192,6 @@ def test_what_a_crash_left_in_a_backup_folder_is_no_part_of_it(filled: Repositor
     """A staged or temp file left in a backup folder (by a passphrase set or a backup
     killed midway) is never read as one of its copies, not even before the next open
     removes it."""
-    from couplepause.store import protected
 
     info = filled.backup("daily", NOW)
     (info.folder / "episodes" / ".2025-03.json.staged.0123456789ab.tmp").write_bytes(b'{"couplepause-protected": 1}')
@@ -204,7 +203,7 @@ def test_what_a_crash_left_in_a_backup_folder_is_no_part_of_it(filled: Repositor
         for p in info.folder.rglob("*")
         if p.is_file() and not p.name.endswith((".tmp", ".staged")) and p.name != "backup.json"
     )
-    protected.protect(filled, "kettle on the windowsill")  # rewrites every backup: not stuck on them
+    filled.protect("kettle on the windowsill")  # rewrites every backup: not stuck on them
     assert not [p for p in store_dir.parent.rglob("*") if p.name.endswith((".tmp", ".staged"))]
     assert filled.backups.read(info.id).info.pauses == 7
 

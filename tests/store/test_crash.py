@@ -51,7 +51,7 @@ from tinydb import TinyDB
 from couplepause.core.episode import Episode
 from couplepause.export import ExportOptions
 from couplepause.export.json_format import JSON
-from couplepause.store import files, protected
+from couplepause.store import files
 from couplepause.store.journal import JOURNAL_FILE, STAGED_SUFFIX
 from couplepause.store.recovery import settled
 from couplepause.store.repository import Repository
@@ -368,7 +368,7 @@ def protected_store(store: Path, passphrase: str) -> None:
     """Make ``store`` a new, empty store protected with ``passphrase``."""
     repo = Repository(store)
     repo.open()
-    protected.protect(repo, passphrase)
+    repo.protect(passphrase)
 
 
 def repository_trials(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from couplepause.core.plan import Plan
-from couplepause.store import files, protected, recovery
+from couplepause.store import files, recovery
 from couplepause.store.plan_file import InvalidPlan
 from couplepause.store.repository import Repository
 from couplepause.store.vault import Locked
@@ -143,7 +143,7 @@ def test_delete_all_our_data_removes_the_plan(repo: Repository, store_dir: Path)
 def test_the_plan_stays_readable_when_only_the_history_is_protected(repo: Repository, store_dir: Path) -> None:
     repo.save_plan(a_plan())
     repo.backup("daily", NOW)
-    protected.protect(repo, PASS)
+    repo.protect(PASS)
     assert SECRET.encode() in plan_path(store_dir).read_bytes()  # the live flow reads it without a passphrase
     locked = reopened(store_dir)
     assert locked.locked and locked.plan() == a_plan()
@@ -155,7 +155,7 @@ def test_the_plan_follows_protected_names(repo: Repository, store_dir: Path) -> 
     repo.save_plan(a_plan())
     repo.archive(episode())
     repo.backup("daily", NOW)
-    protected.protect(repo, PASS, NAMES)
+    repo.protect(PASS, NAMES)
     data = store_dir.parent
     assert not [p for p in data.rglob("plan.json") if SECRET.encode() in p.read_bytes()]  # backups too
     locked = reopened(store_dir)
@@ -176,10 +176,10 @@ def test_the_plan_follows_protected_names(repo: Repository, store_dir: Path) -> 
 
 def test_changing_and_removing_the_passphrase_carry_the_plan(repo: Repository, store_dir: Path) -> None:
     repo.save_plan(a_plan())
-    protected.protect(repo, PASS, NAMES)
-    protected.change(repo, "a new one")
+    repo.protect(PASS, NAMES)
+    repo.change_passphrase("a new one")
     assert reopened(store_dir, "a new one").plan() == a_plan()
-    assert protected.unprotect(repo) == NAMES
+    assert repo.unprotect() == NAMES
     assert SECRET.encode() in plan_path(store_dir).read_bytes()
     assert reopened(store_dir).plan() == a_plan()
     assert all(SECRET.encode() in p.read_bytes() for p in store_dir.parent.rglob("plan.json"))
@@ -196,7 +196,7 @@ def test_killed_at_any_step_of_saving_or_protecting_the_plan_is_never_lost(repo:
         again = Repository(folder / "store")
         again.open()
         again.save_plan(a_plan("new words"))
-        protected.protect(again, PASS, NAMES)
+        again.protect(PASS, NAMES)
 
     counting = tmp_path / "count"
     shutil.copytree(data, counting)
@@ -236,7 +236,7 @@ def test_a_plan_alone_is_adopted_after_a_backup(repo: Repository, store_dir: Pat
 
 
 def test_an_imported_plan_follows_protected_names(repo: Repository, store_dir: Path) -> None:
-    protected.protect(repo, PASS, NAMES)
+    repo.protect(PASS, NAMES)
     assert repo.merge([episode()], plan=a_plan(), now=NOW).plan == recovery.PLAN_ADOPTED
     assert SECRET.encode() not in plan_path(store_dir).read_bytes()
     assert reopened(store_dir, PASS).plan() == a_plan()

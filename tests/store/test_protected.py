@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from couplepause.store import protected, recovery
+from couplepause.store import recovery
 from couplepause.store.repository import Repository
 from couplepause.store.vault import Locked, WrongPassphrase
 from tests.store.conftest import episode
@@ -58,7 +58,7 @@ def ids_of(repo: Repository) -> list[str]:
 def test_once_protected_no_file_holds_a_note_an_id_or_a_time(history: Repository, store_dir: Path) -> None:
     ids = ids_of(history)
     assert plain_traces(store_dir.parent, ids)  # plain before
-    protected.protect(history, PASS, NAMES)
+    history.protect(PASS, NAMES)
     assert plain_traces(store_dir.parent, ids) == []
     fresh = Repository(store_dir)
     fresh.open()
@@ -72,7 +72,7 @@ def test_once_protected_no_file_holds_a_note_an_id_or_a_time(history: Repository
 
 
 def test_a_pause_is_recorded_locked_and_read_after_unlocking(history: Repository, store_dir: Path) -> None:
-    protected.protect(history, PASS)
+    history.protect(PASS)
     locked = Repository(store_dir)
     locked.open()
     assert locked.locked and locked.active() == []
@@ -91,7 +91,7 @@ def test_a_pause_is_recorded_locked_and_read_after_unlocking(history: Repository
 
 
 def test_a_wrong_passphrase_changes_nothing_and_can_be_tried_again(history: Repository, store_dir: Path, snapshot) -> None:
-    protected.protect(history, PASS)
+    history.protect(PASS)
     before = snapshot(store_dir.parent)
     repo = Repository(store_dir)
     repo.open()
@@ -104,12 +104,12 @@ def test_a_wrong_passphrase_changes_nothing_and_can_be_tried_again(history: Repo
 
 
 def test_changing_the_passphrase_encrypts_everything_again(history: Repository, store_dir: Path) -> None:
-    protected.protect(history, PASS, NAMES)
+    history.protect(PASS, NAMES)
     history.lock_history()
     history.save_active(episode("2025-08-01T21:00:00.000+02:00", repair_minutes=None))  # sealed
     history.unlock(PASS)
     old_bytes = {path: path.read_bytes() for path in every_file(store_dir.parent) if path.suffix == ".json"}
-    protected.change(history, "a new one")
+    history.change_passphrase("a new one")
     changed = [p for p, data in old_bytes.items() if p.exists() and p.read_bytes() != data]
     assert len(changed) >= len(old_bytes) - 2  # every encrypted file is new (the journal etc. aside)
     fresh = Repository(store_dir)
@@ -125,13 +125,13 @@ def test_changing_the_passphrase_encrypts_everything_again(history: Repository, 
 
 def test_removing_the_passphrase_gives_everything_back_in_the_clear(history: Repository, store_dir: Path) -> None:
     ids = ids_of(history)
-    protected.protect(history, PASS, NAMES)
+    history.protect(PASS, NAMES)
     history.lock_history()
     history.save_active(episode("2025-08-01T21:00:00.000+02:00", repair_minutes=None))
     backup = history.backup("daily", NOW + timedelta(days=1))  # made while locked: not counted
     assert backup.pauses is None
     history.unlock(PASS)
-    assert protected.unprotect(history) == NAMES
+    assert history.unprotect() == NAMES
     fresh = Repository(store_dir)
     fresh.open()
     assert not fresh.locked and len(fresh.load_all()) == 6
@@ -141,7 +141,7 @@ def test_removing_the_passphrase_gives_everything_back_in_the_clear(history: Rep
 
 
 def test_a_read_only_look_counts_what_is_still_sealed(history: Repository, store_dir: Path, snapshot) -> None:
-    protected.protect(history, PASS)
+    history.protect(PASS)
     history.lock_history()
     pause = episode("2025-08-01T21:00:00.000+02:00", repair_minutes=None)
     history.save_active(pause)
@@ -154,12 +154,12 @@ def test_a_read_only_look_counts_what_is_still_sealed(history: Repository, store
 
 
 def test_nothing_but_the_live_flow_writes_while_locked(history: Repository, store_dir: Path) -> None:
-    protected.protect(history, PASS)
+    history.protect(PASS)
     history.lock_history()
     for write in (lambda: history.merge([episode("2025-09-01T21:00:00.000+02:00")]),
                   lambda: history.delete("0b6f2a52-1f4e-4a57-9a0b-1b8f2b0d3c11"),
                   lambda: history.count(),
-                  lambda: protected.change(history, "x")):
+                  lambda: history.change_passphrase("x")):
         with pytest.raises(Locked):
             write()
 
@@ -169,7 +169,7 @@ def test_nothing_but_the_live_flow_writes_while_locked(history: Repository, stor
 @pytest.mark.parametrize("action", ["protect", "change", "unprotect"])
 def test_killed_at_any_step_of_encrypting_again_nothing_is_lost(history: Repository, store_dir: Path, tmp_path: Path, action: str) -> None:
     if action != "protect":
-        protected.protect(history, PASS, NAMES)
+        history.protect(PASS, NAMES)
     data = store_dir.parent
     wanted = set(ids_of(history))
 
@@ -177,10 +177,10 @@ def test_killed_at_any_step_of_encrypting_again_nothing_is_lost(history: Reposit
         repo = Repository(folder / "store")
         repo.open()
         if action == "protect":
-            protected.protect(repo, PASS, NAMES)
+            repo.protect(PASS, NAMES)
             return
         repo.unlock(PASS)
-        protected.change(repo, "new one") if action == "change" else protected.unprotect(repo)
+        repo.change_passphrase("new one") if action == "change" else repo.unprotect()
 
     counting = tmp_path / "count"
     shutil.copytree(data, counting)

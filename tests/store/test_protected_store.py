@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from couplepause.store import envelope, files, protected, recovery, vault
+from couplepause.store import envelope, files, recovery, vault
 from couplepause.store.repository import EpisodeNotFound, Repository
 from couplepause.store.vault import Locked
 from tests.store.conftest import episode
@@ -35,7 +35,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     repo.open()
     with pytest.MonkeyPatch.context() as patch:  # as the autouse fixture in tests/conftest.py
         patch.setattr(vault, "SCRYPT", {**vault.SCRYPT, "n": 2**10})
-        protected.protect(repo, PASS)
+        repo.protect(PASS)
     return data
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from couplepause.store import files, meta, protected, recovery, vault
+from couplepause.store import files, meta, recovery, vault
 from couplepause.store.envelope import ENVELOPE, INTEGRITY_TABLE, PLAIN, generation_of
 from couplepause.store.errors import StoreError
 from couplepause.store.repository import Repository
@@ -25,7 +25,7 @@ STRANGER = vault.new_keys()
 
 
 def protected_history(history: Repository, *, backup: bool = True) -> Repository:
-    protected.protect(history, PASS, NAMES)
+    history.protect(PASS, NAMES)
     if backup:
         history.backup("daily", NOW + timedelta(days=1))
     return history

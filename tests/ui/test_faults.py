@@ -21,7 +21,7 @@ from couplepause.app import build
 from couplepause.core.flow import Ev, State
 from couplepause.formatting import time_of_day
 from couplepause.problems import Problem
-from couplepause.store import protected, space
+from couplepause.store import space
 from couplepause.store.errors import StoreUnavailable, cause
 from couplepause.store.repository import Repository
 from couplepause.texts import words
@@ -236,7 +236,7 @@ def test_pause_with_no_break_waiting_starts_exactly_one_pause(make_app, qtbot, c
 def test_a_protected_store_offers_an_interrupted_pause_once_unlocked(make_app, data_dir, qtbot, clock, unlocked_before):
     repo = Repository(paths.store_dir(data_dir))
     repo.open()
-    protected.protect(repo, PASS)
+    repo.protect(PASS)
     first = make_app()
     if unlocked_before:
         first.writer.call(lambda r: r.unlock(PASS), lambda _r, _e: None)

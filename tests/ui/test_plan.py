@@ -257,19 +257,19 @@ def test_the_plan_asked_for_at_once_opens_with_the_plan_not_an_empty_one(make_ap
 
 
 def test_a_plan_that_cannot_be_read_is_never_offered_empty(app, qtbot, monkeypatch):
-    from couplepause.store import plan_file
+    from couplepause.store.plan_file import PlanFile
 
-    def fails(repo):
+    def fails(plan_file):
         raise PermissionError(13, "Permission denied")
 
-    real = plan_file.read
+    real = PlanFile.read
     qtbot.waitUntil(lambda: app.planning.loaded, timeout=5000)  # the first read is done
-    monkeypatch.setattr(plan_file, "read", fails)
+    monkeypatch.setattr(PlanFile, "read", fails)
     app.planning.loaded = False  # as after a failed first read
     assert app.planning.open() is None
     qtbot.waitUntil(lambda: "could not be read" in (app.window.notice_shown() or ""), timeout=5000)
     assert app.planning.dialog is None
-    monkeypatch.setattr(plan_file, "read", real)
+    monkeypatch.setattr(PlanFile, "read", real)
     dialog = open_plan(app, qtbot)  # asked again, and now it reads
     dialog.close()
 

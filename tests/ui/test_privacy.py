@@ -222,13 +222,13 @@ def test_settings_and_the_lock_are_private_whatever_the_umask(tmp_path):
 def test_a_rescue_copy_of_a_protected_history_is_sealed_and_saved_after_unlocking(
     make_app, data_dir, qtbot, monkeypatch, tmp_path
 ):
-    from couplepause.store import protected, vault
+    from couplepause.store import vault
 
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
     repo = seeded(data_dir)
-    protected.protect(repo, PASS)
+    repo.protect(PASS)
     bundle = make_app()
     pause = episode("2025-09-01T21:00:00.000+02:00", repair_minutes=None, note=NOTE)
     copy = safekeeping.write_rescue(data_dir, [pause], sealed_to=vault.public_key(bundle.repository.protection.header))

@@ -175,14 +175,13 @@ def test_on_a_larger_screen_the_summary_is_whole(progress):
 
 def test_a_protected_history_unlocked_on_a_small_laptop_keeps_its_plot(make_app, data_dir, qtbot, clock, language):
     from couplepause import paths
-    from couplepause.store import protected
     from couplepause.store.repository import Repository
 
     language("de")
     fill_store(data_dir, a_year())
     repo = Repository(paths.store_dir(data_dir))
     repo.open()
-    protected.protect(repo, PASS)
+    repo.protect(PASS)
     bundle = make_app()
     bundle.window.setMinimumSize(0, 0)
     bundle.window.resize(*SMALL)

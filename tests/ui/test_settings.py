@@ -116,9 +116,8 @@ def test_the_passphrase_links_follow_the_history_s_protection(app, qtbot):
 
 
 def test_a_protected_history_is_offered_change_and_remove(app, qtbot):
-    from couplepause.store import protected
 
-    protected.protect(app.repository, "a passphrase we share", None)
+    app.repository.protect("a passphrase we share", None)
     dialog = app.open_settings()
     assert dialog.change_button.isVisibleTo(dialog) and dialog.remove_button.isVisibleTo(dialog)
     assert not dialog.protect_button.isVisibleTo(dialog)

@@ -96,7 +96,7 @@ def make_year(folder: Path, export: Path) -> None:
         sys.path.pop(0)
     from couplepause.export import EXPORTERS
     from couplepause.export.base import ExportOptions
-    from couplepause.store import protected, vault
+    from couplepause.store import vault
     from couplepause.store.repository import Repository
 
     episodes = sorted(realistic(300, days=365, end=NOW), key=lambda e: e.paused_at)
@@ -111,7 +111,7 @@ def make_year(folder: Path, export: Path) -> None:
     saved = dict(vault.SCRYPT)
     vault.SCRYPT.update(n=2**10)  # a small cost here; the header keeps it, so unlocking is quick too
     try:
-        protected.protect(repo, PASSPHRASE, None)
+        repo.protect(PASSPHRASE, None)
     finally:
         vault.SCRYPT.clear()
         vault.SCRYPT.update(saved)
