@@ -5,17 +5,16 @@ screen, from every live screen and from the Help menu; never modal, never in the
 from __future__ import annotations
 
 from PySide6.QtCore import QLocale, QSize, Qt
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from couplepause import __version__
 from couplepause.texts import words
-from couplepause.ui.basics import scroller
-from couplepause.ui.widgets import button, dialog_frame, label, row, size_to_contents, vbox
+from couplepause.ui.widgets import button, dialog_frame, label, row
 
 # The countries whose help lines we name, each checked against its official source
 # (resources/words.toml [safety]); the couple's own comes first.
 COUNTRIES = ("de", "at", "ch", "gb", "us")
-WIDTH = 600
+WIDTH = 940  # wide enough that each country says its lines in one or two lines
 SELECTABLE = Qt.TextInteractionFlag.TextSelectableByKeyboard | Qt.TextInteractionFlag.TextSelectableByMouse
 
 
@@ -73,9 +72,10 @@ class SafetyDialog(QDialog):
 
     def __init__(self, parent=None, *, country: str | None = None):
         super().__init__(parent)
-        layout = dialog_frame(self, words("safety", "title"), WIDTH, margins=(32, 24, 32, 20), spacing=12)
-        page = QWidget()
-        body = vbox(page, (0, 0, 0, 0), 10)
+        layout = dialog_frame(self, words("safety", "title"), WIDTH, margins=(28, 18, 28, 14), spacing=10)
+        body = QVBoxLayout()  # the words, their lines closer than the dialog's parts
+        body.setSpacing(6)
+        layout.addLayout(body)
         body.addWidget(label(words("safety", "title"), "heading"))
         self.first = label(words("safety", "first"))
         body.addWidget(self.first)
@@ -83,21 +83,20 @@ class SafetyDialog(QDialog):
         self.countries = countries_for(country)
         self.lines: list[QWidget] = []
         for code in self.countries:
-            line = label(words("safety", f"lines_{code}"))
+            # Their own country's lines in the full size; the others' a size smaller.
+            line = label(words("safety", f"lines_{code}"), None if code == country else "compact")
             line.setProperty("country", code)
             self.lines.append(line)
             body.addWidget(line)
-        self.elsewhere = label(words("safety", "elsewhere"))
+        self.elsewhere = label(words("safety", "elsewhere"), "compact")
         body.addWidget(self.elsewhere)
-        body.addSpacing(6)
+        body.addSpacing(8)
         body.addWidget(label(words("safety", "about_heading"), "title"))
-        self.about = label(words("safety", "about"))
+        self.about = label(words("safety", "about"), "compact")
         body.addWidget(self.about)
-        body.addStretch(1)
         for text in (self.first, *self.lines, self.elsewhere, self.about):
             text.setTextInteractionFlags(SELECTABLE)  # a number can be copied
-        scroll = scroller(page)
-        layout.addWidget(scroll, 1)
+        layout.addStretch(1)
         close = button(words("safety", "close"), "primary")
         close.clicked.connect(self.accept)
         # The version and the licence (its text is LICENSE), beside Close: no taller.
@@ -105,5 +104,11 @@ class SafetyDialog(QDialog):
         bottom = row(self.licence, close, center=False)
         bottom.setStretchFactor(self.licence, 1)
         layout.addLayout(bottom)
-        size_to_contents(self, scroll, min_width=WIDTH)
         close.setFocus()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        """As wide as WIDTH, as tall as its lines are at that width (a wrapped line's own
+        hint guesses a narrower width, so a taller dialog)."""
+        layout = self.layout()
+        layout.activate()
+        return QSize(WIDTH, layout.totalHeightForWidth(WIDTH))
