@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication
 from couplepause import APP_NAME, paths
 from couplepause.texts import words
 from couplepause.ui import theme
-from couplepause.ui.main_window import MainWindow
+from couplepause.ui.main_window import FLOW_SCREENS, MainWindow
 
 
 if TYPE_CHECKING:  # the heavy parts load after the window shows (see run_gui)
@@ -137,10 +137,15 @@ class App:
         return show_beside(dialog)
 
     def open_safety(self):
-        from couplepause.ui.dialogs import SafetyDialog
+        from couplepause.ui.safety_dialog import SafetyDialog
         from couplepause.ui.widgets import show_beside
 
         return show_beside(SafetyDialog(self.window))
+
+    def offer_safety(self, _name: str, view) -> None:
+        """Safety and help, one step away on every live screen that offers it."""
+        if hasattr(view, "safety_requested"):
+            view.safety_requested.connect(self.open_safety)
 
     def open_history(self):
         """Show our progress; built on first use (pyqtgraph loads only now)."""
@@ -241,9 +246,10 @@ class App:
         help_menu.aboutToShow.connect(lambda: practice.setEnabled(self.controller.idle()))
         help_menu.addAction(practice)
         self.practice_action = practice
-        about = QAction(words("menu", "about"), self.window)
-        about.triggered.connect(self.open_safety)
-        help_menu.addAction(about)
+        safety = QAction(words("menu", "safety"), self.window)
+        safety.setShortcut(QKeySequence.StandardKey.HelpContents)  # F1
+        safety.triggered.connect(self.open_safety)
+        help_menu.addAction(safety)
 
     def close_history(self) -> None:
         if self.history is not None:
@@ -437,6 +443,10 @@ def build(
     controller.all_saved.connect(bundle.care.all_saved)
     window.talking.settings_requested.connect(bundle.open_settings)
     window.talking.safety_requested.connect(bundle.open_safety)
+    window.screen_built.connect(bundle.offer_safety)
+    for name in FLOW_SCREENS:
+        if window.built(name) is not None:
+            bundle.offer_safety(name, window.built(name))
     window.talking.practice_requested.connect(controller.practice)
     window.talking.names_requested.connect(bundle.open_settings)
     window.talking.plan_requested.connect(bundle.planning.open)

@@ -4,19 +4,37 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QBoxLayout, QGridLayout, QWidget
 
 from couplepause.core.episode import ACTIVATION_RANGE
 from couplepause.texts import clock_time, words
 from couplepause.ui.fitting import Asked, Fitted, regrid, restyle
 from couplepause.ui.models import Frame
+from couplepause.ui.safety_dialog import heading_with_link, safety_link
 from couplepause.ui.widgets import Choice, Pacer, announce, button, label, row, set_text, vbox
 
 FRAME_MS = 40  # 25 frames a second: a slow breath moves under a pixel per frame
 QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum"
 MARGINS = ((40, 14, 40, 12), (32, 6, 32, 8))  # roomy, short
 PACER_ROOMY = 240  # the pacer's room in the one-column ways; beside the captures it keeps Pacer.SMALLEST
+# The keys that press a focused button: in the breathing's first seconds (``Frame.settled``)
+# the main button lets them pass, so the Space or Enter that started the pause, pressed
+# again a moment later, does not end the breathing. A click still does.
+PRESSING_KEYS = {Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Select}
+
+
+class _KeysWait(QObject):
+    """Holds back the pressing keys from a button while ``waiting()``."""
+
+    def __init__(self, waiting: Callable[[], bool], parent: QObject):
+        super().__init__(parent)
+        self._waiting = waiting
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) and event.key() in PRESSING_KEYS:
+            return self._waiting()
+        return False
 
 
 class BreathingView(Fitted):
@@ -28,6 +46,7 @@ class BreathingView(Fitted):
     skip_requested = Signal()
     extend_requested = Signal()
     break_requested = Signal()
+    safety_requested = Signal()
     paused_by_chosen = Signal(object)
     activation_chosen = Signal(str, object)
 
@@ -36,7 +55,8 @@ class BreathingView(Fitted):
         self.setAccessibleName(words("breathing", "heading"))
         layout = vbox(self, margins=MARGINS[0], spacing=8)
         self.heading = label(words("breathing", "heading"), "heading", center=True)
-        layout.addWidget(self.heading)
+        self.safety_button = safety_link()
+        layout.addLayout(heading_with_link(self.heading, self.safety_button))
         # The cycle named as what they face together, never one of them.
         self.common_enemy = label(words("breathing", "common_enemy"), "muted", center=True)
         layout.addWidget(self.common_enemy)
@@ -52,7 +72,9 @@ class BreathingView(Fitted):
 
         self.skip_button = button(words("breathing", "skip"), "primary")
         self.extend_button = button(words("breathing", "extend"))
-        self.break_button = button(words("breathing", "break"), "link")
+        self.break_button = button(words("breathing", "break"))
+        self._keys_wait = False  # the breathing's first seconds: the main button takes no keys
+        self.skip_button.installEventFilter(_KeysWait(lambda: self._keys_wait, self))
         self.buttons = QWidget()
         self.buttons.setLayout(row(self.skip_button, self.extend_button, self.break_button))
         self.buttons.layout().setContentsMargins(0, 0, 0, 0)
@@ -92,6 +114,7 @@ class BreathingView(Fitted):
         self.skip_button.clicked.connect(self.skip_requested)
         self.extend_button.clicked.connect(self.extend_requested)
         self.break_button.clicked.connect(self.break_requested)
+        self.safety_button.clicked.connect(self.safety_requested)
 
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_MS)
@@ -193,6 +216,10 @@ class BreathingView(Fitted):
     def focus_main(self) -> None:
         self.skip_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def takes_keys(self) -> bool:
+        """Whether the main button takes Space and Enter yet (not in the first seconds)."""
+        return not self._keys_wait
+
     def stop(self) -> None:
         self._timer.stop()
         self._edge.stop()
@@ -207,6 +234,7 @@ class BreathingView(Fitted):
         frame = self._provider()
         if self._provider is None:  # the provider ended the breathing
             return
+        self._keys_wait = not frame.settled
         self.pacer.set_level(frame.level)
         set_text(self.phase_word, words("breathing", frame.kind))
         if frame.kind != self._said:

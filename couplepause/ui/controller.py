@@ -23,7 +23,7 @@ from couplepause.texts import clock_time, default_names, duration, words
 from couplepause.ui.background import Answers
 from couplepause.ui.main_window import FLOW_SCREENS, MainWindow
 from couplepause.formatting import time_of_day
-from couplepause.ui.models import Frame, TurnsScreen
+from couplepause.ui.models import KEYS_WAIT_SECONDS, Frame, TurnsScreen
 from couplepause.ui.motion import DesktopMotion, still_effects
 from couplepause.ui.sound import Chime
 
@@ -458,7 +458,7 @@ class Controller(QObject):
         kind = "rest" if phase.finished else phase.kind
         self.chime.phase(kind)
         phase_left = left if phase.finished else min(phase.seconds_left, left)
-        return Frame(pattern.size_at(elapsed), kind, left, phase_left)
+        return Frame(pattern.size_at(elapsed), kind, left, phase_left, elapsed >= KEYS_WAIT_SECONDS)
 
     def _render_turns(self) -> None:
         model = self.flow.model

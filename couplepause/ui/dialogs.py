@@ -1,5 +1,5 @@
-"""The settings dialog and the safety note. Both open without blocking:
-nothing ever stands between the couple and the Pause button."""
+"""The settings dialog (and, from safety_dialog, the Safety and help dialog). Both open
+without blocking: nothing ever stands between the couple and the Pause button."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from couplepause import __version__
 from couplepause.core import breathing
 from couplepause.core.flow import BREAK_CHOICES
 from couplepause.settings import KEYS, LANGUAGES, THEMES, SettingError, Settings
@@ -27,7 +26,8 @@ from couplepause.texts import SYSTEM, language_name, words
 from couplepause.ui import sound, theme
 from couplepause.ui.basics import fitting, scroller
 from couplepause.ui.fields import Dropdown, pad_spin_box
-from couplepause.ui.widgets import button, dialog_frame, label, message_and_buttons, row, say_in, size_to_contents
+from couplepause.ui.safety_dialog import SafetyDialog  # noqa: F401 (where it was)
+from couplepause.ui.widgets import button, dialog_frame, label, message_and_buttons, say_in, size_to_contents
 
 MARGINS = (24, 12, 24, 12)
 GROUP_MARGINS = (4, 10, 0, 2)  # inside a group, under its title
@@ -318,23 +318,3 @@ class SettingsDialog(QDialog):
                     if isinstance(field, QLineEdit):
                         field.selectAll()
                     return
-
-
-class SafetyDialog(QDialog):
-    """What this app is and is not. Shown on request, never in the way."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        layout = dialog_frame(self, words("safety", "title"), 560, margins=(32, 28, 32, 24), spacing=16)
-        layout.addWidget(label(words("safety", "title"), "heading"))
-        text = label(words("safety", "text"))
-        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard | Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(text)
-        close = button(words("safety", "close"), "primary")
-        close.clicked.connect(self.accept)
-        # The version and the licence (its text is LICENSE), beside Close: no taller.
-        self.licence = label(words("safety", "licence", version=__version__), "small")
-        bottom = row(self.licence, close, center=False)
-        bottom.setStretchFactor(self.licence, 1)
-        layout.addLayout(bottom)
-        close.setFocus()

@@ -6,6 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+# The breathing's first seconds, in which its main button takes no keys: the Space
+# that started the pause, pressed again a moment later, does not end the breathing.
+KEYS_WAIT_SECONDS = 5.0
+
+
 @dataclass(frozen=True)
 class Frame:
     """What the pacer shows at one moment."""
@@ -14,6 +19,7 @@ class Frame:
     kind: str  # phase kind, or "rest" after a limited pattern's last round
     seconds_left: float  # in the whole breathing session
     phase_left: float  # until the next phase starts
+    settled: bool = True  # past the first KEYS_WAIT_SECONDS of this breathing
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from couplepause.core.flow import BREAK_CHOICES
 from couplepause.texts import words
 from couplepause.formatting import time_of_day
 from couplepause.ui.fitting import Asked, Fitted, restyle
+from couplepause.ui.safety_dialog import corner_link, safety_link
 from couplepause.ui.widgets import Choice, button, card, label, row, set_text, vbox
 
 TEXT_WIDTH = 640  # the break's few lines of advice, at most
@@ -27,12 +28,15 @@ class BreakChoiceView(Fitted):
     STEPS = 3
     start_requested = Signal(int)
     cancelled = Signal()
+    safety_requested = Signal()
 
     def __init__(self, wall: Callable[[], datetime], parent=None):
         super().__init__(parent)
         self._wall = wall
         self.setAccessibleName(words("break", "choose_heading"))
         layout = vbox(self, margins=MARGINS[0], spacing=18)
+        self.safety_button = safety_link()
+        layout.addLayout(corner_link(self.safety_button))
         layout.addStretch(1)
         self.heading = label(words("break", "choose_heading"), "heading", center=True)
         layout.addWidget(self.heading)
@@ -55,6 +59,7 @@ class BreakChoiceView(Fitted):
         self.cancel_button = button(words("break", "cancel"))
         layout.addLayout(row(self.start_button, self.cancel_button))
         layout.addStretch(2)
+        self.safety_button.clicked.connect(self.safety_requested)
         self.start_button.clicked.connect(lambda: self.start_requested.emit(self._value))
         self.cancel_button.clicked.connect(self.cancelled)
 
@@ -95,10 +100,13 @@ class BreakView(Fitted):
 
     STEPS = 3
     come_back_requested = Signal()
+    safety_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
         layout = vbox(self, margins=MARGINS[0], spacing=18)
+        self.safety_button = safety_link()
+        layout.addLayout(corner_link(self.safety_button))
         layout.addStretch(1)
         self.heading = label(words("break", "heading"), "heading", center=True)
         self.text = label(words("break", "text"), center=True)
@@ -117,6 +125,7 @@ class BreakView(Fitted):
         layout.addLayout(row(self.come_back_button))
         layout.addStretch(2)
         self.come_back_button.clicked.connect(self.come_back_requested)
+        self.safety_button.clicked.connect(self.safety_requested)
 
     def lay_out(self, step: int) -> None:
         self.layout().setContentsMargins(*MARGINS[step])

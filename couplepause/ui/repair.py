@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QWidget
 from couplepause.core.episode import PARTNERS, REPAIR_ANSWERS
 from couplepause.texts import word_list, words
 from couplepause.ui.fitting import Fitted, restyle
+from couplepause.ui.safety_dialog import heading_with_link, safety_link
 from couplepause.ui.widgets import Choice, button, card, label, row, set_text, vbox
 
 MARGINS = ((40, 10, 40, 10), (32, 4, 32, 6), (24, 2, 24, 4))  # roomy, short, shorter
@@ -22,6 +23,7 @@ class RepairView(Fitted):
     answered = Signal(str, str)
     more_turns_requested = Signal()
     break_requested = Signal()
+    safety_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -29,7 +31,8 @@ class RepairView(Fitted):
         layout = vbox(self, margins=MARGINS[0], spacing=10)
         layout.addStretch(1)
         self.heading = label(words("repair", "heading"), "heading", center=True)
-        layout.addWidget(self.heading)
+        self.safety_button = safety_link()
+        layout.addLayout(heading_with_link(self.heading, self.safety_button))
         prompts = [label(text, "prompt", center=True) for text in word_list("repair", "prompts")]
         self.prompts_card = card(*prompts, spacing=6)
         layout.addWidget(self.prompts_card)
@@ -67,6 +70,7 @@ class RepairView(Fitted):
         layout.addStretch(2)
         self.more_button.clicked.connect(self.more_turns_requested)
         self.break_button.clicked.connect(self.break_requested)
+        self.safety_button.clicked.connect(self.safety_requested)
 
     def lay_out(self, step: int) -> None:
         self.layout().setContentsMargins(*MARGINS[step])

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel
 from couplepause.texts import words
 from couplepause.ui.fitting import Asked, Column, Fitted, restyle
 from couplepause.ui.models import TurnsScreen
+from couplepause.ui.safety_dialog import safety_link
 from couplepause.ui.widgets import Choice, button, card_layout, label, row, set_text, vbox
 
 MARGINS = ((40, 16, 40, 12), (32, 6, 32, 8), (20, 4, 20, 6), (20, 4, 20, 6), (20, 4, 20, 6))  # roomy ... shortest
@@ -66,6 +67,7 @@ class TurnsView(Fitted):
     speaker_chosen = Signal(str)
     repair_requested = Signal()
     break_requested = Signal()
+    safety_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -73,7 +75,8 @@ class TurnsView(Fitted):
         self.heading = label("", "heading", center=True)
         layout.addWidget(self.heading)
 
-        self.who_starts_label = label(words("turns", "who_starts"), "muted", wrap=False, center=True)
+        # The rule, said where they can change it: whoever noticed first starts.
+        self.who_starts_label = label(words("turns", "who_starts_rule"), "muted", wrap=False, center=True)
         self.who_starts = Choice([("a", ""), ("b", "")], words("turns", "who_starts"))
         self.who_starts.chosen.connect(lambda v: v and self.speaker_chosen.emit(v))
         self.who_row = Asked(self.who_starts_label, self.who_starts)
@@ -96,11 +99,18 @@ class TurnsView(Fitted):
         self.break_button = button(words("turns", "break"), "link")
         layout.addLayout(row(self.swap_button, self.repair_button))
         self.repair_hint = label(words("turns", "repair_waiting"), "small", wrap=False)
-        layout.addLayout(row(self.timer, self.repair_hint, self.break_button, spacing=18))
+        self.bottom = row(self.timer, self.repair_hint, self.break_button, spacing=18)
+        layout.addLayout(self.bottom)
+        # Safety and help: a line of its own; laid out the shortest way, beside the
+        # longer break (a short window has no line to spare, and width for it there).
+        self.safety_button = safety_link()
+        self.safety_row = row(self.safety_button)
+        layout.addLayout(self.safety_row)
 
         self.swap_button.clicked.connect(self.swap_requested)
         self.repair_button.clicked.connect(self.repair_requested)
         self.break_button.clicked.connect(self.break_requested)
+        self.safety_button.clicked.connect(self.safety_requested)
         self._shape: tuple | None = None  # what the last fit measured
 
     def lay_out(self, step: int) -> None:
@@ -110,6 +120,13 @@ class TurnsView(Fitted):
         restyle((self.swap_button, self.repair_button, self.timer, *self.who_starts.buttons()), "compact", step >= 2)
         for card in self.cards.values():
             card.compact(step)
+        beside = step == self.STEPS - 1
+        if (self.bottom.indexOf(self.safety_button) >= 0) != beside:
+            (self.safety_row if beside else self.bottom).removeWidget(self.safety_button)
+            if beside:
+                self.bottom.insertWidget(self.bottom.count() - 1, self.safety_button)  # before its closing stretch
+            else:
+                self.safety_row.insertWidget(1, self.safety_button)
 
     def render(self, screen: TurnsScreen) -> None:
         names = screen.names

@@ -62,7 +62,7 @@ def test_the_csv_header_and_words_are_german(data_dir, tmp_path):
     assert text.startswith('"id";"Pause";')  # a German spreadsheet's separator, every cell quoted
     rows = list(csv.reader(text.splitlines(), delimiter=";"))
     assert rows[0] == ["id", "Pause", "Zurückgefunden", "Minuten zum Zurückfinden", "Stand", "Längere Auszeit",
-                       "Minuten Auszeit", "Pausiert von", "Aufgewühlt A", "Aufgewühlt B", "Muster",
+                       "Minuten Auszeit", "Zuerst bemerkt", "Aufgewühlt A", "Aufgewühlt B", "Muster",
                        "Datum", "Wochentag", "Uhrzeit", "Abstand zu UTC (Stunden)", "Redebeiträge", "Minuten Redebeiträge",
                        "Minuten Atmen", "Längere Auszeiten", "Zurückgefunden A", "Zurückgefunden B", "Notiz"]
     cells = {cell for row in rows[1:] for cell in row}

@@ -164,7 +164,7 @@ def test_one_table_row_per_episode_with_repeated_headers(report):
         if found:
             table_pages += 1
             # The header is on every page of the table.
-            for title in ("When", "Time", "repair", "Break", "Paused", "Activation", "Pattern"):
+            for title in ("When", "Time", "repair", "Break", "Noticed", "Activation", "Pattern"):
                 assert title in text, (number, title)
         rows += found
     assert rows == len(episodes)

@@ -1,4 +1,4 @@
-"""About couplepause (Help → About, and the safety note's button): the version and the
+"""Safety and help (Help → Safety and help, and every screen's link): the version and the
 licence in one short line beside Close, in the couple's language."""
 
 from __future__ import annotations

@@ -92,7 +92,7 @@ def test_every_screen_speaks_german(german_app, qtbot):
     c.dispatch(Ev.SWAP)
     c.dispatch(Ev.TO_REPAIR)
     seen |= said(w)
-    assert "Person A, seid ihr wieder beieinander?" in seen
+    assert "Person A, fühlst du dich wieder verbunden?" in seen
     c.choose_break()
     seen |= said(w)
     menus = {action.text().replace("&", "") for menu in w.menuBar().findChildren(QWidget) for action in menu.actions()}

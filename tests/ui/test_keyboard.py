@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from couplepause.core.flow import State
+from couplepause.ui.models import KEYS_WAIT_SECONDS
 from tests.ui.conftest import DIALOG_OPENERS, open_dialog
 
 CONTROLS = (QAbstractButton, QLineEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox, QAbstractItemView)
@@ -63,6 +64,13 @@ def assert_every_stop_is_a_visible_control(qtbot, screen: QWidget) -> None:
         assert widget.accessibleName(), f"a stop without a name: {type(widget).__name__}"
 
 
+def settle(breathing, clock) -> None:
+    """Past the breathing's first seconds, in which its main button takes no keys."""
+    clock.advance(KEYS_WAIT_SECONDS)
+    breathing.tick()
+    assert breathing.takes_keys()
+
+
 @pytest.fixture
 def active(app, qtbot):
     with qtbot.waitActive(app.window):
@@ -91,6 +99,7 @@ def test_each_screen_gives_the_focus_to_its_main_action(active, qtbot, clock):
     press(qtbot, Qt.Key.Key_Return)
     assert c.flow.state is State.BREATHING  # back together: a minute of breathing first
     assert focused() is w.breathing.skip_button
+    settle(w.breathing, clock)
     press(qtbot, Qt.Key.Key_Return)
     assert c.flow.state is State.TURNS
     assert focused() is w.turns.swap_button
@@ -113,6 +122,7 @@ def test_the_whole_flow_with_the_keyboard_alone(active, qtbot, clock):
     press(qtbot, Qt.Key.Key_Space)
     assert c.flow.episode.paused_by == "b"
     tab_to(qtbot, w.breathing.skip_button)
+    settle(w.breathing, clock)
     press(qtbot, Qt.Key.Key_Return)
     assert c.flow.state is State.TURNS
     press(qtbot, Qt.Key.Key_Return)  # pass the floor

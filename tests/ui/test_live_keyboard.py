@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 from couplepause.core.flow import BREAK_CHOICES, Ev, State
 from couplepause.ui.widgets import Choice
 from tests.ui.test_home_layout import started
-from tests.ui.test_keyboard import focused, press, tab_stops, tab_to
+from tests.ui.test_keyboard import focused, press, settle, tab_stops, tab_to
 
 BACK = Qt.Key.Key_Backtab
 
@@ -144,7 +144,7 @@ def test_the_cycle_question_after_a_pause_is_one_stop_on_its_chosen_answer(activ
 
 
 @pytest.mark.parametrize("screen", ["breathing", "turns", "repair"])
-def test_not_now_go_back_leaves_the_focus_on_the_screens_main_action(active, qtbot, screen):
+def test_not_now_go_back_leaves_the_focus_on_the_screens_main_action(active, qtbot, clock, screen):
     """Never on "We need a longer break", where one Space would go straight back."""
     w, c = active.window, active.controller
     c.pause()
@@ -162,6 +162,7 @@ def test_not_now_go_back_leaves_the_focus_on_the_screens_main_action(active, qtb
     assert w.current_view() is view
     assert focused() is not view.break_button and view.isAncestorOf(focused())
     if screen == "breathing":  # Space now skips the rest of the breathing, as it says
+        settle(view, clock)
         press(qtbot, Qt.Key.Key_Space)
         assert c.flow.state is State.TURNS
     assert w.current_view() is not w.break_choice
