@@ -16,8 +16,8 @@ from couplepause.ui.models import TurnsScreen
 from couplepause.ui.safety_dialog import safety_link
 from couplepause.ui.widgets import Choice, button, card_layout, label, row, set_text, vbox
 
-MARGINS = ((40, 16, 40, 12), (32, 6, 32, 8), (20, 4, 20, 6), (20, 4, 20, 6), (20, 4, 20, 6))  # roomy ... shortest
-CARD_MARGINS = ((20, 14, 20, 14), (16, 10, 16, 10), (14, 8, 12, 8), (14, 6, 12, 6), (14, 6, 12, 6))
+MARGINS = ((40, 16, 40, 12), (32, 6, 32, 8), (20, 4, 20, 6), (20, 4, 20, 6), (20, 2, 20, 4))  # roomy ... shortest
+CARD_MARGINS = ((20, 14, 20, 14), (16, 10, 16, 10), (14, 8, 12, 8), (14, 6, 12, 6), (14, 4, 12, 4))
 
 
 class PartnerCard(QFrame):
@@ -52,7 +52,7 @@ class PartnerCard(QFrame):
         self.layout().setContentsMargins(*CARD_MARGINS[step])
         restyle((self.title,), "compact", "more" if step >= 3 else step >= 1)
         restyle(self.prompts, "compact", "more" if step >= 4 else step >= 2)
-        self.column.lines.setSpacing(6 if step < 2 else 3)
+        self.column.lines.setSpacing((6, 6, 3, 3, 2)[step])
 
 
 class TurnsView(Fitted):
