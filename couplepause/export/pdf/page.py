@@ -32,6 +32,7 @@ SIZE_LEAD = 12.5
 SIZE_BODY = 10
 SIZE_FIGURE = 21
 SIZE_SMALL = 8.5
+SIZE_AXIS = 8  # the chart's dates and numbers: a year of months side by side
 SIZE_TABLE = 8.5
 SIZE_FOOTER = 7.5
 MARGIN_X = 56
@@ -138,6 +139,7 @@ class Page:
         self.f_figure = make(SIZE_FIGURE, bold=True)
         self.f_small = make(SIZE_SMALL)
         self.f_small_bold = make(SIZE_SMALL, bold=True)
+        self.f_axis = make(SIZE_AXIS)
         self.f_table = make(SIZE_TABLE)
         self.f_table_head = make(SIZE_TABLE, bold=True)
         self.f_note = make(SIZE_TABLE, italic=True)
@@ -257,6 +259,31 @@ class Page:
         self.y += 10
 
     # ------------------------------------------------------------------ draw
+    # ---------------------------------------------------------------- tables
+    def table_header(self, columns, y: float) -> float:
+        """The column titles (wrapped to their width, bottom-aligned); returns the y below."""
+        font = self.f_table_head
+        wrapped = [font.wrap(title, cw) or [""] for title, cx, cw, align in columns]
+        lines = max(len(w) for w in wrapped)
+        h = lines * font.line + 8
+        for title_lines, (_, cx, cw, align) in zip(wrapped, columns):
+            ly = y + 4 + (lines - len(title_lines)) * font.line
+            for line in title_lines:
+                self.text(cx, ly, cw, font.line, font, self.c_muted, line, align=align)
+                ly += font.line
+        self.hline(self.left, self.right, y + h, self.c_muted, 0.8)
+        return y + h + 2
+
+    def columns(self, titles, widths, aligns, pad: float = 6.0):
+        """Columns (title, x, width, align) sharing the page's width by ``widths``."""
+        columns = []
+        x = self.left
+        for title, share, align in zip(titles, widths, aligns):
+            w = self.width * share
+            columns.append((title, x + pad, w - 2 * pad, align))
+            x += w
+        return columns
+
     def draw(self, painter, writer) -> None:
         total = len(self.pages)
         for number, ops in enumerate(self.pages, start=1):
