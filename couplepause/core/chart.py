@@ -26,7 +26,7 @@ from couplepause.core.stats import MIN_SPAN_DAYS, Point, Week
 
 DAY = 86400.0
 EDGE_SHARE = 0.015  # the time axis reaches this share of its span past the first and last day
-LABEL_GAP = "00"  # the least room between two date labels: two digits of their font
+LABEL_GAP_DIGITS = 1.5  # the least room between two date labels, in digits of their font
 VALUE_GAP = 0.6  # between two numbers on a value axis, at least this share of a line's height
 VALUE_STEPS = 8  # a value axis is cut in at most this many steps, however tall it is
 # The most date labels on an axis: a year of months, fewer days or weeks.
@@ -104,7 +104,7 @@ def _fitted(kind: str, days: list[date], t0: float, pixels: float, scale: float,
             ) -> list[tuple[float, str]] | None:
     """The labelled dates if they fit the axis side by side, else None. A date
     whose label would stick out at an end is left out (the year moves on to the next)."""
-    gap = measure(LABEL_GAP)
+    gap = measure("0") * LABEL_GAP_DIGITS
     while days:
         labels = _labels(kind, days, write)
         xs = [(local_midnight(day) - t0) * scale for day in days]
@@ -124,7 +124,7 @@ def date_ticks(t0: float, t1: float, pixels: float, measure: Callable[[str], flo
                write: Callable[[date, str, bool], str]) -> list[tuple[float, str]]:
     """The dates on a time axis from ``t0`` to ``t1`` (POSIX seconds) drawn
     ``pixels`` wide, as (local midnight, label): the finest of TICK_STEPS whose
-    labels (at most MAX_LABELS of its kind) fit side by side, LABEL_GAP apart,
+    labels (at most MAX_LABELS of its kind) fit side by side, LABEL_GAP_DIGITS apart,
     ``measure`` giving a label's width (in the unit of ``pixels``). ``write(day, kind, with_year)`` words a date of a
     step's kind ("day", "week", "month", "year"); the first label and the first
     of each new year carry the year ("2 Dec 2026", "Jan 2027")."""
@@ -260,7 +260,7 @@ class Chart:
 
 def thinned(trend: list[tuple[float, float]]) -> list[tuple[float, float]]:
     """At most TREND_VERTICES of the trend's vertices, evenly, and always the last."""
-    step = max(1, len(trend) // TREND_VERTICES)
+    step = max(1, math.ceil(len(trend) / TREND_VERTICES))
     if step == 1:
         return trend
     return trend[::step] + ([trend[-1]] if (len(trend) - 1) % step else [])

@@ -11,6 +11,8 @@ open pauses hollow rings in a band along the top.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6 import QtCore, QtGui
 
 from couplepause.export.pdf.content import phrase
@@ -18,8 +20,21 @@ from couplepause.export.pdf.page import Page
 from couplepause.formatting import axis_date, axis_number
 
 
+@dataclass(frozen=True)
+class Drawn:
+    """What the chart put on the page: its ticks and how many of each mark."""
+
+    dates: list[tuple[float, str]]  # (moment, label)
+    values: list[float]  # on the minutes axis (log10 of minutes on a log scale)
+    marks: int  # repaired pauses: dots and diamonds
+    rings: int  # open pauses
+    trend: int  # the trend line's vertices
+
+
 class ChartPage(Page):
     """A Page that can draw the chart section (heading, chart and legend)."""
+
+    drawn: Drawn | None = None  # once the chart is laid out
 
     def chart_section(self) -> None:
         c = self.content
@@ -88,7 +103,7 @@ class ChartPage(Page):
     def chart(self, x: float, y: float, w: float, h: float) -> None:
         chart = self.content.chart
         u = self.u
-        small = self.f_axis
+        small = self.f_small
         has_open = bool(chart.opened)
         axis_label = phrase("axis_minutes_log") if chart.log else phrase("axis_minutes")
         band = 18.0 if has_open else 0.0
@@ -135,7 +150,8 @@ class ChartPage(Page):
         self.ops.append(axis_op)
 
         # The date axis: the dates that fit its width, as in the window.
-        for moment, text in chart.date_ticks(pw, small.width, axis_date):
+        dates = chart.date_ticks(pw, small.width, axis_date)
+        for moment, text in dates:
             tx = xpos(moment)
             tw = small.width(text) + 4
             self.ops.append(lambda p, line=QtCore.QLineF(tx * u, py1 * u, tx * u, (py1 + 4) * u): (
@@ -156,6 +172,7 @@ class ChartPage(Page):
         count = len(chart.repaired) + len(chart.opened)
         r = (2.0 if count > 300 else 2.6 if count > 60 else 3.2) * u
         clip = self.rect(px0, y, pw, py1 - y + 1)
+        self.drawn = Drawn(dates, ticks, len(dots) + len(diamonds), len(rings), len(trend))
 
         def marks_op(p, dots=dots, diamonds=diamonds, rings=rings, trend=QtGui.QPolygonF(trend), r=r, clip=clip):
             p.save()

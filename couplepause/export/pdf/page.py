@@ -32,7 +32,6 @@ SIZE_LEAD = 12.5
 SIZE_BODY = 10
 SIZE_FIGURE = 21
 SIZE_SMALL = 8.5
-SIZE_AXIS = 8  # the chart's dates and numbers: a year of months side by side
 SIZE_TABLE = 8.5
 SIZE_FOOTER = 7.5
 MARGIN_X = 56
@@ -139,7 +138,6 @@ class Page:
         self.f_figure = make(SIZE_FIGURE, bold=True)
         self.f_small = make(SIZE_SMALL)
         self.f_small_bold = make(SIZE_SMALL, bold=True)
-        self.f_axis = make(SIZE_AXIS)
         self.f_table = make(SIZE_TABLE)
         self.f_table_head = make(SIZE_TABLE, bold=True)
         self.f_note = make(SIZE_TABLE, italic=True)
