@@ -109,6 +109,22 @@ def month_short_year(day: date) -> str:
     return words("formats", "month_year", month=month_short(day.month), year=day.year)
 
 
+def axis_date(day: date, kind: str, with_year: bool) -> str:
+    """A date on a chart's time axis (core/chart.py), for the kind of step it
+    marks: a day or a week "2 Dec", a month "Dec", a year "2026"; ``with_year``
+    (the first date, the first of a new year): "2 Dec 2026", "Jan 2027"."""
+    if kind == "year":
+        return str(day.year)
+    if kind == "month":
+        return month_short_year(day) if with_year else month_short(day.month)
+    return calendar_date(day, short=True) if with_year else day_and_month(day)
+
+
+def axis_number(value: float) -> str:
+    """A number on a chart's value axis: whole from 1 up, with one decimal below ("0.5")."""
+    return number(value, 0 if value >= 1 or value == 0 else 1)
+
+
 def month_name(year: int, month: int, current_year: int | None = None) -> str:
     """"March", or "March 2025" when the year is not ``current_year``."""
     name = locale().standaloneMonthName(month, QLocale.FormatType.LongFormat)

@@ -8,18 +8,19 @@ the minutes (they have no value to place on that axis; the PDF report draws
 them the same way), and the pauses per week below. Both charts cover the same
 stretch of time (``RangeView.start`` to ``end``), their left axes are equally
 wide and their x ranges are linked, so a week's bar stands under its pauses;
-the dates under the weekly bars serve both. The dates on the time axis are as
-many as fit its width: days, weeks (Mondays), months or years, written by
-couplepause/formatting.py (QLocale). The numbers on the value axes are as many
-as fit their height, never crowded. Each chart's title (and the marks'
-legend) is a line of Qt text above it, which wraps where it must.
+the dates under the weekly bars serve both. What they show is a
+``core.chart.Chart``, the same one the PDF report draws: the marks, the
+ranges, the scale, the trend and the ticks (the dates that fit the time axis'
+width, written by ``formatting.axis_date``; the numbers that fit a value
+axis' height, never crowded) come from there; this module only draws them.
+Each chart's title (and the marks' legend) is a line of Qt text above it,
+which wraps where it must.
 """
 
 from __future__ import annotations
 
 import html
 import math
-from collections.abc import Callable
 from datetime import datetime
 
 import pyqtgraph as pg
@@ -27,18 +28,17 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QTextDocumentFragment
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from couplepause.core.stats import ROLLING_N, Point, Week
-from couplepause.formatting import number, when
+from couplepause.core.chart import DAY, Chart, Mark, date_ticks, value_ticks
+from couplepause.core.stats import ROLLING_N
+from couplepause.formatting import axis_date, axis_number, number, when
 from couplepause.texts import duration, words
 from couplepause.ui import theme
-from couplepause.ui.chart_ticks import DAY, date_ticks, local_midnight, time_span, value_ticks
 
-__all__ = ["CountAxis", "DatesAxis", "MinutesAxis", "RepairChart", "WeeklyChart", "date_ticks", "time_span",
-           "value_ticks", "OPEN_ROW_PX", "PLOT_MIN_PX", "WEEKLY_MIN_PX"]
+__all__ = ["CountAxis", "DatesAxis", "MinutesAxis", "RepairChart", "WeeklyChart", "OPEN_ROW_PX", "PLOT_MIN_PX",
+           "WEEKLY_MIN_PX"]
 
 pg.setConfigOptions(antialias=True, background=None, foreground=theme.color("muted"))
 
-TREND_VERTICES = 600
 WEEK_BAR_DAYS = 5.0  # a week's bar, centred on its week
 OPEN_ROW_PX = 30  # the height of the open pauses' row
 PLOT_MIN_PX = 200  # the plot of minutes (below its legend and the open row): a chart worth reading
@@ -85,7 +85,7 @@ class DatesAxis(pg.AxisItem):
         return QFontMetricsF(self.style["tickFont"] or QFont())
 
     def tickValues(self, minVal, maxVal, size):  # noqa: N802,N803 (pyqtgraph names)
-        ticks = date_ticks(minVal, maxVal, size, self._metrics().horizontalAdvance)
+        ticks = date_ticks(minVal, maxVal, size, self._metrics().horizontalAdvance, axis_date)
         self._labels = dict(ticks)
         return [(DAY, [moment for moment, _ in ticks])]
 
@@ -95,7 +95,12 @@ class DatesAxis(pg.AxisItem):
     def shown(self) -> list[str]:
         """The labels this axis shows at its current range and width."""
         low, high = self.range
-        return [label for _, label in date_ticks(low, high, self.geometry().width(), self._metrics().horizontalAdvance)]
+        return [label for _, label in self.drawn(self.geometry().width())]
+
+    def drawn(self, pixels: float) -> list[tuple[float, str]]:
+        """The dates (moment, label) this axis shows at its current range, ``pixels`` wide."""
+        low, high = self.range
+        return date_ticks(low, high, pixels, self._metrics().horizontalAdvance, axis_date)
 
 
 # --------------------------------------------------------------- value axes
@@ -117,7 +122,7 @@ class _ValueAxis(pg.AxisItem):
         return [(step, values)]
 
     def shown(self) -> list[float]:
-        """The values this axis numbers at its current range and height."""
+        """The values this axis numbers at its current range and height (log10 of minutes on a log scale)."""
         low, high = self.range
         return value_ticks(low, high, self.geometry().height(), self.line_height(), whole=self.whole,
                            log=self.log_scale)
@@ -127,11 +132,7 @@ class MinutesAxis(_ValueAxis):
     """Minutes on a linear or log10 scale, labelled in plain numbers."""
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph name)
-        shown = []
-        for value in values:
-            minutes = 10 ** value if self.log_scale else value
-            shown.append(number(minutes, 0 if minutes >= 1 or minutes == 0 else 1))
-        return shown
+        return [axis_number(10 ** value if self.log_scale else value) for value in values]
 
 
 class CountAxis(_ValueAxis):
@@ -201,8 +202,8 @@ class RepairChart(QWidget):
         self.open_points.sigHovered.connect(lambda _item, points, _event: self._show(points, opened=True))
         self.points.sigClicked.connect(lambda _item, points, _event: self._clicked(points))
         self.open_points.sigClicked.connect(lambda _item, points, _event: self._clicked(points, opened=True))
-        self._log = False
-        self._by_id: dict[str, Point] = {}
+        self.chart: Chart | None = None  # the chart drawn
+        self._by_id: dict[str, Mark] = {}
         self.x_range: tuple[float, float] = (0.0, 1.0)
         self.left_width = 0
         self._set_left_width(number(100))
@@ -221,48 +222,30 @@ class RepairChart(QWidget):
         height += sum(w.height() for w in shown if w is self.open_row)
         return height + self.plot.minimumHeight() + layout.spacing() * len(shown)
 
-    def set_points(self, points: list[Point], log_scale: bool, trend_window: int = ROLLING_N) -> None:
-        """Draw these points; the trend is their rolling median over ``trend_window`` pauses."""
-        self._log = log_scale
-        self.axis.log_scale = log_scale
-        y = self._y
-        repaired = [p for p in points if p.repair_minutes is not None]
-        opened = [p for p in points if p.repair_minutes is None]
-        self._by_id = {p.episode_id: p for p in points}  # described on hover only
+    def draw(self, chart: Chart) -> None:
+        """Draw ``chart`` (core/chart.py): its marks, its trend, its open row, its ranges."""
+        self.chart = chart
+        self.axis.log_scale = chart.log
+        self._by_id = {mark.episode_id: mark for mark in chart.repaired + chart.opened}  # described on hover only
         self.points.setData(
-            x=[p.paused_at.timestamp() for p in repaired],
-            y=[y(p.repair_minutes) for p in repaired],
-            data=[p.episode_id for p in repaired],
+            x=[mark.x for mark in chart.repaired],
+            y=[chart.y(mark.minutes) for mark in chart.repaired],
+            data=[mark.episode_id for mark in chart.repaired],
         )
         self.open_points.setData(
-            x=[p.paused_at.timestamp() for p in opened], y=[0.0] * len(opened), data=[p.episode_id for p in opened],
+            x=[mark.x for mark in chart.opened], y=[0.0] * len(chart.opened),
+            data=[mark.episode_id for mark in chart.opened],
         )
-        self.open_row.setVisible(bool(opened))
-        self._set_legend(with_open=bool(opened), trend_window=trend_window)
-        trend = [(p.paused_at.timestamp(), y(p.trend_minutes)) for p in points if p.trend_minutes is not None]
-        # A rolling median is smooth: a few hundred vertices draw it as well as ten thousand.
-        step = max(1, len(trend) // TREND_VERTICES)
-        if step > 1:
-            trend = trend[::step] + ([trend[-1]] if (len(trend) - 1) % step else [])
-        self.trend.setData(x=[t for t, _ in trend], y=[v for _, v in trend])
+        self.open_row.setVisible(bool(chart.opened))
+        self._set_legend(with_open=bool(chart.opened), trend_window=chart.trend_window)
+        self.trend.setData(x=[x for x, _ in chart.trend], y=[chart.y(minutes) for _, minutes in chart.trend])
         self.readout.hide()
-        longest = max((p.repair_minutes for p in repaired), default=30.0)
-        top = y(longest)
-        if log_scale:
-            low = y(min(p.repair_minutes for p in repaired)) if repaired else 0.0
-            self.plot.setYRange(low - 0.1, top + 0.3, padding=0)
-        else:
-            self.plot.setYRange(0.0, top * 1.15, padding=0)
+        self.plot.setYRange(*chart.y_range, padding=0)
+        self.x_range = chart.x_range
+        self.plot.setXRange(*chart.x_range, padding=0)
         # Room for the widest minutes label: a round number with as many digits as the top of the axis.
-        reach = longest * (10 ** 0.3 if log_scale else 1.15)
+        reach = chart.minutes_at(chart.y_range[1])
         self._set_left_width(number(10 ** max(2, math.floor(math.log10(max(reach, 1.0))))))
-
-    def set_span(self, start: datetime | None, end: datetime | None) -> None:
-        """The stretch of time shown (the same for every chart of a range)."""
-        if start is None or end is None:
-            return
-        self.x_range = time_span(start, end)
-        self.plot.setXRange(*self.x_range, padding=0)
 
     def _set_left_width(self, widest_number: str) -> None:
         """One width for the left axes (the open row's, the minutes', the weekly
@@ -286,11 +269,6 @@ class RepairChart(QWidget):
         """The dates under the plot (off where a chart below shows them for both)."""
         self.plot.showAxis("bottom", shown)
 
-    def _y(self, minutes: float) -> float:
-        if self._log:
-            return math.log10(max(minutes, 0.1))
-        return minutes
-
     def _clicked(self, points, opened: bool = False) -> None:
         if len(points):
             self._show(points, opened)
@@ -313,8 +291,8 @@ class RepairChart(QWidget):
         self.readout.show()
 
     def describe(self, episode_id: str) -> str:
-        point = self._by_id.get(episode_id)
-        return _describe(point) if point is not None else ""
+        mark = self._by_id.get(episode_id)
+        return _describe(mark) if mark is not None else ""
 
 
 def _caption(text: str, *, wrap: bool = False) -> QLabel:
@@ -343,21 +321,20 @@ def _legend_html(with_open: bool = True, trend_window: int = ROLLING_N) -> str:
     return " &nbsp;&nbsp; ".join(f"{glyph}&nbsp;{html.escape(text)}" for glyph, text in items)
 
 
-def _describe(point: Point) -> str:
-    moment = when(point.local)
-    if point.repair_minutes is None:
+def _describe(mark: Mark) -> str:
+    moment = when(datetime.fromtimestamp(mark.x).astimezone())
+    if mark.minutes is None:
         return words("history", "readout_open", when=moment)
-    return words("history", "readout", when=moment, duration=duration(point.repair_minutes * 60))
+    return words("history", "readout", when=moment, duration=duration(mark.minutes * 60))
 
 
 class WeeklyChart(QWidget):
-    """A small bar chart of one weekly figure (e.g. pauses per week), on the
-    time axis of the repair chart above it (see :meth:`align_with`)."""
+    """A small bar chart of the pauses per week, on the time axis of the repair
+    chart above it (see :meth:`align_with`)."""
 
-    def __init__(self, title: str, value: Callable[[Week], float | None], parent=None):
+    def __init__(self, title: str, parent=None):
         super().__init__(parent)
         self.setAccessibleName(title)
-        self._value = value
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -376,16 +353,11 @@ class WeeklyChart(QWidget):
         """No more than it needs: the room beyond is shared out by the layout's stretch."""
         return self.minimumSizeHint()
 
-    def set_weeks(self, weeks: list[Week]) -> None:
-        xs, heights = [], []
-        for week in weeks:
-            value = self._value(week)
-            if value is None:
-                continue
-            xs.append(local_midnight(week.start) + 3.5 * DAY)  # the middle of the week
-            heights.append(value)
-        self.bars.setOpts(x=xs, height=heights, width=DAY * WEEK_BAR_DAYS)
-        self.plot.setYRange(0, max(max(heights, default=0), 1) * 1.15, padding=0)
+    def draw(self, chart: Chart) -> None:
+        """Draw the weekly bars of ``chart`` (core/chart.py)."""
+        self.bars.setOpts(x=[bar.x for bar in chart.bars], height=[bar.count for bar in chart.bars],
+                          width=DAY * WEEK_BAR_DAYS)
+        self.plot.setYRange(0, chart.bars_top, padding=0)
 
     def align_with(self, chart: RepairChart) -> None:
         """The same left axis width and x range as ``chart``, linked to it; the

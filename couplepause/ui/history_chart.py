@@ -5,7 +5,10 @@ beside them the range's figures and the log-scale switch, so on a small laptop
 the plot keeps its height (charts.PLOT_MIN_PX) while the figures take the
 width. Should the tab ever be shorter than its parts need (the summary
 unfolded on a short screen), it scrolls rather than squeezing or cutting them.
-pyqtgraph (ui/charts.py) is imported only when the first chart is drawn.
+pyqtgraph (ui/charts.py) is imported only when the first chart is drawn. The
+charts draw the range's ``core.chart.Chart`` (the PDF report draws the same):
+on its scale (the log-scale rule, as the report decides) until the couple
+choose one with the switch; their choice then holds for every range.
 
 The summary folds to one line where the view is short (a small laptop), with
 a button to read it whole; screen readers always get all of it.
@@ -69,7 +72,8 @@ class ChartTab(QStackedWidget):
         side.addStretch(1)
         self.log_scale = QCheckBox(words("history", "log_scale"))
         self.log_scale.setAccessibleName(words("history", "log_scale"))  # on one line, however it is shown
-        self.log_scale.toggled.connect(lambda _on: self.redraw.emit())
+        self._log_chosen: bool | None = None  # the couple's choice; None: the chart's own rule
+        self.log_scale.toggled.connect(self._choose_log)
         side.addWidget(self.log_scale)
         self.columns.addWidget(self.side)
         self.area = scroller(page)
@@ -88,23 +92,32 @@ class ChartTab(QStackedWidget):
             self.chart_column.addWidget(self.repair_charts, REPAIR_SHARE)
             self.chart_column.addWidget(self.weekly_charts, WEEKLY_SHARE)
             self._charts = charts
-        log_scale = self.log_scale.isChecked()
+        log_scale = figures.chart.log if self._log_chosen is None else self._log_chosen
+        if self.log_scale.isChecked() != log_scale:  # the rule's answer for this range: no redraw asked
+            blocked = self.log_scale.blockSignals(True)
+            self.log_scale.setChecked(log_scale)
+            self.log_scale.blockSignals(blocked)
         drawn = self._drawn.get(figures.key)
         if drawn is None:
             repair = self._charts.RepairChart()
-            weekly = self._charts.WeeklyChart(words("history", "weekly_pauses"), lambda w: w.ruptures)
+            weekly = self._charts.WeeklyChart(words("history", "weekly_pauses"))
             self.repair_charts.addWidget(repair)
             self.weekly_charts.addWidget(weekly)
             drawn = (-1, log_scale, repair, weekly)
         version, drawn_log, repair, weekly = drawn
         if version != figures.version or drawn_log != log_scale:
-            repair.set_points(figures.points, log_scale, figures.trend_window)
-            repair.set_span(figures.start, figures.end)
-            weekly.set_weeks(figures.weeks)
+            chart = figures.chart.scaled(log_scale)
+            repair.draw(chart)
+            weekly.draw(chart)
             weekly.align_with(repair)  # one time axis for both: same width, same range, linked
         self._drawn[figures.key] = (figures.version, log_scale, repair, weekly)
         self.repair_charts.setCurrentWidget(repair)
         self.weekly_charts.setCurrentWidget(weekly)
+
+    def _choose_log(self, on: bool) -> None:
+        """The couple chose a scale: it holds from now on, for every range."""
+        self._log_chosen = on
+        self.redraw.emit()
 
     def show_figures(self, overview: stats.Overview) -> None:
         none = words("history", "figure_none")

@@ -13,7 +13,7 @@ from typing import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from couplepause.core import stats
+from couplepause.core import chart, stats
 from couplepause.core.episode import Episode
 from couplepause.export.patterns_text import pattern_text
 from couplepause.formatting import month_name, when
@@ -51,6 +51,7 @@ def compute(
     make_way()
     found = pattern_text(figured, now)
     start, end = stats.span(stats.counted(episodes), key, now) or (None, None)
+    drawn = None if start is None or end is None else chart.build(points, weeks, start, end, window)
     return RangeView(
         key=key,
         version=version,
@@ -64,6 +65,7 @@ def compute(
         counted=len(figured),
         patterns=found,
         trend_window=window,
+        chart=drawn,
     )
 
 

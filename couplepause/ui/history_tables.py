@@ -17,6 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QBoxLayout, QFrame, QHeaderView, QTableView, QWidget
 
 from couplepause.core import stats
+from couplepause.core.chart import Chart
 from couplepause.export.patterns_text import PatternText
 from couplepause.core.episode import Episode
 from couplepause.formatting import calendar_date, when
@@ -42,6 +43,7 @@ class RangeView:
     counted: int = 0  # pauses in the range that count in figures (practice ones do not)
     patterns: PatternText | None = None  # the Patterns tab's content (export/patterns_text.py)
     trend_window: int = stats.ROLLING_N  # how many pauses the trend's median spans (stats.trend_window)
+    chart: Chart | None = None  # what the charts draw (core/chart.py); None without episodes
 
 
 def _fmt_minutes(minutes: float | None) -> str:

@@ -17,7 +17,6 @@ from couplepause.export import EXPORTERS, Exporter, ExportError, ExportOptions
 from couplepause.export.pdf import A4, LETTER, paper_for, prefer_offscreen_platform
 from couplepause.core.stats import TREND_WINDOW_MAX, trend_window
 from couplepause.export.pdf.content import format_minutes
-from couplepause.export.pdf.ticks import date_ticks, linear_ticks, log_ticks
 from couplepause.formatting import month_name
 from couplepause.texts import section
 
@@ -346,35 +345,6 @@ def test_trend_window():
     assert trend_window(400) == 10
     assert trend_window(1000) == TREND_WINDOW_MAX
     assert trend_window(50_000) == TREND_WINDOW_MAX
-
-
-@pytest.mark.parametrize(
-    ("first", "last", "most"),
-    [(date(2026, 3, 1), date(2026, 3, 1), 2), (date(2026, 3, 1), date(2026, 3, 14), 8),
-     (date(2026, 3, 1), date(2026, 5, 31), 14), (date(2025, 3, 1), date(2026, 2, 28), 13),
-     (date(2024, 1, 1), date(2026, 12, 31), 13), (date(2016, 1, 1), date(2026, 12, 31), 12)],
-)
-def test_date_ticks_are_few_and_inside_the_range(first, last, most):
-    ticks = date_ticks(first, last)
-    assert 1 <= len(ticks) <= most
-    assert all(first <= day <= last + timedelta(days=1) for day, _, _ in ticks)
-    assert [day for day, _, _ in ticks] == sorted(day for day, _, _ in ticks)
-    assert ticks[0][2] == str(ticks[0][0].year) or len(ticks[0][1]) == 4  # the year is shown once
-
-
-@pytest.mark.parametrize(("low", "high"), [(0.5, 200), (1, 30), (0.5, 5000), (3, 61)])
-def test_log_ticks_cover_the_values(low, high):
-    ticks = log_ticks(low, high)
-    assert ticks[0] <= low and ticks[-1] >= high
-    assert len(ticks) <= 9
-    assert ticks == sorted(ticks)
-
-
-@pytest.mark.parametrize("high", [0.2, 1, 7, 10, 23.5, 99, 100, 480])
-def test_linear_ticks_cover_the_values(high):
-    ticks = linear_ticks(high)
-    assert ticks[0] == 0 and ticks[-1] >= high
-    assert 2 <= len(ticks) <= 7
 
 
 def test_no_qt_warnings_while_writing(report, qtlog):

@@ -13,9 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PySide6.QtCore import QPoint, Qt
 
+from couplepause.core import chart as definition
 from couplepause.core import stats
 from couplepause.core.episode import Episode
-from couplepause.formatting import month_name
+from couplepause.formatting import axis_date, month_name
 from couplepause.texts import words
 from couplepause.ui import charts
 from couplepause.ui.history_presenter import summarise
@@ -40,8 +41,8 @@ def chars(text: str) -> float:
 
 
 def ticks(days_back: float, pixels: float = 877, now: datetime = NOW) -> list[str]:
-    t0, t1 = charts.time_span(now - timedelta(days=days_back), now)
-    return [label for _, label in charts.date_ticks(t0, t1, pixels, chars)]
+    t0, t1 = definition.time_span(now - timedelta(days=days_back), now)
+    return [label for _, label in definition.date_ticks(t0, t1, pixels, chars, axis_date)]
 
 
 # ------------------------------------------------------------------ date ticks
@@ -86,8 +87,8 @@ def test_a_narrow_axis_shows_fewer_dates_never_crowded_ones():
 )
 def test_date_labels_never_overlap_or_stick_out(end, days, pixels):
     end = end.replace(tzinfo=timezone.utc)
-    t0, t1 = charts.time_span(end - timedelta(days=days), end)
-    found = charts.date_ticks(t0, t1, pixels, chars)
+    t0, t1 = definition.time_span(end - timedelta(days=days), end)
+    found = definition.date_ticks(t0, t1, pixels, chars, axis_date)
     assert len(found) <= 13
     xs = [(moment - t0) * pixels / (t1 - t0) for moment, _ in found]
     widths = [chars(label) for _, label in found]
@@ -124,6 +125,11 @@ def chart(qtbot):
     return made
 
 
+def drawn(points: list[stats.Point], log_scale: bool) -> definition.Chart:
+    """The chart of these points over the year before NOW, on the scale asked."""
+    return definition.build(points, [], NOW - timedelta(days=365), NOW, stats.ROLLING_N, log=log_scale)
+
+
 def xy(item) -> tuple[list[float], list[float]]:
     x, y = item.getData()
     return list(x), list(y)
@@ -131,7 +137,7 @@ def xy(item) -> tuple[list[float], list[float]]:
 
 def test_open_pauses_sit_on_their_own_row_not_on_the_minutes(chart):
     points = stats.series(history())
-    chart.set_points(points, log_scale=False)
+    chart.draw(drawn(points, log_scale=False))
     repaired = [p for p in points if p.repair_minutes is not None]
     opened = [p for p in points if p.repair_minutes is None]
     assert opened and repaired
@@ -152,7 +158,7 @@ def test_open_pauses_sit_on_their_own_row_not_on_the_minutes(chart):
 
 def test_with_log_scale_the_open_pauses_stay_on_their_row(chart):
     points = stats.series(history())
-    chart.set_points(points, log_scale=True)
+    chart.draw(drawn(points, log_scale=True))
     _, y = xy(chart.open_points)
     assert set(y) == {0.0}
     assert chart.axis.log_scale and words("history", "legend_repaired") in chart.legend_label.text()
@@ -160,7 +166,7 @@ def test_with_log_scale_the_open_pauses_stay_on_their_row(chart):
 
 def test_without_open_pauses_there_is_no_open_row(chart):
     points = stats.series([e for e in history() if e.is_repaired])
-    chart.set_points(points, log_scale=False)
+    chart.draw(drawn(points, log_scale=False))
     assert not chart.open_row.isVisible()
     assert xy(chart.open_points) == ([], [])
     assert words("history", "legend_open") not in chart.legend
@@ -168,7 +174,7 @@ def test_without_open_pauses_there_is_no_open_row(chart):
 
 def test_the_readout_describes_an_open_pause_too(chart):
     points = stats.series(history())
-    chart.set_points(points, log_scale=False)
+    chart.draw(drawn(points, log_scale=False))
     opened = next(p for p in points if p.repair_minutes is None)
     assert chart.describe(opened.episode_id).endswith(words("history", "readout_open", when="").lstrip(": "))
 
@@ -199,7 +205,7 @@ def test_both_charts_share_one_time_axis_in_every_range(history_view, qtbot, siz
         assert boxes[1].linkedView(0) is boxes[0] and boxes[2].linkedView(0) is boxes[0]
         start, end = stats.span(everything, key, NOW)
         for box in boxes:
-            assert box.viewRange()[0] == pytest.approx(list(charts.time_span(start, end)))
+            assert box.viewRange()[0] == pytest.approx(list(definition.time_span(start, end)))
         edges = [on_window(bundle.window, plot) for plot in (repair.plot, repair.open_row, weekly.plot)]
         assert max(e[0] for e in edges) - min(e[0] for e in edges) <= 1
         assert max(e[1] for e in edges) - min(e[1] for e in edges) <= 1

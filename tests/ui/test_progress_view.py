@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from couplepause.core.episode import Break, Episode
 from couplepause.ui import charts
 from couplepause.ui.basics import FRAME_ROOM
-from couplepause.ui.chart_ticks import VALUE_GAP, value_ticks
+from couplepause.core.chart import VALUE_GAP, value_ticks
 from tests.ui.conftest import fill_store
 
 NOW = datetime(2026, 12, 2, 20, 0, tzinfo=timezone.utc)

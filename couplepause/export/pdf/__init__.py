@@ -8,9 +8,9 @@ header, every page a footer "page N of M · exported <date>".
   through couplepause/formatting.py, which uses QLocale);
 - ``catalog.py``: the report's language (``/Lang``) and its title in the
   viewer's window, which Qt does not write (no Qt);
-- ``ticks.py``: the arithmetic behind the chart's axes (no Qt);
-- ``page.py``: fonts and the page primitives;
-- ``chart.py`` and ``sections.py``: what goes on the pages.
+- ``page.py``: fonts, the page primitives and the tables' columns;
+- ``chart.py`` (drawing ``core/chart.py``'s chart, the window's too),
+  ``sections.py`` and ``patterns.py``: what goes on the pages.
 
 **Paper size**: US Letter where Letter is the customary paper (the
 territories CLDR lists for US-Letter: the US, Canada, Mexico, the

@@ -1,38 +1,48 @@
-"""The report's chart: time to repair per pause over the dates (``stats.series``).
+"""The report's chart: time to repair per pause over the dates.
 
-Repaired pauses are dots (diamonds where a longer break was needed), open
-pauses hollow rings in a band along the top, and the rolling-median trend a
-line (over ``stats.trend_window`` pauses, the same rule as the history's
-chart; the legend says how many). The minutes axis turns
-logarithmic when the largest repair time is more than LOG_SCALE_RATIO times
-the smallest (the axis label says so).
+It draws the content's ``core.chart.Chart``, the one the history's chart in
+the window draws from the same pauses: the same stretch of time, the same
+scale (logarithmic by the one rule, ``chart.wants_log``; the axis label says
+so), the same trend line (over ``stats.trend_window`` pauses; the legend
+says how many), the same dates and numbers on the axes for the room they
+have. Repaired pauses are dots (diamonds where a longer break was needed),
+open pauses hollow rings in a band along the top.
 """
 
 from __future__ import annotations
 
-import math
-from datetime import timedelta
+from dataclasses import dataclass
 
 from PySide6 import QtCore, QtGui
 
 from couplepause.export.pdf.content import phrase
 from couplepause.export.pdf.page import Page
-from couplepause.export.pdf.ticks import date_ticks, linear_ticks, log_ticks, tick_text, timestamp
+from couplepause.formatting import axis_date, axis_number
 
-LOG_SCALE_RATIO = 20.0  # a log axis when max / min repair time exceeds this
-LOG_FLOOR_MINUTES = 0.5  # on a log axis, quicker repairs sit on this line
+
+@dataclass(frozen=True)
+class Drawn:
+    """What the chart put on the page: its ticks and how many of each mark."""
+
+    dates: list[tuple[float, str]]  # (moment, label)
+    values: list[float]  # on the minutes axis (log10 of minutes on a log scale)
+    marks: int  # repaired pauses: dots and diamonds
+    rings: int  # open pauses
+    trend: int  # the trend line's vertices
 
 
 class ChartPage(Page):
     """A Page that can draw the chart section (heading, chart and legend)."""
 
+    drawn: Drawn | None = None  # once the chart is laid out
+
     def chart_section(self) -> None:
         c = self.content
-        if all(p.repair_minutes is None for p in c.points):
+        if not c.chart.repaired:
             self.heading(phrase("chart_heading"))
             self.paragraph(self.f_lead, self.c_text, phrase("chart_none"), gap_after=12)
             return
-        self.heading(phrase("chart_heading"), phrase("chart_intro", n=c.trend_window))
+        self.heading(phrase("chart_heading"), phrase("chart_intro", n=c.chart.trend_window))
         height = min(330.0, self.bottom - self.y - 40)
         self.chart(self.left, self.y, self.width, height)
         self.y += height + 10
@@ -40,14 +50,13 @@ class ChartPage(Page):
 
     def legend(self) -> None:
         u = self.u
-        points = self.content.points
+        chart = self.content.chart
         # Only the kinds of mark this chart shows.
         entries = [
-            ("dot", phrase("legend_repaired"),
-             any(p.repair_minutes is not None and not p.had_break for p in points)),
-            ("diamond", phrase("legend_break"), any(p.repair_minutes is not None and p.had_break for p in points)),
-            ("ring", phrase("legend_open"), any(p.repair_minutes is None for p in points)),
-            ("line", phrase("legend_trend", n=self.content.trend_window), True),
+            ("dot", phrase("legend_repaired"), any(not mark.had_break for mark in chart.repaired)),
+            ("diamond", phrase("legend_break"), any(mark.had_break for mark in chart.repaired)),
+            ("ring", phrase("legend_open"), bool(chart.opened)),
+            ("line", phrase("legend_trend", n=chart.trend_window), True),
         ]
         entries = [(kind, label) for kind, label, shown in entries if shown]
         x = self.left
@@ -92,57 +101,38 @@ class ChartPage(Page):
         p.setBrush(QtCore.Qt.BrushStyle.NoBrush)
 
     def chart(self, x: float, y: float, w: float, h: float) -> None:
-        c = self.content
+        chart = self.content.chart
         u = self.u
-        values = [p.repair_minutes for p in c.points if p.repair_minutes is not None]
-        positive = [v for v in values if v > 0]
-        low = max(min(positive), LOG_FLOOR_MINUTES) if positive else LOG_FLOOR_MINUTES
-        high = max(values)
-        log = high / low > LOG_SCALE_RATIO
-        if log:
-            ticks = log_ticks(low, high)
-            lo, hi = math.log10(ticks[0]), math.log10(ticks[-1])
-
-            def scale(v: float) -> float:
-                return (math.log10(max(v, ticks[0])) - lo) / (hi - lo)
-        else:
-            ticks = linear_ticks(high)
-
-            def scale(v: float) -> float:
-                return v / ticks[-1]
-
-        axis_label = phrase("axis_minutes_log") if log else phrase("axis_minutes")
-        has_open = any(p.repair_minutes is None for p in c.points)
-        # Room at the left for the minutes and, beside the open band, its label whole.
-        shown = [tick_text(t) for t in ticks] + ([phrase("axis_open")] if has_open else [])
-        label_w = max(self.f_small.width(text) for text in shown) + 6
-        px0 = x + 14 + label_w  # room for the rotated axis label and the tick labels
-        px1 = x + w - 6
+        small = self.f_small
+        has_open = bool(chart.opened)
+        axis_label = phrase("axis_minutes_log") if chart.log else phrase("axis_minutes")
         band = 18.0 if has_open else 0.0
         py0 = y + 8 + band + (8 if has_open else 0)
-        py1 = y + h - 12 - 2 * self.f_small.line
-        pw, ph = px1 - px0, py1 - py0
-
-        first = c.first_day or c.points[0].local.date()
-        last = c.last_day or c.points[-1].local.date()
-        t0 = timestamp(first)
-        t1 = timestamp(last + timedelta(days=1))
-        span = max(t1 - t0, 1.0)
-
-        inset = 6.0  # marks at the very first or last moment stay whole
+        py1 = y + h - 12 - small.line
+        ph = py1 - py0
+        low, high = chart.y_range
+        ticks = chart.value_ticks(ph, small.line)
+        tick_texts = [axis_number(chart.minutes_at(t)) for t in ticks]
+        # Room at the left for the minutes and, beside the open band, its label whole.
+        shown = tick_texts + ([phrase("axis_open")] if has_open else [])
+        label_w = max((small.width(text) for text in shown), default=0.0) + 6
+        px0 = x + 14 + label_w  # room for the rotated axis label and the tick labels
+        px1 = x + w - 6
+        pw = px1 - px0
+        t0, t1 = chart.x_range
 
         def xpos(t: float) -> float:
-            return px0 + inset + (t - t0) / span * (pw - 2 * inset)
+            return px0 + (t - t0) / (t1 - t0) * pw
 
-        def ypos(v: float) -> float:
-            return py1 - scale(v) * ph
+        def ypos(minutes: float) -> float:
+            return py1 - (chart.y(minutes) - low) / (high - low) * ph
 
         # Background, grid and the minutes axis.
         self.fill(px0, py0, pw, ph, self.c_surface)
-        for t in ticks:
-            ty = ypos(t)
+        for tick, text in zip(ticks, tick_texts):
+            ty = py1 - (tick - low) / (high - low) * ph
             self.hline(px0, px1, ty, self.c_grid, 0.5)
-            self.text(px0 - label_w - 4, ty - 6, label_w, 12, self.f_small, self.c_muted, tick_text(t), align="right")
+            self.text(px0 - label_w - 4, ty - 6, label_w, 12, small, self.c_muted, text, align="right")
         self.hline(px0, px1, py1, self.c_muted, 0.7)
         label_box = QtCore.QRectF(0, 0, ph * u, 12 * u)
         centre = QtCore.QPointF((x + 4) * u, (py0 + ph / 2) * u)
@@ -159,43 +149,30 @@ class ChartPage(Page):
 
         self.ops.append(axis_op)
 
-        # The date axis: a label is left out rather than drawn over another.
-        shown_until = -math.inf
-        for tick_day, day_text, year_text in date_ticks(first, last):
-            tx = xpos(timestamp(tick_day))
-            if tx < px0 - 0.5 or tx > px1 + 0.5:
-                continue
-            tw = max(self.f_small.width(day_text), self.f_small.width(year_text)) + 4
-            left = min(max(tx - tw / 2, px0 - 10), px1 + 10 - tw)
-            if left < shown_until + 6:
-                continue
-            shown_until = left + tw
+        # The date axis: the dates that fit its width, as in the window.
+        dates = chart.date_ticks(pw, small.width, axis_date)
+        for moment, text in dates:
+            tx = xpos(moment)
+            tw = small.width(text) + 4
             self.ops.append(lambda p, line=QtCore.QLineF(tx * u, py1 * u, tx * u, (py1 + 4) * u): (
                 p.setPen(QtGui.QPen(self.c_muted, 0.7 * u)), p.drawLine(line)))
-            self.text(left, py1 + 6, tw, 12, self.f_small, self.c_muted, day_text, align="center", elide=False)
-            if year_text:
-                self.text(left, py1 + 6 + self.f_small.line, tw, 12, self.f_small, self.c_muted, year_text,
-                          align="center", elide=False)
+            self.text(tx - tw / 2, py1 + 6, tw, 12, small, self.c_muted, text, align="center", elide=False)
 
         # The open band along the top.
         if has_open:
             by = y + 8 + band / 2
             self.fill(px0, y + 8, pw, band, self.c_background)
-            self.text(px0 - label_w - 4, by - 6, label_w, 12, self.f_small, self.c_muted, phrase("axis_open"),
+            self.text(px0 - label_w - 4, by - 6, label_w, 12, small, self.c_muted, phrase("axis_open"),
                       align="right")
 
-        dots, diamonds, rings, trend = [], [], [], []
-        for point in c.points:
-            px = xpos(point.paused_at.timestamp())
-            if point.repair_minutes is None:
-                rings.append(QtCore.QPointF(px * u, (y + 8 + band / 2) * u))
-            else:
-                target = diamonds if point.had_break else dots
-                target.append(QtCore.QPointF(px * u, ypos(point.repair_minutes) * u))
-            if point.trend_minutes is not None:
-                trend.append(QtCore.QPointF(px * u, ypos(point.trend_minutes) * u))
-        r = (2.0 if len(c.points) > 300 else 2.6 if len(c.points) > 60 else 3.2) * u
+        dots = [QtCore.QPointF(xpos(m.x) * u, ypos(m.minutes) * u) for m in chart.repaired if not m.had_break]
+        diamonds = [QtCore.QPointF(xpos(m.x) * u, ypos(m.minutes) * u) for m in chart.repaired if m.had_break]
+        rings = [QtCore.QPointF(xpos(m.x) * u, (y + 8 + band / 2) * u) for m in chart.opened]
+        trend = [QtCore.QPointF(xpos(t) * u, ypos(minutes) * u) for t, minutes in chart.trend]
+        count = len(chart.repaired) + len(chart.opened)
+        r = (2.0 if count > 300 else 2.6 if count > 60 else 3.2) * u
         clip = self.rect(px0, y, pw, py1 - y + 1)
+        self.drawn = Drawn(dates, ticks, len(dots) + len(diamonds), len(rings), len(trend))
 
         def marks_op(p, dots=dots, diamonds=diamonds, rings=rings, trend=QtGui.QPolygonF(trend), r=r, clip=clip):
             p.save()

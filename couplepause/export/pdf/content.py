@@ -9,7 +9,7 @@ filtered, private episodes into a :class:`Content` for the pages to draw.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from couplepause.core.episode import Episode
@@ -18,6 +18,7 @@ from couplepause.formatting import calendar_date, month_name, number, when
 from couplepause.texts import language, section, words
 
 if TYPE_CHECKING:  # pragma: no cover - names for the type hints only
+    from couplepause.core.chart import Chart
     from couplepause.core.stats import Point, Week
     from couplepause.export.patterns_text import PatternText
 
@@ -92,6 +93,7 @@ class Content:
     privacy: list[str]
     points: list["Point"] = field(default_factory=list)
     weeks: list["Week"] = field(default_factory=list)
+    chart: "Chart | None" = None  # what the chart draws (core/chart.py); None: nothing to chart
     rows: list[EpisodeRow] = field(default_factory=list)
     include_notes: bool = False
     names: tuple[str, str] = ("Partner A", "Partner B")
@@ -102,6 +104,24 @@ class Content:
     @property
     def empty(self) -> bool:
         return not self.rows
+
+
+def _midnight(day: date) -> datetime:
+    """The local moment ``day`` begins."""
+    return datetime.combine(day, time()).astimezone()
+
+
+def quiet_runs(weeks: list["Week"]) -> list[tuple["Week", int]]:
+    """The weeks as table rows: (week, 1) each, except that two or more quiet
+    weeks in a row (no pause) become one (first week, how many) row."""
+    rows: list[tuple["Week", int]] = []
+    for week in weeks:
+        if week.ruptures == 0 and rows and rows[-1][0].ruptures == 0:
+            first, run = rows[-1]
+            rows[-1] = (first, run + 1)
+        else:
+            rows.append((week, 1))
+    return rows
 
 
 def build_content(episodes: list[Episode], options: ExportOptions) -> Content:
@@ -161,9 +181,13 @@ def build_content(episodes: list[Episode], options: ExportOptions) -> Content:
             else phrase("none"),
         ),
     ]
+    content.weeks = stats.weekly(figured)
     content.figures_line = phrase("figures_line", repaired=overview.repaired, open=overview.open)
     content.points = points
-    content.weeks = stats.weekly(figured)
+    if points:  # none when only practice pauses are listed
+        from couplepause.core import chart
+
+        content.chart = chart.build(points, content.weeks, _midnight(since), _midnight(until), window)
     if options.include_patterns:
         from couplepause.export.patterns_text import pattern_text
 

@@ -257,6 +257,31 @@ class Page:
         self.y += 10
 
     # ------------------------------------------------------------------ draw
+    # ---------------------------------------------------------------- tables
+    def table_header(self, columns, y: float) -> float:
+        """The column titles (wrapped to their width, bottom-aligned); returns the y below."""
+        font = self.f_table_head
+        wrapped = [font.wrap(title, cw) or [""] for title, cx, cw, align in columns]
+        lines = max(len(w) for w in wrapped)
+        h = lines * font.line + 8
+        for title_lines, (_, cx, cw, align) in zip(wrapped, columns):
+            ly = y + 4 + (lines - len(title_lines)) * font.line
+            for line in title_lines:
+                self.text(cx, ly, cw, font.line, font, self.c_muted, line, align=align)
+                ly += font.line
+        self.hline(self.left, self.right, y + h, self.c_muted, 0.8)
+        return y + h + 2
+
+    def columns(self, titles, widths, aligns, pad: float = 6.0):
+        """Columns (title, x, width, align) sharing the page's width by ``widths``."""
+        columns = []
+        x = self.left
+        for title, share, align in zip(titles, widths, aligns):
+            w = self.width * share
+            columns.append((title, x + pad, w - 2 * pad, align))
+            x += w
+        return columns
+
     def draw(self, painter, writer) -> None:
         total = len(self.pages)
         for number, ops in enumerate(self.pages, start=1):

@@ -8,22 +8,18 @@ pause and the longer breaks, each part with its sentences.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6 import QtGui
 
 from couplepause.export.patterns_text import CYCLE_COLUMNS, MONTH_COLUMNS, PatternText, w
+from couplepause.export.pdf.page import Page
 from couplepause.texts import resource_data
-
-if TYPE_CHECKING:  # pragma: no cover - names for the type hints only
-    from couplepause.export.pdf.sections import Report
 
 GRID_DAY_W = 120.0  # the weekdays' column
 GRID_CELL_W = 78.0  # each part of the day, at most
 GRID_ROW_H = 17.0
 
 
-def patterns_section(report: "Report", text: PatternText) -> None:
+def patterns_section(report: Page, text: PatternText) -> None:
     report.heading(w("heading"), w("intro"))
     if not text.enough:
         report.paragraph(report.f_lead, report.c_text, w("not_enough"), gap_after=12)
@@ -40,7 +36,7 @@ def patterns_section(report: "Report", text: PatternText) -> None:
     _table(report, MONTH_COLUMNS, text.month_rows, (0.31, 0.15, 0.27, 0.27))
 
 
-def _subheading(report: "Report", title: str, keep: float) -> None:
+def _subheading(report: Page, title: str, keep: float) -> None:
     report.need(report.f_body_bold.line + 6 + keep)
     report.y += 8
     report.text(report.left, report.y, report.width, report.f_body_bold.line, report.f_body_bold, report.c_text,
@@ -48,13 +44,13 @@ def _subheading(report: "Report", title: str, keep: float) -> None:
     report.y += report.f_body_bold.line + 4
 
 
-def _sentences(report: "Report", said: list[str]) -> None:
+def _sentences(report: Page, said: list[str]) -> None:
     for sentence in said:
         report.paragraph(report.f_body, report.c_text, sentence, gap_after=3)
     report.y += 6
 
 
-def _grid(report: "Report", text: PatternText) -> None:
+def _grid(report: Page, text: PatternText) -> None:
     palette = resource_data("theme")["colors"]  # the light colours, like the rest of the report
     heat = [None] + [QtGui.QColor(palette[f"heat_{level}"]) for level in (1, 2, 3)]
     parts = len(text.parts)
@@ -87,10 +83,10 @@ def _grid(report: "Report", text: PatternText) -> None:
     report.y += report.f_small.line + 8
 
 
-def _table(report: "Report", keys: tuple[str, ...], rows: list[tuple[str, ...]], widths) -> None:
+def _table(report: Page, keys: tuple[str, ...], rows: list[tuple[str, ...]], widths) -> None:
     titles = tuple(w(key) for key in keys)
     aligns = ("left",) + ("right",) * (len(keys) - 1)
-    columns = report._columns(titles, widths, aligns)
+    columns = report.columns(titles, widths, aligns)
     line_h = report.f_table.line
     report.need((line_h + 5) * 3 + 30)
     report.y = report.table_header(columns, report.y)

@@ -21,10 +21,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from couplepause.export.pdf.chart import ChartPage
-from couplepause.export.pdf.content import format_activation, format_minutes, phrase
+from couplepause.export.pdf.content import format_activation, format_minutes, phrase, quiet_runs
 from couplepause.formatting import calendar_date
 from couplepause.export.pdf.page import MARGIN_TOP
-from couplepause.export.pdf.ticks import quiet_runs
 from couplepause.texts import word_list
 
 
@@ -36,7 +35,7 @@ class Report(ChartPage):
         if self.content.empty:
             return
         self.new_page()
-        if self.content.points:  # none when only practice pauses are listed: nothing to chart
+        if self.content.chart is not None:  # none when only practice pauses are listed: nothing to chart
             self.chart_section()
         self.weekly_section()
         if self.content.patterns is not None:  # only when the couple opted in
@@ -127,21 +126,6 @@ class Report(ChartPage):
         for line in self.content.privacy + [phrase("not_therapy")]:
             self.paragraph(self.f_small, self.c_muted, line, gap_after=2)
 
-    # ---------------------------------------------------------------- tables
-    def table_header(self, columns, y: float) -> float:
-        """The column titles (wrapped to their width, bottom-aligned); returns the y below."""
-        font = self.f_table_head
-        wrapped = [font.wrap(title, cw) or [""] for title, cx, cw, align in columns]
-        lines = max(len(w) for w in wrapped)
-        h = lines * font.line + 8
-        for title_lines, (_, cx, cw, align) in zip(wrapped, columns):
-            ly = y + 4 + (lines - len(title_lines)) * font.line
-            for line in title_lines:
-                self.text(cx, ly, cw, font.line, font, self.c_muted, line, align=align)
-                ly += font.line
-        self.hline(self.left, self.right, y + h, self.c_muted, 0.8)
-        return y + h + 2
-
     def weekly_section(self) -> None:
         weeks = self.content.weeks
         if not weeks:
@@ -152,7 +136,7 @@ class Report(ChartPage):
         titles = (phrase("col_week"), phrase("col_pauses"), phrase("col_open"), phrase("col_median"),
                   phrase("col_breaks"), phrase("col_activation"))
         aligns = ("left", "right", "right", "right", "right", "right")
-        columns = self._columns(titles, widths, aligns)
+        columns = self.columns(titles, widths, aligns)
         row_h = self.f_table.line + 5
         self.y = self.table_header(columns, self.y)
         none = phrase("none")
@@ -186,15 +170,6 @@ class Report(ChartPage):
             for text, (_, cx, cw, align) in zip(cells, columns):
                 self.text(cx, self.y, cw, row_h, self.f_table, colour, text, align=align)
             self.y += row_h
-
-    def _columns(self, titles, widths, aligns, pad: float = 6.0):
-        columns = []
-        x = self.left
-        for title, share, align in zip(titles, widths, aligns):
-            w = self.width * share
-            columns.append((title, x + pad, w - 2 * pad, align))
-            x += w
-        return columns
 
     def _fitted_columns(self, titles, cells, aligns, caps, pad: float = 6.0):
         """Columns as wide as their widest cell or title word (up to a cap); the
