@@ -200,7 +200,7 @@ def test_a_record_s_fault_goes_inside_the_sentence_of_a_file_that_cannot_be_read
     with pytest.raises(EpisodeError) as caught:
         parse_instant("2026-03-01T21:04:05")
     rejected = ImportRejected("import_episode", tmp_path / "ours.json", where="episodes[3]", detail=caught.value)
-    assert str(rejected).startswith("ours.json holds a pause that can't be read (episodes[3]: time has no UTC offset")
+    assert str(rejected).startswith("ours.json holds a pause that can’t be read (episodes[3]: time has no UTC offset")
     assert on_command_line(rejected).startswith(f"{tmp_path / 'ours.json'}: episodes[3]: time has no UTC offset")
 
 
@@ -209,7 +209,7 @@ def test_a_custom_breathing_pattern_that_does_not_work_says_why():
 
     with pytest.raises(SettingError) as caught:
         KEYS["custom_pattern"].check("4,0")
-    assert str(caught.value) == "That breathing pattern doesn't work: write four numbers: in, hold, out, hold (for example 4,0,6,0)."
+    assert str(caught.value) == "That breathing pattern doesn’t work: write four numbers: in, hold, out, hold (for example 4,0,6,0)."
     with pytest.raises(SettingError) as caught:
         KEYS["turn_minutes"].check("99")
     assert str(caught.value) == "Please choose between 1 and 10 minutes."

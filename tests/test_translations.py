@@ -126,7 +126,7 @@ def test_counts_take_the_plural_form_of_the_language(language):
     language("de")
     assert [texts.pauses(n) for n in (0, 1, 2, 21)] == ["0 Pausen", "1 Pause", "2 Pausen", "21 Pausen"]
     assert [texts.duration(s) for s in (30, 60, 600, 3600, 5400)] == [
-        "weniger als eine Minute", "1 Minute", "10 Minuten", "1 Stunde", "1 Std. 30 Min."]
+        "weniger als eine Minute", "1 Minute", "10 Minuten", "1 Stunde", "1\u00a0Std. 30\u00a0Min."]
     # The form is chosen by the value the entry names ({more}).
     assert "1 weiteren Monat " in words("notices", "lost_months", month="März", more=1)
     assert "3 weiteren Monaten " in words("notices", "lost_months", month="März", more=3)

@@ -62,7 +62,7 @@ def test_the_csv_header_and_words_are_german(data_dir, tmp_path):
     assert text.startswith('"id";"Pause";')  # a German spreadsheet's separator, every cell quoted
     rows = list(csv.reader(text.splitlines(), delimiter=";"))
     assert rows[0] == ["id", "Pause", "Zurückgefunden", "Minuten zum Zurückfinden", "Stand", "Längere Auszeit",
-                       "Minuten Auszeit", "Zuerst bemerkt", "Aufgewühlt A", "Aufgewühlt B", "Muster",
+                       "Minuten Auszeit", "Zuerst bemerkt", "Aufgewühlt A", "Aufgewühlt B", "Kreislauf",
                        "Datum", "Wochentag", "Uhrzeit", "Abstand zu UTC (Stunden)", "Redebeiträge", "Minuten Redebeiträge",
                        "Minuten Atmen", "Längere Auszeiten", "Zurückgefunden A", "Zurückgefunden B", "Notiz"]
     cells = {cell for row in rows[1:] for cell in row}
@@ -103,7 +103,7 @@ def test_the_pdf_report_is_german(data_dir, tmp_path):
     assert result.code == 0, result.err
     text = _pdf_text(out)
     for said in ("Unsere Pausen und Wege zurück", "Ein Bericht für die Therapie", "IN WENIGEN WORTEN",
-                 "AUF EINEN BLICK", "SO LIEST SICH DIESER BERICHT", "Woche für Woche", "Jede Pause",
+                 "AUF EINEN BLICK", "WIE DIESER BERICHT ZU LESEN IST", "Woche für Woche", "Jede Pause",
                  "15. Januar 2026 – 31. März 2026", "Seite 1 von", "Zeit zum Zurückfinden", "Person A"):
         assert said in text, said
     assert re.search(r"\b(?:Mo|Di|Mi|Do|Fr|Sa|So)\., \d{1,2}\. (?:Jan\.|Feb\.|März) 2026, \d{2}:\d{2}\b", text)

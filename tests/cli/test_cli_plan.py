@@ -91,7 +91,7 @@ def test_an_import_adopts_the_file_s_plan_where_there_is_none(run, data_dir, tmp
     assert run("--data-dir", tmp_path / "other", "export", "--output", out, "--include-plan").code == 0
     result = run("--data-dir", data_dir, "import", out)
     assert result.code == 0, result.err
-    assert result.out.splitlines()[-1] == "The file's plan for hard moments is your plan here now."
+    assert result.out.splitlines()[-1] == "The file’s plan for hard moments is your plan here now."
     assert store(data_dir).plan() == PLAN
     again = run("--data-dir", data_dir, "import", out)
     assert again.out.splitlines() == ["Imported 0 pauses; 4 were already here."]  # the same plan: no word

@@ -42,7 +42,7 @@ def test_protect_encrypts_and_every_reader_needs_the_passphrase(run, protected_d
         assert snapshot(protected_dir) == before
     monkeypatch.setenv("COUPLEPAUSE_PASSPHRASE", "not the one at all")
     result = run("--data-dir", protected_dir, "export", "--output", tmp_path / "o.json")
-    assert result.code == 1 and "doesn't open" in assert_one_error_line(result)
+    assert result.code == 1 and "doesn’t open" in assert_one_error_line(result)
     monkeypatch.setenv("COUPLEPAUSE_PASSPHRASE", PASS)
     result = run("--data-dir", protected_dir, "export", "--output", tmp_path / "o.json", "--include-notes")
     assert result.code == 0, result.err

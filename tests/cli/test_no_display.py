@@ -341,7 +341,7 @@ def test_the_line_for_each_kind_of_library_problem():
     assert library_problem(ImportError(missing, name="somebody_elses")) is None  # not Qt's to say
     windows = ImportError("DLL load failed while importing QtNetwork: The specified module could not be found.",
                           name="PySide6.QtNetwork")
-    assert on_command_line(library_problem(windows)).startswith("Qt's module PySide6.QtNetwork could not be loaded")
+    assert on_command_line(library_problem(windows)).startswith("Qt’s module PySide6.QtNetwork could not be loaded")
     assert library_problem(ImportError("No module named 'yaml'", name="yaml")) is None
 
 

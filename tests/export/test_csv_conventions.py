@@ -91,7 +91,7 @@ def test_german_has_semicolons_decimal_commas_and_every_cell_quoted(tmp_path, la
     assert header.startswith('"id";"Pause";"Zurückgefunden";"Minuten zum Zurückfinden";')
     assert line == (
         '"5d0c6d0e-0000-4000-8000-000000000001";"2026-03-01T21:04:05.123+01:00";"2026-03-01T21:12:57.248+01:00";'
-        f'"8,9";"zurückgefunden";"nein";"";"{DEFAULT_NAMES[0]}";"7";"";"Nähe gesucht, zurückgezogen";'
+        f'"8,9";"zurückgefunden";"nein";"";"{DEFAULT_NAMES[0]}";"7";"";"Nähe gesucht, Abstand genommen";'
         '"2026-03-01";"Sonntag";"21:04";"1";"2";"2,0";"2,0";"0";"ja";"zum Teil";'
         '"ZEBRA-NOTE-7f3a: we argued about the dishes again, Łódź, 😊"')
 
@@ -135,7 +135,7 @@ def test_a_german_break_and_a_practice_column(tmp_path, language):
     practice = make_episode("2026-03-03T20:00:00.000+01:00", practice=True)
     rows = records(export(tmp_path, [with_break("2026-03-02T23:59:59.999+05:30"), practice], "de.csv",
                           include_practice=True), ";")
-    assert rows[0][-1] == "Probepause"
+    assert rows[0][-1] == "Übungspause"
     brk, practised = rows[1], rows[2]
     assert (brk[3], brk[5], brk[6], brk[14]) == ("45,0", "ja", "32,0", "5,5")
     assert (brk[-1], practised[-1]) == ("nein", "ja")

@@ -367,6 +367,6 @@ def test_every_new_column_has_german_words(language):
     weekdays = [texts.words("csv", day) for day in WEEKDAYS]
     assert german[11:] == ["Datum", "Wochentag", "Uhrzeit", "Abstand zu UTC (Stunden)", "Redebeiträge",
                            "Minuten Redebeiträge", "Minuten Atmen", "Längere Auszeiten",
-                           "Zurückgefunden A", "Zurückgefunden B", "Probepause"]
+                           "Zurückgefunden A", "Zurückgefunden B", "Übungspause"]
     assert PRACTICE_COLUMN == "practice"
     assert weekdays == ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"]

@@ -154,7 +154,7 @@ def test_restore_reports_failure_when_pauses_do_not_come_back(
     saved = filled.backup("daily", NOW)
     real = Repository.load_all
     monkeypatch.setattr(Repository, "load_all", lambda self: real(self)[1:])
-    with pytest.raises(recovery.RestoreIncomplete, match="did not bring back 1 of the backup's 7"):
+    with pytest.raises(recovery.RestoreIncomplete, match="did not bring back 1 of the backup’s 7"):
         recovery.restore(filled, saved.id, NOW)
 
 

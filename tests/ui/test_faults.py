@@ -142,7 +142,7 @@ def test_the_keeper_leaves_a_store_that_cannot_open_to_the_window(tmp_path, monk
 def test_a_backup_problem_says_the_pauses_are_saved_only_while_they_are(app, qtbot, monkeypatch):
     app.care.keeper_event("problem", "The disk is full.")
     assert app.window.notice_shown() == (
-        "Today's backup wasn't made: The disk is full. Your pauses are saved, and we'll try again later."
+        "Today’s backup wasn’t made: The disk is full. Your pauses are saved, and we’ll try again later."
     )
     app.window.hide_notice()
 

@@ -89,7 +89,7 @@ def test_a_bad_file_gets_a_message_not_a_traceback(qtbot, tmp_path, app):
     chooser.fileSelected.emit(str(bad))
     qtbot.waitUntil(lambda: bool(app.window.findChildren(QMessageBox)))
     [box] = app.window.findChildren(QMessageBox)
-    assert isinstance(box, QMessageBox) and "couldn't be opened" in box.text()
+    assert isinstance(box, QMessageBox) and "couldn’t be opened" in box.text()
     assert not app.window.notice_holder.isVisibleTo(app.window)  # "Opening…" went away
     box.close()
     chooser.close()
