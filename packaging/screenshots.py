@@ -24,16 +24,17 @@ from couplepause.core.flow import Ev
 from couplepause.launch import speak_in_qt
 from couplepause.settings import Settings
 from couplepause.ui import theme
+from couplepause.ui.basics import fitting
 
 NAMES = {"short": ("Sam", "Alex"), "long": ("Anna-Katharina von Hohenberg", "Christopher Montgomery-Blake")}
 LOOK = {"names": NAMES["short"], "theme": "light"}
 
 
 def place(window: QWidget) -> None:
-    """The whole screen, at most 1280x800 (a window manager would add its frame)."""
+    """The whole screen, at most 1280x800, with room for the window manager's frame."""
     area = QGuiApplication.primaryScreen().availableGeometry()
     window.move(area.topLeft())
-    window.resize(min(area.width(), 1280), min(area.height(), 800))
+    window.resize(*fitting((1280, 800)))
 
 
 def centre(dialog: QWidget) -> None:
