@@ -7,14 +7,22 @@ this module loads no Qt and nothing of the live flow (the bounds are core/limits
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from couplepause import paths, texts
-from couplepause.core import breathing
-from couplepause.core.limits import BREAK_CHOICES, DEFAULT_BREAK_MINUTES, NAME_MAX, NOT_IN_A_NAME
+from couplepause.core.limits import (
+    BREAK_CHOICES,
+    CUSTOM_DEFAULT,
+    DEFAULT_BREAK_MINUTES,
+    DEFAULT_PATTERN,
+    NAME_MAX,
+    NOT_IN_A_NAME,
+)
 from couplepause.problems import Problem
+
+if TYPE_CHECKING:
+    from couplepause.core import breathing
 
 
 class SettingError(Problem, ValueError):
@@ -76,7 +84,15 @@ def _bool(value: Any) -> bool:
     raise SettingError("on_or_off")
 
 
+def _pattern_key(value: Any) -> str:
+    from couplepause.core import breathing  # the patterns themselves: not needed to read the file
+
+    return _choice(breathing.PATTERN_KEYS)(value)
+
+
 def _custom_pattern(value: Any) -> str:
+    from couplepause.core import breathing
+
     text = str(value).strip()
     try:
         breathing.parse_custom(text)
@@ -85,8 +101,7 @@ def _custom_pattern(value: Any) -> str:
     return text
 
 
-@dataclass(frozen=True)
-class Key:
+class Key(NamedTuple):
     name: str
     default: Any
     check: Callable[[Any], Any]
@@ -105,8 +120,8 @@ LANGUAGES = (texts.SYSTEM, *texts.languages())
 SCHEMA: tuple[Key, ...] = (
     Key("partner_a", "", _name),
     Key("partner_b", "", _name),
-    Key("breathing_pattern", breathing.DEFAULT_PATTERN, _choice(breathing.PATTERN_KEYS)),
-    Key("custom_pattern", breathing.CUSTOM_DEFAULT, _custom_pattern),
+    Key("breathing_pattern", DEFAULT_PATTERN, _pattern_key),
+    Key("custom_pattern", CUSTOM_DEFAULT, _custom_pattern),
     _minutes("breathing_minutes", 2, 1, 15),
     Key("turn_timer", True, _bool),
     _minutes("turn_minutes", 2, 1, 10),
@@ -190,6 +205,8 @@ class Settings:
         self._qs.sync()
 
     def pattern(self) -> breathing.Pattern:
+        from couplepause.core import breathing
+
         try:
             return breathing.pattern_for(self.get("breathing_pattern"), self.get("custom_pattern"))
         except breathing.PatternError:

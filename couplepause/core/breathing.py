@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from couplepause.core.limits import CUSTOM_DEFAULT, DEFAULT_PATTERN  # noqa: F401 - part of this module's names
 from couplepause.problems import Problem
 
 # Phase kinds. The word on screen for each lives in resources/words.toml.
@@ -132,10 +133,8 @@ PATTERNS: dict[str, Pattern] = {
     # 4-7-8 is kept to four rounds.
     "478": Pattern("478", (Phase(IN, 4.0), Phase(HOLD, 7.0), Phase(OUT, 8.0)), max_rounds=4),
 }
-DEFAULT_PATTERN = "slow"
 CUSTOM = "custom"
 PATTERN_KEYS = (*PATTERNS, CUSTOM)
-CUSTOM_DEFAULT = "4,0,6,0"
 CUSTOM_LIMIT_SECONDS = 20.0
 
 
