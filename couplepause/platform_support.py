@@ -122,10 +122,10 @@ def user_token() -> str:
     on Windows a checksum of the account's domain and name (no getuid there)."""
     if system() != WINDOWS:
         return str(os.getuid())
-    import hashlib
+    import zlib
 
     account = f"{os.environ.get('USERDOMAIN', '')}\\{os.environ.get('USERNAME', '')}"
-    return hashlib.sha256(account.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{zlib.crc32(account.encode('utf-8', 'surrogatepass')):08x}"
 
 
 def mode_bits_matter() -> bool:
