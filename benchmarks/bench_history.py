@@ -41,7 +41,7 @@ def settle(ms=50):
     loop = QEventLoop(); QTimer.singleShot(ms, loop.quit); loop.exec()
 
 app = QApplication(sys.argv[:1])
-from couplepause.app import build
+from couplepause.app.application import build
 bundle = build(Path(sys.argv[1]))
 bundle.window.show()
 settle(300)
@@ -99,7 +99,7 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 app = QApplication(sys.argv[:1])
-from couplepause.app import build
+from couplepause.app.application import build
 bundle = build(Path(sys.argv[1]))
 bundle.window.show()
 loop = QEventLoop(); QTimer.singleShot(400, loop.quit); loop.exec()
@@ -135,7 +135,7 @@ def showEvent(self, event):
     _show(self, event)
     QTimer.singleShot(1500, report)  # start-up done, the store answered
 _mw.MainWindow.showEvent = showEvent
-from couplepause.cli import main
+from couplepause.cli.commands import main
 sys.exit(main(["--data-dir", sys.argv[1]]))
 """
 

@@ -44,7 +44,7 @@ from pathlib import Path
 from bench_store import print_table
 from demo_data import realistic
 
-from couplepause import cli
+from couplepause.cli import commands as cli
 from couplepause.core.episode import NAME_MAX, Break, Episode, Turn, now_local
 from couplepause.core.flow import NOTE_MAX
 from couplepause.export import read_export_file

@@ -253,10 +253,10 @@ sys.exit(app.exec())
 # on MainWindow; with BENCH_QUIT_ON_EXPOSE=1 it quits after the first expose.
 # The app's modules load in the order the `couplepause` command loads them
 # (cli, then app, which brings in Qt); the hook is installed after that.
-APP_CODE = "import couplepause.cli, couplepause.launch\n" + _EXPOSE_HOOK + r"""
+APP_CODE = "import couplepause.cli.commands, couplepause.app.launch\n" + _EXPOSE_HOOK + r"""
 import couplepause.ui.main_window as _mw
 hook_show(_mw.MainWindow)
-from couplepause.cli import main
+from couplepause.cli.commands import main
 sys.exit(main(["--data-dir", sys.argv[1]]))
 """
 
@@ -533,7 +533,7 @@ def child_press(store: str | None, presses: int) -> dict[str, Any]:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from couplepause.app import build
+    from couplepause.app.application import build
     from couplepause.core.flow import Ev, State
     from couplepause.ui import controller as controller_mod
     from couplepause.ui import widgets
@@ -621,10 +621,10 @@ def child_press(store: str | None, presses: int) -> dict[str, Any]:
 # --------------------------------------------------------------- pacer child
 def child_pacer(minutes: float, collect_s: float, cpu_windows: list[tuple[float, float]]) -> dict[str, Any]:
     kit = _QtKit()
-    from couplepause.app import build
+    from couplepause.app.application import build
     from couplepause.core.flow import State
     from couplepause.settings import Settings
-    from couplepause.texts import words
+    from couplepause.common.texts import words
     from couplepause.ui import breathing as breathing_ui
     from couplepause.ui import widgets
 

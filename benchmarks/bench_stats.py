@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from demo_data import realistic  # noqa: E402
 
 from couplepause.core import stats  # noqa: E402
-from couplepause.formatting import month_name  # noqa: E402
+from couplepause.common.formatting import month_name  # noqa: E402
 
 RUNS = 7
 TARGET_MS = 200.0

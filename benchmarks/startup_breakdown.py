@@ -66,10 +66,10 @@ sys.exit(app.exec())
 """
 
 APP = _STEP + r"""
-import couplepause.cli
-step("import couplepause.cli")
-import couplepause.launch as _app
-step("import couplepause.launch (first-window modules and PySide6)")
+import couplepause.cli.commands
+step("import couplepause.cli.commands")
+import couplepause.app.launch as _app
+step("import couplepause.app.launch (first-window modules and PySide6)")
 """ + _HOOK + r"""
 import couplepause.ui.main_window as _mw
 hook_show(_mw.MainWindow)
@@ -92,7 +92,7 @@ _wrap(_theme, "set_style", None, "stylesheet")
 _wrap(_mw.MainWindow, "__init__", None, "MainWindow() (talking screen)")
 _wrap(_app, "_install_signal_handlers", None, "signal handlers")
 _wrap(_mw.MainWindow, "show", None, "show()")
-from couplepause.cli import main
+from couplepause.cli.commands import main
 sys.exit(main(["--data-dir", sys.argv[1]]))
 """
 

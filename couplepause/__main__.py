@@ -1,5 +1,5 @@
 import sys
 
-from couplepause.cli import main
+from couplepause.cli.commands import main
 
 sys.exit(main())

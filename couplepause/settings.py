@@ -10,7 +10,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
-from couplepause import paths, texts
+from couplepause.common import paths
+from couplepause.common import texts
 from couplepause.core.limits import (
     BREAK_CHOICES,
     CUSTOM_DEFAULT,
@@ -19,7 +20,7 @@ from couplepause.core.limits import (
     NAME_MAX,
     NOT_IN_A_NAME,
 )
-from couplepause.problems import Problem
+from couplepause.common.problems import Problem
 
 if TYPE_CHECKING:
     from couplepause.core import breathing

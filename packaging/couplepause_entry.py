@@ -4,7 +4,7 @@ failed start is shown in a message box (``cli.window_main``; with a console it i
 
 import sys
 
-from couplepause.cli import window_main
+from couplepause.cli.commands import window_main
 
 if __name__ == "__main__":
     sys.exit(window_main())

@@ -19,9 +19,9 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
-from couplepause.app import build
+from couplepause.app.application import build
 from couplepause.core.flow import Ev
-from couplepause.launch import speak_in_qt
+from couplepause.app.launch import speak_in_qt
 from couplepause.settings import Settings
 from couplepause.ui import theme
 from couplepause.ui.basics import fitting
@@ -186,7 +186,7 @@ def safekeeping_shots(app: QApplication, out: Path) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
     from demo_data import fill, realistic
 
-    from couplepause import paths
+    from couplepause.common import paths
 
     data = Path(tempfile.mkdtemp()) / "data"
     fill(data, realistic(150, days=365))

@@ -83,7 +83,7 @@ def language():
     """``language("de")`` speaks German in this test: the words, and the dates and
     numbers (QLocale's default follows them). English and the locale as they were
     come back after the test."""
-    from couplepause import texts
+    from couplepause.common import texts
 
     def qlocale():
         return sys.modules["PySide6.QtCore"].QLocale if "PySide6.QtCore" in sys.modules else None

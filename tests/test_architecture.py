@@ -76,3 +76,32 @@ def test_the_store_has_no_import_circle():
     imports = {m: graph.find_modules_directly_imported_by(m) & store for m in store}
     assert _circles(imports) == []
     assert _circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]  # the check sees one
+
+
+def test_no_import_circle_in_the_package():
+    """No module of couplepause imports one that imports it back, anywhere in the package
+    (type hints and imports inside functions count), except the one the application's
+    parts still form with it (care, planning, privacy take the App; being undone)."""
+    import grimp
+
+    graph = grimp.build_graph("couplepause")
+    ours = {m for m in graph.modules if m.startswith("couplepause.")}
+    imports = {m: graph.find_modules_directly_imported_by(m) & ours for m in ours}
+    known = [["couplepause.app.application", "couplepause.app.care", "couplepause.app.planning",
+              "couplepause.app.privacy"]]
+    assert [circle for circle in _circles(imports) if circle not in known] == []
+
+
+def test_every_module_is_in_a_layer():
+    """Every module of the package belongs to a layer of the import-linter contract."""
+    import tomllib
+
+    contract = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+    layers = next(c["layers"] for c in contract["tool"]["importlinter"]["contracts"] if c["type"] == "layers")
+    package = Path(couplepause.__file__).parent
+    outside = []
+    for source in sorted(package.rglob("*.py")):
+        name = ".".join(("couplepause", *source.relative_to(package).with_suffix("").parts)).removesuffix(".__init__")
+        if name != "couplepause" and not any(name == layer or name.startswith(layer + ".") for layer in layers):
+            outside.append(name)
+    assert outside == []

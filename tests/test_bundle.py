@@ -25,7 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from couplepause import __version__, paths
+from couplepause import __version__
+from couplepause.common import paths
 from couplepause.export.json_format import FORMAT, SCHEMA_VERSION
 
 from .factory import NOTE, sample

@@ -14,8 +14,11 @@ import time
 import pytest
 from PySide6.QtCore import QLockFile
 
-from couplepause import cli, launch, paths, safekeeping
-from couplepause.problems import in_window
+from couplepause.cli import commands as cli
+from couplepause.app import launch
+from couplepause.common import paths
+from couplepause.app import safekeeping
+from couplepause.common.problems import in_window
 from couplepause.store.errors import StoreUnavailable, cause
 
 FULL = OSError(errno.ENOSPC, "No space left on device")

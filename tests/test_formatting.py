@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from PySide6.QtCore import QLocale
 
-from couplepause import formatting
+from couplepause.common import formatting
 
 
 @pytest.fixture

@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 
 import couplepause
-from couplepause import paths
-from couplepause.problems import Problem, in_window, on_command_line
+from couplepause.common import paths
+from couplepause.common.problems import Problem, in_window, on_command_line
 from couplepause.store.errors import StoreError, StoreUnavailable, cause, reason_of
-from couplepause.texts import section
+from couplepause.common.texts import section
 
 SOURCE = Path(couplepause.__file__).resolve().parent
 # Only the command line says these modules' problems (it prints them; no window shows them).
-COMMAND_LINE_MODULES = {"cli.py", "cli_data.py", "launch.py"}
+COMMAND_LINE_MODULES = {"cli/commands.py", "cli/data.py", "cli/shared.py", "common/console.py", "app/launch.py", "app/desktop.py"}
 # Values a Problem class gives itself (ImportRejected names the file it was handed).
 IMPLICIT_VALUES = {"ImportRejected": {"name", "file"}}
 NOT_VALUES = {"exit_code"}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from couplepause import paths
+from couplepause.common import paths
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="local socket paths are Linux-specific here")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from couplepause import cli
+from couplepause.cli import commands as cli
 from couplepause.store.repository import Repository
 from couplepause.store.writer import Writer
 from tests.store.conftest import Results, episode
@@ -111,7 +111,7 @@ def test_a_read_only_disk_is_named_as_such_by_import(small_disk: Path, tmp_path:
 def test_the_app_opens_on_a_read_only_disk_and_says_why_it_cannot_save(small_disk: Path, qtbot) -> None:
     import tempfile
 
-    from couplepause import paths
+    from couplepause.common import paths
 
     data = small_disk / "data"
     Repository(data / "store").open()
@@ -136,7 +136,7 @@ def test_the_app_opens_on_a_read_only_disk_and_says_why_it_cannot_save(small_dis
 # ----------------------------------------------- issue #19: full, locked, read-only
 def leave_a_stale_lock(data: Path) -> None:
     """A lock file left by a couplepause that ended without giving it back."""
-    from couplepause import paths
+    from couplepause.common import paths
 
     code = (
         "import os\n"
@@ -151,7 +151,8 @@ def leave_a_stale_lock(data: Path) -> None:
 def test_a_full_disk_is_told_as_full_not_as_a_lock(small_disk: Path, tmp_path: Path, capsys) -> None:
     from PySide6.QtCore import QLockFile
 
-    from couplepause import paths, safekeeping
+    from couplepause.common import paths
+    from couplepause.app import safekeeping
     from couplepause.store.errors import StoreUnavailable, cause
 
     data = small_disk / "data"
@@ -175,7 +176,8 @@ def test_a_read_only_disk_with_a_stale_lock_opens_the_window(small_disk: Path, q
 
     from PySide6.QtCore import QLockFile
 
-    from couplepause import launch, paths
+    from couplepause.app import launch
+    from couplepause.common import paths
 
     data = small_disk / "data"
     Repository(data / "store").open()

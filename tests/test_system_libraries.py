@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from couplepause import desktop
+from couplepause.app import desktop
 
 SCRIPT = Path(__file__).resolve().parent.parent / "packaging" / "system_libraries.py"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import polib
 import pytest
 
-from couplepause import texts
-from couplepause.texts import context
+from couplepause.common import texts
+from couplepause.common.texts import context
 
 GERMAN = Path(texts.resource_folder()) / "locale" / "de" / "LC_MESSAGES" / "couplepause.po"
 in_a_checkout = pytest.mark.skipif(not GERMAN.is_file(), reason="the .po is in the source tree")

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from couplepause import texts
-from couplepause.texts import context, words
+from couplepause.common import texts
+from couplepause.common.texts import context, words
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGING = ROOT / "packaging"

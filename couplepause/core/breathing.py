@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 from couplepause.core.limits import CUSTOM_DEFAULT, DEFAULT_PATTERN  # noqa: F401 - part of this module's names
-from couplepause.problems import Problem
+from couplepause.common.problems import Problem
 
 # Phase kinds. The word on screen for each lives in resources/words.toml.
 IN = "in"

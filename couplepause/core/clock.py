@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from couplepause import platform_support
+from couplepause.common import platform_support
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -63,7 +63,7 @@ class SystemClock:
 
 def system_clock(system: str | None = None) -> SystemClock:
     """The clock that durations are measured with on this system (a name from
-    :mod:`couplepause.platform_support`; default: this one)."""
+    :mod:`couplepause.common.platform_support`; default: this one)."""
     system = platform_support.system() if system is None else system
     if system == platform_support.LINUX and hasattr(time, "CLOCK_BOOTTIME"):
         return SystemClock(time.CLOCK_BOOTTIME, counts_sleep=True)

@@ -16,7 +16,7 @@ from typing import Any
 
 from couplepause.core.clock import Timing
 from couplepause.core.limits import NAME_MAX, NOT_IN_A_NAME  # noqa: F401 - part of the record's rules
-from couplepause.problems import Problem
+from couplepause.common.problems import Problem
 
 PARTNERS = ("a", "b")
 PAUSED_BY = ("a", "b", "both")

@@ -20,7 +20,7 @@ Qt-free; the words are in resources/words.toml [turns], [break] and [repair].
 from __future__ import annotations
 
 from couplepause.core.plan import Plan
-from couplepause.texts import word_list, words
+from couplepause.common.texts import word_list, words
 
 SPEAKER_LISTS = {
     None: "speaker_prompts",

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
 from couplepause.core.episode import PARTNERS, Episode
-from couplepause.texts import duration, words
+from couplepause.common.texts import duration, words
 
 RANGES = ("4w", "3m", "12m", "all")  # last 4 weeks / 3 months / 12 months / all
 ROLLING_N = 5  # default window of the rolling median (last N episodes)

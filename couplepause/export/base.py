@@ -16,8 +16,8 @@ from typing import BinaryIO, ClassVar, Iterable, Iterator
 
 from couplepause.core.episode import Episode, now_local
 from couplepause.core.plan import Plan
-from couplepause.problems import Problem
-from couplepause.texts import default_names
+from couplepause.common.problems import Problem
+from couplepause.common.texts import default_names
 from couplepause.store.atomic import atomic_file
 
 def _default_names() -> tuple[str, str]:

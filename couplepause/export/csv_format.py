@@ -91,7 +91,7 @@ from typing import BinaryIO
 
 from couplepause.core.episode import Episode, format_instant
 from couplepause.export.base import ExportOptions, Exporter
-from couplepause.texts import words
+from couplepause.common.texts import words
 
 ENCODING = "utf-8-sig"  # UTF-8 with a BOM, for Excel
 COLUMNS = (

@@ -44,8 +44,8 @@ from couplepause.core.episode import Episode, EpisodeError, format_instant, inco
 from couplepause.core.plan import Plan
 from couplepause.export.base import DEFAULT_NAMES, ExportOptions, Exporter
 from couplepause.export.import_rules import ImportRejected, LeftOut, check_limits, check_months
-from couplepause.problems import Problem
-from couplepause.texts import resource_folder, words
+from couplepause.common.problems import Problem
+from couplepause.common.texts import resource_folder, words
 
 FORMAT = "couplepause-export"
 SCHEMA_VERSION = 2

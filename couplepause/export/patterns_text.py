@@ -14,8 +14,8 @@ from typing import Iterable
 
 from couplepause.core import patterns
 from couplepause.core.episode import Episode
-from couplepause.formatting import month_name, month_short, month_short_year, number, weekday_name
-from couplepause.texts import duration, words
+from couplepause.common.formatting import month_name, month_short, month_short_year, number, weekday_name
+from couplepause.common.texts import duration, words
 
 CYCLE_COLUMNS = ("col_cycle", "col_pauses", "col_change", "col_back", "col_open")
 MONTH_COLUMNS = ("col_month", "col_pauses", "col_activation", "col_breaks")

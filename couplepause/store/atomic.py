@@ -7,7 +7,7 @@ then takes the target's name with ``os.replace``; the folder is fsync'ed too, so
 that the rename itself survives a power cut. At any moment the file on disk is
 either the complete old version or the complete new one. What the systems do
 differently (macOS' full sync, Windows' folders that cannot be synced and files an
-antivirus holds a moment) is in :mod:`couplepause.platform_support`.
+antivirus holds a moment) is in :mod:`couplepause.common.platform_support`.
 
 Qt-free, and light to import (the window's start-up makes its data folder with it).
 """
@@ -23,10 +23,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from couplepause import platform_support
+from couplepause.common import platform_support
 
 PRIVATE_FILE_MODE = 0o600
-PRIVATE_DIR_MODE = 0o700
 # Temporary files are hidden and carry this suffix so that they are easy to
 # recognise (and never mistaken for a store file) if a crash leaves one behind.
 TEMP_SUFFIX = ".tmp"
@@ -41,27 +40,6 @@ _in_flight_lock = threading.Lock()
 
 def _in_flight_key(path: Path) -> str:
     return os.path.abspath(path)
-
-
-def make_private_dirs(folder: Path) -> None:
-    """Create ``folder`` and any missing parents with mode 0700.
-
-    ``os.makedirs(mode=...)`` only applies the mode to the last folder, so each
-    missing level is created on its own.
-    """
-    missing: list[Path] = []
-    current = Path(folder)
-    while not current.exists():
-        missing.append(current)
-        if current.parent == current:
-            break
-        current = current.parent
-    for level in reversed(missing):
-        try:
-            level.mkdir(mode=PRIVATE_DIR_MODE)
-        except FileExistsError:
-            continue  # created meanwhile by someone else: fine
-        os.chmod(level, PRIVATE_DIR_MODE)  # the umask may have removed bits
 
 
 def fsync_dir(folder: Path) -> None:

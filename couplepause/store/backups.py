@@ -30,7 +30,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from couplepause import platform_support
+from couplepause.common import platform_support
 from couplepause.store import meta, migrations, vault
 from couplepause.store.envelope import generation_of
 from couplepause.store.meta import FIRST_CHECKED_VERSION
@@ -47,7 +47,8 @@ from couplepause.store.files import (
     read_tables,
     write_tables,
 )
-from couplepause.store.atomic import atomic_write, fsync_dir, make_private_dirs
+from couplepause.store.atomic import atomic_write, fsync_dir
+from couplepause.common.folders import make_private_dirs
 from couplepause.store.backup_folder import (  # noqa: F401 - BackupContent, part_of and the reasons are this module's API too
     BACKUP_META,
     BACKUP_TABLE,

@@ -35,7 +35,8 @@ from typing import Any
 
 from tinydb.storages import Storage
 
-from couplepause.store.atomic import atomic_write, make_private_dirs
+from couplepause.store.atomic import atomic_write
+from couplepause.common.folders import make_private_dirs
 from couplepause.store.view import STAGED_SUFFIX
 
 INTEGRITY_TABLE = "integrity"

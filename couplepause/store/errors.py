@@ -1,18 +1,13 @@
 """What can go wrong with the saved data, and the real cause of a failed write in plain words.
 
-Qt-free. Every error is a :class:`~couplepause.problems.Problem`: a key into
+Qt-free. Every error is a :class:`~couplepause.common.problems.Problem`: a key into
 ``[problems]`` of resources/words.toml and its values; the window and the
 command line word it each for their reader.
 """
 
 from __future__ import annotations
 
-import errno
-
-from couplepause.problems import Problem, in_window
-
-_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
-_FORBIDDEN = {errno.EACCES, errno.EPERM}
+from couplepause.common.problems import Problem, in_window, reason_of
 
 
 class StoreError(Problem):
@@ -52,28 +47,6 @@ class InvalidEpisode(StoreError):
     """An episode that would not read back (e.g. repaired before it was paused): never written."""
 
     key = "invalid_episode"
-
-
-def reason_of(exc: BaseException) -> Problem:
-    """The problem behind ``exc``: a Problem as it is, an OS error's cause in plain words."""
-    if isinstance(exc, Problem):
-        return exc
-    if isinstance(exc, OSError):
-        number = exc.errno
-        if number in _DISK_FULL:
-            return Problem("disk_full")
-        if number == errno.EROFS:
-            return Problem("read_only_disk")
-        if number in _FORBIDDEN or isinstance(exc, PermissionError):
-            return Problem("not_allowed")
-        if number == errno.EIO:
-            return Problem("io_error")
-        if number == errno.ENOENT:
-            return Problem("folder_gone")
-        if number == errno.ENOTDIR:
-            return Problem("file_in_the_way")
-        return Problem("could_not_write", detail=exc.strerror or exc)
-    return Problem("could_not_write", detail=exc)
 
 
 def cause(exc: BaseException) -> str:

@@ -31,9 +31,10 @@ from tinydb import Query, TinyDB
 from tinydb.storages import MemoryStorage
 from tinydb.table import Document
 
-from couplepause import platform_support
+from couplepause.common import platform_support
 from couplepause.core.episode import Episode
-from couplepause.store.atomic import atomic_write, fsync_dir, make_private_dirs
+from couplepause.store.atomic import atomic_write, fsync_dir
+from couplepause.common.folders import make_private_dirs
 from couplepause.store.errors import StoreError
 from couplepause.store.envelope import (
     ENVELOPE,

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QButtonGroup, QGridLayout, QPlainTextEdit, QRadioB
 
 from couplepause.core.episode import CYCLES
 from couplepause.core.flow import NOTE_MAX
-from couplepause.texts import words
+from couplepause.common.texts import words
 from couplepause.ui.fitting import Fitted, restyle
 from couplepause.ui.widgets import RadioGroup, button, card, label, row, vbox
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QBoxLayout, QGridLayout, QWidget
 
 from couplepause.core.episode import ACTIVATION_RANGE
-from couplepause.texts import clock_time, words
+from couplepause.common.texts import clock_time, words
 from couplepause.ui.fitting import Asked, Fitted, regrid, restyle
 from couplepause.ui.models import Frame
 from couplepause.ui.safety_dialog import heading_with_link, safety_link

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from couplepause.core.chart import DAY, Chart, Mark, date_ticks, value_ticks
 from couplepause.core.stats import ROLLING_N
-from couplepause.formatting import axis_date, axis_number, number, when
-from couplepause.texts import duration, words
+from couplepause.common.formatting import axis_date, axis_number, number, when
+from couplepause.common.texts import duration, words
 from couplepause.ui import theme
 
 __all__ = ["CountAxis", "DatesAxis", "MinutesAxis", "RepairChart", "WeeklyChart", "OPEN_ROW_PX", "PLOT_MIN_PX",

@@ -19,10 +19,10 @@ from couplepause.core.episode import Episode
 from couplepause.core.flow import Ev, Flow, FlowConfig, State
 from couplepause.core.plan import Plan
 from couplepause.settings import Settings
-from couplepause.texts import clock_time, default_names, duration, words
+from couplepause.common.texts import clock_time, default_names, duration, words
 from couplepause.ui.background import Answers
 from couplepause.ui.main_window import FLOW_SCREENS, MainWindow
-from couplepause.formatting import time_of_day
+from couplepause.common.formatting import time_of_day
 from couplepause.ui.models import KEYS_WAIT_SECONDS, Frame, TurnsScreen
 from couplepause.ui.motion import DesktopMotion, still_effects
 from couplepause.ui.sound import Chime

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from couplepause.core import breathing
 from couplepause.core.flow import BREAK_CHOICES
 from couplepause.settings import KEYS, LANGUAGES, THEMES, SettingError, Settings
-from couplepause.texts import SYSTEM, language_name, words
+from couplepause.common.texts import SYSTEM, language_name, words
 from couplepause.ui import sound, theme
 from couplepause.ui.basics import fitting, scroller
 from couplepause.ui.fields import Dropdown, pad_spin_box

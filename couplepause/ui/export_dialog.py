@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from couplepause.export import EXPORTERS, ExportError, ExportOptions
-from couplepause.formatting import date_pattern
-from couplepause.texts import words
+from couplepause.common.formatting import date_pattern
+from couplepause.common.texts import words
 from couplepause.ui.widgets import button, dialog_frame, label, message_and_buttons, say_in, show_beside
 
 log = logging.getLogger(__name__)

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 
 from couplepause.core import stats
 from couplepause.core.episode import Episode
-from couplepause.formatting import when
-from couplepause.texts import default_names, words
+from couplepause.common.formatting import when
+from couplepause.common.texts import default_names, words
 from couplepause.ui.history_chart import ChartTab, SummaryLine
 from couplepause.ui.history_tables import (
     EpisodeTableModel,

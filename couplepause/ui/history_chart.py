@@ -22,8 +22,8 @@ from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from couplepause.core import stats
-from couplepause.formatting import number
-from couplepause.texts import duration, words
+from couplepause.common.formatting import number
+from couplepause.common.texts import duration, words
 from couplepause.ui.basics import scroller
 from couplepause.ui.history_tables import Figure, RangeView
 from couplepause.ui.widgets import button, label

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from couplepause.export.patterns_text import CYCLE_COLUMNS, MONTH_COLUMNS, PatternText, w
 from couplepause.core.patterns import WEEKDAYS
-from couplepause.formatting import number, weekday_name
+from couplepause.common.formatting import number, weekday_name
 from couplepause.ui import theme
 from couplepause.ui.history_tables import RowsModel, table_view
 from couplepause.ui.widgets import label

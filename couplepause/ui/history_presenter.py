@@ -16,8 +16,8 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from couplepause.core import chart, stats
 from couplepause.core.episode import Episode
 from couplepause.export.patterns_text import pattern_text
-from couplepause.formatting import month_name, when
-from couplepause.texts import words
+from couplepause.common.formatting import month_name, when
+from couplepause.common.texts import words
 from couplepause.ui.history import HistoryView
 from couplepause.ui.history_tables import RangeView
 

@@ -20,8 +20,8 @@ from couplepause.core import stats
 from couplepause.core.chart import Chart
 from couplepause.export.patterns_text import PatternText
 from couplepause.core.episode import Episode
-from couplepause.formatting import calendar_date, when
-from couplepause.texts import default_names, duration, words
+from couplepause.common.formatting import calendar_date, when
+from couplepause.common.texts import default_names, duration, words
 from couplepause.ui.widgets import card_layout, label
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from couplepause.texts import words
+from couplepause.common.texts import words
 from couplepause.ui.widgets import button, label, mark_problem, row, vbox
 
 

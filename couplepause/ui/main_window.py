@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from couplepause.texts import words
+from couplepause.common.texts import words
 from couplepause.ui.basics import button, fitting, label, notice_bar, scroller
 from couplepause.ui.talking import TalkingView
 

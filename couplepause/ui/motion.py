@@ -30,7 +30,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from couplepause import platform_support
+from couplepause.common import platform_support
 from couplepause.ui.portal import PORTAL, DesktopSetting
 
 __all__ = ["GNOME_ANIMATIONS", "PORTAL", "REDUCED_MOTION", "DesktopMotion", "reduces", "still_effects"]

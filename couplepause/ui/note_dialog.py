@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QDialog, QPlainTextEdit
 
 from couplepause.core.episode import CYCLES, Episode
 from couplepause.core.flow import NOTE_MAX
-from couplepause.formatting import when
-from couplepause.texts import words
+from couplepause.common.formatting import when
+from couplepause.common.texts import words
 from couplepause.ui.fields import Dropdown
 from couplepause.ui.widgets import button, dialog_frame, label, row
 

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout
 
 from couplepause.core.flow import BREAK_CHOICES
-from couplepause.texts import words
-from couplepause.formatting import time_of_day
+from couplepause.common.texts import words
+from couplepause.common.formatting import time_of_day
 from couplepause.ui.fitting import Asked, Fitted, restyle
 from couplepause.ui.safety_dialog import corner_link, safety_link
 from couplepause.ui.widgets import Choice, button, card, label, row, set_text, vbox

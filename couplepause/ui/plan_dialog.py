@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog, QGroupBox, QHBoxLayout, QLineEdit, QVBoxL
 
 from couplepause.core.episode import PARTNERS
 from couplepause.core.plan import MAX_TEXT, MOVES, PartnerPlan, Plan
-from couplepause.texts import words
+from couplepause.common.texts import words
 from couplepause.ui.basics import scroller
 from couplepause.ui.widgets import Choice, button, dialog_frame, label, message_and_buttons, say_in, size_to_contents
 

@@ -16,7 +16,7 @@ import logging
 from PySide6.QtCore import SLOT, QObject, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 
-from couplepause import platform_support
+from couplepause.common import platform_support
 
 log = logging.getLogger(__name__)
 

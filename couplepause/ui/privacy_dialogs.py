@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QDialog, QFormLayout, QLineEdit, QWidget
 
-from couplepause.texts import words
+from couplepause.common.texts import words
 from couplepause.ui.widgets import button, dialog_frame, label, message_and_buttons, say_in
 
 PASSPHRASE_MIN = 8

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from couplepause.export import ImportRejected, read_export_file
 from couplepause.export.import_rules import mending_text
-from couplepause.texts import words
+from couplepause.common.texts import words
 from couplepause.ui.background import in_background
 from couplepause.ui.basics import fitting
 from couplepause.ui.main_window import MINIMUM_SIZE

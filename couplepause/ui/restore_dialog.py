@@ -8,8 +8,8 @@ from typing import Any, Iterable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QListWidget, QListWidgetItem, QStackedWidget, QWidget
 
-from couplepause.texts import pauses, words
-from couplepause.formatting import long_date_time
+from couplepause.common.texts import pauses, words
+from couplepause.common.formatting import long_date_time
 from couplepause.ui.widgets import button, dialog_frame, label, row, say_in, vbox
 
 

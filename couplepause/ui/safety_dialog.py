@@ -8,7 +8,7 @@ from PySide6.QtCore import QLocale, QSize, Qt
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from couplepause import __version__
-from couplepause.texts import words
+from couplepause.common.texts import words
 from couplepause.ui.widgets import button, dialog_frame, label, row
 
 # The countries whose help lines we name, each checked against its official source

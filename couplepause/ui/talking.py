@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from couplepause.texts import words
+from couplepause.common.texts import words
 from couplepause.ui.basics import (
     PAUSE_DIAMETER,
     PAUSE_MIN_DIAMETER,

@@ -15,7 +15,7 @@ from string import Template
 
 from PySide6.QtGui import QColor, QPalette
 
-from couplepause.texts import resource_data, resource_folder
+from couplepause.common.texts import resource_data, resource_folder
 
 # Each scheme's table in theme.toml ([colors] is the light one, which the PDF uses).
 TABLES = {"light": "colors", "dark": "dark", "high_contrast": "high_contrast"}

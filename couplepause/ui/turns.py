@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel
 
-from couplepause.texts import words
+from couplepause.common.texts import words
 from couplepause.ui.fitting import Asked, Column, Fitted, restyle
 from couplepause.ui.models import TurnsScreen
 from couplepause.ui.safety_dialog import safety_link

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from couplepause.texts import words
+from couplepause.common.texts import words
 from couplepause.ui import basics, theme
 from couplepause.ui.basics import fitting, label, row, set_text, vbox
 

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from couplepause.texts import default_names, words
+from couplepause.common.texts import default_names, words
 
 pytestmark = pytest.mark.atspi
 

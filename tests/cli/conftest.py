@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from couplepause import cli, paths
+from couplepause.cli import commands as cli
+from couplepause.common import paths
 
 IGNORED = {"couplepause.lock"}  # the single-instance lock (logs/ too) may come and go
 

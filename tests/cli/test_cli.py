@@ -12,7 +12,10 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from couplepause import __version__, cli, cli_data, paths
+from couplepause import __version__
+from couplepause.cli import commands as cli
+from couplepause.cli import data as cli_data
+from couplepause.common import paths
 from couplepause.export import json_format
 
 from .conftest import assert_one_error_line, load, seed, snapshot, stored
@@ -412,10 +415,10 @@ def test_folder_and_missing_path(run, seeded, tmp_path):
 @pytest.fixture
 def fake_app(monkeypatch):
     calls: list[tuple[str, object]] = []
-    module = types.ModuleType("couplepause.launch")
+    module = types.ModuleType("couplepause.app.launch")
     module.run_gui = lambda data_dir, chosen=True: calls.append(("gui", data_dir)) or 0
     module.run_readonly = lambda path, checked=None: calls.append(("readonly", path)) or 0
-    monkeypatch.setitem(sys.modules, "couplepause.launch", module)
+    monkeypatch.setitem(sys.modules, "couplepause.app.launch", module)
     return calls
 
 
@@ -448,7 +451,7 @@ def test_unexpected_errors_are_one_line(run, data_dir, monkeypatch, fake_app):
     def boom(data_dir, chosen=True):
         raise RuntimeError("something broke\nbadly")
 
-    monkeypatch.setattr(sys.modules["couplepause.launch"], "run_gui", boom)
+    monkeypatch.setattr(sys.modules["couplepause.app.launch"], "run_gui", boom)
     monkeypatch.delenv("COUPLEPAUSE_DEBUG", raising=False)
     result = run("--data-dir", data_dir)
     assert result.code == 1

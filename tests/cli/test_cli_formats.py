@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from couplepause import cli
+from couplepause.cli import commands as cli
 from couplepause.export import EXPORTERS
 
 from .conftest import Result, assert_one_error_line, seed, snapshot
@@ -258,7 +258,7 @@ def test_without_format_an_unknown_ending_is_a_usage_error(run, data_dir, tmp_pa
 def test_backups_lists_id_time_and_count_newest_first(run, data_dir):
     from datetime import datetime, timedelta, timezone
 
-    from couplepause import paths
+    from couplepause.common import paths
     from couplepause.store.repository import Repository
 
     data_dir.mkdir()
@@ -282,7 +282,7 @@ def test_backups_lists_id_time_and_count_newest_first(run, data_dir):
 
 
 def test_restore_brings_a_backup_back_and_keeps_the_present(run, data_dir):
-    from couplepause import paths
+    from couplepause.common import paths
     from couplepause.store.repository import Repository
 
     repo = Repository(paths.store_dir(data_dir))
@@ -300,7 +300,7 @@ def test_restore_brings_a_backup_back_and_keeps_the_present(run, data_dir):
 
 
 def test_restore_of_one_pause_says_one_pause(run, data_dir):
-    from couplepause import paths
+    from couplepause.common import paths
     from couplepause.store.repository import Repository
 
     repo = Repository(paths.store_dir(data_dir))

@@ -76,7 +76,7 @@ def test_the_csv_header_and_words_are_german(data_dir, tmp_path):
 
 
 def test_the_language_chosen_in_settings_comes_before_the_system_s(data_dir, tmp_path):
-    from couplepause import paths
+    from couplepause.common import paths
     from couplepause.settings import Settings
 
     seed(data_dir, sample())

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 
-from couplepause import paths
+from couplepause.common import paths
 from couplepause.store.repository import Repository
 from tests.cli.conftest import assert_one_error_line
 from tests.store.conftest import episode

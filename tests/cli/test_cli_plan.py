@@ -8,7 +8,7 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-from couplepause import paths
+from couplepause.common import paths
 from couplepause.core.plan import PartnerPlan, Plan
 from couplepause.store.repository import Repository
 

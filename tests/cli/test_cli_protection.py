@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from couplepause import paths
+from couplepause.common import paths
 from couplepause.store.repository import Repository
 
 from ..factory import NOTE, sample

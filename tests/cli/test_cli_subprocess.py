@@ -103,7 +103,7 @@ def test_version_and_export_stay_light(tmp_path):
     heavy = "('PySide6.QtGui', 'PySide6.QtWidgets', 'pyqtgraph', 'jsonschema')"
     code = (
         "import sys\n"
-        "from couplepause.cli import main\n"
+        "from couplepause.cli.commands import main\n"
         "assert main(['--version']) == 0\n"
         "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))))\n"
         f"assert main(['export', '--output', {str(tmp_path / 'o.json')!r}]) == 0\n"

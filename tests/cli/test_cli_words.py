@@ -1,5 +1,5 @@
 """The command line's words live in resources/words.toml (``[cli]``, and its problems
-in ``[problems_cli]``), not in cli.py or cli_data.py. These tests read the source: no
+in ``[problems_cli]``), not in the command line's modules (couplepause/cli/). These tests read the source: no
 prose is left in a string literal there, every ``words("cli", key)`` has its words
 and gives them their values, and every key in ``[cli]`` is still said somewhere."""
 
@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 import couplepause
-from couplepause.texts import section
+from couplepause.common.texts import section
 
 SOURCE = Path(couplepause.__file__).resolve().parent
-COMMAND_LINE = [SOURCE / "cli.py", SOURCE / "cli_data.py"]
+COMMAND_LINE = sorted((SOURCE / "cli").glob("*.py")) + [SOURCE / "common" / "console.py"]
 CLI = section("cli")
 # Keyword arguments and calls whose text a person reads.
 SAID_AS = {"help", "description", "epilog", "usage", "prompt", "version"}

@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 
 import couplepause
-from couplepause import desktop, paths
-from couplepause.cli import Refused
-from couplepause.problems import on_command_line
+from couplepause.app import desktop
+from couplepause.common import paths
+from couplepause.cli.commands import Refused
+from couplepause.common.problems import on_command_line
 
 from .conftest import Result, assert_one_error_line, load, seed
 from ..factory import episode_dict, sample
@@ -200,7 +201,7 @@ class WithoutKerberos(MetaPathFinder):
                               name=name)
 
 sys.meta_path.insert(0, WithoutKerberos())
-from couplepause.cli import main
+from couplepause.cli.commands import main
 sys.exit(main(sys.argv[1:]))
 """
 
@@ -332,7 +333,7 @@ def test_a_loader_s_message_names_the_library_and_its_package():
 
 
 def test_the_line_for_each_kind_of_library_problem():
-    from couplepause.cli import library_problem
+    from couplepause.app.desktop import library_problem
 
     missing = "libxkbcommon.so.0: cannot open shared object file: No such file or directory"
     apt = library_problem(ImportError(missing, name="PySide6.QtGui"))
@@ -346,4 +347,4 @@ def test_the_line_for_each_kind_of_library_problem():
 
 
 def test_the_check_is_in_the_installed_package():
-    assert Path(desktop.__file__).parent == Path(couplepause.__file__).parent
+    assert Path(desktop.__file__).parent == Path(couplepause.__file__).parent / "app"

@@ -13,7 +13,7 @@ import pytest
 from couplepause.core import patterns
 from couplepause.core.episode import Break, Episode
 from couplepause.core.patterns import PARTS, describe, part_of_day
-from couplepause.texts import words
+from couplepause.common.texts import words
 
 UTC = timezone.utc
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -12,7 +12,7 @@ import pytest
 from couplepause.core import prompts
 from couplepause.core.episode import Episode
 from couplepause.core.plan import MAX_TEXT, MOVES, PartnerPlan, Plan, PlanError
-from couplepause.texts import word_list, words
+from couplepause.common.texts import word_list, words
 
 NAMES = {"a": "Sam", "b": "Robin"}
 MOVE_OR_NONE = (*MOVES, None)

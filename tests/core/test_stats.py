@@ -29,8 +29,8 @@ from couplepause.core.stats import (
     series,
     weekly,
 )
-from couplepause.formatting import month_name
-from couplepause.texts import section
+from couplepause.common.formatting import month_name
+from couplepause.common.texts import section
 
 UTC = timezone.utc
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -359,7 +359,7 @@ def test_the_practice_column_only_when_practice_pauses_are_asked_for(tmp_path):
 
 
 def test_every_new_column_has_german_words(language):
-    from couplepause import texts
+    from couplepause.common import texts
     from couplepause.export.csv_format import PRACTICE_COLUMN, WEEKDAYS, header as csv_header
 
     language("de")

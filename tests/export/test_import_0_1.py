@@ -15,10 +15,10 @@ import pytest
 
 from couplepause.export import ImportRejected, read_export_file
 from couplepause.export.import_rules import mending_text
-from couplepause.problems import on_command_line
+from couplepause.common.problems import on_command_line
 from couplepause.store import migrations
 from couplepause.store.repository import Repository
-from couplepause.texts import words
+from couplepause.common.texts import words
 
 OLD = Path(__file__).parent / "data" / "0.1-break-after-repair"
 MENDED = "f286a556-8027-4095-a07d-e815b9c8f48e"  # its break ended 87 s after its repair

@@ -39,7 +39,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from couplepause import cli, paths
+from couplepause.cli import commands as cli
+from couplepause.common import paths
 from couplepause.core.episode import CYCLES, MAX_EPISODE_SECONDS, PAUSED_BY, REPAIR_ANSWERS, Episode, inconsistencies
 from couplepause.core.plan import MAX_TEXT, MOVES
 from couplepause.export import ImportRejected, read_export, read_export_file

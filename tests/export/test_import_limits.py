@@ -24,7 +24,7 @@ from couplepause.export.import_rules import (
     MAX_TURNS,
     PATTERN_MAX,
 )
-from couplepause.problems import on_command_line
+from couplepause.common.problems import on_command_line
 
 from ..factory import a_plan, episode_dict, make_episode
 

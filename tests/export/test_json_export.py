@@ -23,7 +23,7 @@ from couplepause.export import (
     select,
 )
 from couplepause.export.json_format import FORMAT, SCHEMA_VERSION
-from couplepause.problems import on_command_line
+from couplepause.common.problems import on_command_line
 
 from .conftest import load
 from ..factory import NOTE, make_episode, sample

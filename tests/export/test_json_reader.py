@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from couplepause.export import ImportRejected, read_export
 from couplepause.export import json_format
-from couplepause.problems import on_command_line
+from couplepause.common.problems import on_command_line
 
 from ..factory import episode_dict
 

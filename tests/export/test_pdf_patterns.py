@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from couplepause.core import stats
 from couplepause.export import ExportOptions
 from couplepause.export.pdf.content import build_content
-from couplepause.texts import words
+from couplepause.common.texts import words
 
 from .test_pdf_report import daily, flat, pdf_text, report  # noqa: F401 (the fixture)
 

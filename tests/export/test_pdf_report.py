@@ -17,8 +17,8 @@ from couplepause.export import EXPORTERS, Exporter, ExportError, ExportOptions
 from couplepause.export.pdf import A4, LETTER, paper_for, prefer_offscreen_platform
 from couplepause.core.stats import TREND_WINDOW_MAX, trend_window
 from couplepause.export.pdf.content import format_minutes
-from couplepause.formatting import month_name
-from couplepause.texts import section
+from couplepause.common.formatting import month_name
+from couplepause.common.texts import section
 
 from ..factory import make_episode, sample, with_break
 

@@ -10,7 +10,7 @@ from couplepause.core import stats
 from couplepause.core.episode import format_instant, parse_instant
 from couplepause.export import ExportOptions
 from couplepause.export.pdf.content import break_text, build_content
-from couplepause.texts import words
+from couplepause.common.texts import words
 from couplepause.ui.history_presenter import compute
 
 from ..factory import make_episode

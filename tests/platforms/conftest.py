@@ -2,7 +2,7 @@
 
 import pytest
 
-from couplepause import platform_support
+from couplepause.common import platform_support
 
 
 @pytest.fixture

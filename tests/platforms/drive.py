@@ -19,8 +19,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer
 
-from couplepause import launch, texts
-from couplepause.cli import main
+from couplepause.app import launch
+from couplepause.common import texts
+from couplepause.cli.commands import main
 from couplepause.ui.main_window import FLOW_SCREENS
 
 POLL_MS = 50

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from couplepause import paths, platform_support, texts
+from couplepause.common import paths
+from couplepause.common import platform_support
+from couplepause.common import texts
 from couplepause.core import clock
-from couplepause.platform_support import LINUX, MACOS, WINDOWS
+from couplepause.common.platform_support import LINUX, MACOS, WINDOWS
 from couplepause.store import atomic
 
 
@@ -278,12 +280,12 @@ def test_every_posix_only_call_goes_through_platform_support():
     only_some = ("os.set_blocking", "os.getuid", "signal.SIGHUP", "os.fchmod(", "CLOCK_BOOTTIME",
                  "os.replace(", "os.rename(", "os.fsync(", "sys.platform ==", "os.name ==")
     allowed = {
-        "platform_support.py": only_some,
+        "common/platform_support.py": only_some,
         "core/clock.py": ("CLOCK_BOOTTIME",),  # chosen on Linux, where platform_support says so
-        "paths.py": ("os.fsync(",),  # probes a temp file for room: nothing to keep
+        "common/paths.py": ("os.fsync(",),  # probes a temp file for room: nothing to keep
         "store/atomic.py": ("os.fchmod(",),  # guarded by hasattr: absent on Windows before 3.13
         "store/storage.py": ("os.fchmod(",),
-        "errorlog.py": ("os.fchmod(",),
+        "app/errorlog.py": ("os.fchmod(",),
     }
     found = []
     for source in sorted(package.rglob("*.py")):

@@ -166,7 +166,7 @@ def test_the_windowed_launcher_without_a_console_shows_a_failure(tmp_path, failu
     else:
         data, shown = tmp_path / "data", "Qt"  # Qt's fatal message, in one line
         env["QT_QPA_PLATFORM"] = "no-such-platform"
-    done = run(["-c", "import sys; from couplepause.cli import window_main; sys.exit(window_main())",
+    done = run(["-c", "import sys; from couplepause.cli.commands import window_main; sys.exit(window_main())",
                 "--data-dir", data], env)
     assert done.returncode == 1
     assert (done.stdout, done.stderr) == ("", "")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from couplepause.problems import in_window, on_command_line
+from couplepause.common.problems import in_window, on_command_line
 from couplepause.store import backups as backups_module
 from couplepause.store import space
 from couplepause.store.repository import Repository

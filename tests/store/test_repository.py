@@ -126,7 +126,7 @@ def test_store_is_qt_free() -> None:
         "import couplepause.store.repository, couplepause.store.writer, couplepause.store.storage\n"
         "qt = ('PySide6', 'shiboken6', 'pyqtgraph')\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in qt]\n"
-        "bad += [m for m in ('couplepause.paths', 'couplepause.settings') if m in sys.modules]\n"
+        "bad += [m for m in ('couplepause.common.paths', 'couplepause.settings') if m in sys.modules]\n"
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

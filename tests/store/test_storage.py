@@ -13,9 +13,9 @@ from tinydb import Query, TinyDB
 from tinydb.storages import JSONStorage
 
 from couplepause.store import atomic as atomic_module
+from couplepause.common.folders import make_private_dirs
 from couplepause.store.atomic import (
     atomic_write,
-    make_private_dirs,
     remove_stale_temp_files,
     temp_files_in,
 )

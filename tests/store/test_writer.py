@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from couplepause.core.episode import Episode
-from couplepause.problems import Problem
+from couplepause.common.problems import Problem
 from couplepause.store.repository import Repository, StoreReadOnly
 from couplepause.store.errors import StoreUnavailable, cause
 from couplepause.store.writer import Writer, WriteResult

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from couplepause.app import build
+from couplepause.app.application import build
 from couplepause.store.repository import Repository
 
 

@@ -22,13 +22,13 @@ LONG_NAMES = {"partner_a": "Maximiliane Oberhausen-Kleist", "partner_b": "Jean-B
 def main(data_dir: Path, language: str) -> list[str]:
     from PySide6.QtWidgets import QApplication
 
-    from couplepause import texts
+    from couplepause.common import texts
     from couplepause.settings import Settings
 
     Settings.for_data_dir(data_dir).update({**LONG_NAMES, "language": language, "welcome_seen": True})
     texts.set_language(language)
     qt = QApplication([])
-    from couplepause.app import build
+    from couplepause.app.application import build
     from couplepause.ui.basics import fitting
 
     app = build(data_dir)
@@ -49,7 +49,7 @@ def main(data_dir: Path, language: str) -> list[str]:
 
 def openers(app) -> dict:
     from couplepause.core.episode import Episode
-    from couplepause.texts import words
+    from couplepause.common.texts import words
     from couplepause.ui.dialogs import SafetyDialog, SettingsDialog
     from couplepause.ui.export_dialog import ExportDialog
     from couplepause.ui.note_dialog import NoteDialog

@@ -9,7 +9,7 @@ from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QApplication, QRadioButton
 
 from couplepause.core.flow import Ev
-from couplepause.texts import words
+from couplepause.common.texts import words
 from couplepause.ui import breathing as breathing_view
 from couplepause.ui import motion
 from couplepause.ui.widgets import Choice, RadioGroup

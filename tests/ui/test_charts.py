@@ -16,8 +16,8 @@ from PySide6.QtCore import QPoint, Qt
 from couplepause.core import chart as definition
 from couplepause.core import stats
 from couplepause.core.episode import Episode
-from couplepause.formatting import axis_date, month_name
-from couplepause.texts import words
+from couplepause.common.formatting import axis_date, month_name
+from couplepause.common.texts import words
 from couplepause.ui import charts
 from couplepause.ui.history_presenter import summarise
 from couplepause.ui.history_tables import two_lines

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from couplepause.texts import words
+from couplepause.common.texts import words
 from couplepause.ui import desktop_scheme, theme
 from couplepause.ui.desktop_scheme import COLOR_SCHEME, GNOME_COLOR_SCHEME, DesktopScheme, scheme_said
 from tests.ui.fake_portal import private_bus, serve

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from couplepause import cli
+from couplepause.cli import commands as cli
 from couplepause.export import EXPORTERS
-from couplepause.texts import words
+from couplepause.common.texts import words
 
 from ..factory import sample
 

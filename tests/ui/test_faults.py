@@ -16,15 +16,16 @@ import pytest
 from PySide6.QtCore import QLockFile, Qt
 from PySide6.QtWidgets import QApplication
 
-from couplepause import paths, safekeeping
-from couplepause.app import build
+from couplepause.common import paths
+from couplepause.app import safekeeping
+from couplepause.app.application import build
 from couplepause.core.flow import Ev, State
-from couplepause.formatting import time_of_day
-from couplepause.problems import Problem
+from couplepause.common.formatting import time_of_day
+from couplepause.common.problems import Problem
 from couplepause.store import space
 from couplepause.store.errors import StoreUnavailable, cause
 from couplepause.store.repository import Repository
-from couplepause.texts import words
+from couplepause.common.texts import words
 from tests.store.conftest import episode
 
 PASS = "kettle on the windowsill"

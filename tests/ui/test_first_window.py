@@ -31,7 +31,7 @@ def init(self, *args, **kwargs):
     self.first_exposed.connect(exposed)
 
 mw.MainWindow.__init__ = init
-import couplepause.cli as cli
+import couplepause.cli.commands as cli
 code = cli.main(sys.argv[1:])
 print(seen)
 sys.exit(code)
@@ -71,7 +71,7 @@ def init(self, *args, **kwargs):
     self.first_exposed.connect(exposed)
 
 mw.MainWindow.__init__ = init
-import couplepause.cli as cli
+import couplepause.cli.commands as cli
 sys.exit(cli.main(sys.argv[1:]))
 """
 

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from couplepause import texts
+from couplepause.common import texts
 from couplepause.core.flow import Ev
-from couplepause.formatting import date_pattern
-from couplepause.texts import context, source_words, words
+from couplepause.common.formatting import date_pattern
+from couplepause.common.texts import context, source_words, words
 
 
 def english_only() -> set[str]:
@@ -127,7 +127,7 @@ def test_the_language_is_chosen_in_settings_for_the_next_start(german_app, qtbot
 
 
 def test_qt_s_own_words_and_date_fields_follow(german_app, qtbot):
-    from couplepause.launch import speak_in_qt
+    from couplepause.app.launch import speak_in_qt
 
     app = QApplication.instance()
     speak_in_qt(app)
@@ -148,7 +148,7 @@ def test_qt_s_own_words_and_date_fields_follow(german_app, qtbot):
 
 def test_english_is_untouched(app, qtbot):
     """Without another language the words are English and Qt has no translator."""
-    from couplepause.launch import speak_in_qt
+    from couplepause.app.launch import speak_in_qt
 
     assert texts.language() == "en"
     before = QApplication.instance().findChildren(QTranslator)

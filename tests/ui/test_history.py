@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from couplepause.core.episode import Episode
 from couplepause.store.repository import Repository
-from couplepause.texts import words
+from couplepause.common.texts import words
 
 NOW = datetime(2026, 11, 23, 21, 0, tzinfo=timezone.utc)
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from couplepause.core.episode import Episode
 from couplepause.export import EXPORTERS, ExportOptions
 from couplepause.export.patterns_text import pattern_text
-from couplepause.texts import words
+from couplepause.common.texts import words
 from couplepause.ui.basics import FRAME_ROOM
 from couplepause.ui.history_presenter import compute, summarise
 

@@ -9,11 +9,11 @@ from datetime import timedelta
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QPlainTextEdit
 
-from couplepause import paths
+from couplepause.common import paths
 from couplepause.core.flow import Ev, State
 from couplepause.store.repository import Repository
-from couplepause.formatting import time_of_day
-from couplepause.texts import words
+from couplepause.common.formatting import time_of_day
+from couplepause.common.texts import words
 from couplepause.ui.controller import BREAK_CHECK_MS
 
 

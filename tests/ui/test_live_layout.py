@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QScrollArea
 
 from couplepause.core.flow import Ev
 from couplepause.core.plan import PartnerPlan, Plan
-from couplepause.texts import words
+from couplepause.common.texts import words
 from couplepause.ui.fitting import Column
 from couplepause.ui.widgets import Pacer
 from tests.ui.test_home_layout import SIZES, problems, settle, started

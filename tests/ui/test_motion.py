@@ -43,7 +43,7 @@ def test_no_portal_no_answer(bus, qtbot):
 def test_settings_says_when_the_desktop_already_asks_for_less_motion(app, qtbot, monkeypatch):
     from PySide6.QtWidgets import QLabel
 
-    from couplepause.texts import words
+    from couplepause.common.texts import words
 
     def hints(dialog):
         return [l.text() for l in dialog.findChildren(QLabel)]

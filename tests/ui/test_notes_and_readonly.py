@@ -12,7 +12,7 @@ from PySide6.QtGui import QGuiApplication, QKeySequence
 
 from couplepause.core.episode import Episode
 from couplepause.export import EXPORTERS, ExportOptions
-from couplepause.texts import words
+from couplepause.common.texts import words
 from couplepause.ui import charts
 from couplepause.ui.basics import FRAME_ROOM
 from couplepause.ui.main_window import MINIMUM_SIZE

@@ -5,7 +5,7 @@ from __future__ import annotations
 from couplepause.core import prompts
 from couplepause.core.flow import Ev, State
 from couplepause.core.plan import PartnerPlan, Plan
-from couplepause.texts import word_list, words
+from couplepause.common.texts import word_list, words
 from couplepause.ui.plan_dialog import PlanDialog
 
 NAMES = {"a": "Sam", "b": "Robin"}
@@ -243,7 +243,7 @@ def test_the_plan_protected_with_the_names_waits_for_the_unlock(make_app, data_d
 
 
 def test_the_plan_asked_for_at_once_opens_with_the_plan_not_an_empty_one(make_app, data_dir, qtbot):
-    from couplepause import paths
+    from couplepause.common import paths
     from couplepause.store.repository import Repository
 
     repo = Repository(paths.store_dir(data_dir))

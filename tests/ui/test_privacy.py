@@ -16,9 +16,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from couplepause import errorlog, paths, safekeeping
+from couplepause.app import errorlog
+from couplepause.common import paths
+from couplepause.app import safekeeping
 from couplepause.store.repository import Repository
-from couplepause.texts import words
+from couplepause.common.texts import words
 from tests.store.conftest import episode
 
 PASS = "kettle on the windowsill"
@@ -180,7 +182,7 @@ def test_every_file_and_folder_is_private_under_umask_022(tmp_path, qtbot):
     data = tmp_path / "data"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path / "home")}
     env.pop("COUPLEPAUSE_DATA_DIR", None)
-    code = "import os, sys; os.umask(0o022); from couplepause.cli import main; sys.exit(main(sys.argv[1:]))"
+    code = "import os, sys; os.umask(0o022); from couplepause.cli.commands import main; sys.exit(main(sys.argv[1:]))"
     app = subprocess.Popen([sys.executable, "-c", code, "--data-dir", str(data)], env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     socket = Path(tempfile.gettempdir()) / paths.instance_key(data)

@@ -174,7 +174,7 @@ def test_on_a_larger_screen_the_summary_is_whole(progress):
 
 
 def test_a_protected_history_unlocked_on_a_small_laptop_keeps_its_plot(make_app, data_dir, qtbot, clock, language):
-    from couplepause import paths
+    from couplepause.common import paths
     from couplepause.store.repository import Repository
 
     language("de")

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from couplepause.store import envelope as storage
-from couplepause.texts import words
+from couplepause.common.texts import words
 
 
 @pytest.fixture

@@ -15,11 +15,12 @@ import pytest
 from PySide6.QtCore import QLockFile, Qt
 from PySide6.QtWidgets import QMessageBox
 
-from couplepause import paths, safekeeping
-from couplepause.app import build
+from couplepause.common import paths
+from couplepause.app import safekeeping
+from couplepause.app.application import build
 from couplepause.store import envelope as storage  # the store's files are written through it
 from couplepause.store.repository import Repository
-from couplepause.texts import pauses, words
+from couplepause.common.texts import pauses, words
 from tests.store.conftest import episode
 
 NOW = datetime(2026, 11, 23, 20, 0, tzinfo=timezone.utc)

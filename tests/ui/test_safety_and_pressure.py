@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from couplepause.core.flow import Ev, State
 from couplepause.export.base import ExportOptions
 from couplepause.export.csv_format import header
-from couplepause.texts import word_list, words
+from couplepause.common.texts import word_list, words
 from couplepause.ui.models import KEYS_WAIT_SECONDS
 from couplepause.ui.safety_dialog import COUNTRIES, SafetyDialog, countries_for
 from tests.ui.test_keyboard import focused, press, settle, tab_stops

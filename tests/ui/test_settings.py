@@ -125,7 +125,7 @@ def test_a_protected_history_is_offered_change_and_remove(app, qtbot):
 
 
 def test_a_refused_value_is_said_once_as_a_problem_where_it_is(app, qtbot):
-    from couplepause.texts import words
+    from couplepause.common.texts import words
 
     dialog = app.open_settings()
     dialog.pattern.setCurrentIndex(dialog.pattern.findData("custom"))

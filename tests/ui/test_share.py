@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 from couplepause.core.episode import Episode
 from couplepause.core.flow import State
 from couplepause.export import EXPORTERS, ExportOptions
-from couplepause.texts import words
+from couplepause.common.texts import words
 from couplepause.ui.readonly import choose_and_open, open_window, open_windows
 
 NOW = datetime(2026, 11, 23, 21, 0, tzinfo=timezone.utc)

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-from couplepause.texts import resource_folder
+from couplepause.common.texts import resource_folder
 from couplepause.ui import theme
 
 SCHEMES = tuple(theme.TABLES)

@@ -6,7 +6,7 @@ from PySide6.QtCore import QRect
 
 from couplepause.core.flow import Ev, State
 from couplepause.store.repository import Repository
-from couplepause.texts import duration, words
+from couplepause.common.texts import duration, words
 
 
 def on_disk(bundle):

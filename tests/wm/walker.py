@@ -113,9 +113,11 @@ class Walk:
     # ---------------------------------------------------------------- start
     def start(self) -> None:
         """As ``couplepause`` starts: the window with the Pause button, then the store."""
-        from couplepause import APP_NAME, launch, texts
+        from couplepause import APP_NAME
+        from couplepause.app import launch
+        from couplepause.common import texts
         from couplepause.settings import Settings
-        from couplepause.app import build
+        from couplepause.app.application import build
         from couplepause.ui import theme
         from couplepause.ui.main_window import MainWindow
 
@@ -146,8 +148,8 @@ class Walk:
         return Episode(id=str(uuid.uuid4()), paused_at=began, breaks=breaks)
 
     def home(self, name: str):
-        from couplepause.formatting import long_date, month_of_store
-        from couplepause.texts import words
+        from couplepause.common.formatting import long_date, month_of_store
+        from couplepause.common.texts import words
 
         app = self.app
         window, controller = app.window, app.controller
@@ -177,7 +179,7 @@ class Walk:
     # ---------------------------------------------------------------- flow
     def flow(self, kind: str) -> None:
         from couplepause.core.flow import Ev
-        from couplepause.texts import words
+        from couplepause.common.texts import words
 
         app = self.app
         c, w = app.controller, app.window
@@ -229,7 +231,7 @@ class Walk:
 
     # ---------------------------------------------------------------- progress
     def progress(self) -> None:
-        from couplepause.texts import words
+        from couplepause.common.texts import words
 
         app = self.app
         w = app.window
@@ -361,7 +363,7 @@ TAB_WORDS = {"chart": ("history", "tab_chart"), "table": ("history", "tab_table"
 
 def tab_index(view, tab: str) -> int:
     """The index of a tab of the progress view, found by its words (screens.TABS names it)."""
-    from couplepause.texts import words
+    from couplepause.common.texts import words
 
     wanted = words(*TAB_WORDS[tab]).replace("&", "")
     shown = [view.tabs.tabText(i).replace("&", "") for i in range(view.tabs.count())]

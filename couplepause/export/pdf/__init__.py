@@ -70,7 +70,7 @@ def prefer_offscreen_platform(
     if env.get("QT_QPA_PLATFORM"):
         return False
     if platform is None:
-        from couplepause import platform_support
+        from couplepause.common import platform_support
 
         if platform_support.system() in (platform_support.WINDOWS, platform_support.MACOS):
             return False

@@ -17,7 +17,7 @@ from PySide6 import QtCore, QtGui
 
 from couplepause.export.pdf.content import phrase
 from couplepause.export.pdf.page import Page
-from couplepause.formatting import axis_date, axis_number
+from couplepause.common.formatting import axis_date, axis_number
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from couplepause.core.episode import Episode
 from couplepause.export.base import ExportOptions
-from couplepause.formatting import calendar_date, month_name, number, when
-from couplepause.texts import language, section, words
+from couplepause.common.formatting import calendar_date, month_name, number, when
+from couplepause.common.texts import language, section, words
 
 if TYPE_CHECKING:  # pragma: no cover - names for the type hints only
     from couplepause.core.chart import Chart

@@ -106,7 +106,7 @@ class Page:
     """
 
     def __init__(self, writer, content: Content):
-        from couplepause.texts import resource_data
+        from couplepause.common.texts import resource_data
 
         palette = resource_data("theme")["colors"]  # the light colours, whatever the screen shows
 

@@ -22,9 +22,9 @@ from datetime import timedelta
 
 from couplepause.export.pdf.chart import ChartPage
 from couplepause.export.pdf.content import format_activation, format_minutes, phrase, quiet_runs
-from couplepause.formatting import calendar_date
+from couplepause.common.formatting import calendar_date
 from couplepause.export.pdf.page import MARGIN_TOP
-from couplepause.texts import word_list
+from couplepause.common.texts import word_list
 
 
 class Report(ChartPage):

@@ -2,7 +2,7 @@
 
 On PYTHONPATH, Python imports this at start-up. ``COUPLEPAUSE_SIMULATE`` names the
 system (``windows`` or ``macos``): what that system's Python lacks is taken away
-before couplepause is imported, and couplepause.platform_support is told which
+before couplepause is imported, and couplepause.common.platform_support is told which
 system it is on (``assume``). sys.platform and os.name stay Linux's: the standard
 library would break (pathlib, subprocess); couplepause asks platform_support instead.
 
@@ -88,7 +88,7 @@ def simulate_windows() -> None:
     os.replace = sometimes_held(os.replace)
     os.rename = sometimes_held(os.rename)
 
-    from couplepause import platform_support
+    from couplepause.common import platform_support
 
     platform_support.assume(platform_support.WINDOWS)
     platform_support._windows_languages = desktop_languages
@@ -115,7 +115,7 @@ def simulate_macos() -> None:
 
     fcntl.fcntl = fcntl_with_full_fsync
 
-    from couplepause import platform_support
+    from couplepause.common import platform_support
 
     platform_support.assume(platform_support.MACOS)
     platform_support._macos_languages = desktop_languages

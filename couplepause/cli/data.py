@@ -12,9 +12,10 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from couplepause.cli import EXIT_OK, Refused, data_dir_of, episodes_count, existing_data_dir, say
-from couplepause.problems import Problem, on_command_line
-from couplepause.texts import pauses, words
+from couplepause.cli.shared import data_dir_of, episodes_count, existing_data_dir
+from couplepause.common.console import EXIT_OK, Refused, say
+from couplepause.common.problems import Problem, on_command_line
+from couplepause.common.texts import pauses, words
 
 if TYPE_CHECKING:
     import argparse
@@ -34,7 +35,7 @@ def run(command: str, args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from couplepause import paths
+    from couplepause.common import paths
     from couplepause.export import read_export_file
     from couplepause.export.import_rules import mending_text
 
@@ -69,7 +70,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_backups(args: argparse.Namespace) -> int:
-    from couplepause import paths
+    from couplepause.common import paths
     from couplepause.store.backups import Backups
 
     data_dir = data_dir_of(args)
@@ -93,7 +94,7 @@ def cmd_backups(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from couplepause import paths
+    from couplepause.common import paths
     from couplepause.store import recovery
     from couplepause.store.backups import BackupError
     from couplepause.store.repository import Repository
@@ -120,7 +121,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_missing(args: argparse.Namespace) -> int:
     """``missing``: what the store lacks, one per line (part, file, how, the newest backup
     that holds it); with ``--accept``, the couple go on without all of it (recorded)."""
-    from couplepause import paths
+    from couplepause.common import paths
     from couplepause.store.repository import Repository
 
     data_dir = data_dir_of(args)
@@ -183,7 +184,7 @@ def _described(part) -> str:
 
 def cmd_protection(args: argparse.Namespace) -> int:
     """``protect`` and ``unprotect``: the passphrase set or removed, all files rewritten."""
-    from couplepause import paths
+    from couplepause.common import paths
     from couplepause.settings import Settings
     from couplepause.store.repository import Repository
 
@@ -251,7 +252,7 @@ class _data_folder_locked:  # noqa: N801 - used as a context manager, like a fun
         self.data_dir, self.task = data_dir, task
 
     def __enter__(self) -> None:
-        from couplepause import paths
+        from couplepause.common import paths
 
         paths.ensure_data_dir(self.data_dir)
         from PySide6.QtCore import QLockFile

@@ -2,7 +2,7 @@
 
 Exit codes: 0 ok, 2 usage error, 1 bad file or anything else. Every error is
 one line on stderr, ``couplepause: <what was wrong>; <what to do>``, never a
-traceback: a :class:`~couplepause.problems.Problem` in the command line's words
+traceback: a :class:`~couplepause.common.problems.Problem` in the command line's words
 (``[problems_cli]`` of resources/words.toml, else ``[problems]``). Its other
 words (``--help``, what a command did) are in ``[cli]``; flag names, metavars and
 choices are syntax and stay here; argparse's own words (usage, its headings and
@@ -23,16 +23,14 @@ from typing import TYPE_CHECKING, NoReturn, Sequence
 
 if TYPE_CHECKING:
     import argparse
-    import io
     from datetime import date
 
 from couplepause import APP_NAME, __version__
-from couplepause.problems import Problem, on_command_line
-from couplepause.texts import words
+from couplepause.cli.shared import data_dir_of, episodes_count, existing_data_dir
+from couplepause.common.console import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Refused, capture_unheard, end_now, say, show_unheard
+from couplepause.common.problems import Problem
+from couplepause.common.texts import words
 
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DEBUG_ENV = "COUPLEPAUSE_DEBUG"
@@ -56,7 +54,7 @@ def _argparse_in_our_words() -> None:
     text is argparse's English one. In English there is nothing to do."""
     import argparse
 
-    from couplepause import texts
+    from couplepause.common import texts
 
     if texts.language() == texts.SOURCE_LANGUAGE:
         return
@@ -66,7 +64,8 @@ def _argparse_in_our_words() -> None:
 
 def _speak_as_chosen(args: argparse.Namespace) -> None:
     """The language chosen in Settings for the data folder this command uses."""
-    from couplepause import paths, texts
+    from couplepause.common import paths
+    from couplepause.common import texts
     from couplepause.settings import language_of
 
     texts.set_language(language_of(paths.settings_file(data_dir_of(args))))
@@ -75,8 +74,8 @@ def _speak_as_chosen(args: argparse.Namespace) -> None:
 def build_parser() -> argparse.ArgumentParser:
     import argparse
 
-    from couplepause.cli_data import PASSPHRASE_ENV
-    from couplepause.paths import ENV_DATA_DIR
+    from couplepause.cli.data import PASSPHRASE_ENV
+    from couplepause.common.paths import ENV_DATA_DIR
 
     _argparse_in_our_words()
 
@@ -165,41 +164,14 @@ def window_main(argv: Sequence[str] | None = None) -> int:
     """The windowed launcher (``couplepause-window``: Windows' Start menu, no console;
     elsewhere the same as :func:`main`). Where there is no stderr to say a failure
     on (Windows' pythonw), its line is shown in a message box instead."""
-    from couplepause import platform_support
+    from couplepause.common import platform_support
 
     if platform_support.has_console():
         return main(argv)
-    import io
-
-    _Unheard.lines = sys.stderr = io.StringIO()
-    try:
+    with capture_unheard():
         code = main(argv)
-    finally:
-        sys.stderr = None  # as it was: nothing to print on
-    _show_unheard(code)
+    show_unheard(code)
     return code
-
-
-class _Unheard:
-    lines: io.StringIO | None = None  # what was said where no one could read it (window_main)
-
-
-def _show_unheard(code: int) -> None:
-    """A failure's line, said where there is no console, shown in a message box."""
-    from couplepause import platform_support
-
-    said = [line for line in (_Unheard.lines.getvalue() if _Unheard.lines else "").splitlines() if line.strip()]
-    _Unheard.lines = None
-    if code != EXIT_OK and said:
-        platform_support.tell_without_console(said[-1], APP_NAME)
-
-
-def end_now(code: int) -> NoReturn:
-    """End the process at once (Qt would abort it), what was said shown first."""
-    _show_unheard(code)
-    if sys.stderr is not None:
-        sys.stderr.flush()
-    os._exit(code)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -220,7 +192,7 @@ def _run(args: argparse.Namespace) -> int:
             raise Refused("format_not_known", name=args.format, formats=", ".join(_formats()), exit_code=EXIT_USAGE)
         return cmd_export(args)
     if command in ("import", "backups", "restore", "protect", "unprotect", "missing"):
-        from couplepause import cli_data
+        from couplepause.cli import data as cli_data
 
         return cli_data.run(command, args)
     if command == "open":
@@ -241,19 +213,13 @@ def _formats() -> tuple[str, ...]:
 
 
 # ------------------------------------------------------------------ commands
-def data_dir_of(args: argparse.Namespace) -> Path:
-    from couplepause import paths
-
-    return paths.resolve_data_dir(args.data_dir)
-
-
 def cmd_gui(args: argparse.Namespace) -> int:
-    from couplepause import paths
+    from couplepause.common import paths
 
     need_a_display()
     data_dir = data_dir_of(args)
     chosen = bool(args.data_dir or os.environ.get(paths.ENV_DATA_DIR))
-    from couplepause.launch import run_gui
+    from couplepause.app.launch import run_gui
 
     return int(run_gui(data_dir, chosen=chosen) or 0)
 
@@ -295,11 +261,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def episodes_count(n: int) -> str:
-    """ "1 episode", "12 episodes"."""
-    return words("cli", "episodes", n=n)
-
-
 def _load_read_only(data_dir: Path, *, skip_unreadable: bool = False, plan: bool = False) -> tuple[list, object]:
     """Every stored episode (and with ``plan``, the plan, or None), without creating or changing any file.
 
@@ -307,7 +268,7 @@ def _load_read_only(data_dir: Path, *, skip_unreadable: bool = False, plan: bool
     brought back) stop the export unless ``skip_unreadable``: an export must not
     look complete when it is not.
     """
-    from couplepause import paths
+    from couplepause.common import paths
 
     existing_data_dir(data_dir)
     folder = paths.store_dir(data_dir)
@@ -317,7 +278,7 @@ def _load_read_only(data_dir: Path, *, skip_unreadable: bool = False, plan: bool
 
     repo = Repository(folder, read_only=True)
     repo.open()
-    from couplepause.cli_data import described_parts, unlock
+    from couplepause.cli.data import described_parts, unlock
 
     unlock(repo)
     if repo.protection.changed and not skip_unreadable:
@@ -334,31 +295,8 @@ def _load_read_only(data_dir: Path, *, skip_unreadable: bool = False, plan: bool
     return episodes, repo.plan() if plan else None
 
 
-def existing_data_dir(data_dir: Path) -> None:
-    """Commands that only read stop where there is no data folder (a mistyped --data-dir
-    must not look like an empty history); they never create it."""
-    from couplepause import paths
-
-    if data_dir.exists() and not data_dir.is_dir():
-        raise paths.DataDirError("data_dir_is_file", folder=data_dir)
-    if not data_dir.exists():
-        raise Refused("data_dir_missing", folder=data_dir, env=paths.ENV_DATA_DIR)
-
-
-class Refused(Problem):
-    """A command that stops with a one-line reason (exit 1, or ``exit_code``). Only the
-    command line says it: its words are in ``[problems_cli]``."""
-
-    def __init__(self, key: str, /, *, exit_code: int = EXIT_FAILURE, **values: object) -> None:
-        super().__init__(key, **values)
-        self.exit_code = exit_code
-
-    def __str__(self) -> str:
-        return on_command_line(self)
-
-
 def _partner_names(data_dir: Path) -> tuple[str, str] | None:
-    from couplepause import paths
+    from couplepause.common import paths
 
     if not paths.settings_file(data_dir).is_file():
         return None  # reading settings must not create the file
@@ -374,7 +312,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 
     checked = read_export_file(args.file)  # a bad file is reported here, before any window
     need_a_display()
-    from couplepause.launch import run_readonly
+    from couplepause.app.launch import run_readonly
 
     return int(run_readonly(Path(args.file), checked) or 0)
 
@@ -382,7 +320,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 def need_a_display() -> None:
     """Stop with one line, before Qt is loaded, where there is no display for a window
     (Qt would abort). Costs a few system calls: see couplepause/desktop.py."""
-    from couplepause.desktop import no_display
+    from couplepause.app.desktop import no_display
 
     missing = no_display()
     if missing is None:
@@ -393,30 +331,13 @@ def need_a_display() -> None:
 
 
 # ------------------------------------------------------------------- errors
-def library_problem(error: BaseException) -> Refused | None:
-    """The line for a Qt library that does not load (a system library it needs is not
-    installed), naming what to install; None if ``error`` is not about that. ``error``:
-    an ImportError of a PySide6 module, or the loader's OSError for a Qt plugin."""
-    from couplepause.desktop import missing_library
-
-    module = getattr(error, "name", None) or ""
-    if isinstance(error, ImportError) and not module.startswith(("PySide6.", "shiboken6")):
-        return None  # not Qt's: the unexpected error's line names it
-    missing = missing_library(error)
-    if missing is not None and missing.package:
-        return Refused("library_missing_apt", library=missing.library, package=missing.package)
-    if missing is not None:
-        return Refused("library_missing", library=missing.library)
-    if isinstance(error, ImportError):
-        return Refused("qt_module_not_loaded", module=module, detail=error)
-    return None
-
-
 def _report(exc: Exception) -> int:
     """Turn an exception into one line on stderr and an exit code."""
     if isinstance(exc, Problem):  # the data folder, the store, a backup, an export, a file to import
         say(exc)
         return getattr(exc, "exit_code", EXIT_FAILURE)
+    from couplepause.app.desktop import library_problem
+
     if isinstance(exc, ImportError) and (problem := library_problem(exc)) is not None:
         say(problem)
         return EXIT_FAILURE
@@ -433,20 +354,6 @@ def _report(exc: Exception) -> int:
         traceback.print_exception(exc)
     say(Refused("unexpected_error", kind=type(exc).__name__, detail=exc, env=_DEBUG_ENV))
     return EXIT_FAILURE
-
-
-def say(message: str | Problem) -> None:
-    """Write one line to stderr, prefixed with the program name (a Problem in the
-    command line's words)."""
-    if isinstance(message, Problem):
-        message = on_command_line(message)
-    text = " ".join(str(message).split())  # never more than one line
-    if not text.startswith(f"{APP_NAME}:"):
-        text = f"{APP_NAME}: {text}"
-    try:
-        print(text, file=sys.stderr, flush=True)
-    except (OSError, ValueError):
-        pass
 
 
 def _code(code: object) -> int:

@@ -9,10 +9,12 @@ same sentence. Qt-free: every layer may raise a Problem.
 
 from __future__ import annotations
 
+import errno
+
 from pathlib import PurePath
 from typing import Any
 
-from couplepause.texts import has_words, words
+from couplepause.common.texts import has_words, words
 
 WINDOW = ("problems",)
 COMMAND_LINE = ("problems_cli", "problems")
@@ -57,3 +59,29 @@ def _value(value: Any, sections: tuple[str, ...]) -> Any:
     if isinstance(value, PurePath):
         return str(value)
     return value
+
+
+_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+_FORBIDDEN = {errno.EACCES, errno.EPERM}
+
+
+def reason_of(exc: BaseException) -> Problem:
+    """The problem behind ``exc``: a Problem as it is, an OS error's cause in plain words."""
+    if isinstance(exc, Problem):
+        return exc
+    if isinstance(exc, OSError):
+        number = exc.errno
+        if number in _DISK_FULL:
+            return Problem("disk_full")
+        if number == errno.EROFS:
+            return Problem("read_only_disk")
+        if number in _FORBIDDEN or isinstance(exc, PermissionError):
+            return Problem("not_allowed")
+        if number == errno.EIO:
+            return Problem("io_error")
+        if number == errno.ENOENT:
+            return Problem("folder_gone")
+        if number == errno.ENOTDIR:
+            return Problem("file_in_the_way")
+        return Problem("could_not_write", detail=exc.strerror or exc)
+    return Problem("could_not_write", detail=exc)

@@ -98,7 +98,7 @@ def system_language(
         if value:
             return _first_known(value.split(":"))
     if desktop is None:
-        from couplepause.platform_support import desktop_languages as desktop
+        from couplepause.common.platform_support import desktop_languages as desktop
     return _first_known(desktop())
 
 

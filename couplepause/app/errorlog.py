@@ -14,7 +14,7 @@ import logging.handlers
 import os
 from pathlib import Path
 
-from couplepause import paths
+from couplepause.common import paths
 
 MAX_BYTES = 256 * 1024
 KEEP = 2
@@ -47,7 +47,7 @@ class _PrivateRotatingFile(logging.handlers.RotatingFileHandler):
 
 def start(data_dir: Path) -> Path | None:
     """Log warnings and errors to the data folder; the log's path (None if it cannot be made)."""
-    from couplepause.store.atomic import make_private_dirs
+    from couplepause.common.folders import make_private_dirs
 
     folder = paths.logs_dir(data_dir)
     try:

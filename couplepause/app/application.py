@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtWidgets import QApplication
 
-from couplepause import APP_NAME, paths
-from couplepause.texts import words
+from couplepause import APP_NAME
+from couplepause.common import paths
+from couplepause.common.texts import words
 from couplepause.ui import theme
 from couplepause.ui.main_window import FLOW_SCREENS, MainWindow
 
@@ -25,7 +26,7 @@ from couplepause.ui.main_window import FLOW_SCREENS, MainWindow
 if TYPE_CHECKING:  # the heavy parts load after the window shows (see run_gui)
     from datetime import datetime
 
-    from couplepause.problems import Problem
+    from couplepause.common.problems import Problem
     from couplepause.settings import Settings
     from couplepause.store.repository import Repository
     from couplepause.store.writer import Writer
@@ -60,9 +61,9 @@ class App:
         self.keeper = None  # the background Keeper
         self.history = None  # the HistoryPresenter, once the view was opened
         self.export_dialog = None
-        from couplepause.care import Care
-        from couplepause.planning import Planning
-        from couplepause.privacy import Privacy
+        from couplepause.app.care import Care
+        from couplepause.app.planning import Planning
+        from couplepause.app.privacy import Privacy
 
         self.care = Care(self)  # losses, backups, rescue copies, as the couple sees them
         self.privacy = Privacy(self)  # the passphrase, the history's lock, delete all
@@ -112,7 +113,7 @@ class App:
     def tell_language(self) -> None:
         """A language chosen in Settings speaks from the next start: say so, in the
         words spoken now."""
-        from couplepause import texts
+        from couplepause.common import texts
 
         chosen = self.settings.get("language")
         code = texts.system_language() if chosen == texts.SYSTEM else chosen
@@ -468,7 +469,7 @@ def build(
     if report is not None:
         bundle.care.show_losses()
     if keep:
-        from couplepause.safekeeping import Keeper
+        from couplepause.app.safekeeping import Keeper
 
         bundle.keeper = Keeper(repository, data_dir, bundle.care.keeper_event)
         bundle.keeper.start()

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from PySide6.QtCore import QDate, QLocale, QTime
 
-from couplepause.texts import SOURCE_LANGUAGE, language, words
+from couplepause.common.texts import SOURCE_LANGUAGE, language, words
 
 _chosen: dict[tuple[str, str], QLocale] = {}  # (language, the default's name) -> locale
 _applied: list[QLocale] = []  # the locale this module last made Qt's default

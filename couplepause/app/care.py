@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from couplepause import platform_support
-from couplepause.texts import words
+from couplepause.common import platform_support
+from couplepause.common.texts import words
 
 if TYPE_CHECKING:
-    from couplepause.app import App
+    from couplepause.app.application import App
 
 
 class Care(QObject):
@@ -46,8 +46,8 @@ class Care(QObject):
 
     def _restore(self, dialog, backup_id: str) -> None:
         from couplepause.store import recovery
-        from couplepause.texts import pauses
-        from couplepause.formatting import long_date_time
+        from couplepause.common.texts import pauses
+        from couplepause.common.formatting import long_date_time
 
         def done(report, error) -> None:
             if error is not None:
@@ -73,7 +73,7 @@ class Care(QObject):
         def offer(result, error) -> None:
             if error is not None or not result:
                 return
-            from couplepause.formatting import long_date
+            from couplepause.common.formatting import long_date
 
             parts, backup = result
             plan = all(p.part == "plan" for p in parts)  # "it", not "them"
@@ -113,7 +113,7 @@ class Care(QObject):
     def _bring_back(self, parts) -> None:
         from couplepause.store import recovery
         from couplepause.store.backups import BackupError
-        from couplepause.texts import pauses
+        from couplepause.common.texts import pauses
 
         self.app.window.show_notice(words("notices", "bringing_back"))
 
@@ -151,7 +151,7 @@ class Care(QObject):
 
     def keeper_event(self, kind: str, value) -> None:
         """From the Keeper's thread: a rescue copy saved, a backup made, a problem."""
-        from couplepause.texts import pauses
+        from couplepause.common.texts import pauses
 
         if kind == "rescued":
             def told() -> None:
@@ -173,7 +173,7 @@ class Care(QObject):
 
     def all_saved(self) -> None:
         """Every write is durable again: the rescue copies of this run hold nothing more."""
-        from couplepause.safekeeping import SAVED_SUFFIX
+        from couplepause.app.safekeeping import SAVED_SUFFIX
 
         for path in self.rescues:
             if path.exists():
@@ -183,7 +183,7 @@ class Care(QObject):
 
     def rescue(self) -> Path | None:
         """Keep what is not written yet in a rescue copy (unless the newest one holds it)."""
-        from couplepause.safekeeping import write_rescue
+        from couplepause.app.safekeeping import write_rescue
 
         unwritten = self.app.writer.unwritten()
         if not unwritten:
@@ -208,7 +208,7 @@ class Care(QObject):
         def told(parts, error) -> None:
             if self.app.history is None or error is not None:
                 return
-            from couplepause.formatting import month_of_store
+            from couplepause.common.formatting import month_of_store
 
             months = [month_of_store(part) for part in parts if part[:1].isdigit()]
             lines = []
@@ -227,7 +227,7 @@ class Care(QObject):
 
 def loss_text(parts) -> str:
     """What is missing, in one sentence: a damaged file kept safe, or a file that is gone."""
-    from couplepause.formatting import month_of_store
+    from couplepause.common.formatting import month_of_store
 
     kinds = {part.part for part in parts}
     months = [part.part for part in parts if part.part[:1].isdigit()]

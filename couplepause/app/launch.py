@@ -23,8 +23,11 @@ from PySide6.QtCore import QLockFile, QSocketNotifier, QTimer, QtMsgType, qInsta
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from couplepause import APP_NAME, __version__, paths, platform_support, texts
-from couplepause.texts import words
+from couplepause import APP_NAME, __version__
+from couplepause.common import paths
+from couplepause.common import platform_support
+from couplepause.common import texts
+from couplepause.common.texts import words
 from couplepause.ui import theme
 from couplepause.ui.main_window import MainWindow
 
@@ -149,7 +152,7 @@ def _qt_application() -> QApplication:
 def _cannot_start(heard: list[tuple[str, str]], fatal: str) -> NoReturn:
     """Say why Qt cannot start, in one line, and end the process (exit 1): Qt aborts it
     when this returns. Nothing is open yet (the data folder's lock comes later)."""
-    from couplepause.cli import EXIT_FAILURE, Refused, end_now, say
+    from couplepause.common.console import EXIT_FAILURE, Refused, end_now, say
 
     if os.environ.get("COUPLEPAUSE_DEBUG"):
         for category, message in [*heard, ("default", fatal)]:
@@ -169,7 +172,7 @@ def _plugin_library_problem(heard: list[tuple[str, str]]):
 
     from PySide6.QtCore import QLibraryInfo
 
-    from couplepause.cli import library_problem
+    from couplepause.app.desktop import library_problem
 
     default = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms"
     said = " ".join(message for _category, message in heard)
@@ -189,7 +192,7 @@ def speak_in_qt(qt_app: QApplication) -> None:
     """Qt in the language of our words: its dates and numbers (QLocale's default, from
     formatting.locale()) and its own words (standard buttons, the calendar, a text
     field's menu: qtbase_<language>.qm from Qt's translations folder)."""
-    from couplepause.formatting import locale
+    from couplepause.common.formatting import locale
 
     here = locale()
     if texts.language() == texts.SOURCE_LANGUAGE:
@@ -291,7 +294,7 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
     if owner == "owner":
         paths.private_file(paths.lock_file(data_dir))
     if owner == "silent":
-        from couplepause.cli import Refused
+        from couplepause.common.console import Refused
 
         raise Refused("instance_silent", folder=data_dir)
     theme.set_style(qt_app, settings.get("theme"))
@@ -323,8 +326,8 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
             parts["failed"] = exc
             qt_app.exit(1)
             return
-        from couplepause.app import build
-        from couplepause.safekeeping import FolderGuard
+        from couplepause.app.application import build
+        from couplepause.app.safekeeping import FolderGuard
 
         holder: dict = {}
         guard = FolderGuard(
@@ -340,7 +343,7 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
         holder["app"] = parts["bundle"] = bundle
         if privacy is not None and cannot_save is None:
             bundle.window.show_notice(privacy)
-        from couplepause import errorlog
+        from couplepause.app import errorlog
 
         errorlog.start(data_dir)
         window.talking.pause_requested.disconnect(pressed_early)

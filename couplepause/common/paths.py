@@ -11,8 +11,10 @@ import os
 import zlib
 from pathlib import Path
 
-from couplepause import APP_NAME, platform_support
-from couplepause.problems import Problem
+from couplepause import APP_NAME
+from couplepause.common import platform_support
+from couplepause.common.folders import make_private_dirs
+from couplepause.common.problems import Problem, reason_of
 
 ENV_DATA_DIR = "COUPLEPAUSE_DATA_DIR"
 
@@ -45,8 +47,6 @@ def ensure_data_dir(path: Path) -> Path:
     """Create the data folder (mode 0700) if it is missing; check it is a usable folder."""
     if path.is_dir():
         return path
-    from couplepause.store.atomic import make_private_dirs
-
     if path.exists():
         raise DataDirError("data_dir_is_file", folder=path)
     try:
@@ -63,8 +63,6 @@ def making_problem(folder: Path, exc: OSError) -> Problem:
     of its folders should be, a place where no folder can be made, else the disk's
     answer (full, read-only, not allowed)."""
     import errno
-
-    from couplepause.store.errors import reason_of
 
     if exc.errno in (errno.ENOTDIR, errno.EEXIST):
         in_the_way = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
@@ -132,8 +130,6 @@ def cannot_write(folder: Path) -> Problem | None:
     """Why nothing can be written in ``folder`` now (a full disk, a read-only one, no
     permission), found by writing a block there and syncing it; None if it can be."""
     import tempfile
-
-    from couplepause.store.errors import reason_of
 
     try:
         with tempfile.TemporaryFile(dir=folder) as probe:

@@ -8,11 +8,11 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from couplepause.problems import Problem, in_window
-from couplepause.texts import words
+from couplepause.common.problems import Problem, in_window
+from couplepause.common.texts import words
 
 if TYPE_CHECKING:
-    from couplepause.app import App
+    from couplepause.app.application import App
     from couplepause.core.plan import Plan
 
 log = logging.getLogger(__name__)

@@ -23,10 +23,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from couplepause import APP_NAME, paths, platform_support
-from couplepause.problems import Problem
+from couplepause import APP_NAME
+from couplepause.common import paths
+from couplepause.common import platform_support
+from couplepause.common.problems import Problem
 from couplepause.store.errors import StoreError, StoreUnavailable, cause
-from couplepause.store.atomic import atomic_write, make_private_dirs
+from couplepause.store.atomic import atomic_write
+from couplepause.common.folders import make_private_dirs
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QLockFile

@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 
-from couplepause import errorlog, paths
-from couplepause.texts import words
+from couplepause.app import errorlog
+from couplepause.common import paths
+from couplepause.common.texts import words
 
 if TYPE_CHECKING:
-    from couplepause.app import App
+    from couplepause.app.application import App
 
 RELOCK_IDLE_MS = 5 * 60 * 1000
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel, QEvent.Type.MouseMove}
@@ -55,7 +56,7 @@ class Privacy(QObject):
         panel.working()
 
         def job(repo):
-            from couplepause.safekeeping import take_in_rescues
+            from couplepause.app.safekeeping import take_in_rescues
 
             repo.unlock(passphrase)
             take_in_rescues(repo, self.app.data_dir)  # a sealed rescue copy opens now
@@ -190,7 +191,7 @@ class Privacy(QObject):
 
     def _delete_all(self, dialog) -> None:
         """Everything couplepause keeps for this data folder goes; the app starts fresh."""
-        from couplepause.safekeeping import rescue_files
+        from couplepause.app.safekeeping import rescue_files
 
         app = self.app
         data_dir = app.data_dir

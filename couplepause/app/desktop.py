@@ -27,6 +27,8 @@ import re
 import sys
 from typing import Mapping, NamedTuple
 
+from couplepause.common.console import Refused
+
 X11_SOCKETS = "/tmp/.X11-unix/X{number}"
 WAYLAND_DEFAULT = "wayland-0"
 CONNECT_TIMEOUT_S = 2.0  # a server that is there but busy: Qt is left to wait for it
@@ -47,7 +49,7 @@ def no_display(environ: Mapping[str, str] | None = None, system: str | None = No
     """Why Qt would find no display to open a window on, or None when it may try."""
     environ = os.environ if environ is None else environ
     if system is None:
-        from couplepause import platform_support
+        from couplepause.common import platform_support
 
         if platform_support.system() in (platform_support.WINDOWS, platform_support.MACOS):
             return None  # no DISPLAY there: Qt opens a window on the system's own platform
@@ -195,3 +197,20 @@ def is_debian_like() -> bool:
         return False
     family = {release.get("ID", "")} | set(release.get("ID_LIKE", "").split())
     return bool(family & {"debian", "ubuntu"})
+
+
+def library_problem(error: BaseException) -> Refused | None:
+    """The line for a Qt library that does not load (a system library it needs is not
+    installed), naming what to install; None if ``error`` is not about that. ``error``:
+    an ImportError of a PySide6 module, or the loader's OSError for a Qt plugin."""
+    module = getattr(error, "name", None) or ""
+    if isinstance(error, ImportError) and not module.startswith(("PySide6.", "shiboken6")):
+        return None  # not Qt's: the unexpected error's line names it
+    missing = missing_library(error)
+    if missing is not None and missing.package:
+        return Refused("library_missing_apt", library=missing.library, package=missing.package)
+    if missing is not None:
+        return Refused("library_missing", library=missing.library)
+    if isinstance(error, ImportError):
+        return Refused("qt_module_not_loaded", module=module, detail=error)
+    return None
