@@ -64,10 +64,17 @@ class App:
         from couplepause.app.care import Care
         from couplepause.app.planning import Planning
         from couplepause.app.privacy import Privacy
+        from couplepause.app.store_port import StorePort
 
-        self.care = Care(self)  # losses, backups, rescue copies, as the couple sees them
-        self.privacy = Privacy(self)  # the passphrase, the history's lock, delete all
-        self.planning = Planning(self)  # our plan for hard moments
+        # The parts are handed what they use: the window to tell the couple, the store
+        # through its port, the live flow, and each other where one asks another.
+        self.store = StorePort(repository, self.reader, writer, controller.answers)
+        self.care = Care(window, self.store, controller, controller.answers,  # losses, backups, rescue copies
+                         history=lambda: self.history, data_dir=data_dir)
+        self.planning = Planning(window, self.store, controller)  # our plan for hard moments
+        self.privacy = Privacy(window, self.store, controller, settings,  # the passphrase, the lock, delete all
+                               care=self.care, planning=self.planning, history=lambda: self.history,
+                               keeper=lambda: self.keeper, data_dir=data_dir)
         self._closing = False
         self._following_theme = False
         self.desktop_scheme = None  # the desktop's light or dark, asked once the window shows
@@ -162,6 +169,7 @@ class App:
             view.back_requested.connect(self.close_history)
             view.pause_requested.connect(self._pause_from_history)
             view.export_requested.connect(self.open_export)
+            view.unlock_requested.connect(self.privacy.unlock)
             presenter.failed.connect(self.window.show_notice)
             presenter.changed.connect(self.controller.forget_offer)
             self.controller.persisted.connect(presenter.episode_saved)
@@ -195,10 +203,7 @@ class App:
             show_beside(dialog)
             self.export_dialog = dialog
 
-        self.reader.call(
-            lambda repo: (repo.load_all(), repo.plan()),
-            lambda result, error: self.controller.answers.post(lambda: show(result, error)),
-        )
+        self.store.read(lambda repo: (repo.load_all(), repo.plan()), show)
 
     def _export(self, dialog, episodes: list, kind: str, options, target: Path) -> None:
         """Write the export the dialog asked for on a worker thread (the Pause
@@ -392,12 +397,13 @@ def build(
     settings = Settings.for_data_dir(data_dir)
     theme.set_style(QApplication.instance(), settings.get("theme"))
     theme.set_icon(QApplication.instance())
-    holder: dict[str, App] = {}
+    from couplepause.ui.background import Answers
+
+    answers = Answers()  # what the store's threads tell the window, on its thread
+    bundle: App | None = None  # made below, once the store is open
 
     def on_loss(_part) -> None:  # any thread
-        bundle = holder.get("app")
-        if bundle is not None:
-            bundle.on_main(bundle.care.show_losses)
+        answers.post(lambda: bundle is not None and bundle.care.show_losses())
 
     def store(read_only: bool = False) -> Repository:
         return Repository(
@@ -435,12 +441,12 @@ def build(
         window.first_exposed.connect(window.build_all)
     else:
         window.set_wall(wall)
-    writer = Writer(repository, lambda result: holder["app"].on_main(lambda: controller.on_write_result(result)))
+    writer = Writer(repository, lambda result: answers.post(lambda: controller.on_write_result(result)))
     from couplepause.store.reader import Reader
 
-    controller = Controller(window, writer, settings, clock=clock, wall=wall, run=run, reader=Reader(repository, writer))
+    controller = Controller(window, writer, settings, clock=clock, wall=wall, run=run, reader=Reader(repository, writer),
+                            answers=answers)
     bundle = App(window, controller, writer, repository, settings, data_dir)
-    holder["app"] = bundle
     controller.all_saved.connect(bundle.care.all_saved)
     window.talking.settings_requested.connect(bundle.open_settings)
     window.talking.safety_requested.connect(bundle.open_safety)

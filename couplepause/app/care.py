@@ -7,6 +7,7 @@ The store's work runs on the writer thread; this only asks and shows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,15 +17,36 @@ from couplepause.common import platform_support
 from couplepause.common.texts import words
 
 if TYPE_CHECKING:
-    from couplepause.app.application import App
+    from couplepause.app.store_port import StorePort
+    from couplepause.ui.background import Answers
+    from couplepause.ui.controller import Controller
+    from couplepause.ui.history_presenter import HistoryPresenter
+    from couplepause.ui.main_window import MainWindow
 
 
 class Care(QObject):
-    """Keeping the data of one running window safe, as the couple sees it."""
+    """Keeping the data of one running window safe, as the couple sees it: ``window``
+    tells them, ``store`` does the work, ``controller`` is the live flow (it takes in
+    a changed store when idle), ``history()`` the progress view if it was opened,
+    ``answers`` brings the Keeper's news to the UI thread."""
 
-    def __init__(self, app: App) -> None:
-        super().__init__(app.window)
-        self.app = app
+    def __init__(
+        self,
+        window: MainWindow,
+        store: StorePort,
+        controller: Controller,
+        answers: Answers,
+        *,
+        history: Callable[[], HistoryPresenter | None],
+        data_dir: Path,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.store = store
+        self.controller = controller
+        self.answers = answers
+        self.history = history
+        self.data_dir = data_dir
         self.restore_dialog = None
         self.rescues: list[Path] = []  # rescue copies this run wrote
         self._rescued: list = []  # the snapshots in the newest of them
@@ -36,13 +58,13 @@ class Care(QObject):
             from couplepause.ui.widgets import show_beside
 
             if error is not None:
-                self.app.window.show_notice(words("restore", "failed", reason=_reason(error)))
+                self.window.show_notice(words("restore", "failed", reason=_reason(error)))
                 return
-            dialog = RestoreDialog(backups, self.app.window)
+            dialog = RestoreDialog(backups, self.window)
             dialog.chosen.connect(lambda backup_id: self._restore(dialog, backup_id))
             self.restore_dialog = show_beside(dialog)
 
-        self.app.reader.call(lambda repo: repo.backups.list(), lambda r, e: self.app.on_main(lambda: show(r, e)))
+        self.store.read(lambda repo: repo.backups.list(), show)
 
     def _restore(self, dialog, backup_id: str) -> None:
         from couplepause.store import recovery
@@ -57,14 +79,15 @@ class Care(QObject):
             dialog.show_result(words("restore", "done", pauses=pauses(report.restored), date=when), ok=True)
             self.store_changed()
 
-        self.app.writer.call(lambda repo: recovery.restore(repo, backup_id), lambda r, e: self.app.on_main(lambda: done(r, e)))
+        self.store.write(lambda repo: recovery.restore(repo, backup_id), done)
 
     def store_changed(self) -> None:
         """The store was changed beside the live flow (a restore, pauses brought back)."""
-        if self.app.controller.idle():
-            self.app.controller.load_from_store()
-        if self.app.history is not None and self.app.window.current_view() is self.app.history.view:
-            self.app.history.load()
+        if self.controller.idle():
+            self.controller.load_from_store()
+        history = self.history()
+        if history is not None and self.window.current_view() is history.view:
+            history.load()
             self.tell_history_what_is_missing()
 
     def show_losses(self) -> None:
@@ -85,7 +108,7 @@ class Care(QObject):
                 held = words("notices", "lost_plan_in_backup" if plan else "lost_in_backup", date=long_date(backup.created_at))
                 text = f"{text} {held}"
                 action = (words("notices", "bring_back_plan" if plan else "bring_back"), lambda: self._bring_back(parts))
-            self.app.window.show_notice(text, action=action, on_dismiss=lambda: self._noted(parts))
+            self.window.show_notice(text, action=action, on_dismiss=lambda: self._noted(parts))
 
         def look(repo):
             parts = [p for p in repo.missing() if not p.noted]
@@ -95,7 +118,7 @@ class Care(QObject):
             backup = next((i for i in infos if any(i.has(p.part) or (p.part == "all" and i.pauses) for p in parts)), None)
             return parts, backup
 
-        self.app.reader.call(look, lambda r, e: self.app.on_main(lambda: offer(r, e)))
+        self.store.read(look, offer)
 
     def _go_on(self, parts) -> None:
         """The couple go on without what no backup holds: recorded, told once, never again."""
@@ -103,19 +126,19 @@ class Care(QObject):
 
         def done(_result, error) -> None:
             if error is not None:
-                self.app.window.show_notice(words("notices", "go_on_failed", reason=_reason(error)))
+                self.window.show_notice(words("notices", "go_on_failed", reason=_reason(error)))
                 return
-            self.app.window.show_notice(words("notices", "went_on_without_it" if plan else "went_on_without"), linger=True)
+            self.window.show_notice(words("notices", "went_on_without_it" if plan else "went_on_without"), linger=True)
             self.store_changed()
 
-        self.app.writer.call(lambda repo: repo.accept_loss(parts), lambda r, e: self.app.on_main(lambda: done(r, e)))
+        self.store.write(lambda repo: repo.accept_loss(parts), done)
 
     def _bring_back(self, parts) -> None:
         from couplepause.store import recovery
         from couplepause.store.backups import BackupError
         from couplepause.common.texts import pauses
 
-        self.app.window.show_notice(words("notices", "bringing_back"))
+        self.window.show_notice(words("notices", "bringing_back"))
 
         def job(repo):
             count = 0
@@ -130,24 +153,22 @@ class Care(QObject):
             if error is not None:  # the backup could not give them back: going on without them stays open
                 plan = all(part.part == "plan" for part in parts)
                 go_on = (words("notices", "go_on_without_it" if plan else "go_on_without"), lambda: self._go_on(parts))
-                self.app.window.show_notice(words("notices", "bring_back_failed", reason=_reason(error)), action=go_on)
+                self.window.show_notice(words("notices", "bring_back_failed", reason=_reason(error)), action=go_on)
                 return
             if all(part.part == "plan" for part in parts):
                 text = words("notices", "plan_brought_back")
             else:
                 text = words("notices", "brought_back", pauses=pauses(count))
-            self.app.window.show_notice(text, linger=True)
+            self.window.show_notice(text, linger=True)
             self.store_changed()
             self.show_losses()  # any part that no backup had
 
-        self.app.writer.call(job, lambda r, e: self.app.on_main(lambda: done(r, e)))
+        self.store.write(job, done)
 
     def _noted(self, parts) -> None:
         from couplepause.store import files
 
-        self.app.writer.call(
-            lambda repo: [files.mark(part, files.NOTED_SUFFIX) for part in parts], lambda r, e: None
-        )
+        self.store.write(lambda repo: [files.mark(part, files.NOTED_SUFFIX) for part in parts])
 
     def keeper_event(self, kind: str, value) -> None:
         """From the Keeper's thread: a rescue copy saved, a backup made, a problem."""
@@ -155,21 +176,21 @@ class Care(QObject):
 
         if kind == "rescued":
             def told() -> None:
-                self.app.window.show_notice(words("notices", "rescue_saved", pauses=pauses(value)))
+                self.window.show_notice(words("notices", "rescue_saved", pauses=pauses(value)))
                 self.store_changed()  # a pause kept there may be one to pick up
 
-            self.app.on_main(told)
+            self.answers.post(told)
         elif kind in ("problem", "rescue_failed"):
             key = "backup_failed" if kind == "problem" else "rescue_waits"
-            self.app.on_main(lambda: self._tell_care_problem(key, value))
+            self.answers.post(lambda: self._tell_care_problem(key, value))
 
     def _tell_care_problem(self, key: str, reason: str) -> None:
         """A backup (or a rescue copy) that could not be saved now. The notice says the
         pauses are saved only while they are: while a write fails, that failure's notice
         stays (it says what matters), and this one waits for the next round."""
-        if self.app.controller.unsaved_reason or self.app.writer.unwritten():
+        if self.controller.unsaved_reason or self.store.unwritten():
             return
-        self.app.window.show_notice(words("notices", key, reason=reason))
+        self.window.show_notice(words("notices", key, reason=reason))
 
     def all_saved(self) -> None:
         """Every write is durable again: the rescue copies of this run hold nothing more."""
@@ -185,12 +206,12 @@ class Care(QObject):
         """Keep what is not written yet in a rescue copy (unless the newest one holds it)."""
         from couplepause.app.safekeeping import write_rescue
 
-        unwritten = self.app.writer.unwritten()
+        unwritten = self.store.unwritten()
         if not unwritten:
             return None
         if self.rescues and unwritten == self._rescued:
             return self.rescues[-1]
-        protection = self.app.repository.protection
+        protection = self.store.protection()
         sealed_to = None
         if protection.header is not None:
             from couplepause.store import vault
@@ -198,7 +219,7 @@ class Care(QObject):
             sealed_to = vault.public_key(protection.header)
         elif protection.required:
             return None  # protected, with no key left to seal it to: never kept in the clear
-        path = write_rescue(self.app.data_dir, unwritten, sealed_to=sealed_to)
+        path = write_rescue(self.data_dir, unwritten, sealed_to=sealed_to)
         if path is not None:
             self.rescues.append(path)
             self._rescued = unwritten
@@ -206,7 +227,8 @@ class Care(QObject):
 
     def tell_history_what_is_missing(self) -> None:
         def told(parts, error) -> None:
-            if self.app.history is None or error is not None:
+            history = self.history()
+            if history is None or error is not None:
                 return
             from couplepause.common.formatting import month_of_store
 
@@ -218,11 +240,9 @@ class Care(QObject):
                 lines.append(words("history", "missing_active"))
             if "all" in parts:
                 lines.append(words("history", "missing_all"))
-            self.app.history.view.set_missing(" ".join(lines) or None)
+            history.view.set_missing(" ".join(lines) or None)
 
-        self.app.reader.call(
-            lambda repo: sorted({p.part for p in repo.missing()}), lambda r, e: self.app.on_main(lambda: told(r, e))
-        )
+        self.store.read(lambda repo: sorted({p.part for p in repo.missing()}), told)
 
 
 def loss_text(parts) -> str:

@@ -329,18 +329,19 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
         from couplepause.app.application import build
         from couplepause.app.safekeeping import FolderGuard
 
-        holder: dict = {}
-        guard = FolderGuard(
-            data_dir, lock, held=owner == "owner",
-            on_remade=lambda: holder["app"].on_main(
-                lambda: holder["app"].window.show_notice(words("notices", "folder_remade"))
-            ),
-        )
+        from couplepause.ui.background import main_thread
+
+        bundle = None  # the App, once built: the guard may remake the folder before
+
+        def remade() -> None:  # on the writer's thread, before a write
+            main_thread().post(lambda: bundle is not None and bundle.window.show_notice(words("notices", "folder_remade")))
+
+        guard = FolderGuard(data_dir, lock, held=owner == "owner", on_remade=remade)
         # Why nothing can be saved there now (a missing folder is told by build()).
         cannot_save = paths.write_problem(data_dir) if owner == "cannot" and data_dir.is_dir() else None
         bundle = build(data_dir, window=window, guard=guard, keep=True, cannot_save=cannot_save)
         bundle.guard = guard
-        holder["app"] = parts["bundle"] = bundle
+        parts["bundle"] = bundle
         if privacy is not None and cannot_save is None:
             bundle.window.show_notice(privacy)
         from couplepause.app import errorlog

@@ -12,15 +12,22 @@ from couplepause.common.problems import Problem, in_window
 from couplepause.common.texts import words
 
 if TYPE_CHECKING:
-    from couplepause.app.application import App
+    from couplepause.app.store_port import StorePort
     from couplepause.core.plan import Plan
+    from couplepause.ui.controller import Controller
+    from couplepause.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
 
 class Planning:
-    def __init__(self, app: App):
-        self.app = app
+    """The plan, between its dialog, the store (``store``) and the live flow (``controller``);
+    ``window`` says what happened and holds the dialog."""
+
+    def __init__(self, window: MainWindow, store: StorePort, controller: Controller) -> None:
+        self.window = window
+        self.store = store
+        self.controller = controller
         self.plan: Plan | None = None
         self.readable = True  # False while the plan is protected and the history locked
         self.loaded = False  # the plan has been read (the dialog never opens before: it would show none)
@@ -30,7 +37,6 @@ class Planning:
 
     def load(self) -> None:
         """Read the plan (off the UI thread) and hand it to the live flow."""
-        app = self.app
         self._reading = True
 
         def job(repo):
@@ -47,15 +53,15 @@ class Planning:
                 log.warning("the plan could not be read (%s)", type(error).__name__)
                 self.loaded = False
                 if wanted:
-                    app.window.show_notice(words("plan", "not_read", reason=cause(error)))
+                    self.window.show_notice(words("plan", "not_read", reason=cause(error)))
                 return
             self.readable, self.plan = result
             self.loaded = True
-            app.controller.set_plan(self.plan)
+            self.controller.set_plan(self.plan)
             if wanted:
                 self.open()
 
-        app.reader.call(job, lambda r, e: app.on_main(lambda: done(r, e)))
+        self.store.read(job, done)
 
     def open(self):
         """The plan's dialog (one at a time), once the plan has been read; a plan
@@ -69,19 +75,18 @@ class Planning:
                 self.load()
             return None
         if not self.readable:
-            self.app.window.show_notice(in_window(Problem("plan_locked")), linger=True)
+            self.window.show_notice(in_window(Problem("plan_locked")), linger=True)
             return None
         if self.dialog is not None and self.dialog.isVisible():
             return bring_forward(self.dialog)
-        dialog = PlanDialog(self.plan, self.app.controller.names(), self.app.window)
+        dialog = PlanDialog(self.plan, self.controller.names(), self.window)
         dialog.saved.connect(lambda plan: self.save(plan, dialog))
         dialog.finished.connect(lambda _result: setattr(self, "dialog", None))
         self.dialog = dialog
         return show_beside(dialog)
 
     def save(self, plan: Plan, dialog) -> None:
-        app = self.app
-        plan = plan.with_changes(updated_at=app.controller.wall())
+        plan = plan.with_changes(updated_at=self.controller.wall())
 
         def done(error) -> None:
             if error is not None:
@@ -90,8 +95,8 @@ class Planning:
                 dialog.not_kept(cause(error))
                 return
             self.plan = plan
-            app.controller.set_plan(plan)
+            self.controller.set_plan(plan)
             dialog.kept()
-            app.window.show_notice(words("plan", "saved"), linger=True)
+            self.window.show_notice(words("plan", "saved"), linger=True)
 
-        app.writer.call(lambda repo: repo.save_plan(plan), lambda _r, e: app.on_main(lambda: done(e)))
+        self.store.write(lambda repo: repo.save_plan(plan), lambda _result, error: done(error))

@@ -9,6 +9,8 @@ The store's work runs on the writer thread; this only asks and shows.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
@@ -18,7 +20,14 @@ from couplepause.common import paths
 from couplepause.common.texts import words
 
 if TYPE_CHECKING:
-    from couplepause.app.application import App
+    from couplepause.app.care import Care
+    from couplepause.app.planning import Planning
+    from couplepause.app.safekeeping import Keeper
+    from couplepause.app.store_port import StorePort
+    from couplepause.settings import Settings
+    from couplepause.ui.controller import Controller
+    from couplepause.ui.history_presenter import HistoryPresenter
+    from couplepause.ui.main_window import MainWindow
 
 RELOCK_IDLE_MS = 5 * 60 * 1000
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel, QEvent.Type.MouseMove}
@@ -30,36 +39,54 @@ class Privacy(QObject):
 
     protection_changed = Signal(bool)
 
-    def __init__(self, app: App) -> None:
-        super().__init__(app.window)
-        self.app = app
+    def __init__(
+        self,
+        window: MainWindow,
+        store: StorePort,
+        controller: Controller,
+        settings: Settings,
+        *,
+        care: Care,
+        planning: Planning,
+        history: Callable[[], HistoryPresenter | None],
+        keeper: Callable[[], Keeper | None],
+        data_dir: Path,
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.store = store
+        self.controller = controller
+        self.settings = settings
+        self.care = care
+        self.planning = planning
+        self.history = history
+        self.keeper = keeper
+        self.data_dir = data_dir
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
         self.idle.setInterval(RELOCK_IDLE_MS)
         self.idle.timeout.connect(self.relock)
         self.dialog = None
-        app.window.installEventFilter(self)
+        window.installEventFilter(self)
 
     # ------------------------------------------------------------------ lock
     def show_lock(self, presenter) -> None:
         """The history view shows the passphrase field; the Pause stays beside it."""
         presenter.forget()
-        panel = presenter.view.show_locked()
-        if not getattr(panel, "_wired", False):
-            panel.unlock_requested.connect(self.unlock)
-            panel._wired = True
+        presenter.view.show_locked()  # its passphrase comes to unlock() (wired in App.open_history)
 
     def unlock(self, passphrase: str) -> None:
         from couplepause.store.vault import WrongPassphrase
 
-        panel = self.app.history.view.lock_panel
+        presenter = self.history()
+        panel = presenter.view.lock_panel
         panel.working()
 
         def job(repo):
             from couplepause.app.safekeeping import take_in_rescues
 
             repo.unlock(passphrase)
-            take_in_rescues(repo, self.app.data_dir)  # a sealed rescue copy opens now
+            take_in_rescues(repo, self.data_dir)  # a sealed rescue copy opens now
             return repo.protected_names(), repo.protection.changed
 
         def done(result, error) -> None:
@@ -71,43 +98,43 @@ class Privacy(QObject):
                 return
             names, changed = result
             self._unlocked(names)
-            self.app.history.load()
-            self.app.care.tell_history_what_is_missing()
-            if self.app.controller.idle():
+            presenter.load()
+            self.care.tell_history_what_is_missing()
+            if self.controller.idle():
                 # The pauses in progress could not be read while locked: one interrupted
                 # by a quit or a crash is offered now, as an unprotected store does at start.
-                self.app.controller.load_from_store()
+                self.controller.load_from_store()
             if changed:  # found at unlock, and mended: said once, before any loss it caused
-                self.app.window.show_notice(words("notices", "header_mended"), on_dismiss=self.app.care.show_losses)
+                self.window.show_notice(words("notices", "header_mended"), on_dismiss=self.care.show_losses)
             else:
-                self.app.care.show_losses()
+                self.care.show_losses()
 
-        self.app.writer.call(job, lambda r, e: self.app.on_main(lambda: done(r, e)))
+        self.store.write(job, done)
 
     def _unlocked(self, names) -> None:
-        self.app.controller.set_protected_names(names)
-        self.app.planning.load()  # a plan protected with the names opens too
-        if self.app.history is not None:
-            self.app.history.view.set_names(self.app.controller.names())
+        self.controller.set_protected_names(names)
+        self.planning.load()  # a plan protected with the names opens too
+        history = self.history()
+        if history is not None:
+            history.view.set_names(self.controller.names())
         self.idle.start()
 
     def relock(self) -> None:
         """Lock the history again (idle, or the window hidden); the live flow goes on."""
         self.idle.stop()
-        repo = self.app.repository
-        if not repo.protection.protected or repo.locked or not self.app.writer.is_alive():
+        if not self.store.protected() or self.store.locked() or not self.store.writing():
             return
 
         def done(_result, _error) -> None:
-            self.app.controller.set_protected_names(None)
-            self.app.planning.load()
-            history = self.app.history
+            self.controller.set_protected_names(None)
+            self.planning.load()
+            history = self.history()
             if history is not None:
                 self.show_lock(history)
-                if self.app.window.current_view() is history.view:
-                    self.app.window.show_notice(words("lock", "locked_again"), linger=True)
+                if self.window.current_view() is history.view:
+                    self.window.show_notice(words("lock", "locked_again"), linger=True)
 
-        self.app.writer.call(lambda r: r.lock_history(), lambda r, e: self.app.on_main(lambda: done(r, e)))
+        self.store.write(lambda repo: repo.lock_history(), done)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
         kind = event.type()
@@ -125,14 +152,14 @@ class Privacy(QObject):
         from couplepause.ui.privacy_dialogs import PassphraseDialog
         from couplepause.ui.widgets import show_beside
 
-        dialog = PassphraseDialog(mode, self.app.window)
+        dialog = PassphraseDialog(mode, self.window)
         dialog.chosen.connect(lambda values: self._passphrase(dialog, values))
         self.dialog = show_beside(dialog)
 
     def _passphrase(self, dialog, values: dict) -> None:
         from couplepause.store.vault import WrongPassphrase
 
-        settings = self.app.settings
+        settings = self.settings
         mode = values["mode"]
         names = None
         if mode == "set" and values["names"]:
@@ -172,20 +199,20 @@ class Privacy(QObject):
                 if result:
                     settings.update({"partner_a": result["a"], "partner_b": result["b"]})
                 settings.update({"names_protected": False})
-                self.app.controller.set_protected_names(None)
+                self.controller.set_protected_names(None)
                 self.idle.stop()
-            self.app.controller.apply_settings()
+            self.controller.apply_settings()
             dialog.show_result(words("protect", f"done_{'protect' if mode == 'set' else mode}"), ok=True)
             self.protection_changed.emit(mode != "remove")
 
-        self.app.writer.call(job, lambda r, e: self.app.on_main(lambda: done(r, e)))
+        self.store.write(job, done)
 
     # ------------------------------------------------------------ delete all
     def open_delete_all(self) -> None:
         from couplepause.ui.privacy_dialogs import DeleteAllDialog
         from couplepause.ui.widgets import show_beside
 
-        dialog = DeleteAllDialog(self.app.window)
+        dialog = DeleteAllDialog(self.window)
         dialog.confirmed.connect(lambda: self._delete_all(dialog))
         self.dialog = show_beside(dialog)
 
@@ -193,13 +220,13 @@ class Privacy(QObject):
         """Everything couplepause keeps for this data folder goes; the app starts fresh."""
         from couplepause.app.safekeeping import rescue_files
 
-        app = self.app
-        data_dir = app.data_dir
-        if app.keeper is not None:
-            app.keeper.stop()
+        data_dir = self.data_dir
+        keeper, history = self.keeper(), self.history()
+        if keeper is not None:
+            keeper.stop()
         errorlog.stop()
-        if app.history is not None:
-            app.history.forget()
+        if history is not None:
+            history.forget()
 
         def job(repo):
             removed = []
@@ -218,14 +245,15 @@ class Privacy(QObject):
             return removed
 
         def done(removed, error) -> None:
-            had_settings = app.settings.file.exists()
-            app.settings.clear()
-            app.settings.file.unlink(missing_ok=True)
+            settings = self.settings
+            had_settings = settings.file.exists()
+            settings.clear()
+            settings.file.unlink(missing_ok=True)
             if had_settings:
                 removed = [*(removed or []), words("delete_all_parts", "settings")]
-            app.controller.set_protected_names(None)
-            app.controller.forget_offer_entirely()
-            app.controller.apply_settings()
+            self.controller.set_protected_names(None)
+            self.controller.forget_offer_entirely()
+            self.controller.apply_settings()
             errorlog.start(data_dir)
             if error is not None:
                 dialog.show_result(words("delete_all", "failed", reason=_reason(error)), ok=False)
@@ -233,9 +261,9 @@ class Privacy(QObject):
             text = words("delete_all", "done", what=", ".join(removed)) if removed else words("delete_all", "nothing")
             dialog.show_result(text, ok=True)
             self.protection_changed.emit(False)
-            app.window.show_notice(text, linger=True)
+            self.window.show_notice(text, linger=True)
 
-        app.writer.call(job, lambda r, e: app.on_main(lambda: done(r, e)))
+        self.store.write(job, done)
 
 
 def _reason(error: BaseException) -> str:

@@ -30,9 +30,8 @@ from couplepause.ui.sound import Chime
 log = logging.getLogger(__name__)
 
 TURN_TICK_MS = 250
-# A break's end is checked at least this often against the wall clock: Qt's
-# timers do not run while the laptop sleeps, so one long timer would invite
-# the couple back late after the lid was closed.
+# A break's end is checked at least this often against the wall clock: Qt's timers do
+# not run while the laptop sleeps (one long timer would invite the couple back late).
 BREAK_CHECK_MS = 60_000
 
 
@@ -63,6 +62,7 @@ class Controller(QObject):
         wall: Callable[[], datetime],
         run: fl.ClockRun | None = None,
         reader: Any = None,
+        answers: Answers | None = None,
     ):
         super().__init__(window)
         self.window = window
@@ -75,7 +75,7 @@ class Controller(QObject):
         self.practising = False  # a practice pause: kept as practice, never counted
         self.chime = Chime(self)  # a tone at each breathing phase, when chosen
         self.flow = Flow(clock=clock, wall=wall, config=flow_config(settings), run=run or fl.ClockRun())
-        self.answers = Answers()  # what other threads tell us, on this thread
+        self.answers = answers or Answers()  # what other threads tell us, on this thread
         self.offered: Episode | None = None  # an open episode from before, on offer
         self.protected_names: dict[str, str] | None = None  # from the unlocked store
         self.plan: Plan | None = None  # our plan for hard moments, once read

@@ -51,6 +51,7 @@ class HistoryView(QWidget):
     back_requested = Signal()
     pause_requested = Signal()
     export_requested = Signal()
+    unlock_requested = Signal(str)  # the passphrase typed into the lock panel
     edit_requested = Signal(str, object, object)  # episode id, note, cycle
     delete_requested = Signal(str)
     undo_requested = Signal()
@@ -202,6 +203,7 @@ class HistoryView(QWidget):
 
         if self.lock_panel is None:
             self.lock_panel = UnlockPanel()
+            self.lock_panel.unlock_requested.connect(self.unlock_requested)
             self.pages.addWidget(self.lock_panel)
         self._episodes = []
         self._version = -1
