@@ -243,8 +243,9 @@ class Writer:
     def _run_write(self, job: _Job) -> None:
         episode = job.episode
         assert episode is not None
+        write = {SAVE_ACTIVE: self._repo.save_active, ARCHIVE: self._repo.archive}[job.kind]
         try:
-            getattr(self._repo, job.kind)(episode)
+            write(episode)
         except Exception as exc:  # any failure: keep the snapshot and retry
             self._after_failure(job, exc)
             return
