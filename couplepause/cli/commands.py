@@ -225,7 +225,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from couplepause.export import DEFAULT_NAMES, EXPORTERS, ExportOptions
+    from couplepause.export import EXPORTERS, ExportOptions
 
     if args.format == "pdf":
         # The report is drawn with Qt, which needs a QGuiApplication but never a
@@ -253,7 +253,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         include_plan=args.include_plan,
         include_patterns=args.include_patterns,
         plan=plan,
-        partner_names=names or DEFAULT_NAMES,
+        partner_names=names,
         force=args.force,
     )
     count = EXPORTERS[args.format].export(episodes, options, args.output)
@@ -302,9 +302,9 @@ def _partner_names(data_dir: Path) -> tuple[str, str] | None:
         return None  # reading settings must not create the file
     from couplepause.settings import Settings
 
-    from couplepause.export import DEFAULT_NAMES
+    from couplepause.export import default_partner_names
 
-    return Settings.for_data_dir(data_dir).partner_names(*DEFAULT_NAMES)
+    return Settings.for_data_dir(data_dir).partner_names(*default_partner_names())
 
 
 def cmd_open(args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ and add it to ``EXPORTERS`` below. Qt-free except where a format needs Qt
 from __future__ import annotations
 
 from couplepause.export.base import (
-    DEFAULT_NAMES,
+    default_partner_names,
     Exporter,
     ExportError,
     ExportOptions,
@@ -46,7 +46,7 @@ def _register_builtin() -> None:
 _register_builtin()
 
 __all__ = [
-    "DEFAULT_NAMES",
+    "default_partner_names",
     "EXPORTERS",
     "Exporter",
     "ExportError",

@@ -20,12 +20,10 @@ from couplepause.common.problems import Problem
 from couplepause.common.texts import default_names
 from couplepause.store.atomic import atomic_file
 
-def _default_names() -> tuple[str, str]:
+def default_partner_names() -> tuple[str, str]:
+    """"Partner A", "Partner B" in the language spoken now."""
     names = default_names()
     return names["a"], names["b"]
-
-
-DEFAULT_NAMES = _default_names()  # "Partner A", "Partner B", from the words
 
 
 class ExportError(Problem):
@@ -49,8 +47,9 @@ class ExportOptions:
     plan: Plan | None = None
     # The patterns section of the PDF report: only when the couple opts in.
     include_patterns: bool = False
-    # The partners' own names; only written when include_names is set.
-    partner_names: tuple[str, str] = DEFAULT_NAMES
+    # The partners' own names; only written when include_names is set (None: the
+    # words for "Partner A" and "Partner B" in the language spoken when it is written).
+    partner_names: tuple[str, str] | None = None
     force: bool = False
     # When the export was made; None means "now" (tests pass a fixed time).
     exported_at: datetime | None = field(default=None, compare=False)
@@ -62,10 +61,11 @@ class ExportOptions:
     @property
     def names(self) -> tuple[str, str]:
         """The partner names as they may appear in the export."""
-        if not self.include_names:
-            return DEFAULT_NAMES
+        fallback = default_partner_names()
+        if not self.include_names or self.partner_names is None:
+            return fallback
         a, b = self.partner_names
-        return (a or DEFAULT_NAMES[0], b or DEFAULT_NAMES[1])
+        return (a or fallback[0], b or fallback[1])
 
     def moment(self) -> datetime:
         return self.exported_at if self.exported_at is not None else now_local()

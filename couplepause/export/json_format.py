@@ -42,7 +42,7 @@ from typing import Any, BinaryIO
 
 from couplepause.core.episode import Episode, EpisodeError, format_instant, inconsistencies, parse_instant
 from couplepause.core.plan import Plan
-from couplepause.export.base import DEFAULT_NAMES, ExportOptions, Exporter
+from couplepause.export.base import ExportOptions, Exporter, default_partner_names
 from couplepause.export.import_rules import ImportRejected, LeftOut, check_limits, check_months
 from couplepause.common.problems import Problem
 from couplepause.common.texts import resource_folder, words
@@ -330,7 +330,7 @@ def _check(doc: Any, path: Path, skip_contradictions: bool = False) -> ExportFil
     return ExportFile(
         episodes=episodes,
         exported_at=exported_at,
-        partners=(partners.get("a") or DEFAULT_NAMES[0], partners.get("b") or DEFAULT_NAMES[1]),
+        partners=(partners.get("a") or default_partner_names()[0], partners.get("b") or default_partner_names()[1]),
         since=span.get("since"),
         until=span.get("until"),
         schema_version=version,

@@ -37,7 +37,7 @@ from couplepause.ui import theme
 __all__ = ["CountAxis", "DatesAxis", "MinutesAxis", "RepairChart", "WeeklyChart", "OPEN_ROW_PX", "PLOT_MIN_PX",
            "WEEKLY_MIN_PX"]
 
-pg.setConfigOptions(antialias=True, background=None, foreground=theme.color("muted"))
+pg.setConfigOptions(antialias=True, background=None)  # colours: each plot takes the theme of the moment (_plot)
 
 WEEK_BAR_DAYS = 5.0  # a week's bar, centred on its week
 OPEN_ROW_PX = 30  # the height of the open pauses' row

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from couplepause.export import DEFAULT_NAMES, EXPORTERS, ExportOptions
+from couplepause.export import EXPORTERS, ExportOptions, default_partner_names
 from couplepause.export import csv_format
 from couplepause.export.csv_format import (
     COLUMNS,
@@ -91,7 +91,7 @@ def test_german_has_semicolons_decimal_commas_and_every_cell_quoted(tmp_path, la
     assert header.startswith('"id";"Pause";"Zurückgefunden";"Minuten zum Zurückfinden";')
     assert line == (
         '"5d0c6d0e-0000-4000-8000-000000000001";"2026-03-01T21:04:05.123+01:00";"2026-03-01T21:12:57.248+01:00";'
-        f'"8,9";"zurückgefunden";"nein";"";"{DEFAULT_NAMES[0]}";"7";"";"Nähe gesucht, Abstand genommen";'
+        f'"8,9";"zurückgefunden";"nein";"";"{default_partner_names()[0]}";"7";"";"Nähe gesucht, Abstand genommen";'
         '"2026-03-01";"Sonntag";"21:04";"1";"2";"2,0";"2,0";"0";"ja";"zum Teil";'
         '"ZEBRA-NOTE-7f3a: we argued about the dishes again, Łódź, 😊"')
 
