@@ -16,8 +16,9 @@ import os
 import signal
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, NoReturn
+from typing import TYPE_CHECKING, Callable, NoReturn
 
 from PySide6.QtCore import QLockFile, QSocketNotifier, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QGuiApplication
@@ -30,6 +31,11 @@ from couplepause.common import texts
 from couplepause.common.texts import words
 from couplepause.ui import theme
 from couplepause.ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalServer
+
+    from couplepause.app.application import App
 
 log = logging.getLogger(__name__)
 
@@ -254,6 +260,15 @@ def _private_process(qt_settings: Path) -> None:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(qt_settings))
 
 
+@dataclass
+class _Running:
+    """What the window's start makes once the Pause button is on screen."""
+
+    app: App | None = None
+    server: QLocalServer | None = None  # answers a second launch
+    failed: ImportError | None = None  # Qt's network module would not load
+
+
 def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
     """Start the app on ``data_dir``; exit code for the process.
 
@@ -308,12 +323,11 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
             early_press.append((system_clock()(), time.time()))
 
     window.talking.pause_requested.connect(pressed_early)
-    parts: dict = {}
+    running = _Running()
 
     def on_signal() -> None:
-        bundle = parts.get("bundle")
-        if bundle is not None:
-            bundle.shutdown()  # a rescue copy of anything unwritten, named on stderr
+        if running.app is not None:
+            running.app.shutdown()  # a rescue copy of anything unwritten, named on stderr
         window.close()
         qt_app.quit()
 
@@ -323,7 +337,7 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
         try:
             import PySide6.QtNetwork  # noqa: F401  the socket for other launches, first: it may not load
         except ImportError as exc:  # a system library it needs is missing: the command line says which
-            parts["failed"] = exc
+            running.failed = exc
             qt_app.exit(1)
             return
         from couplepause.app.application import build
@@ -341,7 +355,7 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
         cannot_save = paths.write_problem(data_dir) if owner == "cannot" and data_dir.is_dir() else None
         bundle = build(data_dir, window=window, guard=guard, keep=True, cannot_save=cannot_save)
         bundle.guard = guard
-        parts["bundle"] = bundle
+        running.app = bundle
         if privacy is not None and cannot_save is None:
             bundle.window.show_notice(privacy)
         from couplepause.app import errorlog
@@ -353,23 +367,23 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
 
             reading, epoch = early_press[0]
             bundle.controller.pause(at=(reading, datetime.fromtimestamp(epoch).astimezone()))
-        parts["server"] = _serve_raise_requests(key, window)
+        running.server = _serve_raise_requests(key, window)
         window.build_all()
 
     stop_listening = _install_signal_handlers(qt_app, on_signal)
     # Windows ends a session by emitting this and ending the process right after
     # (WM_ENDSESSION): what is open is written there. Elsewhere exec() returns first.
-    qt_app.aboutToQuit.connect(lambda: parts["bundle"].shutdown() if "bundle" in parts else None)
+    qt_app.aboutToQuit.connect(lambda: running.app.shutdown() if running.app is not None else None)
     window.first_exposed.connect(after_first_show)
     window.show()
     code = qt_app.exec()
-    if "bundle" in parts:
-        parts["bundle"].shutdown()
+    if running.app is not None:
+        running.app.shutdown()
     elif owner == "owner":
         lock.unlock()
-    if "server" in parts:
-        parts["server"].close()
+    if running.server is not None:
+        running.server.close()
     stop_listening()
-    if "failed" in parts:
-        raise parts["failed"]
+    if running.failed is not None:
+        raise running.failed
     return code
