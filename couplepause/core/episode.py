@@ -10,12 +10,12 @@ plus a measured duration, so an episode's times agree with its durations.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from couplepause.core.clock import Timing
-from couplepause.core.limits import NAME_MAX, NOT_IN_A_NAME  # noqa: F401 - part of the record's rules
+from couplepause.core.limits import NAME_MAX, NOT_IN_A_NAME, NOTE_MAX  # noqa: F401 - part of the record's rules
 from couplepause.common.problems import Problem
 
 PARTNERS = ("a", "b")
@@ -118,6 +118,26 @@ class Break:
         back = parse_instant(data.get("return_at"))
         ended = data.get("ended_at")
         return cls(started, back, parse_instant(ended) if ended is not None else None)
+
+
+@dataclass(frozen=True)
+class Reflection:
+    """What the couple write about a pause afterwards: on the after screen (the Finish
+    event's value) or later in the history's note editor (a ``NoteEdit``). Its fields
+    are the Episode's fields of the same names."""
+
+    note: str | None = None
+    cycle: str | None = None
+
+    @classmethod
+    def written(cls, note: str | None, cycle: str | None) -> "Reflection":
+        """As a field gives it: the note without its outer blanks, at most NOTE_MAX
+        characters, None when nothing is left."""
+        return cls(note=(note or "").strip()[:NOTE_MAX] or None, cycle=cycle)
+
+    def applied_to(self, episode: "Episode") -> "Episode":
+        tidy = Reflection.written(self.note, self.cycle)
+        return episode.with_changes(**{f.name: getattr(tidy, f.name) for f in fields(tidy)})
 
 
 @dataclass(frozen=True)
