@@ -6,7 +6,6 @@ LEFT_OUT, with the reason), and the files written from the definitions are curre
 from __future__ import annotations
 
 import dataclasses
-import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
