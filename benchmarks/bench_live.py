@@ -604,7 +604,7 @@ def child_press(store: str | None, presses: int) -> dict[str, Any]:
             # Finish the episode quickly so that the next press is a fresh pause.
             for kind, partner, value in (
                 (Ev.END_BREATHING, None, None), (Ev.SWAP, None, None), (Ev.TO_REPAIR, None, None),
-                (Ev.ANSWER, "a", "yes"), (Ev.ANSWER, "b", "yes"), (Ev.FINISH, None, {}),
+                (Ev.ANSWER, "a", "yes"), (Ev.ANSWER, "b", "yes"), (Ev.FINISH, None, None),
             ):
                 if not controller.dispatch(kind, partner, value):
                     raise RuntimeError(f"{kind} refused in {controller.flow.state}")

@@ -10,12 +10,12 @@ plus a measured duration, so an episode's times agree with its durations.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from couplepause.core.clock import Timing
-from couplepause.core.limits import NAME_MAX, NOT_IN_A_NAME  # noqa: F401 - part of the record's rules
+from couplepause.core.limits import NAME_MAX, NOT_IN_A_NAME, NOTE_MAX  # noqa: F401 - part of the record's rules
 from couplepause.common.problems import Problem
 
 PARTNERS = ("a", "b")
@@ -118,6 +118,26 @@ class Break:
         back = parse_instant(data.get("return_at"))
         ended = data.get("ended_at")
         return cls(started, back, parse_instant(ended) if ended is not None else None)
+
+
+@dataclass(frozen=True)
+class Reflection:
+    """What the couple write about a pause afterwards: on the after screen (the Finish
+    event's value) or later in the history's note editor (a ``NoteEdit``). Its fields
+    are the Episode's fields of the same names."""
+
+    note: str | None = None
+    cycle: str | None = None
+
+    @classmethod
+    def written(cls, note: str | None, cycle: str | None) -> "Reflection":
+        """As a field gives it: the note without its outer blanks, at most NOTE_MAX
+        characters, None when nothing is left."""
+        return cls(note=(note or "").strip()[:NOTE_MAX] or None, cycle=cycle)
+
+    def applied_to(self, episode: "Episode") -> "Episode":
+        tidy = Reflection.written(self.note, self.cycle)
+        return episode.with_changes(**{f.name: getattr(tidy, f.name) for f in fields(tidy)})
 
 
 @dataclass(frozen=True)
@@ -234,77 +254,116 @@ class Episode:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Episode":
-        """Build and validate an episode; raises EpisodeError with a plain reason."""
+        """Build and validate an episode, each field as FIELDS says; raises EpisodeError
+        with a plain reason."""
         if not isinstance(data, dict):
             raise EpisodeError("episode_not_object")
-        episode_id = data.get("id")
+        # When it is and how long it took come first: a record whose own times
+        # disagree is named by that (an import may leave it out), whatever else it holds.
+        values = {name: _read(FIELD[name], data) for name in ("id", "paused_at", "repaired_at", "repair_seconds")}
+        paused_at, repaired_at, repair_seconds = values["paused_at"], values["repaired_at"], values["repair_seconds"]
+        if repaired_at is not None and repaired_at < paused_at:
+            raise EpisodeError("repaired_before_paused", id=data["id"])
+        if repaired_at is None and repair_seconds is not None:
+            raise EpisodeError("repair_seconds_alone", id=data["id"])
+        if repaired_at is not None and repair_seconds is None:
+            values["repair_seconds"] = round((repaired_at - paused_at).total_seconds(), 3)
+        for item in FIELDS:
+            if item.name not in values:
+                values[item.name] = _read(item, data)
+        if "closed" not in data:
+            values["closed"] = repaired_at is not None
+        return cls(**values, timing=Timing.from_dict(data.get("timing")))
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a pause as its record carries it (the JSON export, the store).
+
+    ``kind`` says what a value may be: Episode.from_dict reads it by that, and the
+    export's JSON Schema describes it by that (export/published.py), so the two never
+    disagree. ``problem`` is the EpisodeError a value that does not do raises."""
+
+    name: str
+    kind: str  # one of KINDS
+    problem: str = ""  # for "choice", "text" and "seconds" (the other kinds say it alike for all)
+    options: tuple[str, ...] = ()  # "choice": the values it may have besides null
+    required: bool = False  # in every record of an export
+    default: Any = None  # a value left out (or null, for "seconds" with a default)
+    about: str = ""  # said in the schema
+
+
+KINDS = ("uuid", "instant", "instant_or_null", "choice", "levels", "answers", "text", "seconds", "turns",
+         "breaks", "flag")
+
+# Every field of an exported pause, in the order a record writes them (Episode.to_dict).
+# The store keeps one more, ``timing``, which is never exported.
+FIELDS: tuple[Field, ...] = (
+    Field("id", "uuid", required=True),
+    Field("paused_at", "instant", required=True),
+    Field("paused_by", "choice", "paused_by", options=PAUSED_BY),
+    Field("activation", "levels"),
+    Field("breathing_pattern", "text", "pattern_not_text"),
+    Field("breathing_seconds", "seconds", "breathing_seconds", default=0.0),
+    Field("first_turn_seconds", "seconds", "first_turn_seconds"),
+    Field("turns", "turns"),
+    Field("breaks", "breaks"),
+    Field("repair_answers", "answers"),
+    Field("repaired_at", "instant_or_null", required=True),
+    Field("repair_seconds", "seconds", "repair_seconds", required=True),
+    Field("wall_timed", "flag", default=False),
+    Field("note", "text", "note_not_text"),
+    Field("cycle", "choice", "cycle", options=CYCLES),
+    Field("closed", "flag", default=False),
+    Field("practice", "flag", default=False,
+          about="A practice pause (schema_version 2): never counted in figures."),
+)
+FIELD = {item.name: item for item in FIELDS}
+STORE_ONLY = ("timing",)  # fields of Episode that the store keeps and no export writes
+
+
+def _read(item: Field, data: dict[str, Any]) -> Any:
+    """The value of one field of a record, as its kind allows; raises EpisodeError."""
+    value = data.get(item.name)
+    kind = item.kind
+    if kind == "uuid":
         try:
-            if not isinstance(episode_id, str) or str(uuid.UUID(episode_id)) != episode_id.lower():
+            if not isinstance(value, str) or str(uuid.UUID(value)) != value.lower():
                 raise ValueError
         except ValueError:
-            raise EpisodeError("episode_id", value=_shown(episode_id)) from None
-        paused_at = parse_instant(data.get("paused_at"))
-        repaired_raw = data.get("repaired_at")
-        repaired_at = parse_instant(repaired_raw) if repaired_raw is not None else None
-        repair_seconds = data.get("repair_seconds")
-        if repair_seconds is not None and (not _is_number(repair_seconds) or repair_seconds < 0):
-            raise EpisodeError("repair_seconds")
-        if repaired_at is not None and repaired_at < paused_at:
-            raise EpisodeError("repaired_before_paused", id=episode_id)
-        if repaired_at is None and repair_seconds is not None:
-            raise EpisodeError("repair_seconds_alone", id=episode_id)
-        if repaired_at is not None and repair_seconds is None:
-            repair_seconds = round((repaired_at - paused_at).total_seconds(), 3)
-
-        paused_by = data.get("paused_by")
-        if paused_by is not None and paused_by not in PAUSED_BY:
-            raise EpisodeError("paused_by", options=", ".join(PAUSED_BY))
-        activation = _partner_map(data.get("activation"), "activation", _valid_activation)
-        answers = _partner_map(data.get("repair_answers"), "repair_answers", _valid_answer)
-        cycle = data.get("cycle")
-        if cycle is not None and cycle not in CYCLES:
-            raise EpisodeError("cycle", options=", ".join(CYCLES))
-        note = data.get("note")
-        if note is not None and not isinstance(note, str):
-            raise EpisodeError("note_not_text")
-        pattern = data.get("breathing_pattern")
-        if pattern is not None and not isinstance(pattern, str):
-            raise EpisodeError("pattern_not_text")
-        breathing_seconds = data.get("breathing_seconds", 0.0)
-        if breathing_seconds is None:
-            breathing_seconds = 0.0
-        if not _is_number(breathing_seconds) or breathing_seconds < 0:
-            raise EpisodeError("breathing_seconds")
-        first_turn = data.get("first_turn_seconds")
-        if first_turn is not None and (not _is_number(first_turn) or first_turn < 0):
-            raise EpisodeError("first_turn_seconds")
-        turns = data.get("turns") or []
-        breaks = data.get("breaks") or []
-        if not isinstance(turns, list) or not isinstance(breaks, list):
+            raise EpisodeError("episode_id", value=_shown(value)) from None
+        return value.lower()
+    if kind == "instant":
+        return parse_instant(value)
+    if kind == "instant_or_null":
+        return None if value is None else parse_instant(value)
+    if kind == "choice":
+        if value is not None and value not in item.options:
+            raise EpisodeError(item.problem, options=", ".join(item.options))
+        return value
+    if kind in ("levels", "answers"):
+        return _partner_map(value, item.name, _valid_activation if kind == "levels" else _valid_answer)
+    if kind == "text":
+        if value is not None and not isinstance(value, str):
+            raise EpisodeError(item.problem)
+        return value
+    if kind == "seconds":
+        if value is None:
+            return item.default
+        if not _is_number(value) or value < 0:
+            raise EpisodeError(item.problem)
+        return float(value)
+    if kind in ("turns", "breaks"):
+        value = value or []
+        if not isinstance(value, list):
             raise EpisodeError("not_lists")
-        for flag in ("wall_timed", "closed", "practice"):
-            if not isinstance(data.get(flag, False), bool):
-                raise EpisodeError("not_true_or_false", flag=flag)
-        return cls(
-            id=episode_id.lower(),
-            paused_at=paused_at,
-            paused_by=paused_by,
-            activation=activation,
-            breathing_pattern=pattern,
-            breathing_seconds=float(breathing_seconds),
-            first_turn_seconds=None if first_turn is None else float(first_turn),
-            turns=tuple(Turn.from_dict(t) for t in turns),
-            breaks=tuple(Break.from_dict(b) for b in breaks),
-            repair_answers=answers,
-            repaired_at=repaired_at,
-            repair_seconds=None if repair_seconds is None else float(repair_seconds),
-            wall_timed=data.get("wall_timed", False),
-            note=note,
-            cycle=cycle,
-            closed=data.get("closed", repaired_at is not None),
-            practice=data.get("practice", False),
-            timing=Timing.from_dict(data.get("timing")),
-        )
+        return tuple((Turn if kind == "turns" else Break).from_dict(each) for each in value)
+    if kind == "flag":
+        value = data.get(item.name, item.default)
+        if not isinstance(value, bool):
+            raise EpisodeError("not_true_or_false", flag=item.name)
+        return value
+    raise AssertionError(f"no kind {kind!r}")  # pragma: no cover - a field's kind is one of KINDS
 
 
 def inconsistencies(episode: Episode) -> list[tuple[str, Problem]]:

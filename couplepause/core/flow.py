@@ -28,6 +28,7 @@ from couplepause.core.episode import (
     RESUME_WITHIN_SECONDS,
     Break,
     Episode,
+    Reflection,
     Turn,
     round_ms,
 )
@@ -58,7 +59,7 @@ class Ev(enum.Enum):
     MORE_TURNS = "more_turns"
     START_BREAK = "start_break"  # value: minutes (>= 20)
     END_BREAK = "end_break"  # coming back
-    FINISH = "finish"  # leave the after screen; value: {"note": str|None, "cycle": str|None}
+    FINISH = "finish"  # leave the after screen; value: a Reflection (empty: skipped)
 
 
 # The explicit transition table: which events each state accepts, and the
@@ -431,14 +432,14 @@ def _end_break(model: Model, event: Event, ctx: _Ctx) -> Model:
 
 
 def _finish(model: Model, event: Event, ctx: _Ctx) -> Model:
-    details = event.value or {}
-    note = details.get("note")
-    cycle = details.get("cycle")
-    if note is not None:
-        note = str(note).strip()[:NOTE_MAX] or None
-    if cycle is not None and cycle not in CYCLES:
+    details = Reflection() if event.value is None else event.value
+    if not isinstance(details, Reflection):
+        raise InvalidTransition("finish takes a Reflection (or nothing)")
+    if details.note is not None and not isinstance(details.note, str):
+        raise InvalidTransition("a note is text")
+    if details.cycle is not None and details.cycle not in CYCLES:
         raise InvalidTransition(f"cycle must be one of {CYCLES}")
-    episode = model.episode.with_changes(note=note, cycle=cycle, closed=True)
+    episode = details.applied_to(model.episode).with_changes(closed=True)
     return Model(state=State.TALKING, episode=episode)
 
 

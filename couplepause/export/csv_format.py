@@ -17,55 +17,13 @@ and to be read by any CSV library:
   reads on open (their list separator is ``;`` where the decimal mark is
   ``,``), and every cell quoted (see :data:`DECIMAL_COMMA`). No thousands
   separators, so every number reads the same way in both.
-* **Header row**: one per column, in this order; in English these stable keys,
-  in another language its words for them (``[csv]`` of words.toml), except
-  ``id``, which every language keeps:
-
-  ======================  ==================================================
-  ``id``                  the episode's UUID (the same as in the JSON export)
-  ``paused_at``           ISO 8601 with milliseconds and the UTC offset the
-                          episode was recorded in, e.g.
-                          ``2026-03-01T21:04:05.123+01:00``
-  ``repaired_at``         the same, or empty while the episode is open
-  ``minutes_to_repair``   rounded to 0.1 (``8.9``, or ``8,9`` with a decimal
-                          comma), empty while open
-  ``status``              ``repaired`` or ``open`` (in English; the words of
-                          the language otherwise, like the other words below)
-  ``had_break``           ``yes`` or ``no`` (a longer break was taken)
-  ``break_minutes``       total length of the longer breaks, rounded to 0.1
-                          (start to the moment they came back; a break still
-                          running counts its agreed length); empty if none
-  ``paused_by``           ``Partner A`` / ``Partner B`` / ``both``, or the
-                          partners' names with ``--include-names``; empty if
-                          not recorded
-  ``activation_a``        0-10, empty if not recorded
-  ``activation_b``        0-10, empty if not recorded
-  ``cycle``               ``pursue_withdraw`` / ``both_withdraw`` /
-                          ``both_pursue`` / ``other``, empty if not chosen
-  ``date``                the day of the pause, ``YYYY-MM-DD``, on the clock
-                          it was recorded by (the offset of ``paused_at``): a
-                          pause at 23:30 in Berlin is that day, wherever the
-                          file is opened
-  ``weekday``             that day's name: ``monday`` … ``sunday``
-  ``time``                the time of day of the pause, ``HH:MM`` (24 hours),
-                          on the same clock
-  ``utc_offset_hours``    that clock's offset from UTC in hours: ``1`` in a
-                          Berlin winter, ``-8`` in California, ``5.5`` in India
-  ``turns``               how many turns they took
-  ``turn_minutes``        the turns' total length, rounded to 0.1
-  ``breathing_minutes``   the breathing's length, rounded to 0.1
-  ``breaks``              how many longer breaks (0 if none)
-  ``repair_a``,           each partner's answer to "did you find your way
-  ``repair_b``            back?": ``yes`` / ``partly`` / ``not_yet``, empty if
-                          not given
-  ``practice``            **only with --include-practice**: ``yes`` for a
-                          practice pause, else ``no``
-  ``note``                **only with --include-notes**
-  ======================  ==================================================
-
-  ``date``, ``weekday`` and ``time`` are what a pivot table or a chart by day
-  and hour needs without a formula; ``paused_at`` keeps the exact moment.
-
+* **Header row**: one per column, in the order of :data:`TABLE`, whose ``about``
+  says what each cell holds (docs/CSV.md is made from it: ``python -m
+  couplepause.export.published``); in English the stable keys, in another
+  language its words for them (``[csv]`` of words.toml), except ``id``, which
+  every language keeps. ``date``, ``weekday`` and ``time`` are what a pivot
+  table or a chart by day and hour needs without a formula; ``paused_at``
+  keeps the exact moment.
 * **Notes**: without ``--include-notes`` the ``note`` column is left out
   altogether, not written empty: an empty column would read as "they wrote no
   notes", and no cell can then carry a note by mistake. With it, the column is
@@ -87,36 +45,13 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import BinaryIO
+from typing import BinaryIO, Callable
 
 from couplepause.core.episode import Episode, format_instant
 from couplepause.export.base import ExportOptions, Exporter
 from couplepause.common.texts import words
 
 ENCODING = "utf-8-sig"  # UTF-8 with a BOM, for Excel
-COLUMNS = (
-    "id",
-    "paused_at",
-    "repaired_at",
-    "minutes_to_repair",
-    "status",
-    "had_break",
-    "break_minutes",
-    "paused_by",
-    "activation_a",
-    "activation_b",
-    "cycle",
-    "date",
-    "weekday",
-    "time",
-    "utc_offset_hours",
-    "turns",
-    "turn_minutes",
-    "breathing_minutes",
-    "breaks",
-    "repair_a",
-    "repair_b",
-)
 PRACTICE_COLUMN = "practice"
 NOTE_COLUMN = "note"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -174,20 +109,6 @@ def neutralise(cell: str, decimal_mark: str = DECIMAL_POINT.decimal_mark) -> str
     return cell
 
 
-def columns(options: ExportOptions) -> tuple[str, ...]:
-    """The columns for these options (their keys)."""
-    return (
-        COLUMNS
-        + ((PRACTICE_COLUMN,) if options.include_practice else ())
-        + ((NOTE_COLUMN,) if options.include_notes else ())
-    )
-
-
-def header(options: ExportOptions) -> list[str]:
-    """The header row: each column in the words of the language spoken."""
-    return [key if key == ID_COLUMN else words("csv", key) for key in columns(options)]
-
-
 def _word(key: str) -> str:
     return words("csv", key)
 
@@ -224,44 +145,107 @@ def _answer(value: str | None) -> str:
     return "" if value is None else _word(f"answer_{value}")
 
 
+@dataclass(frozen=True)
+class Cells:
+    """What every cell of one row is made from: the pause, the file's decimal mark and
+    who paused in words (the partners' names, or "Partner A" / "Partner B")."""
+
+    episode: Episode
+    mark: str
+    who: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its header's key, what its cells hold (docs/CSV.md is made from
+    ``about``), how one is made, and the export option it needs, if any."""
+
+    key: str
+    about: str
+    cell: Callable[[Cells], str]
+    only_with: str | None = None  # an ExportOptions flag: without it, no column at all
+
+
+def _repair_minutes(c: Cells) -> str:
+    return _minutes(repair_seconds(c.episode), c.mark)
+
+
+# Every column, in the file's order. The two that need an option come last, so
+# every other column keeps its place either way.
+TABLE: tuple[Column, ...] = (
+    Column("id", "the pause's UUID (the same as in the JSON export)", lambda c: c.episode.id),
+    Column("paused_at", "ISO 8601 with milliseconds and the UTC offset the pause was recorded in, "
+           "e.g. `2026-03-01T21:04:05.123+01:00`", lambda c: format_instant(c.episode.paused_at)),
+    Column("repaired_at", "the same, or empty while the pause is open",
+           lambda c: "" if c.episode.repaired_at is None else format_instant(c.episode.repaired_at)),
+    Column("minutes_to_repair", "rounded to 0.1 (`8.9`, or `8,9` with a decimal comma), empty while open",
+           _repair_minutes),
+    Column("status", "`repaired` or `open` (in English; the words of the language otherwise, "
+           "like the other words below)", lambda c: _word(OPEN if c.episode.repaired_at is None else REPAIRED)),
+    Column("had_break", "`yes` or `no` (a longer break was taken)", lambda c: _word(YES if c.episode.breaks else NO)),
+    Column("break_minutes", "the longer breaks' total length, rounded to 0.1 (start to the moment they "
+           "came back; a break still running counts its agreed length); empty if none",
+           lambda c: _minutes(c.episode.break_seconds, c.mark)),
+    Column("paused_by", "`Partner A` / `Partner B` / `both`, or the partners' names with "
+           "`--include-names`; empty if not recorded", lambda c: c.who.get(c.episode.paused_by or "", "")),
+    Column("activation_a", "0-10, empty if not recorded", lambda c: _activation((c.episode.activation or {}).get("a"))),
+    Column("activation_b", "0-10, empty if not recorded", lambda c: _activation((c.episode.activation or {}).get("b"))),
+    Column("cycle", "`pursue_withdraw` / `both_withdraw` / `both_pursue` / `other`, empty if not chosen",
+           lambda c: _word(f"cycle_{c.episode.cycle}") if c.episode.cycle else ""),
+    Column("date", "the day of the pause, `YYYY-MM-DD`, on the clock it was recorded by (the offset of "
+           "`paused_at`): a pause at 23:30 in Berlin is that day, wherever the file is opened",
+           lambda c: c.episode.paused_at.date().isoformat()),
+    Column("weekday", "that day's name: `monday` ... `sunday`", lambda c: _word(WEEKDAYS[c.episode.paused_at.weekday()])),
+    Column("time", "the time of day of the pause, `HH:MM` (24 hours), on the same clock",
+           lambda c: c.episode.paused_at.strftime("%H:%M")),
+    Column("utc_offset_hours", "that clock's offset from UTC in hours: `1` in a Berlin winter, `-8` in "
+           "California, `5.5` in India", lambda c: _offset_hours(c.episode.paused_at, c.mark)),
+    Column("turns", "how many turns they took", lambda c: str(len(c.episode.turns))),
+    Column("turn_minutes", "the turns' total length, rounded to 0.1",
+           lambda c: _minutes(sum(turn.seconds for turn in c.episode.turns), c.mark)),
+    Column("breathing_minutes", "the breathing's length, rounded to 0.1",
+           lambda c: _minutes(c.episode.breathing_seconds, c.mark)),
+    Column("breaks", "how many longer breaks (0 if none)", lambda c: str(len(c.episode.breaks))),
+    Column("repair_a", "partner A's answer to \"did you find your way back?\": `yes` / `partly` / "
+           "`not_yet`, empty if not given", lambda c: _answer((c.episode.repair_answers or {}).get("a"))),
+    Column("repair_b", "the same for partner B", lambda c: _answer((c.episode.repair_answers or {}).get("b"))),
+    Column(PRACTICE_COLUMN, "`yes` for a practice pause, else `no`",
+           lambda c: _word(YES if c.episode.practice else NO), only_with="include_practice"),
+    Column(NOTE_COLUMN, "the note, whole", lambda c: c.episode.note or "", only_with="include_notes"),
+)
+COLUMNS = tuple(column.key for column in TABLE if column.only_with is None)  # the keys always there
+
+# Fields of a pause that no column shows, and why (tests/export/test_fields.py keeps this honest).
+LEFT_OUT = {
+    "breathing_pattern": "a setting of the app, not something the couple did",
+    "first_turn_seconds": "the breathing's length says it for a spreadsheet; the JSON export keeps it",
+    "wall_timed": "how a duration was measured, for the JSON export and the import's checks",
+    "closed": "whether the app still offers to pick the pause up: nothing a therapist reads",
+    "timing": "the clock's readings: kept in the store, never exported",
+}
+
+
+def chosen(options: ExportOptions) -> tuple[Column, ...]:
+    """The columns for these options."""
+    return tuple(c for c in TABLE if c.only_with is None or getattr(options, c.only_with))
+
+
+def columns(options: ExportOptions) -> tuple[str, ...]:
+    """The columns for these options (their keys)."""
+    return tuple(column.key for column in chosen(options))
+
+
+def header(options: ExportOptions) -> list[str]:
+    """The header row: each column in the words of the language spoken."""
+    return [key if key == ID_COLUMN else words("csv", key) for key in columns(options)]
+
+
 def row(episode: Episode, options: ExportOptions, style: Convention = DECIMAL_POINT) -> list[str]:
     """One episode as the cells of its row, its numbers in ``style``, guarded against
     formula injection."""
-    mark = style.decimal_mark
     a_name, b_name = options.names
-    who = {"a": a_name, "b": b_name, "both": _word(BOTH)}.get(episode.paused_by or "", "")
-    seconds = repair_seconds(episode)
-    activation = episode.activation or {}
-    answers = episode.repair_answers or {}
-    paused = episode.paused_at  # on the clock it was recorded by
-    cells = [
-        episode.id,
-        format_instant(episode.paused_at),
-        format_instant(episode.repaired_at) if episode.repaired_at is not None else "",
-        _minutes(seconds, mark),
-        _word(OPEN if episode.repaired_at is None else REPAIRED),
-        _word(YES if episode.breaks else NO),
-        _minutes(episode.break_seconds, mark),
-        who,
-        _activation(activation.get("a")),
-        _activation(activation.get("b")),
-        _word(f"cycle_{episode.cycle}") if episode.cycle else "",
-        paused.date().isoformat(),
-        _word(WEEKDAYS[paused.weekday()]),
-        paused.strftime("%H:%M"),
-        _offset_hours(paused, mark),
-        str(len(episode.turns)),
-        _minutes(sum(turn.seconds for turn in episode.turns), mark),
-        _minutes(episode.breathing_seconds, mark),
-        str(len(episode.breaks)),
-        _answer(answers.get("a")),
-        _answer(answers.get("b")),
-    ]
-    if options.include_practice:
-        cells.append(_word(YES if episode.practice else NO))
-    if options.include_notes:
-        cells.append(episode.note or "")
-    return [neutralise(cell, mark) for cell in cells]
+    made = Cells(episode, style.decimal_mark, {"a": a_name, "b": b_name, "both": _word(BOTH)})
+    return [neutralise(column.cell(made), style.decimal_mark) for column in chosen(options)]
 
 
 class CsvExporter(Exporter):

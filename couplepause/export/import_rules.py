@@ -23,8 +23,9 @@ and hold imported words to what the window lets a person write:
   breaks). The pause left open is rewritten in active.json with every save of a
   new one, so its size is the Pause's too.
 
-The published schema states the same limits (``maxItems``, ``maxLength``);
-tests/export/test_import_limits.py keeps the two in step.
+The published schema states the same limits (``maxItems``, ``maxLength``): it is
+written from ``FIELD_LIMITS`` (export/published.py); tests/export/test_import_limits.py
+checks that a file beyond each is refused.
 
 Mending. A 0.1 export's records go through the data folder's own migration step
 (store/migrations.py), which mends what a wall clock set back left behind;
@@ -50,6 +51,9 @@ MAX_PAUSES_A_MONTH = 300
 MAX_TURNS = 500
 MAX_BREAKS = 100
 PATTERN_MAX = 40
+# What one record may hold of a field (maxLength of a text, maxItems of a list): the
+# published schema states these too (export/published.py writes them into it).
+FIELD_LIMITS = {"note": NOTE_MAX, "breathing_pattern": PATTERN_MAX, "turns": MAX_TURNS, "breaks": MAX_BREAKS}
 
 
 class ImportRejected(Problem):
@@ -100,10 +104,9 @@ def check_limits(doc: dict[str, Any], path: Path) -> None:
         if not isinstance(record, dict):
             continue
         where = f"episodes[{index}]"
-        _text(record.get("note"), f"{where}.note", NOTE_MAX, path)
-        _text(record.get("breathing_pattern"), f"{where}.breathing_pattern", PATTERN_MAX, path)
-        _items(record.get("turns"), f"{where}.turns", MAX_TURNS, path)
-        _items(record.get("breaks"), f"{where}.breaks", MAX_BREAKS, path)
+        for name, limit in FIELD_LIMITS.items():
+            _text(record.get(name), f"{where}.{name}", limit, path)
+            _items(record.get(name), f"{where}.{name}", limit, path)
 
 
 def check_months(episodes: list[Episode], path: Path) -> None:

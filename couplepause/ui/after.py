@@ -5,8 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QGridLayout, QPlainTextEdit, QRadioButton
 
-from couplepause.core.episode import CYCLES
-from couplepause.core.flow import NOTE_MAX
+from couplepause.core.episode import CYCLES, Reflection
 from couplepause.common.texts import words
 from couplepause.ui.fitting import Fitted, restyle
 from couplepause.ui.widgets import RadioGroup, button, card, label, row, vbox
@@ -21,7 +20,7 @@ class AfterView(Fitted):
     less air; and with a shorter note field and its buttons closer still."""
 
     STEPS = 3
-    finished = Signal(object)  # {"note": str|None, "cycle": str|None}, or None to skip
+    finished = Signal(object)  # a Reflection: what they wrote (empty when they skip)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -58,7 +57,7 @@ class AfterView(Fitted):
         layout.addLayout(row(self.save_button, self.skip_button))
         layout.addStretch(1)
         self.save_button.clicked.connect(self._save)
-        self.skip_button.clicked.connect(lambda: self.finished.emit(None))
+        self.skip_button.clicked.connect(lambda: self.finished.emit(Reflection()))
 
     def lay_out(self, step: int) -> None:
         self.layout().setContentsMargins(*MARGINS[step])
@@ -83,7 +82,5 @@ class AfterView(Fitted):
         self.skip_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _save(self) -> None:
-        note = self.note.toPlainText().strip()[:NOTE_MAX] or None
         checked = self.cycles.checkedButton()
-        cycle = checked.property("cycle") if checked else None
-        self.finished.emit({"note": note, "cycle": cycle})
+        self.finished.emit(Reflection.written(self.note.toPlainText(), checked.property("cycle") if checked else None))

@@ -129,7 +129,7 @@ class Controller(QObject):
         elif name == "on_break":
             view.come_back_requested.connect(lambda: self.dispatch(Ev.END_BREAK))
         elif name == "after":
-            view.finished.connect(lambda details: self.dispatch(Ev.FINISH, value=details))
+            view.finished.connect(lambda reflection: self.dispatch(Ev.FINISH, value=reflection))
 
     # ------------------------------------------------------------- settings
     def names(self) -> dict[str, str]:

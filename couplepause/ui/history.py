@@ -9,6 +9,7 @@ module, and with it pyqtgraph, is imported only when this view is first shown.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from couplepause.core import stats
-from couplepause.core.episode import Episode
+from couplepause.core.episode import Episode, Reflection
 from couplepause.common.formatting import when
 from couplepause.common.texts import default_names, words
 from couplepause.ui.history_chart import ChartTab, SummaryLine
@@ -47,13 +48,28 @@ SPACING = {False: 10, True: 6}
 TINY_HISTORY = 3  # fewer episodes than this: a friendly word instead of a chart
 
 
+@dataclass(frozen=True)
+class NoteEdit:
+    """The couple changed what they wrote about a pause (its note and cycle)."""
+
+    episode_id: str
+    reflection: Reflection
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """The couple asked to remove a pause."""
+
+    episode_id: str
+
+
 class HistoryView(QWidget):
     back_requested = Signal()
     pause_requested = Signal()
     export_requested = Signal()
     unlock_requested = Signal(str)  # the passphrase typed into the lock panel
-    edit_requested = Signal(str, object, object)  # episode id, note, cycle
-    delete_requested = Signal(str)
+    edit_requested = Signal(object)  # a NoteEdit
+    delete_requested = Signal(object)  # a Deletion
     undo_requested = Signal()
 
     def __init__(self, *, read_only: bool = False, source: str | None = None, parent=None):
@@ -343,7 +359,7 @@ class HistoryView(QWidget):
             return None
         self.dialog = NoteDialog(episode, self, read_only=self.read_only)
         if not self.read_only:
-            self.dialog.saved.connect(lambda note, cycle, i=episode.id: self.edit_requested.emit(i, note, cycle))
+            self.dialog.saved.connect(lambda reflection, i=episode.id: self.edit_requested.emit(NoteEdit(i, reflection)))
         show_beside(self.dialog)
         return self.dialog
 
@@ -366,7 +382,7 @@ class HistoryView(QWidget):
         yes = box.addButton(words("history", "delete_yes"), QMessageBox.ButtonRole.DestructiveRole)
         keep = box.addButton(words("history", "delete_no"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
-        box.buttonClicked.connect(lambda clicked, i=episode.id: clicked is yes and self.delete_requested.emit(i))
+        box.buttonClicked.connect(lambda clicked, i=episode.id: clicked is yes and self.delete_requested.emit(Deletion(i)))
         show_beside(box)
         self.dialog = box
         return box

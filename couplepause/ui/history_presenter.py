@@ -18,7 +18,7 @@ from couplepause.core.episode import Episode
 from couplepause.export.patterns_text import pattern_text
 from couplepause.common.formatting import month_name, when
 from couplepause.common.texts import words
-from couplepause.ui.history import HistoryView
+from couplepause.ui.history import Deletion, HistoryView, NoteEdit
 from couplepause.ui.history_tables import RangeView
 
 log = logging.getLogger(__name__)
@@ -239,16 +239,16 @@ class HistoryPresenter(QObject):
     def find(self, episode_id: str) -> Episode | None:
         return next((e for e in self.view.episodes() if e.id == episode_id), None)
 
-    def edit(self, episode_id: str, note, cycle) -> None:
-        before = self.find(episode_id)
+    def edit(self, change: NoteEdit) -> None:
+        before = self.find(change.episode_id)
         if before is None or self.writer is None:
             return
-        after = before.with_changes(note=note, cycle=cycle)
+        after = change.reflection.applied_to(before)
         if after != before:
             self.undo_stack.push(_Replace(self, before, after))
 
-    def delete(self, episode_id: str) -> None:
-        episode = self.find(episode_id)
+    def delete(self, change: Deletion) -> None:
+        episode = self.find(change.episode_id)
         if episode is not None and self.writer is not None:
             self.undo_stack.push(_Delete(self, episode))
 

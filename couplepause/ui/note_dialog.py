@@ -6,8 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QPlainTextEdit
 
-from couplepause.core.episode import CYCLES, Episode
-from couplepause.core.flow import NOTE_MAX
+from couplepause.core.episode import CYCLES, Episode, Reflection
 from couplepause.common.formatting import when
 from couplepause.common.texts import words
 from couplepause.ui.fields import Dropdown
@@ -20,7 +19,7 @@ class NoteDialog(QDialog):
     """Edit an episode's note and cycle tag; hands them back, stores nothing.
     ``read_only``: the note and the cycle shown whole, nothing to change."""
 
-    saved = Signal(object, object)  # note (str | None), cycle (str | None)
+    saved = Signal(object)  # a Reflection: the note and the cycle as they now are
 
     def __init__(self, episode: Episode, parent=None, *, read_only: bool = False):
         super().__init__(parent)
@@ -71,6 +70,5 @@ class NoteDialog(QDialog):
         return lines * metrics.lineSpacing() + 2 * self.note.frameWidth() + 16
 
     def _save(self) -> None:
-        note = self.note.toPlainText().strip()[:NOTE_MAX] or None
-        self.saved.emit(note, self.cycle.currentData())
+        self.saved.emit(Reflection.written(self.note.toPlainText(), self.cycle.currentData()))
         self.accept()

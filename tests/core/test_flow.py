@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from couplepause.core import breathing
-from couplepause.core.episode import Episode
+from couplepause.core.episode import Episode, Reflection
+from couplepause.core.limits import NOTE_MAX
 from couplepause.core.flow import (
     TRANSITIONS,
     Ev,
@@ -70,9 +71,10 @@ def test_whole_flow_records_measured_durations():
     assert ep.repair_seconds == 300.0
     assert ep.repaired_at == T0 + timedelta(seconds=300)
     assert ep.activation == {"a": 7, "b": None}
-    flow.handle(Ev.FINISH, value={"note": "  money, again ", "cycle": "pursue_withdraw"})
+    flow.handle(Ev.FINISH, value=Reflection("  money, again ", "pursue_withdraw"))
     assert flow.state is State.TALKING
     assert flow.episode.closed and flow.episode.note == "money, again"
+    assert flow.episode.cycle == "pursue_withdraw"
 
 
 def test_repair_time_comes_from_monotonic_clock_not_wall_jumps():
@@ -332,3 +334,19 @@ def test_who_speaks_first_takes_turns_between_pauses(paused_by, began_last_time,
     flow.handle(Ev.SET_PAUSED_BY, value=paused_by)
     flow.handle(Ev.END_BREATHING)
     assert flow.model.speaker == first
+
+
+def test_finish_takes_a_reflection_and_nothing_untyped():
+    c = Clocks()
+    for refused in ({"note": "x", "cycle": None}, Reflection(cycle="blame"), Reflection(note=3)):
+        flow = c.flow()
+        flow.handle(Ev.PAUSE)
+        flow.handle(Ev.END_BREATHING)
+        flow.handle(Ev.SWAP)
+        flow.handle(Ev.TO_REPAIR)
+        flow.handle(Ev.ANSWER, "a", "yes")
+        flow.handle(Ev.ANSWER, "b", "yes")
+        with pytest.raises(InvalidTransition):
+            flow.handle(Ev.FINISH, value=refused)
+        flow.handle(Ev.FINISH, value=Reflection("x" * 3000, "other"))
+        assert len(flow.episode.note) == NOTE_MAX and flow.episode.cycle == "other"

@@ -8,9 +8,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from couplepause.core.episode import Episode
+from couplepause.core.episode import Episode, Reflection
 from couplepause.store.repository import Repository
 from couplepause.common.texts import words
+from couplepause.ui.history import NoteEdit
 
 NOW = datetime(2026, 11, 23, 21, 0, tzinfo=timezone.utc)
 
@@ -106,7 +107,9 @@ def test_edit_note_and_cycle(history, qtbot, data_dir):
     dialog = view.edit_selected()
     dialog.note.setPlainText("  we were both tired ")
     dialog.cycle.setCurrentIndex(dialog.cycle.findData("both_withdraw"))
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(view.edit_requested) as asked:
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert asked.args == [NoteEdit(target.id, Reflection("we were both tired", "both_withdraw"))]
     assert bundle.writer.flush(5)
     saved = stored(data_dir)[target.id]
     assert saved.note == "we were both tired" and saved.cycle == "both_withdraw"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QScrollArea
 
+from couplepause.core.episode import Reflection
 from couplepause.core.flow import Ev
 from couplepause.core.plan import PartnerPlan, Plan
 from couplepause.common.texts import words
@@ -98,7 +99,7 @@ def walk(bundle, notice: str | None):
     c.dispatch(Ev.ANSWER, "a", "yes")
     c.dispatch(Ev.ANSWER, "b", "yes")
     yield look("after")
-    c.dispatch(Ev.FINISH, value={"note": None, "cycle": None})
+    c.dispatch(Ev.FINISH, value=Reflection())
 
 
 @pytest.mark.parametrize("notice", ["none", "practice", "unsaved"])

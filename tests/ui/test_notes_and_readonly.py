@@ -15,6 +15,7 @@ from couplepause.export import EXPORTERS, ExportOptions
 from couplepause.common.texts import words
 from couplepause.ui import charts
 from couplepause.ui.basics import FRAME_ROOM
+from couplepause.ui.history import Deletion
 from couplepause.ui.main_window import MINIMUM_SIZE
 from couplepause.ui.readonly import open_window
 
@@ -120,7 +121,7 @@ def test_a_delete_never_makes_the_columns_jump(history_view, qtbot):
     widths = [header.sectionSize(c) for c in columns]
     for _ in range(12):
         view.episodes_table.selectRow(0)
-        view.delete_requested.emit(view.selected_episode().id)
+        view.delete_requested.emit(Deletion(view.selected_episode().id))
         qtbot.wait(10)
         assert [header.sectionSize(c) for c in columns] == widths
     assert bundle.writer.flush(5)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRect
 
+from couplepause.core.episode import Reflection
 from couplepause.core.flow import Ev, State
 from couplepause.store.repository import Repository
 from couplepause.common.texts import duration, words
@@ -39,7 +40,7 @@ def test_a_practice_pause_goes_through_the_flow_and_is_kept_as_practice(app, qtb
     c.dispatch(Ev.TO_REPAIR)
     c.dispatch(Ev.ANSWER, "a", "yes")
     c.dispatch(Ev.ANSWER, "b", "yes")
-    c.dispatch(Ev.FINISH, value={"note": "practice words", "cycle": None})
+    c.dispatch(Ev.FINISH, value=Reflection("practice words"))
     assert c.flow.state is State.TALKING and not c.practising
     assert "left out of every chart" in w.notice_shown()
     [kept] = on_disk(app)

@@ -226,7 +226,7 @@ class Walk:
         }
         for step in screens.FLOW_STEPS:
             self.step(f"{kind}/{step}", steps[step])
-        c.dispatch(Ev.FINISH, value={"note": None, "cycle": None})
+        c.dispatch(Ev.FINISH, value=None)
         w.hide_notice()
 
     # ---------------------------------------------------------------- progress

@@ -65,6 +65,21 @@ def break_text(episode: Episode) -> str:
 
 
 # --------------------------------------------------------------- the content
+# Fields of a pause that the report does not show, and why (tests/export/test_fields.py
+# keeps this honest: every other field changes what the report says).
+LEFT_OUT = {
+    "id": "a UUID means nothing on paper; the JSON export and the CSV carry it",
+    "breathing_pattern": "a setting of the app, not something the couple did",
+    "breathing_seconds": "the report is about the way back; the CSV and the JSON export have it",
+    "first_turn_seconds": "the same",
+    "turns": "the same",
+    "repair_answers": "an answer on the way back; the time it took says what a therapist reads",
+    "wall_timed": "how a duration was measured, for the JSON export and the import's checks",
+    "closed": "whether the app still offers to pick the pause up",
+    "timing": "the clock's readings: kept in the store, never exported",
+}
+
+
 @dataclass
 class EpisodeRow:
     """One row of the "every pause" table, in words."""
