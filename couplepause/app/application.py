@@ -162,10 +162,10 @@ class App:
 
         if self.history is None:
             view = HistoryView()
-            presenter = HistoryPresenter(
-                view, self.writer, self.controller.answers.post, now=self.controller.wall,
-                parent=self.window, reader=self.reader,
-            )
+            from couplepause.app.history_store import HistoryStorePort
+
+            store = HistoryStorePort(self.store, self.reader)
+            presenter = HistoryPresenter(view, store, now=self.controller.wall, parent=self.window)
             view.back_requested.connect(self.close_history)
             view.pause_requested.connect(self._pause_from_history)
             view.export_requested.connect(self.open_export)

@@ -77,8 +77,7 @@ class HistoryView(QWidget):
         self.read_only = read_only
         self._episodes: list[Episode] = []
         self._version = 0
-        # Set by the presenter: (range key, version) -> RangeView.
-        self.figures_for: Callable[[str, int], RangeView] | None = None
+        self._figures_for: Callable[[str, int], RangeView] | None = None  # see figures_from()
         self._names = default_names()
         self._range = "3m"
         self.setAccessibleName(words("history", "title"))
@@ -213,6 +212,11 @@ class HistoryView(QWidget):
         self.pages.setCurrentWidget(self.message)
         self._show_tools(True)
 
+    def figures_from(self, figures_for: Callable[[str, int], RangeView]) -> None:
+        """Where the figures of a range come from: ``figures_for(range, version)`` (the
+        presenter's cache, worked out ahead on the reader thread)."""
+        self._figures_for = figures_for
+
     def show_locked(self):
         """The passphrase field instead of the history, which is forgotten here."""
         from couplepause.ui.lock_panel import UnlockPanel
@@ -311,9 +315,9 @@ class HistoryView(QWidget):
         return self.chart_tab.weekly_chart
 
     def _render_range(self) -> None:
-        if self.figures_for is None:
+        if self._figures_for is None:
             return
-        figures = self.figures_for(self._range, self._version)
+        figures = self._figures_for(self._range, self._version)
         shown = figures.episodes
         self.summary.setText(" ".join(figures.summary))
         self.episodes_model.set_episodes(shown, self._names)

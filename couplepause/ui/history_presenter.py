@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Callable
+from typing import Any, Callable, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -75,6 +75,24 @@ def summarise(episodes: list[Episode], now: datetime) -> list[str]:
     return stats.summary(stats.counted(episodes), now, month_name=month_name)
 
 
+T = TypeVar("T")
+Answer = Callable[[Any, "Exception | None"], None]  # (result, error), on the UI thread
+
+
+class HistoryStore(Protocol):
+    """What the history asks of the store, in its own terms; every answer comes back on
+    the UI thread as ``done(result, error)``. The app provides it (app/history_store.py)."""
+
+    def load_recent(self, months: int, done: Answer) -> None: ...
+    def load_all(self, done: Answer) -> None: ...
+    def work(self, fn: Callable[[Callable[[], None]], T], done: Answer) -> None:
+        """``fn(make_way)`` on the reader thread: long work that makes way for writes."""
+    def save(self, episode: Episode, done: Answer) -> None: ...
+    def delete(self, episode_id: str, done: Answer) -> None: ...
+    def reading(self) -> bool:
+        """Whether reads still run (not once the app has shut down)."""
+
+
 class HistoryPresenter(QObject):
     loaded = Signal()  # the view shows the store's episodes (the recent ones at least)
     complete = Signal()  # the whole history is in the view
@@ -84,17 +102,13 @@ class HistoryPresenter(QObject):
     def __init__(
         self,
         view: HistoryView,
-        writer=None,
-        run_on_main: Callable[[Callable[[], None]], None] | None = None,
+        store: HistoryStore | None = None,
         now: Callable[[], datetime] | None = None,
         parent=None,
-        reader=None,
     ):
         super().__init__(parent)
         self.view = view
-        self.writer = writer  # edits, deletes and undo go here
-        self.reader = reader  # loading and figures go here, making way for writes
-        self._run_on_main = run_on_main or (lambda fn: fn())
+        self.store = store  # loading, figures, edits, deletes and undo (None: a read-only view)
         self._now = now or (lambda: datetime.now().astimezone())
         self._cache: list[Episode] | None = None  # the whole history, once loaded
         self._version = 0
@@ -104,7 +118,7 @@ class HistoryPresenter(QObject):
         self._deleted: set[str] = set()
         self.undo_stack = QUndoStack(self)
         self.undo_stack.canUndoChanged.connect(view.set_can_undo)
-        view.figures_for = self.figures_for
+        view.figures_from(self.figures_for)
         view.edit_requested.connect(self.edit)
         view.delete_requested.connect(self.delete)
         view.undo_requested.connect(self.undo_stack.undo)
@@ -133,18 +147,17 @@ class HistoryPresenter(QObject):
 
     def _precompute(self) -> None:
         """Work out every range on the reader thread, so switching is instant."""
-        if self.reader is None:
+        if self.store is None:
             return
         episodes, version, now = self.view.episodes(), self._version, self._now()
         summary = self._summary_for(version)
 
         def done(result, error) -> None:
             if error is None:
-                self._run_on_main(lambda: self._store_figures(result, version))
+                self._store_figures(result, version)
 
-        make_way = self.reader.make_way
-        self.reader.call(
-            lambda _repo: [compute(episodes, k, now, version, make_way, summary) for k in stats.RANGES], done
+        self.store.work(
+            lambda make_way: [compute(episodes, k, now, version, make_way, summary) for k in stats.RANGES], done
         )
 
     def _store_figures(self, computed: list[RangeView], version: int) -> None:
@@ -177,19 +190,13 @@ class HistoryPresenter(QObject):
         self.view.set_loading()
         self._deleted = set()
 
-        def recent(episodes, error) -> None:
-            self._run_on_main(lambda: self._loaded(episodes, error, complete=False))
-
-        self.reader.call(lambda repo: repo.load_recent(RECENT_MONTHS, self.reader.make_way), recent)
+        self.store.load_recent(RECENT_MONTHS, lambda episodes, error: self._loaded(episodes, error, complete=False))
 
     def _load_everything(self) -> None:
         """The rest of the history, asked for once the recent part is on screen."""
 
-        def everything(episodes, error) -> None:
-            self._run_on_main(lambda: self._loaded(episodes, error, complete=True))
-
-        if self.reader.is_alive():  # not after the app has shut down
-            self.reader.call(lambda repo: repo.load_all(self.reader.make_way), everything)
+        if self.store.reading():  # not after the app has shut down
+            self.store.load_all(lambda episodes, error: self._loaded(episodes, error, complete=True))
 
     def _loaded(self, episodes, error, *, complete: bool) -> None:
         if error is not None:
@@ -241,7 +248,7 @@ class HistoryPresenter(QObject):
 
     def edit(self, change: NoteEdit) -> None:
         before = self.find(change.episode_id)
-        if before is None or self.writer is None:
+        if before is None or self.store is None:
             return
         after = change.reflection.applied_to(before)
         if after != before:
@@ -249,7 +256,7 @@ class HistoryPresenter(QObject):
 
     def delete(self, change: Deletion) -> None:
         episode = self.find(change.episode_id)
-        if episode is not None and self.writer is not None:
+        if episode is not None and self.store is not None:
             self.undo_stack.push(_Delete(self, episode))
 
     # ------------------------------------------------- applied by commands
@@ -259,12 +266,9 @@ class HistoryPresenter(QObject):
         self._set(episodes)
         self.changed.emit(changed_id)
 
-    def _store(self, job: Callable) -> None:
-        def done(_result, error) -> None:
-            if error is not None:
-                self._run_on_main(lambda: self._store_failed(error))
-
-        self.writer.call(job, done)
+    def _stored(self, _result, error: Exception | None) -> None:
+        if error is not None:
+            self._store_failed(error)
 
     def _store_failed(self, error: Exception) -> None:
         log.error("a change in the history was not saved (%s)", type(error).__name__)
@@ -276,13 +280,13 @@ class HistoryPresenter(QObject):
         self._deleted.discard(episode.id)
         episodes = [e for e in self.view.episodes() if e.id != episode.id] + [episode]
         self._show(episodes, episode.id)
-        self._store(lambda repo: repo.save(episode))
+        self.store.save(episode, self._stored)
 
     def remove(self, episode: Episode) -> None:
         self._deleted.add(episode.id)
         episodes = [e for e in self.view.episodes() if e.id != episode.id]
         self._show(episodes, episode.id)
-        self._store(lambda repo: repo.delete(episode.id))
+        self.store.delete(episode.id, self._stored)
 
 
 class _Replace(QUndoCommand):
