@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))  # the tests package, whose trials this runs
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.pop("COUPLEPAUSE_DATA_DIR", None)
 
-from tests.store import test_crash as crash  # noqa: E402
+from tests.store import test_crash as crash
 
 IMPORT_OLD = 300
 IMPORT_MONTHS = 60

@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))  # the tests package, whose sweeps this runs
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.pop("COUPLEPAUSE_DATA_DIR", None)
 
-from tests.store import killpoint_cases as cases  # noqa: E402
-from tests.store.killpoints import changes, sweep  # noqa: E402
+from tests.store import killpoint_cases as cases
+from tests.store.killpoints import changes, sweep
 
 
 def main() -> int:

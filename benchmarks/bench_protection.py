@@ -29,11 +29,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from demo_data import fill, realistic  # noqa: E402
-
-from couplepause.core.episode import Episode, now_local  # noqa: E402
-from couplepause.store.repository import Repository  # noqa: E402
-from couplepause.store.writer import Writer  # noqa: E402
+from couplepause.core.episode import Episode, now_local
+from couplepause.store.repository import Repository
+from couplepause.store.writer import Writer
+from demo_data import fill, realistic
 
 PASSPHRASE = "kettle on the windowsill"
 SIZE = 10_000

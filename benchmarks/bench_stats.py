@@ -22,10 +22,9 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from demo_data import realistic  # noqa: E402
-
-from couplepause.core import stats  # noqa: E402
-from couplepause.common.formatting import month_name  # noqa: E402
+from couplepause.common.formatting import month_name
+from couplepause.core import stats
+from demo_data import realistic
 
 RUNS = 7
 TARGET_MS = 200.0

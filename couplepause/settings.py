@@ -7,11 +7,12 @@ this module loads no Qt and nothing of the live flow (the bounds are core/limits
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from couplepause.common import paths
-from couplepause.common import texts
+from couplepause.common import paths, texts
+from couplepause.common.problems import Problem
 from couplepause.core.limits import (
     BREAK_CHOICES,
     CUSTOM_DEFAULT,
@@ -20,7 +21,6 @@ from couplepause.core.limits import (
     NAME_MAX,
     NOT_IN_A_NAME,
 )
-from couplepause.common.problems import Problem
 
 if TYPE_CHECKING:
     from couplepause.core import breathing
@@ -166,7 +166,7 @@ class Settings:
         self._qs = QSettings(str(file), QSettings.Format.IniFormat)
 
     @classmethod
-    def for_data_dir(cls, data_dir: Path) -> "Settings":
+    def for_data_dir(cls, data_dir: Path) -> Settings:
         return cls(paths.settings_file(data_dir))
 
     def get(self, name: str) -> Any:

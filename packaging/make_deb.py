@@ -113,7 +113,7 @@ def depends(bundle: Path) -> list[str]:
     packages = set()
     for path in resolved:
         package = owning_package(path)
-        packages.add(package if package else package_by_soname(Path(path).name))
+        packages.add(package or package_by_soname(Path(path).name))
     packages.update(package_by_soname(name) for name in missing)
     result = []
     for package in sorted(packages):

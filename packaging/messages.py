@@ -59,7 +59,7 @@ _SECTION = re.compile(r"^\[([A-Za-z0-9_-]+)\]\s*$")
 def _open_brackets(text: str) -> int:
     """How many [ stay open in ``text`` (brackets inside "strings" do not count)."""
     depth, quoted = 0, False
-    for ch in re.sub(r'\\.', "", text):
+    for ch in re.sub(r"\\.", "", text):
         if ch == '"':
             quoted = not quoted
         elif not quoted:

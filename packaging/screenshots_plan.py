@@ -6,9 +6,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from couplepause.common import paths
-from couplepause.common import texts
 from couplepause.app.application import build
+from couplepause.common import paths, texts
 from couplepause.core.flow import Ev
 from couplepause.core.plan import PartnerPlan, Plan
 from couplepause.store.repository import Repository

@@ -146,9 +146,9 @@ def test_import_and_export_every_format_without_a_display(bundle, tmp_path):
         assert "Traceback" not in result.stderr
 
     exported = json.loads(outputs["json"].read_text("utf-8"))
-    from couplepause.export.json_format import schema  # the schema the installed package ships
-
     import jsonschema
+
+    from couplepause.export.json_format import schema  # the schema the installed package ships
 
     jsonschema.validate(exported, schema())
     assert {episode["id"] for episode in exported["episodes"]} == ids
@@ -443,5 +443,5 @@ def test_the_deb_has_a_changelog_and_md5sums(deb, deb_root, tmp_path):
     for rel in ("opt/couplepause/couplepause", "usr/share/doc/couplepause/copyright"):
         assert sums[rel] == hashlib.md5(files[rel].read_bytes(), usedforsecurity=False).hexdigest()
     # Shared libraries and plugins are loaded, not run (lintian: shared-library-is-executable).
-    assert [rel for rel, path in files.items() if ".so" in path.suffixes + [path.suffix] and path.stat().st_mode & 0o111] == []
+    assert [rel for rel, path in files.items() if ".so" in [*path.suffixes, path.suffix] and path.stat().st_mode & 0o111] == []
     assert files["opt/couplepause/couplepause"].stat().st_mode & 0o111

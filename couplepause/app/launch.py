@@ -16,17 +16,16 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, NoReturn
+from typing import NoReturn
 
 from PySide6.QtCore import QLockFile, QSocketNotifier, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from couplepause import APP_NAME, __version__
-from couplepause.common import paths
-from couplepause.common import platform_support
-from couplepause.common import texts
+from couplepause.common import paths, platform_support, texts
 from couplepause.common.texts import words
 from couplepause.ui import theme
 from couplepause.ui.main_window import MainWindow

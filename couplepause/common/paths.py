@@ -7,6 +7,7 @@ it needs; it never asks Qt itself.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import zlib
 from pathlib import Path
@@ -76,10 +77,8 @@ def making_problem(folder: Path, exc: OSError) -> Problem:
 
 def private_file(path: Path) -> None:
     """Only this account may read ``path`` (e.g. the lock file Qt made, which names the host)."""
-    try:
+    with contextlib.suppress(OSError):
         os.chmod(path, 0o600)
-    except OSError:
-        pass
 
 
 def openness(path: Path) -> int:

@@ -35,6 +35,7 @@ calls taken away (tests/platforms).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -301,10 +302,8 @@ def tell_without_console(line: str, title: str) -> None:
     Elsewhere a windowed start still has a stderr (the desktop's log)."""
     if system() != WINDOWS:
         return
-    try:
+    with contextlib.suppress(AttributeError, OSError):
         _windows_message_box(line, title)
-    except (AttributeError, OSError):
-        pass
 
 
 def _windows_message_box(line: str, title: str) -> None:

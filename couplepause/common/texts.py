@@ -23,9 +23,10 @@ core (summaries), the command line and the views share one source of words.
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from collections.abc import Callable, Mapping
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import tomli
 
@@ -139,7 +140,7 @@ def language_name(code: str) -> str:
     return catalogue(code).pgettext("languages.name", english)
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(code: str) -> gettext.NullTranslations:
     """The compiled catalogue of ``code``: its .mo, unless the .po beside it is newer
     (or alone), which is then read with polib. No catalogue: an empty one."""
@@ -239,7 +240,7 @@ def default_names() -> dict[str, str]:
 
 def duration(seconds: float) -> str:
     """A duration in plain words: "less than a minute", "12 minutes", "1 h 20 min"."""
-    minutes = int(round(seconds / 60.0))
+    minutes = round(seconds / 60.0)
     if seconds < 60:
         return words("durations", "seconds")
     if minutes < 60:

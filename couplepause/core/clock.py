@@ -105,7 +105,7 @@ class Timing(NamedTuple):
         return {"boot": self.boot, "paused": round(self.paused, 3), "seen": round(self.seen, 3)}
 
     @classmethod
-    def from_dict(cls, data: object) -> "Timing | None":
+    def from_dict(cls, data: object) -> Timing | None:
         """A stored timing, or None when it is missing or not in the shape we write."""
         if not isinstance(data, dict):
             return None

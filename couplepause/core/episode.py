@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from couplepause.common.problems import Problem
 from couplepause.core.clock import Timing
 from couplepause.core.limits import NAME_MAX, NOT_IN_A_NAME  # noqa: F401 - part of the record's rules
-from couplepause.common.problems import Problem
 
 PARTNERS = ("a", "b")
 PAUSED_BY = ("a", "b", "both")
@@ -73,7 +73,7 @@ def round_ms(moment: datetime) -> datetime:
 
 def now_local() -> datetime:
     """The current wall-clock time, aware, in the machine's local offset."""
-    return round_ms(datetime.now(timezone.utc).astimezone())
+    return round_ms(datetime.now(UTC).astimezone())
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ class Turn:
         return {"speaker": self.speaker, "seconds": round(self.seconds, 3)}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Turn":
+    def from_dict(cls, data: dict[str, Any]) -> Turn:
         if not isinstance(data, dict):
             raise EpisodeError("turn_not_object")
         speaker = data.get("speaker")
@@ -111,7 +111,7 @@ class Break:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Break":
+    def from_dict(cls, data: dict[str, Any]) -> Break:
         if not isinstance(data, dict):
             raise EpisodeError("break_not_object")
         started = parse_instant(data.get("started_at"))
@@ -179,22 +179,22 @@ class Episode:
 
     # ----------------------------------------------------------- construction
     @classmethod
-    def start(cls, paused_at: datetime, episode_id: str | None = None) -> "Episode":
+    def start(cls, paused_at: datetime, episode_id: str | None = None) -> Episode:
         if paused_at.tzinfo is None:
             raise EpisodeError("paused_at_no_offset")
         return cls(id=episode_id or str(uuid.uuid4()), paused_at=round_ms(paused_at))
 
-    def with_changes(self, **changes: Any) -> "Episode":
+    def with_changes(self, **changes: Any) -> Episode:
         return replace(self, **changes)
 
-    def repaired(self, *, wall_now: datetime, monotonic_seconds: float | None) -> "Episode":
+    def repaired(self, *, wall_now: datetime, monotonic_seconds: float | None) -> Episode:
         """Record the repair from a measured duration, or else from the wall clock
         (for callers without a clock of their own, such as tests and demo data)."""
         if monotonic_seconds is not None and not self.wall_timed:
             return self.repaired_after(monotonic_seconds)
         return self.repaired_after((wall_now - self.paused_at).total_seconds())
 
-    def repaired_after(self, seconds: float, *, wall_timed: bool | None = None) -> "Episode":
+    def repaired_after(self, seconds: float, *, wall_timed: bool | None = None) -> Episode:
         """Repaired ``seconds`` after the pause: ``repaired_at`` is the pause plus
         those seconds, so the two always agree and the repair never comes first."""
         seconds = round(max(0.0, float(seconds)), 3)
@@ -233,7 +233,7 @@ class Episode:
         return record
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Episode":
+    def from_dict(cls, data: dict[str, Any]) -> Episode:
         """Build and validate an episode; raises EpisodeError with a plain reason."""
         if not isinstance(data, dict):
             raise EpisodeError("episode_not_object")

@@ -13,12 +13,12 @@ the model is never changed silently.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
 from couplepause.core import breathing, clock
-from couplepause.core.limits import BREAK_CHOICES, DEFAULT_BREAK_MINUTES, MIN_BREAK_MINUTES, NOTE_MAX  # noqa: F401
 from couplepause.core.episode import (
     ACTIVATION_RANGE,
     CYCLES,
@@ -31,6 +31,7 @@ from couplepause.core.episode import (
     Turn,
     round_ms,
 )
+from couplepause.core.limits import BREAK_CHOICES, DEFAULT_BREAK_MINUTES, MIN_BREAK_MINUTES, NOTE_MAX  # noqa: F401
 
 EXTEND_SECONDS = 60.0
 

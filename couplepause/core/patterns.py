@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from couplepause.common.texts import duration, words
 from couplepause.core.episode import CYCLES, Episode
 from couplepause.core.stats import activations, counted, in_time_order, median_or_none, repair_seconds
-from couplepause.common.texts import duration, words
 
 # Parts of the day, by the local hour they begin: morning 5-12, afternoon
 # 12-17, evening 17-22, night 22-5 (a pause at 1 am belongs to that night).

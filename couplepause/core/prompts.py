@@ -19,8 +19,8 @@ Qt-free; the words are in resources/words.toml [turns], [break] and [repair].
 
 from __future__ import annotations
 
-from couplepause.core.plan import Plan
 from couplepause.common.texts import word_list, words
+from couplepause.core.plan import Plan
 
 SPEAKER_LISTS = {
     None: "speaker_prompts",

@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
-from couplepause.core.episode import PARTNERS, Episode
 from couplepause.common.texts import duration, words
+from couplepause.core.episode import PARTNERS, Episode
 
 RANGES = ("4w", "3m", "12m", "all")  # last 4 weeks / 3 months / 12 months / all
 ROLLING_N = 5  # default window of the rolling median (last N episodes)

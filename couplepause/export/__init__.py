@@ -48,9 +48,9 @@ _register_builtin()
 __all__ = [
     "DEFAULT_NAMES",
     "EXPORTERS",
-    "Exporter",
     "ExportError",
     "ExportOptions",
+    "Exporter",
     "ImportRejected",
     "atomic_output",
     "in_range",

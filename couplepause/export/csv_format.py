@@ -89,9 +89,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import BinaryIO
 
-from couplepause.core.episode import Episode, format_instant
-from couplepause.export.base import ExportOptions, Exporter
 from couplepause.common.texts import words
+from couplepause.core.episode import Episode, format_instant
+from couplepause.export.base import Exporter, ExportOptions
 
 ENCODING = "utf-8-sig"  # UTF-8 with a BOM, for Excel
 COLUMNS = (

@@ -39,11 +39,11 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
+from couplepause.common.problems import Problem
+from couplepause.common.texts import words
 from couplepause.core.episode import NAME_MAX, NOT_IN_A_NAME, PARTNERS, Episode
 from couplepause.core.flow import NOTE_MAX
 from couplepause.core.plan import MAX_TEXT, PARTNER_TEXTS
-from couplepause.common.problems import Problem
-from couplepause.common.texts import words
 
 MAX_PAUSES = 100_000
 MAX_PAUSES_A_MONTH = 300

@@ -8,14 +8,14 @@ and texts (QLocale), so this runs on any thread; no widgets, no painting.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
-from typing import Iterable
 
-from couplepause.core import patterns
-from couplepause.core.episode import Episode
 from couplepause.common.formatting import month_name, month_short, month_short_year, number, weekday_name
 from couplepause.common.texts import duration, words
+from couplepause.core import patterns
+from couplepause.core.episode import Episode
 
 CYCLE_COLUMNS = ("col_cycle", "col_pauses", "col_change", "col_back", "col_open")
 MONTH_COLUMNS = ("col_month", "col_pauses", "col_activation", "col_breaks")

@@ -31,24 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from couplepause.common import platform_support
-from couplepause.store import meta, migrations, vault
-from couplepause.store.envelope import generation_of
-from couplepause.store.meta import FIRST_CHECKED_VERSION
-from couplepause.store.files import (
-    META_FILE,
-    PLAIN,
-    PLAN_FILE,
-    SEALED_FILE,
-    SEALED_TABLE,
-    Format,
-    Sealed,
-    Unreadable,
-    format_of,
-    read_tables,
-    write_tables,
-)
-from couplepause.store.atomic import atomic_write, fsync_dir
 from couplepause.common.folders import make_private_dirs
+from couplepause.store import meta, migrations, vault
+from couplepause.store.atomic import atomic_write, fsync_dir
 from couplepause.store.backup_folder import (  # noqa: F401 - BackupContent, part_of and the reasons are this module's API too
     BACKUP_META,
     BACKUP_TABLE,
@@ -69,6 +54,21 @@ from couplepause.store.backup_folder import (  # noqa: F401 - BackupContent, par
     episodes_in,
     part_of,
 )
+from couplepause.store.envelope import generation_of
+from couplepause.store.files import (
+    META_FILE,
+    PLAIN,
+    PLAN_FILE,
+    SEALED_FILE,
+    SEALED_TABLE,
+    Format,
+    Sealed,
+    Unreadable,
+    format_of,
+    read_tables,
+    write_tables,
+)
+from couplepause.store.meta import FIRST_CHECKED_VERSION
 from couplepause.store.protection import Protection, file_records, open_sealed
 from couplepause.store.space import room_for_backup
 from couplepause.store.vault import Keys

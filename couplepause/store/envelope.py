@@ -35,8 +35,8 @@ from typing import Any
 
 from tinydb.storages import Storage
 
-from couplepause.store.atomic import atomic_write
 from couplepause.common.folders import make_private_dirs
+from couplepause.store.atomic import atomic_write
 from couplepause.store.view import STAGED_SUFFIX
 
 INTEGRITY_TABLE = "integrity"
@@ -60,7 +60,7 @@ def part_of(path: Path | str) -> str:
     staged file (journal.py) holds its target's."""
     path = Path(path)
     path = path.with_name(path.name.removesuffix(STAGED_SUFFIX))
-    stem = path.name[: -len(_JSON_SUFFIX)] if path.name.endswith(_JSON_SUFFIX) else path.name
+    stem = path.name.removesuffix(_JSON_SUFFIX)
     if path.parent.name == MONTHS_FOLDER:
         return f"{MONTHS_FOLDER}/{stem}"
     return stem
@@ -212,10 +212,7 @@ def generation_of(path: Path) -> int:
     goes past it either way); 0 when there is none, or it does not say."""
     try:
         found = json.loads(Path(path).read_bytes())
-        if ENVELOPE in found:
-            gen = found.get("gen")
-        else:
-            gen = next(iter(found[INTEGRITY_TABLE].values())).get("gen")
+        gen = found.get("gen") if ENVELOPE in found else next(iter(found[INTEGRITY_TABLE].values())).get("gen")
     except (OSError, ValueError, TypeError, AttributeError, KeyError, StopIteration):
         return 0
     return gen if _is_gen(gen) else 0

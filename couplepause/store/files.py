@@ -32,10 +32,9 @@ from tinydb.storages import MemoryStorage
 from tinydb.table import Document
 
 from couplepause.common import platform_support
+from couplepause.common.folders import make_private_dirs
 from couplepause.core.episode import Episode
 from couplepause.store.atomic import atomic_write, fsync_dir
-from couplepause.common.folders import make_private_dirs
-from couplepause.store.errors import StoreError
 from couplepause.store.envelope import (
     ENVELOPE,
     PLAIN,
@@ -45,6 +44,7 @@ from couplepause.store.envelope import (
     generation_of,
     part_of,
 )
+from couplepause.store.errors import StoreError
 from couplepause.store.layout import (  # noqa: F401 - the store folder's names (layout.py) are this module's API too
     ACTIVE_FILE,
     META_FILE,
@@ -393,7 +393,7 @@ class EpisodeFiles:
             if self.upgrade is not None:
                 record = self.upgrade(record)
             return Episode.from_dict(record)
-        except Exception as exc:  # noqa: BLE001 - any failure on stored data means "damaged"
+        except Exception as exc:  # any failure on stored data means "damaged"
             raise Unreadable(self.root, f"an episode could not be read: {_short(exc)}") from exc
 
     def _change(self, path: Path, change: Callable[[Any], Any]) -> int:
@@ -471,7 +471,7 @@ def mark(part: MissingPart, suffix: str) -> None:
     """Mark a set-aside file as noted, recovered or accepted; it is kept either way (a
     part whose file is gone has nothing to mark)."""
     name = part.path.name
-    if part.gone or name.endswith((RECOVERED_SUFFIX, ACCEPTED_SUFFIX)) or name.endswith(suffix):
+    if part.gone or name.endswith((RECOVERED_SUFFIX, ACCEPTED_SUFFIX, suffix)):
         return
     if part.path.exists():
         platform_support.rename(part.path, part.path.with_name(part.path.name + suffix))

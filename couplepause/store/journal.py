@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from couplepause.common import platform_support
-from couplepause.store.atomic import fsync_dir, is_temp_name, remove_temp_file, write_durably
 from couplepause.common.folders import make_private_dirs
+from couplepause.store.atomic import fsync_dir, is_temp_name, remove_temp_file, write_durably
 from couplepause.store.envelope import LEGACY, PLAIN, Format, generation_of, part_of
 from couplepause.store.files import Unreadable, encode_tables, read_documents, set_aside, write_tables
 from couplepause.store.view import STAGED_SUFFIX, View

@@ -36,8 +36,8 @@ from typing import Any
 from tinydb.table import Document
 
 from couplepause.core.episode import TOLERANCE_SECONDS, EpisodeError, format_instant, parse_instant, round_ms
-from couplepause.store.errors import StoreError
 from couplepause.store.envelope import Format
+from couplepause.store.errors import StoreError
 from couplepause.store.files import ACTIVE_FILE, META_TABLE, Unreadable, read_tables
 
 SCHEMA_VERSION = 4

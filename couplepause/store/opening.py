@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from couplepause.store import files, journal, meta, migrations, snapshots, vault
 from couplepause.common.folders import make_private_dirs
+from couplepause.store import files, journal, meta, migrations, snapshots, vault
 from couplepause.store.backups import BEFORE_MIGRATION, Backups
 from couplepause.store.envelope import FileDamaged, generation_of, part_of
 from couplepause.store.errors import StoreError, StoreTooNew

@@ -116,7 +116,7 @@ def open_sealed(path: Path, keys: Keys, plain: Format = LEGACY) -> list[tuple[st
         try:
             opened = json.loads(vault.unseal(keys, doc["token"]))
             found.append((opened["op"], opened["record"]))
-        except Exception as exc:  # noqa: BLE001 - any failure: the record is damaged
+        except Exception as exc:  # any failure: the record is damaged
             raise files.Unreadable(path, "a sealed record does not open") from exc
     return found
 

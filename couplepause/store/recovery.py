@@ -44,8 +44,8 @@ from couplepause.store.backups import (
 from couplepause.store.errors import StoreError
 from couplepause.store.files import MissingPart
 from couplepause.store.layout import Layout
-from couplepause.store.protection import Protection, open_sealed
 from couplepause.store.protected import sealed_tables
+from couplepause.store.protection import Protection, open_sealed
 
 
 class Store(Protocol):

@@ -36,8 +36,14 @@ from couplepause.store import files, journal, meta, protected, reading, recovery
 from couplepause.store.atomic import remove_stale_temp_files, temp_files_in
 from couplepause.store.backups import BackupInfo, Backups
 from couplepause.store.envelope import part_of
-from couplepause.store.errors import EpisodeNotFound, InvalidEpisode, StoreError, StoreReadOnly, reason_of
-from couplepause.store.errors import StoreTooNew  # noqa: F401 - part of this API: imported from here
+from couplepause.store.errors import (
+    EpisodeNotFound,
+    InvalidEpisode,
+    StoreError,
+    StoreReadOnly,
+    StoreTooNew,  # noqa: F401 - part of this API: imported from here
+    reason_of,
+)
 from couplepause.store.files import MissingPart
 from couplepause.store.layout import BACKUPS_DIR, Layout, month_key  # noqa: F401 - month_key: imported from here too
 from couplepause.store.manifest import Manifest

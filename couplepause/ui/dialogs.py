@@ -3,6 +3,7 @@ without blocking: nothing ever stands between the couple and the Pause button.""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -19,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from couplepause.common.texts import SYSTEM, language_name, words
 from couplepause.core import breathing
 from couplepause.core.flow import BREAK_CHOICES
 from couplepause.settings import KEYS, LANGUAGES, THEMES, SettingError, Settings
-from couplepause.common.texts import SYSTEM, language_name, words
 from couplepause.ui import sound, theme
 from couplepause.ui.basics import fitting, scroller
 from couplepause.ui.fields import Dropdown, pad_spin_box
@@ -221,7 +222,7 @@ class SettingsDialog(QDialog):
         for link in every:  # after the layout took them: it would hide them again
             link.setVisible(link in links)
         ordered = self.tab_stops()
-        for before, after in zip(ordered, ordered[1:]):
+        for before, after in itertools.pairwise(ordered):
             QWidget.setTabOrder(before, after)
 
     def follow_desktop(self) -> None:

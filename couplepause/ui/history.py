@@ -9,7 +9,7 @@ module, and with it pyqtgraph, is imported only when this view is first shown.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from couplepause.core import stats
-from couplepause.core.episode import Episode
 from couplepause.common.formatting import when
 from couplepause.common.texts import default_names, words
+from couplepause.core import stats
+from couplepause.core.episode import Episode
 from couplepause.ui.history_chart import ChartTab, SummaryLine
+from couplepause.ui.history_patterns import CyclesTab, PatternsTab
 from couplepause.ui.history_tables import (
     EpisodeTableModel,
     FiguresTableModel,
@@ -37,7 +38,6 @@ from couplepause.ui.history_tables import (
     WeeksTableModel,
     table_view,
 )
-from couplepause.ui.history_patterns import CyclesTab, PatternsTab
 from couplepause.ui.note_dialog import NoteDialog
 from couplepause.ui.widgets import Choice, button, label, row, show_beside, vbox
 
@@ -256,7 +256,7 @@ class HistoryView(QWidget):
         self._range = key
         self._render_range()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._set_compact(self.height() < COMPACT_BELOW)
 

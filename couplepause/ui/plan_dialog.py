@@ -7,9 +7,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QGroupBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
+from couplepause.common.texts import words
 from couplepause.core.episode import PARTNERS
 from couplepause.core.plan import MAX_TEXT, MOVES, PartnerPlan, Plan
-from couplepause.common.texts import words
 from couplepause.ui.basics import scroller
 from couplepause.ui.widgets import Choice, button, dialog_frame, label, message_and_buttons, say_in, size_to_contents
 

@@ -26,6 +26,7 @@ what it is asked to, as a screen reader does: nothing here knows the app.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -86,10 +87,8 @@ def describe(node, path: list[int], depth: int) -> dict:
     except NotImplementedError:
         pass
     if node.getRole() in CONTROLS_WITH_TEXT:
-        try:
+        with contextlib.suppress(NotImplementedError):
             entry["text"] = node.queryText().getText(0, -1)
-        except NotImplementedError:
-            pass
     return entry
 
 
@@ -113,7 +112,7 @@ def tree() -> list[dict]:
             except Exception:  # noqa: BLE001
                 continue
             if child is not None:
-                walk(child, path + [index], depth + 1)
+                walk(child, [*path, index], depth + 1)
 
     walk(app, [], 0)
     return found

@@ -16,6 +16,7 @@ Python with pyatspi (default: python3 from /usr/bin, else the PATH).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -109,10 +110,8 @@ class Driver:
 
     def close(self) -> None:
         if self.process.poll() is None:
-            try:
+            with contextlib.suppress(RuntimeError, OSError, ValueError):
                 self.ask("quit")
-            except (RuntimeError, OSError, ValueError):
-                pass
         _stop(self.process)
 
 

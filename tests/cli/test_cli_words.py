@@ -16,7 +16,7 @@ import couplepause
 from couplepause.common.texts import section
 
 SOURCE = Path(couplepause.__file__).resolve().parent
-COMMAND_LINE = sorted((SOURCE / "cli").glob("*.py")) + [SOURCE / "common" / "console.py"]
+COMMAND_LINE = [*sorted((SOURCE / "cli").glob("*.py")), SOURCE / "common" / "console.py"]
 CLI = section("cli")
 # Keyword arguments and calls whose text a person reads.
 SAID_AS = {"help", "description", "epilog", "usage", "prompt", "version"}

@@ -5,17 +5,17 @@ month by month, longer breaks, the kind sentences, and what is left out."""
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from couplepause.common.texts import words
 from couplepause.core import patterns
 from couplepause.core.episode import Break, Episode
 from couplepause.core.patterns import PARTS, describe, part_of_day
-from couplepause.common.texts import words
 
-UTC = timezone.utc
+UTC = UTC
 BERLIN = ZoneInfo("Europe/Berlin")
 AUCKLAND = ZoneInfo("Pacific/Auckland")
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")

@@ -3,16 +3,16 @@ pauses, which the report may list, marked, but never counts in a figure."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
+from couplepause.common.texts import words
 from couplepause.core import stats
 from couplepause.export import ExportOptions
 from couplepause.export.pdf.content import build_content
-from couplepause.common.texts import words
 
 from .test_pdf_report import daily, flat, pdf_text, report  # noqa: F401 (the fixture)
 
-FIXED = datetime(2026, 3, 5, 10, 0, tzinfo=timezone.utc)
+FIXED = datetime(2026, 3, 5, 10, 0, tzinfo=UTC)
 
 
 def p(key: str, **values) -> str:

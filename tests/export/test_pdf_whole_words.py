@@ -4,19 +4,19 @@ history's chart for the same pauses."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
+from couplepause.common.texts import words
 from couplepause.core import stats
 from couplepause.core.episode import format_instant, parse_instant
 from couplepause.export import ExportOptions
 from couplepause.export.pdf.content import break_text, build_content
-from couplepause.common.texts import words
 from couplepause.ui.history_presenter import compute
 
 from ..factory import make_episode
 from .test_pdf_report import daily, flat, pdf_text, report  # noqa: F401 (the fixture)
 
-FIXED = datetime(2026, 3, 5, 10, 0, tzinfo=timezone.utc)
+FIXED = datetime(2026, 3, 5, 10, 0, tzinfo=UTC)
 LONG_A, LONG_B = "Maximiliane Oberhausen-Kleist", "Jean-Baptiste Vandenbroucke"
 
 
@@ -44,7 +44,7 @@ def test_a_break_never_ended_says_so_plainly():
 
 def test_the_report_lists_a_break_never_ended_without_a_length(report):  # noqa: F811
     # The agreed 90 minutes are not a length the break had: it was never ended.
-    text = flat(pdf_text(report([with_breaks("2026-03-01T20:00:00.000+00:00", None)] + daily(4))))
+    text = flat(pdf_text(report([with_breaks("2026-03-01T20:00:00.000+00:00", None), *daily(4)])))
     assert words("report", "break_not_ended") in text
     assert "1 h 30 min" not in text
 

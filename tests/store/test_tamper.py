@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from couplepause.store import files, meta, recovery, vault
+from couplepause.store import meta, recovery, vault
 from couplepause.store.envelope import ENVELOPE, INTEGRITY_TABLE, PLAIN, generation_of
 from couplepause.store.errors import StoreError
 from couplepause.store.repository import Repository

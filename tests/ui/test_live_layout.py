@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QScrollArea
 
+from couplepause.common.texts import words
 from couplepause.core.flow import Ev
 from couplepause.core.plan import PartnerPlan, Plan
-from couplepause.common.texts import words
 from couplepause.ui.fitting import Column
 from couplepause.ui.widgets import Pacer
 from tests.ui.test_home_layout import SIZES, problems, settle, started

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from couplepause.common.texts import word_list, words
 from couplepause.core import prompts
 from couplepause.core.flow import Ev, State
 from couplepause.core.plan import PartnerPlan, Plan
-from couplepause.common.texts import word_list, words
 from couplepause.ui.plan_dialog import PlanDialog
 
 NAMES = {"a": "Sam", "b": "Robin"}
@@ -177,7 +177,7 @@ def save_through_the_dialog(bundle, qtbot):
     qtbot.keyClicks(dialog.way_back, "we sit side by side")
     dialog.save_button.click()
     qtbot.waitUntil(lambda: bundle.planning.dialog is None, timeout=5000)
-    return None
+    return
 
 
 def test_a_plan_made_in_the_window_is_kept_and_used_after_a_restart(make_app, data_dir, qtbot):

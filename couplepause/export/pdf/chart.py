@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from PySide6 import QtCore, QtGui
 
+from couplepause.common.formatting import axis_date, axis_number
 from couplepause.export.pdf.content import phrase
 from couplepause.export.pdf.page import Page
-from couplepause.common.formatting import axis_date, axis_number
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ This module imports Qt; the package imports it only when a report is written.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6 import QtCore, QtGui
 

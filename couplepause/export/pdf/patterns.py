@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from PySide6 import QtGui
 
+from couplepause.common.texts import resource_data
 from couplepause.export.patterns_text import CYCLE_COLUMNS, MONTH_COLUMNS, PatternText, w
 from couplepause.export.pdf.page import Page
-from couplepause.common.texts import resource_data
 
 GRID_DAY_W = 120.0  # the weekdays' column
 GRID_CELL_W = 78.0  # each part of the day, at most
