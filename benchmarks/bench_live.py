@@ -594,7 +594,7 @@ def child_press(store: str | None, presses: int) -> dict[str, Any]:
             QTest.mouseClick(window.talking.pause_button, Qt.MouseButton.LeftButton)
             episode_id = controller.flow.episode.id
 
-            def durable():
+            def durable(episode_id: str = episode_id) -> Any:
                 return next((r for r in results if r.ok and r.episode_id == episode_id), None)
 
             if not kit.wait(lambda: rec["painted"] is not None and durable() is not None, 20):

@@ -6,6 +6,7 @@ this module loads no Qt and nothing of the live flow (the bounds are core/limits
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -150,10 +151,8 @@ def language_of(file: Path) -> str:
 
 def _private(file: Path) -> None:
     """Only this account may read the settings (they hold the partners' names)."""
-    try:
+    with contextlib.suppress(OSError):  # not written (yet): nothing to protect
         os.chmod(file, 0o600)
-    except OSError:
-        pass  # not written (yet): nothing to protect
 
 
 class Settings:

@@ -141,7 +141,7 @@ def main(argv: list[str]) -> int:
     privacy_shots(app, out)
     from screenshots_plan import plan_shots
 
-    plan_shots(app, out, named=named, place=place, centre=centre, shoot=shoot, FakeClock=FakeClock)
+    plan_shots(app, out, named=named, place=place, centre=centre, shoot=shoot, fake_clock=FakeClock)
     return 0
 
 

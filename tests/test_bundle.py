@@ -269,9 +269,10 @@ def test_every_library_is_in_the_bundle_but_the_system_s_own(bundle):
         out = subprocess.run(["ldd", str(path)], capture_output=True, text=True, env=env, timeout=60).stdout
         for line in out.splitlines():
             match = re.match(r"\s*(\S+) => (not found|\S+)", line)
-            if match and (match[2] == "not found" or not Path(match[2]).resolve().is_relative_to(internal)):
-                if (match[2] == "not found" or match[1] in needed) and not SYSTEM_LIBRARY.fullmatch(match[1]):
-                    outside.setdefault(match[1], set()).add(path.name)
+            if not match or SYSTEM_LIBRARY.fullmatch(match[1]):
+                continue
+            if match[2] == "not found" or (match[1] in needed and not Path(match[2]).resolve().is_relative_to(internal)):
+                outside.setdefault(match[1], set()).add(path.name)
     assert outside == {}, "libraries the bundle should carry"
     assert not [p.name for p in internal.rglob("*") if SYSTEM_LIBRARY.fullmatch(p.name) and p.name.startswith(
         ("libstdc++", "libgcc_s", "libfontconfig", "libfreetype"))], "left to the system, not bundled"

@@ -11,6 +11,7 @@ the flow is ready.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -274,10 +275,9 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
 
     settings = Settings.for_data_dir(data_dir)  # what the first window needs: language, look, welcome
     texts.set_language(settings.get("language"))  # before a word is said
-    try:
+    # If it cannot be made, build() says so in the window; the guard makes it when it can.
+    with contextlib.suppress(paths.DataDirError):
         data_dir = paths.ensure_data_dir(data_dir)
-    except paths.DataDirError:
-        pass  # build() says so in the window; the guard makes the folder when it can
     if chosen:
         privacy = words("notices", "folder_open", folder=data_dir) if paths.openness(data_dir) else None
     else:

@@ -107,10 +107,8 @@ class Wakeup:
         os.set_blocking(self.write_end, False)
 
     def drain(self) -> None:
-        try:
+        with contextlib.suppress(OSError):  # nothing there (a spurious wake-up)
             os.read(self.fileno, 64)
-        except OSError:
-            pass  # nothing there (a spurious wake-up)
 
     def close(self) -> None:
         os.close(self.fileno)

@@ -17,6 +17,7 @@ Qt-free.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import stat
@@ -192,10 +193,8 @@ def ensure_database(path: Path, fmt: Format = PLAIN) -> None:
     if path.exists():
         return
     make_private_dirs(path.parent)
-    try:
+    with contextlib.suppress(FileExistsError):  # created meanwhile: fine
         atomic_write(path, fmt.encode({}, part_of(path), 1), overwrite=False)
-    except FileExistsError:
-        pass  # created meanwhile: fine
 
 
 def write_tables(

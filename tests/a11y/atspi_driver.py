@@ -130,7 +130,7 @@ def on_event(event) -> None:
             "name": (source.name or "") if source is not None else "",
             "path": path_of(source) if source is not None else None,
         })
-    except Exception:  # an object gone by the time it is read: the event still counts
+    except Exception:  # noqa: BLE001 - an object gone by the time it is read: the event still counts
         recorded.append({"type": event.type, "time": time.monotonic(), "detail1": event.detail1,
                          "data": str(event.any_data), "role": "", "name": "", "path": None})
 
@@ -215,7 +215,7 @@ def on_request(channel, condition) -> bool:
         return False
     try:
         answer = handle(json.loads(line))
-    except Exception as exc:  # say what went wrong and carry on: the test decides
+    except Exception as exc:  # noqa: BLE001 - say what went wrong and carry on: the test decides
         answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc()}
     sys.stdout.write(json.dumps(answer) + "\n")
     sys.stdout.flush()

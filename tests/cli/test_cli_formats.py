@@ -264,8 +264,8 @@ def test_backups_lists_id_time_and_count_newest_first(run, data_dir):
     data_dir.mkdir()
     result = run("--data-dir", data_dir, "backups")
     assert (result.code, result.out) == (0, "")
-    assert assert_one_error_line(result) == f"couplepause: there are no backups in {data_dir} yet; " \
-        "the app makes one each day it is open with pauses saved"
+    assert assert_one_error_line(result) == (f"couplepause: there are no backups in {data_dir} yet; "
+                                             "the app makes one each day it is open with pauses saved")
     repo = Repository(paths.store_dir(data_dir))
     repo.open()
     repo.merge(sample())

@@ -33,7 +33,6 @@ from couplepause.core.stats import (
     weekly,
 )
 
-UTC = UTC
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
 AUCKLAND = ZoneInfo("Pacific/Auckland")
@@ -507,7 +506,8 @@ def test_summary_mentions_open_pauses_of_this_month_kindly():
 def test_summary_uses_the_local_month():
     # 31 March 12:00 UTC is already 1 April in Kiritimati (UTC+14).
     now = datetime(2026, 3, 31, 12, tzinfo=UTC)
-    history = monthly(UTC, 2026, 2, [30, 30, 30]) + [
+    history = [
+        *monthly(UTC, 2026, 2, [30, 30, 30]),
         ep(datetime(2026, 3, 30, 11, tzinfo=UTC), 60),  # 31 March, 01:00 in Kiritimati
         ep(datetime(2026, 3, 31, 11, tzinfo=UTC), 5),  # 1 April, 01:00 in Kiritimati
     ]

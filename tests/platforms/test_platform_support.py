@@ -289,7 +289,5 @@ def test_every_posix_only_call_goes_through_platform_support():
     for source in sorted(package.rglob("*.py")):
         relative = source.relative_to(package).as_posix()
         text = source.read_text("utf-8")
-        for call in only_some:
-            if call in text and call not in allowed.get(relative, ()):
-                found.append(f"{relative}: {call}")
+        found += [f"{relative}: {call}" for call in only_some if call in text and call not in allowed.get(relative, ())]
     assert found == []

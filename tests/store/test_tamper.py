@@ -18,8 +18,11 @@ from couplepause.store.envelope import ENVELOPE, INTEGRITY_TABLE, PLAIN, generat
 from couplepause.store.errors import StoreError
 from couplepause.store.repository import Repository
 from couplepause.store.vault import HeaderChanged, WrongPassphrase
+from tests.store import test_protected
 from tests.store.conftest import episode
-from tests.store.test_protected import NAMES, NOTE, NOW, PASS, history, ids_of, plain_traces  # noqa: F401
+from tests.store.test_protected import NAMES, NOTE, NOW, PASS, ids_of, plain_traces
+
+history = test_protected.history  # the fixture: the same protected history
 
 STRANGER = vault.new_keys()
 

@@ -125,10 +125,11 @@ def look(dialog) -> list[str]:
     area = dialog.screen().availableGeometry()
     if not area.contains(dialog.frameGeometry()):
         problems.append(f"its frame {rect(dialog.frameGeometry())} is not inside the screen {rect(area)}")
-    for scroll in dialog.findChildren(QScrollArea):
-        if scroll.isVisibleTo(dialog) and (scroll.verticalScrollBar().maximum() or scroll.horizontalScrollBar().maximum()):
-            problems.append(f"it scrolls ({scroll.horizontalScrollBar().maximum()} px across, "
-                            f"{scroll.verticalScrollBar().maximum()} px down)")
+    problems += [f"it scrolls ({scroll.horizontalScrollBar().maximum()} px across, "
+                 f"{scroll.verticalScrollBar().maximum()} px down)"
+                 for scroll in dialog.findChildren(QScrollArea)
+                 if scroll.isVisibleTo(dialog)
+                 and (scroll.verticalScrollBar().maximum() or scroll.horizontalScrollBar().maximum())]
     shown = [w for w in dialog.findChildren(QWidget) if w.isVisibleTo(dialog) and not w.isWindow()]
     inside = dialog.rect()
     for widget in shown:
@@ -168,9 +169,10 @@ def words_fit(widget) -> list[str]:
         widest = max((metrics.horizontalAdvance(widget.itemText(i)) for i in range(widget.count())), default=0)
         if widest > widget.width():
             return [f"its longest choice needs {widest} px, it has {widget.width()}"]
-    elif isinstance(widget, QLineEdit) and widget.text() and widget.echoMode() == QLineEdit.EchoMode.Normal:
-        if widget.objectName() != "qt_spinbox_lineedit" and metrics.horizontalAdvance(widget.text()) > widget.width():
-            return [f"shows only part of {widget.text()!r}"]
+    elif (isinstance(widget, QLineEdit) and widget.text() and widget.echoMode() == QLineEdit.EchoMode.Normal
+          and widget.objectName() != "qt_spinbox_lineedit"
+          and metrics.horizontalAdvance(widget.text()) > widget.width()):
+        return [f"shows only part of {widget.text()!r}"]
     return []
 
 

@@ -47,9 +47,9 @@ def screen_problems(window) -> list[str]:
     hidden = page.verticalScrollBar().maximum(), page.horizontalScrollBar().maximum()
     if any(hidden):
         found.append(f"{type(view).__name__} must be scrolled ({hidden[0]} px down, {hidden[1]} px across)")
-    for column in view.findChildren(Column):
-        if column.isVisible() and column.verticalScrollBar().maximum() > 0:
-            found.append(f"a card's prompts must be scrolled ({column.verticalScrollBar().maximum()} px)")
+    found += [f"a card's prompts must be scrolled ({column.verticalScrollBar().maximum()} px)"
+              for column in view.findChildren(Column)
+              if column.isVisible() and column.verticalScrollBar().maximum() > 0]
     pacer = getattr(view, "pacer", None)
     if pacer is not None and min(pacer.width(), pacer.height()) < Pacer.SMALLEST:
         found.append(f"the pacer is {pacer.width()}x{pacer.height()}")
