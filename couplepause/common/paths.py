@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import zlib
+from collections.abc import Mapping
 from pathlib import Path
 
 from couplepause import APP_NAME
@@ -36,7 +37,7 @@ def default_data_dir() -> Path:
     return Path(location)
 
 
-def resolve_data_dir(option: str | None = None, environ: dict[str, str] | None = None) -> Path:
+def resolve_data_dir(option: str | None = None, environ: Mapping[str, str] | None = None) -> Path:
     """The data folder: the command-line option, else the environment, else the default."""
     environ = os.environ if environ is None else environ
     chosen = option or environ.get(ENV_DATA_DIR) or None

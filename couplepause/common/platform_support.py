@@ -204,7 +204,7 @@ def _windows_languages() -> list[str]:
     import ctypes
     from ctypes import wintypes
 
-    ask = ctypes.WinDLL("kernel32").GetUserPreferredUILanguages
+    ask = ctypes.WinDLL("kernel32").GetUserPreferredUILanguages  # type: ignore[attr-defined]  # Windows only
     ask.argtypes = [wintypes.DWORD, ctypes.POINTER(wintypes.ULONG), wintypes.LPWSTR, ctypes.POINTER(wintypes.ULONG)]
     ask.restype = wintypes.BOOL
     count, size = wintypes.ULONG(0), wintypes.ULONG(0)
@@ -213,7 +213,7 @@ def _windows_languages() -> list[str]:
     names = ctypes.create_unicode_buffer(size.value)
     if not ask(_MUI_LANGUAGE_NAME, ctypes.byref(count), names, ctypes.byref(size)):
         return []
-    return [name for name in names[: size.value].split("\0") if name]
+    return [name for name in ctypes.wstring_at(names, size.value).split("\0") if name]
 
 
 def _macos_languages() -> list[str]:
@@ -262,7 +262,8 @@ def _windows_reduces() -> bool | None:
     import ctypes
 
     on = ctypes.c_int()
-    if not ctypes.windll.user32.SystemParametersInfoW(_SPI_GETCLIENTAREAANIMATION, 0, ctypes.byref(on), 0):
+    user32 = ctypes.windll.user32  # type: ignore[attr-defined]  # Windows only: mypy reads Linux's ctypes
+    if not user32.SystemParametersInfoW(_SPI_GETCLIENTAREAANIMATION, 0, ctypes.byref(on), 0):
         return None
     return not on.value
 
@@ -307,4 +308,4 @@ def tell_without_console(line: str, title: str) -> None:
 def _windows_message_box(line: str, title: str) -> None:
     import ctypes
 
-    ctypes.windll.user32.MessageBoxW(None, line, title, _MB_ICONERROR)
+    ctypes.windll.user32.MessageBoxW(None, line, title, _MB_ICONERROR)  # type: ignore[attr-defined]  # Windows only

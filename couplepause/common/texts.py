@@ -44,7 +44,7 @@ _MANY = 1_000_000  # a count that takes the form for many in every language
 def resource_folder() -> Path:
     """resources/ as shipped in the package: the folder of couplepause.resources, in a
     wheel, an editable install and the bundle alike."""
-    from couplepause import resources
+    import couplepause.resources as resources
 
     return Path(resources.__file__).parent
 
@@ -98,9 +98,11 @@ def system_language(
         value = environ.get(variable, "")
         if value:
             return _first_known(value.split(":"))
-    if desktop is None:
-        from couplepause.common.platform_support import desktop_languages as desktop
-    return _first_known(desktop())
+    if desktop is not None:
+        return _first_known(desktop())
+    from couplepause.common.platform_support import desktop_languages
+
+    return _first_known(desktop_languages())
 
 
 def _first_known(codes: list[str]) -> str:
@@ -129,6 +131,7 @@ def language() -> str:
     """The language spoken now (a code from :func:`languages`)."""
     if _State.language is None:
         set_language(SYSTEM)
+    assert _State.language is not None  # set_language always chooses one
     return _State.language
 
 

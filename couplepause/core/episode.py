@@ -10,9 +10,10 @@ plus a measured duration, so an episode's times agree with its durations.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeGuard
 
 from couplepause.common.problems import Problem
 from couplepause.core.clock import Timing
@@ -43,7 +44,7 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
-def parse_instant(value: str) -> datetime:
+def parse_instant(value: object) -> datetime:
     """Parse an ISO 8601 instant that carries a UTC offset. Naive times are rejected."""
     if not isinstance(value, str):
         raise EpisodeError("time_not_text", kind=type(value).__name__)
@@ -347,7 +348,7 @@ def inconsistencies(episode: Episode) -> list[tuple[str, Problem]]:
     return problems
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
 
 
@@ -363,7 +364,7 @@ def _valid_answer(value: Any) -> bool:
     return value in REPAIR_ANSWERS
 
 
-def _partner_map(raw: Any, name: str, valid) -> dict[str, Any]:
+def _partner_map(raw: Any, name: str, valid: Callable[[Any], bool]) -> dict[str, Any]:
     if raw is None:
         return {"a": None, "b": None}
     if not isinstance(raw, dict) or set(raw) - set(PARTNERS):

@@ -87,7 +87,7 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import BinaryIO
+from typing import BinaryIO, Literal
 
 from couplepause.common.texts import words
 from couplepause.core.episode import Episode, format_instant
@@ -138,7 +138,7 @@ class Convention:
 
     decimal_mark: str
     delimiter: str
-    quoting: int
+    quoting: Literal[0, 1, 2, 3]  # csv.QUOTE_MINIMAL, QUOTE_ALL, ...
 
 
 # English, as the file always was: quoted only where a cell needs it.

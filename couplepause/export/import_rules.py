@@ -92,10 +92,12 @@ def check_limits(doc: dict[str, Any], path: Path) -> None:
         for key in ("pause_signal", "way_back"):
             _text(plan.get(key), f"plan.{key}", MAX_TEXT, path)
         plan_partners = plan.get("partners")
-        for partner in PARTNERS if isinstance(plan_partners, dict) else ():
+        plan_partners = plan_partners if isinstance(plan_partners, dict) else {}
+        for partner in PARTNERS:
             own = plan_partners.get(partner)
-            for key in PARTNER_TEXTS if isinstance(own, dict) else ():
-                _text(own.get(key), f"plan.partners.{partner}.{key}", MAX_TEXT, path)
+            if isinstance(own, dict):
+                for key in PARTNER_TEXTS:
+                    _text(own.get(key), f"plan.partners.{partner}.{key}", MAX_TEXT, path)
     for index, record in enumerate(episodes if isinstance(episodes, list) else ()):
         if not isinstance(record, dict):
             continue

@@ -89,7 +89,7 @@ class JsonExporter(Exporter):
                 "until": options.until.isoformat() if options.until else None,
             },
             "partners": {"a": a, "b": b},
-            **({"plan": options.plan.to_dict()} if _with_plan(options) else {}),
+            **({"plan": options.plan.to_dict()} if options.plan is not None and _with_plan(options) else {}),
             "episodes": [e.to_dict() for e in episodes],
         }
 

@@ -22,7 +22,7 @@ import os
 import re
 import stat
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -199,7 +199,7 @@ def ensure_database(path: Path, fmt: Format = PLAIN) -> None:
 
 def write_tables(
     path: Path,
-    tables: dict[str, Iterable[dict[str, Any]]],
+    tables: Mapping[str, Iterable[dict[str, Any]]],
     fmt: Format = PLAIN,
     *,
     part: str | None = None,
@@ -216,7 +216,7 @@ def write_tables(
     return gen
 
 
-def encode_tables(tables: dict[str, Iterable[dict[str, Any]]], fmt: Format, part: str, gen: int) -> bytes:
+def encode_tables(tables: Mapping[str, Iterable[dict[str, Any]]], fmt: Format, part: str, gen: int) -> bytes:
     """The bytes of a database holding exactly ``tables``, put together by TinyDB in memory."""
     with TinyDB(storage=MemoryStorage) as memory:
         for name, documents in tables.items():

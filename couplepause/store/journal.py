@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +64,7 @@ class Transaction:
     def put(
         self,
         path: Path,
-        tables: dict[str, Iterable[dict[str, Any]]],
+        tables: Mapping[str, Iterable[dict[str, Any]]],
         fmt: Format | None = None,
         *,
         gen: int | None = None,

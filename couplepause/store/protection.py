@@ -62,6 +62,12 @@ class Protection:
     def sealed_path(self) -> Path:
         return self.folder / SEALED_FILE
 
+    def open_keys(self) -> Keys:
+        """The keys of an unlocked store (a locked one raises Locked)."""
+        if self.keys is None:
+            raise Locked("history_locked")
+        return self.keys
+
     def unlock(self, passphrase: str) -> Keys:
         if self.header is None:
             raise Locked("not_protected")

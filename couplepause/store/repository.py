@@ -154,7 +154,11 @@ class Repository:
         with self.lock:
             before = len(self.episode_files.set_aside)
             try:
-                migrated_from = self._opening.read_only() if self.read_only else self._opening.writable()
+                migrated_from = None
+                if self.read_only:
+                    self._opening.read_only()
+                else:
+                    migrated_from = self._opening.writable()
                 self.load_active()
             except StoreError:
                 raise

@@ -184,7 +184,7 @@ def build_content(episodes: list[Episode], options: ExportOptions) -> Content:
     content.weeks = stats.weekly(figured)
     content.figures_line = phrase("figures_line", repaired=overview.repaired, open=overview.open)
     content.points = points
-    if points:  # none when only practice pauses are listed
+    if points and since is not None and until is not None:  # none when only practice pauses are listed
         from couplepause.core import chart
 
         content.chart = chart.build(points, content.weeks, _midnight(since), _midnight(until), window)

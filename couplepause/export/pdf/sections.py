@@ -36,7 +36,7 @@ class Report(ChartPage):
             return
         self.new_page()
         if self.content.chart is not None:  # none when only practice pauses are listed: nothing to chart
-            self.chart_section()
+            self.chart_section(self.content.chart)
         self.weekly_section()
         if self.content.patterns is not None:  # only when the couple opted in
             from couplepause.export.pdf.patterns import patterns_section
@@ -201,7 +201,7 @@ class Report(ChartPage):
                     spare -= extra
         widths.append(self.width - sum(widths))
         columns = []
-        x = self.left
+        x = float(self.left)
         for title, w, align in zip(titles, widths, aligns):
             columns.append((title, x + pad, w - 2 * pad, align))
             x += w
