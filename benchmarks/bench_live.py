@@ -763,7 +763,8 @@ def child_pacer(minutes: float, collect_s: float, cpu_windows: list[tuple[float,
                     "ticks_per_s": (k2 - k1) / wall, "paints_per_s": (p2 - p1) / wall,
                 })
         return {
-            **_qt_env_info(), "changes": changes, "mark": mark, "last": last, "total": total, "expected_after_mark": expected,
+            **_qt_env_info(), "changes": changes, "mark": mark, "last": last, "total": total,
+            "expected_after_mark": expected,
             "still_breathing": still, "cpu_windows": windows,
             "per_minute": [
                 {"cpu_pct": 100 * (c2 - c1) / (t2 - t1), "rss_mb": r2 / 1e6, "load1": l2}
@@ -905,7 +906,8 @@ def main(argv: list[str] | None = None) -> int:
             raw["startup_later"] = later
             row(f"1a. later start to window exposed, couplepause / bare PySide6 (median of {startup_runs} each)",
                 f"<= {STARTUP_RATIO_WANTED:.2f}x",
-                f"{later['ratio']:.2f}x (app {med(later['app']) * 1000:.0f} ms, bare {med(later['bare']) * 1000:.0f} ms)",
+                f"{later['ratio']:.2f}x (app {med(later['app']) * 1000:.0f} ms, "
+                f"bare {med(later['bare']) * 1000:.0f} ms)",
                 later["ratio"] <= STARTUP_RATIO_WANTED)
             print(f"    ... with {STARTUP_STORE_SIZE:,} stored pauses vs an empty data folder ...", flush=True)
             st = bench_startup_with_store(startup_env(display.env, bytecode=True), startup_runs, work,

@@ -119,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
             (f"(b) history first open (load_all), {SIZE:,} pauses, plain", "-", f"{plain_open:.0f} ms", "info"),
             ("(b) same, protected and unlocked", "-",
              f"{shielded_open:.0f} ms ({shielded_open / plain_open:.2f}x)", "info"),
-            ("(c) unlocking (scrypt n=2^17, r=8, p=1)", "-", f"{statistics.median(unlock_times) * 1000:.0f} ms", "info"),
+            ("(c) unlocking (scrypt n=2^17, r=8, p=1)", "-", f"{statistics.median(unlock_times) * 1000:.0f} ms",
+             "info"),
             (f"(d) protecting {SIZE:,} pauses and a backup", f"<= {PROTECT_TARGET_S:.0f} s", f"{protect_s:.2f} s",
              "pass" if protect_s <= PROTECT_TARGET_S else "FAIL"),
         ]

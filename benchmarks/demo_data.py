@@ -89,7 +89,8 @@ def realistic(
             episodes.append(episode)
             continue
         episode = episode.with_changes(repair_answers={"a": "yes", "b": "yes"})
-        episodes.append(episode.repaired(wall_now=paused, monotonic_seconds=minutes * 60).with_changes(wall_timed=long_break))
+        repaired = episode.repaired(wall_now=paused, monotonic_seconds=minutes * 60)
+        episodes.append(repaired.with_changes(wall_timed=long_break))
     return episodes
 
 

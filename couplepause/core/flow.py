@@ -171,7 +171,9 @@ class Settled:
     offered: Episode | None  # the one to offer to pick up, if any
 
 
-def settle_open(active: list[Episode], *, current: Episode | None, now: float, wall: datetime, run: ClockRun) -> Settled:
+def settle_open(
+    active: list[Episode], *, current: Episode | None, now: float, wall: datetime, run: ClockRun
+) -> Settled:
     """The pauses open at start-up: one repaired but not yet closed is closed; of the
     unfinished ones, the newest that can still be picked up is offered (never a practice
     pause), the rest let rest; when a pause has begun meanwhile (``current``), all others are."""

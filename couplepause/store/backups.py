@@ -237,7 +237,8 @@ class Backups:
         """The backups' folders (a backup being made, or cut short, is a hidden one)."""
         try:
             return sorted(
-                name for name in self.view.names(self.folder) if not name.startswith(".") and (self.folder / name).is_dir()
+                name for name in self.view.names(self.folder)
+                if not name.startswith(".") and (self.folder / name).is_dir()
             )
         except (FileNotFoundError, NotADirectoryError):
             return []

@@ -50,7 +50,8 @@ class Opening:
         if folder.exists() and not folder.is_dir():
             self.files.handle_unreadable(folder)
         make_private_dirs(folder)
-        journal.recover(self.layout.root)  # also removes what crashed writes left (the single-instance lock makes them ours)
+        # This also removes what crashed writes left (the single-instance lock makes them ours).
+        journal.recover(self.layout.root)
         found = self._settled(self.read_meta())
         if found is None:
             found = self._rebuilt() if self._holds_parts() else self._new_store()

@@ -139,7 +139,9 @@ def sealed_tables(
     return puts
 
 
-def seal(protection: Protection, episode_files: EpisodeFiles, manifest: Manifest, op: str, record: dict[str, Any]) -> None:
+def seal(
+    protection: Protection, episode_files: EpisodeFiles, manifest: Manifest, op: str, record: dict[str, Any]
+) -> None:
     """Seal one write of the live flow (one write of sealed.json; a new sealed.json is
     listed in the manifest after it); a damaged sealed.json is set aside (and told) first."""
     try:

@@ -101,7 +101,9 @@ def check_kdf(kdf: Any) -> dict[str, Any]:
     if not isinstance(kdf, dict) or kdf.get("name") != "scrypt":
         raise HeaderChanged()
     n, r, p = kdf.get("n"), kdf.get("r"), kdf.get("p")
-    if not (_count(n) and _count(r) and _count(p)) or n < 2 or n & (n - 1) or n > SCRYPT_MAX_N or r > SCRYPT_MAX_R or p > SCRYPT_MAX_P:
+    if not (_count(n) and _count(r) and _count(p)) or n < 2 or n & (n - 1):
+        raise HeaderChanged()
+    if n > SCRYPT_MAX_N or r > SCRYPT_MAX_R or p > SCRYPT_MAX_P:
         raise HeaderChanged()
     if 128 * n * r > SCRYPT_MAX_MEMORY:
         raise HeaderChanged()

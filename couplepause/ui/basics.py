@@ -203,7 +203,9 @@ class Lines(QWidget):
 
     def minimumSizeHint(self) -> QSize:
         text, buttons = self._shown()
-        widths = [b.sizeHint().width() for b in buttons] + ([text.minimumSizeHint().width()] if text is not None else [])
+        widths = [b.sizeHint().width() for b in buttons]
+        if text is not None:
+            widths.append(text.minimumSizeHint().width())
         return QSize(max(widths, default=0), max((b.sizeHint().height() for b in buttons), default=0))
 
     def resizeEvent(self, event) -> None:

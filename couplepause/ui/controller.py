@@ -357,7 +357,8 @@ class Controller(QObject):
             self._save_failed = True
             self._unsaved_reason = result.error or ""
             if not told:
-                self.window.show_notice(self.cannot_save or words("notices", "save_failed", reason=self._unsaved_reason))
+                notice = self.cannot_save or words("notices", "save_failed", reason=self._unsaved_reason)
+                self.window.show_notice(notice)
         elif self._save_failed and result.pending == 0:
             self._save_failed = False
             self._unsaved_reason = ""

@@ -124,7 +124,8 @@ class ChartTab(QStackedWidget):
         median = overview.median_repair_minutes
         self.figures["median"].set_value(none if median is None else duration(median * 60))
         share = overview.share_with_break
-        self.figures["breaks"].set_value(none if share is None else words("history", "percent", value=round(share * 100)))
+        breaks = none if share is None else words("history", "percent", value=round(share * 100))
+        self.figures["breaks"].set_value(breaks)
         activation = overview.median_activation
         self.figures["activation"].set_value(
             none if activation is None else words("history", "activation_value", value=number(activation, 1))

@@ -85,7 +85,9 @@ class PlanDialog(QDialog):
         shared = QHBoxLayout(together)
         shared.setContentsMargins(8, 4, 8, 4)
         shared.setSpacing(20)
-        self.pause_signal = text_field(plan.pause_signal, words("plan", "pause_signal_hint"), words("plan", "pause_signal"))
+        self.pause_signal = text_field(
+            plan.pause_signal, words("plan", "pause_signal_hint"), words("plan", "pause_signal")
+        )
         self.way_back = text_field(plan.way_back, words("plan", "way_back_hint"), words("plan", "way_back"))
         for key, edit in (("pause_signal", self.pause_signal), ("way_back", self.way_back)):
             column = QWidget()

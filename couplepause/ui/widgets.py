@@ -30,7 +30,11 @@ from couplepause.common.texts import words
 from couplepause.ui import basics, theme
 from couplepause.ui.basics import fitting, label, row, set_text, vbox
 
-__all__ = ["Choice", "Pacer", "RadioGroup", "announce", "button", "card", "card_layout", "dialog_frame", "fit", "hand_cursor", "keep_inside", "label", "mark_problem", "message_and_buttons", "place", "row", "say_in", "set_text", "show_beside", "vbox"]
+__all__ = [
+    "Choice", "Pacer", "RadioGroup", "announce", "button", "card", "card_layout", "dialog_frame", "fit",
+    "hand_cursor", "keep_inside", "label", "mark_problem", "message_and_buttons", "place", "row", "say_in",
+    "set_text", "show_beside", "vbox",
+]
 
 
 def show_beside(dialog: QWidget) -> QWidget:

@@ -64,7 +64,8 @@ class ChartPage(Page):
         x = float(self.left)
         y = self.y + self.f_small.line / 2
         for kind, label in entries:
-            if x > self.left and x + (22 if kind == "line" else 13) + self.f_small.width(label) > self.left + self.width:
+            needs = (22 if kind == "line" else 13) + self.f_small.width(label)
+            if x > self.left and x + needs > self.left + self.width:
                 x = self.left  # a longer legend (another language) goes on in a second row
                 self.y += self.f_small.line + 4
                 y = self.y + self.f_small.line / 2
