@@ -31,7 +31,7 @@ from couplepause.core.episode import (
     Turn,
     round_ms,
 )
-from couplepause.core.limits import BREAK_CHOICES, DEFAULT_BREAK_MINUTES, MIN_BREAK_MINUTES, NOTE_MAX  # noqa: F401
+from couplepause.core.limits import BREAK_CHOICES, DEFAULT_BREAK_MINUTES, MIN_BREAK_MINUTES, NOTE_MAX  # noqa: F401 - the flow's names too
 
 EXTEND_SECONDS = 60.0
 

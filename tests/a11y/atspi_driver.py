@@ -109,7 +109,7 @@ def tree() -> list[dict]:
         for index in range(count):
             try:
                 child = node.getChildAtIndex(index)
-            except Exception:  # noqa: BLE001
+            except Exception:  # noqa: BLE001 - libatspi's errors: a child gone meanwhile is skipped
                 continue
             if child is not None:
                 walk(child, [*path, index], depth + 1)
@@ -169,8 +169,8 @@ def wait_app(name: str, pid: int | None, timeout: float) -> bool:
                     # Every question goes to the application: a cached answer may be stale.
                     app.set_cache_mask(Atspi.Cache.NONE)
                     return True
-            except Exception:  # noqa: BLE001
-                continue  # gone while asked
+            except Exception:  # noqa: BLE001 - libatspi's errors: an application gone while asked
+                continue
         pump(0.1)
     return False
 

@@ -210,7 +210,7 @@ class Case:
             _compare(point, "read-only", seen.state, before, after)
         try:
             opened = look(data, read_only=False, passphrases=self.passphrases, backup_ids=self.backup_ids)
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001 - any failure to open is a stuck store
             point.stuck.append("writable open: " + _last_line())
             return point, None
         point.lost += [f"writable: {t}" for t in opened.trouble]

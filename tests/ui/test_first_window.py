@@ -20,7 +20,9 @@ def init(self, *args, **kwargs):
 
     def exposed():
         self.grab()
-        where = lambda: tuple(self.talking.pause_button.mapTo(self, QtCore.QPoint()).toTuple())  # noqa: E731
+        def where():
+            return tuple(self.talking.pause_button.mapTo(self, QtCore.QPoint()).toTuple())
+
         first = where()
 
         def later():  # the store, the flow and the menus have loaded by now

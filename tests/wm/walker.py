@@ -183,7 +183,9 @@ class Walk:
 
         app = self.app
         c, w = app.controller, app.window
-        here = lambda: ([w], {})  # noqa: E731
+
+        def here():
+            return [w], {}
 
         def begin():
             if kind == "practice":
