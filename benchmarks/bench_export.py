@@ -23,8 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import demo_data  # noqa: E402  (the shared generator, beside this file)
-
+import demo_data
 from couplepause.core.episode import Episode
 from couplepause.export import EXPORTERS, ExportOptions, read_export
 

@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))  # the tests package, whose trials this runs
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.pop("COUPLEPAUSE_DATA_DIR", None)
 
-from tests.store import test_crash as crash  # noqa: E402
+from tests.store import test_crash as crash
 
 IMPORT_OLD = 300
 IMPORT_MONTHS = 60
@@ -114,7 +114,8 @@ def bench_fuzz(root: Path, cases: int, notes: list[str]) -> list[Row]:
         fuzz.test_import_accepts_or_refuses_in_one_line_and_a_refusal_changes_nothing(seeded_template=template)
     except BaseException as exc:  # noqa: BLE001 - every failure is counted, whatever it is
         for failure in getattr(exc, "exceptions", [exc]):
-            (changes if isinstance(failure, fuzz.StoreChanged) else crashes).append(f"{type(failure).__name__}: {failure}")
+            found = changes if isinstance(failure, fuzz.StoreChanged) else crashes
+            found.append(f"{type(failure).__name__}: {failure}")
     stats = fuzz.STATS
     notes.append(
         f"import fuzz: {stats['cases']:,} files in {time.monotonic() - began:.0f} s: {stats['accepted']:,} accepted, "

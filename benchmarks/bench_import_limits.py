@@ -42,8 +42,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench_store import print_table
-from demo_data import realistic
-
 from couplepause.cli import commands as cli
 from couplepause.core.episode import NAME_MAX, Break, Episode, Turn, now_local
 from couplepause.core.flow import NOTE_MAX
@@ -59,6 +57,7 @@ from couplepause.export.import_rules import (
 from couplepause.export.json_format import JSON, MAX_BYTES
 from couplepause.store.repository import Repository, month_key
 from couplepause.store.writer import Writer, WriteResult
+from demo_data import realistic
 
 TARGET_MS = 100.0
 UNFINISHED = 5_000

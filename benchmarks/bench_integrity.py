@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.store.damage import SILENT, outcomes  # noqa: E402
+from tests.store.damage import SILENT, outcomes
 
 
 def main() -> int:

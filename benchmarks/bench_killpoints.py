@@ -24,6 +24,7 @@ import shutil
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,8 +32,8 @@ sys.path.insert(0, str(ROOT))  # the tests package, whose sweeps this runs
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.pop("COUPLEPAUSE_DATA_DIR", None)
 
-from tests.store import killpoint_cases as cases  # noqa: E402
-from tests.store.killpoints import changes, sweep  # noqa: E402
+from tests.store import killpoint_cases as cases
+from tests.store.killpoints import changes, sweep
 
 
 def main() -> int:
@@ -54,7 +55,7 @@ def main() -> int:
                 prepared = cases.prepare(cases.CASES[name], work)
                 counting = work / "count"
                 shutil.copytree(prepared.template, counting)
-                total = len(changes(lambda: prepared.case.act(counting), counting))
+                total = len(changes(partial(prepared.case.act, counting), counting))
                 shutil.rmtree(counting)
                 points = range(1, total + 1, args.every)
                 tally = sweep(name, prepared.template, prepared.case.act, prepared.check, work, points)

@@ -32,6 +32,7 @@ measured in this same run. Exit code 0 only when every target passes.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -44,9 +45,10 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 # ----------------------------------------------------------------- targets
 STARTUP_RATIO_WANTED = 1.3  # a later start (issue 23); the bundle's start (bench_bundle)
@@ -98,7 +100,7 @@ def cached_store(count: int) -> Path | None:
     """A store folder holding ``count`` episodes (built once, then reused); None for 0."""
     if count == 0:
         return None
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     folder = cache_root() / f"{CACHE_VERSION}-{now:%Y-%m}-{count}"
     store = folder / "store"
     if (folder / "complete").exists():
@@ -373,7 +375,7 @@ def bench_write(runs: int, work: Path) -> dict[str, Any]:
                 return self.results.pop(episode_id)
 
     def finished_episode() -> tuple[Episode, Episode]:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
         back = min(timedelta(minutes=15), (now - month_start) / 2)
         paused = round_ms((now - back).astimezone())
@@ -479,7 +481,7 @@ class _QtKit:
         state = {"exposed": handle.isExposed()}
 
         class Filter(self.QObject):
-            def eventFilter(self, obj, event):  # noqa: N802
+            def eventFilter(self, obj, event):
                 if event.type() == kit.QEvent.Type.Expose and obj.isExposed():
                     state["exposed"] = True
                     kit.poke()
@@ -592,7 +594,7 @@ def child_press(store: str | None, presses: int) -> dict[str, Any]:
             QTest.mouseClick(window.talking.pause_button, Qt.MouseButton.LeftButton)
             episode_id = controller.flow.episode.id
 
-            def durable():
+            def durable(episode_id: str = episode_id) -> Any:
                 return next((r for r in results if r.ok and r.episode_id == episode_id), None)
 
             if not kit.wait(lambda: rec["painted"] is not None and durable() is not None, 20):
@@ -622,9 +624,9 @@ def child_press(store: str | None, presses: int) -> dict[str, Any]:
 def child_pacer(minutes: float, collect_s: float, cpu_windows: list[tuple[float, float]]) -> dict[str, Any]:
     kit = _QtKit()
     from couplepause.app.application import build
+    from couplepause.common.texts import words
     from couplepause.core.flow import State
     from couplepause.settings import Settings
-    from couplepause.common.texts import words
     from couplepause.ui import breathing as breathing_ui
     from couplepause.ui import widgets
 
@@ -655,7 +657,7 @@ def child_pacer(minutes: float, collect_s: float, cpu_windows: list[tuple[float,
     class LabelPainted(kit.QObject):
         """The first paint of the phase word after each change (what the eye can see)."""
 
-        def eventFilter(self, obj, event):  # noqa: N802
+        def eventFilter(self, obj, event):
             if event.type() == kit.QEvent.Type.Paint and rec["changes"] and rec["changes"][-1][2] is None:
                 rec["changes"][-1][2] = time.monotonic()
             return False
@@ -761,11 +763,12 @@ def child_pacer(minutes: float, collect_s: float, cpu_windows: list[tuple[float,
                     "ticks_per_s": (k2 - k1) / wall, "paints_per_s": (p2 - p1) / wall,
                 })
         return {
-            **_qt_env_info(), "changes": changes, "mark": mark, "last": last, "total": total, "expected_after_mark": expected,
+            **_qt_env_info(), "changes": changes, "mark": mark, "last": last, "total": total,
+            "expected_after_mark": expected,
             "still_breathing": still, "cpu_windows": windows,
             "per_minute": [
                 {"cpu_pct": 100 * (c2 - c1) / (t2 - t1), "rss_mb": r2 / 1e6, "load1": l2}
-                for (t1, c1, _r1, _l1), (t2, c2, r2, l2) in zip(minutes_log, minutes_log[1:])
+                for (t1, c1, _r1, _l1), (t2, c2, r2, l2) in itertools.pairwise(minutes_log)
                 if t2 - t1 >= 30  # the last stretch may be a few milliseconds long
             ],
             "rss_start_mb": minutes_log[0][2] / 1e6, "pattern": pattern.key, "cycle": cycle,
@@ -903,7 +906,8 @@ def main(argv: list[str] | None = None) -> int:
             raw["startup_later"] = later
             row(f"1a. later start to window exposed, couplepause / bare PySide6 (median of {startup_runs} each)",
                 f"<= {STARTUP_RATIO_WANTED:.2f}x",
-                f"{later['ratio']:.2f}x (app {med(later['app']) * 1000:.0f} ms, bare {med(later['bare']) * 1000:.0f} ms)",
+                f"{later['ratio']:.2f}x (app {med(later['app']) * 1000:.0f} ms, "
+                f"bare {med(later['bare']) * 1000:.0f} ms)",
                 later["ratio"] <= STARTUP_RATIO_WANTED)
             print(f"    ... with {STARTUP_STORE_SIZE:,} stored pauses vs an empty data folder ...", flush=True)
             st = bench_startup_with_store(startup_env(display.env, bytecode=True), startup_runs, work,

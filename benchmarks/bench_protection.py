@@ -29,11 +29,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from demo_data import fill, realistic  # noqa: E402
-
-from couplepause.core.episode import Episode, now_local  # noqa: E402
-from couplepause.store.repository import Repository  # noqa: E402
-from couplepause.store.writer import Writer  # noqa: E402
+from couplepause.core.episode import Episode, now_local
+from couplepause.store.repository import Repository
+from couplepause.store.writer import Writer
+from demo_data import fill, realistic
 
 PASSPHRASE = "kettle on the windowsill"
 SIZE = 10_000
@@ -120,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
             (f"(b) history first open (load_all), {SIZE:,} pauses, plain", "-", f"{plain_open:.0f} ms", "info"),
             ("(b) same, protected and unlocked", "-",
              f"{shielded_open:.0f} ms ({shielded_open / plain_open:.2f}x)", "info"),
-            ("(c) unlocking (scrypt n=2^17, r=8, p=1)", "-", f"{statistics.median(unlock_times) * 1000:.0f} ms", "info"),
+            ("(c) unlocking (scrypt n=2^17, r=8, p=1)", "-", f"{statistics.median(unlock_times) * 1000:.0f} ms",
+             "info"),
             (f"(d) protecting {SIZE:,} pauses and a backup", f"<= {PROTECT_TARGET_S:.0f} s", f"{protect_s:.2f} s",
              "pass" if protect_s <= PROTECT_TARGET_S else "FAIL"),
         ]

@@ -17,15 +17,15 @@ import statistics
 import sys
 import time
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from demo_data import realistic  # noqa: E402
-
-from couplepause.core import stats  # noqa: E402
-from couplepause.common.formatting import month_name  # noqa: E402
+from couplepause.common.formatting import month_name
+from couplepause.core import stats
+from demo_data import realistic
 
 RUNS = 7
 TARGET_MS = 200.0
@@ -54,7 +54,7 @@ def main() -> int:
     ok = True
     for count, years in ((10_000, 40), (50_000, 68)):
         episodes = realistic(count, days=365 * years, end=NOW)
-        total = median_ms(lambda: everything(episodes, ZONE))
+        total = median_ms(partial(everything, episodes, ZONE))
         target = TARGET_MS if count == 10_000 else None
         passed = target is None or total <= target
         ok = ok and passed
@@ -65,13 +65,13 @@ def main() -> int:
             shuffled = list(episodes)
             random.Random(5).shuffle(shuffled)
             rows.append(("  the same, machine's local zone (tz=None)", "-",
-                         f"{median_ms(lambda: everything(episodes, None)):.1f} ms", "info"))
-            rows.append(("  the same, input shuffled", "-", f"{median_ms(lambda: everything(shuffled, ZONE)):.1f} ms",
+                         f"{median_ms(partial(everything, episodes, None)):.1f} ms", "info"))
+            rows.append(("  the same, input shuffled", "-", f"{median_ms(partial(everything, shuffled, ZONE)):.1f} ms",
                          "info"))
-            for name, action in (("series()", lambda: stats.series(episodes, ZONE)),
-                                 ("weekly()", lambda: stats.weekly(episodes, ZONE)),
-                                 ("overview()", lambda: stats.overview(episodes)),
-                                 ("summary()", lambda: stats.summary(episodes, NOW, ZONE, month_name=month_name))):
+            for name, action in (("series()", partial(stats.series, episodes, ZONE)),
+                                 ("weekly()", partial(stats.weekly, episodes, ZONE)),
+                                 ("overview()", partial(stats.overview, episodes)),
+                                 ("summary()", partial(stats.summary, episodes, NOW, ZONE, month_name=month_name))):
                 rows.append((f"  {name} alone", "-", f"{median_ms(action):.1f} ms", "info"))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for index, row in enumerate(rows):

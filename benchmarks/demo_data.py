@@ -15,7 +15,7 @@ import math
 import random
 import sys
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from couplepause.core.episode import CYCLES, Break, Episode, Turn, round_ms
@@ -37,7 +37,7 @@ def realistic(
     often early on, or ``evenly`` (every month then holds about as many, as the
     benchmarks want: the month a new pause is archived into has a known size)."""
     rng = random.Random(seed)
-    end = end or datetime.now(timezone.utc)
+    end = end or datetime.now(UTC)
     start = end - timedelta(days=days)
     zone = timezone(timedelta(hours=1))
     episodes = []
@@ -89,7 +89,8 @@ def realistic(
             episodes.append(episode)
             continue
         episode = episode.with_changes(repair_answers={"a": "yes", "b": "yes"})
-        episodes.append(episode.repaired(wall_now=paused, monotonic_seconds=minutes * 60).with_changes(wall_timed=long_break))
+        repaired = episode.repaired(wall_now=paused, monotonic_seconds=minutes * 60)
+        episodes.append(repaired.with_changes(wall_timed=long_break))
     return episodes
 
 

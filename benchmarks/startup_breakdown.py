@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_live import _EXPOSE_HOOK, WINDOW_SIZE, Display, later_data_dir, startup_env  # noqa: E402
+from bench_live import _EXPOSE_HOOK, WINDOW_SIZE, Display, later_data_dir, startup_env
 
 # Steps are printed as "STEP <name> <monotonic>"; the parent subtracts the previous one.
 _STEP = r"""

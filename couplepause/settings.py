@@ -6,12 +6,14 @@ this module loads no Qt and nothing of the live flow (the bounds are core/limits
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from couplepause.common import paths
-from couplepause.common import texts
+from couplepause.common import paths, texts
+from couplepause.common.problems import Problem
 from couplepause.core.limits import (
     BREAK_CHOICES,
     CUSTOM_DEFAULT,
@@ -20,7 +22,6 @@ from couplepause.core.limits import (
     NAME_MAX,
     NOT_IN_A_NAME,
 )
-from couplepause.common.problems import Problem
 
 if TYPE_CHECKING:
     from couplepause.core import breathing
@@ -150,10 +151,8 @@ def language_of(file: Path) -> str:
 
 def _private(file: Path) -> None:
     """Only this account may read the settings (they hold the partners' names)."""
-    try:
+    with contextlib.suppress(OSError):  # not written (yet): nothing to protect
         os.chmod(file, 0o600)
-    except OSError:
-        pass  # not written (yet): nothing to protect
 
 
 class Settings:
@@ -166,7 +165,7 @@ class Settings:
         self._qs = QSettings(str(file), QSettings.Format.IniFormat)
 
     @classmethod
-    def for_data_dir(cls, data_dir: Path) -> "Settings":
+    def for_data_dir(cls, data_dir: Path) -> Settings:
         return cls(paths.settings_file(data_dir))
 
     def get(self, name: str) -> Any:

@@ -113,7 +113,7 @@ def depends(bundle: Path) -> list[str]:
     packages = set()
     for path in resolved:
         package = owning_package(path)
-        packages.add(package if package else package_by_soname(Path(path).name))
+        packages.add(package or package_by_soname(Path(path).name))
     packages.update(package_by_soname(name) for name in missing)
     result = []
     for package in sorted(packages):
@@ -213,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("icons", type=Path, help="the folder make_icons.py wrote")
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--compression", default="xz", help="dpkg-deb -Z (default xz, readable everywhere)")
-    parser.add_argument("--sources", type=Path, default=Path("build/bundle/pyinstaller/couplepause/bundle-sources.json"),
+    parser.add_argument("--sources", type=Path,
+                        default=Path("build/bundle/pyinstaller/couplepause/bundle-sources.json"),
                         help="where each file of the bundle came from (couplepause.spec writes it)")
     args = parser.parse_args(argv)
 

@@ -59,7 +59,7 @@ _SECTION = re.compile(r"^\[([A-Za-z0-9_-]+)\]\s*$")
 def _open_brackets(text: str) -> int:
     """How many [ stay open in ``text`` (brackets inside "strings" do not count)."""
     depth, quoted = 0, False
-    for ch in re.sub(r'\\.', "", text):
+    for ch in re.sub(r"\\.", "", text):
         if ch == '"':
             quoted = not quoted
         elif not quoted:
@@ -215,7 +215,9 @@ def catalogue_problems(po_path: Path) -> list[str]:
             last = index == len(forms) - 1
             if percent:
                 if percent_fields(form) != percent_fields(english):
-                    problems.append(f"{where}: %-placeholders {percent_fields(form)} instead of {percent_fields(english)}")
+                    problems.append(
+                        f"{where}: %-placeholders {percent_fields(form)} instead of {percent_fields(english)}"
+                    )
             else:
                 got, want = fields(form), fields(english)
                 # A form for one alone (not the last) may say "one" instead of its count.

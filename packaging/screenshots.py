@@ -12,7 +12,7 @@ import argparse
 import subprocess
 import sys
 import tempfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
@@ -20,8 +20,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from couplepause.app.application import build
-from couplepause.core.flow import Ev
 from couplepause.app.launch import speak_in_qt
+from couplepause.core.flow import Ev
 from couplepause.settings import Settings
 from couplepause.ui import theme
 from couplepause.ui.basics import fitting
@@ -53,7 +53,7 @@ def named(data: Path) -> None:
 class FakeClock:
     def __init__(self) -> None:
         self.mono = 100.0
-        self.wall = datetime(2026, 11, 23, 21, 4, 0, tzinfo=timezone.utc).astimezone()
+        self.wall = datetime(2026, 11, 23, 21, 4, 0, tzinfo=UTC).astimezone()
 
     def advance(self, seconds: float) -> None:
         self.mono += seconds
@@ -141,7 +141,7 @@ def main(argv: list[str]) -> int:
     privacy_shots(app, out)
     from screenshots_plan import plan_shots
 
-    plan_shots(app, out, named=named, place=place, centre=centre, shoot=shoot, FakeClock=FakeClock)
+    plan_shots(app, out, named=named, place=place, centre=centre, shoot=shoot, fake_clock=FakeClock)
     return 0
 
 
@@ -184,9 +184,8 @@ def privacy_shots(app: QApplication, out: Path) -> None:
 def safekeeping_shots(app: QApplication, out: Path) -> None:
     """A damaged month told with the offer of a backup, and Restore from a backup."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-    from demo_data import fill, realistic
-
     from couplepause.common import paths
+    from demo_data import fill, realistic
 
     data = Path(tempfile.mkdtemp()) / "data"
     fill(data, realistic(150, days=365))

@@ -6,9 +6,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from couplepause.common import paths
-from couplepause.common import texts
 from couplepause.app.application import build
+from couplepause.common import paths, texts
 from couplepause.core.flow import Ev
 from couplepause.core.plan import PartnerPlan, Plan
 from couplepause.store.repository import Repository
@@ -38,14 +37,14 @@ SAMPLES = {
 }
 
 
-def plan_shots(app, out: Path, *, named, place, centre, shoot, FakeClock) -> None:
+def plan_shots(app, out: Path, *, named, place, centre, shoot, fake_clock) -> None:
     data = Path(tempfile.mkdtemp()) / "data"
     data.mkdir()
     named(data)
     repo = Repository(paths.store_dir(data))
     repo.open()
     repo.save_plan(SAMPLES.get(texts.language(), SAMPLES["en"]))
-    clock = FakeClock()
+    clock = fake_clock()
     bundle = build(data, clock=lambda: clock.mono, wall=lambda: clock.wall)
     bundle.settings.update({"welcome_seen": True})
     bundle.window.talking.show_welcome(False)

@@ -260,7 +260,7 @@ def ci_packages(text: str | None = None) -> list[str]:
     text = CI_RUN.read_text("utf-8") if text is None else text
     match = re.search(r'^APT_PACKAGES="([^"]*)"', text, re.MULTILINE)
     if match is None:
-        raise ValueError("no APT_PACKAGES=\"...\" in .ci/run")
+        raise ValueError('no APT_PACKAGES="..." in .ci/run')
     return match[1].replace("\\\n", " ").split()
 
 

@@ -14,8 +14,8 @@ os.environ["LC_ALL"] = "C.UTF-8"
 # another language asks for it itself.
 os.environ.pop("LANGUAGE", None)
 
-import pytest  # noqa: E402
-from hypothesis import settings  # noqa: E402
+import pytest
+from hypothesis import settings
 
 # Property tests: a quick profile for the everyday run, a thorough one in CI
 # (COUPLEPAUSE_HYPOTHESIS=thorough, see .ci/run).

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from couplepause.core.episode import Episode, format_instant, parse_instant
@@ -88,5 +88,5 @@ def a_plan(need: str = PLAN_SECRET) -> Plan:
         },
         pause_signal="a hand on the heart",
         way_back="we sit side by side and start with one kind thing",
-        updated_at=datetime(2026, 11, 20, 19, 30, tzinfo=timezone.utc),
+        updated_at=datetime(2026, 11, 20, 19, 30, tzinfo=UTC),
     )

@@ -146,9 +146,9 @@ def test_import_and_export_every_format_without_a_display(bundle, tmp_path):
         assert "Traceback" not in result.stderr
 
     exported = json.loads(outputs["json"].read_text("utf-8"))
-    from couplepause.export.json_format import schema  # the schema the installed package ships
-
     import jsonschema
+
+    from couplepause.export.json_format import schema  # the schema the installed package ships
 
     jsonschema.validate(exported, schema())
     assert {episode["id"] for episode in exported["episodes"]} == ids
@@ -269,9 +269,10 @@ def test_every_library_is_in_the_bundle_but_the_system_s_own(bundle):
         out = subprocess.run(["ldd", str(path)], capture_output=True, text=True, env=env, timeout=60).stdout
         for line in out.splitlines():
             match = re.match(r"\s*(\S+) => (not found|\S+)", line)
-            if match and (match[2] == "not found" or not Path(match[2]).resolve().is_relative_to(internal)):
-                if (match[2] == "not found" or match[1] in needed) and not SYSTEM_LIBRARY.fullmatch(match[1]):
-                    outside.setdefault(match[1], set()).add(path.name)
+            if not match or SYSTEM_LIBRARY.fullmatch(match[1]):
+                continue
+            if match[2] == "not found" or (match[1] in needed and not Path(match[2]).resolve().is_relative_to(internal)):
+                outside.setdefault(match[1], set()).add(path.name)
     assert outside == {}, "libraries the bundle should carry"
     assert not [p.name for p in internal.rglob("*") if SYSTEM_LIBRARY.fullmatch(p.name) and p.name.startswith(
         ("libstdc++", "libgcc_s", "libfontconfig", "libfreetype"))], "left to the system, not bundled"
@@ -443,5 +444,5 @@ def test_the_deb_has_a_changelog_and_md5sums(deb, deb_root, tmp_path):
     for rel in ("opt/couplepause/couplepause", "usr/share/doc/couplepause/copyright"):
         assert sums[rel] == hashlib.md5(files[rel].read_bytes(), usedforsecurity=False).hexdigest()
     # Shared libraries and plugins are loaded, not run (lintian: shared-library-is-executable).
-    assert [rel for rel, path in files.items() if ".so" in path.suffixes + [path.suffix] and path.stat().st_mode & 0o111] == []
+    assert [rel for rel, path in files.items() if ".so" in [*path.suffixes, path.suffix] and path.stat().st_mode & 0o111] == []
     assert files["opt/couplepause/couplepause"].stat().st_mode & 0o111

@@ -14,10 +14,9 @@ import time
 import pytest
 from PySide6.QtCore import QLockFile
 
+from couplepause.app import launch, safekeeping
 from couplepause.cli import commands as cli
-from couplepause.app import launch
 from couplepause.common import paths
-from couplepause.app import safekeeping
 from couplepause.common.problems import in_window
 from couplepause.store.errors import StoreUnavailable, cause
 

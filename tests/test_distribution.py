@@ -106,7 +106,7 @@ def test_relative_links_are_made_whole_and_others_stay():
     assert made == ("![a](https://raw.githubusercontent.com/o/r/v1.2/shots/a.png) "
                     "[doc](https://github.com/o/r/blob/v1.2/docs/A.md) "
                     "[web](https://example.org/x) [top](#top) ![b](http://h/b.png)")
-    with pytest.raises(ValueError, match="example.org"):
+    with pytest.raises(ValueError, match=r"example\.org"):
         readme.absolute(text, "https://example.org/o/r", "v1.2")
 
 

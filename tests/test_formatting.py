@@ -1,7 +1,7 @@
 """The one formatter: dates, times and numbers in the language of the words and the
 computer's conventions, local time."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QLocale
@@ -22,12 +22,12 @@ def locale():
 
 def test_dates_and_times_in_local_time(local_tz):
     local_tz("Europe/Berlin")
-    moment = datetime(2026, 3, 2, 20, 4, tzinfo=timezone.utc)  # 21:04 in Berlin
+    moment = datetime(2026, 3, 2, 20, 4, tzinfo=UTC)  # 21:04 in Berlin
     assert formatting.time_of_day(moment) == "21:04"
     assert formatting.when(moment) == "Mon 2 Mar 2026, 21:04"
     assert formatting.long_date(moment) == "Monday, 2 March 2026"
     assert formatting.long_date_time(moment) == "Monday, 2 March 2026, 21:04"
-    late = datetime(2026, 3, 2, 23, 30, tzinfo=timezone.utc)  # already the 3rd in Berlin
+    late = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)  # already the 3rd in Berlin
     assert formatting.when(late).startswith("Tue 3 Mar 2026")
 
 
@@ -52,7 +52,7 @@ def test_numbers_drop_only_the_zeros_they_do_not_need():
 
 def test_the_words_name_the_months_the_computer_writes_numbers_and_clock(locale, local_tz, language):
     local_tz("Europe/Berlin")
-    moment = datetime(2026, 3, 2, 20, 4, tzinfo=timezone.utc)
+    moment = datetime(2026, 3, 2, 20, 4, tzinfo=UTC)
     locale("de_DE")  # a German computer, the words in English: English names, German signs
     assert formatting.number(7.5, 1) == "7,5"
     assert formatting.month_of_store("2026-03") == "March 2026"
@@ -73,7 +73,7 @@ def test_the_words_name_the_months_the_computer_writes_numbers_and_clock(locale,
 
 def test_a_moment_across_a_change_of_clocks(local_tz):
     local_tz("Europe/Berlin")
-    before = datetime(2026, 3, 29, 0, 59, tzinfo=timezone.utc)  # 01:59 CET
+    before = datetime(2026, 3, 29, 0, 59, tzinfo=UTC)  # 01:59 CET
     after = before + timedelta(minutes=2)  # 03:01 CEST
     assert formatting.time_of_day(before) == "01:59"
     assert formatting.time_of_day(after) == "03:01"

@@ -15,8 +15,8 @@ import pytest
 import couplepause
 from couplepause.common import paths
 from couplepause.common.problems import Problem, in_window, on_command_line
-from couplepause.store.errors import StoreError, StoreUnavailable, cause, reason_of
 from couplepause.common.texts import section
+from couplepause.store.errors import StoreError, StoreUnavailable, cause, reason_of
 
 SOURCE = Path(couplepause.__file__).resolve().parent
 # Only the command line says these modules' problems (it prints them; no window shows them).

@@ -53,7 +53,7 @@ def test_second_launches_hand_over_and_exit_zero(running, tmp_path):
     first = running(folder)
     racers = [launch(folder) for _ in range(20)]
     for proc in racers:
-        out, err = proc.communicate(timeout=60)
+        _out, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err
         assert "Traceback" not in err
     assert first.poll() is None  # the first one is still the one running

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -151,8 +152,8 @@ def leave_a_stale_lock(data: Path) -> None:
 def test_a_full_disk_is_told_as_full_not_as_a_lock(small_disk: Path, tmp_path: Path, capsys) -> None:
     from PySide6.QtCore import QLockFile
 
-    from couplepause.common import paths
     from couplepause.app import safekeeping
+    from couplepause.common import paths
     from couplepause.store.errors import StoreUnavailable, cause
 
     data = small_disk / "data"
@@ -214,7 +215,7 @@ def test_a_read_only_disk_with_a_stale_lock_opens_the_window(small_disk: Path, q
 
 
 def test_a_backup_never_takes_the_room_a_pause_needs(small_disk: Path, monkeypatch) -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from couplepause.store import backups, space
 
@@ -223,7 +224,7 @@ def test_a_backup_never_takes_the_room_a_pause_needs(small_disk: Path, monkeypat
     repo.open()
     repo.archive(episode("2025-03-10T20:00:00.000+01:00", note="n" * 60_000))  # a month with long notes
     repo.save_active(episode(repair_minutes=None))
-    now = datetime(2026, 3, 5, 20, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 3, 5, 20, 0, tzinfo=UTC)
     with pytest.raises(space.BackupNoRoom):  # 256 KiB: far below the reserve
         repo.backup("daily", now)
     assert not (data / "backups").exists()

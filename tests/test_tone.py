@@ -56,7 +56,7 @@ def _english() -> list[tuple[str, str]]:
             if set(value) >= {"one", "other"}:
                 found.extend((ctxt, value[form]) for form in ("one", "other"))
             else:
-                for key, item in value.items():
+                for item in value.values():
                     walk(item, ctxt)
         elif isinstance(value, list):
             for item in value:

@@ -133,7 +133,7 @@ def test_counts_take_the_plural_form_of_the_language(language):
     assert words("summary", "open", n=1).startswith("Eine Pause ist")
 
 
-POLISH = r'''msgid ""
+POLISH = r"""msgid ""
 msgstr ""
 "Language: pl\n"
 "Content-Type: text/plain; charset=UTF-8\n"
@@ -149,7 +149,7 @@ msgstr[2] "{n} pauz"
 msgctxt "languages.name"
 msgid "English"
 msgstr "Polski"
-'''
+"""
 
 
 @pytest.fixture

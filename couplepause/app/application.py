@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
 
@@ -21,7 +22,6 @@ from couplepause.common import paths
 from couplepause.common.texts import words
 from couplepause.ui import theme
 from couplepause.ui.main_window import FLOW_SCREENS, MainWindow
-
 
 if TYPE_CHECKING:  # the heavy parts load after the window shows (see run_gui)
     from datetime import datetime
@@ -133,7 +133,7 @@ class App:
 
         dialog = SettingsDialog(self.settings, self.window, protected=self.repository.protection.protected,
                                 desktop_still=self.controller.desktop_motion.reduces_motion())
-        dialog.saved.connect(lambda _values: (self.apply_theme(), self.controller.apply_settings(), self.tell_language()))
+        dialog.saved.connect(self._settings_saved)
         dialog.restore_requested.connect(self.care.open_restore)
         dialog.passphrase_requested.connect(self.privacy.open_passphrase)
         dialog.delete_all_requested.connect(self.privacy.open_delete_all)
@@ -143,6 +143,11 @@ class App:
         if self.desktop_scheme is not None:
             self.desktop_scheme.changed.connect(dialog.follow_desktop)
         return show_beside(dialog)
+
+    def _settings_saved(self, _values) -> None:
+        self.apply_theme()
+        self.controller.apply_settings()
+        self.tell_language()
 
     def open_safety(self):
         from couplepause.ui.safety_dialog import SafetyDialog
@@ -431,8 +436,9 @@ def build(
         report = None
     if repository.protection.changed:
         notices.append(words("notices", "header_changed"))
-    elif report is not None and (repository.manifest.rebuilt or any(p.name.startswith("meta.json") for p in report.set_aside)):
-        if not repository.missing():  # what is missing is told instead (care.show_losses)
+    elif report is not None and not repository.missing():  # what is missing is told instead (care.show_losses)
+        meta_mended = repository.manifest.rebuilt or any(p.name.startswith("meta.json") for p in report.set_aside)
+        if meta_mended:
             notices.append(words("notices", "store_meta_set_aside"))
 
     if window is None:
@@ -444,8 +450,8 @@ def build(
     writer = Writer(repository, lambda result: answers.post(lambda: controller.on_write_result(result)))
     from couplepause.store.reader import Reader
 
-    controller = Controller(window, writer, settings, clock=clock, wall=wall, run=run, reader=Reader(repository, writer),
-                            answers=answers)
+    controller = Controller(window, writer, settings, clock=clock, wall=wall, run=run,
+                            reader=Reader(repository, writer), answers=answers)
     bundle = App(window, controller, writer, repository, settings, data_dir)
     controller.all_saved.connect(bundle.care.all_saved)
     window.talking.settings_requested.connect(bundle.open_settings)

@@ -67,9 +67,9 @@ class Care(QObject):
         self.store.read(lambda repo: repo.backups.list(), show)
 
     def _restore(self, dialog, backup_id: str) -> None:
-        from couplepause.store import recovery
-        from couplepause.common.texts import pauses
         from couplepause.common.formatting import long_date_time
+        from couplepause.common.texts import pauses
+        from couplepause.store import recovery
 
         def done(report, error) -> None:
             if error is not None:
@@ -105,9 +105,11 @@ class Care(QObject):
                 text = f"{text} {words('notices', 'lost_plan_no_backup' if plan else 'lost_no_backup')}"
                 action = (words("notices", "go_on_without_it" if plan else "go_on_without"), lambda: self._go_on(parts))
             else:
-                held = words("notices", "lost_plan_in_backup" if plan else "lost_in_backup", date=long_date(backup.created_at))
+                held = words("notices", "lost_plan_in_backup" if plan else "lost_in_backup",
+                             date=long_date(backup.created_at))
                 text = f"{text} {held}"
-                action = (words("notices", "bring_back_plan" if plan else "bring_back"), lambda: self._bring_back(parts))
+                action = (words("notices", "bring_back_plan" if plan else "bring_back"),
+                          lambda: self._bring_back(parts))
             self.window.show_notice(text, action=action, on_dismiss=lambda: self._noted(parts))
 
         def look(repo):
@@ -115,7 +117,8 @@ class Care(QObject):
             if not parts:
                 return None
             infos = repo.backups.list()
-            backup = next((i for i in infos if any(i.has(p.part) or (p.part == "all" and i.pauses) for p in parts)), None)
+            holds = [i for i in infos if any(i.has(p.part) or (p.part == "all" and i.pauses) for p in parts)]
+            backup = holds[0] if holds else None
             return parts, backup
 
         self.store.read(look, offer)
@@ -134,9 +137,9 @@ class Care(QObject):
         self.store.write(lambda repo: repo.accept_loss(parts), done)
 
     def _bring_back(self, parts) -> None:
+        from couplepause.common.texts import pauses
         from couplepause.store import recovery
         from couplepause.store.backups import BackupError
-        from couplepause.common.texts import pauses
 
         self.window.show_notice(words("notices", "bringing_back"))
 

@@ -25,7 +25,8 @@ from __future__ import annotations
 import os
 import re
 import sys
-from typing import Mapping, NamedTuple
+from collections.abc import Mapping
+from typing import NamedTuple
 
 from couplepause.common.console import Refused
 

@@ -34,13 +34,13 @@ class _Plain(logging.Formatter):
 
 
 class _PrivateRotatingFile(logging.handlers.RotatingFileHandler):
-    def _open(self):  # noqa: ANN202 - the logging API's name
+    def _open(self):  # the file handler's own opener: the log is private (0600)
         stream = super()._open()
         if hasattr(os, "fchmod"):
             os.fchmod(stream.fileno(), 0o600)
         return stream
 
-    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - the logging API's name
+    def handleError(self, record: logging.LogRecord) -> None:
         """A line the disk does not take (full, read-only) is left out: the window says
         what matters, and logging's own traceback must not reach the terminal."""
 

@@ -11,23 +11,23 @@ the flow is ready.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from PySide6.QtCore import QLockFile, QSocketNotifier, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from couplepause import APP_NAME, __version__
-from couplepause.common import paths
-from couplepause.common import platform_support
-from couplepause.common import texts
+from couplepause.common import paths, platform_support, texts
 from couplepause.common.texts import words
 from couplepause.ui import theme
 from couplepause.ui.main_window import MainWindow
@@ -290,10 +290,9 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
 
     settings = Settings.for_data_dir(data_dir)  # what the first window needs: language, look, welcome
     texts.set_language(settings.get("language"))  # before a word is said
-    try:
+    # If it cannot be made, build() says so in the window; the guard makes it when it can.
+    with contextlib.suppress(paths.DataDirError):
         data_dir = paths.ensure_data_dir(data_dir)
-    except paths.DataDirError:
-        pass  # build() says so in the window; the guard makes the folder when it can
     if chosen:
         privacy = words("notices", "folder_open", folder=data_dir) if paths.openness(data_dir) else None
     else:
@@ -342,13 +341,16 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
             return
         from couplepause.app.application import build
         from couplepause.app.safekeeping import FolderGuard
-
         from couplepause.ui.background import main_thread
 
         bundle = None  # the App, once built: the guard may remake the folder before
 
         def remade() -> None:  # on the writer's thread, before a write
-            main_thread().post(lambda: bundle is not None and bundle.window.show_notice(words("notices", "folder_remade")))
+            main_thread().post(told_remade)
+
+        def told_remade() -> None:
+            if bundle is not None:
+                bundle.window.show_notice(words("notices", "folder_remade"))
 
         guard = FolderGuard(data_dir, lock, held=owner == "owner", on_remade=remade)
         # Why nothing can be saved there now (a missing folder is told by build()).

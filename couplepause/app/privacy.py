@@ -136,7 +136,7 @@ class Privacy(QObject):
 
         self.store.write(lambda repo: repo.lock_history(), done)
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+    def eventFilter(self, watched, event) -> bool:
         kind = event.type()
         if kind in _ACTIVITY and self.idle.isActive():
             self.idle.start()  # someone is here: the idle minutes start again

@@ -24,12 +24,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from couplepause import APP_NAME
-from couplepause.common import paths
-from couplepause.common import platform_support
-from couplepause.common.problems import Problem
-from couplepause.store.errors import StoreError, StoreUnavailable, cause
-from couplepause.store.atomic import atomic_write
+from couplepause.common import paths, platform_support
 from couplepause.common.folders import make_private_dirs
+from couplepause.common.problems import Problem
+from couplepause.store.atomic import atomic_write
+from couplepause.store.errors import StoreError, StoreUnavailable, cause
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QLockFile

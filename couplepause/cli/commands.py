@@ -18,8 +18,9 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, Sequence
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     import argparse
@@ -27,10 +28,17 @@ if TYPE_CHECKING:
 
 from couplepause import APP_NAME, __version__
 from couplepause.cli.shared import data_dir_of, episodes_count, existing_data_dir
-from couplepause.common.console import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Refused, capture_unheard, end_now, say, show_unheard
+from couplepause.common.console import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_USAGE,
+    Refused,
+    capture_unheard,
+    say,
+    show_unheard,
+)
 from couplepause.common.problems import Problem
 from couplepause.common.texts import words
-
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DEBUG_ENV = "COUPLEPAUSE_DEBUG"
@@ -64,8 +72,7 @@ def _argparse_in_our_words() -> None:
 
 def _speak_as_chosen(args: argparse.Namespace) -> None:
     """The language chosen in Settings for the data folder this command uses."""
-    from couplepause.common import paths
-    from couplepause.common import texts
+    from couplepause.common import paths, texts
     from couplepause.settings import language_of
 
     texts.set_language(language_of(paths.settings_file(data_dir_of(args))))
@@ -300,9 +307,8 @@ def _partner_names(data_dir: Path) -> tuple[str, str] | None:
 
     if not paths.settings_file(data_dir).is_file():
         return None  # reading settings must not create the file
-    from couplepause.settings import Settings
-
     from couplepause.export import default_partner_names
+    from couplepause.settings import Settings
 
     return Settings.for_data_dir(data_dir).partner_names(*default_partner_names())
 

@@ -40,10 +40,8 @@ def say(message: str | Problem) -> None:
     text = " ".join(str(message).split())  # never more than one line
     if not text.startswith(f"{APP_NAME}:"):
         text = f"{APP_NAME}: {text}"
-    try:
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # no stderr at all (a windowed launcher)
         print(text, file=sys.stderr, flush=True)
-    except (OSError, ValueError, AttributeError):  # no stderr at all (a windowed launcher)
-        pass
 
 
 class _Unheard:

@@ -7,8 +7,10 @@ it needs; it never asks Qt itself.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import zlib
+from collections.abc import Mapping
 from pathlib import Path
 
 from couplepause import APP_NAME
@@ -35,7 +37,7 @@ def default_data_dir() -> Path:
     return Path(location)
 
 
-def resolve_data_dir(option: str | None = None, environ: dict[str, str] | None = None) -> Path:
+def resolve_data_dir(option: str | None = None, environ: Mapping[str, str] | None = None) -> Path:
     """The data folder: the command-line option, else the environment, else the default."""
     environ = os.environ if environ is None else environ
     chosen = option or environ.get(ENV_DATA_DIR) or None
@@ -76,10 +78,8 @@ def making_problem(folder: Path, exc: OSError) -> Problem:
 
 def private_file(path: Path) -> None:
     """Only this account may read ``path`` (e.g. the lock file Qt made, which names the host)."""
-    try:
+    with contextlib.suppress(OSError):
         os.chmod(path, 0o600)
-    except OSError:
-        pass
 
 
 def openness(path: Path) -> int:

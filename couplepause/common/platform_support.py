@@ -35,6 +35,7 @@ calls taken away (tests/platforms).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -106,10 +107,8 @@ class Wakeup:
         os.set_blocking(self.write_end, False)
 
     def drain(self) -> None:
-        try:
+        with contextlib.suppress(OSError):  # nothing there (a spurious wake-up)
             os.read(self.fileno, 64)
-        except OSError:
-            pass  # nothing there (a spurious wake-up)
 
     def close(self) -> None:
         os.close(self.fileno)
@@ -205,7 +204,7 @@ def _windows_languages() -> list[str]:
     import ctypes
     from ctypes import wintypes
 
-    ask = ctypes.WinDLL("kernel32").GetUserPreferredUILanguages
+    ask = ctypes.WinDLL("kernel32").GetUserPreferredUILanguages  # type: ignore[attr-defined]  # Windows only
     ask.argtypes = [wintypes.DWORD, ctypes.POINTER(wintypes.ULONG), wintypes.LPWSTR, ctypes.POINTER(wintypes.ULONG)]
     ask.restype = wintypes.BOOL
     count, size = wintypes.ULONG(0), wintypes.ULONG(0)
@@ -214,7 +213,7 @@ def _windows_languages() -> list[str]:
     names = ctypes.create_unicode_buffer(size.value)
     if not ask(_MUI_LANGUAGE_NAME, ctypes.byref(count), names, ctypes.byref(size)):
         return []
-    return [name for name in names[: size.value].split("\0") if name]
+    return [name for name in ctypes.wstring_at(names, size.value).split("\0") if name]
 
 
 def _macos_languages() -> list[str]:
@@ -263,7 +262,8 @@ def _windows_reduces() -> bool | None:
     import ctypes
 
     on = ctypes.c_int()
-    if not ctypes.windll.user32.SystemParametersInfoW(_SPI_GETCLIENTAREAANIMATION, 0, ctypes.byref(on), 0):
+    user32 = ctypes.windll.user32  # type: ignore[attr-defined]  # Windows only: mypy reads Linux's ctypes
+    if not user32.SystemParametersInfoW(_SPI_GETCLIENTAREAANIMATION, 0, ctypes.byref(on), 0):
         return None
     return not on.value
 
@@ -301,13 +301,11 @@ def tell_without_console(line: str, title: str) -> None:
     Elsewhere a windowed start still has a stderr (the desktop's log)."""
     if system() != WINDOWS:
         return
-    try:
+    with contextlib.suppress(AttributeError, OSError):
         _windows_message_box(line, title)
-    except (AttributeError, OSError):
-        pass
 
 
 def _windows_message_box(line: str, title: str) -> None:
     import ctypes
 
-    ctypes.windll.user32.MessageBoxW(None, line, title, _MB_ICONERROR)
+    ctypes.windll.user32.MessageBoxW(None, line, title, _MB_ICONERROR)  # type: ignore[attr-defined]  # Windows only

@@ -10,7 +10,6 @@ same sentence. Qt-free: every layer may raise a Problem.
 from __future__ import annotations
 
 import errno
-
 from pathlib import PurePath
 from typing import Any
 

@@ -23,9 +23,10 @@ core (summaries), the command line and the views share one source of words.
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from collections.abc import Callable, Mapping
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import tomli
 
@@ -43,7 +44,7 @@ _MANY = 1_000_000  # a count that takes the form for many in every language
 def resource_folder() -> Path:
     """resources/ as shipped in the package: the folder of couplepause.resources, in a
     wheel, an editable install and the bundle alike."""
-    from couplepause import resources
+    import couplepause.resources as resources
 
     return Path(resources.__file__).parent
 
@@ -97,9 +98,11 @@ def system_language(
         value = environ.get(variable, "")
         if value:
             return _first_known(value.split(":"))
-    if desktop is None:
-        from couplepause.common.platform_support import desktop_languages as desktop
-    return _first_known(desktop())
+    if desktop is not None:
+        return _first_known(desktop())
+    from couplepause.common.platform_support import desktop_languages
+
+    return _first_known(desktop_languages())
 
 
 def _first_known(codes: list[str]) -> str:
@@ -128,6 +131,7 @@ def language() -> str:
     """The language spoken now (a code from :func:`languages`)."""
     if _State.language is None:
         set_language(SYSTEM)
+    assert _State.language is not None  # set_language always chooses one
     return _State.language
 
 
@@ -139,7 +143,7 @@ def language_name(code: str) -> str:
     return catalogue(code).pgettext("languages.name", english)
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(code: str) -> gettext.NullTranslations:
     """The compiled catalogue of ``code``: its .mo, unless the .po beside it is newer
     (or alone), which is then read with polib. No catalogue: an empty one."""
@@ -239,7 +243,7 @@ def default_names() -> dict[str, str]:
 
 def duration(seconds: float) -> str:
     """A duration in plain words: "less than a minute", "12 minutes", "1 h 20 min"."""
-    minutes = int(round(seconds / 60.0))
+    minutes = round(seconds / 60.0)
     if seconds < 60:
         return words("durations", "seconds")
     if minutes < 60:

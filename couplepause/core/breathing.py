@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from couplepause.core.limits import CUSTOM_DEFAULT, DEFAULT_PATTERN  # noqa: F401 - part of this module's names
 from couplepause.common.problems import Problem
+from couplepause.core.limits import CUSTOM_DEFAULT, DEFAULT_PATTERN  # noqa: F401 - part of this module's names
 
 # Phase kinds. The word on screen for each lives in resources/words.toml.
 IN = "in"

@@ -17,6 +17,7 @@ QLocale); a number's height is the caller's ``line``.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -165,7 +166,7 @@ def value_ticks(low: float, high: float, pixels: float, line: float, *, whole: b
             values = [math.log10(m * 10.0 ** k) for k in range(math.floor(low) - 1, math.ceil(high) + 1)
                       for m in mantissas]
             values = [v for v in values if low <= v <= high]
-            if all(b - a >= least for a, b in zip(values, values[1:])):
+            if all(b - a >= least for a, b in itertools.pairwise(values)):
                 return values
         decades = max(1, math.ceil(least))  # every decade does not fit: every other one, or fewer
         return [float(k) for k in range(math.ceil(low), math.floor(high) + 1) if k % decades == 0]

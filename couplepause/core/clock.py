@@ -35,7 +35,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeGuard
 
 from couplepause.common import platform_support
 
@@ -105,7 +105,7 @@ class Timing(NamedTuple):
         return {"boot": self.boot, "paused": round(self.paused, 3), "seen": round(self.seen, 3)}
 
     @classmethod
-    def from_dict(cls, data: object) -> "Timing | None":
+    def from_dict(cls, data: object) -> Timing | None:
         """A stored timing, or None when it is missing or not in the shape we write."""
         if not isinstance(data, dict):
             return None
@@ -137,7 +137,7 @@ def elapsed(
     return max(floor, wall, 0.0), True
 
 
-def _finite(value: object) -> bool:
+def _finite(value: object) -> TypeGuard[int | float]:
     return (
         isinstance(value, (int, float))
         and not isinstance(value, bool)

@@ -10,13 +10,14 @@ plus a measured duration, so an episode's times agree with its durations.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime, timedelta, timezone
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeGuard
 
+from couplepause.common.problems import Problem
 from couplepause.core.clock import Timing
 from couplepause.core.limits import NAME_MAX, NOT_IN_A_NAME, NOTE_MAX  # noqa: F401 - part of the record's rules
-from couplepause.common.problems import Problem
 
 PARTNERS = ("a", "b")
 PAUSED_BY = ("a", "b", "both")
@@ -43,7 +44,7 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
-def parse_instant(value: str) -> datetime:
+def parse_instant(value: object) -> datetime:
     """Parse an ISO 8601 instant that carries a UTC offset. Naive times are rejected."""
     if not isinstance(value, str):
         raise EpisodeError("time_not_text", kind=type(value).__name__)
@@ -73,7 +74,7 @@ def round_ms(moment: datetime) -> datetime:
 
 def now_local() -> datetime:
     """The current wall-clock time, aware, in the machine's local offset."""
-    return round_ms(datetime.now(timezone.utc).astimezone())
+    return round_ms(datetime.now(UTC).astimezone())
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class Turn:
         return {"speaker": self.speaker, "seconds": round(self.seconds, 3)}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Turn":
+    def from_dict(cls, data: dict[str, Any]) -> Turn:
         if not isinstance(data, dict):
             raise EpisodeError("turn_not_object")
         speaker = data.get("speaker")
@@ -111,7 +112,7 @@ class Break:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Break":
+    def from_dict(cls, data: dict[str, Any]) -> Break:
         if not isinstance(data, dict):
             raise EpisodeError("break_not_object")
         started = parse_instant(data.get("started_at"))
@@ -130,12 +131,12 @@ class Reflection:
     cycle: str | None = None
 
     @classmethod
-    def written(cls, note: str | None, cycle: str | None) -> "Reflection":
+    def written(cls, note: str | None, cycle: str | None) -> Reflection:
         """As a field gives it: the note without its outer blanks, at most NOTE_MAX
         characters, None when nothing is left."""
         return cls(note=(note or "").strip()[:NOTE_MAX] or None, cycle=cycle)
 
-    def applied_to(self, episode: "Episode") -> "Episode":
+    def applied_to(self, episode: Episode) -> Episode:
         tidy = Reflection.written(self.note, self.cycle)
         return episode.with_changes(**{f.name: getattr(tidy, f.name) for f in fields(tidy)})
 
@@ -199,22 +200,22 @@ class Episode:
 
     # ----------------------------------------------------------- construction
     @classmethod
-    def start(cls, paused_at: datetime, episode_id: str | None = None) -> "Episode":
+    def start(cls, paused_at: datetime, episode_id: str | None = None) -> Episode:
         if paused_at.tzinfo is None:
             raise EpisodeError("paused_at_no_offset")
         return cls(id=episode_id or str(uuid.uuid4()), paused_at=round_ms(paused_at))
 
-    def with_changes(self, **changes: Any) -> "Episode":
+    def with_changes(self, **changes: Any) -> Episode:
         return replace(self, **changes)
 
-    def repaired(self, *, wall_now: datetime, monotonic_seconds: float | None) -> "Episode":
+    def repaired(self, *, wall_now: datetime, monotonic_seconds: float | None) -> Episode:
         """Record the repair from a measured duration, or else from the wall clock
         (for callers without a clock of their own, such as tests and demo data)."""
         if monotonic_seconds is not None and not self.wall_timed:
             return self.repaired_after(monotonic_seconds)
         return self.repaired_after((wall_now - self.paused_at).total_seconds())
 
-    def repaired_after(self, seconds: float, *, wall_timed: bool | None = None) -> "Episode":
+    def repaired_after(self, seconds: float, *, wall_timed: bool | None = None) -> Episode:
         """Repaired ``seconds`` after the pause: ``repaired_at`` is the pause plus
         those seconds, so the two always agree and the repair never comes first."""
         seconds = round(max(0.0, float(seconds)), 3)
@@ -253,7 +254,7 @@ class Episode:
         return record
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Episode":
+    def from_dict(cls, data: dict[str, Any]) -> Episode:
         """Build and validate an episode, each field as FIELDS says; raises EpisodeError
         with a plain reason."""
         if not isinstance(data, dict):
@@ -406,7 +407,7 @@ def inconsistencies(episode: Episode) -> list[tuple[str, Problem]]:
     return problems
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
 
 
@@ -422,7 +423,7 @@ def _valid_answer(value: Any) -> bool:
     return value in REPAIR_ANSWERS
 
 
-def _partner_map(raw: Any, name: str, valid) -> dict[str, Any]:
+def _partner_map(raw: Any, name: str, valid: Callable[[Any], bool]) -> dict[str, Any]:
     if raw is None:
         return {"a": None, "b": None}
     if not isinstance(raw, dict) or set(raw) - set(PARTNERS):

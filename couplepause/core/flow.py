@@ -13,12 +13,12 @@ the model is never changed silently.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
 from couplepause.core import breathing, clock
-from couplepause.core.limits import BREAK_CHOICES, DEFAULT_BREAK_MINUTES, MIN_BREAK_MINUTES, NOTE_MAX  # noqa: F401
 from couplepause.core.episode import (
     ACTIVATION_RANGE,
     CYCLES,
@@ -32,6 +32,7 @@ from couplepause.core.episode import (
     Turn,
     round_ms,
 )
+from couplepause.core.limits import BREAK_CHOICES, DEFAULT_BREAK_MINUTES, MIN_BREAK_MINUTES, NOTE_MAX  # noqa: F401 - the flow's names too
 
 EXTEND_SECONDS = 60.0
 
@@ -117,6 +118,13 @@ class Model:
     turn_started: float | None = None
     turns_this_round: int = 0  # turns completed since entering TURNS
 
+    @property
+    def current(self) -> Episode:
+        """The open pause, which every state but talking has."""
+        if self.episode is None:
+            raise InvalidTransition(f"no pause is open while {self.state.value}")
+        return self.episode
+
 
 # --------------------------------------------------------------------- queries
 def breathing_elapsed(model: Model, now: float) -> float:
@@ -137,8 +145,7 @@ def turn_elapsed(model: Model, now: float) -> float:
 
 def turns_with_current(model: Model, now: float) -> tuple[Turn, ...]:
     """The turns recorded so far plus the one in progress, if any."""
-    episode = model.episode
-    assert episode is not None
+    episode = model.current
     if model.state is State.TURNS and model.speaker is not None:
         return (*episode.turns, Turn(model.speaker, turn_elapsed(model, now)))
     return episode.turns
@@ -165,7 +172,9 @@ class Settled:
     offered: Episode | None  # the one to offer to pick up, if any
 
 
-def settle_open(active: list[Episode], *, current: Episode | None, now: float, wall: datetime, run: ClockRun) -> Settled:
+def settle_open(
+    active: list[Episode], *, current: Episode | None, now: float, wall: datetime, run: ClockRun
+) -> Settled:
     """The pauses open at start-up: one repaired but not yet closed is closed; of the
     unfinished ones, the newest that can still be picked up is offered (never a practice
     pause), the rest let rest; when a pause has begun meanwhile (``current``), all others are."""
@@ -178,7 +187,7 @@ def settle_open(active: list[Episode], *, current: Episode | None, now: float, w
     return Settled(tuple(e.with_changes(closed=True) for e in rest), offered)
 
 
-def other(partner: str) -> str:
+def other(partner: str | None) -> str:
     return "b" if partner == "a" else "a"
 
 
@@ -307,17 +316,17 @@ def _resume(model: Model, event: Event, ctx: _Ctx) -> Model:
 def _set_paused_by(model: Model, event: Event, ctx: _Ctx) -> Model:
     if event.value is not None and event.value not in PAUSED_BY:
         raise InvalidTransition(f"paused_by must be one of {PAUSED_BY}")
-    return replace(model, episode=model.episode.with_changes(paused_by=event.value))
+    return replace(model, episode=model.current.with_changes(paused_by=event.value))
 
 
 def _set_activation(model: Model, event: Event, ctx: _Ctx) -> Model:
-    _check_partner(event)
+    partner = _partner_of(event)
     value = event.value
     low, high = ACTIVATION_RANGE
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high):
         raise InvalidTransition(f"activation must be a whole number from {low} to {high}")
-    activation = {**model.episode.activation, event.partner: value}
-    return replace(model, episode=model.episode.with_changes(activation=activation))
+    activation = {**model.current.activation, partner: value}
+    return replace(model, episode=model.current.with_changes(activation=activation))
 
 
 def _extend(model: Model, event: Event, ctx: _Ctx) -> Model:
@@ -327,14 +336,14 @@ def _extend(model: Model, event: Event, ctx: _Ctx) -> Model:
 def _with_breathing_done(model: Model, now: float) -> Episode:
     """The episode with this stretch of breathing added to what was breathed."""
     done = breathing_elapsed(model, now)
-    return model.episode.with_changes(breathing_seconds=round(model.episode.breathing_seconds + done, 3))
+    return model.current.with_changes(breathing_seconds=round(model.current.breathing_seconds + done, 3))
 
 
 def _end_breathing(model: Model, event: Event, ctx: _Ctx) -> Model:
     episode = _with_breathing_done(model, ctx.now)
     if episode.first_turn_seconds is None:
         episode = episode.with_changes(first_turn_seconds=_elapsed(episode, ctx))
-    first = model.episode.paused_by if model.episode.paused_by in PARTNERS else other(ctx.config.began_last_time or "b")
+    first = model.current.paused_by if model.current.paused_by in PARTNERS else other(ctx.config.began_last_time or "b")
     return replace(
         model,
         state=State.TURNS,
@@ -348,14 +357,14 @@ def _end_breathing(model: Model, event: Event, ctx: _Ctx) -> Model:
 
 
 def _choose_speaker(model: Model, event: Event, ctx: _Ctx) -> Model:
-    _check_partner(event)
+    partner = _partner_of(event)
     if model.turns_this_round:
         raise InvalidTransition("who starts can only be chosen before the first swap")
-    return replace(model, speaker=event.partner, turn_started=ctx.now)
+    return replace(model, speaker=partner, turn_started=ctx.now)
 
 
 def _swap(model: Model, event: Event, ctx: _Ctx) -> Model:
-    episode = model.episode.with_changes(turns=turns_with_current(model, ctx.now))
+    episode = model.current.with_changes(turns=turns_with_current(model, ctx.now))
     return replace(
         model,
         episode=episode,
@@ -368,18 +377,18 @@ def _swap(model: Model, event: Event, ctx: _Ctx) -> Model:
 def _to_repair(model: Model, event: Event, ctx: _Ctx) -> Model:
     if not can_repair(model, ctx.now):
         raise InvalidTransition("each partner takes the floor at least once before repair")
-    episode = model.episode.with_changes(
+    episode = model.current.with_changes(
         turns=turns_with_current(model, ctx.now), repair_answers={"a": None, "b": None}
     )
     return replace(model, state=State.REPAIR, episode=episode, speaker=None, turn_started=None)
 
 
 def _answer(model: Model, event: Event, ctx: _Ctx) -> Model:
-    _check_partner(event)
+    partner = _partner_of(event)
     if event.value not in REPAIR_ANSWERS:
         raise InvalidTransition(f"an answer is one of {REPAIR_ANSWERS}")
-    answers = {**model.episode.repair_answers, event.partner: event.value}
-    episode = model.episode.with_changes(repair_answers=answers)
+    answers = {**model.current.repair_answers, partner: event.value}
+    episode = model.current.with_changes(repair_answers=answers)
     if all(answers[p] == "yes" for p in PARTNERS):
         seconds, wall_only = since_pause(episode, ctx.now, ctx.wall, ctx.run)
         episode = episode.repaired_after(seconds, wall_timed=episode.wall_timed or wall_only)
@@ -388,7 +397,7 @@ def _answer(model: Model, event: Event, ctx: _Ctx) -> Model:
 
 
 def _more_turns(model: Model, event: Event, ctx: _Ctx) -> Model:
-    episode = model.episode
+    episode = model.current
     last = episode.turns[-1].speaker if episode.turns else "b"
     return replace(
         model,
@@ -404,7 +413,7 @@ def _start_break(model: Model, event: Event, ctx: _Ctx) -> Model:
     minutes = event.value
     if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or not minutes >= MIN_BREAK_MINUTES:
         raise InvalidTransition(f"a longer break lasts at least {MIN_BREAK_MINUTES} minutes")
-    episode = model.episode
+    episode = model.current
     if model.state is State.BREATHING:
         episode = _with_breathing_done(model, ctx.now)
     elif model.state is State.TURNS:
@@ -424,7 +433,7 @@ def _start_break(model: Model, event: Event, ctx: _Ctx) -> Model:
 
 
 def _end_break(model: Model, event: Event, ctx: _Ctx) -> Model:
-    episode = model.episode
+    episode = model.current
     last = episode.breaks[-1]
     ended = replace(last, ended_at=max(_instant(episode, ctx), last.started_at))
     episode = episode.with_changes(breaks=(*episode.breaks[:-1], ended))
@@ -439,13 +448,14 @@ def _finish(model: Model, event: Event, ctx: _Ctx) -> Model:
         raise InvalidTransition("a note is text")
     if details.cycle is not None and details.cycle not in CYCLES:
         raise InvalidTransition(f"cycle must be one of {CYCLES}")
-    episode = details.applied_to(model.episode).with_changes(closed=True)
+    episode = details.applied_to(model.current).with_changes(closed=True)
     return Model(state=State.TALKING, episode=episode)
 
 
-def _check_partner(event: Event) -> None:
-    if event.partner not in PARTNERS:
+def _partner_of(event: Event) -> str:
+    if event.partner is None or event.partner not in PARTNERS:
         raise InvalidTransition("partner must be 'a' or 'b'")
+    return event.partner
 
 
 _HANDLERS: dict[Ev, Callable[..., Model]] = {

@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from couplepause.common.texts import duration, words
 from couplepause.core.episode import CYCLES, Episode
 from couplepause.core.stats import activations, counted, in_time_order, median_or_none, repair_seconds
-from couplepause.common.texts import duration, words
 
 # Parts of the day, by the local hour they begin: morning 5-12, afternoon
 # 12-17, evening 17-22, night 22-5 (a pause at 1 am belongs to that night).
@@ -171,7 +171,7 @@ def patterns(episodes: Iterable[Episode], tz: tzinfo | None = None) -> Patterns:
 
 
 # --------------------------------------------------------------------- words
-def _w(key: str, **values) -> str:
+def _w(key: str, **values: object) -> str:
     return words("cycle_patterns", key, **values)
 
 
@@ -213,34 +213,35 @@ def _cycle_sentences(found: Patterns) -> list[str]:
 
 
 def _back_sentences(found: Patterns) -> list[str]:
-    compared = [row for row in found.cycles if row.repaired >= MIN_REPAIRED]
+    compared = [(row.median_repair_minutes, row.cycle) for row in found.cycles
+                if row.repaired >= MIN_REPAIRED and row.median_repair_minutes is not None]
     if len(compared) < 2:
         return []
-    quick = min(compared, key=lambda r: (r.median_repair_minutes, CYCLES.index(r.cycle)))
-    slow = max(compared, key=lambda r: (r.median_repair_minutes, -CYCLES.index(r.cycle)))
-    if slow.median_repair_minutes - quick.median_repair_minutes < 1.0:
+    quick, quick_cycle = min(compared, key=lambda r: (r[0], CYCLES.index(r[1])))
+    slow, slow_cycle = max(compared, key=lambda r: (r[0], -CYCLES.index(r[1])))
+    if slow - quick < 1.0:
         return [_w("back_alike")]
-    return [_w("back_by_cycle", quick=words("cycles", quick.cycle), quick_time=duration(quick.median_repair_minutes * 60),
-               slow=words("cycles", slow.cycle), slow_time=duration(slow.median_repair_minutes * 60))]
+    return [_w("back_by_cycle", quick=words("cycles", quick_cycle), quick_time=duration(quick * 60),
+               slow=words("cycles", slow_cycle), slow_time=duration(slow * 60))]
 
 
 def _activation_sentences(found: Patterns, month_name: Callable[[int, int, int], str], current_year: int,
                           number: Callable[[float], str]) -> list[str]:
-    months = [m for m in found.months if m.activations >= MIN_MONTH_ACTIVATIONS]
+    months = [(m, m.median_activation) for m in found.months
+              if m.activations >= MIN_MONTH_ACTIVATIONS and m.median_activation is not None]
     if len(months) < 2:
         return []
-    then, now = months[0], months[-1]
-    values = {"then": number(then.median_activation), "now": number(now.median_activation),
-              "month": month_name(then.year, then.month, current_year)}
-    if now.median_activation <= then.median_activation - ACTIVATION_CHANGE:
+    (then, was), (_, now) = months[0], months[-1]
+    values = {"then": number(was), "now": number(now), "month": month_name(then.year, then.month, current_year)}
+    if now <= was - ACTIVATION_CHANGE:
         return [_w("activation_lower", **values)]
-    if now.median_activation >= then.median_activation + ACTIVATION_CHANGE:
+    if now >= was + ACTIVATION_CHANGE:
         return [_w("activation_higher", **values)]
     return [_w("activation_steady", **values)]
 
 
 def _break_sentences(found: Patterns) -> list[str]:
-    if not found.long_breaks:
+    if not found.long_breaks or found.share_with_break is None:
         return [_w("breaks_none")]
     said = [_w("breaks_share", share=_percent(found.share_with_break))]
     then, now = found.breaks_earlier, found.breaks_later

@@ -43,7 +43,7 @@ class PartnerPlan:
         return {"move": self.move, **{name: getattr(self, name) for name in PARTNER_TEXTS}}
 
     @classmethod
-    def from_dict(cls, data: Any) -> "PartnerPlan":
+    def from_dict(cls, data: Any) -> PartnerPlan:
         if data is None:
             return cls()
         if not isinstance(data, dict):
@@ -71,10 +71,10 @@ class Plan:
     def is_empty(self) -> bool:
         return all(self.of(p).is_empty for p in PARTNERS) and not self.pause_signal and not self.way_back
 
-    def with_changes(self, **changes: Any) -> "Plan":
+    def with_changes(self, **changes: Any) -> Plan:
         return replace(self, **changes)
 
-    def cleaned(self) -> "Plan":
+    def cleaned(self) -> Plan:
         """Texts trimmed of surrounding space and cut to MAX_TEXT (what the editor saves)."""
         partners = {
             p: replace(self.of(p), **{n: _clean(getattr(self.of(p), n)) for n in PARTNER_TEXTS}) for p in PARTNERS
@@ -92,7 +92,7 @@ class Plan:
         }
 
     @classmethod
-    def from_dict(cls, data: Any) -> "Plan":
+    def from_dict(cls, data: Any) -> Plan:
         """Build and validate a plan; raises PlanError with a plain reason."""
         if not isinstance(data, dict):
             raise PlanError("plan_not_object")

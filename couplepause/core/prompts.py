@@ -19,8 +19,8 @@ Qt-free; the words are in resources/words.toml [turns], [break] and [repair].
 
 from __future__ import annotations
 
-from couplepause.core.plan import Plan
 from couplepause.common.texts import word_list, words
+from couplepause.core.plan import Plan
 
 SPEAKER_LISTS = {
     None: "speaker_prompts",
@@ -50,8 +50,8 @@ def listener_prompts(plan: Plan | None, speaker: str, listener: str, names: dict
     listener's help with their own urge (when known), and "No need to defend or fix"
     last: with no moves known, the four prompts of the loop alone."""
     listen, reflect, check, no_defending = word_list("turns", "listener_prompts")
-    impact = IMPACT_KEYS.get(_move(plan, speaker))
-    own = LISTENER_KEYS.get(_move(plan, listener))
+    impact = IMPACT_KEYS.get(_move(plan, speaker) or "")
+    own = LISTENER_KEYS.get(_move(plan, listener) or "")
     return [
         listen,
         *([words("turns", impact, speaker=names[speaker])] if impact else []),

@@ -21,12 +21,12 @@ Rules kept everywhere:
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
-from couplepause.core.episode import PARTNERS, Episode
 from couplepause.common.texts import duration, words
+from couplepause.core.episode import PARTNERS, Episode
 
 RANGES = ("4w", "3m", "12m", "all")  # last 4 weeks / 3 months / 12 months / all
 ROLLING_N = 5  # default window of the rolling median (last N episodes)
@@ -108,10 +108,10 @@ def repair_minutes(episode: Episode) -> float | None:
 def activations(episode: Episode) -> list[int]:
     """The partners' recorded activations at the pause (0, 1 or 2 values)."""
     found = episode.activation or {}
-    return [found[p] for p in PARTNERS if found.get(p) is not None]
+    return [value for p in PARTNERS if (value := found.get(p)) is not None]
 
 
-def median_or_none(values: list[float]) -> float | None:
+def median_or_none(values: Sequence[float]) -> float | None:
     return statistics.median(values) if values else None
 
 

@@ -11,11 +11,11 @@ and add it to ``EXPORTERS`` below. Qt-free except where a format needs Qt
 from __future__ import annotations
 
 from couplepause.export.base import (
-    default_partner_names,
     Exporter,
     ExportError,
     ExportOptions,
     atomic_output,
+    default_partner_names,
     in_range,
     local_date,
     private,
@@ -46,13 +46,13 @@ def _register_builtin() -> None:
 _register_builtin()
 
 __all__ = [
-    "default_partner_names",
     "EXPORTERS",
-    "Exporter",
     "ExportError",
     "ExportOptions",
+    "Exporter",
     "ImportRejected",
     "atomic_output",
+    "default_partner_names",
     "in_range",
     "local_date",
     "private",

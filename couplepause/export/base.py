@@ -9,16 +9,18 @@ names, and putting the file in place safely happen here, once for all formats.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import BinaryIO, ClassVar, Iterable, Iterator
+from typing import BinaryIO, ClassVar
 
-from couplepause.core.episode import Episode, now_local
-from couplepause.core.plan import Plan
 from couplepause.common.problems import Problem
 from couplepause.common.texts import default_names
+from couplepause.core.episode import Episode, now_local
+from couplepause.core.plan import Plan
 from couplepause.store.atomic import atomic_file
+
 
 def default_partner_names() -> tuple[str, str]:
     """"Partner A", "Partner B" in the language spoken now."""

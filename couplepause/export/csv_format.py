@@ -43,13 +43,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import BinaryIO, Callable
+from typing import BinaryIO, Literal
 
-from couplepause.core.episode import Episode, format_instant
-from couplepause.export.base import ExportOptions, Exporter
 from couplepause.common.texts import words
+from couplepause.core.episode import Episode, format_instant
+from couplepause.export.base import Exporter, ExportOptions
 
 ENCODING = "utf-8-sig"  # UTF-8 with a BOM, for Excel
 PRACTICE_COLUMN = "practice"
@@ -73,7 +74,7 @@ class Convention:
 
     decimal_mark: str
     delimiter: str
-    quoting: int
+    quoting: Literal[0, 1, 2, 3]  # csv.QUOTE_MINIMAL, QUOTE_ALL, ...
 
 
 # English, as the file always was: quoted only where a cell needs it.
@@ -195,7 +196,8 @@ TABLE: tuple[Column, ...] = (
     Column("date", "the day of the pause, `YYYY-MM-DD`, on the clock it was recorded by (the offset of "
            "`paused_at`): a pause at 23:30 in Berlin is that day, wherever the file is opened",
            lambda c: c.episode.paused_at.date().isoformat()),
-    Column("weekday", "that day's name: `monday` ... `sunday`", lambda c: _word(WEEKDAYS[c.episode.paused_at.weekday()])),
+    Column("weekday", "that day's name: `monday` ... `sunday`",
+           lambda c: _word(WEEKDAYS[c.episode.paused_at.weekday()])),
     Column("time", "the time of day of the pause, `HH:MM` (24 hours), on the same clock",
            lambda c: c.episode.paused_at.strftime("%H:%M")),
     Column("utc_offset_hours", "that clock's offset from UTC in hours: `1` in a Berlin winter, `-8` in "

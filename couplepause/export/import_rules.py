@@ -40,11 +40,11 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
+from couplepause.common.problems import Problem
+from couplepause.common.texts import words
 from couplepause.core.episode import NAME_MAX, NOT_IN_A_NAME, PARTNERS, Episode
 from couplepause.core.flow import NOTE_MAX
 from couplepause.core.plan import MAX_TEXT, PARTNER_TEXTS
-from couplepause.common.problems import Problem
-from couplepause.common.texts import words
 
 MAX_PAUSES = 100_000
 MAX_PAUSES_A_MONTH = 300
@@ -96,10 +96,12 @@ def check_limits(doc: dict[str, Any], path: Path) -> None:
         for key in ("pause_signal", "way_back"):
             _text(plan.get(key), f"plan.{key}", MAX_TEXT, path)
         plan_partners = plan.get("partners")
-        for partner in PARTNERS if isinstance(plan_partners, dict) else ():
+        plan_partners = plan_partners if isinstance(plan_partners, dict) else {}
+        for partner in PARTNERS:
             own = plan_partners.get(partner)
-            for key in PARTNER_TEXTS if isinstance(own, dict) else ():
-                _text(own.get(key), f"plan.partners.{partner}.{key}", MAX_TEXT, path)
+            if isinstance(own, dict):
+                for key in PARTNER_TEXTS:
+                    _text(own.get(key), f"plan.partners.{partner}.{key}", MAX_TEXT, path)
     for index, record in enumerate(episodes if isinstance(episodes, list) else ()):
         if not isinstance(record, dict):
             continue

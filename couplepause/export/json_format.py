@@ -40,12 +40,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from couplepause.core.episode import Episode, EpisodeError, format_instant, inconsistencies, parse_instant
-from couplepause.core.plan import Plan
-from couplepause.export.base import ExportOptions, Exporter, default_partner_names
-from couplepause.export.import_rules import ImportRejected, LeftOut, check_limits, check_months
 from couplepause.common.problems import Problem
 from couplepause.common.texts import resource_folder, words
+from couplepause.core.episode import Episode, EpisodeError, format_instant, inconsistencies, parse_instant
+from couplepause.core.plan import Plan
+from couplepause.export.base import Exporter, ExportOptions, default_partner_names
+from couplepause.export.import_rules import ImportRejected, LeftOut, check_limits, check_months
 
 FORMAT = "couplepause-export"
 SCHEMA_VERSION = 2
@@ -89,7 +89,7 @@ class JsonExporter(Exporter):
                 "until": options.until.isoformat() if options.until else None,
             },
             "partners": {"a": a, "b": b},
-            **({"plan": options.plan.to_dict()} if _with_plan(options) else {}),
+            **({"plan": options.plan.to_dict()} if options.plan is not None and _with_plan(options) else {}),
             "episodes": [e.to_dict() for e in episodes],
         }
 
@@ -137,7 +137,7 @@ def _inline_refs(document: dict[str, Any]) -> dict[str, Any]:
             if isinstance(ref, str) and len(node) == 1 and ref.startswith("#/$defs/"):
                 name = ref[len("#/$defs/"):]
                 if name in defs and name not in seen:
-                    return inline(defs[name], seen + (name,))
+                    return inline(defs[name], (*seen, name))
                 return node
             return {key: inline(value, seen) for key, value in node.items()}
         if isinstance(node, list):

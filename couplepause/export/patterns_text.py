@@ -8,14 +8,14 @@ and texts (QLocale), so this runs on any thread; no widgets, no painting.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
-from typing import Iterable
 
-from couplepause.core import patterns
-from couplepause.core.episode import Episode
 from couplepause.common.formatting import month_name, month_short, month_short_year, number, weekday_name
 from couplepause.common.texts import duration, words
+from couplepause.core import patterns
+from couplepause.core.episode import Episode
 
 CYCLE_COLUMNS = ("col_cycle", "col_pauses", "col_change", "col_back", "col_open")
 MONTH_COLUMNS = ("col_month", "col_pauses", "col_activation", "col_breaks")
@@ -41,9 +41,9 @@ class PatternText:
     parts: list[str]
     cells: list[list[str]]  # what a screen reader says for each cell
     when: list[str]
-    cycle_rows: list[tuple[str, ...]] = field(default_factory=list)  # CYCLE_COLUMNS
+    cycle_rows: Sequence[tuple[str, ...]] = field(default_factory=list)  # CYCLE_COLUMNS
     cycles: list[str] = field(default_factory=list)  # which cycle recurs, and the way back after each
-    month_rows: list[tuple[str, ...]] = field(default_factory=list)  # MONTH_COLUMNS, the newest first
+    month_rows: Sequence[tuple[str, ...]] = field(default_factory=list)  # MONTH_COLUMNS, the newest first
     month_heads: list[str] = field(default_factory=list)  # short names of the same months, the same order
     activation: list[str] = field(default_factory=list)
     breaks: list[str] = field(default_factory=list)

@@ -15,13 +15,14 @@ tests/export/test_fields.py fails while they are out of date.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from couplepause.common.texts import resource_folder
 from couplepause.core.episode import ACTIVATION_RANGE, FIELDS, PARTNERS, REPAIR_ANSWERS, Field
 from couplepause.export import csv_format, json_format
 from couplepause.export.import_rules import FIELD_LIMITS
-from couplepause.common.texts import resource_folder
 
 UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 CSV_DOC = Path(__file__).resolve().parents[2] / "docs" / "CSV.md"  # in a checkout
@@ -40,7 +41,7 @@ def _per_partner(each: str) -> dict[str, Any]:
 def field_schema(item: Field) -> dict[str, Any]:
     """What the schema says of one field, from its kind (core/episode.py KINDS)."""
     limit = FIELD_LIMITS.get(item.name)
-    made: dict[str, Any] = {
+    by_kind: dict[str, Callable[[], dict[str, Any]]] = {
         "uuid": lambda: {"type": "string", "pattern": UUID_PATTERN},
         "instant": lambda: _ref("instant"),
         "instant_or_null": lambda: _ref("instant_or_null"),
@@ -52,7 +53,8 @@ def field_schema(item: Field) -> dict[str, Any]:
         "turns": lambda: {"type": ["array", "null"], "items": _ref("turn")},
         "breaks": lambda: {"type": ["array", "null"], "items": _ref("break")},
         "flag": lambda: {"type": "boolean"},
-    }[item.kind]()
+    }
+    made = by_kind[item.kind]()
     if limit is not None:
         made["maxLength" if item.kind == "text" else "maxItems"] = limit
     if item.about:

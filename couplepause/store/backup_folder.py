@@ -20,8 +20,8 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from tinydb.table import Document
 
-from couplepause.core.episode import Episode, format_instant, parse_instant
 from couplepause.common.problems import Problem
+from couplepause.core.episode import Episode, format_instant, parse_instant
 from couplepause.store import meta, migrations
 from couplepause.store.envelope import LEGACY
 from couplepause.store.envelope import part_of as envelope_part

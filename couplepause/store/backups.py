@@ -20,35 +20,21 @@ Qt-free.
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import shutil
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from couplepause.common import platform_support
-from couplepause.store import meta, migrations, vault
-from couplepause.store.envelope import generation_of
-from couplepause.store.meta import FIRST_CHECKED_VERSION
-from couplepause.store.files import (
-    META_FILE,
-    PLAIN,
-    PLAN_FILE,
-    SEALED_FILE,
-    SEALED_TABLE,
-    Format,
-    Sealed,
-    Unreadable,
-    format_of,
-    read_tables,
-    write_tables,
-)
-from couplepause.store.atomic import atomic_write, fsync_dir
 from couplepause.common.folders import make_private_dirs
+from couplepause.store import meta, migrations, vault
+from couplepause.store.atomic import atomic_write, fsync_dir
 from couplepause.store.backup_folder import (  # noqa: F401 - BackupContent, part_of and the reasons are this module's API too
     BACKUP_META,
     BACKUP_TABLE,
@@ -69,6 +55,21 @@ from couplepause.store.backup_folder import (  # noqa: F401 - BackupContent, par
     episodes_in,
     part_of,
 )
+from couplepause.store.envelope import generation_of
+from couplepause.store.files import (
+    META_FILE,
+    PLAIN,
+    PLAN_FILE,
+    SEALED_FILE,
+    SEALED_TABLE,
+    Format,
+    Sealed,
+    Unreadable,
+    format_of,
+    read_tables,
+    write_tables,
+)
+from couplepause.store.meta import FIRST_CHECKED_VERSION
 from couplepause.store.protection import Protection, file_records, open_sealed
 from couplepause.store.space import room_for_backup
 from couplepause.store.vault import Keys
@@ -128,7 +129,7 @@ class Backups:
     # ----------------------------------------------------------------- making
     def make(
         self, files: dict[str, bytes], reason: str, now: datetime, version: int | None = None
-    ) -> tuple[BackupInfo, list[str]]:
+    ) -> tuple[BackupInfo, builtins.list[str]]:
         """Write a backup of the store files ``files`` (relative name -> bytes).
 
         Each copy is read back with TinyDB and its episodes checked; a copy that
@@ -160,11 +161,11 @@ class Backups:
 
     def _fill(
         self, target: Path, backup_id: str, files: dict[str, bytes], reason: str, now: datetime, version: int | None
-    ) -> tuple[BackupInfo, list[str]]:
+    ) -> tuple[BackupInfo, builtins.list[str]]:
         version = version or _version_of(files)
         fmt = self.fmt.reading_legacy(version < FIRST_CHECKED_VERSION)
         parts: dict[str, int] = {}
-        left_out: list[str] = []
+        left_out: builtins.list[str] = []
         readable = self.header is None or self.keys is not None
         for relative, data in sorted(files.items()):
             copy = target / relative
@@ -210,7 +211,7 @@ class Backups:
         return self._reading().info(folder)
 
     # --------------------------------------------------------------- rotating
-    def rotate(self, now: datetime, holding: Iterable[str] = ()) -> list[str]:
+    def rotate(self, now: datetime, holding: Iterable[str] = ()) -> builtins.list[str]:
         """Remove backups that :func:`to_keep` does not keep, all in one journaled step (a
         crash removes all of them or none), and what an interrupted one left (a folder that
         reads as no backup at all is kept: it may hold pauses). The newest backup that holds
@@ -232,16 +233,17 @@ class Backups:
             return removed + self._clean_up()
 
     # ------------------------------------------------------------- internals
-    def _names(self) -> list[str]:
+    def _names(self) -> builtins.list[str]:
         """The backups' folders (a backup being made, or cut short, is a hidden one)."""
         try:
             return sorted(
-                name for name in self.view.names(self.folder) if not name.startswith(".") and (self.folder / name).is_dir()
+                name for name in self.view.names(self.folder)
+                if not name.startswith(".") and (self.folder / name).is_dir()
             )
         except (FileNotFoundError, NotADirectoryError):
             return []
 
-    def clean_up(self) -> list[str]:
+    def clean_up(self) -> builtins.list[str]:
         """Remove what a backup cut short left behind (its hidden folder); returns their names.
         Not while a backup is being made (by the keeper's thread, while the store reopens
         after an import): its hidden folder is no leftover."""
@@ -252,7 +254,7 @@ class Backups:
         finally:
             self._lock.release()
 
-    def _clean_up(self) -> list[str]:
+    def _clean_up(self) -> builtins.list[str]:
         try:
             names = [name for name in os.listdir(self.folder) if name.startswith(MAKING_PREFIX)]
         except (FileNotFoundError, NotADirectoryError):
@@ -342,7 +344,7 @@ class Backups:
             self._reheader(transaction, info, header, keys)
 
     def _reheader(
-        self, transaction, info: BackupInfo, header: dict[str, Any] | None, keys, gone: set[str] = frozenset()
+        self, transaction, info: BackupInfo, header: dict[str, Any] | None, keys, gone: Set[str] = frozenset()
     ) -> None:
         path = info.folder / META_FILE
         try:

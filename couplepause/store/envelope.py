@@ -31,12 +31,12 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from tinydb.storages import Storage
 
-from couplepause.store.atomic import atomic_write
 from couplepause.common.folders import make_private_dirs
+from couplepause.store.atomic import atomic_write
 from couplepause.store.view import STAGED_SUFFIX
 
 INTEGRITY_TABLE = "integrity"
@@ -60,7 +60,7 @@ def part_of(path: Path | str) -> str:
     staged file (journal.py) holds its target's."""
     path = Path(path)
     path = path.with_name(path.name.removesuffix(STAGED_SUFFIX))
-    stem = path.name[: -len(_JSON_SUFFIX)] if path.name.endswith(_JSON_SUFFIX) else path.name
+    stem = path.name.removesuffix(_JSON_SUFFIX)
     if path.parent.name == MONTHS_FOLDER:
         return f"{MONTHS_FOLDER}/{stem}"
     return stem
@@ -88,7 +88,7 @@ def _unb64(text: Any) -> bytes:
         raise FileDamaged("a field of the file is not what we wrote") from exc
 
 
-def _is_gen(value: Any) -> bool:
+def _is_gen(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
@@ -137,7 +137,7 @@ class Format:
         if ENVELOPE in found:
             if self.key is None:
                 raise NotOurs("the file is encrypted")
-            return self._opened(found, part)
+            return self._opened(found, part, self.key)
         if self.key is not None and found:
             raise NotOurs("the file is not encrypted, though this history is protected")
         return self._checked(found, part, raw)
@@ -160,23 +160,24 @@ class Format:
             raise FileDamaged("the file was changed after it was written: its contents do not match its check")
         return found, gen
 
-    def _opened(self, envelope: dict[str, Any], part: str) -> tuple[dict[str, Any], int]:
+    def _opened(self, envelope: dict[str, Any], part: str, key: bytes) -> tuple[dict[str, Any], int]:
         from couplepause.store import vault
 
         version = envelope.get(ENVELOPE)
         if version == 1 and self.legacy:
             aad, gen = vault.LEGACY_FILE_AAD, 0
         elif version == ENVELOPE_VERSION:
-            gen = envelope.get("gen")
-            if not _is_gen(gen) or not isinstance(envelope.get("part"), str):
+            found_gen = envelope.get("gen")
+            if not _is_gen(found_gen) or not isinstance(envelope.get("part"), str):
                 raise FileDamaged("the file's envelope is damaged")
+            gen = found_gen
             if envelope["part"] != part:
                 raise FileDamaged(f"the file belongs to another part of the history ({envelope['part']})")
             aad = _aad(part, gen)
         else:
             raise FileDamaged("the file's envelope is not one this version writes")
         try:
-            plaintext = vault.decrypt(self.key, _unb64(envelope.get("nonce")), _unb64(envelope.get("data")), aad)
+            plaintext = vault.decrypt(key, _unb64(envelope.get("nonce")), _unb64(envelope.get("data")), aad)
         except vault.InvalidTag as exc:
             raise FileDamaged("the file does not open with this history's key, or was changed") from exc
         return _database(plaintext, "the file's contents are not readable"), gen
@@ -212,10 +213,7 @@ def generation_of(path: Path) -> int:
     goes past it either way); 0 when there is none, or it does not say."""
     try:
         found = json.loads(Path(path).read_bytes())
-        if ENVELOPE in found:
-            gen = found.get("gen")
-        else:
-            gen = next(iter(found[INTEGRITY_TABLE].values())).get("gen")
+        gen = found.get("gen") if ENVELOPE in found else next(iter(found[INTEGRITY_TABLE].values())).get("gen")
     except (OSError, ValueError, TypeError, AttributeError, KeyError, StopIteration):
         return 0
     return gen if _is_gen(gen) else 0

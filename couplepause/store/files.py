@@ -17,11 +17,12 @@ Qt-free.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import stat
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -32,10 +33,9 @@ from tinydb.storages import MemoryStorage
 from tinydb.table import Document
 
 from couplepause.common import platform_support
+from couplepause.common.folders import make_private_dirs
 from couplepause.core.episode import Episode
 from couplepause.store.atomic import atomic_write, fsync_dir
-from couplepause.common.folders import make_private_dirs
-from couplepause.store.errors import StoreError
 from couplepause.store.envelope import (
     ENVELOPE,
     PLAIN,
@@ -45,6 +45,7 @@ from couplepause.store.envelope import (
     generation_of,
     part_of,
 )
+from couplepause.store.errors import StoreError
 from couplepause.store.layout import (  # noqa: F401 - the store folder's names (layout.py) are this module's API too
     ACTIVE_FILE,
     META_FILE,
@@ -192,15 +193,13 @@ def ensure_database(path: Path, fmt: Format = PLAIN) -> None:
     if path.exists():
         return
     make_private_dirs(path.parent)
-    try:
+    with contextlib.suppress(FileExistsError):  # created meanwhile: fine
         atomic_write(path, fmt.encode({}, part_of(path), 1), overwrite=False)
-    except FileExistsError:
-        pass  # created meanwhile: fine
 
 
 def write_tables(
     path: Path,
-    tables: dict[str, Iterable[dict[str, Any]]],
+    tables: Mapping[str, Iterable[dict[str, Any]]],
     fmt: Format = PLAIN,
     *,
     part: str | None = None,
@@ -217,7 +216,7 @@ def write_tables(
     return gen
 
 
-def encode_tables(tables: dict[str, Iterable[dict[str, Any]]], fmt: Format, part: str, gen: int) -> bytes:
+def encode_tables(tables: Mapping[str, Iterable[dict[str, Any]]], fmt: Format, part: str, gen: int) -> bytes:
     """The bytes of a database holding exactly ``tables``, put together by TinyDB in memory."""
     with TinyDB(storage=MemoryStorage) as memory:
         for name, documents in tables.items():
@@ -393,7 +392,7 @@ class EpisodeFiles:
             if self.upgrade is not None:
                 record = self.upgrade(record)
             return Episode.from_dict(record)
-        except Exception as exc:  # noqa: BLE001 - any failure on stored data means "damaged"
+        except Exception as exc:  # any failure on stored data means "damaged"
             raise Unreadable(self.root, f"an episode could not be read: {_short(exc)}") from exc
 
     def _change(self, path: Path, change: Callable[[Any], Any]) -> int:
@@ -471,7 +470,7 @@ def mark(part: MissingPart, suffix: str) -> None:
     """Mark a set-aside file as noted, recovered or accepted; it is kept either way (a
     part whose file is gone has nothing to mark)."""
     name = part.path.name
-    if part.gone or name.endswith((RECOVERED_SUFFIX, ACCEPTED_SUFFIX)) or name.endswith(suffix):
+    if part.gone or name.endswith((RECOVERED_SUFFIX, ACCEPTED_SUFFIX, suffix)):
         return
     if part.path.exists():
         platform_support.rename(part.path, part.path.with_name(part.path.name + suffix))

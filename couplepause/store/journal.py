@@ -24,13 +24,13 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from couplepause.common import platform_support
-from couplepause.store.atomic import fsync_dir, is_temp_name, remove_temp_file, write_durably
 from couplepause.common.folders import make_private_dirs
+from couplepause.store.atomic import fsync_dir, is_temp_name, remove_temp_file, write_durably
 from couplepause.store.envelope import LEGACY, PLAIN, Format, generation_of, part_of
 from couplepause.store.files import Unreadable, encode_tables, read_documents, set_aside, write_tables
 from couplepause.store.view import STAGED_SUFFIX, View
@@ -64,7 +64,7 @@ class Transaction:
     def put(
         self,
         path: Path,
-        tables: dict[str, Iterable[dict[str, Any]]],
+        tables: Mapping[str, Iterable[dict[str, Any]]],
         fmt: Format | None = None,
         *,
         gen: int | None = None,

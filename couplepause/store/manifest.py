@@ -35,7 +35,9 @@ _LISTED = {
 class Manifest:
     """meta.json of one open store, and what follows from it."""
 
-    def __init__(self, folder: Path, lock: threading.RLock, protection: Protection, episode_files: EpisodeFiles) -> None:
+    def __init__(
+        self, folder: Path, lock: threading.RLock, protection: Protection, episode_files: EpisodeFiles
+    ) -> None:
         self.folder = Path(folder)
         self.lock = lock
         self.protection = protection
@@ -84,7 +86,8 @@ class Manifest:
         if months and not (self.folder / MONTHS_DIR).is_dir():
             found.append(MissingPart(self.folder / MONTHS_DIR, files.ALL_PART, gone=True))
         else:
-            found += [MissingPart(meta.part_path(self.folder, p), p[len(meta.MONTH_PREFIX):], gone=True) for p in months]
+            found += [MissingPart(meta.part_path(self.folder, p), p[len(meta.MONTH_PREFIX):], gone=True)
+                      for p in months]
         for name, part in _LISTED.items():
             if part in gone:
                 found.append(MissingPart(meta.part_path(self.folder, part), name, gone=True))

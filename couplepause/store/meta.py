@@ -19,9 +19,10 @@ Qt-free.
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from couplepause.store import envelope
 from couplepause.store.envelope import FileDamaged, Format
@@ -62,7 +63,7 @@ class Meta:
         """Every part listed, signed or loose."""
         return {**self.parts, **self.loose}
 
-    def with_parts(self, changed: dict[str, int], removed: set[str] = frozenset()) -> Meta:
+    def with_parts(self, changed: dict[str, int], removed: Set[str] = frozenset()) -> Meta:
         """The manifest with parts changed and removed; the MAC is dropped only when a
         signed part changes (loose ones are outside it)."""
         parts = {part: gen for part, gen in self.parts.items() if part not in removed}
@@ -141,9 +142,8 @@ def from_tables(tables: dict[str, list[Any]], gen: int) -> Meta:
     accepted = manifest.get("accepted", [])
     mac = manifest.get("mac")
     loose = manifest.get("loose", {})
-    for listing in (parts, loose):
-        if not isinstance(listing, dict) or not all(isinstance(k, str) and _is_gen(v) for k, v in listing.items()):
-            raise ValueError("meta.json's manifest is damaged")
+    if not _generations(parts) or not _generations(loose):
+        raise ValueError("meta.json's manifest is damaged")
     if not isinstance(accepted, list) or not all(isinstance(a, dict) for a in accepted):
         raise ValueError("meta.json's manifest is damaged")
     if mac is not None and not isinstance(mac, str):
@@ -189,5 +189,10 @@ def part_path(folder: Path, part: str) -> Path:
     return Path(folder) / f"{part}.json"
 
 
-def _is_gen(value: Any) -> bool:
+def _generations(listing: object) -> TypeGuard[dict[str, int]]:
+    """A listing of files and their generations, as the manifest keeps it."""
+    return isinstance(listing, dict) and all(isinstance(k, str) and _is_gen(v) for k, v in listing.items())
+
+
+def _is_gen(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 1

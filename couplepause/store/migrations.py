@@ -31,13 +31,13 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from tinydb.table import Document
 
 from couplepause.core.episode import TOLERANCE_SECONDS, EpisodeError, format_instant, parse_instant, round_ms
-from couplepause.store.errors import StoreError
 from couplepause.store.envelope import Format
+from couplepause.store.errors import StoreError
 from couplepause.store.files import ACTIVE_FILE, META_TABLE, Unreadable, read_tables
 
 SCHEMA_VERSION = 4
@@ -156,8 +156,8 @@ def _inside(item: Any, paused: datetime, repaired: datetime | None, mended: Mend
     try:
         was_started = parse_instant(item.get("started_at"))
         was_back = parse_instant(item.get("return_at"))
-        was_ended = item.get("ended_at")
-        was_ended = None if was_ended is None else parse_instant(was_ended)
+        ended_text = item.get("ended_at")
+        was_ended = None if ended_text is None else parse_instant(ended_text)
     except EpisodeError:
         return item
     started = max(was_started, paused)
@@ -169,7 +169,7 @@ def _inside(item: Any, paused: datetime, repaired: datetime | None, mended: Mend
     moved = _moved(was_started, started)
     if moved:
         mended["break_start_before_pause" if moved > 0 else "break_start_after_repair"] += 1
-    moved = 0 if ended is None else _moved(was_ended, ended)
+    moved = 0 if ended is None or was_ended is None else _moved(was_ended, ended)
     if moved:
         mended["break_end_before_start" if moved > 0 else "break_end_after_repair"] += 1
     if _moved(was_back, back):
@@ -195,7 +195,7 @@ def _instant_or_none(value: str) -> datetime | None:
         return None
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
 
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from couplepause.store import files, journal, meta, migrations, snapshots, vault
 from couplepause.common.folders import make_private_dirs
+from couplepause.store import files, journal, meta, migrations, snapshots, vault
 from couplepause.store.backups import BEFORE_MIGRATION, Backups
 from couplepause.store.envelope import FileDamaged, generation_of, part_of
 from couplepause.store.errors import StoreError, StoreTooNew
@@ -50,7 +50,8 @@ class Opening:
         if folder.exists() and not folder.is_dir():
             self.files.handle_unreadable(folder)
         make_private_dirs(folder)
-        journal.recover(self.layout.root)  # also removes what crashed writes left (the single-instance lock makes them ours)
+        # This also removes what crashed writes left (the single-instance lock makes them ours).
+        journal.recover(self.layout.root)
         found = self._settled(self.read_meta())
         if found is None:
             found = self._rebuilt() if self._holds_parts() else self._new_store()

@@ -139,7 +139,9 @@ def sealed_tables(
     return puts
 
 
-def seal(protection: Protection, episode_files: EpisodeFiles, manifest: Manifest, op: str, record: dict[str, Any]) -> None:
+def seal(
+    protection: Protection, episode_files: EpisodeFiles, manifest: Manifest, op: str, record: dict[str, Any]
+) -> None:
     """Seal one write of the live flow (one write of sealed.json; a new sealed.json is
     listed in the manifest after it); a damaged sealed.json is set aside (and told) first."""
     try:
@@ -169,7 +171,7 @@ def with_sealed(protection: Protection, episode_files: EpisodeFiles, active: dic
     source = episode_files.view.source(path)  # as the last committed change left it
     if source is not None and source.exists():
         try:
-            records = open_sealed(source, protection.keys, PLAIN.reading_legacy(protection.legacy))
+            records = open_sealed(source, protection.open_keys(), PLAIN.reading_legacy(protection.legacy))
         except files.Unreadable:
             episode_files.handle_unreadable(path)  # read-only: noted, and told as missing
             return active

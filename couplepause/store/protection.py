@@ -62,6 +62,12 @@ class Protection:
     def sealed_path(self) -> Path:
         return self.folder / SEALED_FILE
 
+    def open_keys(self) -> Keys:
+        """The keys of an unlocked store (a locked one raises Locked)."""
+        if self.keys is None:
+            raise Locked("history_locked")
+        return self.keys
+
     def unlock(self, passphrase: str) -> Keys:
         if self.header is None:
             raise Locked("not_protected")
@@ -116,7 +122,7 @@ def open_sealed(path: Path, keys: Keys, plain: Format = LEGACY) -> list[tuple[st
         try:
             opened = json.loads(vault.unseal(keys, doc["token"]))
             found.append((opened["op"], opened["record"]))
-        except Exception as exc:  # noqa: BLE001 - any failure: the record is damaged
+        except Exception as exc:  # any failure: the record is damaged
             raise files.Unreadable(path, "a sealed record does not open") from exc
     return found
 

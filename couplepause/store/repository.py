@@ -37,7 +37,7 @@ from couplepause.store.atomic import remove_stale_temp_files, temp_files_in
 from couplepause.store.backups import BackupInfo, Backups
 from couplepause.store.envelope import part_of
 from couplepause.store.errors import EpisodeNotFound, InvalidEpisode, StoreError, StoreReadOnly, reason_of
-from couplepause.store.errors import StoreTooNew  # noqa: F401 - part of this API: imported from here
+from couplepause.store.errors import StoreTooNew as StoreTooNew  # part of this API: imported from here
 from couplepause.store.files import MissingPart
 from couplepause.store.layout import BACKUPS_DIR, Layout, month_key  # noqa: F401 - month_key: imported from here too
 from couplepause.store.manifest import Manifest
@@ -148,7 +148,8 @@ class Repository:
         with self.lock:
             before = len(self.episode_files.set_aside)
             try:
-                migrated_from = self._opening.read_only() if self.read_only else self._opening.writable()
+                opened = self._opening.read_only if self.read_only else self._opening.writable
+                migrated_from = opened()
                 self.load_active()
             except StoreError:
                 raise
@@ -361,7 +362,7 @@ class Repository:
             self.ensure_open()
             self.require_unlocked()
             if self.read_only and self.protection.keys is not None:
-                return protected.with_sealed(self.protection, self.episode_files, dict(self._active)), self.month_files()
+                return protected.with_sealed(self.protection, self.episode_files, {**self._active}), self.month_files()
             return dict(self._active), self.month_files()
 
     def latest_repaired(self, limit_files: int = 24) -> Episode | None:
@@ -464,7 +465,8 @@ class Repository:
             self.ensure_writable()
             self.require_unlocked()
             version = meta.version_of(puts.get(self.layout.meta_path))
-            self.manifest.commit({p: t for p, t in puts.items() if p != self.layout.meta_path}, removes, schema_version=version)
+            listed = {p: t for p, t in puts.items() if p != self.layout.meta_path}
+            self.manifest.commit(listed, removes, schema_version=version)
             self.reopen()  # the keys stay: an unlocked store stays unlocked
 
     def count(self) -> int:

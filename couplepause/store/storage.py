@@ -18,8 +18,8 @@ from typing import Any
 
 from tinydb.storages import Storage
 
-from couplepause.store.atomic import PRIVATE_FILE_MODE, atomic_write
 from couplepause.common.folders import make_private_dirs
+from couplepause.store.atomic import PRIVATE_FILE_MODE, atomic_write
 
 DEFAULT_ENCODING = "utf-8"
 _WRITE_MODE_CHARS = ("+", "w", "a")

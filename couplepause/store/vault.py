@@ -23,7 +23,7 @@ import base64
 import hmac
 import json
 import os
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeGuard
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
 from couplepause.store.errors import StoreError
 
 HEADER_VERSION = 2
@@ -76,6 +77,10 @@ class Keys(NamedTuple):
     mac: bytes | None = None  # authenticates the header and the manifest (None: an old header)
 
 
+def _count(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
@@ -96,8 +101,9 @@ def check_kdf(kdf: Any) -> dict[str, Any]:
     if not isinstance(kdf, dict) or kdf.get("name") != "scrypt":
         raise HeaderChanged()
     n, r, p = kdf.get("n"), kdf.get("r"), kdf.get("p")
-    numbers = all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in (n, r, p))
-    if not numbers or n < 2 or n & (n - 1) or n > SCRYPT_MAX_N or r > SCRYPT_MAX_R or p > SCRYPT_MAX_P:
+    if not (_count(n) and _count(r) and _count(p)) or n < 2 or n & (n - 1):
+        raise HeaderChanged()
+    if n > SCRYPT_MAX_N or r > SCRYPT_MAX_R or p > SCRYPT_MAX_P:
         raise HeaderChanged()
     if 128 * n * r > SCRYPT_MAX_MEMORY:
         raise HeaderChanged()
@@ -130,15 +136,15 @@ def header_for(keys: Keys, passphrase: str) -> dict[str, Any]:
     """What ``meta.json`` keeps in the clear: how to derive the key, the public key,
     and the secrets encrypted under the passphrase. The whole header is authenticated
     with the manifest by ``mac_of`` (meta.py), once the keys are open."""
-    if keys.mac is None:
-        keys = keys._replace(mac=os.urandom(32))
+    mac = keys.mac if keys.mac is not None else os.urandom(32)
+    keys = keys._replace(mac=mac)
     kdf = {"name": "scrypt", "salt": _b64(os.urandom(16)), **SCRYPT}
     secrets = json.dumps({
         "data": _b64(keys.data),
         "private": _b64(keys.private.private_bytes(
             serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
         )),
-        "mac": _b64(keys.mac),
+        "mac": _b64(mac),
     }).encode("utf-8")
     nonce = os.urandom(_NONCE)
     wrapped = AESGCM(_kek(passphrase, kdf)).encrypt(nonce, secrets, _KEYS_AAD[HEADER_VERSION])
@@ -153,7 +159,7 @@ def header_for(keys: Keys, passphrase: str) -> dict[str, Any]:
     }
 
 
-def open_keys(header: dict[str, Any], passphrase: str) -> Keys:
+def open_keys(header: object, passphrase: str) -> Keys:
     """The store's secrets, with the public key that belongs to the private one (the
     caller compares it with the header's). Raises HeaderChanged for a header that is not
     one we write (its parameters out of bounds, its secrets not ours) and WrongPassphrase
@@ -175,8 +181,10 @@ def open_keys(header: dict[str, Any], passphrase: str) -> Keys:
         raise HeaderChanged() from exc
 
 
-def public_key(header: dict[str, Any]) -> bytes:
+def public_key(header: dict[str, Any] | None) -> bytes:
     """The header's public key; raises HeaderChanged when it is not one."""
+    if header is None:
+        raise HeaderChanged()
     try:
         raw = _unb64(header["public_key"])
         X25519PublicKey.from_public_bytes(raw)

@@ -246,7 +246,7 @@ class Writer:
         write = {SAVE_ACTIVE: self._repo.save_active, ARCHIVE: self._repo.archive}[job.kind]
         try:
             write(episode)
-        except Exception as exc:  # any failure: keep the snapshot and retry
+        except Exception as exc:  # noqa: BLE001 - any failure: keep the snapshot and retry
             self._after_failure(job, exc)
             return
         durable_at = time.monotonic()
@@ -271,7 +271,7 @@ class Writer:
         assert job.fn is not None and job.on_done is not None
         try:
             result, error = job.fn(self._repo), None
-        except Exception as exc:  # handed to the caller, who knows what it means
+        except Exception as exc:  # noqa: BLE001 - handed to the caller, who knows what it means
             result, error = None, exc
         try:
             job.on_done(result, error)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QButtonGroup, QGridLayout, QPlainTextEdit, QRadioButton
 
-from couplepause.core.episode import CYCLES, Reflection
 from couplepause.common.texts import words
+from couplepause.core.episode import CYCLES, Reflection
 from couplepause.ui.fitting import Fitted, restyle
 from couplepause.ui.widgets import RadioGroup, button, card, label, row, vbox
 

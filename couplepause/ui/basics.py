@@ -13,7 +13,7 @@ and fails if the namespace is built before the first frame.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, QSize
 from PySide6.QtGui import QGuiApplication, QKeySequence, QPainter, QPainterPath, QPalette, QPen, QShortcut
@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from couplepause.ui import theme
-
 
 FRAME_ROOM = (16, 48)  # what a window manager's frame and title bar usually take
 
@@ -190,24 +189,26 @@ class Lines(QWidget):
             if widget.geometry() != rect:
                 widget.setGeometry(rect)
 
-    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt name)
+    def heightForWidth(self, width: int) -> int:
         return self._places(width)[1]
 
-    def hasHeightForWidth(self) -> bool:  # noqa: N802
+    def hasHeightForWidth(self) -> bool:
         return True
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         text, buttons = self._shown()
         hints = [b.sizeHint() for b in buttons] + ([text.sizeHint()] if text is not None else [])
         width = sum(h.width() for h in hints) + self._spacing * max(0, len(hints) - 1)
         return QSize(width, self.heightForWidth(width))
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
+    def minimumSizeHint(self) -> QSize:
         text, buttons = self._shown()
-        widths = [b.sizeHint().width() for b in buttons] + ([text.minimumSizeHint().width()] if text is not None else [])
+        widths = [b.sizeHint().width() for b in buttons]
+        if text is not None:
+            widths.append(text.minimumSizeHint().width())
         return QSize(max(widths, default=0), max((b.sizeHint().height() for b in buttons), default=0))
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._place()
 
@@ -288,7 +289,7 @@ class RoundButton(QPushButton):
         set_enum(self, "focusPolicy", "StrongFocus")
         self.setAutoDefault(True)  # Enter presses it too
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+    def sizeHint(self) -> QSize:
         return QSize(self._diameter, self._diameter)
 
     def diameter(self) -> int:
@@ -314,7 +315,7 @@ class RoundButton(QPushButton):
             self.style().unpolish(self)
             self.style().polish(self)
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
+    def minimumSizeHint(self) -> QSize:
         return self.sizeHint()
 
     def hitButton(self, pos) -> bool:  # noqa: N802: only the circle is the button
@@ -323,15 +324,15 @@ class RoundButton(QPushButton):
         return (pos.x() - center.x()) ** 2 + (pos.y() - center.y()) ** 2 <= radius ** 2
 
     # The hover colour follows the mouse.
-    def enterEvent(self, event) -> None:  # noqa: N802
+    def enterEvent(self, event) -> None:
         super().enterEvent(event)
         self.update()
 
-    def leaveEvent(self, event) -> None:  # noqa: N802
+    def leaveEvent(self, event) -> None:
         super().leaveEvent(event)
         self.update()
 
-    def changeEvent(self, event) -> None:  # noqa: N802
+    def changeEvent(self, event) -> None:
         if event.type() in (QEvent.Type.StyleChange, QEvent.Type.PaletteChange):
             self._palette = None  # another scheme: the fills are made again
         super().changeEvent(event)
@@ -349,7 +350,7 @@ class RoundButton(QPushButton):
             self._ring.setWidthF(self.FOCUS_WIDTH)
         return palette
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         """The circle here; the word on top by the style (style.qss: its font
         and colour, no background and no frame of its own)."""
         palette = self._fills()

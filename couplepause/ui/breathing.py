@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QBoxLayout, QGridLayout, QWidget
 
-from couplepause.core.episode import ACTIVATION_RANGE
 from couplepause.common.texts import clock_time, words
+from couplepause.core.episode import ACTIVATION_RANGE
 from couplepause.ui.fitting import Asked, Fitted, regrid, restyle
 from couplepause.ui.models import Frame
 from couplepause.ui.safety_dialog import heading_with_link, safety_link
@@ -31,7 +31,7 @@ class _KeysWait(QObject):
         super().__init__(parent)
         self._waiting = waiting
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+    def eventFilter(self, watched, event) -> bool:
         if event.type() in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) and event.key() in PRESSING_KEYS:
             return self._waiting()
         return False
@@ -205,7 +205,7 @@ class BreathingView(Fitted):
         for partner, choice in self.activation.items():
             choice.set_value(activation.get(partner))
 
-    def start(self, provider: Callable[[], "Frame"]) -> None:
+    def start(self, provider: Callable[[], Frame]) -> None:
         """Animate from ``provider() -> Frame``, read from the monotonic clock."""
         self._provider = provider
         self._said = None

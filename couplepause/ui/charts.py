@@ -28,14 +28,22 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QTextDocumentFragment
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from couplepause.core.chart import DAY, Chart, Mark, date_ticks, value_ticks
-from couplepause.core.stats import ROLLING_N
 from couplepause.common.formatting import axis_date, axis_number, number, when
 from couplepause.common.texts import duration, words
+from couplepause.core.chart import DAY, Chart, Mark, date_ticks, value_ticks
+from couplepause.core.stats import ROLLING_N
 from couplepause.ui import theme
 
-__all__ = ["CountAxis", "DatesAxis", "MinutesAxis", "RepairChart", "WeeklyChart", "OPEN_ROW_PX", "PLOT_MIN_PX",
-           "WEEKLY_MIN_PX"]
+__all__ = [
+    "OPEN_ROW_PX",
+    "PLOT_MIN_PX",
+    "WEEKLY_MIN_PX",
+    "CountAxis",
+    "DatesAxis",
+    "MinutesAxis",
+    "RepairChart",
+    "WeeklyChart",
+]
 
 pg.setConfigOptions(antialias=True, background=None)  # colours: each plot takes the theme of the moment (_plot)
 
@@ -84,17 +92,17 @@ class DatesAxis(pg.AxisItem):
     def _metrics(self) -> QFontMetricsF:
         return QFontMetricsF(self.style["tickFont"] or QFont())
 
-    def tickValues(self, minVal, maxVal, size):  # noqa: N802,N803 (pyqtgraph names)
+    def tickValues(self, minVal, maxVal, size):  # noqa: N803 (pyqtgraph names)
         ticks = date_ticks(minVal, maxVal, size, self._metrics().horizontalAdvance, axis_date)
         self._labels = dict(ticks)
         return [(DAY, [moment for moment, _ in ticks])]
 
-    def tickStrings(self, values, scale, spacing):  # noqa: N802
+    def tickStrings(self, values, scale, spacing):
         return [self._labels.get(value, "") for value in values]
 
     def shown(self) -> list[str]:
         """The labels this axis shows at its current range and width."""
-        low, high = self.range
+        _low, _high = self.range
         return [label for _, label in self.drawn(self.geometry().width())]
 
     def drawn(self, pixels: float) -> list[tuple[float, str]]:
@@ -116,7 +124,7 @@ class _ValueAxis(pg.AxisItem):
     def line_height(self) -> float:
         return QFontMetricsF(self.style["tickFont"] or QFont()).height()
 
-    def tickValues(self, minVal, maxVal, size):  # noqa: N802,N803 (pyqtgraph names)
+    def tickValues(self, minVal, maxVal, size):  # noqa: N803 (pyqtgraph names)
         values = value_ticks(minVal, maxVal, size, self.line_height(), whole=self.whole, log=self.log_scale)
         step = values[1] - values[0] if len(values) > 1 else 1.0
         return [(step, values)]
@@ -131,7 +139,7 @@ class _ValueAxis(pg.AxisItem):
 class MinutesAxis(_ValueAxis):
     """Minutes on a linear or log10 scale, labelled in plain numbers."""
 
-    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph name)
+    def tickStrings(self, values, scale, spacing):
         return [axis_number(10 ** value if self.log_scale else value) for value in values]
 
 
@@ -140,7 +148,7 @@ class CountAxis(_ValueAxis):
 
     whole = True
 
-    def tickStrings(self, values, scale, spacing):  # noqa: N802
+    def tickStrings(self, values, scale, spacing):
         return [number(value) for value in values]
 
 
@@ -208,11 +216,11 @@ class RepairChart(QWidget):
         self.left_width = 0
         self._set_left_width(number(100))
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+    def sizeHint(self) -> QSize:
         """No more than it needs: the room beyond is shared out by the layout's stretch."""
         return self.minimumSizeHint()
 
-    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt name)
+    def heightForWidth(self, width: int) -> int:
         """The least height at this width (the legend may wrap): the room beyond
         is shared out by stretch, never given to the plot because it would like it."""
         layout = self.layout()
@@ -349,7 +357,7 @@ class WeeklyChart(QWidget):
         self.plot.addItem(self.bars)
         self.setMinimumHeight(WEEKLY_MIN_PX)
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+    def sizeHint(self) -> QSize:
         """No more than it needs: the room beyond is shared out by the layout's stretch."""
         return self.minimumSizeHint()
 

@@ -8,21 +8,22 @@ waits for the disk), and tells the views what to show.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from couplepause.common.formatting import time_of_day
+from couplepause.common.texts import clock_time, default_names, duration, words
 from couplepause.core import flow as fl
 from couplepause.core import prompts
 from couplepause.core.episode import Episode
 from couplepause.core.flow import Ev, Flow, FlowConfig, State
 from couplepause.core.plan import Plan
 from couplepause.settings import Settings
-from couplepause.common.texts import clock_time, default_names, duration, words
 from couplepause.ui.background import Answers
 from couplepause.ui.main_window import FLOW_SCREENS, MainWindow
-from couplepause.common.formatting import time_of_day
 from couplepause.ui.models import KEYS_WAIT_SECONDS, Frame, TurnsScreen
 from couplepause.ui.motion import DesktopMotion, still_effects
 from couplepause.ui.sound import Chime
@@ -356,7 +357,8 @@ class Controller(QObject):
             self._save_failed = True
             self._unsaved_reason = result.error or ""
             if not told:
-                self.window.show_notice(self.cannot_save or words("notices", "save_failed", reason=self._unsaved_reason))
+                notice = self.cannot_save or words("notices", "save_failed", reason=self._unsaved_reason)
+                self.window.show_notice(notice)
         elif self._save_failed and result.pending == 0:
             self._save_failed = False
             self._unsaved_reason = ""
@@ -424,10 +426,9 @@ class Controller(QObject):
             )
             w.show_view(w.on_break)
             w.on_break.come_back_button.setFocus()
-        elif state is State.AFTER:
-            if w.current_view() is not w.after:
-                w.after.reset()
-                w.show_view(w.after)
+        elif state is State.AFTER and w.current_view() is not w.after:
+            w.after.reset()
+            w.show_view(w.after)
 
     def _render_offer(self) -> None:
         episode = self.offered

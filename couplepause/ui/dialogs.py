@@ -3,6 +3,7 @@ without blocking: nothing ever stands between the couple and the Pause button.""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -19,10 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from couplepause.common.texts import SYSTEM, language_name, words
 from couplepause.core import breathing
 from couplepause.core.flow import BREAK_CHOICES
 from couplepause.settings import KEYS, LANGUAGES, THEMES, SettingError, Settings
-from couplepause.common.texts import SYSTEM, language_name, words
 from couplepause.ui import sound, theme
 from couplepause.ui.basics import fitting, scroller
 from couplepause.ui.fields import Dropdown, pad_spin_box
@@ -73,7 +74,8 @@ class SettingsDialog(QDialog):
         names_column = QVBoxLayout(names)
         names_column.setContentsMargins(*GROUP_MARGINS)
         names_column.setSpacing(4)
-        for text, edit in ((words("settings", "partner_a"), self.partner_a), (words("settings", "partner_b"), self.partner_b)):
+        partners = ((words("settings", "partner_a"), self.partner_a), (words("settings", "partner_b"), self.partner_b))
+        for text, edit in partners:
             above = label(text, wrap=False)
             above.setBuddy(edit)
             if edit is self.partner_b:
@@ -114,10 +116,14 @@ class SettingsDialog(QDialog):
         for key in breathing.PATTERN_KEYS:
             self.pattern.addItem(words("patterns", key), key)
         self.pattern.setCurrentIndex(max(0, self.pattern.findData(values["breathing_pattern"])))
-        self.custom = self._line(values["custom_pattern"], breathing.CUSTOM_DEFAULT, words("settings", "custom_pattern"))
+        self.custom = self._line(
+            values["custom_pattern"], breathing.CUSTOM_DEFAULT, words("settings", "custom_pattern")
+        )
         self.custom.setAccessibleDescription(words("settings", "custom_pattern_hint"))
         self.custom.setToolTip(words("settings", "custom_pattern_hint"))
-        self.breathing_minutes = self._minutes(KEYS["breathing_minutes"], values["breathing_minutes"], words("settings", "breathing_minutes"))
+        self.breathing_minutes = self._minutes(
+            KEYS["breathing_minutes"], values["breathing_minutes"], words("settings", "breathing_minutes")
+        )
         self.sound: QCheckBox | None = None  # offered only where a tone can be played
         breathing_rows = [
             (words("settings", "custom_pattern"), self.custom),
@@ -139,7 +145,9 @@ class SettingsDialog(QDialog):
         self.turn_timer = QCheckBox(words("settings", "turn_timer"))
         self.turn_timer.setAccessibleName(words("settings", "turn_timer"))
         self.turn_timer.setChecked(values["turn_timer"])
-        self.turn_minutes = self._minutes(KEYS["turn_minutes"], values["turn_minutes"], words("settings", "turn_minutes"))
+        self.turn_minutes = self._minutes(
+            KEYS["turn_minutes"], values["turn_minutes"], words("settings", "turn_minutes")
+        )
         self.break_minutes = Dropdown(words("settings", "break_minutes"))
         for minutes in BREAK_CHOICES:
             self.break_minutes.addItem(words("break", "minutes_choice", n=minutes), minutes)
@@ -207,7 +215,9 @@ class SettingsDialog(QDialog):
         """Offer setting the passphrase, or changing and removing it."""
         self._protected = protected
         links = [self.restore_button, *self._passphrase_links(), self.delete_all_button]
-        every = (self.restore_button, self.protect_button, self.change_button, self.remove_button, self.delete_all_button)
+        every = (
+            self.restore_button, self.protect_button, self.change_button, self.remove_button, self.delete_all_button
+        )
         for link in every:
             self._links.removeWidget(link)
         # One row where they fit the screen, else two.
@@ -221,7 +231,7 @@ class SettingsDialog(QDialog):
         for link in every:  # after the layout took them: it would hide them again
             link.setVisible(link in links)
         ordered = self.tab_stops()
-        for before, after in zip(ordered, ordered[1:]):
+        for before, after in itertools.pairwise(ordered):
             QWidget.setTabOrder(before, after)
 
     def follow_desktop(self) -> None:

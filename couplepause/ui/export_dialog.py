@@ -7,9 +7,9 @@ dialog how it went with :meth:`ExportDialog.finished`."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from couplepause.export import EXPORTERS, ExportError, ExportOptions
 from couplepause.common.formatting import date_pattern
 from couplepause.common.texts import words
+from couplepause.export import EXPORTERS, ExportError, ExportOptions
 from couplepause.ui.widgets import button, dialog_frame, label, message_and_buttons, say_in, show_beside
 
 log = logging.getLogger(__name__)

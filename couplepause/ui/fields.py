@@ -23,11 +23,11 @@ class Dropdown(QComboBox):
         # As wide as its longest item, so the chosen one is never cut either.
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
 
-    def addItem(self, text: str, data=None) -> None:  # noqa: N802 (Qt name)
+    def addItem(self, text: str, data=None) -> None:
         super().addItem(text, data)
         self.setMaxVisibleItems(max(self.maxVisibleItems(), self.count()))
 
-    def showPopup(self) -> None:  # noqa: N802 (Qt name)
+    def showPopup(self) -> None:
         super().showPopup()
         view = self.view()
         popup = view.window()  # the list's own top-level frame

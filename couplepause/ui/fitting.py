@@ -73,7 +73,7 @@ class Column(QScrollArea):
     def add(self, widget: QWidget) -> None:
         self.lines.insertWidget(self.lines.count() - 1, widget)
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+    def eventFilter(self, watched, event) -> bool:
         if watched is self.inner and event.type() == QEvent.Type.LayoutRequest:
             self.updateGeometry()  # its words changed: the layouts above measure again
         return False
@@ -106,18 +106,18 @@ class Column(QScrollArea):
         invalidate(self.lines)
         self.updateGeometry()
 
-    def hasHeightForWidth(self) -> bool:  # noqa: N802
+    def hasHeightForWidth(self) -> bool:
         return True
 
-    def heightForWidth(self, width: int) -> int:  # noqa: N802
+    def heightForWidth(self, width: int) -> int:
         whole = self.whole(width)
         return whole if self._cap is None else min(whole, self._cap)
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         width = self.inner.sizeHint().width()
         return QSize(width, self.heightForWidth(max(width, 1)))
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
+    def minimumSizeHint(self) -> QSize:
         return QSize(self.inner.minimumSizeHint().width(), min(self.least(), self.sizeHint().height()))
 
 
@@ -154,17 +154,17 @@ class Fitted(QWidget):
         if area is not None:
             area.installEventFilter(self)
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+    def eventFilter(self, watched, event) -> bool:
         if watched is self._area and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
             self.fit()
         return False
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self._area is None:  # shown on its own (a test): its own size is its room
             self.fit()
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+    def minimumSizeHint(self) -> QSize:
         """As narrow as its layout goes; its height is the one it asks for at the width
         it gets (a layout's least height is that of its parts at their narrowest, which
         its scroll area would otherwise keep, however wide the window)."""
@@ -291,24 +291,24 @@ class Asked(QWidget):
         return [(self.question, QRect(0, 0, width, question.height())),
                 (self.choice, QRect((width - shown) // 2, top, shown, choice.height()))], top + choice.height()
 
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt name)
+    def hasHeightForWidth(self) -> bool:
         return True
 
-    def heightForWidth(self, width: int) -> int:  # noqa: N802
+    def heightForWidth(self, width: int) -> int:
         return self._places(width)[1]
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         if self._above:
             width = max(self.question.sizeHint().width(), self.choice.sizeHint().width())
         else:
             width = self._beside_width()
         return QSize(width, self.heightForWidth(width))
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
+    def minimumSizeHint(self) -> QSize:
         width = max(self.choice.minimumSizeHint().width(), self.choice.sizeHint().width())
         return QSize(width, self.heightForWidth(width))
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._place()
 

@@ -9,8 +9,8 @@ module, and with it pyqtgraph, is imported only when this view is first shown.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -25,11 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from couplepause.core import stats
-from couplepause.core.episode import Episode, Reflection
 from couplepause.common.formatting import when
 from couplepause.common.texts import default_names, words
+from couplepause.core import stats
+from couplepause.core.episode import Episode, Reflection
 from couplepause.ui.history_chart import ChartTab, SummaryLine
+from couplepause.ui.history_patterns import CyclesTab, PatternsTab
 from couplepause.ui.history_tables import (
     EpisodeTableModel,
     FiguresTableModel,
@@ -38,7 +39,6 @@ from couplepause.ui.history_tables import (
     WeeksTableModel,
     table_view,
 )
-from couplepause.ui.history_patterns import CyclesTab, PatternsTab
 from couplepause.ui.note_dialog import NoteDialog
 from couplepause.ui.widgets import Choice, button, label, row, show_beside, vbox
 
@@ -278,7 +278,7 @@ class HistoryView(QWidget):
         self._range = key
         self._render_range()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._set_compact(self.height() < COMPACT_BELOW)
 
@@ -363,7 +363,8 @@ class HistoryView(QWidget):
             return None
         self.dialog = NoteDialog(episode, self, read_only=self.read_only)
         if not self.read_only:
-            self.dialog.saved.connect(lambda reflection, i=episode.id: self.edit_requested.emit(NoteEdit(i, reflection)))
+            self.dialog.saved.connect(
+                lambda reflection, i=episode.id: self.edit_requested.emit(NoteEdit(i, reflection)))
         show_beside(self.dialog)
         return self.dialog
 
@@ -386,7 +387,8 @@ class HistoryView(QWidget):
         yes = box.addButton(words("history", "delete_yes"), QMessageBox.ButtonRole.DestructiveRole)
         keep = box.addButton(words("history", "delete_no"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
-        box.buttonClicked.connect(lambda clicked, i=episode.id: clicked is yes and self.delete_requested.emit(Deletion(i)))
+        box.buttonClicked.connect(
+            lambda clicked, i=episode.id: clicked is yes and self.delete_requested.emit(Deletion(i)))
         show_beside(box)
         self.dialog = box
         return box

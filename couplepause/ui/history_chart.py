@@ -21,9 +21,9 @@ from typing import Any
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
-from couplepause.core import stats
 from couplepause.common.formatting import number
 from couplepause.common.texts import duration, words
+from couplepause.core import stats
 from couplepause.ui.basics import scroller
 from couplepause.ui.history_tables import Figure, RangeView
 from couplepause.ui.widgets import button, label
@@ -124,7 +124,8 @@ class ChartTab(QStackedWidget):
         median = overview.median_repair_minutes
         self.figures["median"].set_value(none if median is None else duration(median * 60))
         share = overview.share_with_break
-        self.figures["breaks"].set_value(none if share is None else words("history", "percent", value=round(share * 100)))
+        breaks = none if share is None else words("history", "percent", value=round(share * 100))
+        self.figures["breaks"].set_value(breaks)
         activation = overview.median_activation
         self.figures["activation"].set_value(
             none if activation is None else words("history", "activation_value", value=number(activation, 1))
@@ -169,7 +170,7 @@ class ChartTab(QStackedWidget):
         """Whether the tab is shorter or narrower than its parts need (it scrolls then)."""
         return self.area.verticalScrollBar().maximum() > 0 or self.area.horizontalScrollBar().maximum() > 0
 
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+    def changeEvent(self, event) -> None:
         """Another colour scheme (Settings, or the desktop's light or dark): the charts
         take their colours when drawn, so they are drawn again."""
         super().changeEvent(event)
@@ -186,15 +187,15 @@ class _Shown(QStackedWidget):
     """A stack of charts that asks for the room of the one shown (a stack asks for
     its largest), so the room beyond is shared out by stretch."""
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+    def sizeHint(self) -> QSize:
         shown = self.currentWidget()
         return shown.sizeHint() if shown is not None else super().sizeHint()
 
-    def hasHeightForWidth(self) -> bool:  # noqa: N802
+    def hasHeightForWidth(self) -> bool:
         shown = self.currentWidget()
         return shown is not None and shown.hasHeightForWidth()
 
-    def heightForWidth(self, width: int) -> int:  # noqa: N802
+    def heightForWidth(self, width: int) -> int:
         shown = self.currentWidget()
         return shown.heightForWidth(width) if shown is not None else -1
 
@@ -204,7 +205,7 @@ class _Columns(QHBoxLayout):
     room there is), never the height their wrapped words would like best (a
     scroll area asks a layout of wrapped words for that height)."""
 
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt name)
+    def hasHeightForWidth(self) -> bool:
         return False
 
 
@@ -241,7 +242,7 @@ class SummaryLine(QWidget):
     def text(self) -> str:
         return self._text
 
-    def setText(self, text: str) -> None:  # noqa: N802 (as QLabel's)
+    def setText(self, text: str) -> None:
         self._text = text
         self.label.setAccessibleDescription(text)
         self._show()
@@ -258,7 +259,7 @@ class SummaryLine(QWidget):
     def fits_one_line(self) -> bool:
         return self.label.fontMetrics().horizontalAdvance(self._text) <= self.width()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._show()
 

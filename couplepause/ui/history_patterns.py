@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from couplepause.export.patterns_text import CYCLE_COLUMNS, MONTH_COLUMNS, PatternText, w
-from couplepause.core.patterns import WEEKDAYS
 from couplepause.common.formatting import number, weekday_name
+from couplepause.core.patterns import WEEKDAYS
+from couplepause.export.patterns_text import CYCLE_COLUMNS, MONTH_COLUMNS, PatternText, w
 from couplepause.ui import theme
 from couplepause.ui.history_tables import RowsModel, table_view
 from couplepause.ui.widgets import label
@@ -44,13 +44,13 @@ class HeatModel(QAbstractTableModel):
         self.text = text
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt name)
+    def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() or self.text is None else len(self.text.parts)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() or self.text is None else len(self.text.weekdays)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if self.text is None:
             return None
         across = orientation == Qt.Orientation.Horizontal

@@ -7,17 +7,18 @@ computes figures."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from couplepause.common.formatting import month_name, when
+from couplepause.common.texts import words
 from couplepause.core import chart, stats
 from couplepause.core.episode import Episode
 from couplepause.export.patterns_text import pattern_text
-from couplepause.common.formatting import month_name, when
-from couplepause.common.texts import words
 from couplepause.ui.history import Deletion, HistoryView, NoteEdit
 from couplepause.ui.history_tables import RangeView
 

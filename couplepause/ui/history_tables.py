@@ -16,14 +16,13 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QBoxLayout, QFrame, QHeaderView, QTableView, QWidget
 
-from couplepause.core import stats
-from couplepause.core.chart import Chart
-from couplepause.export.patterns_text import PatternText
-from couplepause.core.episode import Episode
 from couplepause.common.formatting import calendar_date, when
 from couplepause.common.texts import default_names, duration, words
+from couplepause.core import stats
+from couplepause.core.chart import Chart
+from couplepause.core.episode import Episode
+from couplepause.export.patterns_text import PatternText
 from couplepause.ui.widgets import card_layout, label
-
 
 
 @dataclass(frozen=True)
@@ -74,13 +73,13 @@ class RowsModel(QAbstractTableModel):
     def row_item(self, row: int):
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt name)
+    def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.COLUMNS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.COLUMNS):
             return None
         text = words(self.SECTION, self.COLUMNS[section])
@@ -234,7 +233,7 @@ class HistoryTable(QTableView):
         model.dataChanged.connect(lambda *_: self.fit_columns())  # notes shown or hidden
         self.doubleClicked.connect(lambda index: self.opened.emit(index.row()))
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt name)
+    def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self.opened.emit(self.currentIndex().row())
             return
@@ -244,7 +243,7 @@ class HistoryTable(QTableView):
         """Measure the columns afresh from the next rows (another range was chosen)."""
         self._least = []
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+    def sizeHint(self) -> QSize:
         """As wide as the columns need (once measured), so a layout shares out the room by need."""
         hint = super().sizeHint()
         if self._needed:
@@ -252,11 +251,11 @@ class HistoryTable(QTableView):
             hint.setWidth(self._needed + 2 * self.frameWidth() + bar)
         return hint
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         self.fit_columns()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name; called for the viewport's size too)
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.fit_columns()
 
@@ -337,7 +336,7 @@ class TablePair(QWidget):
     def side_by_side(self) -> bool:
         return self.box.direction() == QBoxLayout.Direction.LeftToRight
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.arrange()
 

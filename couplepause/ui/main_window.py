@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
@@ -18,7 +19,6 @@ from PySide6.QtWidgets import (
 from couplepause.common.texts import words
 from couplepause.ui.basics import button, fitting, label, notice_bar, scroller
 from couplepause.ui.talking import TalkingView
-
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent
@@ -87,7 +87,7 @@ class _FirstExpose(QObject):
         super().__init__(parent)
         self._callback = callback
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+    def eventFilter(self, watched, event) -> bool:
         if self._callback is not None and event.type() == QEvent.Type.Expose and watched.isExposed():
             callback, self._callback = self._callback, None
             QTimer.singleShot(0, callback)
@@ -162,7 +162,7 @@ class MainWindow(QMainWindow):
         # Asked before the window closes; returns False to keep it open.
         self.close_guard: Callable[[], bool] | None = None
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._compact_notice(self.height() < COMPACT_HEIGHT)
 
@@ -203,7 +203,7 @@ class MainWindow(QMainWindow):
     def flow_views(self) -> tuple[QWidget, ...]:
         return (self.talking, *self._screens.values())
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         handle = self.windowHandle()
         if handle is not None and not hasattr(self, "_expose_watch"):
@@ -284,7 +284,7 @@ class MainWindow(QMainWindow):
             self.activateWindow()
         QApplication.alert(self)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.close_guard is not None and not self.close_guard():
             event.ignore()
             return

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 # The breathing's first seconds, in which its main button takes no keys: the Space
 # that started the pause, pressed again a moment later, does not end the breathing.
 KEYS_WAIT_SECONDS = 5.0

@@ -6,9 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QPlainTextEdit
 
-from couplepause.core.episode import CYCLES, Episode, Reflection
 from couplepause.common.formatting import when
 from couplepause.common.texts import words
+from couplepause.core.episode import CYCLES, Episode, Reflection
 from couplepause.ui.fields import Dropdown
 from couplepause.ui.widgets import button, dialog_frame, label, row
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout
 
-from couplepause.core.flow import BREAK_CHOICES
-from couplepause.common.texts import words
 from couplepause.common.formatting import time_of_day
+from couplepause.common.texts import words
+from couplepause.core.flow import BREAK_CHOICES
 from couplepause.ui.fitting import Asked, Fitted, restyle
 from couplepause.ui.safety_dialog import corner_link, safety_link
 from couplepause.ui.widgets import Choice, button, card, label, row, set_text, vbox

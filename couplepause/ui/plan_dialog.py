@@ -7,9 +7,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QGroupBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
+from couplepause.common.texts import words
 from couplepause.core.episode import PARTNERS
 from couplepause.core.plan import MAX_TEXT, MOVES, PartnerPlan, Plan
-from couplepause.common.texts import words
 from couplepause.ui.basics import scroller
 from couplepause.ui.widgets import Choice, button, dialog_frame, label, message_and_buttons, say_in, size_to_contents
 
@@ -85,7 +85,9 @@ class PlanDialog(QDialog):
         shared = QHBoxLayout(together)
         shared.setContentsMargins(8, 4, 8, 4)
         shared.setSpacing(20)
-        self.pause_signal = text_field(plan.pause_signal, words("plan", "pause_signal_hint"), words("plan", "pause_signal"))
+        self.pause_signal = text_field(
+            plan.pause_signal, words("plan", "pause_signal_hint"), words("plan", "pause_signal")
+        )
         self.way_back = text_field(plan.way_back, words("plan", "way_back_hint"), words("plan", "way_back"))
         for key, edit in (("pause_signal", self.pause_signal), ("way_back", self.way_back)):
             column = QWidget()

@@ -13,19 +13,19 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
+from couplepause.common.texts import words
 from couplepause.export import ImportRejected, read_export_file
 from couplepause.export.import_rules import mending_text
-from couplepause.common.texts import words
 from couplepause.ui.background import in_background
 from couplepause.ui.basics import fitting
-from couplepause.ui.main_window import MINIMUM_SIZE
-from couplepause.ui.widgets import show_beside
 from couplepause.ui.history import HistoryView
 from couplepause.ui.history_presenter import HistoryPresenter
+from couplepause.ui.main_window import MINIMUM_SIZE
+from couplepause.ui.widgets import show_beside
 
 log = logging.getLogger(__name__)
 DEFAULT_SIZE = (1200, 800)  # when the screen has room; else the screen's free area
-_open_windows: list["ReadOnlyWindow"] = []  # keeps each window alive until closed
+_open_windows: list[ReadOnlyWindow] = []  # keeps each window alive until closed
 
 
 class ReadOnlyWindow(QMainWindow):
@@ -84,7 +84,7 @@ class ReadOnlyWindow(QMainWindow):
     def notice_shown(self) -> str | None:
         return self.statusBar().currentMessage() or None
 
-    def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+    def closeEvent(self, event) -> None:
         if self in _open_windows:
             _open_windows.remove(self)
         super().closeEvent(event)

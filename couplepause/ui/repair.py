@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
-from couplepause.core.episode import PARTNERS, REPAIR_ANSWERS
 from couplepause.common.texts import word_list, words
+from couplepause.core.episode import PARTNERS, REPAIR_ANSWERS
 from couplepause.ui.fitting import Fitted, restyle
 from couplepause.ui.safety_dialog import heading_with_link, safety_link
 from couplepause.ui.widgets import Choice, button, card, label, row, set_text, vbox

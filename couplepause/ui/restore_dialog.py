@@ -3,13 +3,14 @@ and see how it went. The dialog only collects the choice; the app runs the resto
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QListWidget, QListWidgetItem, QStackedWidget, QWidget
 
-from couplepause.common.texts import pauses, words
 from couplepause.common.formatting import long_date_time
+from couplepause.common.texts import pauses, words
 from couplepause.ui.widgets import button, dialog_frame, label, row, say_in, vbox
 
 

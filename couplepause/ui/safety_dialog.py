@@ -44,7 +44,7 @@ class _Twin(QWidget):
         self._other = other
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+    def sizeHint(self) -> QSize:
         return QSize(self._other.sizeHint().width(), 0)
 
 
@@ -106,7 +106,7 @@ class SafetyDialog(QDialog):
         layout.addLayout(bottom)
         close.setFocus()
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+    def sizeHint(self) -> QSize:
         """As wide as WIDTH, as tall as its lines are at that width (a wrapped line's own
         hint guesses a narrower width, so a taller dialog)."""
         layout = self.layout()

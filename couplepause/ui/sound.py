@@ -31,7 +31,7 @@ def available() -> bool:
     if importlib.util.find_spec("PySide6.QtMultimedia") is None:
         return False
     try:
-        import PySide6.QtMultimedia  # noqa: F401
+        import PySide6.QtMultimedia  # noqa: F401 - imported to see that it loads
     except ImportError as exc:
         log.info("no tone: Qt Multimedia does not load (%s)", exc)
         return False

@@ -20,7 +20,6 @@ from couplepause.ui.basics import (
     vbox,
 )
 
-
 # The first window: built from ``basics`` only, never touching the ``Qt``
 # namespace (see basics); ``finish()`` adds the niceties that need it.
 PAUSE_KEYS = ("P",)
@@ -169,7 +168,7 @@ class TalkingView(QWidget):
                     self.resume_button, self.let_rest_button, self.practice_button, self.names_button,
                     self.welcome_done_button, self.plan_button, self.welcome_plan_button)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit()
 

@@ -7,7 +7,7 @@ here, with ``button`` adding the pointing-hand cursor.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QGuiApplication, QPainter, QRadialGradient
@@ -30,7 +30,11 @@ from couplepause.common.texts import words
 from couplepause.ui import basics, theme
 from couplepause.ui.basics import fitting, label, row, set_text, vbox
 
-__all__ = ["Choice", "Pacer", "RadioGroup", "announce", "button", "card", "card_layout", "dialog_frame", "fit", "hand_cursor", "keep_inside", "label", "mark_problem", "message_and_buttons", "place", "row", "say_in", "set_text", "show_beside", "vbox"]
+__all__ = [
+    "Choice", "Pacer", "RadioGroup", "announce", "button", "card", "card_layout", "dialog_frame", "fit",
+    "hand_cursor", "keep_inside", "label", "mark_problem", "message_and_buttons", "place", "row", "say_in",
+    "set_text", "show_beside", "vbox",
+]
 
 
 def show_beside(dialog: QWidget) -> QWidget:
@@ -215,7 +219,7 @@ class ChoiceButton(QRadioButton):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         hand_cursor(self)
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt name)
+    def keyPressEvent(self, event) -> None:
         key = event.key()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if not event.isAutoRepeat():
@@ -244,7 +248,7 @@ class RadioGroup(QWidget):
         self.setAccessibleName(name)
         self._radios: list[QAbstractButton] = []
 
-    def childEvent(self, event) -> None:  # noqa: N802 (Qt name)
+    def childEvent(self, event) -> None:
         super().childEvent(event)
         child = event.child()
         if event.added() and isinstance(child, QAbstractButton) and child not in self._radios:
@@ -253,7 +257,7 @@ class RadioGroup(QWidget):
             child.toggled.connect(self._rest)
             self._rest()
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+    def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.FocusOut:
             self._rest()
         return False
@@ -390,7 +394,7 @@ class Pacer(QWidget):
         self._out = theme.color("pacer_out")
         self._glow = theme.color("pacer_glow")
 
-    def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+    def changeEvent(self, event) -> None:
         if event.type() in (QEvent.Type.StyleChange, QEvent.Type.PaletteChange):
             self._take_colours()  # another scheme
         super().changeEvent(event)
@@ -426,15 +430,12 @@ class Pacer(QWidget):
         center = QPointF(self.width() / 2.0, self.height() / 2.0)
         return QRectF(center.x() - halo, center.y() - halo, 2 * halo, 2 * halo).toAlignedRect()
 
-    def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
+    def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         full = self._full_radius()
         center = QPointF(self.width() / 2.0, self.height() / 2.0)
-        if self._reduced:
-            radius = full * 0.8
-        else:
-            radius = full * (self.MIN_FRACTION + (1 - self.MIN_FRACTION) * self._level)
+        radius = full * 0.8 if self._reduced else full * (self.MIN_FRACTION + (1 - self.MIN_FRACTION) * self._level)
         mixed = _mix(self._out, self._in, self._level)
         if self._reduced:
             mixed.setAlphaF(0.45 + 0.55 * self._level)

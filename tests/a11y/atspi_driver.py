@@ -26,6 +26,7 @@ what it is asked to, as a screen reader does: nothing here knows the app.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -86,10 +87,8 @@ def describe(node, path: list[int], depth: int) -> dict:
     except NotImplementedError:
         pass
     if node.getRole() in CONTROLS_WITH_TEXT:
-        try:
+        with contextlib.suppress(NotImplementedError):
             entry["text"] = node.queryText().getText(0, -1)
-        except NotImplementedError:
-            pass
     return entry
 
 
@@ -110,10 +109,10 @@ def tree() -> list[dict]:
         for index in range(count):
             try:
                 child = node.getChildAtIndex(index)
-            except Exception:  # noqa: BLE001
+            except Exception:  # noqa: BLE001 - libatspi's errors: a child gone meanwhile is skipped
                 continue
             if child is not None:
-                walk(child, path + [index], depth + 1)
+                walk(child, [*path, index], depth + 1)
 
     walk(app, [], 0)
     return found
@@ -131,7 +130,7 @@ def on_event(event) -> None:
             "name": (source.name or "") if source is not None else "",
             "path": path_of(source) if source is not None else None,
         })
-    except Exception:  # an object gone by the time it is read: the event still counts
+    except Exception:  # noqa: BLE001 - an object gone by the time it is read: the event still counts
         recorded.append({"type": event.type, "time": time.monotonic(), "detail1": event.detail1,
                          "data": str(event.any_data), "role": "", "name": "", "path": None})
 
@@ -170,8 +169,8 @@ def wait_app(name: str, pid: int | None, timeout: float) -> bool:
                     # Every question goes to the application: a cached answer may be stale.
                     app.set_cache_mask(Atspi.Cache.NONE)
                     return True
-            except Exception:  # noqa: BLE001
-                continue  # gone while asked
+            except Exception:  # noqa: BLE001 - libatspi's errors: an application gone while asked
+                continue
         pump(0.1)
     return False
 
@@ -216,7 +215,7 @@ def on_request(channel, condition) -> bool:
         return False
     try:
         answer = handle(json.loads(line))
-    except Exception as exc:  # say what went wrong and carry on: the test decides
+    except Exception as exc:  # noqa: BLE001 - say what went wrong and carry on: the test decides
         answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}", "trace": traceback.format_exc()}
     sys.stdout.write(json.dumps(answer) + "\n")
     sys.stdout.flush()

@@ -16,6 +16,7 @@ Python with pyatspi (default: python3 from /usr/bin, else the PATH).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -109,10 +110,8 @@ class Driver:
 
     def close(self) -> None:
         if self.process.poll() is None:
-            try:
+            with contextlib.suppress(RuntimeError, OSError, ValueError):
                 self.ask("quit")
-            except (RuntimeError, OSError, ValueError):
-                pass
         _stop(self.process)
 
 
@@ -182,10 +181,9 @@ def start_app(desktop, tmp_path):
             Settings.for_data_dir(data).update(settings)
         env = dict(desktop.env, QT_QPA_PLATFORM="xcb", QT_LINUX_ACCESSIBILITY_ALWAYS_ON="1",
                    LC_ALL="C.UTF-8", LANGUAGE="en", PYTHONDONTWRITEBYTECODE="1")
-        log = open(tmp_path / "app.log", "w")
-        process = subprocess.Popen([sys.executable, "-m", "couplepause", "--data-dir", str(data)],
-                                   env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
-        log.close()
+        with open(tmp_path / "app.log", "w") as log:
+            process = subprocess.Popen([sys.executable, "-m", "couplepause", "--data-dir", str(data)],
+                                       env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
         started.append(process)
         if not desktop.driver.ask("wait_app", name=APP_NAME, pid=process.pid, timeout=START_TIMEOUT_S)["ok"]:
             output = (tmp_path / "app.log").read_text(errors="replace")

@@ -8,6 +8,7 @@ for what it needs; .ci/run installs it and runs these with everything else.
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import pytest
@@ -195,8 +196,8 @@ def test_the_pacers_phases_are_announced_politely_and_the_seconds_never(reader, 
     assert all(e["detail1"] == 1 for e in said), "announcements must be polite (1), not assertive (2)"
     assert 2 <= len(said) <= 4 and len(said) < seconds / 2, [e["data"] for e in said]
     kinds = [e["data"] for e in said]
-    assert all(a != b for a, b in zip(kinds, kinds[1:])), "only a change of phase is said"
-    gaps = [b["time"] - a["time"] for a, b in zip(said, said[1:])]
+    assert all(a != b for a, b in itertools.pairwise(kinds)), "only a change of phase is said"
+    gaps = [b["time"] - a["time"] for a, b in itertools.pairwise(said)]
     assert all(gap > 3 for gap in gaps), gaps
     # The time left changes every second and can be read, but is never announced.
     before, after = words("breathing", "time_left", time="\0").split("\0")

@@ -18,8 +18,8 @@ from couplepause.cli import data as cli_data
 from couplepause.common import paths
 from couplepause.export import json_format
 
-from .conftest import assert_one_error_line, load, seed, snapshot, stored
 from ..factory import NOTE, episode_dict, make_episode, sample
+from .conftest import assert_one_error_line, load, seed, snapshot, stored
 
 
 def export_doc(run, data_dir: Path, out: Path, *extra: str) -> dict:

@@ -8,15 +8,15 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import pytest
 
-from couplepause.cli import commands as cli
 from couplepause.export import EXPORTERS
 
-from .conftest import Result, assert_one_error_line, seed, snapshot
 from ..factory import NOTE, make_episode, sample
+from .conftest import Result, assert_one_error_line, seed, snapshot
 
 
 def rows(path: Path) -> list[dict[str, str]]:
@@ -80,7 +80,7 @@ def test_csv_export(run, data_dir, tmp_path):
 
 
 def test_csv_include_notes_and_guarded_cells(run, data_dir, tmp_path):
-    seed(data_dir, [make_episode("2026-03-01T21:04:05.123+01:00", note="=HYPERLINK(\"http://x\")"),
+    seed(data_dir, [make_episode("2026-03-01T21:04:05.123+01:00", note='=HYPERLINK("http://x")'),
                     make_episode("2026-03-02T21:04:05.123+01:00", note=NOTE)])
     out = tmp_path / "notes.csv"
     result = run("--data-dir", data_dir, "export", "--format", "csv", "--output", out, "--include-notes")
@@ -256,7 +256,7 @@ def test_without_format_an_unknown_ending_is_a_usage_error(run, data_dir, tmp_pa
 
 
 def test_backups_lists_id_time_and_count_newest_first(run, data_dir):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from couplepause.common import paths
     from couplepause.store.repository import Repository
@@ -264,12 +264,12 @@ def test_backups_lists_id_time_and_count_newest_first(run, data_dir):
     data_dir.mkdir()
     result = run("--data-dir", data_dir, "backups")
     assert (result.code, result.out) == (0, "")
-    assert assert_one_error_line(result) == f"couplepause: there are no backups in {data_dir} yet; " \
-        "the app makes one each day it is open with pauses saved"
+    assert assert_one_error_line(result) == (f"couplepause: there are no backups in {data_dir} yet; "
+                                             "the app makes one each day it is open with pauses saved")
     repo = Repository(paths.store_dir(data_dir))
     repo.open()
     repo.merge(sample())
-    first = datetime(2026, 3, 1, 20, 0, tzinfo=timezone.utc)
+    first = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)
     older = repo.backup("daily", first)
     repo.merge([make_episode("2026-03-09T21:00:00.000+01:00")], now=first + timedelta(days=1))
     result = run("--data-dir", data_dir, "backups")

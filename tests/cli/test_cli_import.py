@@ -10,10 +10,10 @@ import shutil
 from datetime import UTC, datetime, timedelta
 
 from couplepause.common import paths
+from couplepause.common.texts import words
 from couplepause.core.flow import NOTE_MAX
 from couplepause.export.import_rules import MAX_PAUSES_A_MONTH
 from couplepause.store.repository import Repository
-from couplepause.common.texts import words
 
 from ..export.test_import_0_1 import MENDED, OLD, ONE_LINE, OVER_A_YEAR, UNFINISHED, old_doc, over_a_year, write
 from ..factory import episode_dict, sample

@@ -5,14 +5,14 @@ that fits (a backup holds it, or none does), ``couplepause missing`` lists it, a
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from couplepause.common import paths
 from couplepause.store.repository import Repository
 from tests.cli.conftest import assert_one_error_line
 from tests.store.conftest import episode
 
-NOW = datetime(2026, 11, 23, 20, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
 PASS = "kettle on the windowsill"
 
 

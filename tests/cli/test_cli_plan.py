@@ -5,22 +5,22 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from couplepause.common import paths
 from couplepause.core.plan import PartnerPlan, Plan
 from couplepause.store.repository import Repository
 
-from .conftest import load, seed, snapshot, stored
 from ..factory import make_episode, sample
+from .conftest import load, seed, snapshot, stored
 
 V1_FILE = Path(__file__).parent.parent / "export" / "data" / "export-0.1.json"
 PLAN = Plan(
     partners={"a": PartnerPlan("pull_back", helps="a walk"), "b": PartnerPlan("reach_out", helps="tea")},
     pause_signal="time-out hands",
     way_back="we sit side by side",
-    updated_at=datetime(2026, 2, 2, 20, 0, tzinfo=timezone.utc),
+    updated_at=datetime(2026, 2, 2, 20, 0, tzinfo=UTC),
 )
 
 

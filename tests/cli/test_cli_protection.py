@@ -75,6 +75,7 @@ def test_a_short_or_missing_passphrase_changes_nothing(run, data_dir, monkeypatc
 
 def test_a_forgotten_passphrase_opens_nothing_but_a_pause_is_still_saved(protected_dir):
     from couplepause.store.vault import Locked, WrongPassphrase
+
     from ..store.conftest import episode
 
     repo = Repository(paths.store_dir(protected_dir))

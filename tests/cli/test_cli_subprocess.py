@@ -11,8 +11,8 @@ import pytest
 
 from couplepause import __version__
 
-from .conftest import assert_one_error_line, load, run_subprocess, seed, snapshot, subprocess_env
 from ..factory import make_episode, sample
+from .conftest import assert_one_error_line, load, run_subprocess, seed, snapshot, subprocess_env
 
 
 def test_version(tmp_path):

@@ -16,7 +16,7 @@ import couplepause
 from couplepause.common.texts import section
 
 SOURCE = Path(couplepause.__file__).resolve().parent
-COMMAND_LINE = sorted((SOURCE / "cli").glob("*.py")) + [SOURCE / "common" / "console.py"]
+COMMAND_LINE = [*sorted((SOURCE / "cli").glob("*.py")), SOURCE / "common" / "console.py"]
 CLI = section("cli")
 # Keyword arguments and calls whose text a person reads.
 SAID_AS = {"help", "description", "epilog", "usage", "prompt", "version"}
@@ -58,9 +58,7 @@ def test_no_words_are_passed_to_argparse_or_printed_from_python(path):
     for node in ast.walk(_tree(path)):
         if not isinstance(node, ast.Call):
             continue
-        for keyword in node.keywords:
-            if keyword.arg in SAID_AS:
-                said.append((node.lineno, keyword.arg, _literal_text(keyword.value)))
+        said += [(node.lineno, k.arg, _literal_text(k.value)) for k in node.keywords if k.arg in SAID_AS]
         if _name(node.func) in SAID_BY:
             said += [(node.lineno, _name(node.func), _literal_text(arg)) for arg in node.args]
     # Only letters are words ("" and " " between values are not; --version is a name and a number).

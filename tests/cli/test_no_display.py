@@ -19,12 +19,12 @@ import pytest
 
 import couplepause
 from couplepause.app import desktop
-from couplepause.common import paths
 from couplepause.cli.commands import Refused
+from couplepause.common import paths
 from couplepause.common.problems import on_command_line
 
-from .conftest import Result, assert_one_error_line, load, seed
 from ..factory import episode_dict, sample
+from .conftest import Result, assert_one_error_line, load, seed
 
 linux_only = pytest.mark.skipif(sys.platform != "linux", reason="X11 sockets and abstract sockets as on Linux")
 WAYS_TO_A_DISPLAY = ("DISPLAY", "WAYLAND_DISPLAY", "WAYLAND_SOCKET", "QT_QPA_PLATFORM", "XDG_SESSION_TYPE",
@@ -246,7 +246,7 @@ def test_offscreen_still_starts_without_a_display(tmp_path, qtbot):
     qtbot.waitUntil(lambda: server.exists() or proc.poll() is not None, timeout=20000)
     assert proc.poll() is None, proc.communicate()  # the window is up, the app listens for other launches
     proc.send_signal(signal.SIGTERM)
-    out, err = proc.communicate(timeout=30)
+    _out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
     assert err == ""
 

@@ -4,7 +4,7 @@ its marks, ranges, scale rule, trend and ticks, without Qt."""
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from couplepause.core import chart, stats
 from couplepause.core.episode import Episode
 
-NOW = datetime(2026, 12, 2, 20, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 2, 20, 0, tzinfo=UTC)
 
 
 def episode(index: int, paused: datetime, minutes: float | None) -> Episode:

@@ -1,6 +1,6 @@
 """The episode record: validation and exact round trips."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
@@ -36,7 +36,7 @@ def test_naive_and_malformed_times_are_rejected():
 
 
 def test_repaired_before_paused_is_rejected():
-    ep = Episode.start(datetime(2026, 1, 1, 10, tzinfo=timezone.utc)).to_dict()
+    ep = Episode.start(datetime(2026, 1, 1, 10, tzinfo=UTC)).to_dict()
     ep["repaired_at"] = "2026-01-01T09:00:00.000+00:00"
     with pytest.raises(EpisodeError, match="before"):
         Episode.from_dict(ep)
@@ -58,14 +58,14 @@ def test_repaired_before_paused_is_rejected():
     ],
 )
 def test_invalid_fields_are_rejected(field, value):
-    data = Episode.start(datetime(2026, 1, 1, 10, tzinfo=timezone.utc)).to_dict()
+    data = Episode.start(datetime(2026, 1, 1, 10, tzinfo=UTC)).to_dict()
     data[field] = value
     with pytest.raises(EpisodeError):
         Episode.from_dict(data)
 
 
 def test_repair_never_negative_when_wall_clock_goes_back():
-    start = datetime(2026, 1, 1, 10, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 1, 10, tzinfo=UTC)
     ep = Episode.start(start).with_changes(wall_timed=True)
     done = ep.repaired(wall_now=start - timedelta(hours=1), monotonic_seconds=50)
     assert done.repair_seconds == 0 and done.repaired_at == start
@@ -74,7 +74,7 @@ def test_repair_never_negative_when_wall_clock_goes_back():
 @given(
     st.datetimes(
         min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1),
-        timezones=st.sampled_from([timezone.utc, TZ, timezone(timedelta(hours=13, minutes=45))]),
+        timezones=st.sampled_from([UTC, TZ, timezone(timedelta(hours=13, minutes=45))]),
     ),
     st.floats(0, 10**7, allow_nan=False),
 )

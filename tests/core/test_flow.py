@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 
 from couplepause.core import breathing
 from couplepause.core.episode import Episode, Reflection
-from couplepause.core.limits import NOTE_MAX
 from couplepause.core.flow import (
     TRANSITIONS,
     Ev,
@@ -21,6 +20,7 @@ from couplepause.core.flow import (
     can_repair,
     step,
 )
+from couplepause.core.limits import NOTE_MAX
 
 T0 = datetime(2026, 11, 23, 21, 4, 5, 123000, tzinfo=timezone(timedelta(hours=1)))
 

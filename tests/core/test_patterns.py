@@ -4,18 +4,18 @@ month by month, longer breaks, the kind sentences, and what is left out."""
 
 from __future__ import annotations
 
+import itertools
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from couplepause.common.texts import words
 from couplepause.core import patterns
 from couplepause.core.episode import Break, Episode
 from couplepause.core.patterns import PARTS, describe, part_of_day
-from couplepause.common.texts import words
 
-UTC = timezone.utc
 BERLIN = ZoneInfo("Europe/Berlin")
 AUCKLAND = ZoneInfo("Pacific/Auckland")
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
@@ -23,10 +23,12 @@ KOLKATA = ZoneInfo("Asia/Kolkata")
 NOW = datetime(2026, 11, 23, 21, 0, tzinfo=UTC)
 
 
+_NUMBERS = itertools.count(1)  # each pause its own id
+
+
 def ep(paused: datetime, minutes: float | None = 10.0, *, cycle=None, activation=None, brk=False,
-       practice=False, index=[0]) -> Episode:
-    index[0] += 1
-    e = Episode.start(paused, f"00000000-0000-4000-8000-{index[0]:012d}")
+       practice=False) -> Episode:
+    e = Episode.start(paused, f"00000000-0000-4000-8000-{next(_NUMBERS):012d}")
     changes = {"cycle": cycle, "activation": activation or {"a": None, "b": None}, "closed": True,
                "practice": practice}
     if brk:

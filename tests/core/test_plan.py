@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import itertools
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
+from couplepause.common.texts import word_list, words
 from couplepause.core import prompts
 from couplepause.core.episode import Episode
 from couplepause.core.plan import MAX_TEXT, MOVES, PartnerPlan, Plan, PlanError
-from couplepause.common.texts import word_list, words
 
 NAMES = {"a": "Sam", "b": "Robin"}
 MOVE_OR_NONE = (*MOVES, None)
@@ -31,7 +31,7 @@ def plan_with(move_a=None, move_b=None, **shared) -> Plan:
 # ---------------------------------------------------------------------- the record
 def test_a_plan_reads_back_as_it_was_written():
     plan = plan_with("pull_back", "reach_out", pause_signal="a hand on the heart", way_back="side by side",
-                     updated_at=datetime(2026, 11, 3, 20, 15, tzinfo=timezone.utc))
+                     updated_at=datetime(2026, 11, 3, 20, 15, tzinfo=UTC))
     assert Plan.from_dict(plan.to_dict()) == plan
 
 
@@ -81,7 +81,7 @@ def test_cleaning_trims_space_and_keeps_a_few_words():
 
 
 def test_a_practice_pause_keeps_its_mark_and_old_records_are_not_practice():
-    episode = Episode.start(datetime(2026, 11, 3, 20, 15, tzinfo=timezone.utc)).with_changes(practice=True)
+    episode = Episode.start(datetime(2026, 11, 3, 20, 15, tzinfo=UTC)).with_changes(practice=True)
     assert Episode.from_dict(episode.to_dict()).practice is True
     record = episode.to_dict()
     del record["practice"]

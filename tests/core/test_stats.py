@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import itertools
 import random
 import re
 import statistics
 import uuid
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from couplepause.common.formatting import month_name
+from couplepause.common.texts import section
 from couplepause.core import stats
 from couplepause.core.episode import Break, Episode
 from couplepause.core.stats import (
@@ -29,10 +32,7 @@ from couplepause.core.stats import (
     series,
     weekly,
 )
-from couplepause.common.formatting import month_name
-from couplepause.common.texts import section
 
-UTC = timezone.utc
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
 AUCKLAND = ZoneInfo("Pacific/Auckland")
@@ -328,7 +328,7 @@ def test_weeks_across_a_dst_change_stay_seven_days_apart():
     history = [ep(at(NEW_YORK, 2026, 2, 20, 22), 5), ep(at(NEW_YORK, 2026, 3, 20, 22), 5)]
     starts = [w.start for w in weekly(history, NEW_YORK)]
     assert starts[0] == date(2026, 2, 16) and starts[-1] == date(2026, 3, 16)
-    assert all(b - a == timedelta(days=7) for a, b in zip(starts, starts[1:]))
+    assert all(b - a == timedelta(days=7) for a, b in itertools.pairwise(starts))
     assert all(s.weekday() == 0 for s in starts)
 
 
@@ -395,8 +395,8 @@ def test_span_is_at_least_a_week_and_none_without_episodes():
     two_days = [ep(now - timedelta(days=2), 5)]
     assert stats.span(two_days, "all", now) == (now - timedelta(days=stats.MIN_SPAN_DAYS), now)
     later = ep(now + timedelta(hours=1), 5)  # a clock that ran ahead: "all" still shows it
-    assert stats.span(two_days + [later], "all", now)[1] == later.paused_at
-    assert stats.span(two_days + [later], "3m", now)[1] == now
+    assert stats.span([*two_days, later], "all", now)[1] == later.paused_at
+    assert stats.span([*two_days, later], "3m", now)[1] == now
 
 
 # ----------------------------------------------------------------------- summary
@@ -405,8 +405,7 @@ def test_the_summary_of_a_month_needs_the_whole_history():
     starts inside a month (here the 4 weeks, inside the yardstick month) would
     make the same month read differently."""
     now = at(BERLIN, 2026, 11, 23, 21)
-    history = (monthly(BERLIN, 2026, 10, [30, 31, 32]) + [ep(at(BERLIN, 2026, 10, 28, 21), 8)]
-               + monthly(BERLIN, 2026, 11, [12, 13, 14]))
+    history = ([*monthly(BERLIN, 2026, 10, [30, 31, 32]), ep(at(BERLIN, 2026, 10, 28, 21), 8), *monthly(BERLIN, 2026, 11, [12, 13, 14])])
     whole = summary(history, now, BERLIN)
     assert whole == ["This month you found your way back in a median of 13 minutes — in October it was 30 minutes."]
     cut = summary(in_range(history, "4w", now), now, BERLIN)  # October from the 26th on: only the 8 minutes
@@ -493,9 +492,9 @@ def test_summary_with_too_little_to_compare():
 def test_summary_mentions_open_pauses_of_this_month_kindly():
     now = at(BERLIN, 2026, 5, 20, 21)
     history = monthly(BERLIN, 2026, 3, [20, 21, 22]) + monthly(BERLIN, 2026, 5, [8, 9, 10])
-    one = history + [ep(at(BERLIN, 2026, 5, 19, 22))]
+    one = [*history, ep(at(BERLIN, 2026, 5, 19, 22))]
     assert summary(one, now, BERLIN)[-1] == "One pause is still open; you can come back to it."
-    two = one + [ep(at(BERLIN, 2026, 5, 1, 0, 5)), ep(at(BERLIN, 2026, 4, 30, 23, 55))]
+    two = [*one, ep(at(BERLIN, 2026, 5, 1, 0, 5)), ep(at(BERLIN, 2026, 4, 30, 23, 55))]
     lines = summary(two, now, BERLIN)
     assert lines[-1] == "2 pauses are still open; you can come back to them."
     assert len(lines) == 2
@@ -507,7 +506,8 @@ def test_summary_mentions_open_pauses_of_this_month_kindly():
 def test_summary_uses_the_local_month():
     # 31 March 12:00 UTC is already 1 April in Kiritimati (UTC+14).
     now = datetime(2026, 3, 31, 12, tzinfo=UTC)
-    history = monthly(UTC, 2026, 2, [30, 30, 30]) + [
+    history = [
+        *monthly(UTC, 2026, 2, [30, 30, 30]),
         ep(datetime(2026, 3, 30, 11, tzinfo=UTC), 60),  # 31 March, 01:00 in Kiritimati
         ep(datetime(2026, 3, 31, 11, tzinfo=UTC), 5),  # 1 April, 01:00 in Kiritimati
     ]
@@ -663,7 +663,7 @@ def test_overview_properties(history):
 def test_series_properties(history, zone, window):
     points = series(history, zone, window)
     assert len(points) == len(history)
-    assert all(a.paused_at <= b.paused_at for a, b in zip(points, points[1:]))
+    assert all(a.paused_at <= b.paused_at for a, b in itertools.pairwise(points))
     minutes = [p.repair_minutes for p in points]
     for index, point in enumerate(points):
         # Not ==: across zones, == is always False for a time in a DST fold (PEP 495).
@@ -688,7 +688,7 @@ def test_weekly_properties(history, zone):
     assert sum(w.repaired for w in weeks) == overview(history).repaired
     assert sum(w.long_breaks for w in weeks) == sum(1 for e in history if e.breaks)
     assert all(w.start.weekday() == 0 for w in weeks)
-    assert all(b.start - a.start == timedelta(days=7) for a, b in zip(weeks, weeks[1:]))
+    assert all(b.start - a.start == timedelta(days=7) for a, b in itertools.pairwise(weeks))
     if weeks:
         assert weeks[0].ruptures and weeks[-1].ruptures
     by_monday = {}

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from couplepause.export import EXPORTERS, ExportOptions, default_partner_names
-from couplepause.export import csv_format
+from couplepause.export import EXPORTERS, ExportOptions, csv_format, default_partner_names
 from couplepause.export.csv_format import (
     COLUMNS,
     DECIMAL_COMMA,
@@ -27,7 +26,7 @@ from couplepause.export.csv_format import (
 
 from ..factory import NOTE, make_episode, sample, with_break
 
-FIXED = datetime(2026, 3, 5, 10, 0, tzinfo=timezone.utc)
+FIXED = datetime(2026, 3, 5, 10, 0, tzinfo=UTC)
 ID = "5d0c6d0e-0000-4000-8000-000000000001"
 # The columns that hold a number with a fraction, and those that hold a whole one.
 DECIMALS = ("minutes_to_repair", "break_minutes", "utc_offset_hours", "turn_minutes", "breathing_minutes")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from couplepause.export.csv_format import COLUMNS, FORMULA_STARTS, GUARD, neutra
 
 from ..factory import NOTE, make_episode, sample, with_break
 
-FIXED = datetime(2026, 3, 5, 10, 0, tzinfo=timezone.utc)
+FIXED = datetime(2026, 3, 5, 10, 0, tzinfo=UTC)
 
 
 def export(tmp_path: Path, episodes, name: str = "out.csv", **options) -> Path:
@@ -197,7 +197,7 @@ def test_notes_with_commas_quotes_and_line_breaks_read_back_exactly(tmp_path):
 @pytest.mark.parametrize(
     ("typed", "written"),
     [
-        ("=HYPERLINK(\"http://x\",\"click\")", "'=HYPERLINK(\"http://x\",\"click\")"),
+        ('=HYPERLINK("http://x","click")', "'=HYPERLINK(\"http://x\",\"click\")"),
         ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
         ("-2+3", "'-2+3"),
         ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
@@ -312,7 +312,7 @@ def test_text_method_matches_the_file(tmp_path):
     text = exporter.text(sorted(episodes, key=lambda e: (e.paused_at, e.id)),
                          ExportOptions(include_notes=True))
     assert out.read_bytes() == b"\xef\xbb\xbf" + text.encode("utf-8")
-    assert list(csv.reader(io.StringIO(text, newline="")))[0][0] == "id"
+    assert next(iter(csv.reader(io.StringIO(text, newline=""))))[0] == "id"
 
 
 def test_csv_export_does_not_load_qt(tmp_path):
@@ -360,7 +360,8 @@ def test_the_practice_column_only_when_practice_pauses_are_asked_for(tmp_path):
 
 def test_every_new_column_has_german_words(language):
     from couplepause.common import texts
-    from couplepause.export.csv_format import PRACTICE_COLUMN, WEEKDAYS, header as csv_header
+    from couplepause.export.csv_format import PRACTICE_COLUMN, WEEKDAYS
+    from couplepause.export.csv_format import header as csv_header
 
     language("de")
     german = csv_header(ExportOptions(include_practice=True))

@@ -6,7 +6,7 @@ LEFT_OUT, with the reason), and the files written from the definitions are curre
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -19,7 +19,7 @@ from couplepause.export.pdf import content
 
 from ..factory import make_episode
 
-EXPORTED = datetime(2026, 4, 1, 12, 0, tzinfo=timezone.utc)
+EXPORTED = datetime(2026, 4, 1, 12, 0, tzinfo=UTC)
 OPTIONS = ExportOptions(include_notes=True, include_names=True, include_practice=True,
                         partner_names=("Robin", "Sam"), exported_at=EXPORTED)
 

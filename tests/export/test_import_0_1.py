@@ -8,24 +8,24 @@ from __future__ import annotations
 import json
 import shutil
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
+from couplepause.common.problems import on_command_line
+from couplepause.common.texts import words
 from couplepause.export import ImportRejected, read_export_file
 from couplepause.export.import_rules import mending_text
-from couplepause.common.problems import on_command_line
 from couplepause.store import migrations
 from couplepause.store.repository import Repository
-from couplepause.common.texts import words
 
 OLD = Path(__file__).parent / "data" / "0.1-break-after-repair"
 MENDED = "f286a556-8027-4095-a07d-e815b9c8f48e"  # its break ended 87 s after its repair
 UNFINISHED = "d4b220a5-25ff-44cb-b2d9-2fef1e12176a"
 ONE_LINE = "1 break ended after its repair; its end was set to the repair time."
 # Where nothing was picked up again: a day after the export, the unfinished pause may still be.
-SOON_AFTER = datetime(2026, 2, 1, 19, 0, tzinfo=timezone.utc)
+SOON_AFTER = datetime(2026, 2, 1, 19, 0, tzinfo=UTC)
 OVER_A_YEAR = "0c1e7a40-1f0e-4b8e-9f55-0123456789ab"
 
 

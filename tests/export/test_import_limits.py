@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from couplepause import settings
+from couplepause.common.problems import on_command_line
 from couplepause.core.episode import NAME_MAX
 from couplepause.core.flow import NOTE_MAX
 from couplepause.core.plan import MAX_TEXT
@@ -24,7 +25,6 @@ from couplepause.export.import_rules import (
     MAX_TURNS,
     PATTERN_MAX,
 )
-from couplepause.common.problems import on_command_line
 
 from ..factory import a_plan, episode_dict, make_episode
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import os
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
+from couplepause.common.problems import on_command_line
 from couplepause.core.episode import Episode
 from couplepause.export import (
     EXPORTERS,
@@ -23,12 +24,11 @@ from couplepause.export import (
     select,
 )
 from couplepause.export.json_format import FORMAT, SCHEMA_VERSION
-from couplepause.common.problems import on_command_line
 
-from .conftest import load
 from ..factory import NOTE, make_episode, sample
+from .conftest import load
 
-FIXED = datetime(2026, 3, 5, 10, 0, 0, 250000, tzinfo=timezone.utc)
+FIXED = datetime(2026, 3, 5, 10, 0, 0, 250000, tzinfo=UTC)
 
 
 def export(tmp_path: Path, episodes, name="out.json", **options) -> Path:
@@ -68,7 +68,7 @@ def test_default_exported_at_is_now_with_offset(tmp_path):
     stamp = load(out)["exported_at"]
     moment = datetime.fromisoformat(stamp)
     assert moment.tzinfo is not None
-    assert abs((datetime.now(timezone.utc) - moment).total_seconds()) < 60
+    assert abs((datetime.now(UTC) - moment).total_seconds()) < 60
 
 
 def test_episodes_sorted_by_pause_instant(tmp_path):
@@ -225,20 +225,18 @@ def test_failure_while_writing_leaves_no_file(tmp_path):
 def test_failure_with_force_keeps_the_old_file(tmp_path):
     out = tmp_path / "out.json"
     out.write_bytes(b"old")
-    with pytest.raises(RuntimeError):
-        with atomic_output(out, force=True) as stream:
-            stream.write(b"new but unfinished")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), atomic_output(out, force=True) as stream:
+        stream.write(b"new but unfinished")
+        raise RuntimeError("boom")
     assert out.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
 
 
 def test_file_that_appears_while_writing_is_not_clobbered(tmp_path):
     out = tmp_path / "out.json"
-    with pytest.raises(ExportError) as caught:
-        with atomic_output(out) as stream:
-            stream.write(b"ours")
-            out.write_bytes(b"theirs")
+    with pytest.raises(ExportError) as caught, atomic_output(out) as stream:
+        stream.write(b"ours")
+        out.write_bytes(b"theirs")
     assert "already exists" in on_command_line(caught.value)
     assert out.read_bytes() == b"theirs"
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]

@@ -12,9 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from couplepause.export import ImportRejected, read_export
-from couplepause.export import json_format
 from couplepause.common.problems import on_command_line
+from couplepause.export import ImportRejected, json_format, read_export
 
 from ..factory import episode_dict
 
@@ -115,7 +114,7 @@ BAD_CONTENT = {
     "null": b"null",
     "NaN": json.dumps(mutate("episodes.0.repair_seconds", 1.0)).replace("1.0", "NaN").encode(),
     "Infinity": json.dumps(mutate("episodes.0.repair_seconds", 1.0)).replace("1.0", "1e999").encode(),
-    "huge integer": json.dumps(mutate("episodes.0.repair_seconds", 1)).replace(': 1,', ': ' + "9" * 5000 + ',').encode(),
+    "huge integer": json.dumps(mutate("episodes.0.repair_seconds", 1)).replace(": 1,", ": " + "9" * 5000 + ",").encode(),
     "lone surrogate": json.dumps(mutate("episodes.0.note", "x")).replace('"x"', '"\\ud800"').encode(),
     "deeply nested": b"[" * 100_000 + b"]" * 100_000,
     "nested objects": ('{"a":' * 5000 + "1" + "}" * 5000).encode(),

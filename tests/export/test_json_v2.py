@@ -4,7 +4,7 @@ when the couple asks for it, and a 0.1 file (schema_version 1) that still reads.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,10 +13,10 @@ from couplepause.core.plan import MAX_TEXT, MOVES, Plan
 from couplepause.export import EXPORTERS, ExportOptions, ImportRejected, read_export_file
 from couplepause.export.json_format import SCHEMA_VERSION, schema
 
-from .conftest import load
 from ..factory import a_plan, make_episode, sample
+from .conftest import load
 
-FIXED = datetime(2026, 3, 5, 10, 0, tzinfo=timezone.utc)
+FIXED = datetime(2026, 3, 5, 10, 0, tzinfo=UTC)
 V1_FILE = Path(__file__).parent / "data" / "export-0.1.json"
 WORDS = "Marisol needs to hear: we are on the same side"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from couplepause.export.pdf.catalog import amend_catalog, language_tag
 from ..factory import make_episode, sample
 from .test_pdf_report import flat, pdf_info, pdf_text
 
-FIXED = datetime(2026, 3, 5, 10, 0, tzinfo=timezone.utc)
+FIXED = datetime(2026, 3, 5, 10, 0, tzinfo=UTC)
 
 
 def _qpdf() -> str:

@@ -3,28 +3,31 @@ pauses, which the report may list, marked, but never counts in a figure."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
+from couplepause.common.texts import words
 from couplepause.core import stats
 from couplepause.export import ExportOptions
 from couplepause.export.pdf.content import build_content
-from couplepause.common.texts import words
 
-from .test_pdf_report import daily, flat, pdf_text, report  # noqa: F401 (the fixture)
+from . import test_pdf_report
+from .test_pdf_report import daily, flat, pdf_text
 
-FIXED = datetime(2026, 3, 5, 10, 0, tzinfo=timezone.utc)
+report = test_pdf_report.report  # the fixture
+
+FIXED = datetime(2026, 3, 5, 10, 0, tzinfo=UTC)
 
 
 def p(key: str, **values) -> str:
     return words("cycle_patterns", key, **values)
 
 
-def test_no_patterns_section_unless_asked(report):  # noqa: F811
+def test_no_patterns_section_unless_asked(report):
     text = flat(pdf_text(report(daily(20))))
     assert p("heading") not in text and p("grid_title") not in text
 
 
-def test_the_patterns_section_when_asked(report):  # noqa: F811
+def test_the_patterns_section_when_asked(report):
     text = flat(pdf_text(report(daily(20), include_patterns=True)))
     order = [text.index(t) for t in ("Week by week", p("heading"), p("grid_title"), p("months_title"),
                                       "Every pause")]
@@ -35,7 +38,7 @@ def test_the_patterns_section_when_asked(report):  # noqa: F811
     assert p("cycles_title") in text and words("cycles", "pursue_withdraw") in text
 
 
-def test_few_pauses_say_not_enough_yet(report):  # noqa: F811
+def test_few_pauses_say_not_enough_yet(report):
     text = flat(pdf_text(report(daily(4), include_patterns=True)))
     assert p("not_enough") in text and p("grid_title") not in text
 
@@ -60,7 +63,7 @@ def test_practice_pauses_left_out_of_every_figure_of_the_report():
     assert sum(row.repair == words("report", "practice") for row in both.rows) == len(practice)
 
 
-def test_only_practice_pauses_draw_no_chart(report):  # noqa: F811
+def test_only_practice_pauses_draw_no_chart(report):
     _real, practice = practice_and_real()
     text = flat(pdf_text(report(practice, include_practice=True, include_patterns=True)))
     assert "Every pause" in text and words("report", "practice") in text

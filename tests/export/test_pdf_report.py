@@ -7,22 +7,22 @@ import re
 import shutil
 import subprocess
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from couplepause.core import stats
-from couplepause.export import EXPORTERS, Exporter, ExportError, ExportOptions
-from couplepause.export.pdf import A4, LETTER, paper_for, prefer_offscreen_platform
-from couplepause.core.stats import TREND_WINDOW_MAX, trend_window
-from couplepause.export.pdf.content import format_minutes
 from couplepause.common.formatting import month_name
 from couplepause.common.texts import section
+from couplepause.core import stats
+from couplepause.core.stats import TREND_WINDOW_MAX, trend_window
+from couplepause.export import EXPORTERS, Exporter, ExportError, ExportOptions
+from couplepause.export.pdf import A4, LETTER, paper_for, prefer_offscreen_platform
+from couplepause.export.pdf.content import format_minutes
 
 from ..factory import make_episode, sample, with_break
 
-FIXED = datetime(2026, 3, 5, 10, 0, tzinfo=timezone.utc)
+FIXED = datetime(2026, 3, 5, 10, 0, tzinfo=UTC)
 WHEN = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}\b")
 
 
@@ -198,7 +198,7 @@ def test_no_note_text_without_include_notes(report):
 
 def test_notes_when_opted_in_wrapped_and_extractable(report):
     long_note = "We started on the dishes and ended on feeling alone. " * 6
-    episodes = sample() + [make_episode("2026-03-03T10:00:00.000+00:00", note=long_note.strip())]
+    episodes = [*sample(), make_episode("2026-03-03T10:00:00.000+00:00", note=long_note.strip())]
     out = report(episodes, include_notes=True)
     text = flat(pdf_text(out))
     assert "ZEBRA-NOTE-7f3a: we argued about the dishes again, Łódź," in text

@@ -4,19 +4,22 @@ history's chart for the same pauses."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
+from couplepause.common.texts import words
 from couplepause.core import stats
 from couplepause.core.episode import format_instant, parse_instant
 from couplepause.export import ExportOptions
 from couplepause.export.pdf.content import break_text, build_content
-from couplepause.common.texts import words
 from couplepause.ui.history_presenter import compute
 
 from ..factory import make_episode
-from .test_pdf_report import daily, flat, pdf_text, report  # noqa: F401 (the fixture)
+from . import test_pdf_report
+from .test_pdf_report import daily, flat, pdf_text
 
-FIXED = datetime(2026, 3, 5, 10, 0, tzinfo=timezone.utc)
+report = test_pdf_report.report  # the fixture
+
+FIXED = datetime(2026, 3, 5, 10, 0, tzinfo=UTC)
 LONG_A, LONG_B = "Maximiliane Oberhausen-Kleist", "Jean-Baptiste Vandenbroucke"
 
 
@@ -42,14 +45,14 @@ def test_a_break_never_ended_says_so_plainly():
     assert break_text(make_episode("2026-03-01T20:00:00.000+00:00")) == words("report", "none")
 
 
-def test_the_report_lists_a_break_never_ended_without_a_length(report):  # noqa: F811
+def test_the_report_lists_a_break_never_ended_without_a_length(report):
     # The agreed 90 minutes are not a length the break had: it was never ended.
-    text = flat(pdf_text(report([with_breaks("2026-03-01T20:00:00.000+00:00", None)] + daily(4))))
+    text = flat(pdf_text(report([with_breaks("2026-03-01T20:00:00.000+00:00", None), *daily(4)])))
     assert words("report", "break_not_ended") in text
     assert "1 h 30 min" not in text
 
 
-def test_the_open_bands_label_is_whole_beside_short_minutes(report):  # noqa: F811
+def test_the_open_bands_label_is_whole_beside_short_minutes(report):
     # Quick repairs: the minutes axis reads "0" to "4", narrower than "open".
     episodes = daily(12, minutes=lambda i: None if i == 5 else 1 + i % 4)
     chart_page = pdf_text(report(episodes), page=2)
@@ -57,7 +60,7 @@ def test_the_open_bands_label_is_whole_beside_short_minutes(report):  # noqa: F8
     assert "op…" not in chart_page
 
 
-def test_a_long_cycle_and_long_names_are_never_cut_in_german(report, language):  # noqa: F811
+def test_a_long_cycle_and_long_names_are_never_cut_in_german(report, language):
     language("de")
     episodes = daily(24, cycle="pursue_withdraw")
     text = flat(pdf_text(report(episodes, include_names=True, partner_names=(LONG_A, LONG_B), include_patterns=True)))

@@ -21,14 +21,13 @@ import csv
 import shutil
 import subprocess
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from xml.etree import ElementTree
+from xml.etree import ElementTree as ET
 
 import pytest
 
-from couplepause.export import EXPORTERS, ExportOptions
-from couplepause.export import csv_format
+from couplepause.export import EXPORTERS, ExportOptions, csv_format
 from couplepause.export.csv_format import COLUMNS, DECIMAL_POINT
 
 from ..factory import make_episode, sample
@@ -41,7 +40,7 @@ pytestmark = [
         "install it with: apt-get install libreoffice-calc-nogui")),
 ]
 
-FIXED = datetime(2026, 3, 5, 10, 0, tzinfo=timezone.utc)
+FIXED = datetime(2026, 3, 5, 10, 0, tzinfo=UTC)
 # The language ids LibreOffice's CSV import takes (Windows LCIDs): de-DE and en-US.
 LOCALES = {"de": 1031, "en": 1033}
 SEPARATORS = {",": "44", ";": "59", "\t": "9"}
@@ -85,7 +84,7 @@ def open_in_libreoffice(csv_file: Path, options: str, work: Path) -> list[list[t
         capture_output=True, text=True, timeout=300, check=False)
     sheet = out / (csv_file.stem + ".ods")
     assert sheet.exists(), done.stdout + done.stderr
-    root = ElementTree.fromstring(zipfile.ZipFile(sheet).read("content.xml"))
+    root = ET.fromstring(zipfile.ZipFile(sheet).read("content.xml"))
     rows = []
     for row in root.iter(_odf("table", "table-row")):
         cells = []

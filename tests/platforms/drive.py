@@ -20,8 +20,8 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 
 from couplepause.app import launch
-from couplepause.common import texts
 from couplepause.cli.commands import main
+from couplepause.common import texts
 from couplepause.ui.main_window import FLOW_SCREENS
 
 POLL_MS = 50

@@ -12,11 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from couplepause.common import paths
-from couplepause.common import platform_support
-from couplepause.common import texts
-from couplepause.core import clock
+from couplepause.common import paths, platform_support, texts
 from couplepause.common.platform_support import LINUX, MACOS, WINDOWS
+from couplepause.core import clock
 from couplepause.store import atomic
 
 
@@ -249,7 +247,7 @@ def test_the_desktops_reduced_motion_is_read_once_the_window_shows(qapp, on, mon
 
     class Desktop:
         @staticmethod
-        def platformName() -> str:  # noqa: N802 - Qt's name
+        def platformName() -> str:
             return "windows" if system == WINDOWS else "cocoa"
 
     on(system)
@@ -291,7 +289,5 @@ def test_every_posix_only_call_goes_through_platform_support():
     for source in sorted(package.rglob("*.py")):
         relative = source.relative_to(package).as_posix()
         text = source.read_text("utf-8")
-        for call in only_some:
-            if call in text and call not in allowed.get(relative, ()):
-                found.append(f"{relative}: {call}")
+        found += [f"{relative}: {call}" for call in only_some if call in text and call not in allowed.get(relative, ())]
     assert found == []

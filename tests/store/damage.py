@@ -27,7 +27,7 @@ from __future__ import annotations
 import random
 import shutil
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from couplepause.core.plan import PartnerPlan, Plan
@@ -38,7 +38,7 @@ from couplepause.store.vault import Locked
 
 from .conftest import episode
 
-NOW = datetime(2026, 12, 1, 20, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
 PASSPHRASE = "the kettle on the windowsill"
 PLAN = Plan(partners={"a": PartnerPlan("pull_back", helps="a walk"), "b": PartnerPlan("reach_out", helps="tea")})
 

@@ -27,7 +27,7 @@ import shutil
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from couplepause.core.episode import Episode
@@ -45,7 +45,7 @@ from tests.store.test_protected import NAMES, NOTE, plain_traces
 
 PASS = "kettle on the windowsill"
 NEW_PASS = "a new one, by the sea"
-NOW = datetime(2026, 11, 23, 20, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=2)  # the later commands' own backups
 MONTHS = (7, 8, 9, 10)  # 2026's months of the history
 
@@ -210,7 +210,7 @@ class Case:
             _compare(point, "read-only", seen.state, before, after)
         try:
             opened = look(data, read_only=False, passphrases=self.passphrases, backup_ids=self.backup_ids)
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001 - any failure to open is a stuck store
             point.stuck.append("writable open: " + _last_line())
             return point, None
         point.lost += [f"writable: {t}" for t in opened.trouble]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import errno
 from collections import namedtuple
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from couplepause.store.repository import Repository
 
 from .conftest import episode
 
-NOW = datetime(2026, 3, 5, 20, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 5, 20, 0, tzinfo=UTC)
 Usage = namedtuple("Usage", "total used free")
 
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 import shutil
 import stat
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from couplepause.store import backups as backups_module, recovery
+from couplepause.store import backups as backups_module
+from couplepause.store import recovery
 from couplepause.store.backups import (
     MAKING_PREFIX,
     BackupDamaged,
@@ -23,7 +24,7 @@ from couplepause.store.repository import Repository
 from tests.store.conftest import episode
 from tests.store.killpoints import crash_at, steps_of
 
-NOW = datetime(2026, 12, 2, 20, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 2, 20, 0, tzinfo=UTC)
 
 
 def mode_of(path: Path) -> int:
@@ -97,7 +98,7 @@ def info(day: float, reason: str = "daily", n: int = 0) -> BackupInfo:
 
 
 def test_rotation_keeps_a_week_of_days_a_month_of_weeks_and_recent_events() -> None:
-    backups = [info(d) for d in range(0, 60)] + [info(d + 0.5, "before-import") for d in (2, 20, 40)]
+    backups = [info(d) for d in range(60)] + [info(d + 0.5, "before-import") for d in (2, 20, 40)]
     backups += [info(3.05, n=1)]
     kept = to_keep(backups, NOW)
     days_kept = {b.created_at.date() for b in backups if b.id in kept and b.reason == "daily"}

@@ -41,7 +41,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TypeVar
 
@@ -52,10 +52,10 @@ from couplepause.core.episode import Episode
 from couplepause.export import ExportOptions
 from couplepause.export.json_format import JSON
 from couplepause.store import files
+from couplepause.store.atomic import is_temp_name
 from couplepause.store.journal import JOURNAL_FILE, STAGED_SUFFIX
 from couplepause.store.recovery import settled
 from couplepause.store.repository import Repository
-from couplepause.store.atomic import is_temp_name
 from couplepause.store.storage import CrashSafeStorage
 
 from .conftest import episode
@@ -225,7 +225,7 @@ def test_kill_9_never_loses_acknowledged_records(tmp_path: Path) -> None:
         [lambda n=n: storage_trials(tmp_path / f"folder-{n}", KILLS_PER_FOLDER, SEED + n) for n in range(FOLDERS)],
         WORKERS,
     )
-    for trials, lost in results:
+    for _trials, lost in results:
         assert not lost, f"acknowledged but lost: {lost[:10]}"
     assert sum(trials for trials, _ in results) >= 100
 
@@ -458,7 +458,7 @@ class ImportCase:
 
 def spread_episodes(count: int, months: int, rng: random.Random) -> list[Episode]:
     """``count`` pauses over ``months`` months from 2024-01, a few still in progress."""
-    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
     made = []
     for _ in range(count):
         moment = start + timedelta(days=rng.uniform(0, months * 30.4))
@@ -481,7 +481,7 @@ def import_case(root: Path, old: int, new: int, months: int, seed: int = SEED) -
     export = root / "new-pauses.json"
     JSON.export(incoming, ExportOptions(include_notes=True), export)
     # As an import stores them: its unfinished pauses settled as the window settles them.
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return ImportCase(
         template,
         export,

@@ -29,7 +29,7 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[bool, Path]:
 def test_a_damaged_file_of_a_plain_store_is_never_a_silent_loss(templates, tmp_path, name, target, damage):
     found = outcome(templates[False], tmp_path / "work", target, damage, protect=False)
     assert not found.startswith(SILENT), found
-    if target in STORE_FILES.values() and name not in ("meta.json",):
+    if target in STORE_FILES.values() and name != "meta.json":
         assert found == "told, restored"  # every part of the history is told, and comes back
 
 

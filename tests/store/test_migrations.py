@@ -14,7 +14,7 @@ from tinydb import TinyDB
 
 from couplepause.core.episode import Break, inconsistencies
 from couplepause.store import meta
-from couplepause.store.envelope import PLAIN, generation_of
+from couplepause.store.envelope import generation_of
 from couplepause.store.repository import SCHEMA_VERSION, Repository
 from couplepause.store.storage import CrashSafeStorage
 from tests.store.conftest import episode

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shutil
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ from tests.store.conftest import episode
 from tests.store.killpoints import crash_at, steps_of
 from tests.store.test_protected import NAMES, PASS
 
-NOW = datetime(2026, 11, 23, 20, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
 SECRET = PLAN_SECRET
 
 

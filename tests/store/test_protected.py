@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import shutil
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ from tests.store.killpoints import crash_at, steps_of
 NOTE = "ZEBRA-NOTE-41: your mother's visit; I felt left out"
 NAMES = {"a": "Quinlan-Okafor", "b": "Marisol-Vanterpool"}
 PASS = "kettle on the windowsill"
-NOW = datetime(2026, 11, 23, 20, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
 # An ISO time as the store writes them (2025-03-14T21:04:05.123+01:00) or the date part of one.
 TIMESTAMP = re.compile(rb"20\d\d-\d\d-\d\dT\d\d:\d\d")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,7 @@ from couplepause.store.vault import Locked
 from tests.store.conftest import episode
 from tests.store.test_protected import NOTE, PASS, plain_traces
 
-NOW = datetime(2026, 11, 23, 20, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
 UNKNOWN_ID = "0b6f2a52-1f4e-4a57-9a0b-1b8f2b0d3c11"
 
 

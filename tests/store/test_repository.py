@@ -15,17 +15,17 @@ import pytest
 from tinydb import TinyDB
 
 from couplepause.store import envelope as envelope_module
+from couplepause.store import files
+from couplepause.store.envelope import Format
 from couplepause.store.repository import (
+    SCHEMA_VERSION,
     EpisodeNotFound,
     InvalidEpisode,
-    SCHEMA_VERSION,
     Repository,
     StoreError,
     StoreReadOnly,
     StoreTooNew,
 )
-from couplepause.store import files
-from couplepause.store.envelope import Format
 from couplepause.store.storage import CrashSafeStorage
 
 SET_ASIDE = re.compile(r"^(?P<name>.+)\.unreadable-\d{8}T\d{6}(-\d+)?$")
@@ -229,8 +229,8 @@ def test_open_reads_only_meta_and_active(
         b'{"episodes": []}',
         b'{"episodes": {"x": {}}}',
         b'{"episodes": {"1": {"id": "not-a-uuid", "paused_at": "2025-01-01T10:00:00+01:00"}}}',
-        b'{"episodes": {"1": {"id": "0b6f2a52-1f4e-4a57-9a0b-1b8f2b0d3c11", '
-        b'"paused_at": "2025-01-01T10:00:00+01:00", "turns": [1]}}}',
+        (b'{"episodes": {"1": {"id": "0b6f2a52-1f4e-4a57-9a0b-1b8f2b0d3c11", '
+        b'"paused_at": "2025-01-01T10:00:00+01:00", "turns": [1]}}}'),
     ],
 )
 def test_unreadable_active_is_set_aside_and_store_starts_empty(

@@ -12,8 +12,8 @@ import pytest
 from tinydb import Query, TinyDB
 from tinydb.storages import JSONStorage
 
-from couplepause.store import atomic as atomic_module
 from couplepause.common.folders import make_private_dirs
+from couplepause.store import atomic as atomic_module
 from couplepause.store.atomic import (
     atomic_write,
     remove_stale_temp_files,

@@ -13,13 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from couplepause.store import files, meta, recovery, vault
+from couplepause.store import meta, recovery, vault
 from couplepause.store.envelope import ENVELOPE, INTEGRITY_TABLE, PLAIN, generation_of
 from couplepause.store.errors import StoreError
 from couplepause.store.repository import Repository
 from couplepause.store.vault import HeaderChanged, WrongPassphrase
+from tests.store import test_protected
 from tests.store.conftest import episode
-from tests.store.test_protected import NAMES, NOTE, NOW, PASS, history, ids_of, plain_traces  # noqa: F401
+from tests.store.test_protected import NAMES, NOTE, NOW, PASS, ids_of, plain_traces
+
+history = test_protected.history  # the fixture: the same protected history
 
 STRANGER = vault.new_keys()
 

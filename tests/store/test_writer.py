@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from couplepause.core.episode import Episode
 from couplepause.common.problems import Problem
-from couplepause.store.repository import Repository, StoreReadOnly
+from couplepause.core.episode import Episode
 from couplepause.store.errors import StoreUnavailable, cause
+from couplepause.store.repository import Repository, StoreReadOnly
 from couplepause.store.writer import Writer, WriteResult
 
 WAIT = 10.0  # generous upper bound for anything that should happen at once

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -48,8 +48,8 @@ def main(data_dir: Path, language: str) -> list[str]:
 
 
 def openers(app) -> dict:
-    from couplepause.core.episode import Episode
     from couplepause.common.texts import words
+    from couplepause.core.episode import Episode
     from couplepause.ui.dialogs import SafetyDialog, SettingsDialog
     from couplepause.ui.export_dialog import ExportDialog
     from couplepause.ui.note_dialog import NoteDialog
@@ -59,7 +59,7 @@ def openers(app) -> dict:
     from couplepause.ui.widgets import show_beside
 
     window = app.window
-    when = datetime(2026, 11, 23, 21, 4, tzinfo=timezone.utc)
+    when = datetime(2026, 11, 23, 21, 4, tzinfo=UTC)
     backups = [SimpleNamespace(id=f"b{i}", created_at=when - timedelta(days=i), pauses=300 - i, reason=reason)
                for i, reason in enumerate(("daily", "before-import", "before-restore", "before-migration"))]
     episode = Episode.from_dict({"id": "5f1d7a9e-0000-4000-8000-000000000001",
@@ -125,10 +125,11 @@ def look(dialog) -> list[str]:
     area = dialog.screen().availableGeometry()
     if not area.contains(dialog.frameGeometry()):
         problems.append(f"its frame {rect(dialog.frameGeometry())} is not inside the screen {rect(area)}")
-    for scroll in dialog.findChildren(QScrollArea):
-        if scroll.isVisibleTo(dialog) and (scroll.verticalScrollBar().maximum() or scroll.horizontalScrollBar().maximum()):
-            problems.append(f"it scrolls ({scroll.horizontalScrollBar().maximum()} px across, "
-                            f"{scroll.verticalScrollBar().maximum()} px down)")
+    problems += [f"it scrolls ({scroll.horizontalScrollBar().maximum()} px across, "
+                 f"{scroll.verticalScrollBar().maximum()} px down)"
+                 for scroll in dialog.findChildren(QScrollArea)
+                 if scroll.isVisibleTo(dialog)
+                 and (scroll.verticalScrollBar().maximum() or scroll.horizontalScrollBar().maximum())]
     shown = [w for w in dialog.findChildren(QWidget) if w.isVisibleTo(dialog) and not w.isWindow()]
     inside = dialog.rect()
     for widget in shown:
@@ -162,15 +163,16 @@ def words_fit(widget) -> list[str]:
             return [f"its words need {metrics.horizontalAdvance(widget.text())} px, it has {room.width()}"]
     elif isinstance(widget, QAbstractButton) and widget.text():
         if widget.sizeHint().width() > widget.width() or widget.minimumSizeHint().height() > widget.height():
-            return [f"needs {widget.sizeHint().width()}x{widget.minimumSizeHint().height()} px, "
-                    f"has {widget.width()}x{widget.height()}"]
+            return [(f"needs {widget.sizeHint().width()}x{widget.minimumSizeHint().height()} px, "
+                    f"has {widget.width()}x{widget.height()}")]
     elif isinstance(widget, QComboBox):
         widest = max((metrics.horizontalAdvance(widget.itemText(i)) for i in range(widget.count())), default=0)
         if widest > widget.width():
             return [f"its longest choice needs {widest} px, it has {widget.width()}"]
-    elif isinstance(widget, QLineEdit) and widget.text() and widget.echoMode() == QLineEdit.EchoMode.Normal:
-        if widget.objectName() != "qt_spinbox_lineedit" and metrics.horizontalAdvance(widget.text()) > widget.width():
-            return [f"shows only part of {widget.text()!r}"]
+    elif (isinstance(widget, QLineEdit) and widget.text() and widget.echoMode() == QLineEdit.EchoMode.Normal
+          and widget.objectName() != "qt_spinbox_lineedit"
+          and metrics.horizontalAdvance(widget.text()) > widget.width()):
+        return [f"shows only part of {widget.text()!r}"]
     return []
 
 

@@ -24,7 +24,7 @@ class FakePortal(QDBusVirtualObject):
     def introspect(self, path: str) -> str:
         return ""
 
-    def handleMessage(self, message: QDBusMessage, connection: QDBusConnection) -> bool:  # noqa: N802 (Qt name)
+    def handleMessage(self, message: QDBusMessage, connection: QDBusConnection) -> bool:
         if message.interface() != INTERFACE or message.member() != "ReadOne":
             return False
         key = tuple(message.arguments())

@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QApplication, QRadioButton
 
-from couplepause.core.flow import Ev
 from couplepause.common.texts import words
+from couplepause.core.flow import Ev
 from couplepause.ui import breathing as breathing_view
 from couplepause.ui import motion
 from couplepause.ui.widgets import Choice, RadioGroup

@@ -4,7 +4,7 @@ many marks, the trend) is compared here."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6 import QtCore, QtGui
@@ -15,7 +15,7 @@ from couplepause.export.pdf import RESOLUTION_DPI
 from couplepause.export.pdf.content import build_content
 from couplepause.export.pdf.sections import Report
 
-NOW = datetime(2026, 12, 2, 20, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 2, 20, 0, tzinfo=UTC)
 
 
 @pytest.fixture

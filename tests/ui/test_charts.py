@@ -6,23 +6,23 @@ range, and table headers that are never cut."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from PySide6.QtCore import QPoint, Qt
 
+from couplepause.common.formatting import axis_date, month_name
+from couplepause.common.texts import words
 from couplepause.core import chart as definition
 from couplepause.core import stats
 from couplepause.core.episode import Episode
-from couplepause.common.formatting import axis_date, month_name
-from couplepause.common.texts import words
 from couplepause.ui import charts
 from couplepause.ui.history_presenter import summarise
 from couplepause.ui.history_tables import two_lines
 
-NOW = datetime(2026, 12, 2, 20, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 2, 20, 0, tzinfo=UTC)
 DAY_MONTH = re.compile(r"^\d{1,2} [A-Z][a-z]{2}( \d{4})?$")  # "9 Nov", "9 Nov 2026"
 MONTH = re.compile(r"^[A-Z][a-z]{2}( \d{4})?$")  # "Dec", "Jan 2027"
 YEAR = re.compile(r"^\d{4}$")
@@ -64,7 +64,7 @@ def test_three_months_read_every_other_monday():
 
 def test_twelve_months_read_as_months_and_the_new_year_says_so():
     assert ticks(365) == ["Jan 2026", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-    across = ticks(91, now=datetime(2027, 2, 10, 20, tzinfo=timezone.utc))
+    across = ticks(91, now=datetime(2027, 2, 10, 20, tzinfo=UTC))
     assert [label for label in across if label.endswith("2027")] == ["4 Jan 2027"]
 
 
@@ -86,7 +86,7 @@ def test_a_narrow_axis_shows_fewer_dates_never_crowded_ones():
     st.floats(min_value=150, max_value=2500),
 )
 def test_date_labels_never_overlap_or_stick_out(end, days, pixels):
-    end = end.replace(tzinfo=timezone.utc)
+    end = end.replace(tzinfo=UTC)
     t0, t1 = definition.time_span(end - timedelta(days=days), end)
     found = definition.date_ticks(t0, t1, pixels, chars, axis_date)
     assert len(found) <= 13

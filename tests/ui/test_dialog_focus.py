@@ -3,7 +3,7 @@ the focus colour), on that stop and nowhere else, in every scheme."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -24,7 +24,7 @@ def where(image: QImage, colour: str) -> QRect:
 
 
 def _backups():
-    when = datetime(2026, 3, 2, 21, 4, tzinfo=timezone.utc)
+    when = datetime(2026, 3, 2, 21, 4, tzinfo=UTC)
     return [SimpleNamespace(id=f"b{i}", created_at=when - timedelta(days=i), pauses=300 - i, reason="daily")
             for i in range(3)]
 

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from couplepause.cli import commands as cli
-from couplepause.export import EXPORTERS
 from couplepause.common.texts import words
+from couplepause.export import EXPORTERS
 
 from ..factory import sample
 

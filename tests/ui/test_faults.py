@@ -10,27 +10,27 @@ import errno
 import tempfile
 import threading
 from collections import namedtuple
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import QLockFile, Qt
 from PySide6.QtWidgets import QApplication
 
-from couplepause.common import paths
 from couplepause.app import safekeeping
 from couplepause.app.application import build
-from couplepause.core.flow import Ev, State
+from couplepause.common import paths
 from couplepause.common.formatting import time_of_day
 from couplepause.common.problems import Problem
+from couplepause.common.texts import words
+from couplepause.core.flow import Ev, State
 from couplepause.store import space
 from couplepause.store.errors import StoreUnavailable, cause
 from couplepause.store.repository import Repository
-from couplepause.common.texts import words
 from tests.store.conftest import episode
 
 PASS = "kettle on the windowsill"
 READ_ONLY = "The disk that holds the data folder is read-only."
-NOW = datetime(2026, 11, 23, 20, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from couplepause.common import texts
-from couplepause.core.flow import Ev
 from couplepause.common.formatting import date_pattern
 from couplepause.common.texts import context, source_words, words
+from couplepause.core.flow import Ev
 
 
 def english_only() -> set[str]:

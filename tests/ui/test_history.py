@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from couplepause.common.texts import words
 from couplepause.core.episode import Episode, Reflection
 from couplepause.store.repository import Repository
-from couplepause.common.texts import words
 from couplepause.ui.history import NoteEdit
 
-NOW = datetime(2026, 11, 23, 21, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 21, 0, tzinfo=UTC)
 
 
 def episodes(count: int, days: int) -> list[Episode]:
@@ -56,7 +56,7 @@ def history(make_app, data_dir, qtbot, clock):
 
 
 def test_ranges_filter_and_switch(history):
-    bundle, presenter = history(episodes(120, 365))
+    _bundle, presenter = history(episodes(120, 365))
     view = presenter.view
     assert view.pages.currentWidget() is view.tabs
     counts = {}
@@ -90,7 +90,7 @@ def test_delete_then_undo(history, qtbot, data_dir):
 
 
 def test_keeping_it_deletes_nothing(history, qtbot, data_dir):
-    bundle, presenter = history(episodes(5, 10))
+    _bundle, presenter = history(episodes(5, 10))
     view = presenter.view
     view.episodes_table.selectRow(0)
     box = view.delete_selected()
@@ -119,7 +119,7 @@ def test_edit_note_and_cycle(history, qtbot, data_dir):
 
 
 def test_notes_hidden_until_revealed(history):
-    bundle, presenter = history(episodes(4, 5))
+    _bundle, presenter = history(episodes(4, 5))
     view = presenter.view
     model = view.episodes_model
     shown = [model.data(model.index(r, 5)) for r in range(model.rowCount())]
@@ -130,7 +130,7 @@ def test_notes_hidden_until_revealed(history):
 
 
 def test_table_alternative_has_the_same_figures(history):
-    bundle, presenter = history(episodes(30, 60))
+    _bundle, presenter = history(episodes(30, 60))
     view = presenter.view
     view.set_range("all")
     assert view.points_model.rowCount() == 30
@@ -141,14 +141,14 @@ def test_table_alternative_has_the_same_figures(history):
 
 
 def test_empty_history_explains_kindly(history):
-    bundle, presenter = history([])
+    _bundle, presenter = history([])
     view = presenter.view
     assert view.pages.currentWidget() is view.message
     assert view.message.text() == words("history", "empty")
 
 
 def test_tiny_history_shows_words_not_an_empty_chart(history):
-    bundle, presenter = history(episodes(2, 3))
+    _bundle, presenter = history(episodes(2, 3))
     view = presenter.view
     assert view.chart_tab.currentWidget() is view.chart_tab.tiny_message
     assert view.episodes_model.rowCount() == 2
@@ -165,7 +165,7 @@ def test_the_charts_take_a_new_colour_scheme_while_the_history_is_open(history, 
 
     from couplepause.ui import theme
 
-    bundle, presenter = history(episodes(40, 90))
+    _bundle, presenter = history(episodes(40, 90))
     view = presenter.view
     qtbot.waitUntil(lambda: view.repair_chart is not None)
     assert view.repair_chart.plot.backgroundBrush().color().name().upper() == theme.colors("light")["surface"]

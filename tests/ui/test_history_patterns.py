@@ -5,20 +5,21 @@ small laptop, and is there in the read-only view."""
 
 from __future__ import annotations
 
+import itertools
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
 
+from couplepause.common.texts import words
 from couplepause.core.episode import Episode
 from couplepause.export import EXPORTERS, ExportOptions
 from couplepause.export.patterns_text import pattern_text
-from couplepause.common.texts import words
 from couplepause.ui.basics import FRAME_ROOM
 from couplepause.ui.history_presenter import compute, summarise
 
-NOW = datetime(2026, 11, 23, 21, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 21, 0, tzinfo=UTC)
 CYCLES = ("pursue_withdraw", "both_withdraw", "both_pursue", "other")
 
 
@@ -129,7 +130,7 @@ def below(upper, lower) -> bool:
 
 
 def test_the_patterns_fit_a_small_laptop(history_view, qtbot):
-    bundle, view = history_view(made(80, 360), size=(1024 - FRAME_ROOM[0], 600 - FRAME_ROOM[1]))
+    _bundle, view = history_view(made(80, 360), size=(1024 - FRAME_ROOM[0], 600 - FRAME_ROOM[1]))
     view.set_range("12m")
     for tab in (view.patterns_tab, view.cycles_tab):
         view.tabs.setCurrentWidget(tab)
@@ -138,7 +139,7 @@ def test_the_patterns_fit_a_small_laptop(history_view, qtbot):
         assert view.minimumSizeHint().width() <= view.width()
     t = view.patterns_tab
     shown = [w for w in (t.heat, t.when) if w.isVisible()]
-    for upper, lower in zip(shown, shown[1:]):
+    for upper, lower in itertools.pairwise(shown):
         assert below(upper, lower)
     page = t.pages.currentWidget()
     for widget in (t.heat, t.when, t.month_words, t.breaks, t.month_table):

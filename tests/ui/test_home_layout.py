@@ -14,9 +14,9 @@ import pytest
 from PySide6.QtCore import QEvent, QRect
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
-from couplepause.core.plan import MAX_TEXT, PartnerPlan, Plan
 from couplepause.common.formatting import time_of_day
 from couplepause.common.texts import words
+from couplepause.core.plan import MAX_TEXT, PartnerPlan, Plan
 from couplepause.ui.basics import FRAME_ROOM, PAUSE_DIAMETER, PAUSE_MIN_DIAMETER, PAUSE_WORD_STEPS, RoundButton
 from couplepause.ui.controller import Controller
 from couplepause.ui.talking import PAUSE_FOLDS_FIRST

@@ -10,10 +10,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QPlainTextEdit
 
 from couplepause.common import paths
-from couplepause.core.flow import Ev, State
-from couplepause.store.repository import Repository
 from couplepause.common.formatting import time_of_day
 from couplepause.common.texts import words
+from couplepause.core.flow import Ev, State
+from couplepause.store.repository import Repository
 from couplepause.ui.controller import BREAK_CHECK_MS
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QScrollArea
 
+from couplepause.common.texts import words
 from couplepause.core.episode import Reflection
 from couplepause.core.flow import Ev
 from couplepause.core.plan import PartnerPlan, Plan
-from couplepause.common.texts import words
 from couplepause.ui.fitting import Column
 from couplepause.ui.widgets import Pacer
 from tests.ui.test_home_layout import SIZES, problems, settle, started
@@ -48,9 +48,9 @@ def screen_problems(window) -> list[str]:
     hidden = page.verticalScrollBar().maximum(), page.horizontalScrollBar().maximum()
     if any(hidden):
         found.append(f"{type(view).__name__} must be scrolled ({hidden[0]} px down, {hidden[1]} px across)")
-    for column in view.findChildren(Column):
-        if column.isVisible() and column.verticalScrollBar().maximum() > 0:
-            found.append(f"a card's prompts must be scrolled ({column.verticalScrollBar().maximum()} px)")
+    found += [f"a card's prompts must be scrolled ({column.verticalScrollBar().maximum()} px)"
+              for column in view.findChildren(Column)
+              if column.isVisible() and column.verticalScrollBar().maximum() > 0]
     pacer = getattr(view, "pacer", None)
     if pacer is not None and min(pacer.width(), pacer.height()) < Pacer.SMALLEST:
         found.append(f"the pacer is {pacer.width()}x{pacer.height()}")

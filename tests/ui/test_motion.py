@@ -46,7 +46,7 @@ def test_settings_says_when_the_desktop_already_asks_for_less_motion(app, qtbot,
     from couplepause.common.texts import words
 
     def hints(dialog):
-        return [l.text() for l in dialog.findChildren(QLabel)]
+        return [label.text() for label in dialog.findChildren(QLabel)]
 
     dialog = app.open_settings()
     assert words("settings", "reduced_motion_hint") in hints(dialog)

@@ -5,21 +5,21 @@ dialog's dates that look as unavailable as they are."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 
+from couplepause.common.texts import words
 from couplepause.core.episode import Episode
 from couplepause.export import EXPORTERS, ExportOptions
-from couplepause.common.texts import words
 from couplepause.ui import charts
 from couplepause.ui.basics import FRAME_ROOM
 from couplepause.ui.history import Deletion
 from couplepause.ui.main_window import MINIMUM_SIZE
 from couplepause.ui.readonly import open_window
 
-NOW = datetime(2026, 11, 23, 21, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 21, 0, tzinfo=UTC)
 LONG_NOTE = ("Her mother's visit again. I went quiet and you pushed harder, and the harder you pushed the "
              "quieter I got. While breathing I saw that I was afraid of letting you down. Next time I say so sooner.")
 

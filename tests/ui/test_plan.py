@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from couplepause.common.texts import word_list, words
 from couplepause.core import prompts
 from couplepause.core.flow import Ev, State
 from couplepause.core.plan import PartnerPlan, Plan
-from couplepause.common.texts import word_list, words
 from couplepause.ui.plan_dialog import PlanDialog
 
 NAMES = {"a": "Sam", "b": "Robin"}
@@ -92,11 +92,11 @@ def test_the_turns_speak_to_each_partners_move(app):
     c.dispatch(Ev.END_BREATHING)
     speaker = c.flow.model.speaker
     listener = "b" if speaker == "a" else "a"
-    texts = {p: [l.text() for l in w.turns.cards[p].prompts if shown(l)] for p in "ab"}
+    texts = {p: [label.text() for label in w.turns.cards[p].prompts if shown(label)] for p in "ab"}
     assert texts[speaker] == prompts.speaker_prompts(PLAN, speaker)
     assert texts[listener] == prompts.listener_prompts(PLAN, speaker, listener, NAMES)
     c.dispatch(Ev.SWAP)
-    texts = {p: [l.text() for l in w.turns.cards[p].prompts if shown(l)] for p in "ab"}
+    texts = {p: [label.text() for label in w.turns.cards[p].prompts if shown(label)] for p in "ab"}
     assert texts[listener] == prompts.speaker_prompts(PLAN, listener)
     assert texts[speaker] == prompts.listener_prompts(PLAN, listener, speaker, NAMES)
 
@@ -107,7 +107,7 @@ def test_without_a_plan_the_turns_keep_the_reflection_loop(app):
     c.dispatch(Ev.END_BREATHING)
     speaker = c.flow.model.speaker
     listener = "b" if speaker == "a" else "a"
-    texts = {p: [l.text() for l in w.turns.cards[p].prompts if shown(l)] for p in "ab"}
+    texts = {p: [label.text() for label in w.turns.cards[p].prompts if shown(label)] for p in "ab"}
     assert texts[speaker] == [*word_list("turns", "speaker_prompts"), words("turns", "speaker_heard")]
     assert texts[listener] == word_list("turns", "listener_prompts")
     # The speaker passes the floor when they feel heard; a screen reader says to whom.
@@ -122,7 +122,7 @@ def test_the_break_shows_what_helps_each_of_them_and_invites_them_back_their_way
     c.dispatch(Ev.START_BREAK, value=20)
     view = w.on_break
     assert shown(view.helps_card)
-    lines = [l.text() for l in view.helps if shown(l)]
+    lines = [label.text() for label in view.helps if shown(label)]
     assert lines == [words("break", "helps", name="Sam", helps="a walk round the block"),
                      words("break", "helps", name="Robin", helps="tea and music")]
     clock.advance(20 * 60 + 1)
@@ -177,7 +177,7 @@ def save_through_the_dialog(bundle, qtbot):
     qtbot.keyClicks(dialog.way_back, "we sit side by side")
     dialog.save_button.click()
     qtbot.waitUntil(lambda: bundle.planning.dialog is None, timeout=5000)
-    return None
+    return
 
 
 def test_a_plan_made_in_the_window_is_kept_and_used_after_a_restart(make_app, data_dir, qtbot):

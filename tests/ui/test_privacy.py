@@ -16,11 +16,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from couplepause.app import errorlog
+from couplepause.app import errorlog, safekeeping
 from couplepause.common import paths
-from couplepause.app import safekeeping
-from couplepause.store.repository import Repository
 from couplepause.common.texts import words
+from couplepause.store.repository import Repository
 from tests.store.conftest import episode
 
 PASS = "kettle on the windowsill"

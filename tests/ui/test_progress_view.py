@@ -7,9 +7,10 @@ every tab stop is one that shows its focus."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -25,13 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from couplepause.core.chart import VALUE_GAP, value_ticks
 from couplepause.core.episode import Break, Episode
 from couplepause.ui import charts
 from couplepause.ui.basics import FRAME_ROOM
-from couplepause.core.chart import VALUE_GAP, value_ticks
 from tests.ui.conftest import fill_store
 
-NOW = datetime(2026, 12, 2, 20, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 2, 20, 0, tzinfo=UTC)
 SMALL = (1024 - FRAME_ROOM[0], 600 - FRAME_ROOM[1])
 LARGE = (1120, 800 - FRAME_ROOM[1])  # the main window's own size, on a 1280x800 screen
 LONG = {"partner_a": "Maximiliane Oberhausen-Kleist", "partner_b": "Jean-Baptiste Vandenbroucke"}
@@ -112,7 +113,7 @@ def axis_uncrowded(axis) -> bool:
     values = axis.shown()
     low, high = axis.range
     pixels = axis.geometry().height()
-    gaps = [(b - a) / (high - low) * pixels for a, b in zip(values, values[1:])]
+    gaps = [(b - a) / (high - low) * pixels for a, b in itertools.pairwise(values)]
     return bool(values) and all(gap >= axis.line_height() for gap in gaps)
 
 
@@ -209,7 +210,7 @@ def test_the_numbers_on_a_value_axis_never_overlap(low, span, pixels, line, whol
     high = low + span
     values = value_ticks(low, high, pixels, line, whole=whole, log=log)
     assert all(low - 1e-9 <= v <= high + 1e-9 for v in values)
-    assert all((b - a) / span * pixels >= line * (1 + VALUE_GAP) - 1e-6 for a, b in zip(values, values[1:]))
+    assert all((b - a) / span * pixels >= line * (1 + VALUE_GAP) - 1e-6 for a, b in itertools.pairwise(values))
     assert values == sorted(values)
     if whole and not log:
         assert all(v == int(v) for v in values)

@@ -9,8 +9,8 @@ import tempfile
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from couplepause.store import envelope as storage
 from couplepause.common.texts import words
+from couplepause.store import envelope as storage
 
 
 @pytest.fixture

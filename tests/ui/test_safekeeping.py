@@ -9,21 +9,21 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QLockFile, Qt
 from PySide6.QtWidgets import QMessageBox
 
-from couplepause.common import paths
 from couplepause.app import safekeeping
 from couplepause.app.application import build
+from couplepause.common import paths
+from couplepause.common.texts import pauses, words
 from couplepause.store import envelope as storage  # the store's files are written through it
 from couplepause.store.repository import Repository
-from couplepause.common.texts import pauses, words
 from tests.store.conftest import episode
 
-NOW = datetime(2026, 11, 23, 20, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
 
 
 def seeded(data_dir, months=(1, 2, 3), backup=True) -> Repository:

@@ -8,10 +8,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from couplepause.common.texts import word_list, words
 from couplepause.core.flow import Ev, State
 from couplepause.export.base import ExportOptions
 from couplepause.export.csv_format import header
-from couplepause.common.texts import word_list, words
 from couplepause.ui.models import KEYS_WAIT_SECONDS
 from couplepause.ui.safety_dialog import COUNTRIES, SafetyDialog, countries_for
 from tests.ui.test_keyboard import focused, press, settle, tab_stops

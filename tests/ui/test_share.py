@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from couplepause.common.texts import words
 from couplepause.core.episode import Episode
 from couplepause.core.flow import State
 from couplepause.export import EXPORTERS, ExportOptions
-from couplepause.common.texts import words
 from couplepause.ui.readonly import choose_and_open, open_window, open_windows
 
-NOW = datetime(2026, 11, 23, 21, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 21, 0, tzinfo=UTC)
 
 
 def sample(n=8):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRect
 
+from couplepause.common.texts import duration, words
 from couplepause.core.episode import Reflection
 from couplepause.core.flow import Ev, State
 from couplepause.store.repository import Repository
-from couplepause.common.texts import duration, words
 
 
 def on_disk(bundle):

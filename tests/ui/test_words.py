@@ -50,9 +50,9 @@ def test_words_keep_a_kind_tone():
         elif isinstance(value, list):
             for item in value:
                 walk(item, where)
-        elif isinstance(value, str) and where.split(".")[1] not in ("settings", "notices", "menu", "accessible", "problems", "problems_cli"):
-            if UNKIND.search(value):
-                unkind.append(f"{where}: {value}")
+        elif (isinstance(value, str) and UNKIND.search(value)
+              and where.split(".")[1] not in ("settings", "notices", "menu", "accessible", "problems", "problems_cli")):
+            unkind.append(f"{where}: {value}")
 
     walk(data, "words")
     assert unkind == []

@@ -27,8 +27,8 @@ import re
 from dataclasses import asdict, dataclass
 
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtGui import QTextDocument
 from PySide6.QtGui import Qt as GuiQt  # Qt.mightBeRichText is QtGui's
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -263,7 +263,7 @@ def label_fits(label: QLabel) -> list[Problem]:
     widest = max((metrics.horizontalAdvance(w) for w in _words(plain)), default=0)
     if widest > room.width() + SLACK_PX:
         word = max(_words(plain), key=metrics.horizontalAdvance)
-        problems.append(Problem("text", f"{describe(label)}: the word \"{word}\" needs {widest} px "
+        problems.append(Problem("text", f'{describe(label)}: the word "{word}" needs {widest} px '
                                         f"but the label is {room.width()} px wide"))
     wanted = label.heightForWidth(label.width())
     if wanted > label.height() + SLACK_PX:

@@ -19,7 +19,7 @@ import os
 import shutil
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -81,7 +81,7 @@ def a_long_plan():
         },
         pause_signal="a hand on the heart, and the word 'river'",
         way_back="we sit side by side on the sofa and start with one kind thing each",
-        updated_at=datetime(2026, 11, 20, 19, 30, tzinfo=timezone.utc),
+        updated_at=datetime(2026, 11, 20, 19, 30, tzinfo=UTC),
     )
 
 

@@ -24,7 +24,7 @@ import sys
 import time
 import traceback
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import checks
@@ -115,9 +115,9 @@ class Walk:
         """As ``couplepause`` starts: the window with the Pause button, then the store."""
         from couplepause import APP_NAME
         from couplepause.app import launch
+        from couplepause.app.application import build
         from couplepause.common import texts
         from couplepause.settings import Settings
-        from couplepause.app.application import build
         from couplepause.ui import theme
         from couplepause.ui.main_window import MainWindow
 
@@ -178,12 +178,14 @@ class Walk:
 
     # ---------------------------------------------------------------- flow
     def flow(self, kind: str) -> None:
-        from couplepause.core.flow import Ev
         from couplepause.common.texts import words
+        from couplepause.core.flow import Ev
 
         app = self.app
         c, w = app.controller, app.window
-        here = lambda: ([w], {})  # noqa: E731
+
+        def here():
+            return [w], {}
 
         def begin():
             if kind == "practice":
@@ -380,8 +382,8 @@ def walk_clock():
         return None
     from couplepause.core.episode import round_ms
 
-    offset = datetime.fromisoformat(told) - datetime.now(timezone.utc)
-    return lambda: round_ms((datetime.now(timezone.utc) + offset).astimezone())
+    offset = datetime.fromisoformat(told) - datetime.now(UTC)
+    return lambda: round_ms((datetime.now(UTC) + offset).astimezone())
 
 
 LONG_NOTE_MARK = "A long note:"  # tests/wm/conftest.py begins the longest note with it

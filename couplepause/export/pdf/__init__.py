@@ -31,11 +31,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, BinaryIO, MutableMapping
+from collections.abc import MutableMapping
+from typing import TYPE_CHECKING, BinaryIO
 
 from couplepause import APP_NAME, __version__
 from couplepause.core.episode import Episode
-from couplepause.export.base import ExportError, ExportOptions, Exporter
+from couplepause.export.base import Exporter, ExportError, ExportOptions
 
 if TYPE_CHECKING:  # pragma: no cover - names for the type hints only
     from couplepause.export.pdf.content import Content

@@ -12,12 +12,16 @@ open pauses hollow rings in a band along the top.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtGui
 
+from couplepause.common.formatting import axis_date, axis_number
 from couplepause.export.pdf.content import phrase
 from couplepause.export.pdf.page import Page
-from couplepause.common.formatting import axis_date, axis_number
+
+if TYPE_CHECKING:
+    from couplepause.core.chart import Chart
 
 
 @dataclass(frozen=True)
@@ -36,33 +40,32 @@ class ChartPage(Page):
 
     drawn: Drawn | None = None  # once the chart is laid out
 
-    def chart_section(self) -> None:
-        c = self.content
-        if not c.chart.repaired:
+    def chart_section(self, chart: Chart) -> None:
+        if not chart.repaired:
             self.heading(phrase("chart_heading"))
             self.paragraph(self.f_lead, self.c_text, phrase("chart_none"), gap_after=12)
             return
-        self.heading(phrase("chart_heading"), phrase("chart_intro", n=c.chart.trend_window))
+        self.heading(phrase("chart_heading"), phrase("chart_intro", n=chart.trend_window))
         height = min(330.0, self.bottom - self.y - 40)
-        self.chart(self.left, self.y, self.width, height)
+        self.chart(chart, self.left, self.y, self.width, height)
         self.y += height + 10
-        self.legend()
+        self.legend(chart)
 
-    def legend(self) -> None:
+    def legend(self, chart: Chart) -> None:
         u = self.u
-        chart = self.content.chart
         # Only the kinds of mark this chart shows.
-        entries = [
+        kinds = [
             ("dot", phrase("legend_repaired"), any(not mark.had_break for mark in chart.repaired)),
             ("diamond", phrase("legend_break"), any(mark.had_break for mark in chart.repaired)),
             ("ring", phrase("legend_open"), bool(chart.opened)),
             ("line", phrase("legend_trend", n=chart.trend_window), True),
         ]
-        entries = [(kind, label) for kind, label, shown in entries if shown]
-        x = self.left
+        entries = [(kind, label) for kind, label, shown in kinds if shown]
+        x = float(self.left)
         y = self.y + self.f_small.line / 2
         for kind, label in entries:
-            if x > self.left and x + (22 if kind == "line" else 13) + self.f_small.width(label) > self.left + self.width:
+            needs = (22 if kind == "line" else 13) + self.f_small.width(label)
+            if x > self.left and x + needs > self.left + self.width:
                 x = self.left  # a longer legend (another language) goes on in a second row
                 self.y += self.f_small.line + 4
                 y = self.y + self.f_small.line / 2
@@ -100,8 +103,7 @@ class ChartPage(Page):
             p.drawEllipse(centre, r, r)
         p.setBrush(QtCore.Qt.BrushStyle.NoBrush)
 
-    def chart(self, x: float, y: float, w: float, h: float) -> None:
-        chart = self.content.chart
+    def chart(self, chart: Chart, x: float, y: float, w: float, h: float) -> None:
         u = self.u
         small = self.f_small
         has_open = bool(chart.opened)
@@ -154,8 +156,12 @@ class ChartPage(Page):
         for moment, text in dates:
             tx = xpos(moment)
             tw = small.width(text) + 4
-            self.ops.append(lambda p, line=QtCore.QLineF(tx * u, py1 * u, tx * u, (py1 + 4) * u): (
-                p.setPen(QtGui.QPen(self.c_muted, 0.7 * u)), p.drawLine(line)))
+
+            def tick_op(p, line=QtCore.QLineF(tx * u, py1 * u, tx * u, (py1 + 4) * u)):
+                p.setPen(QtGui.QPen(self.c_muted, 0.7 * u))
+                p.drawLine(line)
+
+            self.ops.append(tick_op)
             self.text(tx - tw / 2, py1 + 6, tw, 12, small, self.c_muted, text, align="center", elide=False)
 
         # The open band along the top.
@@ -165,8 +171,11 @@ class ChartPage(Page):
             self.text(px0 - label_w - 4, by - 6, label_w, 12, small, self.c_muted, phrase("axis_open"),
                       align="right")
 
-        dots = [QtCore.QPointF(xpos(m.x) * u, ypos(m.minutes) * u) for m in chart.repaired if not m.had_break]
-        diamonds = [QtCore.QPointF(xpos(m.x) * u, ypos(m.minutes) * u) for m in chart.repaired if m.had_break]
+        # (A repaired mark always has its minutes; only an open one has none.)
+        dots = [QtCore.QPointF(xpos(m.x) * u, ypos(m.minutes) * u)
+                for m in chart.repaired if m.minutes is not None and not m.had_break]
+        diamonds = [QtCore.QPointF(xpos(m.x) * u, ypos(m.minutes) * u)
+                    for m in chart.repaired if m.minutes is not None and m.had_break]
         rings = [QtCore.QPointF(xpos(m.x) * u, (y + 8 + band / 2) * u) for m in chart.opened]
         trend = [QtCore.QPointF(xpos(t) * u, ypos(minutes) * u) for t, minutes in chart.trend]
         count = len(chart.repaired) + len(chart.opened)

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
-from couplepause.core.episode import Episode
-from couplepause.export.base import ExportOptions
 from couplepause.common.formatting import calendar_date, month_name, number, when
 from couplepause.common.texts import language, section, words
+from couplepause.core.episode import Episode
+from couplepause.export.base import ExportOptions
 
 if TYPE_CHECKING:  # pragma: no cover - names for the type hints only
     from couplepause.core.chart import Chart
@@ -35,7 +35,7 @@ def format_minutes(minutes: float | None) -> str:
         return ""
     if minutes < 1:
         return phrase("under_a_minute")
-    whole = int(round(minutes))
+    whole = round(minutes)
     if whole < 60:
         return phrase("minutes_short", n=whole)
     hours, rest = divmod(whole, 60)
@@ -106,14 +106,14 @@ class Content:
     figures: list[tuple[str, str]]
     figures_line: str
     privacy: list[str]
-    points: list["Point"] = field(default_factory=list)
-    weeks: list["Week"] = field(default_factory=list)
-    chart: "Chart | None" = None  # what the chart draws (core/chart.py); None: nothing to chart
+    points: list[Point] = field(default_factory=list)
+    weeks: list[Week] = field(default_factory=list)
+    chart: Chart | None = None  # what the chart draws (core/chart.py); None: nothing to chart
     rows: list[EpisodeRow] = field(default_factory=list)
     include_notes: bool = False
     names: tuple[str, str] = ("Partner A", "Partner B")
     trend_window: int = 5
-    patterns: "PatternText | None" = None  # only when the couple opted in
+    patterns: PatternText | None = None  # only when the couple opted in
     language: str = "en"  # the language of its words (the PDF's /Lang)
 
     @property
@@ -126,10 +126,10 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time()).astimezone()
 
 
-def quiet_runs(weeks: list["Week"]) -> list[tuple["Week", int]]:
+def quiet_runs(weeks: list[Week]) -> list[tuple[Week, int]]:
     """The weeks as table rows: (week, 1) each, except that two or more quiet
     weeks in a row (no pause) become one (first week, how many) row."""
-    rows: list[tuple["Week", int]] = []
+    rows: list[tuple[Week, int]] = []
     for week in weeks:
         if week.ruptures == 0 and rows and rows[-1][0].ruptures == 0:
             first, run = rows[-1]
@@ -199,7 +199,7 @@ def build_content(episodes: list[Episode], options: ExportOptions) -> Content:
     content.weeks = stats.weekly(figured)
     content.figures_line = phrase("figures_line", repaired=overview.repaired, open=overview.open)
     content.points = points
-    if points:  # none when only practice pauses are listed
+    if points and since is not None and until is not None:  # none when only practice pauses are listed
         from couplepause.core import chart
 
         content.chart = chart.build(points, content.weeks, _midnight(since), _midnight(until), window)

@@ -14,7 +14,7 @@ This module imports Qt; the package imports it only when a report is written.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6 import QtCore, QtGui
 
@@ -127,7 +127,10 @@ class Page:
         family = next((f for f in FONT_FAMILIES if f in families), "")
         if not family:
             family = QtGui.QFontDatabase.systemFont(QtGui.QFontDatabase.SystemFont.GeneralFont).family()
-        make = lambda size, **kw: Font(family, size, writer, **kw)  # noqa: E731
+
+        def make(size: float, **kw: bool) -> Font:
+            return Font(family, size, writer, **kw)
+
         self.f_kicker = make(SIZE_KICKER, medium=True)
         self.f_title = make(SIZE_TITLE, bold=True)
         self.f_subtitle = make(SIZE_SUBTITLE)

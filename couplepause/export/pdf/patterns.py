@@ -8,11 +8,13 @@ pause and the longer breaks, each part with its sentences.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6 import QtGui
 
+from couplepause.common.texts import resource_data
 from couplepause.export.patterns_text import CYCLE_COLUMNS, MONTH_COLUMNS, PatternText, w
 from couplepause.export.pdf.page import Page
-from couplepause.common.texts import resource_data
 
 GRID_DAY_W = 120.0  # the weekdays' column
 GRID_CELL_W = 78.0  # each part of the day, at most
@@ -62,8 +64,8 @@ def _grid(report: Page, text: PatternText) -> None:
                 w("grid_title"))
     report.y += report.f_body_bold.line + 4
     x0 = report.left + GRID_DAY_W
-    for index, part in enumerate(text.parts):
-        report.text(x0 + index * cell_w, report.y, cell_w, head_h, head, report.c_muted, part, align="center")
+    for index, title in enumerate(text.parts):
+        report.text(x0 + index * cell_w, report.y, cell_w, head_h, head, report.c_muted, title, align="center")
     report.y += head_h
     for day, name in enumerate(text.weekdays):
         report.text(report.left, report.y, GRID_DAY_W - 8, GRID_ROW_H, report.f_table, report.c_text, name)
@@ -83,7 +85,7 @@ def _grid(report: Page, text: PatternText) -> None:
     report.y += report.f_small.line + 8
 
 
-def _table(report: Page, keys: tuple[str, ...], rows: list[tuple[str, ...]], widths) -> None:
+def _table(report: Page, keys: tuple[str, ...], rows: Sequence[tuple[str, ...]], widths) -> None:
     titles = tuple(w(key) for key in keys)
     aligns = ("left",) + ("right",) * (len(keys) - 1)
     columns = report.columns(titles, widths, aligns)

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from couplepause.common.formatting import calendar_date
+from couplepause.common.texts import word_list
 from couplepause.export.pdf.chart import ChartPage
 from couplepause.export.pdf.content import format_activation, format_minutes, phrase, quiet_runs
-from couplepause.common.formatting import calendar_date
 from couplepause.export.pdf.page import MARGIN_TOP
-from couplepause.common.texts import word_list
 
 
 class Report(ChartPage):
@@ -36,7 +36,7 @@ class Report(ChartPage):
             return
         self.new_page()
         if self.content.chart is not None:  # none when only practice pauses are listed: nothing to chart
-            self.chart_section()
+            self.chart_section(self.content.chart)
         self.weekly_section()
         if self.content.patterns is not None:  # only when the couple opted in
             from couplepause.export.pdf.patterns import patterns_section
@@ -91,7 +91,7 @@ class Report(ChartPage):
         box_w = (self.width - gap * (len(c.figures) - 1)) / len(c.figures)
         label_lines = [self.f_small.wrap(label, box_w - 20) for label, _ in c.figures]
         box_h = 18 + self.f_figure.line + 6 + max(len(lines) for lines in label_lines) * self.f_small.line + 14
-        for index, ((label, value), lines) in enumerate(zip(c.figures, label_lines)):
+        for index, ((_label, value), lines) in enumerate(zip(c.figures, label_lines)):
             x = self.left + index * (box_w + gap)
             self.fill(x, self.y, box_w, box_h, self.c_surface)
             self.fill(x, self.y, 3, box_h, self.c_accent)
@@ -123,7 +123,7 @@ class Report(ChartPage):
         self.privacy_block()
 
     def privacy_block(self) -> None:
-        for line in self.content.privacy + [phrase("not_therapy")]:
+        for line in [*self.content.privacy, phrase("not_therapy")]:
             self.paragraph(self.f_small, self.c_muted, line, gap_after=2)
 
     def weekly_section(self) -> None:
@@ -201,7 +201,7 @@ class Report(ChartPage):
                     spare -= extra
         widths.append(self.width - sum(widths))
         columns = []
-        x = self.left
+        x = float(self.left)
         for title, w, align in zip(titles, widths, aligns):
             columns.append((title, x + pad, w - 2 * pad, align))
             x += w

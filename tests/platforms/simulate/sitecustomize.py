@@ -63,7 +63,7 @@ def simulate_windows() -> None:
 
     def socket_wakeup_only(fd, *args, **kwargs):
         if fd != -1 and not stat.S_ISSOCK(os.fstat(fd).st_mode):
-            raise ValueError("the fd %i must be a socket" % fd)  # Windows' rule
+            raise ValueError(f"the fd {fd} must be a socket")  # Windows' rule
         return set_wakeup_fd(fd, *args, **kwargs)
 
     signal.set_wakeup_fd = socket_wakeup_only
