@@ -1,19 +1,22 @@
 """The translations' files: the template made from resources/words.toml, the
-catalogues merged with it, checked, and compiled.
+catalogues merged with it, checked, compiled, and a new language begun.
 
     python packaging/messages.py pot        # write resources/locale/couplepause.pot
     python packaging/messages.py update     # the .pot, then merge it into every .po
     python packaging/messages.py check      # exit 1 if the .pot is out of date or a
                                             # .po misses a text or changes its placeholders
+    python packaging/messages.py init LANG  # begin a language: LANG's .po from the .pot
     python packaging/messages.py compile DIR   # every .po -> DIR/<lang>/LC_MESSAGES/couplepause.mo
 
 English is the source (words.toml); each text is one gettext entry with the context
 "section.key" and the English text as msgid (an entry of a list: the list's context, the
 entry as msgid; a plural entry: msgid and msgid_plural). The comments of words.toml
-go with their texts as notes for translators. Nothing here imports couplepause: setup.py
-compiles with it while the package is being built (see setup.py); the bundle
-(packaging/couplepause.spec) takes the .mo files from the installed package.
-Needs polib (pip install polib).
+(read with tomlkit, which keeps them) go with their texts as notes for translators.
+A new language's Plural-Forms are Babel's (the Unicode CLDR's rules). Nothing here
+imports couplepause; the compile step is couplepause_build.catalogues, the one
+setup.py runs while the package is built (the bundle, packaging/couplepause.spec,
+takes the .mo files from the installed package).
+Needs polib, tomlkit and Babel (pip install -e '.[test]' brings them).
 """
 
 from __future__ import annotations
@@ -25,11 +28,11 @@ import tomllib
 from pathlib import Path
 
 import polib
+import tomlkit
+from couplepause_build.catalogues import DOMAIN, LOCALE, ROOT, catalogues, compile_catalogues
+from tomlkit.items import Comment, Table, Whitespace
 
-ROOT = Path(__file__).resolve().parent.parent
 WORDS = ROOT / "resources" / "words.toml"
-LOCALE = ROOT / "resources" / "locale"
-DOMAIN = "couplepause"
 TEMPLATE = LOCALE / f"{DOMAIN}.pot"
 WRAP = 79
 # Words that are Python's %-format strings (argparse fills them); the rest are str.format.
@@ -52,67 +55,55 @@ whoever holds the floor; keep every {placeholder} (python-brace-format) and %s (
 
 
 # ------------------------------------------------------------------ comments
-_KEY = re.compile(r'^("[^"]+"|[A-Za-z0-9_-]+)\s*=\s*(.*)$')
-_SECTION = re.compile(r"^\[([A-Za-z0-9_-]+)\]\s*$")
+def _lines(document: tomlkit.TOMLDocument):
+    """words.toml as tomlkit reads it, one step a line that matters: ("comment", text),
+    ("blank", ""), ("section", name) and ("key", name). tomlkit keeps a comment above
+    a [section] at the end of the table before it (or of the document)."""
+    def body(container):
+        for key, item in container.body:
+            if isinstance(item, Comment):
+                yield "comment", item.as_string().strip().lstrip("#").strip()
+            elif isinstance(item, Whitespace):
+                if "\n" in item.as_string():
+                    yield "blank", ""
+            elif isinstance(item, Table):
+                yield "section", key.key
+                yield from body(item.value)
+            elif key is not None:
+                yield "key", key.key
 
-
-def _open_brackets(text: str) -> int:
-    """How many [ stay open in ``text`` (brackets inside "strings" do not count)."""
-    depth, quoted = 0, False
-    for ch in re.sub(r"\\.", "", text):
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted:
-            depth += {"[": 1, "]": -1}.get(ch, 0)
-    return depth
+    return body(document)
 
 
 def comments(text: str) -> dict[tuple[str, str], list[str]]:
     """The comments of words.toml that belong to each (section, key): the block just
-    above a [section] (for its first key: translators read it there), and a block
-    above keys (for the keys that follow it up to the next blank line or comment).
-    Each block is one paragraph."""
+    above a [section] and any before its first key (for that first key: translators
+    read them there), and a block above keys (for the keys that follow it up to the
+    next blank line or comment). Each block is one paragraph."""
     found: dict[tuple[str, str], list[str]] = {}
-    pending: list[str] = []
-    section_notes: list[str] = []
-    group: list[str] = []
+    pending: list[str] = []  # the comment lines read since the last text or blank line
+    section_notes: list[str] = []  # for the section's first key
+    group: list[str] = []  # for the keys below a block, up to a blank line
     name, first = "", True
-    lines = iter(text.splitlines())
-    for line in lines:
-        stripped = line.strip()
-        if stripped.startswith("#"):
+    for kind, value in _lines(tomlkit.parse(text)):
+        if kind == "comment":
             if not pending:
                 group = []
-            pending.append(stripped.lstrip("#").strip())
-            continue
-        header = _SECTION.match(stripped)
-        if header:
-            name, group, first = header.group(1), [], True
+            pending.append(value)
+        elif kind == "section":
+            name, group, first = value, [], True
             section_notes, pending = ([" ".join(pending)] if pending else []), []
-            continue
-        if not stripped:
+        elif kind == "blank":
             group = []
             if not first:
                 pending = []
-            continue
-        key = _KEY.match(stripped)
-        if key is None:
-            continue
-        if pending and first:  # a block before the section's first key is about the section
-            section_notes, pending = [*section_notes, " ".join(pending)], []
-        elif pending:
-            group, pending = [" ".join(pending)], []
-        found[(name, key.group(1).strip('"'))] = [*section_notes, *group]
-        section_notes, first = [], False
-        value = key.group(2)
-        if value.startswith('"""') and value.count('"""') == 1:
-            for more in lines:
-                if '"""' in more:
-                    break
-        elif value.startswith("["):
-            depth = _open_brackets(value)
-            while depth > 0:
-                depth += _open_brackets(next(lines))
+        else:
+            if pending and first:  # a block before the section's first key is about the section
+                section_notes, pending = [*section_notes, " ".join(pending)], []
+            elif pending:
+                group, pending = [" ".join(pending)], []
+            found[(name, value)] = [*section_notes, *group]
+            section_notes, first = [], False
     return found
 
 
@@ -169,11 +160,6 @@ def template() -> polib.POFile:
                     pot.append(polib.POEntry(msgctxt=context, msgid=leaf, msgstr="",
                                              comment="\n".join(comment), flags=_flags(section, [leaf])))
     return pot
-
-
-def catalogues(locale: Path = LOCALE) -> dict[str, Path]:
-    """Each language's .po, by language code."""
-    return {path.parent.parent.name: path for path in sorted(locale.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))}
 
 
 # -------------------------------------------------------------------- checks
@@ -247,23 +233,56 @@ def update() -> list[Path]:
     for path in catalogues().values():
         po = polib.pofile(str(path), wrapwidth=WRAP)
         po.merge(pot)
+        _plural_slots(po)
         po.save(str(path))
         written.append(path)
     return written
 
 
-def compile_catalogues(target: Path, locale: Path = LOCALE) -> list[Path]:
-    """Compile each resources/locale/<lang>/LC_MESSAGES/couplepause.po to
-    ``target``/<lang>/LC_MESSAGES/couplepause.mo (fuzzy and untranslated texts left
-    out, so they stay English). The one compile step: setup.py and anyone packaging
-    call it."""
-    written = []
-    for code, po_path in catalogues(locale).items():
-        mo = Path(target) / code / "LC_MESSAGES" / f"{DOMAIN}.mo"
-        mo.parent.mkdir(parents=True, exist_ok=True)
-        polib.pofile(str(po_path)).save_as_mofile(str(mo))
-        written.append(mo)
-    return written
+def _plural_slots(po: polib.POFile) -> None:
+    """Give each plural entry as many forms as the language has (a new one comes from
+    the template with English's two)."""
+    match = re.search(r"nplurals\s*=\s*(\d+)", po.metadata.get("Plural-Forms", ""))
+    if match is None:
+        return
+    for entry in po:
+        if entry.msgid_plural:
+            entry.msgstr_plural = {i: entry.msgstr_plural.get(i, "") for i in range(int(match[1]))}
+
+
+class LanguageError(ValueError):
+    """A language that cannot be begun: its code is unknown, or it has a catalogue."""
+
+
+def init(code: str, locale: Path = LOCALE) -> Path:
+    """Begin a language: ``locale``/CODE/LC_MESSAGES/couplepause.po, every text of the
+    template untranslated, with the language's Plural-Forms (Babel's, from the Unicode
+    CLDR). Once it names its language ([languages] name) and is compiled (setup.py, or
+    pip install -e .), Settings offer it."""
+    from babel import Locale, UnknownLocaleError
+    from babel.messages.plurals import get_plural
+
+    try:
+        language = Locale.parse(code.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        raise LanguageError(f"no language is known as {code!r} (a code like fr, pt_BR or sr_Latn)") from None
+    name = str(language)
+    path = Path(locale) / name / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if path.exists():
+        raise LanguageError(f"{path} is there already: python packaging/messages.py update keeps it in step")
+    plural = get_plural(language)
+    po = polib.POFile(wrapwidth=WRAP)
+    po.header = (f"{language.english_name} words of couplepause.\n"
+                 "Made from couplepause.pot; keep it in step with `python packaging/messages.py update`.")
+    po.metadata = {**HEADER, "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",  # the translator's to fill
+                   "Last-Translator": "FULL NAME <EMAIL@ADDRESS>", "Language-Team": language.english_name,
+                   "Language": name, "Plural-Forms": plural.plural_forms}
+    for entry in template():
+        po.append(entry)
+    _plural_slots(po)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    po.save(str(path))
+    return path
 
 
 def main(argv: list[str]) -> int:
@@ -280,6 +299,12 @@ def main(argv: list[str]) -> int:
         for problem in problems:
             print(problem, file=sys.stderr)
         return 1 if problems else 0
+    elif command == "init" and len(argv) == 2:
+        try:
+            print(init(argv[1]))
+        except LanguageError as error:
+            print(f"messages.py: {error}", file=sys.stderr)
+            return 1
     elif command == "compile" and len(argv) == 2:
         for path in compile_catalogues(Path(argv[1])):
             print(path)

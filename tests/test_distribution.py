@@ -9,7 +9,7 @@ in the slow run."""
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import re
 import subprocess
 import sys
@@ -26,7 +26,8 @@ import couplepause
 
 ROOT = Path(__file__).resolve().parent.parent
 LICENSE = ROOT / "LICENSE"
-README_MODULE = ROOT / "packaging" / "pypi_readme.py"
+PACKAGING = ROOT / "packaging"
+README_MODULE = PACKAGING / "couplepause_build" / "readme.py"
 DEBIAN_GPL_3 = Path("/usr/share/common-licenses/GPL-3")  # base-files: the licence's own text
 EXPRESSION = "GPL-3.0-or-later"
 URL_LABELS = {"Homepage", "Source", "Issues", "Changelog"}
@@ -34,10 +35,10 @@ PYTHONS = ("3.11", "3.12", "3.13")
 
 
 def _pypi_readme():
-    spec = importlib.util.spec_from_file_location("couplepause_pypi_readme", README_MODULE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """couplepause_build.readme, imported as the build imports it (packaging/ on the path)."""
+    if str(PACKAGING) not in sys.path:
+        sys.path.append(str(PACKAGING))
+    return importlib.import_module("couplepause_build.readme")
 
 
 def _check_licence_text(text: str) -> None:
@@ -142,7 +143,11 @@ def test_the_wheel_carries_the_licence(built):
         info, = {name.split("/")[0] for name in names if name.split("/")[0].endswith(".dist-info")}
         _check_licence_text(wheel.read(f"{info}/licenses/LICENSE").decode("utf-8"))
         _check_metadata(message_from_bytes(wheel.read(f"{info}/METADATA")))
-    assert not [name for name in names if name.startswith(("tests/", "packaging/"))]
+    assert not [name for name in names if name.startswith(("tests/", "packaging/", "couplepause_build/"))]
+    # The translations compiled, their sources left out: the app reads only the .mo.
+    locale = "couplepause/resources/locale/"
+    assert f"{locale}de/LC_MESSAGES/couplepause.mo" in names
+    assert not [name for name in names if name.startswith(locale) and name.endswith(".po")]
 
 
 @pytest.mark.slow
@@ -153,6 +158,9 @@ def test_the_source_distribution_carries_the_licence_and_what_its_tests_need(bui
         _check_licence_text(sdist.extractfile(f"{top}/LICENSE").read().decode("utf-8"))
         _check_metadata(message_from_bytes(sdist.extractfile(f"{top}/PKG-INFO").read()))
     assert not [name for name in files if "__pycache__" in name or name.endswith(".pyc")]
+    # What a wheel is built from: the catalogues' sources and the build backend, never a .mo.
+    assert {"resources/locale/de/LC_MESSAGES/couplepause.po", "packaging/couplepause_build/backend.py"} <= files
+    assert not [name for name in files if name.endswith(".mo")]
     kept = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=False)
     if kept.returncode != 0:
         pytest.skip("git keeps no list here")

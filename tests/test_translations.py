@@ -1,18 +1,21 @@
 """Every language but English is a gettext catalogue made from resources/words.toml:
-the template is up to date, German has every text with the English placeholders,
-plural forms follow each language's rules, and the language follows the system
-(LANGUAGE, then LC_ALL, LC_MESSAGES, LANG) unless Settings choose one."""
+the template is up to date, every catalogue has every text with the English
+placeholders, plural forms follow each language's rules, a new language is begun with
+one command, the app reads only compiled catalogues, and the language follows the
+system (LANGUAGE, then LC_ALL, LC_MESSAGES, LANG) unless Settings choose one."""
 
 from __future__ import annotations
 
 import gettext
-import importlib.util
+import importlib
 import shutil
 import string
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
+import polib
 import pytest
 
 from couplepause.common import texts
@@ -22,13 +25,16 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGING = ROOT / "packaging"
 in_a_checkout = pytest.mark.skipif(not (PACKAGING / "messages.py").is_file(), reason="runs from a source checkout")
 ENGLISH = tomllib.loads(texts.resource_folder().joinpath("words.toml").read_text("utf-8"))
+# Every catalogue of the source tree, by language code.
+CATALOGUES = sorted(path.parent.parent.name for path in ROOT.glob("resources/locale/*/LC_MESSAGES/couplepause.po"))
 
 
 def _messages():
-    spec = importlib.util.spec_from_file_location("couplepause_messages", PACKAGING / "messages.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """packaging/messages.py, imported as its command line runs (packaging/ on the path,
+    for couplepause_build)."""
+    if str(PACKAGING) not in sys.path:
+        sys.path.append(str(PACKAGING))
+    return importlib.import_module("messages")
 
 
 def _fields(text: str) -> set[str]:
@@ -56,10 +62,15 @@ def test_the_template_is_up_to_date_with_the_words():
 
 
 @in_a_checkout
-def test_german_has_every_text_with_the_english_placeholders():
+@pytest.mark.parametrize("code", CATALOGUES)
+def test_every_catalogue_has_every_text_with_the_english_placeholders(code):
     messages = _messages()
-    german = messages.catalogues()["de"]
-    assert messages.catalogue_problems(german) == []
+    assert messages.catalogue_problems(messages.catalogues()[code]) == []
+
+
+@in_a_checkout
+def test_german_is_among_the_catalogues():
+    assert "de" in CATALOGUES
 
 
 @in_a_checkout
@@ -72,9 +83,10 @@ def test_gettext_s_own_check_passes_for_every_catalogue():
         assert done.returncode == 0, done.stderr
 
 
-def test_the_catalogue_the_app_reads_has_every_text():
-    """The installed package's German (its .mo, or the .po of a checkout) answers for
-    every English text of words.toml, plural entries included."""
+@pytest.mark.parametrize("code", [code for code in texts.languages() if code != texts.SOURCE_LANGUAGE])
+def test_the_catalogue_the_app_reads_has_every_text(code):
+    """The installed package's compiled catalogue of each language answers for every
+    English text of words.toml, plural entries included."""
     missed = []
 
     class Missed(gettext.NullTranslations):
@@ -86,14 +98,22 @@ def test_the_catalogue_the_app_reads_has_every_text():
             missed.append(f"{ctxt}: {one}")
             return one
 
-    german = texts.catalogue.__wrapped__("de")  # a fresh one: the cached one stays as it is
-    german.add_fallback(Missed())
+    compiled = texts.catalogue.__wrapped__(code)  # a fresh one: the cached one stays as it is
+    compiled.add_fallback(Missed())
     for ctxt, english in _entries():
         if isinstance(english, dict):
-            german.npgettext(ctxt, english["one"], english["other"], 2)
+            compiled.npgettext(ctxt, english["one"], english["other"], 2)
         else:
-            german.pgettext(ctxt, english)
+            compiled.pgettext(ctxt, english)
     assert missed == []
+
+
+def test_the_installed_catalogues_are_the_source_tree_s():
+    """Each catalogue of a checkout is compiled where the app reads it (the editable
+    install, a wheel): none is left for the .po alone."""
+    if not CATALOGUES:
+        pytest.skip("runs from a source checkout")
+    assert set(CATALOGUES) <= set(texts.languages())
 
 
 def test_every_plural_entry_says_one_and_other_with_the_same_values():
@@ -168,10 +188,10 @@ def resources_with(tmp_path, monkeypatch):
 
 
 def test_a_language_with_three_plural_forms(resources_with):
-    """Any language can follow: one .po with its own Plural-Forms (Polish: 1, 2-4, 5+)."""
-    po = resources_with / "locale" / "pl" / "LC_MESSAGES" / "couplepause.po"
-    po.parent.mkdir(parents=True)
-    po.write_text(POLISH, "utf-8")
+    """Any language can follow: one catalogue with its own Plural-Forms (Polish: 1, 2-4, 5+)."""
+    mo = resources_with / "locale" / "pl" / "LC_MESSAGES" / "couplepause.mo"
+    mo.parent.mkdir(parents=True)
+    polib.pofile(POLISH).save_as_mofile(str(mo))
     assert texts.languages() == ("en", "de", "pl")
     texts.set_language("pl")
     assert [texts.pauses(n) for n in (1, 2, 4, 5, 12, 22, 25)] == [
@@ -180,30 +200,85 @@ def test_a_language_with_three_plural_forms(resources_with):
     assert words("settings", "title") == "Settings"  # not translated yet: the English stays
 
 
+def test_the_app_reads_only_compiled_catalogues(resources_with):
+    """A .po alone (no .mo beside it) is a source, not a language the app speaks."""
+    po = resources_with / "locale" / "pl" / "LC_MESSAGES" / "couplepause.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(POLISH, "utf-8")
+    assert "pl" not in texts.languages()
+    assert texts.catalogue("pl").pgettext("languages.name", "English") == "English"
+
+
+# ------------------------------------------------------------- a new language
 @in_a_checkout
-def test_the_po_is_read_when_it_is_newer_than_its_mo(resources_with):
-    """A checkout: the compiled .mo is used, unless a translator changed the .po since."""
-    import os
-
-    import polib
-
-    german = resources_with / "locale" / "de" / "LC_MESSAGES"
-    for old in german.glob("*.mo"):
-        old.unlink()
-    shutil.copy(ROOT / "resources" / "locale" / "de" / "LC_MESSAGES" / "couplepause.po", german)
-    assert texts.catalogue("de").pgettext("settings.title", "Settings") == "Einstellungen"  # the .po alone
-    _messages().compile_catalogues(resources_with / "locale", resources_with / "locale")
-    mo, po_path = german / "couplepause.mo", german / "couplepause.po"
-    assert mo.is_file()
+def test_a_new_language_is_begun_with_its_plural_forms_and_offered_once_translated(resources_with, tmp_path):
+    messages = _messages()
+    locale = tmp_path / "locale"
+    po_path = messages.init("pl", locale)
+    assert po_path == locale / "pl" / "LC_MESSAGES" / "couplepause.po"
     po = polib.pofile(str(po_path))
-    po.find("Settings", msgctxt="settings.title").msgstr = "Einstellungen (neu)"
+    assert po.metadata["Language"] == "pl"
+    assert po.metadata["Plural-Forms"].startswith("nplurals=3; plural=")
+    pot = messages.template()
+    assert [(e.msgctxt, e.msgid) for e in po] == [(e.msgctxt, e.msgid) for e in pot]
+    assert po.percent_translated() == 0
+    pauses = po.find("{n} pause", msgctxt="counts.pauses")
+    assert sorted(pauses.msgstr_plural) == [0, 1, 2]  # a slot for each of Polish's forms
+    problems = messages.catalogue_problems(po_path)
+    assert problems and all(problem.endswith("not translated") for problem in problems)
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is not None:
+        done = subprocess.run([msgfmt, "--check", "-o", "/dev/null", str(po_path)], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    with pytest.raises(messages.LanguageError, match="there already"):
+        messages.init("pl", locale)
+    with pytest.raises(messages.LanguageError, match="no language is known"):
+        messages.init("xx", locale)
+    assert messages.init("pt-BR", locale).parent.parent.name == "pt_BR"
+
+    # Compiled while nothing names the language: no .mo, so Settings do not offer it.
+    shipped = resources_with / "locale"
+    compile_catalogues = importlib.import_module("couplepause_build.catalogues").compile_catalogues
+    assert compile_catalogues(shipped, locale) == []
+    # Its name, and one text, translated: compiled, offered, spoken.
+    pauses.msgstr_plural = {0: "{n} pauza", 1: "{n} pauzy", 2: "{n} pauz"}
+    po.find("English", msgctxt="languages.name").msgstr = "Polski"
     po.save(str(po_path))
-    os.utime(mo, (1, 1))  # the .mo is older
-    texts.catalogue.cache_clear()
-    assert texts.catalogue("de").pgettext("settings.title", "Settings") == "Einstellungen (neu)"
-    os.utime(po_path, (1, 1))  # now the .mo is newer: it is what is read
-    texts.catalogue.cache_clear()
-    assert texts.catalogue("de").pgettext("settings.title", "Settings") == "Einstellungen"
+    assert compile_catalogues(shipped, locale) == [shipped / "pl" / "LC_MESSAGES" / "couplepause.mo"]
+    texts.languages.cache_clear()
+    assert "pl" in texts.languages() and "pt_BR" not in texts.languages()
+    assert texts.language_name("pl") == "Polski"
+    texts.set_language("pl")
+    assert texts.pauses(5) == "5 pauz"
+
+
+@in_a_checkout
+def test_the_comments_of_words_toml_are_notes_for_their_texts():
+    text = """# About the whole file.
+
+[one]
+# About section one.
+first = "First"
+second = "Second"
+
+# About the pair below.
+third = "Third"
+fourth = '''Fourth
+# not a comment, a line of the text'''
+
+fifth = ["a", "b"]  # beside a value: not a note
+# About the section below, just above it.
+[two]
+only = { one = "{n} thing", other = "{n} things" }
+"""
+    assert _messages().comments(text) == {
+        ("one", "first"): ["About the whole file.", "About section one."],
+        ("one", "second"): [],
+        ("one", "third"): ["About the pair below."],
+        ("one", "fourth"): ["About the pair below."],
+        ("one", "fifth"): [],
+        ("two", "only"): ["About the section below, just above it."],
+    }
 
 
 # ---------------------------------------------------------- which language

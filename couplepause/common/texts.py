@@ -5,9 +5,9 @@ language is a gettext catalogue, resources/locale/<language>/LC_MESSAGES/couplep
 (its template, resources/locale/couplepause.pot, is made from words.toml by
 packaging/messages.py). A text's gettext context is ``"section.key"``, its msgid the
 English text; an entry of a list is looked up in the list's context. The .po is
-compiled to a .mo when the package is built or installed (setup.py); where only the
-.po is there, or it is newer than the .mo (a source checkout, a translator at work),
-the .po itself is read. A text the catalogue lacks stays English.
+compiled to a .mo when the package is built or installed (setup.py, pip install -e .
+too); only the .mo is read, with the standard library's gettext. A text the
+catalogue lacks stays English.
 
 A count is a plural entry: ``pauses = { one = "{n} pause", other = "{n} pauses" }``
 (``count = "more"`` where another value than ``{n}`` chooses the form); the
@@ -62,14 +62,10 @@ def _words() -> dict[str, Any]:
 # ------------------------------------------------------------------ languages
 @lru_cache(maxsize=1)
 def languages() -> tuple[str, ...]:
-    """The languages there are words for: English, then every catalogue shipped."""
-    found = []
+    """The languages there are words for: English, then every compiled catalogue."""
     locale = resource_folder().joinpath("locale")
-    if locale.is_dir():
-        for folder in locale.iterdir():
-            messages = folder.joinpath("LC_MESSAGES")
-            if any(messages.joinpath(f"{DOMAIN}{suffix}").is_file() for suffix in (".mo", ".po")):
-                found.append(folder.name)
+    folders = locale.iterdir() if locale.is_dir() else ()
+    found = [folder.name for folder in folders if folder.joinpath("LC_MESSAGES", f"{DOMAIN}.mo").is_file()]
     return (SOURCE_LANGUAGE, *sorted(name for name in found if name != SOURCE_LANGUAGE))
 
 
@@ -145,27 +141,14 @@ def language_name(code: str) -> str:
 
 @cache
 def catalogue(code: str) -> gettext.NullTranslations:
-    """The compiled catalogue of ``code``: its .mo, unless the .po beside it is newer
-    (or alone), which is then read with polib. No catalogue: an empty one."""
+    """The compiled catalogue of ``code`` (its .mo); none: an empty one."""
     import gettext  # here: English, the source, needs no catalogue
     import io
 
-    messages = resource_folder().joinpath("locale", code, "LC_MESSAGES")
-    mo, po = messages.joinpath(f"{DOMAIN}.mo"), messages.joinpath(f"{DOMAIN}.po")
-    if mo.is_file() and not (po.is_file() and _mtime(po) > _mtime(mo)):
+    mo = resource_folder().joinpath("locale", code, "LC_MESSAGES", f"{DOMAIN}.mo")
+    if mo.is_file():
         return gettext.GNUTranslations(io.BytesIO(mo.read_bytes()))
-    if po.is_file():
-        import polib
-
-        return gettext.GNUTranslations(io.BytesIO(polib.pofile(po.read_text("utf-8")).to_binary()))
     return gettext.NullTranslations()
-
-
-def _mtime(path) -> float:
-    try:
-        return os.stat(path).st_mtime
-    except (OSError, TypeError):  # not a file on disk (a zip): the .mo is what was built
-        return 0.0
 
 
 def context(section: str, key: str) -> str:

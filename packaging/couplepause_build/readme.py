@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # [text](target) and ![alt](target); a target with a scheme or only an anchor stays.
 LINK = re.compile(r"(!?)\[([^\]]*)\]\(([^)\s]+)\)")
@@ -36,7 +36,7 @@ def file_urls(source: str, tag: str) -> tuple[str, str]:
     """Where a file of the repository at ``tag`` is shown (a page) and served (its bytes)."""
     parts = urlsplit(source)
     if parts.netloc != "github.com":
-        raise ValueError(f"packaging/pypi_readme.py knows GitHub's file addresses, not {parts.netloc}'s")
+        raise ValueError(f"packaging/couplepause_build/readme.py knows GitHub's file addresses, not {parts.netloc}'s")
     repository = parts.path.strip("/")
     return (f"https://github.com/{repository}/blob/{tag}/",
             f"https://raw.githubusercontent.com/{repository}/{tag}/")
