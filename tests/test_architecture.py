@@ -103,3 +103,20 @@ def test_every_module_is_in_a_layer():
         if name != "couplepause" and not any(name == layer or name.startswith(layer + ".") for layer in layers):
             outside.append(name)
     assert outside == []
+
+
+def test_the_views_ask_the_store_in_their_own_terms():
+    """No repository call is written in ui/: the views and the controller are handed
+    what they ask of the store (HistoryStore, open_pauses), provided by the app."""
+    import ast
+
+    import couplepause.ui
+
+    found = []
+    for source in sorted(Path(couplepause.ui.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(source.read_text("utf-8"))):
+            if isinstance(node, ast.Lambda) and any(a.arg in ("repo", "repository") for a in node.args.args):
+                found.append(f"{source.name}:{node.lineno}")
+            if isinstance(node, ast.FunctionDef) and any(a.arg in ("repo", "repository") for a in node.args.args):
+                found.append(f"{source.name}:{node.lineno}")
+    assert found == []

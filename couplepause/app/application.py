@@ -26,8 +26,10 @@ from couplepause.ui.main_window import FLOW_SCREENS, MainWindow
 if TYPE_CHECKING:  # the heavy parts load after the window shows (see run_gui)
     from datetime import datetime
 
+    from couplepause.app.store_port import StorePort
     from couplepause.common.problems import Problem
     from couplepause.settings import Settings
+    from couplepause.store.reader import Reader
     from couplepause.store.repository import Repository
     from couplepause.store.writer import Writer
     from couplepause.ui.controller import Controller
@@ -45,15 +47,19 @@ class App:
         self,
         window: MainWindow,
         controller: Controller,
-        writer: Writer,
-        repository: Repository,
+        store: StorePort,
         settings: Settings,
         data_dir: Path,
+        *,
+        writer: Writer,
+        reader: Reader,
+        repository: Repository,
     ):
         self.window = window
         self.controller = controller
-        self.writer = writer
-        self.reader = controller.reader  # the history, statistics and listings: never before a pause
+        self.store = store  # every read and write of the app's parts
+        self.writer = writer  # flushed and closed at quit
+        self.reader = reader  # the history, statistics and listings: never before a pause
         self.repository = repository
         self.settings = settings
         self.data_dir = data_dir
@@ -64,11 +70,9 @@ class App:
         from couplepause.app.care import Care
         from couplepause.app.planning import Planning
         from couplepause.app.privacy import Privacy
-        from couplepause.app.store_port import StorePort
 
         # The parts are handed what they use: the window to tell the couple, the store
         # through its port, the live flow, and each other where one asks another.
-        self.store = StorePort(repository, self.reader, writer, controller.answers)
         self.care = Care(window, self.store, controller, controller.answers,  # losses, backups, rescue copies
                          history=lambda: self.history, data_dir=data_dir)
         self.planning = Planning(window, self.store, controller)  # our plan for hard moments
@@ -448,11 +452,18 @@ def build(
     else:
         window.set_wall(wall)
     writer = Writer(repository, lambda result: answers.post(lambda: controller.on_write_result(result)))
+    from couplepause.app.store_port import StorePort
     from couplepause.store.reader import Reader
 
+    reader = Reader(repository, writer)
+    store = StorePort(repository, reader, writer, answers)
+
+    def open_pauses(done) -> None:  # the pauses still open and the last repair, for the live flow
+        store.read(lambda repo: (repo.active(), repo.latest_repaired()), done)
+
     controller = Controller(window, writer, settings, clock=clock, wall=wall, run=run,
-                            reader=Reader(repository, writer), answers=answers)
-    bundle = App(window, controller, writer, repository, settings, data_dir)
+                            open_pauses=open_pauses, answers=answers)
+    bundle = App(window, controller, store, settings, data_dir, writer=writer, reader=reader, repository=repository)
     controller.all_saved.connect(bundle.care.all_saved)
     window.talking.settings_requested.connect(bundle.open_settings)
     window.talking.safety_requested.connect(bundle.open_safety)

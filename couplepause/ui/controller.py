@@ -62,13 +62,13 @@ class Controller(QObject):
         clock: Callable[[], float],
         wall: Callable[[], datetime],
         run: fl.ClockRun | None = None,
-        reader: Any = None,
+        open_pauses: Callable[[Callable[[Any, Exception | None], None]], None] | None = None,
         answers: Answers | None = None,
     ):
         super().__init__(window)
         self.window = window
         self.writer = writer
-        self.reader = reader  # reads of the store (the pauses to offer, the last repair)
+        self.open_pauses = open_pauses  # (open pauses, last repair) from the store, answered on this thread
         self.settings = settings
         self.clock = clock
         self.wall = wall
@@ -263,15 +263,9 @@ class Controller(QObject):
 
     # ------------------------------------------------------------- startup
     def load_from_store(self) -> None:
-        """Ask the writer thread for open episodes and the last repair."""
-
-        def job(repo):
-            return repo.active(), repo.latest_repaired()
-
-        def done(result, error):
-            self.answers.post(lambda: self._loaded(result, error))
-
-        (self.reader or self.writer).call(job, done)
+        """Ask the store for the open episodes and the last repair."""
+        if self.open_pauses is not None:
+            self.open_pauses(self._loaded)
 
     def _loaded(self, result, error: Exception | None) -> None:
         if error is not None or result is None:
