@@ -114,9 +114,11 @@ def _wayland_answers(environ: Mapping[str, str]) -> bool:
 
 def _answers(address: str) -> bool:
     """A local stream socket that takes a connection (closed again at once)."""
-    import socket
+    # The C module under ``socket``: ``socket`` itself would add about 3 ms to every
+    # start (docs/ARCHITECTURE.md, "The way to the first window").
+    import _socket
 
-    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    probe = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     try:
         probe.settimeout(CONNECT_TIMEOUT_S)
         probe.connect(address)
