@@ -104,3 +104,24 @@ def _quick_key_derivation(request, monkeypatch):
         from couplepause.store import vault
 
         monkeypatch.setattr(vault, "SCRYPT", {**vault.SCRYPT, "n": 2**10})
+
+
+@pytest.fixture(autouse=True)
+def _windows_left_behind_are_deleted():
+    """The windows, dialogs and menus a test made go with it: left alive, every later
+    restyle (a theme, a language) walks them all, and the suite slows as it goes."""
+    qt_widgets = sys.modules.get("PySide6.QtWidgets")
+    app = qt_widgets.QApplication.instance() if qt_widgets is not None else None
+    before = {id(widget) for widget in app.topLevelWidgets()} if app is not None else set()
+    yield
+    qt_widgets = sys.modules.get("PySide6.QtWidgets")
+    app = qt_widgets.QApplication.instance() if qt_widgets is not None else None
+    if app is None:
+        return
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    for widget in app.topLevelWidgets():
+        if id(widget) not in before:
+            widget.close()
+            widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
