@@ -116,8 +116,14 @@ def _minutes(name: str, default: int, low: int, high: int) -> Key:
 
 # How the app looks: following the desktop's light or dark, or one scheme always.
 THEMES = ("system", "light", "dark", "high_contrast")
-# The language of the words: the system's, or one there are words for ("en", "de").
-LANGUAGES = (texts.SYSTEM, *texts.languages())
+def languages() -> tuple[str, ...]:
+    """The languages Settings offer: the system's, or one there are words for, as the
+    catalogues installed now say."""
+    return (texts.SYSTEM, *texts.languages())
+
+
+def _language(value: Any) -> str:
+    return _choice(languages())(value)
 
 SCHEMA: tuple[Key, ...] = (
     Key("partner_a", "", _name),
@@ -130,7 +136,7 @@ SCHEMA: tuple[Key, ...] = (
     Key("break_minutes", DEFAULT_BREAK_MINUTES, _minutes_choice(BREAK_CHOICES)),
     Key("reduced_motion", False, _bool),
     Key("theme", "system", _choice(THEMES)),
-    Key("language", texts.SYSTEM, _choice(LANGUAGES)),
+    Key("language", texts.SYSTEM, _language),
     Key("sound", False, _bool),  # a soft tone at each breathing phase (the sound extra)
     Key("welcome_seen", False, _bool),  # the first-run welcome was put away
     # The names live in the protected store (names.json), not here: see store/protected.py.

@@ -310,9 +310,9 @@ def test_a_chosen_language_comes_before_the_system_s(monkeypatch):
 
 
 def test_the_setting_is_a_language_there_are_words_for(tmp_path):
-    from couplepause.settings import LANGUAGES, SettingError, Settings, language_of
+    from couplepause.settings import SettingError, Settings, language_of, languages
 
-    assert LANGUAGES == ("system", "en", "de")
+    assert languages() == ("system", "en", "de")
     settings = Settings(tmp_path / "settings.ini")
     assert settings.get("language") == "system"
     settings.update({"language": "de"})
@@ -324,4 +324,4 @@ def test_the_setting_is_a_language_there_are_words_for(tmp_path):
     (tmp_path / "odd.ini").write_text("[General]\nlanguage=xx\n", encoding="utf-8")
     assert language_of(tmp_path / "odd.ini") == "system"  # a value edited by hand means the default
     (tmp_path / "bad.ini").write_bytes(b"\xff\xfe[General\nlanguage=de")
-    assert language_of(tmp_path / "bad.ini") in LANGUAGES  # a damaged file never stops a command
+    assert language_of(tmp_path / "bad.ini") in languages()  # a damaged file never stops a command

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from couplepause.common.texts import SYSTEM, language_name, words
 from couplepause.core import breathing
 from couplepause.core.flow import BREAK_CHOICES
-from couplepause.settings import KEYS, LANGUAGES, THEMES, SettingError, Settings
+from couplepause.settings import KEYS, THEMES, SettingError, Settings, languages
 from couplepause.ui import sound, theme
 from couplepause.ui.basics import fitting, scroller
 from couplepause.ui.fields import Dropdown, pad_spin_box
@@ -95,7 +95,7 @@ class SettingsDialog(QDialog):
         self.follow_desktop()
         self.theme.setCurrentIndex(max(0, self.theme.findData(values["theme"])))
         self.language = Dropdown(words("settings", "language"))
-        for key in LANGUAGES:  # each language by its own name
+        for key in languages():  # each language by its own name
             self.language.addItem(words("languages", "system") if key == SYSTEM else language_name(key), key)
         self.language.setCurrentIndex(max(0, self.language.findData(values["language"])))
         self.reduced_motion = QCheckBox(words("settings", "reduced_motion"))
