@@ -116,6 +116,8 @@ def _minutes(name: str, default: int, low: int, high: int) -> Key:
 
 # How the app looks: following the desktop's light or dark, or one scheme always.
 THEMES = ("system", "light", "dark", "high_contrast")
+
+
 def languages() -> tuple[str, ...]:
     """The languages Settings offer: the system's, or one there are words for, as the
     catalogues installed now say."""
