@@ -6,7 +6,8 @@ catalogues merged with it, checked, compiled, and a new language begun.
     python packaging/messages.py check      # exit 1 if the .pot is out of date or a
                                             # .po misses a text or changes its placeholders
     python packaging/messages.py init LANG  # begin a language: LANG's .po from the .pot
-    python packaging/messages.py compile DIR   # every .po -> DIR/<lang>/LC_MESSAGES/couplepause.mo
+    python packaging/messages.py compile DIR   # every .po -> DIR/<lang>/LC_MESSAGES/couplepause.mo,
+                                               # and resources/words.toml, theme.toml -> .json
 
 English is the source (words.toml); each text is one gettext entry with the context
 "section.key" and the English text as msgid (an entry of a list: the list's context, the
@@ -30,6 +31,7 @@ from pathlib import Path
 import polib
 import tomlkit
 from couplepause_build.catalogues import DOMAIN, LOCALE, ROOT, catalogues, compile_catalogues
+from couplepause_build.data import RESOURCES, compile_data
 from tomlkit.items import Comment, Table, Whitespace
 
 WORDS = ROOT / "resources" / "words.toml"
@@ -307,6 +309,8 @@ def main(argv: list[str]) -> int:
             return 1
     elif command == "compile" and len(argv) == 2:
         for path in compile_catalogues(Path(argv[1])):
+            print(path)
+        for path in compile_data(RESOURCES):  # the words and the look, in place
             print(path)
     else:
         print(__doc__.split("\n\n")[1], file=sys.stderr)

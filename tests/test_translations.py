@@ -325,3 +325,12 @@ def test_the_setting_is_a_language_there_are_words_for(tmp_path):
     assert language_of(tmp_path / "odd.ini") == "system"  # a value edited by hand means the default
     (tmp_path / "bad.ini").write_bytes(b"\xff\xfe[General\nlanguage=de")
     assert language_of(tmp_path / "bad.ini") in languages()  # a damaged file never stops a command
+
+
+def test_the_words_and_the_look_the_app_reads_are_the_ones_written():
+    """The app reads words.json and theme.json, compiled from the TOML at build time: a
+    change to the TOML shows once the package is built again (pip install -e ., or
+    python packaging/messages.py compile DIR)."""
+    for name in ("words", "theme"):
+        written = tomllib.loads(texts.resource_folder().joinpath(f"{name}.toml").read_text("utf-8"))
+        assert texts.resource_data(name) == written, f"rebuild: {name}.json is older than {name}.toml"

@@ -22,13 +22,12 @@ core (summaries), the command line and the views share one source of words.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Mapping
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import tomli
 
 if TYPE_CHECKING:
     import gettext
@@ -50,8 +49,9 @@ def resource_folder() -> Path:
 
 
 def resource_data(name: str) -> dict[str, Any]:
-    """resources/NAME.toml as a dict."""
-    return tomli.loads(resource_folder().joinpath(f"{name}.toml").read_text("utf-8"))
+    """resources/NAME.toml as a dict, as the build compiled it (NAME.json: see
+    packaging/couplepause_build/data.py)."""
+    return json.loads(resource_folder().joinpath(f"{name}.json").read_text("utf-8"))
 
 
 @lru_cache(maxsize=1)
