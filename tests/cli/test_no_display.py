@@ -52,8 +52,12 @@ def said(key: str, **values: object) -> str:
 
 
 def free_display() -> int:
-    """A display number with no X server (no socket file, nobody on the abstract one)."""
-    for number in range(4711, 4811):
+    """A display number with no X server (no socket file, nobody on the abstract one),
+    from a range of this test worker's own (another worker's fake server may take the
+    number between the look and the use)."""
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    first = 4711 + 40 * worker
+    for number in range(first, first + 40):
         path = f"/tmp/.X11-unix/X{number}"
         if os.path.exists(path) or os.path.exists(f"/tmp/.X{number}-lock"):
             continue
