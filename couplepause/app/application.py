@@ -380,7 +380,7 @@ def build(
     """
     from couplepause.core.clock import boot_id, system_clock
     from couplepause.core.episode import now_local
-    from couplepause.core.flow import ClockRun
+    from couplepause.core.resuming import ClockRun
     from couplepause.settings import Settings
     from couplepause.store.errors import cause
     from couplepause.store.repository import Repository, StoreError, StoreTooNew

@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Protocol
 
 from couplepause.core.episode import Episode
-from couplepause.core.flow import ClockRun, settle_open
 from couplepause.core.plan import Plan, PlanError
+from couplepause.core.resuming import ClockRun, settle_open
 from couplepause.store import files, plan_file
 from couplepause.store.backups import (
     BEFORE_IMPORT,

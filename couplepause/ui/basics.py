@@ -318,7 +318,7 @@ class RoundButton(QPushButton):
     def minimumSizeHint(self) -> QSize:
         return self.sizeHint()
 
-    def hitButton(self, pos) -> bool:  # noqa: N802: only the circle is the button
+    def hitButton(self, pos) -> bool:  # only the circle is the button
         radius = min(self.width(), self.height()) / 2.0
         center = QPointF(self.width() / 2.0, self.height() / 2.0)
         return (pos.x() - center.x()) ** 2 + (pos.y() - center.y()) ** 2 <= radius ** 2

@@ -21,6 +21,7 @@ from couplepause.core import prompts
 from couplepause.core.episode import Episode
 from couplepause.core.flow import Ev, Flow, FlowConfig, State
 from couplepause.core.plan import Plan
+from couplepause.core.resuming import ClockRun, settle_open
 from couplepause.settings import Settings
 from couplepause.ui.background import Answers
 from couplepause.ui.main_window import FLOW_SCREENS, MainWindow
@@ -61,7 +62,7 @@ class Controller(QObject):
         *,
         clock: Callable[[], float],
         wall: Callable[[], datetime],
-        run: fl.ClockRun | None = None,
+        run: ClockRun | None = None,
         open_pauses: Callable[[Callable[[Any, Exception | None], None]], None] | None = None,
         answers: Answers | None = None,
     ):
@@ -75,7 +76,7 @@ class Controller(QObject):
         self.began_last_time: str | None = None  # who spoke first in the last pause
         self.practising = False  # a practice pause: kept as practice, never counted
         self.chime = Chime(self)  # a tone at each breathing phase, when chosen
-        self.flow = Flow(clock=clock, wall=wall, config=flow_config(settings), run=run or fl.ClockRun())
+        self.flow = Flow(clock=clock, wall=wall, config=flow_config(settings), run=run or ClockRun())
         self.answers = answers or Answers()  # what other threads tell us, on this thread
         self.offered: Episode | None = None  # an open episode from before, on offer
         self.protected_names: dict[str, str] | None = None  # from the unlocked store
@@ -274,7 +275,7 @@ class Controller(QObject):
         active, latest = result
         self._show_last_time(latest)
         pausing = self.flow.state is not State.TALKING or self.flow.episode is not None
-        settled = fl.settle_open(
+        settled = settle_open(
             active, current=self.flow.episode if pausing else None,
             now=self.clock(), wall=self.wall(), run=self.flow.run,
         )

@@ -275,7 +275,7 @@ def test_any_sequence_of_events_leaves_a_valid_state(sequence):
 
 # ------------------------------------------------------------ domain rules for the app
 def test_settling_at_start_up_offers_the_newest_open_pause_and_lets_the_rest_rest():
-    from couplepause.core.flow import ClockRun, settle_open
+    from couplepause.core.resuming import ClockRun, settle_open
 
     old = Episode.start(T0 - timedelta(hours=5))
     newer = Episode.start(T0 - timedelta(hours=1))
@@ -287,7 +287,7 @@ def test_settling_at_start_up_offers_the_newest_open_pause_and_lets_the_rest_res
 
 
 def test_settling_while_a_pause_has_begun_keeps_only_that_one():
-    from couplepause.core.flow import ClockRun, settle_open
+    from couplepause.core.resuming import ClockRun, settle_open
 
     now_pause = Episode.start(T0)
     other_pause = Episode.start(T0 - timedelta(hours=1))
@@ -296,7 +296,7 @@ def test_settling_while_a_pause_has_begun_keeps_only_that_one():
 
 
 def test_a_pause_too_old_to_pick_up_is_let_rest():
-    from couplepause.core.flow import ClockRun, settle_open
+    from couplepause.core.resuming import ClockRun, settle_open
 
     ancient = Episode.start(T0 - timedelta(days=40))
     settled = settle_open([ancient], current=None, now=0.0, wall=T0, run=ClockRun())

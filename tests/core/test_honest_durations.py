@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from couplepause.core import clock
 from couplepause.core.episode import Episode, inconsistencies
-from couplepause.core.flow import ClockRun, Ev, Flow, FlowConfig, State, can_repair
+from couplepause.core.flow import Ev, Flow, FlowConfig, State, can_repair
+from couplepause.core.resuming import ClockRun
 
 T0 = datetime(2026, 11, 23, 21, 4, 5, 123000, tzinfo=timezone(timedelta(hours=1)))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from couplepause.core.episode import RESUME_WITHIN_SECONDS
-from couplepause.core.flow import ClockRun, settle_open
+from couplepause.core.resuming import ClockRun, settle_open
 from couplepause.store.recovery import settled
 from couplepause.store.repository import Repository
 
