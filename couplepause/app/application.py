@@ -26,6 +26,7 @@ from couplepause.ui.main_window import FLOW_SCREENS, MainWindow
 if TYPE_CHECKING:  # the heavy parts load after the window shows (see run_gui)
     from datetime import datetime
 
+    from couplepause.app.safekeeping import FolderGuard
     from couplepause.app.store_port import StorePort
     from couplepause.common.problems import Problem
     from couplepause.settings import Settings
@@ -54,6 +55,7 @@ class App:
         writer: Writer,
         reader: Reader,
         repository: Repository,
+        guard: FolderGuard | None = None,
     ):
         self.window = window
         self.controller = controller
@@ -63,7 +65,7 @@ class App:
         self.repository = repository
         self.settings = settings
         self.data_dir = data_dir
-        self.guard = None  # the FolderGuard, when this process took the data folder's lock
+        self.guard = guard  # the data folder's guard (and lock), released at quit
         self.keeper = None  # the background Keeper
         self.history = None  # the HistoryPresenter, once the view was opened
         self.export_dialog = None
@@ -71,8 +73,7 @@ class App:
         from couplepause.app.planning import Planning
         from couplepause.app.privacy import Privacy
 
-        # The parts are handed what they use: the window to tell the couple, the store
-        # through its port, the live flow, and each other where one asks another.
+        # The parts are handed what they use (the window, the store's port, the flow, each other).
         self.care = Care(window, self.store, controller, controller.answers,  # losses, backups, rescue copies
                          history=lambda: self.history, data_dir=data_dir)
         self.planning = Planning(window, self.store, controller)  # our plan for hard moments
@@ -298,8 +299,7 @@ class App:
             box.setText(words("notices", "quit_rescued", reason=reason, path=path))
         else:
             box.setText(words("notices", "quit_unsaved", reason=reason))
-        # Buttons that say what they do: closing (with the copy kept, or losing what
-        # is not saved) or staying open, which is where Enter and Escape lead.
+        # Buttons that say what they do: closing, or staying open (where Enter and Escape lead).
         close = box.addButton(words("notices", "quit_rescued_close" if path is not None else "quit_unsaved_close"),
                               QMessageBox.ButtonRole.DestructiveRole)
         stay = box.addButton(words("notices", "quit_keep_open"), QMessageBox.ButtonRole.RejectRole)
@@ -363,7 +363,7 @@ def build(
     wall: Callable[[], datetime] | None = None,
     boot: str = "run:this",
     window: MainWindow | None = None,
-    guard: Callable[[], None] | None = None,
+    guard: FolderGuard | None = None,
     keep: bool = False,
     cannot_save: Problem | None = None,
 ) -> App:
@@ -371,8 +371,8 @@ def build(
 
     ``clock``: the clock durations are measured with (default: the system's clock
     that counts sleep, see core/clock.py), ``boot`` names its run when it is given;
-    ``guard``: run before every write (the
-    data folder's lock); ``keep``: start the background Keeper (backups, checks);
+    ``guard``: run before every write (the data folder's lock), released at quit;
+    ``keep``: start the background Keeper (backups, checks);
     ``cannot_save``: why nothing can be saved in the data folder now (its lock could
     not be taken: a full disk, no permission, a read-only disk): the window says so,
     and on a read-only disk the store is opened read-only (its history is read, never
@@ -432,8 +432,7 @@ def build(
         notices.append(words("notices", "store_too_new"))
         report = None
     except StoreError as exc:
-        # The folder cannot be used now (a full disk, no permission): the
-        # repository opens at its first write, which is retried until it works.
+        # The folder cannot be used now (a full disk, no permission): the store opens at its first write.
         log.error("the store could not be opened (%s)", exc.key)
         if not folder_told:
             notices.append(words("notices", "not_saving", reason=cause(exc)))
@@ -463,7 +462,8 @@ def build(
 
     controller = Controller(window, writer, settings, clock=clock, wall=wall, run=run,
                             open_pauses=open_pauses, answers=answers)
-    bundle = App(window, controller, store, settings, data_dir, writer=writer, reader=reader, repository=repository)
+    bundle = App(window, controller, store, settings, data_dir, writer=writer, reader=reader, repository=repository,
+                 guard=guard)
     controller.all_saved.connect(bundle.care.all_saved)
     window.talking.settings_requested.connect(bundle.open_settings)
     window.talking.safety_requested.connect(bundle.open_safety)

@@ -356,7 +356,6 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
         # Why nothing can be saved there now (a missing folder is told by build()).
         cannot_save = paths.write_problem(data_dir) if owner == "cannot" and data_dir.is_dir() else None
         bundle = build(data_dir, window=window, guard=guard, keep=True, cannot_save=cannot_save)
-        bundle.guard = guard
         running.app = bundle
         if privacy is not None and cannot_save is None:
             bundle.window.show_notice(privacy)

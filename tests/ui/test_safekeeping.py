@@ -162,7 +162,6 @@ def test_the_data_folder_removed_while_open_is_made_again_with_the_lock(qtbot, t
     remade = []
     guard = safekeeping.FolderGuard(data, lock, held=True, on_remade=lambda: remade.append(1))
     bundle = build(data, clock=clock.monotonic, wall=clock.now, guard=guard)
-    bundle.guard = guard
     qtbot.addWidget(bundle.window)
     try:
         shutil.rmtree(data)
@@ -202,7 +201,6 @@ def test_a_folder_taken_by_another_launch_is_never_written_to(qtbot, tmp_path, c
     assert lock.tryLock(0)
     guard = safekeeping.FolderGuard(data, lock, held=True, on_remade=lambda: None)
     bundle = build(data, clock=clock.monotonic, wall=clock.now, guard=guard)
-    bundle.guard = guard
     qtbot.addWidget(bundle.window)
     shutil.rmtree(data)
     paths.ensure_data_dir(data)
