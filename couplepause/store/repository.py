@@ -16,10 +16,9 @@ lock of its own (``reading.MonthHints``). Qt-free: the app passes the folders in
 ``guard`` called before every write (the data folder is there and this process holds its
 lock; it raises ``StoreUnavailable`` otherwise).
 
-It builds its collaborators and hands them to one another, explicitly; none knows the
-repository (Layout, EpisodeFiles, Protection, Manifest, Backups, PlanFile, Opening;
-protected.py, snapshots.py and reading.py are functions over them; recovery.py uses
-the repository's public operations through its ``Store`` Protocol).
+It builds its collaborators and hands them to one another; none knows the repository
+(Layout, EpisodeFiles, Protection, Manifest, Backups, PlanFile, Opening; protected.py,
+snapshots.py, reading.py are functions over them; recovery.py uses its ``Store`` Protocol).
 """
 
 from __future__ import annotations
