@@ -147,12 +147,18 @@ def start_display(size: tuple[int, int], env: dict[str, str], folder: Path) -> t
         if not number:
             raise RuntimeError("Xvfb did not start")
         display = f":{number}"
-        # openbox runs --startup once it manages the screen: the file says it is ready.
+        # openbox runs --startup once it manages the screen: a line on a named pipe says so.
         flag = folder / "openbox-ready"
-        wm = subprocess.Popen(["openbox", "--startup", f"touch {flag}"], env=dict(env, DISPLAY=display),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        started.append(wm)
-        _wait_for(flag, wm)
+        os.mkfifo(flag)
+        # Held open for reading and writing here, so the pipe waits for the line, not for a writer.
+        listening = os.open(flag, os.O_RDWR | os.O_NONBLOCK)
+        try:
+            wm = subprocess.Popen(["openbox", "--startup", f"sh -c 'echo ready > {flag}'"],
+                                  env=dict(env, DISPLAY=display), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            started.append(wm)
+            _wait_for(listening, wm)
+        finally:
+            os.close(listening)
         return started, display
     except BaseException:
         for process in reversed(started):
@@ -160,16 +166,18 @@ def start_display(size: tuple[int, int], env: dict[str, str], folder: Path) -> t
         raise
 
 
-def _wait_for(flag: Path, wm: subprocess.Popen) -> None:
+def _wait_for(ready: int, wm: subprocess.Popen) -> None:
+    """Block until openbox writes its line on ``ready`` (a few tenths of a second at a
+    time, to notice it stopping), or give up after WM_READY_S."""
+    import select
     import time
 
     deadline = time.monotonic() + WM_READY_S
-    while not flag.exists():
+    while not select.select([ready], [], [], 0.2)[0]:
         if wm.poll() is not None:
             raise RuntimeError(f"openbox stopped (exit {wm.returncode})")
         if time.monotonic() > deadline:
             raise RuntimeError("openbox did not start")
-        time.sleep(0.05)
 
 
 def walk(year: tuple[Path, Path], size: tuple[int, int], language: str, folder: Path) -> dict:
