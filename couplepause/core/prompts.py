@@ -62,15 +62,18 @@ def listener_prompts(plan: Plan | None, speaker: str, listener: str, names: dict
     ]
 
 
-def break_helps(plan: Plan | None, names: dict[str, str]) -> list[str]:
-    """One line per partner who wrote what helps them settle (in partner order)."""
+def _each_who_wrote(plan: Plan | None, names: dict[str, str], part: str, section: str, key: str) -> list[str]:
+    """One line per partner who wrote ``part`` of their plan (in partner order), the
+    words ``section``.``key`` with their name and what they wrote as ``{part}``."""
     if plan is None:
         return []
-    return [
-        words("break", "helps", name=names[p], helps=plan.of(p).helps)
-        for p in names
-        if plan.of(p).helps
-    ]
+    written = {p: getattr(plan.of(p), part) for p in names}
+    return [words(section, key, name=names[p], **{part: text}) for p, text in written.items() if text]
+
+
+def break_helps(plan: Plan | None, names: dict[str, str]) -> list[str]:
+    """One line per partner who wrote what helps them settle (in partner order)."""
+    return _each_who_wrote(plan, names, "helps", "break", "helps")
 
 
 def invitation(plan: Plan | None) -> str:
@@ -90,13 +93,7 @@ def needs_to_hear(plan: Plan | None, partner: str, names: dict[str, str]) -> str
 def early_signs(plan: Plan | None, names: dict[str, str]) -> list[str]:
     """For the home screen: each partner's early signs, in their own words (in partner
     order; a partner who wrote none has no line)."""
-    if plan is None:
-        return []
-    return [
-        words("talking", "early_signs", name=names[p], signs=plan.of(p).signs)
-        for p in names
-        if plan.of(p).signs
-    ]
+    return _each_who_wrote(plan, names, "signs", "talking", "early_signs")
 
 
 def pause_signal(plan: Plan | None) -> str:
