@@ -288,52 +288,45 @@ class App:
                 return False
             self.shutdown()
             return True
-        from PySide6.QtWidgets import QMessageBox
-
         reason = self.controller.unsaved_reason
         path = self.care.rescue()
-        box = QMessageBox(self.window)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(APP_NAME)
-        if path is not None:
-            box.setText(words("notices", "quit_rescued", reason=reason, path=path))
-        else:
-            box.setText(words("notices", "quit_unsaved", reason=reason))
-        # Buttons that say what they do: closing, or staying open (where Enter and Escape lead).
-        close = box.addButton(words("notices", "quit_rescued_close" if path is not None else "quit_unsaved_close"),
-                              QMessageBox.ButtonRole.DestructiveRole)
-        stay = box.addButton(words("notices", "quit_keep_open"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(stay)
-        box.setEscapeButton(stay)
+        kept = path is not None
+        text = words("notices", "quit_rescued", reason=reason, path=path) if kept else \
+            words("notices", "quit_unsaved", reason=reason)
 
-        def answered(_result: int) -> None:
-            if box.clickedButton() is close:
-                self._closing = True
-                self.shutdown()
-                self.window.close()
+        def close() -> None:
+            self._closing = True
+            self.shutdown()
+            self.window.close()
 
-        box.finished.connect(answered)
-        box.open()
-        self.leave_question = box
+        self._ask_before_closing(text, words("notices", "quit_rescued_close" if kept else "quit_unsaved_close"),
+                                 words("notices", "quit_keep_open"), close, warning=True)
         return False
 
     def _ask_before_leaving_the_pause(self) -> None:
+        def leave() -> None:
+            self._leaving_the_pause = True
+            self.window.close()
+
+        self._ask_before_closing(words("notices", "quit_during_pause"), words("notices", "quit_during_pause_close"),
+                                 words("notices", "quit_during_pause_stay"), leave)
+
+    def _ask_before_closing(self, text: str, go: str, stay: str, gone: Callable[[], None], *, warning=False) -> None:
+        """The question before the window closes, with buttons that say what they do;
+        staying open is where Enter and Escape lead. ``gone`` runs if they close."""
         from PySide6.QtWidgets import QMessageBox
 
         box = QMessageBox(self.window)
+        if warning:
+            box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(APP_NAME)
-        box.setText(words("notices", "quit_during_pause"))
-        leave = box.addButton(words("notices", "quit_during_pause_close"), QMessageBox.ButtonRole.AcceptRole)
-        stay = box.addButton(words("notices", "quit_during_pause_stay"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(stay)
-        box.setEscapeButton(stay)
-
-        def answered(_result: int) -> None:
-            if box.clickedButton() is leave:
-                self._leaving_the_pause = True
-                self.window.close()
-
-        box.finished.connect(answered)
+        box.setText(text)
+        role = QMessageBox.ButtonRole.DestructiveRole if warning else QMessageBox.ButtonRole.AcceptRole
+        close = box.addButton(go, role)
+        stay_button = box.addButton(stay, QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stay_button)
+        box.setEscapeButton(stay_button)
+        box.finished.connect(lambda _result: box.clickedButton() is close and gone())
         box.open()
         self.leave_question = box
 
