@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from couplepause.common.formatting import number
@@ -56,6 +56,12 @@ class ChartTab(QStackedWidget):
         self.weekly_charts = _Shown()
         self._drawn: dict[str, tuple[int, bool, Any, Any]] = {}
         self._charts = None  # the charts module, once imported
+        # A new colour scheme reaches this tab as several palette changes, one per
+        # restyled ancestor: the charts are drawn again once, after the last.
+        self._recolour = QTimer(self)
+        self._recolour.setSingleShot(True)
+        self._recolour.setInterval(0)
+        self._recolour.timeout.connect(self._recoloured)
 
         self.side = QWidget()
         side = QVBoxLayout(self.side)
@@ -175,12 +181,15 @@ class ChartTab(QStackedWidget):
         take their colours when drawn, so they are drawn again."""
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and self._drawn:
-            for _version, _log, repair, weekly in self._drawn.values():
-                for chart in (repair, weekly):
-                    chart.setParent(None)
-                    chart.deleteLater()
-            self._drawn.clear()
-            self.redraw.emit()
+            self._recolour.start()
+
+    def _recoloured(self) -> None:
+        for _version, _log, repair, weekly in self._drawn.values():
+            for chart in (repair, weekly):
+                chart.setParent(None)
+                chart.deleteLater()
+        self._drawn.clear()
+        self.redraw.emit()
 
 
 class _Shown(QStackedWidget):

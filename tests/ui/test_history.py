@@ -169,11 +169,14 @@ def test_the_charts_take_a_new_colour_scheme_while_the_history_is_open(history, 
     view = presenter.view
     qtbot.waitUntil(lambda: view.repair_chart is not None)
     assert view.repair_chart.plot.backgroundBrush().color().name().upper() == theme.colors("light")["surface"]
+    redraws = []
+    view.chart_tab.redraw.connect(lambda: redraws.append(1))
     try:
         theme.apply(QApplication.instance(), "dark")
         qtbot.waitUntil(
             lambda: view.repair_chart.plot.backgroundBrush().color().name().upper() == theme.colors("dark")["surface"]
         )
         assert view.weekly_chart is not None
+        assert len(redraws) == 1, "one new scheme, the charts drawn once"
     finally:
         theme.apply(QApplication.instance(), "light")
