@@ -82,8 +82,7 @@ class ChartTab(QStackedWidget):
         self.log_scale.toggled.connect(self._choose_log)
         side.addWidget(self.log_scale)
         self.columns.addWidget(self.side)
-        self.area = scroller(page)
-        self.addWidget(self.area)
+        self.area = scroller(page, self)
         self._fit_side()
 
     # ---------------------------------------------------------- what shows

@@ -217,9 +217,7 @@ class MainWindow(QMainWindow):
             self._pages[view] = view
             self.stack.addWidget(view)
             return
-        area = scroller(view)
-        self._pages[view] = area
-        self.stack.addWidget(area)
+        self._pages[view] = scroller(view, self.stack)
 
     def show_view(self, view: QWidget) -> None:
         area = self._pages[view]
