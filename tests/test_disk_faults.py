@@ -97,6 +97,7 @@ def guard(tmp_path, *, held=False) -> safekeeping.FolderGuard:
     (READ_ONLY, True, "The disk that holds the data folder is read-only."),
     (FULL, True, "The disk is full."),
 ])
+@pytest.mark.process
 def test_the_guard_tells_a_disk_that_takes_no_lock_by_its_cause(tmp_path, monkeypatch, error, stale_lock, told):
     checked = guard(tmp_path)
     if stale_lock:
@@ -162,6 +163,7 @@ def import_line(data, export_file, capsys) -> str:
     (READ_ONLY, True, "(the disk that holds the data folder is read-only)"),
     (None, True, "another import or restore is running"),
 ])
+@pytest.mark.process
 def test_a_command_tells_full_read_only_and_busy_apart(tmp_path, monkeypatch, capsys, export_file,
                                                        error, stale_lock, said):
     data = tmp_path / "data"

@@ -13,7 +13,10 @@ import pytest
 
 from couplepause.common import paths
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="local socket paths are Linux-specific here")
+pytestmark = [
+    pytest.mark.process,  # the app as a program: CI's whole run (tests/tiers.py)
+    pytest.mark.skipif(sys.platform != "linux", reason="local socket paths are Linux-specific here"),
+]
 
 
 def launch(data_dir: Path) -> subprocess.Popen:

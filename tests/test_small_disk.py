@@ -109,6 +109,7 @@ def test_a_read_only_disk_is_named_as_such_by_import(small_disk: Path, tmp_path:
     assert "read-only" in line and "another couplepause" not in line and "open on" not in line, line
 
 
+@pytest.mark.process
 def test_the_app_opens_on_a_read_only_disk_and_says_why_it_cannot_save(small_disk: Path, qtbot) -> None:
     import tempfile
 
@@ -172,6 +173,7 @@ def test_a_full_disk_is_told_as_full_not_as_a_lock(small_disk: Path, tmp_path: P
     assert cause(caught.value) == "The disk is full."
 
 
+@pytest.mark.process
 def test_a_read_only_disk_with_a_stale_lock_opens_the_window(small_disk: Path, qtbot, capsys, tmp_path: Path) -> None:
     import tempfile
 

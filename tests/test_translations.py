@@ -210,6 +210,7 @@ def test_the_app_reads_only_compiled_catalogues(resources_with):
 
 
 # ------------------------------------------------------------- a new language
+@pytest.mark.process
 @in_a_checkout
 def test_a_new_language_is_begun_with_its_plural_forms_and_offered_once_translated(resources_with, tmp_path):
     messages = _messages()

@@ -439,8 +439,8 @@ def build(
 
     if window is None:
         window = MainWindow(wall, welcome=not settings.get("welcome_seen"))
-        # As in run_gui: the screens after the Pause are built once the window shows.
-        window.first_exposed.connect(window.build_all)
+        # As in run_gui: the screen the Pause opens is built once the window shows.
+        window.first_exposed.connect(window.ready_for_the_pause)
     else:
         window.set_wall(wall)
     writer = Writer(repository, lambda result: answers.post(lambda: controller.on_write_result(result)))

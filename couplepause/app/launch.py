@@ -332,7 +332,7 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
 
     def after_first_show() -> None:
         # The Pause button is on screen: now the store, the flow, the local
-        # socket for other launches, and the screens after the Pause.
+        # socket for other launches, and the breathing screen the Pause opens.
         try:
             import PySide6.QtNetwork  # noqa: F401  the socket for other launches, first: it may not load
         except ImportError as exc:  # a system library it needs is missing: the command line says which
@@ -369,7 +369,7 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
             reading, epoch = early_press[0]
             bundle.controller.pause(at=(reading, datetime.fromtimestamp(epoch).astimezone()))
         running.server = _serve_raise_requests(key, window)
-        window.build_all()
+        window.ready_for_the_pause()
 
     stop_listening = _install_signal_handlers(qt_app, on_signal)
     # Windows ends a session by emitting this and ending the process right after

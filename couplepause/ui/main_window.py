@@ -32,8 +32,8 @@ HOLDER_MARGINS = ((16, 12, 16, 0), (16, 6, 16, 0))
 DEFAULT_SIZE = (1120, 780)  # when the screen has room; else the screen's free area
 MINIMUM_SIZE = (640, 480)
 
-# The screens after the Pause, built on first use or right after the window
-# first shows (so start-up pays only for the home screen): name -> builder.
+# The screens after the Pause, built on first use (breathing right after the
+# window first shows, so start-up pays only for the home screen): name -> builder.
 def _breathing(wall):
     from couplepause.ui.breathing import BreathingView
 
@@ -194,11 +194,12 @@ class MainWindow(QMainWindow):
         """The screen if it exists already; never builds it."""
         return self._screens.get(name)
 
-    def build_all(self) -> None:
-        """Everything after the Pause: run once the window is on screen."""
+    def ready_for_the_pause(self) -> None:
+        """Once the window is on screen: the pointing hands, and the breathing screen
+        the Pause opens, so that it answers at once. The screens after breathing are
+        built when first needed (each in 2-5 ms, within a frame)."""
         self.talking.finish()
-        for name in FLOW_SCREENS:
-            self.screen(name)
+        self.screen("breathing")
 
     def flow_views(self) -> tuple[QWidget, ...]:
         return (self.talking, *self._screens.values())

@@ -160,6 +160,7 @@ def test_output_in_a_missing_folder_is_one_line_exit_1(run, data_dir, tmp_path):
 
 
 # ---------------------------------------------------------------------- PDF
+@pytest.mark.process
 def test_pdf_without_display_or_platform_set(tmp_path):
     data = tmp_path / "data"
     seed(data, sample())
@@ -177,6 +178,7 @@ def test_pdf_without_display_or_platform_set(tmp_path):
     assert snapshot(data) == before
 
 
+@pytest.mark.process
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="DISPLAY is an X11 (Linux) matter")
 def test_pdf_with_a_display_that_is_not_there(tmp_path):
     # An SSH session may carry a DISPLAY nobody answers: the xcb platform would
@@ -190,6 +192,7 @@ def test_pdf_with_a_display_that_is_not_there(tmp_path):
     assert out.read_bytes().startswith(b"%PDF-")
 
 
+@pytest.mark.process
 def test_pdf_from_an_empty_store_is_one_page_exit_0(tmp_path):
     data = tmp_path / "data"
     data.mkdir()

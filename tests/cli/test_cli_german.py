@@ -14,6 +14,8 @@ import pytest
 from ..factory import sample
 from .conftest import assert_one_error_line, run_subprocess, seed
 
+pytestmark = pytest.mark.process  # the app as a program: CI's whole run (tests/tiers.py)
+
 GERMAN = {"LANGUAGE": "de"}
 
 

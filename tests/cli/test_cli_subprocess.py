@@ -14,6 +14,8 @@ from couplepause import __version__
 from ..factory import make_episode, sample
 from .conftest import assert_one_error_line, load, run_subprocess, seed, snapshot, subprocess_env
 
+pytestmark = pytest.mark.process  # the app as a program: CI's whole run (tests/tiers.py)
+
 
 def test_version(tmp_path):
     result = run_subprocess(tmp_path / "data", "--version")

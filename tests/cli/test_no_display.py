@@ -149,6 +149,7 @@ def test_a_wayland_display_that_is_not_there(tmp_path):
     assert_told_calmly(result, said("display_not_there", display="wayland-7", variable="WAYLAND_DISPLAY"), data)
 
 
+@pytest.mark.process
 @linux_only
 def test_open_says_it_too_after_reading_the_file(tmp_path):
     from .test_cli import export_file
@@ -162,6 +163,7 @@ def test_open_says_it_too_after_reading_the_file(tmp_path):
 
 
 # ------------------------------------------- Qt itself finds no way to a window
+@pytest.mark.process
 @linux_only
 def test_a_display_that_qt_cannot_use_is_one_sentence_not_an_abort(tmp_path, fake_x_server):
     data = tmp_path / "data"
@@ -172,6 +174,7 @@ def test_a_display_that_qt_cannot_use_is_one_sentence_not_an_abort(tmp_path, fak
     assert assert_one_error_line(result) == said("qt_found_no_display", detail=detail)
 
 
+@pytest.mark.process
 @linux_only
 def test_a_platform_plugin_without_its_library_names_the_library(tmp_path, fake_x_server):
     """A copy of the xcb plugin that asks for a libxcb-cursor that no system has."""
@@ -210,6 +213,7 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
+@pytest.mark.process
 def test_qt_network_without_its_library_names_the_package(tmp_path):
     result = start(tmp_path / "data", code=NO_GSSAPI, QT_QPA_PLATFORM="offscreen")
     assert result.code == 1, result.err
@@ -221,6 +225,7 @@ def test_qt_network_without_its_library_names_the_package(tmp_path):
         assert line == said("library_missing", library="libgssapi_krb5.so.2")
 
 
+@pytest.mark.process
 def test_the_second_launch_without_qt_network_says_it_too(tmp_path, qtbot):
     """A second launch needs QtNetwork before any window, to hand over to the first."""
     data = tmp_path / "data"
@@ -240,6 +245,7 @@ def test_the_second_launch_without_qt_network_says_it_too(tmp_path, qtbot):
 
 
 # ------------------------------------------------ what needs no display at all
+@pytest.mark.process
 @linux_only
 def test_offscreen_still_starts_without_a_display(tmp_path, qtbot):
     data = tmp_path / "data"
@@ -255,6 +261,7 @@ def test_offscreen_still_starts_without_a_display(tmp_path, qtbot):
     assert err == ""
 
 
+@pytest.mark.process
 @linux_only
 def test_the_headless_commands_need_no_display(tmp_path):
     data = tmp_path / "data"

@@ -4,7 +4,7 @@ exit code is the app's.
 
     python drive.py DATA pause   # a Pause pressed as soon as the window is on screen;
                                  # once that pause is on disk: DRIVEN {json}
-    python drive.py DATA idle    # nothing pressed; once every screen is built and a
+    python drive.py DATA idle    # nothing pressed; once the breathing screen is built and a
                                  # moment has passed, the window idle: DRIVEN {json}
 
 The line ``DRIVEN {json}`` says the window's title, the notice it shows and the
@@ -22,10 +22,9 @@ from PySide6.QtCore import QTimer
 from couplepause.app import launch
 from couplepause.cli.commands import main
 from couplepause.common import texts
-from couplepause.ui.main_window import FLOW_SCREENS
 
 POLL_MS = 50
-SETTLE_MS = 1000  # idle: after the last screen is built, nothing runs in Python for this long
+SETTLE_MS = 300  # idle: after the last screen is built, nothing runs in Python for this long
 
 
 def pause_on_disk(data: Path) -> bool:
@@ -49,7 +48,7 @@ def drive(window, data: Path, mode: str) -> None:
     def look() -> None:
         if mode == "pause" and pause_on_disk(data):
             tell(window)
-        elif mode == "idle" and window.built(list(FLOW_SCREENS)[-1]) is not None:
+        elif mode == "idle" and window.built("breathing") is not None:
             QTimer.singleShot(SETTLE_MS, lambda: tell(window))
         else:
             QTimer.singleShot(POLL_MS, look)

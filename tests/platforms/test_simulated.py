@@ -24,7 +24,10 @@ SYSTEMS = ("windows", "macos")
 # console, SIGHUP when macOS' Terminal closes.
 QUIT_SIGNAL = {"windows": "SIGINT", "macos": "SIGHUP"}
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the simulations run on Linux")
+pytestmark = [
+    pytest.mark.process,  # the app as a program: CI's whole run (tests/tiers.py)
+    pytest.mark.skipif(sys.platform != "linux", reason="the simulations run on Linux"),
+]
 
 
 def simulated(system: str, log: Path, **extra: str) -> dict[str, str]:

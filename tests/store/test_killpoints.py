@@ -63,6 +63,7 @@ def _normal(log: list[str]) -> list[str]:
     )
 
 
+@pytest.mark.process
 @pytest.mark.skipif(not CRASHPOINT.is_file(), reason="needs /work/shared/tools/crashpoint.py")
 def test_the_command_line_is_killed_at_the_same_points(tmp_path: Path) -> None:
     """``couplepause import`` under crashpoint.py (a real process, killed with SIGKILL) makes

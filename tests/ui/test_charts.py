@@ -21,6 +21,7 @@ from couplepause.core.episode import Episode
 from couplepause.ui import charts
 from couplepause.ui.history_presenter import summarise
 from couplepause.ui.history_tables import two_lines
+from tests.tiers import everyday
 
 NOW = datetime(2026, 12, 2, 20, 0, tzinfo=UTC)
 DAY_MONTH = re.compile(r"^\d{1,2} [A-Z][a-z]{2}( \d{4})?$")  # "9 Nov", "9 Nov 2026"
@@ -188,7 +189,7 @@ def on_window(window, plot) -> tuple[int, int]:
     return left, left + rect.width()
 
 
-@pytest.mark.parametrize("size", [(1280, 800), (1024, 600)])
+@pytest.mark.parametrize("size", everyday([(1280, 800), (1024, 600)], (1024, 600)))
 def test_both_charts_share_one_time_axis_in_every_range(history_view, qtbot, size):
     bundle, view = history_view(history(), size)
     everything = view.episodes()
@@ -236,7 +237,7 @@ def test_a_header_goes_on_two_lines_of_about_equal_length():
     assert two_lines("Trend") == "Trend"
 
 
-@pytest.mark.parametrize("size", [(1280, 800), (1024, 600)])
+@pytest.mark.parametrize("size", everyday([(1280, 800), (1024, 600)], (1024, 600)))
 def test_no_table_header_is_cut(history_view, qtbot, size):
     _bundle, view = history_view(history(), size)
     view.set_range("12m")

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from couplepause.ui import theme
 from couplepause.ui.widgets import show_beside
+from tests.tiers import everyday
 
 SCHEMES = tuple(theme.TABLES)
 
@@ -98,7 +99,7 @@ def scheme(request, app, qapp):
     theme.apply(qapp, "light")
 
 
-@pytest.mark.parametrize("scheme", SCHEMES, indirect=True)
+@pytest.mark.parametrize("scheme", everyday(SCHEMES, "dark"), indirect=True)
 @pytest.mark.parametrize("opener", OPENERS, ids=lambda opener: opener.__name__.strip("_"))
 def test_every_tab_stop_shows_one_focus_mark(app, qtbot, opener, scheme):
     qtbot.waitUntil(lambda: app.desktop_scheme is not None)  # following the desktop: the choice stands

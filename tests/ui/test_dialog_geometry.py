@@ -13,12 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.tiers import everyday
+
 LOOK = Path(__file__).with_name("dialog_geometry.py")
 
 
-@pytest.mark.parametrize(("width", "height", "language"), [
+@pytest.mark.parametrize(("width", "height", "language"), everyday([
     (1024, 600, "de"), (1024, 600, "en"), (1280, 800, "en"), (1280, 800, "de"),
-])
+], (1024, 600, "de"), unpack=True))
 def test_every_dialog_is_whole(tmp_path, width, height, language):
     screen = tmp_path / "screen.json"
     screen.write_text(json.dumps({

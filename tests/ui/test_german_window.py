@@ -24,6 +24,7 @@ from couplepause.common import texts
 from couplepause.common.formatting import date_pattern
 from couplepause.common.texts import context, source_words, words
 from couplepause.core.flow import Ev
+from couplepause.ui.main_window import FLOW_SCREENS
 
 
 def english_only() -> set[str]:
@@ -72,7 +73,8 @@ def german_app(language, make_app, qtbot):
     bundle.window.show()
     qtbot.waitExposed(bundle.window)
     qtbot.waitUntil(lambda: bundle.writer.pending() == 0)
-    bundle.window.build_all()
+    for name in FLOW_SCREENS:  # every screen, to read its words
+        bundle.window.screen(name)
     return bundle
 
 

@@ -20,6 +20,7 @@ from couplepause.core.plan import MAX_TEXT, PartnerPlan, Plan
 from couplepause.ui.basics import FRAME_ROOM, PAUSE_DIAMETER, PAUSE_MIN_DIAMETER, PAUSE_WORD_STEPS, RoundButton
 from couplepause.ui.controller import Controller
 from couplepause.ui.talking import PAUSE_FOLDS_FIRST
+from tests.tiers import everyday
 
 NAMES = {"partner_a": "Maximiliane Oberhausen-Kleist", "partner_b": "Jean-Baptiste Vandenbroucke"}
 SIZES = {  # the window on a screen, less what a window manager's frame and title bar take
@@ -122,7 +123,7 @@ def started(make_app, qtbot, monkeypatch):
     return bundle
 
 
-@pytest.fixture(params=["en", "de"])
+@pytest.fixture(params=everyday(["en", "de"], "de"))
 def home(request, language, make_app, qtbot, monkeypatch):
     language(request.param)
     bundle = started(make_app, qtbot, monkeypatch)
@@ -130,7 +131,7 @@ def home(request, language, make_app, qtbot, monkeypatch):
     return bundle
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", everyday(SIZES, "1024x600"))
 def test_every_combination_of_banners_is_whole(home, size):
     window, talking = home.window, home.window.talking
     window.resize(*SIZES[size])

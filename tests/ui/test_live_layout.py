@@ -16,6 +16,7 @@ from couplepause.core.flow import Ev
 from couplepause.core.plan import PartnerPlan, Plan
 from couplepause.ui.fitting import Column
 from couplepause.ui.widgets import Pacer
+from tests.tiers import everyday
 from tests.ui.test_home_layout import SIZES, problems, settle, started
 from tests.ui.test_live_keyboard import assert_one_focus_mark_on_every_stop
 
@@ -57,7 +58,7 @@ def screen_problems(window) -> list[str]:
     return found + problems(window)
 
 
-@pytest.fixture(params=["en", "de"])
+@pytest.fixture(params=everyday(["en", "de"], "de"))
 def live(request, language, make_app, qtbot, monkeypatch):
     language(request.param)
     bundle = started(make_app, qtbot, monkeypatch)
@@ -103,7 +104,7 @@ def walk(bundle, notice: str | None):
 
 
 @pytest.mark.parametrize("notice", ["none", "practice", "unsaved"])
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", everyday(SIZES, "1024x600"))
 def test_every_live_screen_is_whole(live, size, notice):
     live.window.resize(*SIZES[size])
     found = {name: wrong for name, wrong in walk(live, notices()[notice]) if wrong}

@@ -176,6 +176,7 @@ def test_the_error_log_never_holds_personal_content(make_app, data_dir, qtbot, m
     assert stat.S_IMODE(log_path.stat().st_mode) == 0o600
 
 
+@pytest.mark.process
 @pytest.mark.skipif(sys.platform != "linux", reason="file modes and signals as on Linux")
 def test_every_file_and_folder_is_private_under_umask_022(tmp_path, qtbot):
     data = tmp_path / "data"

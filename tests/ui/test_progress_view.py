@@ -30,6 +30,7 @@ from couplepause.core.chart import VALUE_GAP, value_ticks
 from couplepause.core.episode import Break, Episode
 from couplepause.ui import charts
 from couplepause.ui.basics import FRAME_ROOM
+from tests.tiers import everyday
 from tests.ui.conftest import fill_store
 
 NOW = datetime(2026, 12, 2, 20, 0, tzinfo=UTC)
@@ -120,7 +121,7 @@ def axis_uncrowded(axis) -> bool:
 CASES = [(SMALL, "de"), (SMALL, "en"), (LARGE, "en"), (LARGE, "de")]
 
 
-@pytest.mark.parametrize(("size", "lang"), CASES)
+@pytest.mark.parametrize(("size", "lang"), everyday(CASES, (SMALL, "de"), unpack=True))
 def test_the_chart_keeps_its_plot_and_everything_is_whole(progress, qtbot, size, lang):
     bundle, view = progress(size, lang)
     assert view.plot_height() >= charts.PLOT_MIN_PX, view.plot_height()
@@ -249,7 +250,7 @@ def test_every_tab_stop_of_the_progress_view_shows_its_focus(progress, qtbot):
         assert not isinstance(stop, QGraphicsView)
 
 
-@pytest.mark.parametrize(("size", "lang"), [(SMALL, "de"), (LARGE, "en")])
+@pytest.mark.parametrize(("size", "lang"), everyday([(SMALL, "de"), (LARGE, "en")], (SMALL, "de"), unpack=True))
 def test_the_list_of_pauses_fits_with_long_names_and_notes_shown(progress, qtbot, size, lang):
     """Nothing scrolls sideways: a long name, a pattern and a note share the room left
     (each shortened to the same share, never below its header; whole in its tooltip)."""

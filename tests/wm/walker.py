@@ -132,7 +132,7 @@ class Walk:
         if not wait_until(lambda: window.windowHandle() is not None and window.windowHandle().isExposed()):
             raise RuntimeError("the window never showed")
         self.app = app = build(self.data_dir, window=window, wall=walk_clock())
-        window.build_all()
+        window.ready_for_the_pause()
         if not wait_until(lambda: app.writer.pending() == 0 and app.planning.loaded):
             raise RuntimeError("the store and the plan were never read")
         self.qt_app = qt_app
