@@ -65,8 +65,7 @@ def _axis_font() -> QFont:
 
 def _plot(axes: dict) -> pg.PlotWidget:
     """A still, calm plot: no mouse zoom, no menu, soft axes on the card colour."""
-    plot = pg.PlotWidget(axisItems=axes)
-    plot.setMenuEnabled(False)
+    plot = pg.PlotWidget(axisItems=axes, enableMenu=False)  # its view's menu is never built
     plot.setMouseEnabled(x=False, y=False)
     plot.hideButtons()
     # A picture for the eyes and the mouse: the keyboard and screen readers have

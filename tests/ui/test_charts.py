@@ -136,6 +136,13 @@ def xy(item) -> tuple[list[float], list[float]]:
     return list(x), list(y)
 
 
+def test_a_chart_is_still_no_menu_no_zoom_no_tab_stop(chart):
+    for plot in (chart.plot, chart.open_row):
+        assert plot.getViewBox().menu is None and not plot.getPlotItem().menuEnabled()
+        assert plot.getViewBox().state["mouseEnabled"] == [False, False]
+        assert plot.focusPolicy() == Qt.FocusPolicy.NoFocus
+
+
 def test_open_pauses_sit_on_their_own_row_not_on_the_minutes(chart):
     points = stats.series(history())
     chart.draw(drawn(points, log_scale=False))
