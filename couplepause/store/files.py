@@ -290,6 +290,7 @@ class EpisodeFiles:
         *,
         read_only: bool,
         lock: threading.RLock,
+        upgrade: Callable[[dict[str, Any], int], dict[str, Any]],
         on_loss: Callable[[MissingPart], None] | None = None,
     ) -> None:
         self.root = Path(root)
@@ -297,11 +298,17 @@ class EpisodeFiles:
         self.lock = lock  # held while a file is set aside (reads may run without it)
         self.on_loss = on_loss
         self.fmt = PLAIN  # a protected store's Format once it is unlocked
-        self.upgrade: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+        self._upgrade = upgrade  # (record, its version) -> the record now (migrations.upgrade)
+        self._older: int | None = None  # the version of an older store read as it is
         self.view: View = DIRECT  # a read-only look through a committed change: opening.py
         self.recorded: dict[str, int] = {}  # the manifest: part -> generation last recorded
         self.set_aside: list[Path] = []
         self.unreadable: list[Path] = []
+
+    def read_older(self, version: int | None) -> None:
+        """Read a store of an older ``version`` as it is (read-only), each record
+        upgraded in memory as it is read; None: the records are of this version."""
+        self._older = version
 
     def months(self) -> list[Path]:
         """The month files, oldest first; a file standing where the months folder
@@ -389,8 +396,8 @@ class EpisodeFiles:
     def _episode(self, doc: Document) -> Episode:
         record = dict(doc)
         try:
-            if self.upgrade is not None:
-                record = self.upgrade(record)
+            if self._older is not None:
+                record = self._upgrade(record, self._older)
             return Episode.from_dict(record)
         except Exception as exc:  # any failure on stored data means "damaged"
             raise Unreadable(self.root, f"an episode could not be read: {_short(exc)}") from exc

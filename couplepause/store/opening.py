@@ -78,7 +78,7 @@ class Opening:
         version = found.schema_version
         if version < SCHEMA_VERSION:
             migrations.upgrade({}, version)  # fail now if this version cannot read it
-            self.files.upgrade = lambda record: migrations.upgrade(record, version)
+            self.files.read_older(version)
 
     def look_through_journal(self) -> None:
         """A read-only repository reads what a committed but unapplied change leaves (journal.py)."""
@@ -94,7 +94,7 @@ class Opening:
             snapshots.keep_copy(self.backups, self.files, taken, BEFORE_MIGRATION, None, version)
         puts = migrations.upgraded(self.layout.folder, version, self.protection.fmt, self.files.months())
         self.manifest.commit(puts, schema_version=SCHEMA_VERSION)
-        self.files.upgrade = None
+        self.files.read_older(None)
         return version
 
     def read_meta(self) -> Meta | None:

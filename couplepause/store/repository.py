@@ -41,7 +41,7 @@ from couplepause.store.files import MissingPart
 from couplepause.store.layout import BACKUPS_DIR, Layout, month_key  # noqa: F401 - month_key: imported from here too
 from couplepause.store.manifest import Manifest
 from couplepause.store.meta import Meta
-from couplepause.store.migrations import SCHEMA_VERSION
+from couplepause.store.migrations import SCHEMA_VERSION, upgrade
 from couplepause.store.opening import Opening
 from couplepause.store.plan_file import PlanFile
 from couplepause.store.protection import ACTIVE, ARCHIVE, Protection
@@ -82,7 +82,8 @@ class Repository:
         self.lock = threading.RLock()  # hold it to make several calls one step
         self.protection = Protection(self.folder)
         self.backups = Backups(backups_dir or self.layout.root / BACKUPS_DIR, self.protection)
-        self.episode_files = files.EpisodeFiles(self.folder, read_only=read_only, lock=self.lock, on_loss=on_loss)
+        self.episode_files = files.EpisodeFiles(self.folder, read_only=read_only, lock=self.lock, upgrade=upgrade,
+                                                on_loss=on_loss)
         self.manifest = Manifest(self.folder, self.lock, self.protection, self.episode_files)
         self._plan = PlanFile(self.layout, self.episode_files, self.protection, self.manifest)
         self._opening = Opening(self.layout, self.episode_files, self.protection, self.manifest, self.backups)
@@ -142,8 +143,7 @@ class Repository:
 
         Raises StoreTooNew for data of a newer version, StoreError (with the
         real cause) when the folder cannot be used; a writable repository that
-        could not open tries again at its next use.
-        """
+        could not open tries again at its next use."""
         with self.lock:
             before = len(self.episode_files.set_aside)
             try:
