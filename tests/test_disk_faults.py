@@ -110,6 +110,7 @@ def test_the_guard_tells_a_disk_that_takes_no_lock_by_its_cause(tmp_path, monkey
     assert "Another couplepause" not in str(caught.value) and "Another program" not in str(caught.value)
 
 
+@pytest.mark.process
 def test_the_guard_still_tells_a_folder_another_couplepause_took(tmp_path, monkeypatch):
     checked = guard(tmp_path)
     leave_a_stale_lock(checked.data_dir)  # a lock file is there, and the disk takes writes
@@ -120,6 +121,7 @@ def test_the_guard_still_tells_a_folder_another_couplepause_took(tmp_path, monke
 
 
 # ------------------------------------------------------------ the window's start
+@pytest.mark.process
 def test_a_lock_file_on_a_read_only_disk_is_no_running_window(tmp_path, monkeypatch):
     data = tmp_path / "data"
     paths.ensure_data_dir(data)

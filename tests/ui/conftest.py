@@ -90,6 +90,16 @@ def open_dialog(bundle, qtbot, opener: str):
     return shown_dialogs()[0]
 
 
+def settle() -> None:
+    """What a change leaves to do, done: the posted layout requests, resizes and
+    paints, a few rounds (a layout can ask for another). Instead of a short wait."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        QCoreApplication.processEvents()
+
+
 def fill_store(folder, items):
     repo = Repository(folder / "store")
     repo.open()

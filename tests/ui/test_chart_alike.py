@@ -14,6 +14,7 @@ from couplepause.export import ExportOptions
 from couplepause.export.pdf import RESOLUTION_DPI
 from couplepause.export.pdf.content import build_content
 from couplepause.export.pdf.sections import Report
+from tests.ui.conftest import settle
 
 NOW = datetime(2026, 12, 2, 20, 0, tzinfo=UTC)
 
@@ -57,7 +58,7 @@ def test_the_window_and_the_report_draw_the_same_chart(history_view, qtbot, spre
     items = year(spread)
     _bundle, view = history_view(items, (1280, 800))
     view.set_range("all")
-    qtbot.wait(50)  # lay out and draw
+    settle()
     repair, weekly = view.repair_chart, view.weekly_chart
     report = laid_out(items)
     drawn = report.drawn

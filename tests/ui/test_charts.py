@@ -22,6 +22,7 @@ from couplepause.ui import charts
 from couplepause.ui.history_presenter import summarise
 from couplepause.ui.history_tables import two_lines
 from tests.tiers import everyday
+from tests.ui.conftest import settle
 
 NOW = datetime(2026, 12, 2, 20, 0, tzinfo=UTC)
 DAY_MONTH = re.compile(r"^\d{1,2} [A-Z][a-z]{2}( \d{4})?$")  # "9 Nov", "9 Nov 2026"
@@ -202,7 +203,7 @@ def test_both_charts_share_one_time_axis_in_every_range(history_view, qtbot, siz
     everything = view.episodes()
     for key in stats.RANGES:
         view.set_range(key)
-        qtbot.wait(50)  # lay out and draw
+        settle()
         repair, weekly = view.repair_chart, view.weekly_chart
         shown = stats.in_range(everything, key, NOW)
         assert len(repair.points.getData()[0]) == sum(e.is_repaired for e in shown)
@@ -250,7 +251,7 @@ def test_no_table_header_is_cut(history_view, qtbot, size):
     view.set_range("12m")
     for tab, tables in ((1, (view.points_table, view.weeks_table)), (2, (view.episodes_table,))):
         view.tabs.setCurrentIndex(tab)
-        qtbot.wait(50)
+        settle()
         for table in tables:
             header, model = table.horizontalHeader(), table.model()
             for column in range(model.columnCount()):

@@ -6,6 +6,10 @@ import ast
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.process  # the app as a program: CI's whole run (tests/tiers.py)
+
 PROBE = r"""
 import os, sys
 os.environ["QT_QPA_PLATFORM"] = "offscreen"

@@ -18,6 +18,7 @@ from couplepause.export import EXPORTERS, ExportOptions
 from couplepause.export.patterns_text import pattern_text
 from couplepause.ui.basics import FRAME_ROOM
 from couplepause.ui.history_presenter import compute, summarise
+from tests.ui.conftest import settle
 
 NOW = datetime(2026, 11, 23, 21, 0, tzinfo=UTC)
 CYCLES = ("pursue_withdraw", "both_withdraw", "both_pursue", "other")
@@ -134,7 +135,7 @@ def test_the_patterns_fit_a_small_laptop(history_view, qtbot):
     view.set_range("12m")
     for tab in (view.patterns_tab, view.cycles_tab):
         view.tabs.setCurrentWidget(tab)
-        qtbot.wait(50)
+        settle()
         assert view.minimumSizeHint().height() <= view.height()  # nothing squeezed over anything
         assert view.minimumSizeHint().width() <= view.width()
     t = view.patterns_tab

@@ -11,8 +11,8 @@ import math
 from datetime import datetime
 
 import pytest
-from PySide6.QtCore import QEvent, QRect
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
 from couplepause.common.formatting import time_of_day
 from couplepause.common.texts import words
@@ -21,6 +21,7 @@ from couplepause.ui.basics import FRAME_ROOM, PAUSE_DIAMETER, PAUSE_MIN_DIAMETER
 from couplepause.ui.controller import Controller
 from couplepause.ui.talking import PAUSE_FOLDS_FIRST
 from tests.tiers import everyday
+from tests.ui.conftest import settle
 
 NAMES = {"partner_a": "Maximiliane Oberhausen-Kleist", "partner_b": "Jean-Baptiste Vandenbroucke"}
 SIZES = {  # the window on a screen, less what a window manager's frame and title bar take
@@ -62,12 +63,6 @@ def notices():
         "long": (words("notices", "folder_open", folder="/home/maximiliane/.local/share/couplepause-gemeinsam"),
                  None),
     }
-
-
-def settle() -> None:
-    for _ in range(3):
-        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-        QApplication.processEvents()
 
 
 def rect_in(widget: QWidget, root: QWidget) -> QRect:

@@ -18,6 +18,7 @@ from couplepause.ui.basics import FRAME_ROOM
 from couplepause.ui.history import Deletion
 from couplepause.ui.main_window import MINIMUM_SIZE
 from couplepause.ui.readonly import open_window
+from tests.ui.conftest import settle
 
 NOW = datetime(2026, 11, 23, 21, 0, tzinfo=UTC)
 LONG_NOTE = ("Her mother's visit again. I went quiet and you pushed harder, and the harder you pushed the "
@@ -41,7 +42,7 @@ def note_column(view) -> int:
 
 def on_episodes(view, qtbot):
     view.tabs.setCurrentIndex(view.tabs.indexOf(view.episodes_table.parentWidget()))
-    qtbot.wait(20)
+    settle()
     view.episodes_table.setFocus()
     view.episodes_table.selectRow(0)  # the newest: the long note
 
@@ -102,7 +103,7 @@ def test_showing_notes_moves_no_button(history_view, qtbot):
     where = [b.mapTo(view, QPoint(0, 0)) for b in (view.edit_button, view.delete_button, view.undo_button)]
     width = view.notes_button.width()
     view.notes_button.click()
-    qtbot.wait(20)
+    settle()
     assert view.notes_button.text() == words("history", "hide_notes")
     assert [b.mapTo(view, QPoint(0, 0)) for b in (view.edit_button, view.delete_button, view.undo_button)] == where
     assert view.notes_button.width() == width
@@ -122,7 +123,7 @@ def test_a_delete_never_makes_the_columns_jump(history_view, qtbot):
     for _ in range(12):
         view.episodes_table.selectRow(0)
         view.delete_requested.emit(Deletion(view.selected_episode().id))
-        qtbot.wait(10)
+        settle()
         assert [header.sectionSize(c) for c in columns] == widths
     assert bundle.writer.flush(5)
 
@@ -136,7 +137,7 @@ def test_the_read_only_window_opens_inside_the_screen_and_can_be_made_small(qtbo
     assert window.minimumWidth() <= MINIMUM_SIZE[0] and window.minimumHeight() <= MINIMUM_SIZE[1]
     view = window.view
     view.set_range("12m")
-    qtbot.wait(50)
+    settle()
     assert view.plot_height() >= charts.PLOT_MIN_PX
     # Its File menu says what Ctrl+W does: it closes this window, the app goes on.
     actions = {a.shortcut().toString(): a.text() for a in window.menuBar().actions()[0].menu().actions()}
@@ -153,7 +154,7 @@ def test_the_export_dialogs_dates_look_unavailable_under_all_dates(app, qtbot):
     assert dialog.all_time.isChecked() and not dialog.since.isEnabled()
     unavailable = dialog.since.grab().toImage()
     dialog.all_time.setChecked(False)
-    qtbot.wait(20)
+    settle()
     assert dialog.since.isEnabled()
     assert dialog.since.grab().toImage() != unavailable
     dialog.close()

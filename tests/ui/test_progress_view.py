@@ -31,7 +31,7 @@ from couplepause.core.episode import Break, Episode
 from couplepause.ui import charts
 from couplepause.ui.basics import FRAME_ROOM
 from tests.tiers import everyday
-from tests.ui.conftest import fill_store
+from tests.ui.conftest import fill_store, settle
 
 NOW = datetime(2026, 12, 2, 20, 0, tzinfo=UTC)
 SMALL = (1024 - FRAME_ROOM[0], 600 - FRAME_ROOM[1])
@@ -90,7 +90,7 @@ def progress(make_app, data_dir, qtbot, clock, language):
             pass
         view = presenter.view
         view.set_range(range_key)
-        qtbot.wait(60)  # lay out and draw
+        settle()
         return bundle, view
 
     return open_with
@@ -141,7 +141,7 @@ def test_the_chart_keeps_its_plot_and_everything_is_whole(progress, qtbot, size,
     assert view.weekly_chart.dates.shown()
     # On a log scale too (long breaks stretch the minutes).
     view.log_scale.setChecked(True)
-    qtbot.wait(60)
+    settle()
     assert view.repair_chart.axis.log_scale
     assert view.plot_height() >= charts.PLOT_MIN_PX and not view.chart_tab.scrolls()
     assert axis_uncrowded(view.repair_chart.axis) and uncut(view.repair_chart.legend_label)
@@ -151,7 +151,7 @@ def test_on_a_small_laptop_the_summary_folds_to_a_line_and_opens_whole(progress,
     _bundle, view = progress(SMALL, "de")
     summary = view.summary
     summary.setText(" ".join([summary.text()] * 3))  # four lines and more, as after unlocking
-    qtbot.wait(20)
+    settle()
     line = summary.label.fontMetrics().height()
     assert summary.folded() and summary.label.height() < 2 * line
     assert summary.label.text().endswith("…") and summary.label.toolTip() == summary.text()
@@ -159,13 +159,13 @@ def test_on_a_small_laptop_the_summary_folds_to_a_line_and_opens_whole(progress,
     assert view.plot_height() >= charts.PLOT_MIN_PX and not view.chart_tab.scrolls()
     before = summary.toggle.mapTo(view, QPoint(0, 0))
     qtbot.mouseClick(summary.toggle, Qt.MouseButton.LeftButton)
-    qtbot.wait(20)
+    settle()
     assert not summary.folded() and summary.label.text() == summary.text() and uncut(summary.label)
     # Unfolded on a short screen, the chart keeps its plot: its tab scrolls instead.
     assert view.plot_height() >= charts.PLOT_MIN_PX
     assert view.range_label.mapTo(view, QPoint(0, 0)).y() >= 0
     qtbot.mouseClick(summary.toggle, Qt.MouseButton.LeftButton)
-    qtbot.wait(20)
+    settle()
     assert summary.folded() and summary.toggle.mapTo(view, QPoint(0, 0)) == before
 
 
@@ -196,7 +196,7 @@ def test_a_protected_history_unlocked_on_a_small_laptop_keeps_its_plot(make_app,
     qtbot.waitUntil(lambda: not view.is_locked() and len(view.episodes()) == 300, timeout=15000)
     view.set_range("12m")
     qtbot.waitUntil(lambda: bool(view.summary.text()), timeout=5000)
-    qtbot.wait(60)
+    settle()
     assert view.plot_height() >= charts.PLOT_MIN_PX
     assert not view.chart_tab.scrolls()
 
@@ -257,7 +257,7 @@ def test_the_list_of_pauses_fits_with_long_names_and_notes_shown(progress, qtbot
     _bundle, view = progress(size, lang, range_key="all")
     view.tabs.setCurrentIndex(view.tabs.indexOf(view.episodes_table.parentWidget()))
     view.notes_button.click()
-    qtbot.wait(30)
+    settle()
     table, model = view.episodes_table, view.episodes_model
     header = table.horizontalHeader()
     assert table.horizontalScrollBar().maximum() == 0

@@ -22,6 +22,7 @@ from couplepause.common.texts import pauses, words
 from couplepause.store import envelope as storage  # the store's files are written through it
 from couplepause.store.repository import Repository
 from tests.store.conftest import episode
+from tests.ui.conftest import settle
 
 NOW = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
 
@@ -77,7 +78,7 @@ def test_a_loss_no_backup_holds_is_told_once_the_couple_has_seen_it(make_app, da
     first.shutdown()
     again = make_app()
     assert again.writer.flush(5)
-    qtbot.wait(50)
+    settle()
     assert again.window.notice_shown() is None  # seen: not again at every start
     assert [m.part for m in again.repository.missing()] == ["2025-01"]  # still missing, still known
 
@@ -107,7 +108,7 @@ def test_a_loss_no_backup_holds_can_be_let_go_once_and_is_never_told_again(make_
     first.shutdown()
     again = make_app()
     assert again.writer.flush(5)
-    qtbot.wait(50)
+    settle()
     assert again.window.notice_shown() is None and again.repository.missing() == []
     assert len(again.repository.load_all()) == 2
 
@@ -194,6 +195,7 @@ def hold_lock_in_another_process(data):
     return child
 
 
+@pytest.mark.process
 def test_a_folder_taken_by_another_launch_is_never_written_to(qtbot, tmp_path, clock, rescue_home, capsys):
     data = tmp_path / "data"
     paths.ensure_data_dir(data)
