@@ -8,17 +8,16 @@ from __future__ import annotations
 import ast
 import errno
 import string
-from pathlib import Path
 
 import pytest
 
-import couplepause
 from couplepause.common import paths
 from couplepause.common.problems import Problem, in_window, on_command_line
 from couplepause.common.texts import section
 from couplepause.store.errors import StoreError, StoreUnavailable, cause, reason_of
+from tests import source
 
-SOURCE = Path(couplepause.__file__).resolve().parent
+SOURCE = source.SOURCE
 # Only the command line says these modules' problems (it prints them; no window shows them).
 COMMAND_LINE_MODULES = {"cli/commands.py", "cli/data.py", "cli/shared.py", "common/console.py", "app/launch.py", "app/desktop.py"}
 # Values a Problem class gives itself (ImportRejected names the file it was handed).
@@ -28,34 +27,27 @@ WINDOW = section("problems")
 COMMAND_LINE = section("problems_cli")
 
 
-def _trees() -> list[tuple[Path, ast.Module]]:
-    return [(path, ast.parse(path.read_text("utf-8"))) for path in sorted(SOURCE.rglob("*.py"))]
-
-
-TREES = _trees()
-
-
 def _problem_classes() -> dict[str, str]:
     """Every subclass of Problem in the source, with the key it has when none is given."""
     classes = {"Problem": "unexpected"}
+    defined = [node for path in source.modules() for node in source.nodes(path) if isinstance(node, ast.ClassDef)]
     found = True
     while found:
         found = False
-        for _path, tree in TREES:
-            for node in ast.walk(tree):
-                if not isinstance(node, ast.ClassDef) or node.name in classes:
-                    continue
-                bases = [b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases]
-                parent = next((b for b in bases if b in classes), None)
-                if parent is None:
-                    continue
-                key = classes[parent]
-                for item in node.body:
-                    if (isinstance(item, ast.Assign) and [getattr(t, "id", "") for t in item.targets] == ["key"]
-                            and isinstance(item.value, ast.Constant)):
-                        key = item.value.value
-                classes[node.name] = key
-                found = True
+        for node in defined:
+            if node.name in classes:
+                continue
+            bases = [b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases]
+            parent = next((b for b in bases if b in classes), None)
+            if parent is None:
+                continue
+            key = classes[parent]
+            for item in node.body:
+                if (isinstance(item, ast.Assign) and [getattr(t, "id", "") for t in item.targets] == ["key"]
+                        and isinstance(item.value, ast.Constant)):
+                    key = item.value.value
+            classes[node.name] = key
+            found = True
     return classes
 
 
@@ -65,10 +57,10 @@ CLASSES = _problem_classes()
 def _raised() -> list[tuple[str, int, str, str, set[str] | None]]:
     """(module, line, class, key, value names or None when unknown) of every Problem made."""
     made = []
-    for path, tree in TREES:
+    for path in source.modules():
         if path.name == "problems.py":
             continue
-        for node in ast.walk(tree):
+        for node in source.nodes(path):
             if not isinstance(node, ast.Call):
                 continue
             name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
@@ -133,8 +125,8 @@ def test_the_command_line_words_only_what_the_window_knows_or_the_command_line_r
 def test_every_problem_word_is_used():
     constants = {
         node.value
-        for _path, tree in TREES
-        for node in ast.walk(tree)
+        for path in source.modules()
+        for node in source.nodes(path)
         if isinstance(node, ast.Constant) and isinstance(node.value, str)
     }
     unused = sorted(f"{name}.{key}" for name, table in (("problems", WINDOW), ("problems_cli", COMMAND_LINE))

@@ -8,14 +8,13 @@ from __future__ import annotations
 import ast
 import re
 import string
-from pathlib import Path
 
 import pytest
 
-import couplepause
 from couplepause.common.texts import section
+from tests import source
 
-SOURCE = Path(couplepause.__file__).resolve().parent
+SOURCE = source.SOURCE
 COMMAND_LINE = [*sorted((SOURCE / "cli").glob("*.py")), SOURCE / "common" / "console.py"]
 CLI = section("cli")
 # Keyword arguments and calls whose text a person reads.
@@ -23,10 +22,6 @@ SAID_AS = {"help", "description", "epilog", "usage", "prompt", "version"}
 SAID_BY = {"print", "say", "getpass", "write"}
 # Two words in a row: a phrase, not a key, a command name or a metavar.
 PHRASE = re.compile(r"[A-Za-z]{2,}[ ,;:.!?]+[A-Za-z]{2,}")
-
-
-def _tree(path: Path) -> ast.Module:
-    return ast.parse(path.read_text("utf-8"))
 
 
 def _docstrings(tree: ast.Module) -> set[int]:
@@ -55,7 +50,7 @@ def _name(func: ast.AST) -> str:
 @pytest.mark.parametrize("path", COMMAND_LINE, ids=lambda p: p.name)
 def test_no_words_are_passed_to_argparse_or_printed_from_python(path):
     said = []
-    for node in ast.walk(_tree(path)):
+    for node in source.nodes(path):
         if not isinstance(node, ast.Call):
             continue
         said += [(node.lineno, k.arg, _literal_text(k.value)) for k in node.keywords if k.arg in SAID_AS]
@@ -68,7 +63,7 @@ def test_no_words_are_passed_to_argparse_or_printed_from_python(path):
 
 @pytest.mark.parametrize("path", COMMAND_LINE, ids=lambda p: p.name)
 def test_no_phrase_is_left_in_a_string_literal(path):
-    tree = _tree(path)
+    tree = source.tree(path)
     docstrings = _docstrings(tree)
     phrases = [
         (node.lineno, _literal_text(node))
@@ -84,8 +79,8 @@ def _cli_words_used() -> list[tuple[str, int, str, set[str] | None]]:
     """(module, line, key, value names or None when given as **values) of every
     ``words("cli", key, ...)`` in the source."""
     used = []
-    for path in sorted(SOURCE.rglob("*.py")):
-        for node in ast.walk(_tree(path)):
+    for path in source.modules():
+        for node in source.nodes(path):
             if not (isinstance(node, ast.Call) and _name(node.func) == "words" and len(node.args) >= 2):
                 continue
             where, key = node.args[0], node.args[1]
