@@ -622,18 +622,24 @@ instants = st.datetimes(
 stored_zones = st.sampled_from(ZONES + [timezone(timedelta(hours=h)) for h in (-11, -3.5, 5.75, 13)])
 
 
-@st.composite
-def episodes(draw, max_size=25):
-    count = draw(st.integers(0, max_size))
-    out = []
-    for _ in range(count):
-        moment = draw(instants).astimezone(draw(stored_zones))
-        minutes = draw(st.one_of(st.none(), st.floats(0, 3 * 24 * 60, allow_nan=False)))
-        activation = draw(st.tuples(st.none() | st.integers(0, 10), st.none() | st.integers(0, 10)))
-        first_turn = draw(st.none() | st.floats(0, 3600, allow_nan=False))
-        long_break = draw(st.booleans())
-        out.append(ep(moment, minutes, long_break=long_break, activation=activation, first_turn=first_turn))
-    return out
+# One pause's makings: when (and in which zone it was kept), minutes to repair (None:
+# open), each one's activation, minutes to the first turn, a long break or not.
+_one = st.tuples(
+    instants, stored_zones,
+    st.none() | st.floats(0, 3 * 24 * 60, allow_nan=False),
+    st.tuples(st.none() | st.integers(0, 10), st.none() | st.integers(0, 10)),
+    st.none() | st.floats(0, 3600, allow_nan=False),
+    st.booleans(),
+)
+
+
+def episodes(max_size=25):
+    """Histories of 0 to ``max_size`` pauses, every length as likely."""
+    sized = st.integers(0, max_size).flatmap(lambda count: st.lists(_one, min_size=count, max_size=count))
+    return sized.map(lambda made: [
+        ep(moment.astimezone(zone), minutes, long_break=long_break, activation=activation, first_turn=first_turn)
+        for moment, zone, minutes, activation, first_turn, long_break in made
+    ])
 
 
 def repaired_minutes(history):
