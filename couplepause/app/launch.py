@@ -18,7 +18,6 @@ import signal
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -260,13 +259,13 @@ def _private_process(qt_settings: Path) -> None:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(qt_settings))
 
 
-@dataclass
 class _Running:
     """What the window's start makes once the Pause button is on screen."""
 
-    app: App | None = None
-    server: QLocalServer | None = None  # answers a second launch
-    failed: ImportError | None = None  # Qt's network module would not load
+    def __init__(self) -> None:
+        self.app: App | None = None
+        self.server: QLocalServer | None = None  # answers a second launch
+        self.failed: ImportError | None = None  # Qt's network module would not load
 
 
 def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
