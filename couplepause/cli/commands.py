@@ -59,13 +59,12 @@ def _iso_date(text: str) -> date:
 def _argparse_in_our_words() -> None:
     """argparse says its own words ("usage:", "options", its usage errors) through its
     module's ``_``, as gettext would fill it: here from ``[argparse]``, where each
-    text is argparse's English one. In English there is nothing to do."""
+    text is argparse's English one, in every language (English too: gettext would look
+    for an argparse catalogue on disk at each of its words)."""
     import argparse
 
     from couplepause.common import texts
 
-    if texts.language() == texts.SOURCE_LANGUAGE:
-        return
     keys = {english: key for key, english in texts.source_words("argparse").items()}
     argparse._ = lambda message: words("argparse", keys[message]) if message in keys else message
 
