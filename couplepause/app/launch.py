@@ -297,7 +297,6 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
     else:
         privacy = words("notices", "folder_tightened") if paths.tighten(data_dir) else None
     qt_app = _qt_application()
-    speak_in_qt(qt_app)
     key = paths.instance_key(data_dir)
     lock = QLockFile(str(paths.lock_file(data_dir)))
     lock.setStaleLockTime(0)  # only a live process holds the lock
@@ -330,8 +329,10 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
         qt_app.quit()
 
     def after_first_show() -> None:
-        # The Pause button is on screen: now the store, the flow, the local
-        # socket for other launches, and the breathing screen the Pause opens.
+        # The Pause button is on screen: now Qt's dates and own words in our language
+        # (the home screen shows neither), the store, the flow, the local socket for
+        # other launches, and the breathing screen the Pause opens.
+        speak_in_qt(qt_app)
         try:
             import PySide6.QtNetwork  # noqa: F401  the socket for other launches, first: it may not load
         except ImportError as exc:  # a system library it needs is missing: the command line says which

@@ -125,12 +125,12 @@ class Walk:
         settings = Settings.for_data_dir(self.data_dir)
         texts.set_language(settings.get("language"))
         qt_app = QApplication([sys.argv[0]])
-        launch.speak_in_qt(qt_app)
         theme.set_style(qt_app, settings.get("theme"))
         window = MainWindow(welcome=not settings.get("welcome_seen"))
         window.show()
         if not wait_until(lambda: window.windowHandle() is not None and window.windowHandle().isExposed()):
             raise RuntimeError("the window never showed")
+        launch.speak_in_qt(qt_app)
         self.app = app = build(self.data_dir, window=window, wall=walk_clock())
         window.ready_for_the_pause()
         if not wait_until(lambda: app.writer.pending() == 0 and app.planning.loaded):
