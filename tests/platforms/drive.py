@@ -7,8 +7,8 @@ exit code is the app's.
     python drive.py DATA idle    # nothing pressed; once the breathing screen is built and a
                                  # moment has passed, the window idle: DRIVEN {json}
 
-The line ``DRIVEN {json}`` says the window's title, the notice it shows and the
-language spoken.
+The line ``DRIVEN {json}`` says the window's title, the notice it shows, the
+language spoken and Qt's locale.
 """
 
 from __future__ import annotations
@@ -37,7 +37,10 @@ def pause_on_disk(data: Path) -> bool:
 
 def tell(window) -> None:
     notice = window.notice_text.text() if window.notice.isVisible() else ""
-    said = {"title": window.windowTitle(), "notice": notice, "language": texts.language()}
+    from PySide6.QtCore import QLocale
+
+    said = {"title": window.windowTitle(), "notice": notice, "language": texts.language(),
+            "qt_locale": QLocale().name()}
     print("DRIVEN " + json.dumps(said), flush=True)
 
 

@@ -112,6 +112,7 @@ def test_the_window_a_pause_a_quit_and_the_exports(system, tmp_path, driven):
     quit_with_signal(window, system)
     assert "couplepause" in said["title"].lower()
     assert said["language"] == "de"
+    assert said["qt_locale"].startswith("de_")  # Qt's dates too, once the window is up
     if system == "windows":
         assert said["notice"] == ""
         # An antivirus held each file once; every write went through all the same.
