@@ -112,6 +112,20 @@ def partner_pair(values: st.SearchStrategy) -> st.SearchStrategy:
     return st.fixed_dictionaries({"a": values, "b": values})
 
 
+OPTIONAL = {  # the fields a record may have, besides its breaks and closed
+    "paused_by": st.sampled_from([*PAUSED_BY, None]),
+    "activation": st.none() | partner_pair(st.none() | st.integers(0, 10)),
+    "breathing_pattern": st.none() | st.sampled_from(["slow", "box-4", ""]),
+    "breathing_seconds": st.none() | seconds,
+    "first_turn_seconds": st.none() | seconds,
+    "turns": st.lists(st.fixed_dictionaries({"speaker": st.sampled_from("ab"), "seconds": seconds}), max_size=3),
+    "repair_answers": st.none() | partner_pair(st.sampled_from([*REPAIR_ANSWERS, None])),
+    "wall_timed": st.booleans(),
+    "note": st.none() | st.text(max_size=30),
+    "cycle": st.sampled_from([*CYCLES, None]),
+}
+
+
 @st.composite
 def episode_records(draw: st.DrawFn) -> dict[str, Any]:
     """A record that agrees with itself most of the time (the mutations break it)."""
@@ -139,17 +153,8 @@ def episode_records(draw: st.DrawFn) -> dict[str, Any]:
         record["repaired_at"] = instant(paused + timedelta(seconds=repair), style)
         record["repair_seconds"] = round(repair, 3) if draw(st.booleans()) else None
     optional = {
-        "paused_by": st.sampled_from([*PAUSED_BY, None]),
-        "activation": st.none() | partner_pair(st.none() | st.integers(0, 10)),
-        "breathing_pattern": st.none() | st.sampled_from(["slow", "box-4", ""]),
-        "breathing_seconds": st.none() | seconds,
-        "first_turn_seconds": st.none() | seconds,
-        "turns": st.lists(st.fixed_dictionaries({"speaker": st.sampled_from("ab"), "seconds": seconds}), max_size=3),
+        **OPTIONAL,
         "breaks": st.just(breaks),
-        "repair_answers": st.none() | partner_pair(st.sampled_from([*REPAIR_ANSWERS, None])),
-        "wall_timed": st.booleans(),
-        "note": st.none() | st.text(max_size=30),
-        "cycle": st.sampled_from([*CYCLES, None]),
         "closed": st.just(repair is not None) | st.booleans(),
     }
     for key, values in optional.items():
