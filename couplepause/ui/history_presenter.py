@@ -25,7 +25,6 @@ from couplepause.ui.history_tables import RangeView
 log = logging.getLogger(__name__)
 
 RECENT_MONTHS = 4  # month files read first: the default range (3 months) and a little more
-REST_DELAY_MS = 120  # then the rest, once the first picture is on screen
 
 
 def compute(
@@ -113,6 +112,7 @@ class HistoryPresenter(QObject):
         self._now = now or (lambda: datetime.now().astimezone())
         self._cache: list[Episode] | None = None  # the whole history, once loaded
         self._version = 0
+        self._kept = 0  # counts forget(): a read asked before the last one is for nobody
         self._figures: dict[str, RangeView] = {}
         self._summary: tuple[int, list[str]] = (-1, [])  # (version, sentences)
         self._shown = False
@@ -191,15 +191,17 @@ class HistoryPresenter(QObject):
         self.view.set_loading()
         self._deleted = set()
 
-        self.store.load_recent(RECENT_MONTHS, lambda episodes, error: self._loaded(episodes, error, complete=False))
+        kept = self._kept
+        self.store.load_recent(RECENT_MONTHS, lambda found, error: self._loaded(found, error, kept, complete=False))
 
-    def _load_everything(self) -> None:
+    def _load_everything(self, kept: int) -> None:
         """The rest of the history, asked for once the recent part is on screen."""
+        if kept == self._kept and self.store.reading():  # not once locked again, or shut down
+            self.store.load_all(lambda found, error: self._loaded(found, error, kept, complete=True))
 
-        if self.store.reading():  # not after the app has shut down
-            self.store.load_all(lambda episodes, error: self._loaded(episodes, error, complete=True))
-
-    def _loaded(self, episodes, error, *, complete: bool) -> None:
+    def _loaded(self, episodes, error, kept: int, *, complete: bool) -> None:
+        if kept != self._kept:
+            return  # read before the history was locked again or deleted: not to be shown
         if error is not None:
             log.error("the history could not be read (%s)", type(error).__name__)
             self.failed.emit(words("history", "saving_failed", reason=str(error)))
@@ -218,8 +220,9 @@ class HistoryPresenter(QObject):
             self.loaded.emit()
         if not complete:
             # After the first picture is painted: reading the rest at the same
-            # time would only slow that picture down.
-            QTimer.singleShot(REST_DELAY_MS, self._load_everything)
+            # time would only slow that picture down. A zero timer fires once the
+            # events already posted (the layout and the paint it asked for) are handled.
+            QTimer.singleShot(0, self, lambda: self._load_everything(kept))
         else:
             self.complete.emit()
             self._precompute()
@@ -237,6 +240,7 @@ class HistoryPresenter(QObject):
     def forget(self) -> None:
         """Drop the history kept here (the history was locked again, or deleted)."""
         self.undo_stack.clear()
+        self._kept += 1
         self._cache = None
         self._figures = {}
         self._version += 1

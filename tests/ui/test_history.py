@@ -180,3 +180,39 @@ def test_the_charts_take_a_new_colour_scheme_while_the_history_is_open(history, 
         assert len(redraws) == 1, "one new scheme, the charts drawn once"
     finally:
         theme.apply(QApplication.instance(), "light")
+
+
+class _HeldReads:
+    """A store whose reads answer only when the test hands their answers over."""
+
+    def __init__(self) -> None:
+        self.answers: list = []
+
+    def load_recent(self, _months, done) -> None:
+        self.answers.append(done)
+
+    def load_all(self, done) -> None:
+        self.answers.append(done)
+
+    def work(self, _fn, _done) -> None:
+        pass  # the figures: computed when the view asks instead
+
+    def reading(self) -> bool:
+        return True
+
+
+def test_a_read_that_comes_back_after_the_history_locked_again_shows_nothing(qtbot):
+    from couplepause.ui.history import HistoryView
+    from couplepause.ui.history_presenter import HistoryPresenter
+
+    view = HistoryView()
+    qtbot.addWidget(view)
+    store = _HeldReads()
+    presenter = HistoryPresenter(view, store, now=lambda: NOW)
+    presenter.load()
+    store.answers.pop(0)(episodes(5, 30), None)  # the recent months
+    assert len(view.episodes()) == 5
+    qtbot.waitUntil(lambda: len(store.answers) == 1)  # then the rest is asked for
+    presenter.forget()  # the history is locked again meanwhile
+    store.answers.pop(0)(episodes(9, 300), None)  # and the rest comes back late
+    assert view.episodes() == []
