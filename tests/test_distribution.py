@@ -9,7 +9,9 @@ in the slow run."""
 
 from __future__ import annotations
 
+import fcntl
 import importlib
+import os
 import re
 import subprocess
 import sys
@@ -116,17 +118,25 @@ def test_relative_links_are_made_whole_and_others_stay():
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """The wheel and the source distribution, built as a release is, and the build's output."""
+    """The wheel and the source distribution, built as a release is, and the build's output.
+    Built once per run: every xdist worker of the run shares the run's folder, and a lock
+    lets one build at a time (two builds of the source tree would share its staging folder)."""
     pytest.importorskip("build")
     if not (ROOT / "pyproject.toml").is_file():
         pytest.skip("builds from a source checkout")
-    out = tmp_path_factory.mktemp("dist")
-    done = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)],
-                          capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    out, output = shared / "dist", shared / "dist.log"
+    with (shared / "dist.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not output.exists():
+            done = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)],
+                                  capture_output=True, text=True, check=False)
+            assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+            output.write_text(done.stdout + done.stderr, "utf-8")
     wheel, = out.glob("couplepause-*.whl")
     sdist, = out.glob("couplepause-*.tar.gz")
-    return wheel, sdist, done.stdout + done.stderr
+    return wheel, sdist, output.read_text("utf-8")
 
 
 @pytest.mark.slow
