@@ -92,13 +92,19 @@ def test_repair_time_comes_from_monotonic_clock_not_wall_jumps():
     assert flow.episode.repaired_at == T0 + timedelta(seconds=60)
 
 
-def test_not_yet_offers_more_turns_then_repair():
-    c = Clocks()
+def in_repair(c: Clocks):
+    """A flow at repair after one round of turns, each partner once."""
     flow = c.flow()
     flow.handle(Ev.PAUSE)
     flow.handle(Ev.END_BREATHING)
     flow.handle(Ev.SWAP)
     flow.handle(Ev.TO_REPAIR)
+    return flow
+
+
+def test_not_yet_offers_more_turns_then_repair():
+    c = Clocks()
+    flow = in_repair(c)
     flow.handle(Ev.ANSWER, "a", "yes")
     flow.handle(Ev.ANSWER, "b", "not_yet")
     assert flow.state is State.REPAIR and not flow.episode.is_repaired
@@ -339,11 +345,7 @@ def test_who_speaks_first_takes_turns_between_pauses(paused_by, began_last_time,
 def test_finish_takes_a_reflection_and_nothing_untyped():
     c = Clocks()
     for refused in ({"note": "x", "cycle": None}, Reflection(cycle="blame"), Reflection(note=3)):
-        flow = c.flow()
-        flow.handle(Ev.PAUSE)
-        flow.handle(Ev.END_BREATHING)
-        flow.handle(Ev.SWAP)
-        flow.handle(Ev.TO_REPAIR)
+        flow = in_repair(c)
         flow.handle(Ev.ANSWER, "a", "yes")
         flow.handle(Ev.ANSWER, "b", "yes")
         with pytest.raises(InvalidTransition):

@@ -90,6 +90,17 @@ def open_dialog(bundle, qtbot, opener: str):
     return shown_dialogs()[0]
 
 
+@pytest.fixture
+def active(app, qtbot):
+    """The app's window active, its focus on the Pause button, as a couple finds it."""
+    from PySide6.QtWidgets import QApplication
+
+    with qtbot.waitActive(app.window):
+        app.window.activateWindow()
+    assert QApplication.focusWidget() is app.window.talking.pause_button
+    return app
+
+
 def settle() -> None:
     """What a change leaves to do, done: the posted layout requests, resizes and
     paints, a few rounds (a layout can ask for another). Instead of a short wait."""

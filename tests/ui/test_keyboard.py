@@ -71,14 +71,6 @@ def settle(breathing, clock) -> None:
     assert breathing.takes_keys()
 
 
-@pytest.fixture
-def active(app, qtbot):
-    with qtbot.waitActive(app.window):
-        app.window.activateWindow()
-    assert focused() is app.window.talking.pause_button
-    return app
-
-
 def test_enter_presses_the_pause_button(active, qtbot):
     press(qtbot, Qt.Key.Key_Return)
     assert active.controller.flow.state is State.BREATHING

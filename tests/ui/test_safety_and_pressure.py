@@ -27,14 +27,6 @@ NUMBERS = {
 LIVE_SCREENS = ("breathing", "turns", "repair", "break_choice", "on_break")
 
 
-@pytest.fixture
-def active(app, qtbot):
-    with qtbot.waitActive(app.window):
-        app.window.activateWindow()
-    assert focused() is app.window.talking.pause_button
-    return app
-
-
 def safety_dialogs() -> list[SafetyDialog]:
     return [w for w in QApplication.topLevelWidgets() if isinstance(w, SafetyDialog) and w.isVisible()]
 
