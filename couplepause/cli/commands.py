@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from datetime import date
 
 from couplepause import APP_NAME, __version__
-from couplepause.cli.shared import data_dir_of, episodes_count, existing_data_dir
+from couplepause.cli.shared import PASSPHRASE_ENV, data_dir_of, episodes_count, existing_data_dir
 from couplepause.common.console import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -80,7 +80,6 @@ def _speak_as_chosen(args: argparse.Namespace) -> None:
 def build_parser() -> argparse.ArgumentParser:
     import argparse
 
-    from couplepause.cli.data import PASSPHRASE_ENV
     from couplepause.common.paths import ENV_DATA_DIR
 
     _argparse_in_our_words()

@@ -12,7 +12,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from couplepause.cli.shared import data_dir_of, episodes_count, existing_data_dir
+from couplepause.cli.shared import PASSPHRASE_ENV, data_dir_of, episodes_count, existing_data_dir
 from couplepause.common.console import EXIT_OK, Refused, say
 from couplepause.common.problems import Problem, on_command_line
 from couplepause.common.texts import pauses, words
@@ -216,7 +216,6 @@ def cmd_protection(args: argparse.Namespace) -> int:
         return EXIT_OK
 
 
-PASSPHRASE_ENV = "COUPLEPAUSE_PASSPHRASE"
 PASSPHRASE_MIN = 8
 
 

@@ -1,4 +1,5 @@
-"""What the commands share: the data folder the command line names, counts in words."""
+"""What the commands share: the data folder the command line names, the passphrase's
+variable, counts in words."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from couplepause.common.texts import words
 if TYPE_CHECKING:
     import argparse
     from pathlib import Path
+
+PASSPHRASE_ENV = "COUPLEPAUSE_PASSPHRASE"  # protect and unprotect read the passphrase here, if set
 
 
 def data_dir_of(args: argparse.Namespace) -> Path:
