@@ -326,7 +326,12 @@ class App:
         stay_button = box.addButton(stay, QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(stay_button)
         box.setEscapeButton(stay_button)
-        box.finished.connect(lambda _result: box.clickedButton() is close and gone())
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is close:
+                gone()
+
+        box.finished.connect(answered)
         box.open()
         self.leave_question = box
 
@@ -432,10 +437,10 @@ def build(
         report = None
     if repository.protection.changed:
         notices.append(words("notices", "header_changed"))
-    elif report is not None and not repository.missing():  # what is missing is told instead (care.show_losses)
-        meta_mended = repository.manifest.rebuilt or any(p.name.startswith("meta.json") for p in report.set_aside)
-        if meta_mended:
-            notices.append(words("notices", "store_meta_set_aside"))
+    elif (report is not None
+          and (repository.manifest.rebuilt or any(p.name.startswith("meta.json") for p in report.set_aside))
+          and not repository.missing()):  # what is missing is told instead (care.show_losses); last: it reads
+        notices.append(words("notices", "store_meta_set_aside"))
 
     if window is None:
         window = MainWindow(wall, welcome=not settings.get("welcome_seen"))

@@ -116,9 +116,9 @@ class Care(QObject):
             parts = [p for p in repo.missing() if not p.noted]
             if not parts:
                 return None
-            infos = repo.backups.list()
-            holds = [i for i in infos if any(i.has(p.part) or (p.part == "all" and i.pauses) for p in parts)]
-            backup = holds[0] if holds else None
+            holding = (i for i in repo.backups.list()
+                       if any(i.has(p.part) or (p.part == "all" and i.pauses) for p in parts))
+            backup = next(holding, None)  # the newest backup that holds any of them
             return parts, backup
 
         self.store.read(look, offer)

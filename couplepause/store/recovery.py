@@ -46,7 +46,6 @@ from couplepause.store.files import MissingPart
 from couplepause.store.layout import Layout
 from couplepause.store.protected import sealed_tables
 from couplepause.store.protection import Protection, open_sealed
-from couplepause.store.vault import Locked
 
 
 class Store(Protocol):
@@ -266,11 +265,8 @@ def _sealed_back(repo: Store, missing: files.MissingPart) -> int:
         info = repo.backups.newest_with(files.SEALED_PART)
         if info is None:
             raise BackupError("no_backup_holds")
-        keys = repo.backups.keys
-        if keys is None:
-            raise Locked("history_locked")
         try:
-            records = open_sealed(info.folder / files.SEALED_FILE, keys)
+            records = open_sealed(info.folder / files.SEALED_FILE, repo.protection.open_keys())
         except files.Unreadable as exc:
             raise BackupDamaged("backup_damaged", id=info.id, file=files.SEALED_FILE) from exc
         if records:
