@@ -106,18 +106,23 @@ def _quick_key_derivation(request, monkeypatch):
         monkeypatch.setattr(vault, "SCRYPT", {**vault.SCRYPT, "n": 2**10})
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_application(qapp):
+    """One QApplication in each test process, from its first test on. Without it, a test
+    that exports a PDF in this process, when it is the first to need Qt, would make the
+    bare QGuiApplication the command line makes (export/pdf), and every widget test after
+    it in the same process would fail. Which tests share a process depends on the
+    machine's cores, so this must not be left to the order they run in."""
+    return qapp
+
+
 @pytest.fixture(autouse=True)
-def _windows_left_behind_are_deleted():
+def _windows_left_behind_are_deleted(_one_application):
     """The windows, dialogs and menus a test made go with it: left alive, every later
     restyle (a theme, a language) walks them all, and the suite slows as it goes."""
-    qt_widgets = sys.modules.get("PySide6.QtWidgets")
-    app = qt_widgets.QApplication.instance() if qt_widgets is not None else None
-    before = {id(widget) for widget in app.topLevelWidgets()} if app is not None else set()
+    app = _one_application
+    before = {id(widget) for widget in app.topLevelWidgets()}
     yield
-    qt_widgets = sys.modules.get("PySide6.QtWidgets")
-    app = qt_widgets.QApplication.instance() if qt_widgets is not None else None
-    if app is None:
-        return
     from PySide6.QtCore import QCoreApplication, QEvent
 
     for widget in app.topLevelWidgets():
