@@ -106,26 +106,21 @@ def _quick_key_derivation(request, monkeypatch):
         monkeypatch.setattr(vault, "SCRYPT", {**vault.SCRYPT, "n": 2**10})
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _one_application(qapp):
-    """One QApplication in each test process, from its first test on. Without it, a test
-    that exports a PDF in this process, when it is the first to need Qt, would make the
-    bare QGuiApplication the command line makes (export/pdf), and every widget test after
-    it in the same process would fail. Which tests share a process depends on the
-    machine's cores, so this must not be left to the order they run in."""
-    return qapp
-
-
 @pytest.fixture(autouse=True)
-def _windows_left_behind_are_deleted(_one_application):
+def _windows_left_behind_are_deleted(qapp):
     """The windows, dialogs and menus a test made go with it: left alive, every later
-    restyle (a theme, a language) walks them all, and the suite slows as it goes."""
-    app = _one_application
-    before = {id(widget) for widget in app.topLevelWidgets()}
+    restyle (a theme, a language) walks them all, and the suite slows as it goes.
+
+    Asking for pytest-qt's ``qapp`` here also makes the one QApplication of each test
+    process before its first test. Without it, a test that exports a PDF in this
+    process, when it is the first to need Qt, would make the bare QGuiApplication the
+    command line makes (export/pdf), and every widget test after it in the same process
+    would fail. Which tests share a process depends on the machine's cores."""
+    before = {id(widget) for widget in qapp.topLevelWidgets()}
     yield
     from PySide6.QtCore import QCoreApplication, QEvent
 
-    for widget in app.topLevelWidgets():
+    for widget in qapp.topLevelWidgets():
         if id(widget) not in before:
             widget.close()
             widget.deleteLater()

@@ -17,7 +17,8 @@ from couplepause.core.plan import PartnerPlan, Plan
 from couplepause.ui.fitting import Column
 from couplepause.ui.widgets import Pacer
 from tests.tiers import everyday
-from tests.ui.test_home_layout import SIZES, problems, settle, started
+from tests.ui.conftest import settle
+from tests.ui.test_home_layout import SIZES, problems, started
 from tests.ui.test_live_keyboard import assert_one_focus_mark_on_every_stop
 
 NAMES = {"partner_a": "Maximiliane Oberhausen-Kleiner", "partner_b": "Jean-Baptiste de Vandenbroucke"}
