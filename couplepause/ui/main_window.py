@@ -121,23 +121,10 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
 
-        self.notice_text = label()
-        self.notice_text.setAccessibleName(words("accessible", "notice"))
-        self.notice_action = button("", "primary")
-        self.notice_action.clicked.connect(self._notice_acted)
-        self.notice_action.hide()
-        self.notice_dismiss = button(words("notices", "dismiss"))
-        self.notice_dismiss.clicked.connect(self._notice_dismissed)
-        self.notice = notice_bar(self.notice_text, self.notice_action, self.notice_dismiss, margins=NOTICE_MARGINS[0])
-        self.notice.setProperty("compact", False)  # as built: restyled only when the window gets short
+        # The notice band above the screens: built with the first notice.
+        self._notice: QWidget | None = None
         self._notice_callbacks: tuple[Callable[[], None] | None, Callable[[], None] | None] = (None, None)
-        holder = QWidget()
-        holder_layout = QVBoxLayout(holder)
-        holder_layout.setContentsMargins(*HOLDER_MARGINS[0])
-        holder_layout.addWidget(self.notice)
-        self.notice_holder = holder
-        holder.hide()
-        layout.addWidget(holder)
+        self._central_layout = layout
 
         # The menu bar is there from the first frame (its entries come with the
         # store): added later, it would push the Pause button down on screen.
@@ -162,15 +149,44 @@ class MainWindow(QMainWindow):
         # Asked before the window closes; returns False to keep it open.
         self.close_guard: Callable[[], bool] | None = None
 
+    @property
+    def notice(self) -> QWidget:
+        """The band with a calm line at the top, its action and OK (built on first use)."""
+        if self._notice is None:
+            self._notice = self._notice_band()
+        return self._notice
+
+    def _notice_band(self) -> QWidget:
+        """The notice band, put above the screens, in the window's height (roomy or compact)."""
+        self.notice_text = label()
+        self.notice_text.setAccessibleName(words("accessible", "notice"))
+        self.notice_action = button("", "primary")
+        self.notice_action.clicked.connect(self._notice_acted)
+        self.notice_action.hide()
+        self.notice_dismiss = button(words("notices", "dismiss"))
+        self.notice_dismiss.clicked.connect(self._notice_dismissed)
+        band = notice_bar(self.notice_text, self.notice_action, self.notice_dismiss, margins=NOTICE_MARGINS[0])
+        band.setProperty("compact", False)  # as built: restyled when the window is short
+        holder = QWidget()
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.setContentsMargins(*HOLDER_MARGINS[0])
+        holder_layout.addWidget(band)
+        holder.hide()
+        self._central_layout.insertWidget(0, holder)
+        self.notice_holder = holder
+        self._compact_notice(band, self.height() < COMPACT_HEIGHT)
+        return band
+
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self._compact_notice(self.height() < COMPACT_HEIGHT)
+        if self._notice is not None:
+            self._compact_notice(self._notice, self.height() < COMPACT_HEIGHT)
 
-    def _compact_notice(self, compact: bool) -> None:
-        if self.notice.property("compact") == compact:
+    def _compact_notice(self, band: QWidget, compact: bool) -> None:
+        if band.property("compact") == compact:
             return
-        self.notice.setProperty("compact", compact)
-        self.notice.layout().setContentsMargins(*NOTICE_MARGINS[compact])
+        band.setProperty("compact", compact)
+        band.layout().setContentsMargins(*NOTICE_MARGINS[compact])
         self.notice_holder.layout().setContentsMargins(*HOLDER_MARGINS[compact])
         for widget in (self.notice_text, self.notice_action, self.notice_dismiss):
             widget.setProperty("compact", compact)
@@ -239,6 +255,8 @@ class MainWindow(QMainWindow):
     ) -> None:
         """A calm line at the top. ``linger``: it fades out by itself. ``action``: a
         button (text, what it does) beside OK; ``on_dismiss``: run when OK is pressed."""
+        if self._notice is None:
+            self._notice = self._notice_band()
         self.notice_text.setText(text)
         if action is None:
             self.notice_action.hide()
@@ -256,7 +274,8 @@ class MainWindow(QMainWindow):
     def hide_notice(self) -> None:
         self._notice_timer.stop()
         self._notice_callbacks = (None, None)
-        self.notice_holder.hide()
+        if self._notice is not None:
+            self.notice_holder.hide()
 
     def _notice_acted(self) -> None:
         act = self._notice_callbacks[0]
@@ -272,7 +291,9 @@ class MainWindow(QMainWindow):
 
     def notice_shown(self) -> str | None:
         """The line on show, if any."""
-        return self.notice_text.text() if self.notice_holder.isVisibleTo(self) else None
+        if self._notice is None or not self.notice_holder.isVisibleTo(self):
+            return None
+        return self.notice_text.text()
 
     def bring_to_front(self) -> None:
         if self.isMinimized():

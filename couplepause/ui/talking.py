@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -19,6 +21,9 @@ from couplepause.ui.basics import (
     screen_shortcut,
     vbox,
 )
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QPushButton
 
 # The first window: built from ``basics`` only, never touching the ``Qt``
 # namespace (see basics); ``finish()`` adds the niceties that need it.
@@ -82,35 +87,12 @@ class TalkingView(QWidget):
         column.addLayout(row(self.pause_button))
         column.addLayout(row(self.hint))
         column.addStretch(1)
-        # The first start: what this is, the safety note and a practice pause,
-        # beside the Pause button, never in front of it.
-        self.welcome_title = label(words("welcome", "title"), "title")
-        self.welcome_text = label(words("welcome", "text"), "small")
-        self.welcome_safety = label(words("welcome", "safety"), "small")
-        self.practice_button = button(words("welcome", "practice"), "primary")
-        self.names_button = button(words("welcome", "names"))
-        self.welcome_plan_button = button(words("welcome", "plan"))
-        self.welcome_done_button = button(words("welcome", "done"))
-        self.welcome = QFrame()
-        self.welcome.setProperty("role", "card")
-        self.welcome.setAccessibleName(words("welcome", "title"))
-        self.welcome.setAccessibleDescription(words("welcome", "text"))
-        band = vbox(self.welcome, margins=(20, 14, 20, 16), spacing=8)
-        for line in (self.welcome_title, self.welcome_text, self.welcome_safety):
-            band.addWidget(line)
-        band.addSpacing(4)
-        band.addWidget(Lines(None, (self.practice_button, self.welcome_plan_button, self.names_button,
-                                    self.welcome_done_button), spacing=10))
-        self.welcome.setMaximumWidth(WELCOME_WIDTH)
-        self.welcome.hide()
-        self._folds = ((self.welcome_plan_button, self.names_button), (self.welcome_text,))
         middle = QHBoxLayout()
         middle.setSpacing(2 * SPACING)
         middle.addStretch(1)
         middle.addLayout(column)
         beside = QVBoxLayout()  # the welcome as tall as its words, in the middle of the row
         beside.addStretch(1)
-        beside.addWidget(self.welcome)
         beside.addStretch(1)
         middle.addLayout(beside)
         middle.addStretch(1)
@@ -132,27 +114,18 @@ class TalkingView(QWidget):
         layout.addWidget(self.last_time)
         layout.addStretch(3)
 
-        # An open episode from before (a restart, or a break): offered, never forced.
-        self.resume_text = label()
-        self.resume_button = button(words("talking", "resume_pick_up"), "primary")
-        self.let_rest_button = button(words("talking", "resume_let_rest"))
-        self.resume_card = notice_bar(self.resume_text, self.resume_button, self.let_rest_button,
-                                      margins=(20, 12, 20, 12))
-        self.resume_card.hide()
-        layout.addWidget(self.resume_card)
-
-        self.practice_button.clicked.connect(self.practice_requested)
-        self.names_button.clicked.connect(self.names_requested)
-        self.welcome_plan_button.clicked.connect(self.plan_requested)
-        self.plan_button.clicked.connect(self.plan_requested)
-        self.welcome_done_button.clicked.connect(self.welcome_done)
+        # The welcome (a first start) and the offer to pick up an open episode: each
+        # built when first shown, so a later start draws neither.
+        self._welcome: QFrame | None = None
+        self._resume: QFrame | None = None
+        self._clickable = [self.pause_button, self.history_button, self.safety_button, self.settings_button,
+                           self.plan_button]
+        self._finished = False
 
         self.pause_button.clicked.connect(self.pause_requested)
         self.settings_button.clicked.connect(self.settings_requested)
         self.safety_button.clicked.connect(self.safety_requested)
         self.history_button.clicked.connect(self.history_requested)
-        self.resume_button.clicked.connect(self.resume_requested)
-        self.let_rest_button.clicked.connect(self.let_rest_requested)
 
         # P starts a pause from anywhere on this screen; Space and Enter press
         # the button that has the focus, which is the Pause button whenever the
@@ -161,12 +134,72 @@ class TalkingView(QWidget):
         self.shortcuts = [screen_shortcut(key, self, self.pause_requested.emit) for key in PAUSE_KEYS]
 
     def finish(self) -> None:
-        """Once the window is on screen: the pointing hand over what can be clicked."""
-        from couplepause.ui.widgets import hand_cursor
+        """Once the window is on screen: the pointing hand over what can be clicked,
+        and from now on over the buttons of a card as it is built."""
+        self._finished = True
+        self._pointing(*self._clickable)
 
-        hand_cursor(self.pause_button, self.history_button, self.safety_button, self.settings_button,
-                    self.resume_button, self.let_rest_button, self.practice_button, self.names_button,
-                    self.welcome_done_button, self.plan_button, self.welcome_plan_button)
+    def _pointing(self, *buttons: QPushButton) -> None:
+        if self._finished:
+            from couplepause.ui.widgets import hand_cursor
+
+            hand_cursor(*buttons)
+
+    @property
+    def welcome(self) -> QFrame:
+        """The first start's card beside the Pause button: what this is, the safety
+        note and a practice pause, never in front of the button (built on first use)."""
+        if self._welcome is None:
+            self.welcome_title = label(words("welcome", "title"), "title")
+            self.welcome_text = label(words("welcome", "text"), "small")
+            self.welcome_safety = label(words("welcome", "safety"), "small")
+            self.practice_button = button(words("welcome", "practice"), "primary")
+            self.names_button = button(words("welcome", "names"))
+            self.welcome_plan_button = button(words("welcome", "plan"))
+            self.welcome_done_button = button(words("welcome", "done"))
+            card = QFrame()
+            card.setProperty("role", "card")
+            card.setAccessibleName(words("welcome", "title"))
+            card.setAccessibleDescription(words("welcome", "text"))
+            band = vbox(card, margins=(20, 14, 20, 16), spacing=8)
+            for line in (self.welcome_title, self.welcome_text, self.welcome_safety):
+                band.addWidget(line)
+            band.addSpacing(4)
+            buttons = (self.practice_button, self.welcome_plan_button, self.names_button, self.welcome_done_button)
+            band.addWidget(Lines(None, buttons, spacing=10))
+            card.setMaximumWidth(WELCOME_WIDTH)
+            card.hide()
+            self._beside.insertWidget(1, card)
+            self.practice_button.clicked.connect(self.practice_requested)
+            self.names_button.clicked.connect(self.names_requested)
+            self.welcome_plan_button.clicked.connect(self.plan_requested)
+            self.welcome_done_button.clicked.connect(self.welcome_done)
+            self._folds = ((self.welcome_plan_button, self.names_button), (self.welcome_text,))
+            self._clickable.extend(buttons)
+            self._pointing(*buttons)
+            self._welcome = card
+        return self._welcome
+
+    @property
+    def resume_card(self) -> QFrame:
+        """The offer to pick up an open episode from before (a restart, or a break),
+        never forced (built on first use)."""
+        if self._resume is None:
+            self.resume_text = label()
+            self.resume_button = button(words("talking", "resume_pick_up"), "primary")
+            self.let_rest_button = button(words("talking", "resume_let_rest"))
+            card = notice_bar(self.resume_text, self.resume_button, self.let_rest_button, margins=(20, 12, 20, 12))
+            card.hide()
+            self.layout().addWidget(card)
+            self.resume_button.clicked.connect(self.resume_requested)
+            self.let_rest_button.clicked.connect(self.let_rest_requested)
+            self._clickable.extend((self.resume_button, self.let_rest_button))
+            self._pointing(self.resume_button, self.let_rest_button)
+            self._resume = card
+        return self._resume
+
+    def _welcome_shown(self) -> bool:
+        return self._welcome is not None and self._welcome.isVisibleTo(self)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -191,7 +224,7 @@ class TalkingView(QWidget):
             return
         self._fit_hint()
         self._fit_plan_lines()
-        welcome = self._folds if self.welcome.isVisibleTo(self) else ()
+        welcome = self._folds if self._welcome_shown() else ()
         # The lines from their plan: only where nothing else helps.
         last = (tuple(line for line, texts in self._plan_lines.items() if texts),)
         last = last if last[0] else ()
@@ -216,7 +249,7 @@ class TalkingView(QWidget):
         """The hint under the Pause button: a narrow column beside the welcome, else
         one line where the width allows."""
         hint = self.hint
-        if self.welcome.isVisibleTo(self):
+        if self._welcome_shown():
             width = HINT_BESIDE
         else:
             hint.ensurePolished()
@@ -261,12 +294,13 @@ class TalkingView(QWidget):
     def show_welcome(self, shown: bool) -> None:
         """The first-run welcome beside the Pause button; the line under it ("Last
         time…") makes room for it."""
-        self.welcome.setVisible(shown)
+        if shown or self._welcome is not None:
+            self.welcome.setVisible(shown)
         # As wide as it may be before the room around it grows; without it, the
         # Pause button in the middle.
         self._middle.setStretchFactor(self._beside, 100 if shown else 0)
         self.last_time.setVisible(not shown)
-        if not shown:
+        if not shown and self._welcome is not None:
             self._fold(self._folds, 0)  # whole, should it come back
         self._refit()
 
@@ -294,14 +328,15 @@ class TalkingView(QWidget):
     def show_open_episode(self, text: str | None, action: str = "") -> None:
         """Offer to pick up an open episode (text=None hides the offer)."""
         if text is None:
-            if not self.resume_card.isHidden():
+            if self._resume is not None and not self._resume.isHidden():
                 self.resume_card.hide()
                 self._refit()
             return
+        card = self.resume_card
         self.resume_text.setText(text)
         self.resume_button.setText(action)
         self.resume_button.setAccessibleName(action)
-        self.resume_card.show()
+        card.show()
         self._refit()
 
     def focus_pause(self) -> None:

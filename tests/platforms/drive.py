@@ -36,7 +36,7 @@ def pause_on_disk(data: Path) -> bool:
 
 
 def tell(window) -> None:
-    notice = window.notice_text.text() if window.notice.isVisible() else ""
+    notice = window.notice_shown() or ""
     from PySide6.QtCore import QLocale
 
     said = {"title": window.windowTitle(), "notice": notice, "language": texts.language(),

@@ -90,7 +90,7 @@ def test_a_bad_file_gets_a_message_not_a_traceback(qtbot, tmp_path, app):
     qtbot.waitUntil(lambda: bool(app.window.findChildren(QMessageBox)))
     [box] = app.window.findChildren(QMessageBox)
     assert isinstance(box, QMessageBox) and "couldn’t be opened" in box.text()
-    assert not app.window.notice_holder.isVisibleTo(app.window)  # "Opening…" went away
+    assert app.window.notice_shown() is None  # "Opening…" went away
     box.close()
     chooser.close()
 
@@ -130,11 +130,11 @@ def test_export_dialog_writes_the_chosen_format(app, qtbot, tmp_path):
     target = tmp_path / "for-therapist.json"
     dialog = export_dialog(app, qtbot, "json", target, stored=True)
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: app.window.notice_holder.isVisibleTo(app.window))
+    qtbot.waitUntil(lambda: app.window.notice_shown() is not None)
     data = json.loads(target.read_text(encoding="utf-8"))
     assert len(data["episodes"]) == 8
     assert "SECRET-NOTE" not in target.read_text(encoding="utf-8")  # notes stay out by default
-    assert app.window.notice_text.text() == words("export", "done", n=8, path=str(target))
+    assert app.window.notice_shown() == words("export", "done", n=8, path=str(target))
     assert repo is app.repository
 
 
@@ -179,7 +179,7 @@ def test_the_export_dialog_waits_for_the_file_and_the_pause_still_answers(app, q
     assert app.controller.flow.state is State.BREATHING
     release.set()
     done = words("export", "done", n=8, path=str(target))
-    qtbot.waitUntil(lambda: app.window.notice_text.text() == done)  # the dialog closed itself
+    qtbot.waitUntil(lambda: app.window.notice_shown() == done)  # the dialog closed itself
     assert target.read_bytes().startswith(b"\xef\xbb\xbf")  # the CSV, complete
 
 
@@ -204,7 +204,7 @@ def test_a_pdf_from_the_dialog_is_drawn_away_from_the_ui_thread(app, qtbot, tmp_
     dialog = export_dialog(app, qtbot, "pdf", target, stored=True)
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     done = words("export", "done", n=8, path=str(target))
-    qtbot.waitUntil(lambda: app.window.notice_text.text() == done, timeout=20000)
+    qtbot.waitUntil(lambda: app.window.notice_shown() == done, timeout=20000)
     data = target.read_bytes()
     assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
 
