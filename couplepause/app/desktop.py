@@ -1,29 +1,29 @@
-"""Is there a desktop for the window, and what does a Qt library that does not load need?
+"""Why is there no desktop for the window, and what does a Qt library that does not load need?
 
-Qt aborts the process (exit 134, lines about xcb) when it finds no platform it can
-open a window on. :func:`no_display` asks the same question first, at the cost of a
-few system calls and without Qt: it follows Qt's own choice of platform (the
-``QT_QPA_PLATFORM`` list, else Wayland when the session is one, then X11) and, for
-each, looks whether its server answers on this computer: a connection to the local
-socket (``/tmp/.X11-unix/X<n>``, or the Wayland compositor's), opened and closed
-at once. Whatever it cannot tell without the network or Qt (a display on another
-host, a platform such as ``offscreen`` that needs no screen) is left to Qt.
-Windows and macOS have no DISPLAY: there the answer is always "go ahead".
+Qt ends the process (exit 134, lines about xcb) when it finds no platform it can open
+a window on; ``app/launch.py`` hears that and asks :func:`no_display` why, to say it
+in one line: it follows Qt's own choice of platform (the ``QT_QPA_PLATFORM`` list,
+else Wayland when the session is one, then X11) and, for each, looks whether its
+server answers on this computer: a connection to the local socket
+(``/tmp/.X11-unix/X<n>``, or the Wayland compositor's), opened and closed at once.
+Whatever it cannot tell without the network or Qt (a display on another host, a
+platform such as ``offscreen`` that needs no screen) is left to what Qt said.
+Windows and macOS have no DISPLAY: there the answer is always "there is one".
 
 :func:`missing_library` reads an ImportError (or a loader's message) for the system
 library that is not installed and names its Debian/Ubuntu package from
 :data:`PACKAGES`; ``packaging/system_libraries.py`` (run by a test) keeps that
 table true to what the Qt libraries link to.
 
-Qt-free and without words: the command line says what these find. It is imported
-before the window opens, so it imports nothing that start-up would not load anyway
-(no ``socket``, no ``dataclasses``).
+Qt-free and without words: the command line says what these find. Nothing here runs
+on a good start.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import socket
 import sys
 from collections.abc import Mapping
 from typing import NamedTuple
@@ -114,11 +114,7 @@ def _wayland_answers(environ: Mapping[str, str]) -> bool:
 
 def _answers(address: str) -> bool:
     """A local stream socket that takes a connection (closed again at once)."""
-    # The C module under ``socket``: ``socket`` itself would add about 3 ms to every
-    # start (docs/ARCHITECTURE.md, "The way to the first window").
-    import _socket
-
-    probe = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         probe.settimeout(CONNECT_TIMEOUT_S)
         probe.connect(address)

@@ -130,10 +130,10 @@ def _install_signal_handlers(app: QApplication, on_signal: Callable[[], None]) -
 
 
 def _qt_application() -> QApplication:
-    """The QApplication. Where Qt finds no platform to open a window on (a display that
-    the command line's check could not judge, one that refuses us, a platform plugin
-    that does not load), Qt ends the process with a fatal message: that becomes one
-    line and exit 1 instead of an abort. What Qt says on a good start is passed on."""
+    """The QApplication. Where Qt finds no platform to open a window on (no display, one
+    that is not there or refuses us, a platform plugin that does not load), Qt ends the
+    process with a fatal message: that becomes one line in our words and exit 1 instead
+    of an abort. What Qt says on a good start is passed on."""
     existing = QApplication.instance()
     if existing is not None:
         return existing
@@ -156,7 +156,9 @@ def _qt_application() -> QApplication:
 
 def _cannot_start(heard: list[tuple[str, str]], fatal: str) -> NoReturn:
     """Say why Qt cannot start, in one line, and end the process (exit 1): Qt aborts it
-    when this returns. Nothing is open yet (the data folder's lock comes later)."""
+    when this returns. Nothing is made or open yet (the data folder comes later): no
+    display answers, or a library the platform plugin needs is missing, or else what Qt
+    said."""
     from couplepause.common.console import EXIT_FAILURE, Refused, end_now, say
 
     if os.environ.get("COUPLEPAUSE_DEBUG"):
@@ -165,8 +167,22 @@ def _cannot_start(heard: list[tuple[str, str]], fatal: str) -> NoReturn:
     told = [message for category, message in heard
             if category.startswith("qt.qpa") and category != "qt.qpa.plugin"]
     detail = (told or fatal.splitlines() or [""])[0].strip()
-    say(_plugin_library_problem(heard) or Refused("qt_found_no_display", detail=detail))
+    say(_no_display_problem() or _plugin_library_problem(heard) or Refused("qt_found_no_display", detail=detail))
     end_now(EXIT_FAILURE)
+
+
+def _no_display_problem():
+    """Where no display server answers on this computer, which one is missing, in our
+    words (None where one answers, or where that cannot be told without Qt)."""
+    from couplepause.app.desktop import no_display
+    from couplepause.common.console import Refused
+
+    missing = no_display()
+    if missing is None:
+        return None
+    if missing.display is None:
+        return Refused("no_display")
+    return Refused("display_not_there", display=missing.display, variable=missing.variable)
 
 
 def _plugin_library_problem(heard: list[tuple[str, str]]):
@@ -289,6 +305,7 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
 
     settings = Settings.for_data_dir(data_dir)  # what the first window needs: language, look, welcome
     texts.set_language(settings.get("language"))  # before a word is said
+    qt_app = _qt_application()  # where no window can open, one line, before the data folder is made
     # If it cannot be made, build() says so in the window; the guard makes it when it can.
     with contextlib.suppress(paths.DataDirError):
         data_dir = paths.ensure_data_dir(data_dir)
@@ -296,7 +313,6 @@ def run_gui(data_dir: Path, *, chosen: bool = True) -> int:
         privacy = words("notices", "folder_open", folder=data_dir) if paths.openness(data_dir) else None
     else:
         privacy = words("notices", "folder_tightened") if paths.tighten(data_dir) else None
-    qt_app = _qt_application()
     key = paths.instance_key(data_dir)
     lock = QLockFile(str(paths.lock_file(data_dir)))
     lock.setStaleLockTime(0)  # only a live process holds the lock

@@ -221,7 +221,6 @@ def _formats() -> tuple[str, ...]:
 def cmd_gui(args: argparse.Namespace) -> int:
     from couplepause.common import paths
 
-    need_a_display()
     data_dir = data_dir_of(args)
     chosen = bool(args.data_dir or os.environ.get(paths.ENV_DATA_DIR))
     from couplepause.app.launch import run_gui
@@ -315,23 +314,9 @@ def cmd_open(args: argparse.Namespace) -> int:
     from couplepause.export import read_export_file
 
     checked = read_export_file(args.file)  # a bad file is reported here, before any window
-    need_a_display()
     from couplepause.app.launch import run_readonly
 
     return int(run_readonly(Path(args.file), checked) or 0)
-
-
-def need_a_display() -> None:
-    """Stop with one line, before Qt is loaded, where there is no display for a window
-    (Qt would abort). Costs a few system calls: see couplepause/desktop.py."""
-    from couplepause.app.desktop import no_display
-
-    missing = no_display()
-    if missing is None:
-        return
-    if missing.display is None:
-        raise Refused("no_display")
-    raise Refused("display_not_there", display=missing.display, variable=missing.variable)
 
 
 # ------------------------------------------------------------------- errors
