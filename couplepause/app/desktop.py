@@ -32,7 +32,7 @@ from couplepause.common.console import Refused
 
 X11_SOCKETS = "/tmp/.X11-unix/X{number}"
 WAYLAND_DEFAULT = "wayland-0"
-CONNECT_TIMEOUT_S = 2.0  # a server that is there but busy: Qt is left to wait for it
+CONNECT_TIMEOUT_S = 2.0  # a server that is there but busy counts as there
 # Where Qt looks for a display server (the rest of the world's systems are left to Qt).
 _CHECKED_SYSTEMS = ("linux", "freebsd", "openbsd", "netbsd", "dragonfly")
 _X_DISPLAY = re.compile(r"(?:(?P<protocol>[A-Za-z]+)/)?(?P<host>[^:/]*):(?P<number>[0-9]+)(?:\.[0-9]+)?")
@@ -119,7 +119,7 @@ def _answers(address: str) -> bool:
         probe.settimeout(CONNECT_TIMEOUT_S)
         probe.connect(address)
     except (TimeoutError, BlockingIOError, InterruptedError):
-        return True  # there, but slow to take it: Qt waits for it
+        return True  # there, but slow to take it: not why Qt found no display
     except OSError:
         return False
     finally:

@@ -124,7 +124,6 @@ class MainWindow(QMainWindow):
         # The notice band above the screens: built with the first notice.
         self._notice: QWidget | None = None
         self._notice_callbacks: tuple[Callable[[], None] | None, Callable[[], None] | None] = (None, None)
-        self._central_layout = layout
 
         # The menu bar is there from the first frame (its entries come with the
         # store): added later, it would push the Pause button down on screen.
@@ -172,7 +171,7 @@ class MainWindow(QMainWindow):
         holder_layout.setContentsMargins(*HOLDER_MARGINS[0])
         holder_layout.addWidget(band)
         holder.hide()
-        self._central_layout.insertWidget(0, holder)
+        self.centralWidget().layout().insertWidget(0, holder)
         self.notice_holder = holder
         self._compact_notice(band, self.height() < COMPACT_HEIGHT)
         return band

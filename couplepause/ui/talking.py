@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from couplepause.common.texts import words
 from couplepause.ui.basics import (
@@ -21,9 +19,6 @@ from couplepause.ui.basics import (
     screen_shortcut,
     vbox,
 )
-
-if TYPE_CHECKING:
-    from PySide6.QtWidgets import QPushButton
 
 # The first window: built from ``basics`` only, never touching the ``Qt``
 # namespace (see basics); ``finish()`` adds the niceties that need it.
@@ -118,9 +113,7 @@ class TalkingView(QWidget):
         # built when first shown, so a later start draws neither.
         self._welcome: QFrame | None = None
         self._resume: QFrame | None = None
-        self._clickable = [self.pause_button, self.history_button, self.safety_button, self.settings_button,
-                           self.plan_button]
-        self._finished = False
+        self._finished = False  # finish() has run: a card built later gets the pointing hand too
 
         self.pause_button.clicked.connect(self.pause_requested)
         self.settings_button.clicked.connect(self.settings_requested)
@@ -137,7 +130,7 @@ class TalkingView(QWidget):
         """Once the window is on screen: the pointing hand over what can be clicked,
         and from now on over the buttons of a card as it is built."""
         self._finished = True
-        self._pointing(*self._clickable)
+        self._pointing(*self.findChildren(QPushButton))
 
     def _pointing(self, *buttons: QPushButton) -> None:
         if self._finished:
@@ -175,7 +168,6 @@ class TalkingView(QWidget):
             self.welcome_plan_button.clicked.connect(self.plan_requested)
             self.welcome_done_button.clicked.connect(self.welcome_done)
             self._folds = ((self.welcome_plan_button, self.names_button), (self.welcome_text,))
-            self._clickable.extend(buttons)
             self._pointing(*buttons)
             self._welcome = card
         return self._welcome
@@ -193,7 +185,6 @@ class TalkingView(QWidget):
             self.layout().addWidget(card)
             self.resume_button.clicked.connect(self.resume_requested)
             self.let_rest_button.clicked.connect(self.let_rest_requested)
-            self._clickable.extend((self.resume_button, self.let_rest_button))
             self._pointing(self.resume_button, self.let_rest_button)
             self._resume = card
         return self._resume
@@ -329,7 +320,7 @@ class TalkingView(QWidget):
         """Offer to pick up an open episode (text=None hides the offer)."""
         if text is None:
             if self._resume is not None and not self._resume.isHidden():
-                self.resume_card.hide()
+                self._resume.hide()
                 self._refit()
             return
         card = self.resume_card

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QFrame, QPushButton
 
 from couplepause.common.texts import duration, words
 from couplepause.core.episode import Reflection
 from couplepause.core.flow import Ev, State
 from couplepause.store.repository import Repository
+from couplepause.ui.main_window import MainWindow
 
 
 def on_disk(bundle):
@@ -148,3 +150,33 @@ def test_the_practice_notice_fades_and_leaves_the_live_screens_their_room(app, q
     assert w._notice_timer.isActive()  # it fades by itself, as a calm line does
     w._notice_timer.timeout.emit()
     assert w.notice_shown() is None
+
+
+def test_the_first_window_holds_only_the_cards_it_shows(qtbot):
+    """A later start draws no welcome, no offer to pick up and no notice band; a first
+    start draws the welcome alone. Each is built when it first shows."""
+
+    def cards(window) -> list[str]:
+        return sorted(str(frame.property("role")) for frame in window.findChildren(QFrame)
+                      if frame.property("role") in ("card", "notice"))
+
+    later = MainWindow(welcome=False)
+    qtbot.addWidget(later)
+    assert cards(later) == []
+    later.show_notice("a notice")
+    later.talking.show_open_episode("an open pause", "Pick it up")
+    assert cards(later) == ["notice", "notice"]
+    first = MainWindow(welcome=True)
+    qtbot.addWidget(first)
+    assert cards(first) == ["card"]
+
+
+def test_every_button_of_the_home_screen_points_once_the_window_is_up_cards_built_later_too(qtbot):
+    window = MainWindow(welcome=True)
+    qtbot.addWidget(window)
+    talking = window.talking
+    talking.finish()  # the window is on screen
+    talking.show_open_episode("an open pause", "Pick it up")  # built after it
+    buttons = talking.findChildren(QPushButton)
+    assert talking.resume_button in buttons and talking.practice_button in buttons
+    assert all(button.cursor().shape() == Qt.CursorShape.PointingHandCursor for button in buttons)
